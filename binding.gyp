@@ -1,0 +1,52 @@
+{
+  # node-gyp has no per-file flags, so each ISA is its own static library
+  # with its own -m flags; the addon itself builds with baseline flags.
+  "target_defaults": {
+    "cflags_cc": ["-std=gnu++17", "-O3", "-ffp-contract=off", "-fvisibility=hidden", "-fvisibility-inlines-hidden"],
+    "cflags_cc!": ["-fno-exceptions", "-O2", "-O3", "-std=gnu++14", "-std=gnu++1y"],
+    "cflags!": ["-fno-exceptions"],
+    "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS"],
+    "xcode_settings": {
+      "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+      "OTHER_CPLUSPLUSFLAGS": ["-std=gnu++17", "-O3", "-ffp-contract=off", "-fvisibility=hidden"]
+    }
+  },
+  "targets": [
+    {
+      "target_name": "fastaug",
+      "sources": ["native/addon.cc", "native/isa/dispatch.cc", "native/isa/scalar.cc"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["FASTAUG_VERSION=\"<!(node -p \"require('./package.json').version\")\""],
+      "conditions": [
+        ["target_arch=='x64'", { "dependencies": ["fastaug_sse4", "fastaug_avx2", "fastaug_avx512"] }],
+        ["target_arch=='arm64'", { "dependencies": ["fastaug_neon"] }]
+      ]
+    },
+    {
+      "target_name": "fastaug_sse4",
+      "type": "static_library",
+      "sources": ["native/isa/sse4.cc"],
+      "cflags_cc": ["-msse4.1"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-msse4.1"] }
+    },
+    {
+      "target_name": "fastaug_avx2",
+      "type": "static_library",
+      "sources": ["native/isa/avx2.cc"],
+      "cflags_cc": ["-mavx2", "-mno-fma"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx2", "-mno-fma"] }
+    },
+    {
+      "target_name": "fastaug_avx512",
+      "type": "static_library",
+      "sources": ["native/isa/avx512.cc"],
+      "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mno-fma", "-Wno-maybe-uninitialized"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mno-fma"] }
+    },
+    {
+      "target_name": "fastaug_neon",
+      "type": "static_library",
+      "sources": ["native/isa/neon.cc"]
+    }
+  ]
+}

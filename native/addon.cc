@@ -1,0 +1,155 @@
+// Node-API glue: JS arguments → a plain params struct → a kernel call, run
+// either on the calling thread or on the libuv pool (a Promise). Arguments
+// were validated by the TypeScript facade (src/validate.ts); the checks here
+// only keep a wrong internal call from touching memory it was not given.
+#include <napi.h>
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "isa/dispatch.h"
+#include "kernels/params.h"
+#include "kernels/philox_scalar.h"
+
+#ifndef FASTAUG_VERSION
+#define FASTAUG_VERSION "0.0.0"
+#endif
+
+namespace fastaug {
+namespace {
+
+using Job = std::function<void()>;
+
+// Runs a job on the libuv thread pool. The typed arrays the job reads and
+// writes are pinned by references until the promise settles.
+class JobWorker : public Napi::AsyncWorker {
+ public:
+  JobWorker(Napi::Env env, Job job, const std::vector<Napi::Object>& pinned)
+      : Napi::AsyncWorker(env, "fastaug"), deferred_(Napi::Promise::Deferred::New(env)), job_(std::move(job)) {
+    for (const auto& object : pinned) pins_.push_back(Napi::Persistent(object));
+  }
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override { job_(); }
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Job job_;
+  std::vector<Napi::ObjectReference> pins_;
+};
+
+Napi::Value RunJob(Napi::Env env, Job job, const std::vector<Napi::Object>& pinned, bool async) {
+  if (!async) {
+    job();
+    return env.Undefined();
+  }
+  auto* worker = new JobWorker(env, std::move(job), pinned);  // deletes itself when done
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+[[noreturn]] void ThrowType(Napi::Env env, const std::string& what) {
+  throw Napi::TypeError::New(env, "fastaug native: " + what);
+}
+
+template <typename T, napi_typedarray_type kType>
+T* TypedData(const Napi::CallbackInfo& info, size_t i, const char* what, size_t* length) {
+  if (i >= info.Length() || !info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != kType) {
+    ThrowType(info.Env(), std::string("argument ") + std::to_string(i) + " must be a " + what);
+  }
+  Napi::TypedArrayOf<T> array = info[i].As<Napi::TypedArrayOf<T>>();
+  *length = array.ElementLength();
+  return array.Data();
+}
+
+double NumberArg(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || !info[i].IsNumber()) ThrowType(info.Env(), "argument " + std::to_string(i) + " must be a number");
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+
+uint32_t Uint32Arg(const Napi::CallbackInfo& info, size_t i) {
+  const double v = NumberArg(info, i);
+  if (!(v >= 0 && v <= 4294967295.0) || std::floor(v) != v) ThrowType(info.Env(), "argument " + std::to_string(i) + " must be a uint32");
+  return uint32_t(v);
+}
+
+bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
+  return i < info.Length() && info[i].ToBoolean().Value();
+}
+
+class Addon : public Napi::Addon<Addon> {
+ public:
+  Addon(Napi::Env env, Napi::Object exports) {
+    DefineAddon(exports, {
+        InstanceMethod("isas", &Addon::Isas),
+        InstanceMethod("philox4x32", &Addon::Philox4x32),
+        InstanceMethod("randomUniform", &Addon::RandomUniform),
+        InstanceMethod("randomNormal", &Addon::RandomNormal),
+        InstanceValue("version", Napi::String::New(env, FASTAUG_VERSION)),
+    });
+  }
+
+ private:
+  // Names of the ISAs this CPU can run, best first; other calls take an index
+  // into this list.
+  Napi::Value Isas(const Napi::CallbackInfo& info) {
+    const auto& list = supported_kernels();
+    Napi::Array names = Napi::Array::New(info.Env(), list.size());
+    for (uint32_t i = 0; i < list.size(); ++i) names.Set(i, Napi::String::New(info.Env(), list[i]->name));
+    return names;
+  }
+
+  const Kernels& KernelsArg(const Napi::CallbackInfo& info, size_t i) {
+    const auto& list = supported_kernels();
+    const uint32_t index = Uint32Arg(info, i);
+    if (index >= list.size()) ThrowType(info.Env(), "ISA index out of range");
+    return *list[index];
+  }
+
+  // philox4x32(counter: Uint32Array(4), key: Uint32Array(2), out: Uint32Array(4))
+  Napi::Value Philox4x32(const Napi::CallbackInfo& info) {
+    size_t n_ctr, n_key, n_out;
+    const uint32_t* ctr = TypedData<uint32_t, napi_uint32_array>(info, 0, "Uint32Array", &n_ctr);
+    const uint32_t* key = TypedData<uint32_t, napi_uint32_array>(info, 1, "Uint32Array", &n_key);
+    uint32_t* out = TypedData<uint32_t, napi_uint32_array>(info, 2, "Uint32Array", &n_out);
+    if (n_ctr != 4 || n_key != 2 || n_out != 4) ThrowType(info.Env(), "philox4x32 takes 4 + 2 words and 4 out");
+    philox4x32_10(ctr, key, out);
+    return info.Env().Undefined();
+  }
+
+  // (isa, out: Float32Array, key0, key1, first, epoch, stream, offset, scale, async)
+  using StreamKernel = void (*)(float*, size_t, const StreamParams&, const AffineParams&);
+  Napi::Value RunStream(const Napi::CallbackInfo& info, StreamKernel Kernels::*which) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    size_t n;
+    float* out = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n);
+    StreamParams sp;
+    sp.key0 = Uint32Arg(info, 2);
+    sp.key1 = Uint32Arg(info, 3);
+    const double first = NumberArg(info, 4);
+    if (!(first >= 0 && first <= 9007199254740991.0) || std::floor(first) != first) ThrowType(info.Env(), "stream position must be a safe integer");
+    sp.first = uint64_t(first);
+    sp.epoch = Uint32Arg(info, 5);
+    sp.stream = Uint32Arg(info, 6);
+    const AffineParams ap{float(NumberArg(info, 7)), float(NumberArg(info, 8))};
+    StreamKernel kernel = kernels.*which;
+    return RunJob(info.Env(), [=] { kernel(out, n, sp, ap); }, {info[1].As<Napi::Object>()}, BoolArg(info, 9));
+  }
+
+  Napi::Value RandomUniform(const Napi::CallbackInfo& info) { return RunStream(info, &Kernels::random_uniform); }
+  Napi::Value RandomNormal(const Napi::CallbackInfo& info) { return RunStream(info, &Kernels::random_normal); }
+};
+
+}  // namespace
+}  // namespace fastaug
+
+using FastaugAddon = fastaug::Addon;
+NODE_API_ADDON(FastaugAddon)

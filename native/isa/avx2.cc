@@ -1,0 +1,23 @@
+// The kernels compiled for one target: avx2. Build flags for this file alone
+// come from binding.gyp / CMakeLists.txt; everything lives in namespace
+// fastaug::avx2 so no inline function is shared with another ISA's copy.
+#include <cstddef>
+#include <cstdint>
+#include <immintrin.h>
+
+#include "../kernels/params.h"
+#include "../kernels/philox_constants.h"
+
+#define FASTAUG_ISA_NS avx2
+namespace fastaug {
+namespace FASTAUG_ISA_NS {
+#include "../simd/avx2.h"
+#include "../kernels/random.h"
+}  // namespace FASTAUG_ISA_NS
+
+extern const Kernels kKernels_avx2 = {
+    "avx2",
+    &avx2::random_uniform,
+    &avx2::random_normal,
+};
+}  // namespace fastaug

@@ -1,0 +1,23 @@
+// The kernels compiled for one target: avx512. Build flags for this file alone
+// come from binding.gyp / CMakeLists.txt; everything lives in namespace
+// fastaug::avx512 so no inline function is shared with another ISA's copy.
+#include <cstddef>
+#include <cstdint>
+#include <immintrin.h>
+
+#include "../kernels/params.h"
+#include "../kernels/philox_constants.h"
+
+#define FASTAUG_ISA_NS avx512
+namespace fastaug {
+namespace FASTAUG_ISA_NS {
+#include "../simd/avx512.h"
+#include "../kernels/random.h"
+}  // namespace FASTAUG_ISA_NS
+
+extern const Kernels kKernels_avx512 = {
+    "avx512",
+    &avx512::random_uniform,
+    &avx512::random_normal,
+};
+}  // namespace fastaug

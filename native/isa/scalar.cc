@@ -1,0 +1,23 @@
+// The kernels compiled for one target: scalar. Build flags for this file alone
+// come from binding.gyp / CMakeLists.txt; everything lives in namespace
+// fastaug::scalar so no inline function is shared with another ISA's copy.
+#include <cstddef>
+#include <cstdint>
+
+
+#include "../kernels/params.h"
+#include "../kernels/philox_constants.h"
+
+#define FASTAUG_ISA_NS scalar
+namespace fastaug {
+namespace FASTAUG_ISA_NS {
+#include "../simd/scalar.h"
+#include "../kernels/random.h"
+}  // namespace FASTAUG_ISA_NS
+
+extern const Kernels kKernels_scalar = {
+    "scalar",
+    &scalar::random_uniform,
+    &scalar::random_normal,
+};
+}  // namespace fastaug

@@ -1,0 +1,23 @@
+// The kernels compiled for one target: sse4. Build flags for this file alone
+// come from binding.gyp / CMakeLists.txt; everything lives in namespace
+// fastaug::sse4 so no inline function is shared with another ISA's copy.
+#include <cstddef>
+#include <cstdint>
+#include <smmintrin.h>
+
+#include "../kernels/params.h"
+#include "../kernels/philox_constants.h"
+
+#define FASTAUG_ISA_NS sse4
+namespace fastaug {
+namespace FASTAUG_ISA_NS {
+#include "../simd/sse4.h"
+#include "../kernels/random.h"
+}  // namespace FASTAUG_ISA_NS
+
+extern const Kernels kKernels_sse4 = {
+    "sse4",
+    &sse4::random_uniform,
+    &sse4::random_normal,
+};
+}  // namespace fastaug

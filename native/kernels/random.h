@@ -1,0 +1,196 @@
+// Philox4x32-10 element streams and the float32 Box–Muller of DESIGN §3,
+// written once against the Simd wrapper of the including ISA file.
+//
+// Included by native/isa/<isa>.cc inside namespace fastaug::FASTAUG_ISA_NS,
+// after simd/<isa>.h, so every ISA gets its own copy under its own namespace
+// (no include guard on purpose). Must not include standard headers.
+//
+// Bit-exactness with src/backends/js/random.ts rests on: the same sequence of
+// IEEE float32 +, -, *, /, sqrt (no FMA: -ffp-contract=off), the same
+// constants given as bit patterns, and integer tricks that are exact.
+
+namespace philox_detail {
+
+// Bit patterns of the float32 constants, shared verbatim with the TS backend.
+constexpr uint32_t kOneMinusHalfUlp = 0x3F7FFFFFu;  // 1 - 2^-24
+constexpr uint32_t kInv3 = 0x3EAAAAABu, kInv5 = 0x3E4CCCCDu, kInv7 = 0x3E124925u, kInv9 = 0x3DE38E39u;
+constexpr uint32_t kLn2Hi = 0x3F318000u;  // 0.693359375: k * hi is exact for |k| <= 24
+constexpr uint32_t kLn2Lo = 0xB95E8083u;  // ln 2 - hi
+constexpr uint32_t kPiOver2Pow23 = 0x34C90FDBu;
+constexpr uint32_t kSin3 = 0xBE2AAAABu, kSin5 = 0x3C088889u, kSin7 = 0xB9500D01u, kSin9 = 0x3638EF1Du;  // ±1/n!
+constexpr uint32_t kCos2 = 0xBF000000u, kCos4 = 0x3D2AAAABu, kCos6 = 0xBAB60B61u, kCos8 = 0x37D00D01u;
+
+inline float bits(uint32_t b) { return __builtin_bit_cast(float, b); }
+
+}  // namespace philox_detail
+
+// Ten broadcast round keys, computed once per call.
+template <class S>
+struct PhiloxRoundKeys {
+  typename S::U64 k0[kPhiloxRounds];
+  typename S::U64 k1[kPhiloxRounds];
+  PhiloxRoundKeys(uint32_t key0, uint32_t key1) {
+    for (int r = 0; r < kPhiloxRounds; ++r) {
+      k0[r] = S::set64(uint32_t(key0 + uint32_t(r) * kPhiloxW0));
+      k1[r] = S::set64(uint32_t(key1 + uint32_t(r) * kPhiloxW1));
+    }
+  }
+};
+
+// G independent groups of S::kBlocks blocks in lock step: the interleaving
+// hides the multiply latency. Each 32-bit word lives in the low half of a
+// 64-bit lane, so one widening multiply yields both product halves; the
+// garbage left in upper halves is never read (mul_wide reads low halves).
+template <class S, int G>
+inline void philox_rounds(typename S::U64 (&x)[G][4], const PhiloxRoundKeys<S>& keys) {
+  const typename S::U64 m0 = S::set64(kPhiloxM0), m1 = S::set64(kPhiloxM1);
+  for (int r = 0; r < kPhiloxRounds; ++r) {
+    for (int g = 0; g < G; ++g) {
+      const typename S::U64 p0 = S::mul_wide(x[g][0], m0);
+      const typename S::U64 p1 = S::mul_wide(x[g][2], m1);
+      x[g][0] = S::xor64(S::xor64(S::shr32(p1), x[g][1]), keys.k0[r]);
+      x[g][1] = p1;
+      x[g][2] = S::xor64(S::xor64(S::shr32(p0), x[g][3]), keys.k1[r]);
+      x[g][3] = p0;
+    }
+  }
+}
+
+// U(w) = ((w >>> 9) + 0.5) * 2^-23: put the 23 bits under exponent 0 to get
+// 1 + m*2^-23, then subtract 1 - 2^-24; exact, as the result is representable.
+template <class S>
+inline typename S::F32 uniform_from_words(typename S::U32 w) {
+  using namespace philox_detail;
+  const typename S::F32 one_plus = S::as_float(S::bor(S::template srli<9>(w), S::set32(0x3F800000u)));
+  return S::sub(one_plus, S::setf(bits(kOneMinusHalfUlp)));
+}
+
+// r = sqrt(-2 ln U(w)). U = v * 2^-24 with v = (w >>> 8) | 1, an odd 24-bit
+// integer, so ln U = ln v - 24 ln 2. v = 2^k m with m in [sqrt(1/2), sqrt(2))
+// (adding 0x004AFB0D to the bits carries into the exponent exactly when the
+// mantissa is >= sqrt 2); ln m = 2 atanh(s), s = (m - 1)/(m + 1), |s| <= 0.1716,
+// by its series to s^9 (truncation < 3e-9 relative).
+template <class S>
+inline typename S::F32 box_muller_radius(typename S::U32 w) {
+  using namespace philox_detail;
+  using F = typename S::F32;
+  const typename S::U32 v = S::bor(S::template srli<8>(w), S::set32(1));
+  const typename S::U32 ix = S::add32(S::as_int(S::cvt_i32(v)), S::set32(0x004AFB0Du));
+  const typename S::U32 k = S::sub32(S::template srli<23>(ix), S::set32(127 + 24));
+  const F m = S::as_float(S::add32(S::band(ix, S::set32(0x007FFFFFu)), S::set32(0x3F3504F3u)));
+  const F f = S::sub(m, S::setf(1.0f));
+  const F s = S::div(f, S::add(S::setf(2.0f), f));
+  const F z = S::mul(s, s);
+  F p = S::mul(z, S::setf(bits(kInv9)));
+  p = S::mul(z, S::add(S::setf(bits(kInv7)), p));
+  p = S::mul(z, S::add(S::setf(bits(kInv5)), p));
+  p = S::add(S::setf(bits(kInv3)), p);
+  const F s2 = S::add(s, s);
+  const F ln_m = S::add(s2, S::mul(S::mul(s2, z), p));
+  const F kf = S::cvt_i32(k);
+  const F ln_u = S::add(S::mul(kf, S::setf(bits(kLn2Hi))), S::add(S::mul(kf, S::setf(bits(kLn2Lo))), ln_m));
+  return S::sqrt(S::mul(ln_u, S::setf(-2.0f)));
+}
+
+// sin and cos of 2π U(w) from one reduction. The top 3 of the 23 bits pick
+// the octant o; the other 20 give y = (2k + 1) π / 2^23 in (0, π/4), with k
+// mirrored in odd octants so that θ = Q π/2 ± y, Q = (o + 1) >> 1. sin y, cos y
+// by Taylor series to y^9 / y^8 (truncation < 3e-8); the quadrant then only
+// swaps and negates, which is exact.
+template <class S>
+inline void sincos_2pi_uniform(typename S::U32 w, typename S::F32& sin_out, typename S::F32& cos_out) {
+  using namespace philox_detail;
+  using U = typename S::U32;
+  using F = typename S::F32;
+  const U one = S::set32(1);
+  const U zero = S::set32(0);
+  const U m = S::template srli<9>(w);
+  const U octant = S::template srli<20>(m);
+  const U odd = S::band(octant, one);
+  const U low20 = S::set32(0x000FFFFFu);
+  const U k = S::bxor(S::band(m, low20), S::band(S::sub32(zero, odd), low20));
+  const F y = S::mul(S::cvt_i32(S::bor(S::template slli<1>(k), one)), S::setf(bits(kPiOver2Pow23)));
+  const F y2 = S::mul(y, y);
+  F ps = S::add(S::setf(bits(kSin7)), S::mul(y2, S::setf(bits(kSin9))));
+  ps = S::add(S::setf(bits(kSin5)), S::mul(y2, ps));
+  ps = S::add(S::setf(bits(kSin3)), S::mul(y2, ps));
+  const F sin_y = S::add(y, S::mul(S::mul(y, y2), ps));
+  F pc = S::add(S::setf(bits(kCos6)), S::mul(y2, S::setf(bits(kCos8))));
+  pc = S::add(S::setf(bits(kCos4)), S::mul(y2, pc));
+  pc = S::add(S::setf(bits(kCos2)), S::mul(y2, pc));
+  const F cos_y = S::add(S::setf(1.0f), S::mul(y2, pc));
+
+  const U q = S::template srli<1>(S::add32(octant, one));
+  const U swap = S::band(q, one);
+  const U swap_mask = S::sub32(zero, swap);
+  const U a = S::select(swap_mask, S::as_int(cos_y), S::as_int(sin_y));
+  const U b = S::select(swap_mask, S::as_int(sin_y), S::as_int(cos_y));
+  // sign of sin θ: negative in quadrants 2, 3; sin φ = -sin y when o is odd
+  const U sin_neg = S::bxor(S::band(S::template srli<1>(q), one), S::band(odd, S::bxor(swap, one)));
+  // sign of cos θ: negative in quadrants 1, 2; likewise for the swapped sin φ
+  const U cos_neg = S::bxor(S::band(S::bxor(q, S::template srli<1>(q)), one), S::band(odd, swap));
+  sin_out = S::as_float(S::bxor(a, S::template slli<31>(sin_neg)));
+  cos_out = S::as_float(S::bxor(b, S::template slli<31>(cos_neg)));
+}
+
+// Fills out[0, n) with the stream positions [first, first + n). `emit` turns
+// the packed words (x: words 0 and 2 of each block, y: words 1 and 3) into
+// two float vectors in the same lane order. Only the first and last
+// iterations can be partial; they go through a stack buffer.
+template <class S, class Emit>
+inline void fill_stream(float* out, size_t n, const StreamParams& sp, Emit emit) {
+  constexpr int kGroups = 4;
+  constexpr size_t kBlocksPerIter = size_t(kGroups) * S::kBlocks;
+  constexpr size_t kFloatsPerIter = 4 * kBlocksPerIter;
+  const PhiloxRoundKeys<S> keys(sp.key0, sp.key1);
+  const typename S::U64 epoch = S::set64(sp.epoch), stream = S::set64(sp.stream);
+  alignas(64) float partial[kFloatsPerIter];
+  uint64_t block = sp.first / 4;
+  size_t skip = size_t(sp.first % 4);
+  size_t done = 0;
+  while (done < n) {
+    const size_t take = (kFloatsPerIter - skip < n - done) ? kFloatsPerIter - skip : n - done;
+    const bool whole = skip == 0 && take == kFloatsPerIter;
+    float* dst = whole ? out + done : partial;
+    typename S::U64 x[kGroups][4];
+    for (int g = 0; g < kGroups; ++g) {
+      x[g][0] = S::blocks_from(block + uint64_t(g) * S::kBlocks);
+      x[g][1] = S::shr32(x[g][0]);
+      x[g][2] = epoch;
+      x[g][3] = stream;
+    }
+    philox_rounds<S, kGroups>(x, keys);
+    for (int g = 0; g < kGroups; ++g) {
+      typename S::F32 a, b;
+      emit(S::pack_low_words(x[g][0], x[g][2]), S::pack_low_words(x[g][1], x[g][3]), a, b);
+      S::store_pairs(dst + size_t(g) * 4 * S::kBlocks, a, b);
+    }
+    if (!whole) __builtin_memcpy(out + done, partial + skip, take * sizeof(float));
+    done += take;
+    skip = 0;
+    block += kBlocksPerIter;
+  }
+}
+
+inline void random_uniform(float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {
+  using S = Simd;
+  const S::F32 offset = S::setf(ap.offset), scale = S::setf(ap.scale);
+  fill_stream<S>(out, n, sp, [&](S::U32 x, S::U32 y, S::F32& a, S::F32& b) {
+    a = S::add(offset, S::mul(scale, uniform_from_words<S>(x)));
+    b = S::add(offset, S::mul(scale, uniform_from_words<S>(y)));
+  });
+}
+
+// Box–Muller pairs (w0, w1) and (w2, w3): x holds the radius words, y the
+// angle words, so a = r cos θ lands on words 0 and 2, b = r sin θ on 1 and 3.
+inline void random_normal(float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {
+  using S = Simd;
+  const S::F32 offset = S::setf(ap.offset), scale = S::setf(ap.scale);
+  fill_stream<S>(out, n, sp, [&](S::U32 x, S::U32 y, S::F32& a, S::F32& b) {
+    const S::F32 r = box_muller_radius<S>(x);
+    S::F32 sin_t, cos_t;
+    sincos_2pi_uniform<S>(y, sin_t, cos_t);
+    a = S::add(offset, S::mul(scale, S::mul(r, cos_t)));
+    b = S::add(offset, S::mul(scale, S::mul(r, sin_t)));
+  });
+}

@@ -1,0 +1,49 @@
+// AVX-512 F/BW/VL/DQ: eight Philox blocks per U64 vector, sixteen 32-bit
+// lanes. pack_low_words gives [a0..a7, b0..b7]; store_pairs interleaves back.
+
+struct Simd {
+  static constexpr int kBlocks = 8;
+  static constexpr int kLanes = 16;
+  using U64 = __m512i;
+  using U32 = __m512i;
+  using F32 = __m512;
+
+  static U64 blocks_from(uint64_t b) {
+    return _mm512_add_epi64(_mm512_set1_epi64(int64_t(b)), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
+  }
+  static U64 set64(uint64_t x) { return _mm512_set1_epi64(int64_t(x)); }
+  static U64 shr32(U64 a) { return _mm512_srli_epi64(a, 32); }
+  static U64 mul_wide(U64 a, U64 m) { return _mm512_mul_epu32(a, m); }
+  static U64 xor64(U64 a, U64 b) { return _mm512_xor_si512(a, b); }
+  static U32 pack_low_words(U64 a, U64 b) {
+    const __m512i idx = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    return _mm512_permutex2var_epi32(a, idx, b);
+  }
+  // block j gets [x_j, y_j, x_{8+j}, y_{8+j}]; y lanes are indices 16..31
+  static void store_pairs(float* dst, F32 x, F32 y) {
+    const __m512i first = _mm512_set_epi32(27, 11, 19, 3, 26, 10, 18, 2, 25, 9, 17, 1, 24, 8, 16, 0);
+    const __m512i second = _mm512_set_epi32(31, 15, 23, 7, 30, 14, 22, 6, 29, 13, 21, 5, 28, 12, 20, 4);
+    _mm512_storeu_ps(dst, _mm512_permutex2var_ps(x, first, y));
+    _mm512_storeu_ps(dst + 16, _mm512_permutex2var_ps(x, second, y));
+  }
+
+  static U32 set32(uint32_t x) { return _mm512_set1_epi32(int32_t(x)); }
+  template <int N> static U32 srli(U32 a) { return _mm512_srli_epi32(a, N); }
+  template <int N> static U32 slli(U32 a) { return _mm512_slli_epi32(a, N); }
+  static U32 band(U32 a, U32 b) { return _mm512_and_si512(a, b); }
+  static U32 bor(U32 a, U32 b) { return _mm512_or_si512(a, b); }
+  static U32 bxor(U32 a, U32 b) { return _mm512_xor_si512(a, b); }
+  static U32 add32(U32 a, U32 b) { return _mm512_add_epi32(a, b); }
+  static U32 sub32(U32 a, U32 b) { return _mm512_sub_epi32(a, b); }
+  static U32 select(U32 mask, U32 a, U32 b) { return _mm512_ternarylogic_epi32(mask, a, b, 0xCA); }
+
+  static F32 setf(float x) { return _mm512_set1_ps(x); }
+  static F32 add(F32 a, F32 b) { return _mm512_add_ps(a, b); }
+  static F32 sub(F32 a, F32 b) { return _mm512_sub_ps(a, b); }
+  static F32 mul(F32 a, F32 b) { return _mm512_mul_ps(a, b); }
+  static F32 div(F32 a, F32 b) { return _mm512_div_ps(a, b); }
+  static F32 sqrt(F32 a) { return _mm512_sqrt_ps(a); }
+  static F32 cvt_i32(U32 a) { return _mm512_cvtepi32_ps(a); }
+  static F32 as_float(U32 a) { return _mm512_castsi512_ps(a); }
+  static U32 as_int(F32 a) { return _mm512_castps_si512(a); }
+};

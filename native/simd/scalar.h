@@ -1,0 +1,60 @@
+// Portable "vector" of plain arrays: the scalar baseline, and the reference
+// lane order the intrinsic wrappers reproduce. Two Philox blocks per U64.
+// Included inside namespace fastaug::FASTAUG_ISA_NS by an ISA file.
+
+struct Simd {
+  static constexpr int kBlocks = 2;   // Philox blocks per U64 vector
+  static constexpr int kLanes = 4;    // 32-bit lanes per U32 / F32
+  struct U64 { uint64_t v[2]; };
+  struct U32 { uint32_t v[4]; };
+  struct F32 { float v[4]; };
+
+  // --- 64-bit lanes holding one 32-bit Philox word each (upper half ignored)
+  static U64 blocks_from(uint64_t b) { return {{b, b + 1}}; }
+  static U64 set64(uint64_t x) { return {{x, x}}; }
+  static U64 shr32(U64 a) { return {{a.v[0] >> 32, a.v[1] >> 32}}; }
+  static U64 mul_wide(U64 a, U64 m) {  // low 32 bits × low 32 bits → 64 bits
+    return {{(a.v[0] & 0xFFFFFFFFu) * (m.v[0] & 0xFFFFFFFFu),
+             (a.v[1] & 0xFFFFFFFFu) * (m.v[1] & 0xFFFFFFFFu)}};
+  }
+  static U64 xor64(U64 a, U64 b) { return {{a.v[0] ^ b.v[0], a.v[1] ^ b.v[1]}}; }
+  // Low words of a's lanes, then of b's: [a0, a1, b0, b1].
+  static U32 pack_low_words(U64 a, U64 b) {
+    return {{uint32_t(a.v[0]), uint32_t(a.v[1]), uint32_t(b.v[0]), uint32_t(b.v[1])}};
+  }
+  // Inverse of pack_low_words for two packed vectors x (words 0, 2 of each
+  // block) and y (words 1, 3): writes 4 floats per block in block order.
+  static void store_pairs(float* dst, F32 x, F32 y) {
+    for (int j = 0; j < kBlocks; ++j) {
+      dst[4 * j + 0] = x.v[j];
+      dst[4 * j + 1] = y.v[j];
+      dst[4 * j + 2] = x.v[j + kBlocks];
+      dst[4 * j + 3] = y.v[j + kBlocks];
+    }
+  }
+
+#define FASTAUG_LANEWISE(T, expr) T r; for (int i = 0; i < kLanes; ++i) r.v[i] = (expr); return r
+  // --- 32-bit integer lanes
+  static U32 set32(uint32_t x) { FASTAUG_LANEWISE(U32, x); }
+  template <int N> static U32 srli(U32 a) { FASTAUG_LANEWISE(U32, a.v[i] >> N); }
+  template <int N> static U32 slli(U32 a) { FASTAUG_LANEWISE(U32, a.v[i] << N); }
+  static U32 band(U32 a, U32 b) { FASTAUG_LANEWISE(U32, a.v[i] & b.v[i]); }
+  static U32 bor(U32 a, U32 b) { FASTAUG_LANEWISE(U32, a.v[i] | b.v[i]); }
+  static U32 bxor(U32 a, U32 b) { FASTAUG_LANEWISE(U32, a.v[i] ^ b.v[i]); }
+  static U32 add32(U32 a, U32 b) { FASTAUG_LANEWISE(U32, a.v[i] + b.v[i]); }
+  static U32 sub32(U32 a, U32 b) { FASTAUG_LANEWISE(U32, a.v[i] - b.v[i]); }
+  // mask lanes are all ones or all zeros
+  static U32 select(U32 mask, U32 a, U32 b) { FASTAUG_LANEWISE(U32, (mask.v[i] & a.v[i]) | (~mask.v[i] & b.v[i])); }
+
+  // --- float32 lanes (IEEE, no contraction: built with -ffp-contract=off)
+  static F32 setf(float x) { FASTAUG_LANEWISE(F32, x); }
+  static F32 add(F32 a, F32 b) { FASTAUG_LANEWISE(F32, a.v[i] + b.v[i]); }
+  static F32 sub(F32 a, F32 b) { FASTAUG_LANEWISE(F32, a.v[i] - b.v[i]); }
+  static F32 mul(F32 a, F32 b) { FASTAUG_LANEWISE(F32, a.v[i] * b.v[i]); }
+  static F32 div(F32 a, F32 b) { FASTAUG_LANEWISE(F32, a.v[i] / b.v[i]); }
+  static F32 sqrt(F32 a) { FASTAUG_LANEWISE(F32, __builtin_sqrtf(a.v[i])); }
+  static F32 cvt_i32(U32 a) { FASTAUG_LANEWISE(F32, float(int32_t(a.v[i]))); }
+  static F32 as_float(U32 a) { FASTAUG_LANEWISE(F32, __builtin_bit_cast(float, a.v[i])); }
+  static U32 as_int(F32 a) { FASTAUG_LANEWISE(U32, __builtin_bit_cast(uint32_t, a.v[i])); }
+#undef FASTAUG_LANEWISE
+};

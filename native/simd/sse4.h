@@ -1,0 +1,47 @@
+// SSE4.1: two Philox blocks per U64 vector, four 32-bit lanes.
+// Lane order matches simd/scalar.h exactly.
+
+struct Simd {
+  static constexpr int kBlocks = 2;
+  static constexpr int kLanes = 4;
+  using U64 = __m128i;
+  using U32 = __m128i;
+  using F32 = __m128;
+
+  static U64 blocks_from(uint64_t b) {
+    return _mm_add_epi64(_mm_set1_epi64x(int64_t(b)), _mm_set_epi64x(1, 0));
+  }
+  static U64 set64(uint64_t x) { return _mm_set1_epi64x(int64_t(x)); }
+  static U64 shr32(U64 a) { return _mm_srli_epi64(a, 32); }
+  static U64 mul_wide(U64 a, U64 m) { return _mm_mul_epu32(a, m); }
+  static U64 xor64(U64 a, U64 b) { return _mm_xor_si128(a, b); }
+  static U32 pack_low_words(U64 a, U64 b) {  // [a0, a1, b0, b1]
+    return _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(a), _mm_castsi128_ps(b), _MM_SHUFFLE(2, 0, 2, 0)));
+  }
+  static void store_pairs(float* dst, F32 x, F32 y) {
+    const __m128 lo = _mm_unpacklo_ps(x, y);  // x0 y0 x1 y1
+    const __m128 hi = _mm_unpackhi_ps(x, y);  // x2 y2 x3 y3
+    _mm_storeu_ps(dst, _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(1, 0, 1, 0)));      // x0 y0 x2 y2
+    _mm_storeu_ps(dst + 4, _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 2, 3, 2)));  // x1 y1 x3 y3
+  }
+
+  static U32 set32(uint32_t x) { return _mm_set1_epi32(int32_t(x)); }
+  template <int N> static U32 srli(U32 a) { return _mm_srli_epi32(a, N); }
+  template <int N> static U32 slli(U32 a) { return _mm_slli_epi32(a, N); }
+  static U32 band(U32 a, U32 b) { return _mm_and_si128(a, b); }
+  static U32 bor(U32 a, U32 b) { return _mm_or_si128(a, b); }
+  static U32 bxor(U32 a, U32 b) { return _mm_xor_si128(a, b); }
+  static U32 add32(U32 a, U32 b) { return _mm_add_epi32(a, b); }
+  static U32 sub32(U32 a, U32 b) { return _mm_sub_epi32(a, b); }
+  static U32 select(U32 mask, U32 a, U32 b) { return _mm_blendv_epi8(b, a, mask); }
+
+  static F32 setf(float x) { return _mm_set1_ps(x); }
+  static F32 add(F32 a, F32 b) { return _mm_add_ps(a, b); }
+  static F32 sub(F32 a, F32 b) { return _mm_sub_ps(a, b); }
+  static F32 mul(F32 a, F32 b) { return _mm_mul_ps(a, b); }
+  static F32 div(F32 a, F32 b) { return _mm_div_ps(a, b); }
+  static F32 sqrt(F32 a) { return _mm_sqrt_ps(a); }
+  static F32 cvt_i32(U32 a) { return _mm_cvtepi32_ps(a); }
+  static F32 as_float(U32 a) { return _mm_castsi128_ps(a); }
+  static U32 as_int(F32 a) { return _mm_castps_si128(a); }
+};

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Builds the addon with node-gyp, offline: headers come from the running
+// Node's own install prefix (<prefix>/include/node), never from a download.
+//
+//   node scripts/build-native.mjs               rebuild build/Release/fastaug.node
+//   node scripts/build-native.mjs --if-missing  npm's install step: skip when a
+//                                                prebuild or build already loads; a failed
+//                                                build warns (the js backend still works)
+//   node scripts/build-native.mjs --prebuild    prebuildify an N-API prebuild into prebuilds/
+//   extra args after -- go to node-gyp (e.g. -- --debug)
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const passThrough = args.includes('--') ? args.slice(args.indexOf('--') + 1) : [];
+
+function nodeHeadersDir() {
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  if (existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))) return prefix;
+  const fromNpm = process.env.npm_config_nodedir;
+  if (fromNpm && existsSync(path.join(fromNpm, 'include', 'node', 'node_api.h'))) return fromNpm;
+  return null;
+}
+
+function nodeGypScript() {
+  try {
+    return require.resolve('node-gyp/bin/node-gyp.js');
+  } catch {
+    return process.env.npm_config_node_gyp || null;  // npm's bundled copy during install
+  }
+}
+
+function alreadyLoads() {
+  try {
+    require('node-gyp-build')(root);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function run(command, commandArgs) {
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit' });
+  return result.status === 0;
+}
+
+function main() {
+  const ifMissing = args.includes('--if-missing');
+  if (ifMissing && process.env.FASTAUG_SKIP_BUILD) return 0;
+  if (ifMissing && alreadyLoads()) return 0;
+  const nodedir = nodeHeadersDir();
+  const gyp = nodeGypScript();
+  const problem = !nodedir
+    ? `no Node headers under ${path.resolve(path.dirname(process.execPath), '..')}/include/node (install your distribution's Node development headers, e.g. Debian's libnode-dev)`
+    : !gyp
+      ? 'node-gyp is not installed'
+      : null;
+  let ok = !problem;
+  if (ok && args.includes('--prebuild')) {
+    const prebuildify = require.resolve('prebuildify/bin.js');
+    ok = run(process.execPath, [prebuildify, '--napi', '--strip', `--nodedir=${nodedir}`, ...passThrough]);
+  } else if (ok) {
+    ok = run(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '-j', 'max', ...passThrough]);
+  }
+  if (ok) return 0;
+  const why = problem ?? 'the native build failed (see above)';
+  if (ifMissing) {
+    console.warn(`fastaug: ${why}; the pure-TypeScript backend will be used (same results, slower).`);
+    return 0;
+  }
+  console.error(`fastaug: ${why}`);
+  return 1;
+}
+
+process.exitCode = main();

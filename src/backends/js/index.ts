@@ -1,0 +1,27 @@
+// The pure-TypeScript backend: used where the addon cannot load, or when
+// FASTAUG_BACKEND=js. Async calls run in slices on the main thread and yield
+// to the event loop between slices, so timers and I/O keep running.
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+
+import type { Backend, StreamRequest } from '../backend.js';
+import * as random from './random.js';
+
+/** Elements per slice before yielding: a few milliseconds of work. */
+const SLICE = 1 << 16;
+
+async function inSlices(out: Float32Array, req: StreamRequest, kernel: (o: Float32Array, r: StreamRequest) => void): Promise<void> {
+  for (let start = 0; start < out.length; start += SLICE) {
+    await yieldToEventLoop();
+    kernel(out.subarray(start, start + SLICE), { ...req, first: req.first + start });
+  }
+}
+
+export const jsBackend: Backend = {
+  name: 'js',
+  isa: 'js',
+  philox4x32: random.philox4x32,
+  randomUniform: random.randomUniform,
+  randomNormal: random.randomNormal,
+  randomUniformAsync: (out, req) => inSlices(out, req, random.randomUniform),
+  randomNormalAsync: (out, req) => inSlices(out, req, random.randomNormal),
+};

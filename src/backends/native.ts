@@ -1,0 +1,72 @@
+// Loads the Node-API addon with node-gyp-build (prebuilds/ first, then
+// build/Release) and wraps it as a Backend bound to one ISA. If it cannot
+// load, loadNative() says why instead of throwing.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import nodeGypBuild from 'node-gyp-build';
+
+import type { Backend, StreamRequest } from './backend.js';
+
+type StreamFn = (
+  isa: number, out: Float32Array, key0: number, key1: number, first: number,
+  epoch: number, stream: number, offset: number, scale: number, async: boolean,
+) => Promise<void> | undefined;
+
+/** The addon's exports (native/addon.cc). */
+export interface NativeAddon {
+  isas(): string[];
+  version: string;
+  philox4x32(counter: Uint32Array, key: Uint32Array, out: Uint32Array): void;
+  randomUniform: StreamFn;
+  randomNormal: StreamFn;
+}
+
+export type NativeLoad = { addon: NativeAddon; error?: undefined } | { addon?: undefined; error: string };
+
+/** The package root: the nearest directory above this file with fastaug's package.json. */
+export function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'fastaug') return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`fastaug: no package.json above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+let loaded: NativeLoad | undefined;
+
+export function loadNative(): NativeLoad {
+  if (!loaded) {
+    try {
+      loaded = { addon: nodeGypBuild(packageRoot()) as NativeAddon };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      loaded = {
+        error: `the native addon did not load (${reason}); build it with 'npm run build:native' (needs g++, make, python3 and Node headers)`,
+      };
+    }
+  }
+  return loaded;
+}
+
+function streamCall(fn: StreamFn, isa: number, out: Float32Array, r: StreamRequest, async: boolean): Promise<void> | undefined {
+  return fn(isa, out, r.key0, r.key1, r.first, r.epoch, r.stream, r.offset, r.scale, async);
+}
+
+/** A Backend running the addon's kernels for the ISA `isa` (one of addon.isas()). */
+export function nativeBackend(addon: NativeAddon, isa: string): Backend {
+  const index = addon.isas().indexOf(isa);
+  if (index < 0) throw new RangeError(`fastaug: ISA '${isa}' is not supported by this CPU (supported: ${addon.isas().join(', ')})`);
+  return {
+    name: 'native',
+    isa,
+    philox4x32: (counter, key, out) => addon.philox4x32(counter, key, out),
+    randomUniform: (out, r) => void streamCall(addon.randomUniform, index, out, r, false),
+    randomNormal: (out, r) => void streamCall(addon.randomNormal, index, out, r, false),
+    randomUniformAsync: (out, r) => streamCall(addon.randomUniform, index, out, r, true)!,
+    randomNormalAsync: (out, r) => streamCall(addon.randomNormal, index, out, r, true)!,
+  };
+}

@@ -1,0 +1,47 @@
+// fastaug: fast, reproducible, measurable dataset augmentation.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { packageRoot } from './backends/native.js';
+import { currentSelection } from './backends/select.js';
+import { defaultThreads } from './ops/common.js';
+
+export { philox4x32, randomNormal, randomNormalAsync, randomUniform, randomUniformAsync } from './ops/random.js';
+export type { RandomNormalOptions, RandomUniformOptions } from './ops/random.js';
+export type { AsyncOptions, RandomOptions } from './ops/common.js';
+export { STREAM } from './streams.js';
+
+export interface BackendInfo {
+  /** Which implementation runs the ops. */
+  backend: 'native' | 'js';
+  /** ISA of the native kernels in use ('js' for the TypeScript backend). */
+  isa: string;
+  /** ISAs this CPU supports in the addon, widest first (empty without it). */
+  isas: string[];
+  /** Default thread count of …Async ops. */
+  threads: number;
+  /** Package version. */
+  version: string;
+  /** Why the native backend is not in use, when it is not. */
+  nativeUnavailable?: string;
+}
+
+/** Which backend and ISA run the ops, and why not native when it is not. */
+export function backendInfo(): BackendInfo {
+  const s = currentSelection();
+  const info: BackendInfo = {
+    backend: s.backend.name,
+    isa: s.backend.isa,
+    isas: s.isas,
+    threads: defaultThreads(),
+    version: packageVersion(),
+  };
+  if (s.nativeUnavailable !== undefined) info.nativeUnavailable = s.nativeUnavailable;
+  return info;
+}
+
+let version: string | undefined;
+function packageVersion(): string {
+  version ??= (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
+}

@@ -1,0 +1,76 @@
+// Option resolution shared by every op: the random options of DESIGN §3 and
+// the thread count of …Async ops.
+import { availableParallelism } from 'node:os';
+
+import { checkOptionNames, integerInRange, invalidParameterError } from '../validate.js';
+
+/** Random options shared by every op (DESIGN §3). */
+export interface RandomOptions {
+  /** Non-negative integer ≤ 2^53 − 1, or a bigint < 2^64. Default 0. */
+  seed?: number | bigint;
+  /** Dataset index of the first sample (element streams: of the first element). Default 0. */
+  index?: number;
+  /** Selects a fresh, independent draw; integer < 2^32. Default 0. */
+  epoch?: number;
+}
+
+export interface AsyncOptions {
+  /** Threads of the libuv pool to split the work over; default: available parallelism. */
+  threads?: number;
+}
+
+export const RANDOM_OPTION_NAMES = ['seed', 'index', 'epoch'] as const;
+export const ASYNC_OPTION_NAMES = ['threads'] as const;
+export const MAX_THREADS = 256;
+const TWO_32 = 4294967296;
+const MAX_SEED = (1n << 64n) - 1n;
+
+/** The Philox key of a seed: (seed mod 2^32, ⌊seed / 2^32⌋). */
+export interface SeedKey {
+  key0: number;
+  key1: number;
+}
+
+export function seedKey(seed: unknown): SeedKey {
+  if (seed === undefined) return { key0: 0, key1: 0 };
+  if (typeof seed === 'bigint') {
+    if (seed < 0n || seed > MAX_SEED) throw invalidParameterError('seed', 'a bigint between 0 and 2^64 - 1', seed, 'range');
+    return { key0: Number(seed & 0xffffffffn), key1: Number(seed >> 32n) };
+  }
+  const value = integerInRange('seed', seed, 0, Number.MAX_SAFE_INTEGER);
+  return { key0: value % TWO_32, key1: Math.floor(value / TWO_32) };
+}
+
+export function epochOption(epoch: unknown): number {
+  return epoch === undefined ? 0 : integerInRange('epoch', epoch, 0, TWO_32 - 1);
+}
+
+export function threadsOption(threads: unknown): number {
+  return threads === undefined ? defaultThreads() : integerInRange('threads', threads, 1, MAX_THREADS);
+}
+
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+/** Checks option names for an op and its …Async twin (which also takes `threads`). */
+export function opOptions<T extends object>(op: string, options: unknown, names: readonly string[], isAsync: boolean): Partial<T> {
+  return checkOptionNames<T>(isAsync ? `${op}Async` : op, options, isAsync ? [...names, ...ASYNC_OPTION_NAMES] : names);
+}
+
+/**
+ * Cuts [0, length) into at most `parts` contiguous ranges whose starts are
+ * multiples of `align`, for splitting work over threads.
+ */
+export function splitRange(length: number, parts: number, align: number): Array<[start: number, count: number]> {
+  const ranges: Array<[number, number]> = [];
+  const units = Math.ceil(length / align);
+  const count = Math.max(1, Math.min(parts, units));
+  let start = 0;
+  for (let i = 0; i < count; i += 1) {
+    const end = i === count - 1 ? length : Math.min(length, Math.round((units * (i + 1)) / count) * align);
+    if (end > start) ranges.push([start, end - start]);
+    start = end;
+  }
+  return ranges;
+}

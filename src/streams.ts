@@ -1,0 +1,6 @@
+// Stream ids (DESIGN §3): the fourth Philox counter word of every draw. Each
+// op and purpose has its own; no two share one. Public: listed in README.md.
+export const STREAM = {
+  randomUniform: 1,
+  randomNormal: 2,
+} as const;

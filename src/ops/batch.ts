@@ -1,0 +1,102 @@
+// Image batches (DESIGN §2) and per-image random parameters (DESIGN §3),
+// shared by every image op: validation, output allocation, parameter draws.
+import { philoxBlock } from '../backends/js/random.js';
+import { integerInRange, invalidParameterError, isPlainObject, MAX_TYPED_ARRAY_LENGTH } from '../validate.js';
+import type { SeedKey } from './common.js';
+
+export type Layout = 'NHWC' | 'NCHW';
+export type Shape = [n: number, h: number, w: number, c: number];
+
+/** An image batch: `shape` is always [n, h, w, c], whatever the layout. */
+export interface Batch<D extends Uint8Array | Float32Array = Uint8Array | Float32Array> {
+  data: D;
+  shape: Shape;
+  /** Default 'NHWC'. */
+  layout?: Layout;
+}
+
+/** A fixed value, or a [lo, hi] range drawn per image. */
+export type Range = number | [number, number];
+
+/** A batch after validation, with everything an op and its kernels need. */
+export interface CheckedBatch {
+  data: Uint8Array | Float32Array;
+  dtype: 'uint8' | 'float32';
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  layout: Layout;
+}
+
+export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
+  if (!isPlainObject(batch)) throw invalidParameterError(name, 'an object { data, shape, layout? }', batch);
+  const { data, shape, layout = 'NHWC' } = batch as { data?: unknown; shape?: unknown; layout?: unknown };
+  if (!(data instanceof Uint8Array) && !(data instanceof Float32Array)) {
+    throw invalidParameterError(`${name}.data`, 'a Uint8Array (or Buffer) or Float32Array', data);
+  }
+  if (!Array.isArray(shape) || shape.length !== 4) throw invalidParameterError(`${name}.shape`, 'an array [n, h, w, c]', shape);
+  const [n, h, w, c] = shape.map((v, i) => integerInRange(`${name}.shape[${i}]`, v, i === 0 ? 0 : 1, MAX_TYPED_ARRAY_LENGTH)) as Shape;
+  if (layout !== 'NHWC' && layout !== 'NCHW') throw invalidParameterError(`${name}.layout`, "'NHWC' or 'NCHW'", layout);
+  const expected = n * h * w * c;
+  if (data.length !== expected) {
+    throw invalidParameterError(`${name}.data`, `a typed array of length n*h*w*c = ${expected}`, data, 'range');
+  }
+  return { data, dtype: data instanceof Uint8Array ? 'uint8' : 'float32', n, h, w, c, layout };
+}
+
+/**
+ * The output array: `out` if given (same type and length as the input; the
+ * input itself only where the op allows in place), else a new one.
+ */
+export function outputArray(b: CheckedBatch, out: unknown, allowInPlace: boolean): Uint8Array | Float32Array {
+  if (out === undefined) return b.dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+  const Type = b.dtype === 'uint8' ? Uint8Array : Float32Array;
+  if (!(out instanceof Type)) throw invalidParameterError('out', `a ${Type.name} like the batch data`, out);
+  if (out.length !== b.data.length) throw invalidParameterError('out', `a ${Type.name} of length ${b.data.length}`, out, 'range');
+  if (!allowInPlace && out.buffer === b.data.buffer && out.byteOffset < b.data.byteOffset + b.data.byteLength && b.data.byteOffset < out.byteOffset + out.byteLength) {
+    throw invalidParameterError('out', 'an array that does not overlap batch.data (this op cannot run in place)', out, 'range');
+  }
+  return out;
+}
+
+export function batchResult(b: CheckedBatch, data: Uint8Array | Float32Array): Batch {
+  return { data, shape: [b.n, b.h, b.w, b.c], layout: b.layout };
+}
+
+/** Per-sample `index`: the dataset index of the first image; index + n ≤ 2^32. */
+export function sampleIndex(index: unknown, n: number): number {
+  return index === undefined ? 0 : integerInRange('index', index, 0, 2 ** 32 - Math.max(n, 1));
+}
+
+/** `[lo, hi]` from a Range option; `symmetric` makes a number f mean [−f, f] (else [f, f]). */
+export function rangeOption(name: string, value: unknown, symmetric: boolean, min = -Infinity, max = Infinity): [number, number] {
+  const expected = symmetric ? 'a finite number f (meaning [-f, f]) or [lo, hi] with lo <= hi' : `a number or [lo, hi] with lo <= hi, within [${min}, ${max}]`;
+  let lo: unknown;
+  let hi: unknown;
+  if (typeof value === 'number') {
+    [lo, hi] = symmetric ? [-Math.abs(value), Math.abs(value)] : [value, value];
+  } else if (Array.isArray(value) && value.length === 2) {
+    [lo, hi] = value;
+  } else {
+    throw invalidParameterError(name, expected, value);
+  }
+  if (typeof lo !== 'number' || typeof hi !== 'number') throw invalidParameterError(name, expected, value);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi || lo < min || hi > max) throw invalidParameterError(name, expected, value, 'range');
+  return [lo, hi];
+}
+
+/**
+ * The first Philox block of each image's parameter stream: image k of the
+ * batch (dataset index index + k) gets counter (0, index + k, epoch, stream).
+ * Four words per image, drawn here once so both backends use the same values.
+ */
+export function perSampleWords(n: number, key: SeedKey, index: number, epoch: number, stream: number): Uint32Array {
+  const words = new Uint32Array(4 * n);
+  const block = new Uint32Array(4);
+  for (let k = 0; k < n; k += 1) {
+    philoxBlock(0, index + k, epoch, stream, key.key0, key.key1, block);
+    words.set(block, 4 * k);
+  }
+  return words;
+}

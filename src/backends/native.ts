@@ -40,8 +40,10 @@ let loaded: NativeLoad | undefined;
 
 export function loadNative(): NativeLoad {
   if (!loaded) {
+    const explicit = process.env.FASTAUG_NATIVE_PATH;
     try {
-      loaded = { addon: nodeGypBuild(packageRoot()) as NativeAddon };
+      // FASTAUG_NATIVE_PATH: load this .node file instead (a cmake-js or sanitizer build).
+      loaded = { addon: (explicit ? require(path.resolve(explicit)) : nodeGypBuild(packageRoot())) as NativeAddon };
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       loaded = {

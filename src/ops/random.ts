@@ -96,6 +96,7 @@ function runSync(op: StreamKernel, length: unknown, options: unknown): Float32Ar
 }
 
 async function runAsync(op: StreamKernel, length: unknown, options: unknown): Promise<Float32Array> {
+  // async: validation errors reject the promise rather than throw
   const { out, request, threads } = resolveStream(op, length, options, true);
   const backend: Backend = activeBackend();
   const kernel = op === 'randomUniform' ? backend.randomUniformAsync : backend.randomNormalAsync;

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the addon with AddressSanitizer + UndefinedBehaviorSanitizer (any
+# UB report aborts) into build-asan/ and runs the test suite against it.
+# Node itself is not instrumented, so libasan must be preloaded; leak
+# detection is off because V8 keeps memory alive until exit by design.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+flags="-fsanitize=address,undefined;-fno-sanitize-recover=undefined;-fno-omit-frame-pointer;-g"
+npx cmake-js rebuild --out build-asan \
+  --CDFASTAUG_EXTRA_FLAGS="$flags" --CDFASTAUG_EXTRA_LINK_FLAGS="-fsanitize=address,undefined"
+
+export LD_PRELOAD="$(g++ -print-file-name=libasan.so)"
+export ASAN_OPTIONS=detect_leaks=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export FASTAUG_NATIVE_PATH=build-asan/Release/fastaug.node
+export FASTAUG_BACKEND=native
+npx vitest run "$@"

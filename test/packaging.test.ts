@@ -1,0 +1,95 @@
+// The package as users get it: ESM and CommonJS entry points (the built
+// dist/, by self-reference), backend and ISA selection through the
+// environment, worker threads, the addon's link dependencies.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import nodeGypBuild from 'node-gyp-build';
+
+import { loadNative } from '../src/backends/native.js';
+
+const root = path.resolve(__dirname, '..');
+const native = loadNative();
+
+function nodeEval(code: string, env: Record<string, string> = {}, type: 'commonjs' | 'module' = 'commonjs'): { status: number | null; stdout: string; stderr: string } {
+  const args = type === 'module' ? ['--input-type=module', '-e', code] : ['-e', code];
+  const clean = { ...process.env };
+  delete clean.FASTAUG_BACKEND;
+  delete clean.FASTAUG_ISA;
+  const r = spawnSync(process.execPath, args, { cwd: root, env: { ...clean, ...env }, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+}
+
+describe('entry points', () => {
+  it('dist is built (npm test builds it first)', () => {
+    expect(existsSync(path.join(root, 'dist/cjs/index.js'))).toBe(true);
+    expect(existsSync(path.join(root, 'dist/esm/index.mjs'))).toBe(true);
+  });
+
+  it('require and import give the same functions and the same numbers', () => {
+    const cjs = nodeEval("const f = require('fastaug'); console.log(JSON.stringify([...f.randomNormal(6, { seed: 3, index: 1 })]))");
+    const esm = nodeEval("import { randomNormal } from 'fastaug'; console.log(JSON.stringify([...randomNormal(6, { seed: 3, index: 1 })]))", {}, 'module');
+    expect(cjs.stderr).toBe('');
+    expect(esm.stderr).toBe('');
+    expect(JSON.parse(esm.stdout)).toEqual(JSON.parse(cjs.stdout));
+    const same = nodeEval("import { createRequire } from 'node:module'; import * as m from 'fastaug'; const c = createRequire(import.meta.url)('fastaug'); console.log(m.randomNormal === c.randomNormal && Object.keys(c).every((k) => k in m))", {}, 'module');
+    expect(same.stdout).toBe('true');
+  });
+
+  it('importing fastaug never loads TensorFlow.js', () => {
+    const r = nodeEval("require('fastaug').randomNormal(4); console.log(Object.keys(require.cache).filter((k) => k.includes('@tensorflow')).length)");
+    expect(r.stdout).toBe('0');
+  });
+});
+
+describe('backend selection through the environment', () => {
+  const info = (env: Record<string, string>) => nodeEval("console.log(JSON.stringify(require('fastaug').backendInfo()))", env);
+
+  it('FASTAUG_BACKEND=js forces the TypeScript backend and says so', () => {
+    const r = JSON.parse(info({ FASTAUG_BACKEND: 'js' }).stdout);
+    expect(r).toMatchObject({ backend: 'js', isa: 'js', nativeUnavailable: 'FASTAUG_BACKEND=js' });
+    expect(r.threads).toBeGreaterThanOrEqual(1);
+    expect(r.version).toBe(JSON.parse(execFileSync('node', ['-p', "JSON.stringify(require('./package.json'))"], { cwd: root, encoding: 'utf8' })).version);
+  });
+
+  it('a misspelt FASTAUG_BACKEND or FASTAUG_ISA is an error, not a silent fallback', () => {
+    expect(info({ FASTAUG_BACKEND: 'gpu' }).stderr).toContain("FASTAUG_BACKEND must be 'js' or 'native'; got 'gpu'");
+    if (native.addon) expect(info({ FASTAUG_ISA: 'avx3' }).stderr).toContain("FASTAUG_ISA must be one of avx512, avx2, sse4, neon, scalar; got 'avx3'");
+  });
+
+  it.skipIf(!native.addon)('FASTAUG_ISA caps the ISA at each level this CPU has', () => {
+    const isas = native.addon!.isas();
+    for (const isa of isas) expect(JSON.parse(info({ FASTAUG_ISA: isa }).stdout)).toMatchObject({ backend: 'native', isa, isas });
+    expect(JSON.parse(info({}).stdout).isa).toBe(isas[0]);
+  });
+
+  it.skipIf(!native.addon)('the addon loads, and in a worker thread gives the same bytes', () => {
+    const code = `
+      const { Worker } = require('node:worker_threads');
+      const f = require('fastaug');
+      const main = Buffer.from(f.randomNormal(1000, { seed: 8 }).buffer).toString('hex');
+      const w = new Worker("const f = require('fastaug'); require('node:worker_threads').parentPort.postMessage([f.backendInfo().backend, Buffer.from(f.randomNormal(1000, { seed: 8 }).buffer).toString('hex')])", { eval: true });
+      w.on('message', ([backend, hex]) => { console.log(backend, hex === main); w.terminate(); });`;
+    const r = nodeEval(code);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('native true');
+  });
+});
+
+describe('the built addon', () => {
+  it('native backend is available in this checkout (CI builds it)', () => {
+    expect(native.error).toBeUndefined();
+  });
+
+  it.skipIf(process.platform !== 'linux' || !native.addon)('links only libc, libm, libstdc++ and libgcc_s', () => {
+    // the file the loader picks: FASTAUG_NATIVE_PATH, else node-gyp-build's choice (prebuild or build/)
+    const file = process.env.FASTAUG_NATIVE_PATH ?? (nodeGypBuild as unknown as { resolve(dir: string): string }).resolve(root);
+    const libs = execFileSync('ldd', [file], { encoding: 'utf8' })
+      .split('\n').map((line) => line.trim().split(/\s+/)[0]!).filter((name) => name !== '');
+    const allowed = /^(linux-vdso\.so\.1|\/lib64\/ld-linux-x86-64\.so\.2|\/lib\/ld-linux-aarch64\.so\.1|libc\.so\.6|libm\.so\.6|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libasan\.so\.\d+|libubsan\.so\.\d+)$/;
+    expect(libs.filter((name) => !allowed.test(name))).toEqual([]);
+  });
+});

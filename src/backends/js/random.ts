@@ -3,8 +3,8 @@
 //
 // Exactness: every float32 +, −, ×, ÷, sqrt is computed in double and rounded
 // once with Math.fround, which equals the float32 operation. Constants are
-// the same bit patterns as the C++ ones. 32×32→64-bit products are split so
-// that every partial product is exact in a double.
+// the same bit patterns as the C++ ones. 32×32→64-bit products: the low half
+// from Math.imul, the high half from a double product corrected by it.
 import type { StreamRequest } from '../backend.js';
 
 const fround = Math.fround;
@@ -15,10 +15,6 @@ const PHILOX_M1 = 0xcd9e8d57;
 const PHILOX_W0 = 0x9e3779b9;
 const PHILOX_W1 = 0xbb67ae85;
 const PHILOX_ROUNDS = 10;
-const M0_LO = PHILOX_M0 & 0xffff;
-const M0_HI = PHILOX_M0 >>> 16;
-const M1_LO = PHILOX_M1 & 0xffff;
-const M1_HI = PHILOX_M1 >>> 16;
 const TWO_32 = 4294967296;
 
 const bitsView = new DataView(new ArrayBuffer(4));
@@ -47,20 +43,22 @@ const COS8 = f32(0x37d00d01);
 const SQRT2_F32 = f32(0x3fb504f3);
 const POW2_NEG = Float64Array.from({ length: 25 }, (_, e) => 2 ** -e);
 
-/** High 32 bits of a · (bHi·2^16 + bLo), a < 2^32: both partial products are < 2^48, exact. */
-function mulhi(a: number, bLo: number, bHi: number): number {
-  const low = a * bLo;
-  const high = a * bHi;
-  return ((high + ((low / 65536) >>> 0)) / 65536) >>> 0;
+/**
+ * High 32 bits of a · m for uint32 a and m, given lo = the low 32 bits.
+ * The double product is within 2^10 of a · m and the subtraction adds at most
+ * 2^10 more, so (a·m − lo) / 2^32, an integer ± 2^-21, rounds to it exactly.
+ */
+function mulhi(a: number, m: number, lo: number): number {
+  return Math.round((a * m - lo) * 2.3283064365386963e-10);
 }
 
-/** Philox4x32-10 of one counter block; writes 4 words to out. */
-export function philoxBlock(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array): void {
+/** Philox4x32-10 of one counter block; writes 4 words to out[at…]. */
+export function philoxBlock(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array, at = 0): void {
   for (let round = 0; round < PHILOX_ROUNDS; round += 1) {
-    const hi0 = mulhi(c0, M0_LO, M0_HI);
-    const lo0 = imul(c0, PHILOX_M0);
-    const hi1 = mulhi(c2, M1_LO, M1_HI);
-    const lo1 = imul(c2, PHILOX_M1);
+    const lo0 = imul(c0, PHILOX_M0) >>> 0;
+    const hi0 = mulhi(c0, PHILOX_M0, lo0);
+    const lo1 = imul(c2, PHILOX_M1) >>> 0;
+    const hi1 = mulhi(c2, PHILOX_M1, lo1);
     c0 = (hi1 ^ c1 ^ k0) >>> 0; // mulhi needs the unsigned value
     c1 = lo1;
     c2 = (hi0 ^ c3 ^ k1) >>> 0;
@@ -68,10 +66,50 @@ export function philoxBlock(c0: number, c1: number, c2: number, c3: number, k0: 
     k0 = (k0 + PHILOX_W0) | 0;
     k1 = (k1 + PHILOX_W1) | 0;
   }
-  out[0] = c0;
-  out[1] = c1;
-  out[2] = c2;
-  out[3] = c3;
+  out[at] = c0;
+  out[at + 1] = c1;
+  out[at + 2] = c2;
+  out[at + 3] = c3;
+}
+
+/**
+ * Two blocks whose counters differ only in words 0 and 1 — (a0, a1, c2, c3)
+ * and (b0, b1, c2, c3) — in one loop: a round is a serial chain, so running
+ * two chains side by side nearly doubles throughput. Writes 8 words.
+ */
+export function philoxPair(a0: number, a1: number, b0: number, b1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array, at: number): void {
+  let a2 = c2;
+  let a3 = c3;
+  let b2 = c2;
+  let b3 = c3;
+  for (let round = 0; round < PHILOX_ROUNDS; round += 1) {
+    const aLo0 = imul(a0, PHILOX_M0) >>> 0;
+    const bLo0 = imul(b0, PHILOX_M0) >>> 0;
+    const aLo1 = imul(a2, PHILOX_M1) >>> 0;
+    const bLo1 = imul(b2, PHILOX_M1) >>> 0;
+    const aHi0 = mulhi(a0, PHILOX_M0, aLo0);
+    const bHi0 = mulhi(b0, PHILOX_M0, bLo0);
+    const aHi1 = mulhi(a2, PHILOX_M1, aLo1);
+    const bHi1 = mulhi(b2, PHILOX_M1, bLo1);
+    a0 = (aHi1 ^ a1 ^ k0) >>> 0;
+    b0 = (bHi1 ^ b1 ^ k0) >>> 0;
+    a1 = aLo1;
+    b1 = bLo1;
+    a2 = (aHi0 ^ a3 ^ k1) >>> 0;
+    b2 = (bHi0 ^ b3 ^ k1) >>> 0;
+    a3 = aLo0;
+    b3 = bLo0;
+    k0 = (k0 + PHILOX_W0) | 0;
+    k1 = (k1 + PHILOX_W1) | 0;
+  }
+  out[at] = a0;
+  out[at + 1] = a1;
+  out[at + 2] = a2;
+  out[at + 3] = a3;
+  out[at + 4] = b0;
+  out[at + 5] = b1;
+  out[at + 6] = b2;
+  out[at + 7] = b3;
 }
 
 export function philox4x32(counter: Uint32Array, key: Uint32Array, out: Uint32Array): void {
@@ -100,16 +138,17 @@ export function boxMullerRadius(w: number): number {
   p = fround(z * fround(INV7 + p));
   p = fround(z * fround(INV5 + p));
   p = fround(INV3 + p);
-  const s2 = fround(s + s);
+  const s2 = s + s; // doubling is exact: no rounding needed
   const lnM = fround(s2 + fround(fround(s2 * z) * p));
-  const lnU = fround(fround(k * LN2_HI) + fround(fround(k * LN2_LO) + lnM));
-  return fround(Math.sqrt(fround(lnU * -2)));
+  // k · LN2_HI is exact (|k| ≤ 24, LN2_HI has 9 significant bits), and so is × −2
+  const lnU = fround(k * LN2_HI + fround(fround(k * LN2_LO) + lnM));
+  return fround(Math.sqrt(lnU * -2));
 }
 
-let sinOut = 0;
-let cosOut = 0;
+/** [sin, cos] results of sincos2piUniform (a typed slot: cheaper than an object or a closure variable). */
+const sincosOut = new Float64Array(2);
 
-/** sin and cos of 2π U(w) into sinOut / cosOut; same steps as sincos_2pi_uniform. */
+/** sin and cos of 2π U(w) into sincosOut; same steps as sincos_2pi_uniform. */
 function sincos2piUniform(w: number): void {
   const m = w >>> 9;
   const octant = m >>> 20;
@@ -131,51 +170,67 @@ function sincos2piUniform(w: number): void {
   const b = swap === 1 ? sinY : cosY;
   const sinNeg = ((q >>> 1) & 1) ^ (odd & (swap ^ 1));
   const cosNeg = ((q ^ (q >>> 1)) & 1) ^ (odd & swap);
-  sinOut = sinNeg === 1 ? -a : a;
-  cosOut = cosNeg === 1 ? -b : b;
+  sincosOut[0] = sinNeg === 1 ? -a : a;
+  sincosOut[1] = cosNeg === 1 ? -b : b;
 }
 
 export function sincos2pi(w: number): { sin: number; cos: number } {
   sincos2piUniform(w);
-  return { sin: sinOut, cos: cosOut };
+  return { sin: sincosOut[0]!, cos: sincosOut[1]! };
 }
 
-const words = new Uint32Array(4);
-const values = new Float64Array(4);
+/** Blocks per chunk: words for a chunk are generated first, then turned into values. */
+const CHUNK_BLOCKS = 256;
+const chunkWords = new Uint32Array(4 * CHUNK_BLOCKS);
+const chunkValues = new Float32Array(4 * CHUNK_BLOCKS);
 
-type BlockValues = (w0: number, w1: number, w2: number, w3: number, offset: number, scale: number) => void;
-
-function uniformValues(w0: number, w1: number, w2: number, w3: number, offset: number, scale: number): void {
-  values[0] = fround(offset + fround(scale * uniformFromWord(w0)));
-  values[1] = fround(offset + fround(scale * uniformFromWord(w1)));
-  values[2] = fround(offset + fround(scale * uniformFromWord(w2)));
-  values[3] = fround(offset + fround(scale * uniformFromWord(w3)));
+/** Words of element-stream blocks [block, block + count): counter (b mod 2^32, ⌊b / 2^32⌋, epoch, stream). */
+function streamWords(block: number, count: number, req: StreamRequest): void {
+  let i = 0;
+  for (; i + 1 < count; i += 2) {
+    const a = block + i;
+    const b = a + 1;
+    philoxPair(a >>> 0, Math.floor(a / TWO_32), b >>> 0, Math.floor(b / TWO_32), req.epoch, req.stream, req.key0, req.key1, chunkWords, 4 * i);
+  }
+  if (i < count) {
+    const a = block + i;
+    philoxBlock(a >>> 0, Math.floor(a / TWO_32), req.epoch, req.stream, req.key0, req.key1, chunkWords, 4 * i);
+  }
 }
 
-function normalValues(w0: number, w1: number, w2: number, w3: number, offset: number, scale: number): void {
-  const r0 = boxMullerRadius(w0);
-  sincos2piUniform(w1);
-  values[0] = fround(offset + fround(scale * fround(r0 * cosOut)));
-  values[1] = fround(offset + fround(scale * fround(r0 * sinOut)));
-  const r1 = boxMullerRadius(w2);
-  sincos2piUniform(w3);
-  values[2] = fround(offset + fround(scale * fround(r1 * cosOut)));
-  values[3] = fround(offset + fround(scale * fround(r1 * sinOut)));
+// The float32 store rounds `offset + …` once, as fround would.
+
+function uniformValues(words: number, req: StreamRequest): void {
+  const { offset, scale } = req;
+  for (let i = 0; i < words; i += 1) chunkValues[i] = offset + fround(scale * uniformFromWord(chunkWords[i]!));
 }
 
-/** Fills out with stream positions [first, first + out.length). */
-function fillStream(out: Float32Array, req: StreamRequest, blockValues: BlockValues): void {
+/** Box–Muller pairs (w0, w1) → z0, z1 and (w2, w3) → z2, z3 of each block. */
+function normalValues(words: number, req: StreamRequest): void {
+  const { offset, scale } = req;
+  for (let i = 0; i < words; i += 2) {
+    const r = boxMullerRadius(chunkWords[i]!);
+    sincos2piUniform(chunkWords[i + 1]!);
+    chunkValues[i] = offset + fround(scale * fround(r * sincosOut[1]!));
+    chunkValues[i + 1] = offset + fround(scale * fround(r * sincosOut[0]!));
+  }
+}
+
+/** Fills out with stream positions [first, first + out.length), a chunk of blocks at a time. */
+function fillStream(out: Float32Array, req: StreamRequest, toValues: (words: number, req: StreamRequest) => void): void {
   const n = out.length;
-  if (n === 0) return;
   let block = Math.floor(req.first / 4);
-  let word = req.first % 4;
+  let skip = req.first % 4;
   let done = 0;
   while (done < n) {
-    philoxBlock(block >>> 0, Math.floor(block / TWO_32), req.epoch, req.stream, req.key0, req.key1, words);
-    blockValues(words[0]!, words[1]!, words[2]!, words[3]!, req.offset, req.scale);
-    for (; word < 4 && done < n; word += 1, done += 1) out[done] = values[word]!;
-    word = 0;
-    block += 1;
+    const blocks = Math.min(CHUNK_BLOCKS, Math.ceil((n - done + skip) / 4));
+    streamWords(block, blocks, req);
+    toValues(4 * blocks, req);
+    const take = Math.min(4 * blocks - skip, n - done);
+    out.set(chunkValues.subarray(skip, skip + take), done);
+    done += take;
+    block += blocks;
+    skip = 0;
   }
 }
 

@@ -1,0 +1,92 @@
+// npm run bench [-- <family or case id>...] [--quick]
+// Measures every case on native at each ISA this CPU has, on js, and a memcpy
+// of the same bytes (the ceiling); 1 thread (sync op) and 2 threads (…Async).
+// Prints medians and ratios, writes bench/results/<family>.json.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+import { benchDir, loadCases } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const filters = args.filter((a) => !a.startsWith('--'));
+const cases = (await loadCases()).filter((c) => filters.length === 0 || filters.includes(c.family) || filters.includes(c.id));
+if (cases.length === 0) throw new Error(`no bench case matches ${filters.join(' ')}`);
+
+const { loadNative } = require('../dist/cjs/backends/native.js');
+const native = loadNative();
+const isas = native.addon ? native.addon.isas() : [];
+const variants = [...isas.map((isa) => `native/${isa}`), 'js', 'memcpy'];
+const maxTime = quick ? 0.5 : 1.5;
+
+function runVariant(variant) {
+  const env = { ...process.env, FASTAUG_BACKEND: variant === 'js' ? 'js' : 'native' };
+  if (variant.startsWith('native/')) env.FASTAUG_ISA = variant.slice('native/'.length);
+  else delete env.FASTAUG_ISA;
+  const ids = cases.map((c) => c.id).join(',');
+  const threads = variant.startsWith('native/') && variant !== `native/${isas[0]}` ? '1' : '1,2';
+  process.stderr.write(`bench: ${variant} …\n`);
+  const r = spawnSync(process.execPath, [path.join(benchDir, 'worker.mjs'), variant, threads, ids, String(maxTime)], {
+    env, encoding: 'utf8', maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) throw new Error(`bench worker ${variant} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+const runs = variants.map(runVariant);
+const all = runs.flatMap((run) => run.results);
+const find = (id, variant, threads) => all.find((r) => r.id === id && r.variant === variant && r.threads === threads);
+
+const fmtRate = (items, ms) => {
+  const perSecond = items / (ms / 1e3);
+  return perSecond >= 1e9 ? `${(perSecond / 1e9).toFixed(2)} G/s` : `${(perSecond / 1e6).toFixed(1)} M/s`;
+};
+
+const rows = [];
+for (const c of cases) {
+  const memcpy = find(c.id, 'memcpy', 1);
+  for (const r of all.filter((x) => x.id === c.id && x.variant !== 'memcpy')) {
+    const js = find(c.id, 'js', r.threads);
+    rows.push({
+      case: c.id, name: c.name, variant: r.variant, threads: r.threads,
+      medianMs: r.medianMs,
+      rate: `${fmtRate(c.items, r.medianMs)} ${c.unit}`,
+      xMemcpy: r.medianMs / memcpy.medianMs,
+      speedupVsJs: js ? js.medianMs / r.medianMs : undefined,
+    });
+  }
+  rows.push({ case: c.id, name: c.name, variant: 'memcpy', threads: 1, medianMs: memcpy.medianMs, rate: `${fmtRate(c.bytes, memcpy.medianMs)} bytes`, xMemcpy: 1 });
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+console.log(`\nfastaug ${runs[0].info.version} · ${os.cpus()[0]?.model ?? 'cpu'} · ${os.availableParallelism()} threads · node ${process.version}`);
+console.log('medians of benny samples; × memcpy = time / time of copying the same bytes; vs js = js time / this time (same threads)\n');
+console.log([pad('case', 5), pad('variant', 16), pad('thr', 4), pad('median ms', 11), pad('rate', 22), pad('× memcpy', 10), 'vs js'].join(''));
+for (const r of rows) {
+  console.log([
+    pad(r.case, 5), pad(r.variant, 16), pad(r.threads, 4), pad(r.medianMs.toFixed(2), 11), pad(r.rate, 22),
+    pad(r.xMemcpy.toFixed(2), 10), r.speedupVsJs ? `${r.speedupVsJs.toFixed(1)}×` : '',
+  ].join(''));
+}
+for (const c of cases) {
+  const best = find(c.id, `native/${isas[0]}`, 1);
+  const two = find(c.id, `native/${isas[0]}`, 2);
+  if (best && two) console.log(`${c.id}: 2 threads / 1 thread on ${isas[0]} = ${(best.medianMs / two.medianMs).toFixed(2)}×`);
+}
+
+mkdirSync(path.join(benchDir, 'results'), { recursive: true });
+const families = [...new Set(cases.map((c) => c.family))];
+for (const family of families) {
+  const ids = new Set(cases.filter((c) => c.family === family).map((c) => c.id));
+  const file = path.join(benchDir, 'results', `${family}.json`);
+  writeFileSync(file, `${JSON.stringify({
+    date: new Date().toISOString(), cpu: os.cpus()[0]?.model, node: process.version, info: runs[0].info,
+    cases: cases.filter((c) => ids.has(c.id)).map(({ id, name, bytes, items, unit }) => ({ id, name, bytes, items, unit })),
+    rows: rows.filter((r) => ids.has(r.case)),
+  }, null, 2)}\n`);
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}

@@ -46,7 +46,7 @@
     {
       "target_name": "fastaug_neon",
       "type": "static_library",
-      "sources": ["native/isa/neon.cc"]
+      "conditions": [["target_arch=='arm64'", { "sources": ["native/isa/neon.cc"] }, { "type": "none" }]]
     }
   ]
 }

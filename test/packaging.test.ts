@@ -2,7 +2,8 @@
 // dist/, by self-reference), backend and ISA selection through the
 // environment, worker threads, the addon's link dependencies.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -80,6 +81,22 @@ describe('backend selection through the environment', () => {
 });
 
 describe('the built addon', () => {
+  it.skipIf(!existsSync(path.join(root, 'prebuilds')))('a prebuild under prebuilds/ is loaded where there is no local build', () => {
+    // a copy of the package without build/: node-gyp-build must fall back to prebuilds/
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fastaug-prebuild-'));
+    try {
+      cpSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+      cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
+      cpSync(path.join(root, 'prebuilds'), path.join(dir, 'prebuilds'), { recursive: true });
+      symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+      const r = spawnSync(process.execPath, ['-e', `const f = require(${JSON.stringify(dir)}); console.log(f.backendInfo().backend, require('node-gyp-build').resolve(${JSON.stringify(dir)}).includes('prebuilds'))`], { cwd: dir, encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim()).toBe('native true');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('native backend is available in this checkout (CI builds it)', () => {
     expect(native.error).toBeUndefined();
   });

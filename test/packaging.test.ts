@@ -15,12 +15,16 @@ import { loadNative } from '../src/backends/native.js';
 const root = path.resolve(__dirname, '..');
 const native = loadNative();
 
+/** The environment of a user's process: none of the test run's overrides (the sanitizer run sets them). */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['FASTAUG_BACKEND', 'FASTAUG_ISA', 'FASTAUG_NATIVE_PATH', 'LD_PRELOAD', 'ASAN_OPTIONS', 'UBSAN_OPTIONS']) delete env[name];
+  return env;
+}
+
 function nodeEval(code: string, env: Record<string, string> = {}, type: 'commonjs' | 'module' = 'commonjs'): { status: number | null; stdout: string; stderr: string } {
   const args = type === 'module' ? ['--input-type=module', '-e', code] : ['-e', code];
-  const clean = { ...process.env };
-  delete clean.FASTAUG_BACKEND;
-  delete clean.FASTAUG_ISA;
-  const r = spawnSync(process.execPath, args, { cwd: root, env: { ...clean, ...env }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, args, { cwd: root, env: { ...cleanEnv(), ...env }, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
 }
 
@@ -89,7 +93,7 @@ describe('the built addon', () => {
       cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
       cpSync(path.join(root, 'prebuilds'), path.join(dir, 'prebuilds'), { recursive: true });
       symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-      const r = spawnSync(process.execPath, ['-e', `const f = require(${JSON.stringify(dir)}); console.log(f.backendInfo().backend, require('node-gyp-build').resolve(${JSON.stringify(dir)}).includes('prebuilds'))`], { cwd: dir, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['-e', `const f = require(${JSON.stringify(dir)}); console.log(f.backendInfo().backend, require('node-gyp-build').resolve(${JSON.stringify(dir)}).includes('prebuilds'))`], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
       expect(r.stderr).toBe('');
       expect(r.stdout.trim()).toBe('native true');
     } finally {
@@ -104,7 +108,7 @@ describe('the built addon', () => {
   it.skipIf(process.platform !== 'linux' || !native.addon)('links only libc, libm, libstdc++ and libgcc_s', () => {
     // the file the loader picks: FASTAUG_NATIVE_PATH, else node-gyp-build's choice (prebuild or build/)
     const file = process.env.FASTAUG_NATIVE_PATH ?? (nodeGypBuild as unknown as { resolve(dir: string): string }).resolve(root);
-    const libs = execFileSync('ldd', [file], { encoding: 'utf8' })
+    const libs = execFileSync('ldd', [file], { encoding: 'utf8', env: cleanEnv() })
       .split('\n').map((line) => line.trim().split(/\s+/)[0]!).filter((name) => name !== '');
     const allowed = /^(linux-vdso\.so\.1|\/lib64\/ld-linux-x86-64\.so\.2|\/lib\/ld-linux-aarch64\.so\.1|libc\.so\.6|libm\.so\.6|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libasan\.so\.\d+|libubsan\.so\.\d+)$/;
     expect(libs.filter((name) => !allowed.test(name))).toEqual([]);

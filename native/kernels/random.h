@@ -13,7 +13,7 @@ namespace philox_detail {
 
 // Bit patterns of the float32 constants, shared verbatim with the TS backend.
 constexpr uint32_t kOneMinusHalfUlp = 0x3F7FFFFFu;  // 1 - 2^-24
-constexpr uint32_t kInv3 = 0x3EAAAAABu, kInv5 = 0x3E4CCCCDu, kInv7 = 0x3E124925u, kInv9 = 0x3DE38E39u;
+constexpr uint32_t kInv3 = 0x3EAAAAABu, kInv5 = 0x3E4CCCCDu, kInv7 = 0x3E124925u;
 constexpr uint32_t kLn2Hi = 0x3F318000u;  // 0.693359375: k * hi is exact for |k| <= 24
 constexpr uint32_t kLn2Lo = 0xB95E8083u;  // ln 2 - hi
 constexpr uint32_t kPiOver2Pow23 = 0x34C90FDBu;
@@ -44,7 +44,11 @@ struct PhiloxRoundKeys {
 template <class S, int G>
 inline void philox_rounds(typename S::U64 (&x)[G][4], const PhiloxRoundKeys<S>& keys) {
   const typename S::U64 m0 = S::set64(kPhiloxM0), m1 = S::set64(kPhiloxM1);
+  // Fully unrolled, so the state stays in registers (GCC keeps these loops
+  // rolled otherwise and spills x[][] to the stack every round).
+#pragma GCC unroll 16
   for (int r = 0; r < kPhiloxRounds; ++r) {
+#pragma GCC unroll 16
     for (int g = 0; g < G; ++g) {
       const typename S::U64 p0 = S::mul_wide(x[g][0], m0);
       const typename S::U64 p1 = S::mul_wide(x[g][2], m1);
@@ -81,8 +85,7 @@ inline typename S::F32 box_muller_radius(typename S::U32 w) {
   const F f = S::sub(m, S::setf(1.0f));
   const F s = S::div(f, S::add(S::setf(2.0f), f));
   const F z = S::mul(s, s);
-  F p = S::mul(z, S::setf(bits(kInv9)));
-  p = S::mul(z, S::add(S::setf(bits(kInv7)), p));
+  F p = S::mul(z, S::setf(bits(kInv7)));
   p = S::mul(z, S::add(S::setf(bits(kInv5)), p));
   p = S::add(S::setf(bits(kInv3)), p);
   const F s2 = S::add(s, s);
@@ -92,24 +95,23 @@ inline typename S::F32 box_muller_radius(typename S::U32 w) {
   return S::sqrt(S::mul(ln_u, S::setf(-2.0f)));
 }
 
-// sin and cos of 2π U(w) from one reduction. The top 3 of the 23 bits pick
-// the octant o; the other 20 give y = (2k + 1) π / 2^23 in (0, π/4), with k
+// sin and cos of 2π U(w) from one reduction. The top 3 bits of w are the
+// octant o of θ; the next 20 give y = (2k + 1) π / 2^23 in (0, π/4), with k
 // mirrored in odd octants so that θ = Q π/2 ± y, Q = (o + 1) >> 1. sin y, cos y
-// by Taylor series to y^9 / y^8 (truncation < 3e-8); the quadrant then only
-// swaps and negates, which is exact.
+// by Taylor series to y^9 / y^8 (truncation < 3e-8). The octant then only
+// swaps and negates, which is exact: sin y and cos y trade places where Q is
+// odd (o1 xor o0), sin θ < 0 in octants 4–7 (bit 31 of w) and cos θ < 0 in
+// octants 2–5 (bit 31 xor bit 30).
 template <class S>
 inline void sincos_2pi_uniform(typename S::U32 w, typename S::F32& sin_out, typename S::F32& cos_out) {
   using namespace philox_detail;
   using U = typename S::U32;
   using F = typename S::F32;
-  const U one = S::set32(1);
-  const U zero = S::set32(0);
-  const U m = S::template srli<9>(w);
-  const U octant = S::template srli<20>(m);
-  const U odd = S::band(octant, one);
-  const U low20 = S::set32(0x000FFFFFu);
-  const U k = S::bxor(S::band(m, low20), S::band(S::sub32(zero, odd), low20));
-  const F y = S::mul(S::cvt_i32(S::bor(S::template slli<1>(k), one)), S::setf(bits(kPiOver2Pow23)));
+  const U sign_bit = S::set32(0x80000000u);
+  const U odd_mask = S::template srai<31>(S::template slli<2>(w));  // all ones where bit 29 (o0) is set
+  // 2k + 1 straight from bits 8..28: (w >>> 8) holds 2·(the 20 bits) + bit 8
+  const U two_k = S::band(S::bxor(S::template srli<8>(w), odd_mask), S::set32(0x001FFFFEu));
+  const F y = S::mul(S::cvt_i32(S::bor(two_k, S::set32(1))), S::setf(bits(kPiOver2Pow23)));
   const F y2 = S::mul(y, y);
   F ps = S::add(S::setf(bits(kSin7)), S::mul(y2, S::setf(bits(kSin9))));
   ps = S::add(S::setf(bits(kSin5)), S::mul(y2, ps));
@@ -120,17 +122,12 @@ inline void sincos_2pi_uniform(typename S::U32 w, typename S::F32& sin_out, type
   pc = S::add(S::setf(bits(kCos2)), S::mul(y2, pc));
   const F cos_y = S::add(S::setf(1.0f), S::mul(y2, pc));
 
-  const U q = S::template srli<1>(S::add32(octant, one));
-  const U swap = S::band(q, one);
-  const U swap_mask = S::sub32(zero, swap);
-  const U a = S::select(swap_mask, S::as_int(cos_y), S::as_int(sin_y));
-  const U b = S::select(swap_mask, S::as_int(sin_y), S::as_int(cos_y));
-  // sign of sin θ: negative in quadrants 2, 3; sin φ = -sin y when o is odd
-  const U sin_neg = S::bxor(S::band(S::template srli<1>(q), one), S::band(odd, S::bxor(swap, one)));
-  // sign of cos θ: negative in quadrants 1, 2; likewise for the swapped sin φ
-  const U cos_neg = S::bxor(S::band(S::bxor(q, S::template srli<1>(q)), one), S::band(odd, swap));
-  sin_out = S::as_float(S::bxor(a, S::template slli<31>(sin_neg)));
-  cos_out = S::as_float(S::bxor(b, S::template slli<31>(cos_neg)));
+  const U pairs = S::bxor(w, S::template slli<1>(w));                  // bit 31: w31^w30, bit 30: w30^w29
+  const U swap_mask = S::template srai<31>(S::template slli<1>(pairs));  // all ones where o1 xor o0
+  const U sin_mag = S::select(swap_mask, S::as_int(cos_y), S::as_int(sin_y));
+  const U cos_mag = S::select(swap_mask, S::as_int(sin_y), S::as_int(cos_y));
+  sin_out = S::as_float(S::bxor(sin_mag, S::band(w, sign_bit)));
+  cos_out = S::as_float(S::bxor(cos_mag, S::band(pairs, sign_bit)));
 }
 
 // Fills out[0, n) with the stream positions [first, first + n). `emit` turns
@@ -153,6 +150,7 @@ inline void fill_stream(float* out, size_t n, const StreamParams& sp, Emit emit)
     const bool whole = skip == 0 && take == kFloatsPerIter;
     float* dst = whole ? out + done : partial;
     typename S::U64 x[kGroups][4];
+#pragma GCC unroll 16
     for (int g = 0; g < kGroups; ++g) {
       x[g][0] = S::blocks_from(block + uint64_t(g) * S::kBlocks);
       x[g][1] = S::shr32(x[g][0]);
@@ -160,6 +158,7 @@ inline void fill_stream(float* out, size_t n, const StreamParams& sp, Emit emit)
       x[g][3] = stream;
     }
     philox_rounds<S, kGroups>(x, keys);
+#pragma GCC unroll 16
     for (int g = 0; g < kGroups; ++g) {
       typename S::F32 a, b;
       emit(S::pack_low_words(x[g][0], x[g][2]), S::pack_low_words(x[g][1], x[g][3]), a, b);
@@ -172,25 +171,50 @@ inline void fill_stream(float* out, size_t n, const StreamParams& sp, Emit emit)
   }
 }
 
-inline void random_uniform(float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {
+// offset + scale · v; with offset 0 and scale 1 that is v itself (v is never
+// −0 here), so the default distribution skips the two operations.
+template <bool kIdentity, class S>
+inline typename S::F32 affine(typename S::F32 v, typename S::F32 offset, typename S::F32 scale) {
+  return kIdentity ? v : S::add(offset, S::mul(scale, v));
+}
+
+template <bool kIdentity>
+inline void random_uniform_as(float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {
   using S = Simd;
   const S::F32 offset = S::setf(ap.offset), scale = S::setf(ap.scale);
   fill_stream<S>(out, n, sp, [&](S::U32 x, S::U32 y, S::F32& a, S::F32& b) {
-    a = S::add(offset, S::mul(scale, uniform_from_words<S>(x)));
-    b = S::add(offset, S::mul(scale, uniform_from_words<S>(y)));
+    a = affine<kIdentity, S>(uniform_from_words<S>(x), offset, scale);
+    b = affine<kIdentity, S>(uniform_from_words<S>(y), offset, scale);
   });
+}
+
+inline void random_uniform(float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {
+  if (ap.offset == 0.0f && ap.scale == 1.0f) {
+    random_uniform_as<true>(out, n, sp, ap);
+  } else {
+    random_uniform_as<false>(out, n, sp, ap);
+  }
 }
 
 // Box–Muller pairs (w0, w1) and (w2, w3): x holds the radius words, y the
 // angle words, so a = r cos θ lands on words 0 and 2, b = r sin θ on 1 and 3.
-inline void random_normal(float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {
+template <bool kIdentity>
+inline void random_normal_as(float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {
   using S = Simd;
   const S::F32 offset = S::setf(ap.offset), scale = S::setf(ap.scale);
   fill_stream<S>(out, n, sp, [&](S::U32 x, S::U32 y, S::F32& a, S::F32& b) {
     const S::F32 r = box_muller_radius<S>(x);
     S::F32 sin_t, cos_t;
     sincos_2pi_uniform<S>(y, sin_t, cos_t);
-    a = S::add(offset, S::mul(scale, S::mul(r, cos_t)));
-    b = S::add(offset, S::mul(scale, S::mul(r, sin_t)));
+    a = affine<kIdentity, S>(S::mul(r, cos_t), offset, scale);
+    b = affine<kIdentity, S>(S::mul(r, sin_t), offset, scale);
   });
+}
+
+inline void random_normal(float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {
+  if (ap.offset == 0.0f && ap.scale == 1.0f) {
+    random_normal_as<true>(out, n, sp, ap);
+  } else {
+    random_normal_as<false>(out, n, sp, ap);
+  }
 }

@@ -31,6 +31,7 @@ struct Simd {
   static U32 set32(uint32_t x) { return _mm256_set1_epi32(int32_t(x)); }
   template <int N> static U32 srli(U32 a) { return _mm256_srli_epi32(a, N); }
   template <int N> static U32 slli(U32 a) { return _mm256_slli_epi32(a, N); }
+  template <int N> static U32 srai(U32 a) { return _mm256_srai_epi32(a, N); }
   static U32 band(U32 a, U32 b) { return _mm256_and_si256(a, b); }
   static U32 bor(U32 a, U32 b) { return _mm256_or_si256(a, b); }
   static U32 bxor(U32 a, U32 b) { return _mm256_xor_si256(a, b); }

@@ -30,6 +30,7 @@ struct Simd {
   static U32 set32(uint32_t x) { return _mm512_set1_epi32(int32_t(x)); }
   template <int N> static U32 srli(U32 a) { return _mm512_srli_epi32(a, N); }
   template <int N> static U32 slli(U32 a) { return _mm512_slli_epi32(a, N); }
+  template <int N> static U32 srai(U32 a) { return _mm512_srai_epi32(a, N); }
   static U32 band(U32 a, U32 b) { return _mm512_and_si512(a, b); }
   static U32 bor(U32 a, U32 b) { return _mm512_or_si512(a, b); }
   static U32 bxor(U32 a, U32 b) { return _mm512_xor_si512(a, b); }

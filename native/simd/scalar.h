@@ -38,6 +38,7 @@ struct Simd {
   static U32 set32(uint32_t x) { FASTAUG_LANEWISE(U32, x); }
   template <int N> static U32 srli(U32 a) { FASTAUG_LANEWISE(U32, a.v[i] >> N); }
   template <int N> static U32 slli(U32 a) { FASTAUG_LANEWISE(U32, a.v[i] << N); }
+  template <int N> static U32 srai(U32 a) { FASTAUG_LANEWISE(U32, uint32_t(int32_t(a.v[i]) >> N)); }
   static U32 band(U32 a, U32 b) { FASTAUG_LANEWISE(U32, a.v[i] & b.v[i]); }
   static U32 bor(U32 a, U32 b) { FASTAUG_LANEWISE(U32, a.v[i] | b.v[i]); }
   static U32 bxor(U32 a, U32 b) { FASTAUG_LANEWISE(U32, a.v[i] ^ b.v[i]); }

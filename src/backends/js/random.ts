@@ -28,7 +28,6 @@ const ONE_MINUS_HALF_ULP = f32(0x3f7fffff);
 const INV3 = f32(0x3eaaaaab);
 const INV5 = f32(0x3e4ccccd);
 const INV7 = f32(0x3e124925);
-const INV9 = f32(0x3de38e39);
 const LN2_HI = f32(0x3f318000);
 const LN2_LO = f32(0xb95e8083);
 const PI_OVER_2POW23 = f32(0x34c90fdb);
@@ -134,8 +133,7 @@ export function boxMullerRadius(w: number): number {
   const f = m - 1; // exact (Sterbenz)
   const s = fround(f / fround(2 + f));
   const z = fround(s * s);
-  let p = fround(z * INV9);
-  p = fround(z * fround(INV7 + p));
+  let p = fround(z * INV7);
   p = fround(z * fround(INV5 + p));
   p = fround(INV3 + p);
   const s2 = s + s; // doubling is exact: no rounding needed
@@ -148,13 +146,16 @@ export function boxMullerRadius(w: number): number {
 /** [sin, cos] results of sincos2piUniform (a typed slot: cheaper than an object or a closure variable). */
 const sincosOut = new Float64Array(2);
 
-/** sin and cos of 2π U(w) into sincosOut; same steps as sincos_2pi_uniform. */
+/**
+ * sin and cos of 2π U(w) into sincosOut; same steps as sincos_2pi_uniform:
+ * the top 3 bits of w are the octant, the next 20 give y ∈ (0, π/4) (mirrored
+ * in odd octants); sin y and cos y trade places where bit 30 ≠ bit 29, sin θ
+ * is negative where bit 31 is set, cos θ where bit 31 ≠ bit 30.
+ */
 function sincos2piUniform(w: number): void {
-  const m = w >>> 9;
-  const octant = m >>> 20;
-  const odd = octant & 1;
-  const k = (m & 0xfffff) ^ (odd === 1 ? 0xfffff : 0);
-  const y = fround(((k << 1) | 1) * PI_OVER_2POW23);
+  const oddMask = (w << 2) >> 31;
+  const twoK = ((w >>> 8) ^ oddMask) & 0x1ffffe;
+  const y = fround((twoK | 1) * PI_OVER_2POW23);
   const y2 = fround(y * y);
   let ps = fround(SIN7 + fround(y2 * SIN9));
   ps = fround(SIN5 + fround(y2 * ps));
@@ -164,14 +165,12 @@ function sincos2piUniform(w: number): void {
   pc = fround(COS4 + fround(y2 * pc));
   pc = fround(COS2 + fround(y2 * pc));
   const cosY = fround(1 + fround(y2 * pc));
-  const q = (octant + 1) >>> 1;
-  const swap = q & 1;
-  const a = swap === 1 ? cosY : sinY;
-  const b = swap === 1 ? sinY : cosY;
-  const sinNeg = ((q >>> 1) & 1) ^ (odd & (swap ^ 1));
-  const cosNeg = ((q ^ (q >>> 1)) & 1) ^ (odd & swap);
-  sincosOut[0] = sinNeg === 1 ? -a : a;
-  sincosOut[1] = cosNeg === 1 ? -b : b;
+  const pairs = w ^ (w << 1);
+  const swap = (pairs & 0x40000000) !== 0;
+  const sinMag = swap ? cosY : sinY;
+  const cosMag = swap ? sinY : cosY;
+  sincosOut[0] = w < 0 || w >= 0x80000000 ? -sinMag : sinMag;
+  sincosOut[1] = pairs < 0 ? -cosMag : cosMag;
 }
 
 export function sincos2pi(w: number): { sin: number; cos: number } {

@@ -1,0 +1,47 @@
+// AArch64 Advanced SIMD: two Philox blocks per U64 vector, four 32-bit
+// lanes. Lane order matches simd/scalar.h exactly.
+
+struct Simd {
+  static constexpr int kBlocks = 2;
+  static constexpr int kLanes = 4;
+  using U64 = uint64x2_t;
+  using U32 = uint32x4_t;
+  using F32 = float32x4_t;
+
+  static U64 blocks_from(uint64_t b) {
+    const uint64_t lanes[2] = {0, 1};
+    return vaddq_u64(vdupq_n_u64(b), vld1q_u64(lanes));
+  }
+  static U64 set64(uint64_t x) { return vdupq_n_u64(x); }
+  static U64 shr32(U64 a) { return vshrq_n_u64(a, 32); }
+  static U64 mul_wide(U64 a, U64 m) { return vmull_u32(vmovn_u64(a), vmovn_u64(m)); }
+  static U64 xor64(U64 a, U64 b) { return veorq_u64(a, b); }
+  static U32 pack_low_words(U64 a, U64 b) { return vcombine_u32(vmovn_u64(a), vmovn_u64(b)); }  // [a0, a1, b0, b1]
+  static void store_pairs(float* dst, F32 x, F32 y) {
+    const float32x4_t lo = vzip1q_f32(x, y);  // x0 y0 x1 y1
+    const float32x4_t hi = vzip2q_f32(x, y);  // x2 y2 x3 y3
+    vst1q_f32(dst, vcombine_f32(vget_low_f32(lo), vget_low_f32(hi)));       // x0 y0 x2 y2
+    vst1q_f32(dst + 4, vcombine_f32(vget_high_f32(lo), vget_high_f32(hi)));  // x1 y1 x3 y3
+  }
+
+  static U32 set32(uint32_t x) { return vdupq_n_u32(x); }
+  template <int N> static U32 srli(U32 a) { return vshrq_n_u32(a, N); }
+  template <int N> static U32 slli(U32 a) { return vshlq_n_u32(a, N); }
+  template <int N> static U32 srai(U32 a) { return vreinterpretq_u32_s32(vshrq_n_s32(vreinterpretq_s32_u32(a), N)); }
+  static U32 band(U32 a, U32 b) { return vandq_u32(a, b); }
+  static U32 bor(U32 a, U32 b) { return vorrq_u32(a, b); }
+  static U32 bxor(U32 a, U32 b) { return veorq_u32(a, b); }
+  static U32 add32(U32 a, U32 b) { return vaddq_u32(a, b); }
+  static U32 sub32(U32 a, U32 b) { return vsubq_u32(a, b); }
+  static U32 select(U32 mask, U32 a, U32 b) { return vbslq_u32(mask, a, b); }
+
+  static F32 setf(float x) { return vdupq_n_f32(x); }
+  static F32 add(F32 a, F32 b) { return vaddq_f32(a, b); }
+  static F32 sub(F32 a, F32 b) { return vsubq_f32(a, b); }
+  static F32 mul(F32 a, F32 b) { return vmulq_f32(a, b); }
+  static F32 div(F32 a, F32 b) { return vdivq_f32(a, b); }
+  static F32 sqrt(F32 a) { return vsqrtq_f32(a); }
+  static F32 cvt_i32(U32 a) { return vcvtq_f32_s32(vreinterpretq_s32_u32(a)); }
+  static F32 as_float(U32 a) { return vreinterpretq_f32_u32(a); }
+  static U32 as_int(F32 a) { return vreinterpretq_u32_f32(a); }
+};

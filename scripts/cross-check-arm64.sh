@@ -2,14 +2,15 @@
 # Compiles every native source for AArch64 with Debian's cross compiler, so
 # the arm64 path (NEON kernels, dispatch, glue) is known to build even on an
 # x86 CI machine. It links nothing and runs nothing: there is no arm64 Node
-# here. Installs g++-aarch64-linux-gnu when apt is available and it is missing.
+# here, except through qemu-user (below). Installs g++-aarch64-linux-gnu and
+# qemu-user when apt is available and they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cxx=aarch64-linux-gnu-g++
-if ! command -v "$cxx" >/dev/null; then
+if ! command -v "$cxx" >/dev/null || ! command -v qemu-aarch64 >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends g++-aarch64-linux-gnu >/dev/null \
-      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends g++-aarch64-linux-gnu >/dev/null; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends g++-aarch64-linux-gnu qemu-user >/dev/null \
+      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends g++-aarch64-linux-gnu qemu-user >/dev/null; }
   else
     echo "cross-check-arm64: $cxx not found and cannot install it; skipped" >&2
     exit 0
@@ -31,3 +32,30 @@ if ! grep -qE '\s(umull|fmul|fdiv|fsqrt)\s+v[0-9]+\.(4s|2d)' "$out/neon.s"; then
   exit 1
 fi
 echo "cross-check-arm64: all native sources compile for aarch64 (NEON kernels vectorized)"
+
+# Run the aarch64 kernels under qemu-user when it is there, and compare their
+# bytes with the same digest computed by this machine's native build.
+digest_flags=(-std=gnu++17 -O3 -ffp-contract=off)
+kernels=(native/tools/stream_digest.cc native/isa/dispatch.cc native/isa/scalar.cc)
+"$cxx" "${digest_flags[@]}" -static "${kernels[@]}" native/isa/neon.cc -o "$out/digest-arm64"
+if ! command -v qemu-aarch64 >/dev/null; then
+  echo "cross-check-arm64: qemu-aarch64 not found; the arm64 kernels were compiled but not run" >&2
+  exit 0
+fi
+host_isas=()
+if [ "$(uname -m)" = x86_64 ]; then
+  host_isas=(native/isa/sse4.cc native/isa/avx2.cc native/isa/avx512.cc)
+  g++ "${digest_flags[@]}" -c native/isa/sse4.cc -msse4.1 -o "$out/sse4.o"
+  g++ "${digest_flags[@]}" -c native/isa/avx2.cc -mavx2 -mno-fma -o "$out/avx2.o"
+  g++ "${digest_flags[@]}" -c native/isa/avx512.cc -mavx512f -mavx512bw -mavx512vl -mavx512dq -mno-fma -Wno-maybe-uninitialized -o "$out/avx512.o"
+  g++ "${digest_flags[@]}" "${kernels[@]}" "$out/sse4.o" "$out/avx2.o" "$out/avx512.o" -o "$out/digest-host"
+else
+  g++ "${digest_flags[@]}" "${kernels[@]}" -o "$out/digest-host"
+fi
+qemu-aarch64 "$out/digest-arm64" | tee "$out/arm64.txt"
+"$out/digest-host" | tee "$out/host.txt"
+if [ "$(cut -d' ' -f2- "$out/arm64.txt" "$out/host.txt" | sort -u | wc -l)" != 1 ]; then
+  echo "cross-check-arm64: the arm64 kernels (under qemu) give different bytes from this machine's" >&2
+  exit 1
+fi
+echo "cross-check-arm64: neon and scalar under qemu-aarch64 give the same bytes as every ISA here"

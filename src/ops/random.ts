@@ -153,3 +153,14 @@ export function philox4x32(counter: ArrayLike<number>, key: ArrayLike<number>): 
   activeBackend().philox4x32(ctr, k, out);
   return out;
 }
+
+/**
+ * Normals of an op's own stream id (for ops built on the element-stream
+ * layout, such as the TF.js noise layers): element k at position index + k.
+ * Internal: callers pass already-validated values.
+ */
+export function normalsOfStream(length: number, seed: number | bigint, index: number, epoch: number, stream: number, mean: number, std: number): Float32Array {
+  const out = new Float32Array(length);
+  activeBackend().randomNormal(out, { ...seedKey(seed), first: index, epoch, stream, offset: Math.fround(mean), scale: Math.fround(std) });
+  return out;
+}

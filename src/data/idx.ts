@@ -1,0 +1,83 @@
+// IDX files (the MNIST / Fashion-MNIST format), raw or gzipped: a magic
+// number (0, 0, dtype code, rank), rank big-endian uint32 dimensions, then
+// the values big-endian.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+export interface IdxArray {
+  shape: number[];
+  data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+}
+
+const DTYPES: Record<number, { size: number; read: (view: DataView, at: number) => number; make: (n: number) => IdxArray['data'] }> = {
+  0x08: { size: 1, read: (v, at) => v.getUint8(at), make: (n) => new Uint8Array(n) },
+  0x09: { size: 1, read: (v, at) => v.getInt8(at), make: (n) => new Int8Array(n) },
+  0x0b: { size: 2, read: (v, at) => v.getInt16(at), make: (n) => new Int16Array(n) },
+  0x0c: { size: 4, read: (v, at) => v.getInt32(at), make: (n) => new Int32Array(n) },
+  0x0d: { size: 4, read: (v, at) => v.getFloat32(at), make: (n) => new Float32Array(n) },
+  0x0e: { size: 8, read: (v, at) => v.getFloat64(at), make: (n) => new Float64Array(n) },
+};
+
+/** Parses IDX bytes (gunzipping them first when they start with the gzip magic). */
+export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
+  const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? new Uint8Array(gunzipSync(bytes)) : bytes;
+  if (raw.length < 4 || raw[0] !== 0 || raw[1] !== 0) throw new Error(`${name}: not an IDX file (bad magic number)`);
+  const dtype = DTYPES[raw[2]!];
+  if (!dtype) throw new Error(`${name}: unknown IDX data type 0x${raw[2]!.toString(16)}`);
+  const rank = raw[3]!;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  if (raw.length < 4 + 4 * rank) throw new Error(`${name}: truncated header`);
+  const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
+  const count = shape.reduce((a, b) => a * b, 1);
+  const start = 4 + 4 * rank;
+  if (raw.length !== start + count * dtype.size) {
+    throw new Error(`${name}: expected ${count} values of ${dtype.size} bytes after the header, found ${raw.length - start} bytes`);
+  }
+  if (dtype.size === 1) {
+    const slice = raw.subarray(start, start + count);
+    return { shape, data: raw[2] === 0x08 ? Uint8Array.from(slice) : new Int8Array(Uint8Array.from(slice).buffer) };
+  }
+  const data = dtype.make(count);
+  for (let i = 0; i < count; i += 1) data[i] = dtype.read(view, start + i * dtype.size);
+  return { shape, data };
+}
+
+export function readIdx(file: string): IdxArray {
+  return parseIdx(readFileSync(file), file);
+}
+
+export interface ImageDataset {
+  /** uint8 images, NHWC with c = 1. */
+  images: Uint8Array;
+  labels: Uint8Array;
+  n: number;
+  h: number;
+  w: number;
+}
+
+export const DEFAULT_DATA_DIR = '/usr/share/datasets/fashion-mnist';
+
+function findFile(dir: string, stem: string): string | undefined {
+  return [`${stem}.gz`, stem].map((f) => path.join(dir, f)).find((f) => existsSync(f));
+}
+
+/** Loads the train or test split of an MNIST-style dataset directory. */
+export function loadImageDataset(dir: string, split: 'train' | 't10k'): ImageDataset {
+  const imagesFile = findFile(dir, `${split}-images-idx3-ubyte`);
+  const labelsFile = findFile(dir, `${split}-labels-idx1-ubyte`);
+  if (!imagesFile || !labelsFile) {
+    const hint = dir === DEFAULT_DATA_DIR
+      ? "install Debian's package dataset-fashion-mnist (apt-get install dataset-fashion-mnist)"
+      : 'pass --data with a directory of MNIST-style IDX files';
+    throw new Error(`no ${split}-images-idx3-ubyte[.gz] and ${split}-labels-idx1-ubyte[.gz] in ${dir}: ${hint}`);
+  }
+  const images = readIdx(imagesFile);
+  const labels = readIdx(labelsFile);
+  if (images.shape.length !== 3 || !(images.data instanceof Uint8Array)) throw new Error(`${imagesFile}: expected uint8 images of shape [n, h, w]`);
+  if (labels.shape.length !== 1 || labels.shape[0] !== images.shape[0] || !(labels.data instanceof Uint8Array)) {
+    throw new Error(`${labelsFile}: expected ${images.shape[0]} uint8 labels`);
+  }
+  const [n, h, w] = images.shape as [number, number, number];
+  return { images: images.data, labels: labels.data, n, h, w };
+}

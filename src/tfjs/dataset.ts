@@ -1,0 +1,65 @@
+// augmentDataset: maps a tf.data.Dataset of { xs, ys } through an augmenter
+// (a Pipeline, or any object with run(batch, { index, epoch })), counting
+// dataset indices and epochs for the caller: each pass over the dataset is
+// one epoch, each element advances the index by its number of samples.
+import type { Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfd from '@tensorflow/tfjs-data';
+
+import type { Batch, Layout } from '../ops/batch.js';
+import { checkOptionNames, integerInRange, invalidParameterError } from '../validate.js';
+import { batchToTensor, tensorToBatch } from './tensors.js';
+
+export interface Augmenter {
+  run(batch: Batch, options: { index: number; epoch: number }): Batch;
+}
+
+export interface AugmentDatasetOptions {
+  /** Index of the dataset's first sample (default 0). */
+  index?: number;
+  /** Epoch of the first pass (default 0); each new iteration of the dataset is the next epoch. */
+  epoch?: number;
+  /** Whether each element's xs is a batch (rank 4, the default) or one image (rank 3). */
+  batched?: boolean;
+  /** Layout of xs (default 'NHWC'). */
+  layout?: Layout;
+  /** Optional label transform, e.g. label smoothing: (ys, { index, epoch, size }) → new ys. */
+  labels?: (ys: Tensor, at: { index: number; epoch: number; size: number }) => Tensor;
+}
+
+type Element = { xs: Tensor; ys: Tensor };
+
+export function augmentDataset(dataset: tfd.Dataset<Element>, augmenter: Augmenter, options?: AugmentDatasetOptions): tfd.Dataset<Element> {
+  if (!(dataset instanceof tfd.Dataset)) throw invalidParameterError('dataset', 'a tf.data.Dataset', dataset);
+  if (typeof (augmenter as Augmenter | undefined)?.run !== 'function') throw invalidParameterError('augmenter', 'a Pipeline or an object with run(batch, { index, epoch })', augmenter);
+  const o = checkOptionNames<AugmentDatasetOptions>('augmentDataset', options, ['index', 'epoch', 'batched', 'layout', 'labels']);
+  const firstIndex = o.index === undefined ? 0 : integerInRange('index', o.index, 0, 2 ** 32 - 1);
+  let epoch = o.epoch === undefined ? 0 : integerInRange('epoch', o.epoch, 0, 2 ** 32 - 1);
+  const batched = o.batched ?? true;
+  const layout = o.layout ?? 'NHWC';
+
+  const augment = (element: Element, index: number, at: number): Element => tf.tidy(() => {
+    const xs4 = batched ? element.xs : tf.expandDims(element.xs, 0);
+    const out = batchToTensor(augmenter.run(tensorToBatch(xs4, layout, 'xs'), { index, epoch: at }), xs4);
+    const xs = batched ? out : tf.squeeze(out, [0]);
+    const size = xs4.shape[0]!;
+    return { xs, ys: o.labels ? o.labels(element.ys, { index, epoch: at, size }) : tf.clone(element.ys) };
+  });
+
+  return tfd.generator(async function* () {
+    const at = epoch;
+    epoch += 1;
+    let index = firstIndex;
+    const iterator = await dataset.iterator();
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      const element = next.value;
+      const size = batched ? element.xs.shape[0]! : 1;
+      const result = augment(element, index, at);
+      tf.dispose([element.xs, element.ys]);
+      index += size;
+      yield result;
+    }
+  } as unknown as () => Generator<Element>);
+}

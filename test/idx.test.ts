@@ -1,0 +1,44 @@
+// The IDX reader on hand-made files, raw and gzipped.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+import { describe, expect, it } from 'vitest';
+
+import { loadImageDataset, parseIdx } from '../src/data/idx.js';
+
+// 2 images of 2×3 uint8: magic 00 00 08 03, dims 2, 2, 3 (big-endian), 12 values
+const images = Uint8Array.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 255]);
+const labels = Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 2, 7, 3]);
+
+describe('IDX', () => {
+  it('reads a hand-made uint8 file, raw and gzipped', () => {
+    for (const bytes of [images, new Uint8Array(gzipSync(images))]) {
+      const r = parseIdx(bytes);
+      expect(r.shape).toEqual([2, 2, 3]);
+      expect([...r.data]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 255]);
+    }
+  });
+  it('reads big-endian int32 and float32', () => {
+    const int32 = Uint8Array.from([0, 0, 0x0c, 1, 0, 0, 0, 2, 0xff, 0xff, 0xff, 0xfe, 0, 0, 1, 0]);
+    expect([...parseIdx(int32).data]).toEqual([-2, 256]);
+    const f32 = Uint8Array.from([0, 0, 0x0d, 1, 0, 0, 0, 1, 0x3f, 0xc0, 0, 0]);
+    expect([...parseIdx(f32).data]).toEqual([1.5]);
+  });
+  it('rejects bad magic, unknown types and truncated data', () => {
+    expect(() => parseIdx(Uint8Array.from([1, 0, 8, 1, 0, 0, 0, 0]))).toThrow('bad magic number');
+    expect(() => parseIdx(Uint8Array.from([0, 0, 7, 1, 0, 0, 0, 0]))).toThrow('unknown IDX data type 0x7');
+    expect(() => parseIdx(images.subarray(0, 20))).toThrow('expected 12 values of 1 bytes after the header, found 4 bytes');
+  });
+  it('loads a dataset directory and names the package when files are missing', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fastaug-idx-'));
+    writeFileSync(path.join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(images));
+    writeFileSync(path.join(dir, 'train-labels-idx1-ubyte'), labels);
+    const d = loadImageDataset(dir, 'train');
+    expect([d.n, d.h, d.w]).toEqual([2, 2, 3]);
+    expect([...d.labels]).toEqual([7, 3]);
+    expect(() => loadImageDataset(dir, 't10k')).toThrow(`no t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] in ${dir}`);
+    expect(() => loadImageDataset('/usr/share/datasets/fashion-mnist-missing', 'train')).toThrow('pass --data');
+  });
+});

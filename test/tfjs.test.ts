@@ -1,0 +1,125 @@
+// TF.js interop on the CPU and wasm backends (real TF.js, never a mock):
+// tensors in and out, the noise layers, augmentDataset.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { randomNormal } from '../src/index.js';
+import { normalsOfStream } from '../src/ops/random.js';
+import { augmentDataset, batchToTensor, GaussianDropout, GaussianNoise, LAYER_STREAM, randomNormalTensor, tensorToBatch } from '../src/tfjs/index.js';
+import type { Batch } from '../src/ops/batch.js';
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  describe(`on the ${backend} backend`, () => {
+    beforeAll(async () => {
+      await tf.setBackend(backend);
+      await tf.ready();
+    });
+    afterAll(() => tf.disposeVariables());
+
+    it('maps int32 pixels to uint8, float32 to float32, and back', () => {
+      const t = tf.tensor4d([0, 1, 254, 255], [1, 2, 2, 1], 'int32');
+      const b = tensorToBatch(t);
+      expect(b.data).toBeInstanceOf(Uint8Array);
+      expect([...b.data]).toEqual([0, 1, 254, 255]);
+      const back = batchToTensor(b, t);
+      expect(back.dtype).toBe('int32');
+      expect([...back.dataSync()]).toEqual([0, 1, 254, 255]);
+      expect(tensorToBatch(tf.tensor4d([0.5], [1, 1, 1, 1])).data).toBeInstanceOf(Float32Array);
+      expect(() => tensorToBatch(tf.tensor4d([256], [1, 1, 1, 1], 'int32'))).toThrow('Expected an int32 tensor of pixel values in [0, 255] for images but received 256');
+      expect(() => tensorToBatch(tf.tensor4d([1], [1, 1, 1, 1], 'bool'))).toThrow(TypeError);
+      expect(() => tensorToBatch(tf.tensor3d([1], [1, 1, 1]))).toThrow('Expected a rank-4 tensor for images.rank but received 3');
+      tf.dispose([t, back]);
+    });
+
+    it('randomNormalTensor equals randomNormal and leaks nothing', () => {
+      const before = tf.memory().numTensors;
+      const t = randomNormalTensor([3, 5], { seed: 4 });
+      expect([...t.dataSync()]).toEqual([...randomNormal(15, { seed: 4 })]);
+      t.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it('GaussianNoise: noise only in training, identity gradient, reproducible', () => {
+      const layer = new GaussianNoise({ stddev: 0.5, seed: 9 });
+      const x = tf.ones([2, 8]);
+      const before = tf.memory().numTensors;
+      const inference = layer.apply(x) as tf.Tensor;
+      expect([...inference.dataSync()]).toEqual([...x.dataSync()]);
+      const trained = layer.apply(x, { training: true }) as tf.Tensor;
+      const expected = normalsOfStream(16, 9, 0, 0, LAYER_STREAM.gaussianNoise, 0, 0.5).map((v) => Math.fround(1 + v));
+      expect([...trained.dataSync()]).toEqual([...expected]);
+      // a second training call draws a fresh sample (epoch 1)
+      const second = layer.apply(x, { training: true }) as tf.Tensor;
+      expect([...second.dataSync()]).not.toEqual([...trained.dataSync()]);
+      // the same seed in a new layer reproduces the first draw
+      const again = new GaussianNoise({ stddev: 0.5, seed: 9 }).apply(x, { training: true }) as tf.Tensor;
+      expect([...again.dataSync()]).toEqual([...trained.dataSync()]);
+      const g = tf.grad((input: tf.Tensor) => tf.sum(layer.apply(input, { training: true }) as tf.Tensor))(x);
+      expect([...g.dataSync()]).toEqual(new Array(16).fill(1));
+      tf.dispose([inference, trained, second, again, g]);
+      expect(tf.memory().numTensors).toBe(before);
+      x.dispose();
+    });
+
+    it('GaussianDropout: multiplies by N(1, rate/(1 − rate)) in training; the gradient is that factor', () => {
+      const layer = new GaussianDropout({ rate: 0.2, seed: 1 });
+      const x = tf.fill([4, 4], 2);
+      const factor = normalsOfStream(16, 1, 0, 0, LAYER_STREAM.gaussianDropout, 1, Math.sqrt(0.25));
+      const y = layer.apply(x, { training: true }) as tf.Tensor;
+      expect([...y.dataSync()]).toEqual([...factor].map((f) => Math.fround(2 * f)));
+      const g = tf.grad((input: tf.Tensor) => tf.sum(layer.apply(input, { training: true }) as tf.Tensor))(x);
+      const factor2 = normalsOfStream(16, 1, 0, 1, LAYER_STREAM.gaussianDropout, 1, Math.sqrt(0.25));
+      expect([...g.dataSync()]).toEqual([...factor2]);
+      expect([...(layer.apply(x) as tf.Tensor).dataSync()]).toEqual(new Array(16).fill(2));
+      expect(() => new GaussianDropout({ rate: 1 })).toThrow('Expected a number in [0, 1) for rate but received 1');
+      expect(() => new GaussianNoise({ stddev: -1 })).toThrow('Expected a finite number >= 0 for stddev but received -1');
+    });
+
+    it('layers serialize with the model (save / loadLayersModel through memory)', async () => {
+      const model = tf.sequential({
+        layers: [
+          tf.layers.dense({ inputShape: [4], units: 3 }),
+          new GaussianNoise({ stddev: 0.3, seed: 5 }),
+          new GaussianDropout({ rate: 0.1, seed: 6 }),
+          tf.layers.dense({ units: 2 }),
+        ],
+      });
+      let saved: tf.io.ModelArtifacts | undefined;
+      await model.save(tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }));
+      const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+      const names = loaded.layers.map((l) => l.getClassName());
+      expect(names).toEqual(['Dense', 'FastaugGaussianNoise', 'FastaugGaussianDropout', 'Dense']);
+      expect((loaded.layers[1] as GaussianNoise).stddev).toBe(0.3);
+      expect((loaded.layers[2] as GaussianDropout).rate).toBe(0.1);
+      const x = tf.ones([1, 4]);
+      expect([...(loaded.predict(x) as tf.Tensor).dataSync()]).toEqual([...(model.predict(x) as tf.Tensor).dataSync()]);
+    });
+
+    it('augmentDataset counts sample indices across elements and epochs, and works with fitDataset', async () => {
+      const seen: Array<[number, number, number]> = [];
+      const augmenter = {
+        run: (batch: Batch, at: { index: number; epoch: number }): Batch => {
+          seen.push([at.index, at.epoch, batch.shape[0]]);
+          return { ...batch, data: batch.data.map((v: number) => v + 1) as Batch['data'] };
+        },
+      };
+      const xs = tf.data.array(Array.from({ length: 10 }, (_, i) => tf.fill([2, 2, 1], i))).batch(4);
+      const ys = tf.data.array(Array.from({ length: 10 }, (_, i) => tf.oneHot(i % 2, 2))).batch(4);
+      const ds = augmentDataset(tf.data.zip({ xs, ys }) as unknown as tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>, augmenter, { index: 100 });
+      const first = await ds.toArray();
+      expect(first.map((e) => e.xs.shape[0])).toEqual([4, 4, 2]);
+      expect([...first[1]!.xs.dataSync()].slice(0, 4)).toEqual([5, 5, 5, 5]);
+      await ds.toArray();
+      expect(seen).toEqual([[100, 0, 4], [104, 0, 4], [108, 0, 2], [100, 1, 4], [104, 1, 4], [108, 1, 2]]);
+      const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2, 1] }), tf.layers.dense({ units: 2, activation: 'softmax' })] });
+      model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+      const history = await model.fitDataset(ds, { epochs: 2, verbose: 0 });
+      expect(history.history.loss).toHaveLength(2);
+      expect(seen.slice(6).map(([, epoch]) => epoch)).toEqual([2, 2, 2, 3, 3, 3]);
+    });
+  });
+}

@@ -56,10 +56,11 @@ export function benchChart(results: BenchFile, family: string): string {
       bars: [
         pick(native ? native.variant : 'native', native),
         pick('js', rows.find((r) => r.variant === 'js')),
-        pick('memcpy (same bytes)', rows.find((r) => r.variant === 'memcpy')),
+        // memcpy as the items per second a kernel would reach at the speed of copying its bytes
+        pick('memcpy ceiling', rows.find((r) => r.variant === 'memcpy')),
       ],
     };
   });
   for (const g of groups) g.bars[0]!.label = 'native (best ISA)';
-  return barChart({ title: `fastaug ${family}: items per second, 1 thread (memcpy: bytes per second)`, unit: 'items / s (log scale)', groups, log: true });
+  return barChart({ title: `fastaug ${family}: items per second, 1 thread`, unit: 'items / s (log scale)', groups, log: true });
 }

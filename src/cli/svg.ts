@@ -46,8 +46,9 @@ export function barChart(o: BarChartOptions): string {
     return top + plotHeight * (1 - Math.max(0, Math.min(1, f)));
   };
   const groupWidth = (g: BarGroup): number => g.bars.length * barWidth + gap;
-  const width = left + o.groups.reduce((a, g) => a + groupWidth(g), 0) + 160;
-  const height = top + plotHeight + 90;
+  const longest = Math.max(...o.groups.map((g) => g.label.length));
+  const width = Math.max(left + o.groups.reduce((a, g) => a + groupWidth(g), 0) + 170, left + 20 + o.title.length * 9);
+  const height = top + plotHeight + 30 + Math.ceil(longest * 4.2);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="white"/>`,

@@ -93,6 +93,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("philox4x32", &Addon::Philox4x32),
         InstanceMethod("randomUniform", &Addon::RandomUniform),
         InstanceMethod("randomNormal", &Addon::RandomNormal),
+        InstanceMethod("shift", &Addon::Shift),
         InstanceValue("version", Napi::String::New(env, FASTAUG_VERSION)),
     });
   }
@@ -146,6 +147,50 @@ class Addon : public Napi::Addon<Addon> {
 
   Napi::Value RandomUniform(const Napi::CallbackInfo& info) { return RunStream(info, &Kernels::random_uniform); }
   Napi::Value RandomNormal(const Napi::CallbackInfo& info) { return RunStream(info, &Kernels::random_normal); }
+
+  // (isa, src, dst, h, w, c, nchw, fill, fillValue, kx, ky, wx1, wx0, wy1, wy0, first, count, async)
+  Napi::Value Shift(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    ShiftParams p;
+    p.h = Uint32Arg(info, 3);
+    p.w = Uint32Arg(info, 4);
+    p.c = Uint32Arg(info, 5);
+    p.nchw = BoolArg(info, 6);
+    p.fill = int(Uint32Arg(info, 7));
+    p.fill_value = float(NumberArg(info, 8));
+    size_t n_kx, n_ky, n_wx1, n_wx0, n_wy1, n_wy0;
+    p.kx = TypedData<int32_t, napi_int32_array>(info, 9, "Int32Array", &n_kx);
+    p.ky = TypedData<int32_t, napi_int32_array>(info, 10, "Int32Array", &n_ky);
+    p.wx1 = TypedData<float, napi_float32_array>(info, 11, "Float32Array", &n_wx1);
+    p.wx0 = TypedData<float, napi_float32_array>(info, 12, "Float32Array", &n_wx0);
+    p.wy1 = TypedData<float, napi_float32_array>(info, 13, "Float32Array", &n_wy1);
+    p.wy0 = TypedData<float, napi_float32_array>(info, 14, "Float32Array", &n_wy0);
+    const size_t first = Uint32Arg(info, 15), count = Uint32Arg(info, 16);
+    const size_t images = first + count;
+    for (size_t n : {n_kx, n_ky, n_wx1, n_wx0, n_wy1, n_wy0}) {
+      if (n < images) ThrowType(info.Env(), "shift: fewer per-image parameters than images");
+    }
+    if (p.h < 1 || p.w < 1 || p.c < 1 || p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "shift: bad dimensions or fill");
+    const size_t elements = images * size_t(p.h * p.w * p.c);
+    const bool is_u8 = info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array;
+    std::vector<Napi::Object> pinned;
+    for (size_t i : {1, 2, 9, 10, 11, 12, 13, 14}) pinned.push_back(info[i].As<Napi::Object>());
+    const size_t scratch_bytes = shift_scratch_bytes(p);
+    if (is_u8) {
+      size_t n_src, n_dst;
+      const uint8_t* src = TypedData<uint8_t, napi_uint8_array>(info, 1, "Uint8Array", &n_src);
+      uint8_t* dst = TypedData<uint8_t, napi_uint8_array>(info, 2, "Uint8Array", &n_dst);
+      if (n_src < elements || n_dst < elements) ThrowType(info.Env(), "shift: arrays shorter than the images");
+      auto kernel = kernels.shift_u8;
+      return RunJob(info.Env(), [=] { std::vector<char> scratch(scratch_bytes); kernel(src, dst, p, first, count, scratch.data()); }, pinned, BoolArg(info, 17));
+    }
+    size_t n_src, n_dst;
+    const float* src = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n_src);
+    float* dst = TypedData<float, napi_float32_array>(info, 2, "Float32Array", &n_dst);
+    if (n_src < elements || n_dst < elements) ThrowType(info.Env(), "shift: arrays shorter than the images");
+    auto kernel = kernels.shift_f32;
+    return RunJob(info.Env(), [=] { std::vector<char> scratch(scratch_bytes); kernel(src, dst, p, first, count, scratch.data()); }, pinned, BoolArg(info, 17));
+  }
 };
 
 }  // namespace

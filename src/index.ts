@@ -10,6 +10,9 @@ export { philox4x32, randomNormal, randomNormalAsync, randomUniform, randomUnifo
 export type { RandomNormalOptions, RandomUniformOptions } from './ops/random.js';
 export type { AsyncOptions, RandomOptions } from './ops/common.js';
 export { STREAM } from './streams.js';
+export { shift, shiftAsync, shiftOffsets } from './ops/shift.js';
+export type { Fill, Interpolation, ShiftOffsets, ShiftOptions } from './ops/shift.js';
+export type { Batch, Layout, Range, Shape } from './ops/batch.js';
 
 export interface BackendInfo {
   /** Which implementation runs the ops. */

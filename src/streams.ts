@@ -3,4 +3,6 @@
 export const STREAM = {
   randomUniform: 1,
   randomNormal: 2,
+  /** shift: per-image offsets (words 0 and 1 of block 0) */
+  shift: 16,
 } as const;

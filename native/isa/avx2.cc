@@ -13,11 +13,14 @@ namespace fastaug {
 namespace FASTAUG_ISA_NS {
 #include "../simd/avx2.h"
 #include "../kernels/random.h"
+#include "../kernels/shift.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_avx2 = {
     "avx2",
     &avx2::random_uniform,
     &avx2::random_normal,
+    &avx2::shift_u8,
+    &avx2::shift_f32,
 };
 }  // namespace fastaug

@@ -13,11 +13,14 @@ namespace fastaug {
 namespace FASTAUG_ISA_NS {
 #include "../simd/avx512.h"
 #include "../kernels/random.h"
+#include "../kernels/shift.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_avx512 = {
     "avx512",
     &avx512::random_uniform,
     &avx512::random_normal,
+    &avx512::shift_u8,
+    &avx512::shift_f32,
 };
 }  // namespace fastaug

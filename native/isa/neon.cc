@@ -12,11 +12,14 @@ namespace fastaug {
 namespace FASTAUG_ISA_NS {
 #include "../simd/neon.h"
 #include "../kernels/random.h"
+#include "../kernels/shift.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_neon = {
     "neon",
     &neon::random_uniform,
     &neon::random_normal,
+    &neon::shift_u8,
+    &neon::shift_f32,
 };
 }  // namespace fastaug

@@ -13,11 +13,14 @@ namespace fastaug {
 namespace FASTAUG_ISA_NS {
 #include "../simd/scalar.h"
 #include "../kernels/random.h"
+#include "../kernels/shift.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_scalar = {
     "scalar",
     &scalar::random_uniform,
     &scalar::random_normal,
+    &scalar::shift_u8,
+    &scalar::shift_f32,
 };
 }  // namespace fastaug

@@ -13,11 +13,14 @@ namespace fastaug {
 namespace FASTAUG_ISA_NS {
 #include "../simd/sse4.h"
 #include "../kernels/random.h"
+#include "../kernels/shift.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_sse4 = {
     "sse4",
     &sse4::random_uniform,
     &sse4::random_normal,
+    &sse4::shift_u8,
+    &sse4::shift_f32,
 };
 }  // namespace fastaug

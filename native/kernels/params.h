@@ -23,12 +23,36 @@ struct AffineParams {
   float scale;
 };
 
+// A resolved shift (src/ops/shift.ts): per image, integer offsets and the
+// weights of the two taps per axis (w1: the source one pixel further back).
+// uint8 weights are integers out of 4096.
+struct ShiftParams {
+  int64_t h, w, c;
+  bool nchw;
+  int fill;  // 0 constant, 1 nearest, 2 reflect, 3 mirror, 4 wrap
+  float fill_value;
+  const int32_t* kx;
+  const int32_t* ky;
+  const float* wx1;
+  const float* wx0;
+  const float* wy1;
+  const float* wy0;
+};
+
+// Scratch a shift call needs (allocated by the caller, so kernels allocate nothing).
+inline size_t shift_scratch_bytes(const ShiftParams& p) {
+  return size_t(2 * p.w) * sizeof(int32_t) + size_t(3 * p.w * (p.nchw ? 1 : p.c)) * sizeof(float);
+}
+
 // Every kernel one ISA provides. dispatch.cc keeps one table per ISA; a new
 // op adds a field here and one line per ISA file.
 struct Kernels {
   const char* name;
   void (*random_uniform)(float* out, size_t n, const StreamParams& s, const AffineParams& a);
   void (*random_normal)(float* out, size_t n, const StreamParams& s, const AffineParams& a);
+  // images [first, first + count) of the batch; scratch: shift_scratch_bytes(p)
+  void (*shift_u8)(const uint8_t* src, uint8_t* dst, const ShiftParams& p, size_t first, size_t count, void* scratch);
+  void (*shift_f32)(const float* src, float* dst, const ShiftParams& p, size_t first, size_t count, void* scratch);
 };
 
 }  // namespace fastaug

@@ -14,6 +14,25 @@ export interface StreamRequest {
   scale: number;
 }
 
+/** A resolved shift (src/ops/shift.ts): per image, integer offsets and the two taps' weights per axis. */
+export interface ShiftRequest {
+  h: number;
+  w: number;
+  c: number;
+  layout: 'NHWC' | 'NCHW';
+  /** FILL_CODES value. */
+  fill: number;
+  /** Already a float32 value (float data) or an integer 0…255 (uint8). */
+  fillValue: number;
+  kx: Int32Array;
+  ky: Int32Array;
+  /** Weight of the source one pixel further back (the fractional part); 0 means copy. float32, or integer /4096 for uint8. */
+  wx1: Float32Array;
+  wx0: Float32Array;
+  wy1: Float32Array;
+  wy0: Float32Array;
+}
+
 export interface Backend {
   readonly name: 'native' | 'js';
   /** The ISA its kernels run on ('js' for the TypeScript backend). */
@@ -24,4 +43,7 @@ export interface Backend {
   /** One chunk of work off the calling thread (native: libuv pool; js: yields to the event loop). */
   randomUniformAsync(out: Float32Array, request: StreamRequest): Promise<void>;
   randomNormalAsync(out: Float32Array, request: StreamRequest): Promise<void>;
+  /** Shifts images [first, first + count) of src into dst. */
+  shift(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ShiftRequest, first: number, count: number): void;
+  shiftAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ShiftRequest, first: number, count: number): Promise<void>;
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import nodeGypBuild from 'node-gyp-build';
 
-import type { Backend, StreamRequest } from './backend.js';
+import type { Backend, ShiftRequest, StreamRequest } from './backend.js';
 
 type StreamFn = (
   isa: number, out: Float32Array, key0: number, key1: number, first: number,
@@ -20,6 +20,11 @@ export interface NativeAddon {
   philox4x32(counter: Uint32Array, key: Uint32Array, out: Uint32Array): void;
   randomUniform: StreamFn;
   randomNormal: StreamFn;
+  shift(
+    isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean,
+    fill: number, fillValue: number, kx: Int32Array, ky: Int32Array, wx1: Float32Array, wx0: Float32Array, wy1: Float32Array, wy0: Float32Array,
+    first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
 }
 
 export type NativeLoad = { addon: NativeAddon; error?: undefined } | { addon?: undefined; error: string };
@@ -58,6 +63,10 @@ function streamCall(fn: StreamFn, isa: number, out: Float32Array, r: StreamReque
   return fn(isa, out, r.key0, r.key1, r.first, r.epoch, r.stream, r.offset, r.scale, async);
 }
 
+function shiftCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: ShiftRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
+  return addon.shift(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.fill, r.fillValue, r.kx, r.ky, r.wx1, r.wx0, r.wy1, r.wy0, first, count, async);
+}
+
 /** A Backend running the addon's kernels for the ISA `isa` (one of addon.isas()). */
 export function nativeBackend(addon: NativeAddon, isa: string): Backend {
   const index = addon.isas().indexOf(isa);
@@ -70,5 +79,7 @@ export function nativeBackend(addon: NativeAddon, isa: string): Backend {
     randomNormal: (out, r) => void streamCall(addon.randomNormal, index, out, r, false),
     randomUniformAsync: (out, r) => streamCall(addon.randomUniform, index, out, r, true)!,
     randomNormalAsync: (out, r) => streamCall(addon.randomNormal, index, out, r, true)!,
+    shift: (src, dst, r, first, count) => void shiftCall(addon, index, src, dst, r, first, count, false),
+    shiftAsync: (src, dst, r, first, count) => shiftCall(addon, index, src, dst, r, first, count, true)!,
   };
 }

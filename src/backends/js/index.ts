@@ -5,6 +5,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 import type { Backend, StreamRequest } from '../backend.js';
 import * as random from './random.js';
+import { shiftImages } from './shift.js';
 
 /** Elements per slice before yielding: a few milliseconds of work. */
 const SLICE = 1 << 16;
@@ -24,4 +25,12 @@ export const jsBackend: Backend = {
   randomNormal: random.randomNormal,
   randomUniformAsync: (out, req) => inSlices(out, req, random.randomUniform),
   randomNormalAsync: (out, req) => inSlices(out, req, random.randomNormal),
+  shift: (src, dst, req, first, count) => shiftImages(req, src, dst, first, count),
+  shiftAsync: async (src, dst, req, first, count) => {
+    // one image per slice, yielding to the event loop in between
+    for (let i = first; i < first + count; i += 1) {
+      await yieldToEventLoop();
+      shiftImages(req, src, dst, i, 1);
+    }
+  },
 };

@@ -1,0 +1,203 @@
+// shift / shiftAsync (DESIGN §4): validate, resolve every image's offsets
+// (given, or drawn from the shift parameter stream) into integer parts and
+// fixed tap weights, then call the backend. Both backends get the same
+// resolved numbers, so they give the same bytes.
+import type { ShiftRequest } from '../backends/backend.js';
+import { FILL_CODES, UINT8_WEIGHT_BITS } from '../backends/js/shift.js';
+import { activeBackend } from '../backends/select.js';
+import { STREAM } from '../streams.js';
+import { invalidParameterError, isInteger } from '../validate.js';
+import {
+  batchResult, checkBatch, outputArray, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range,
+} from './batch.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+
+export type Fill = 'constant' | 'nearest' | 'reflect' | 'mirror' | 'wrap';
+export type Interpolation = 'nearest' | 'bilinear';
+
+export interface ShiftOptions extends RandomOptions {
+  /** Given horizontal offset in pixels (positive moves content right): one for all images or one per image. */
+  dx?: number | ArrayLike<number>;
+  /** Given vertical offset in pixels (positive moves content down). */
+  dy?: number | ArrayLike<number>;
+  /** Drawn horizontal offset as a fraction of the width: [lo, hi], or f meaning [−f, f]. */
+  x?: Range;
+  /** Drawn vertical offset as a fraction of the height. */
+  y?: Range;
+  /** Keep drawn offsets fractional (default true); false rounds them half to even. */
+  subpixel?: boolean;
+  /** 'bilinear' (default) or 'nearest' (rounds every offset half to even). */
+  interpolation?: Interpolation;
+  /** How pixels from outside the image are filled (default 'reflect'). */
+  fill?: Fill;
+  /** Value for fill 'constant' (default 0; an integer 0…255 for uint8 data). */
+  fillValue?: number;
+  /** Write the result here: a typed array like batch.data (not batch.data itself). */
+  out?: Uint8Array | Float32Array;
+}
+
+const NAMES = [...RANDOM_OPTION_NAMES, 'dx', 'dy', 'x', 'y', 'subpixel', 'interpolation', 'fill', 'fillValue', 'out'] as const;
+/** Largest |offset| in pixels: integer parts stay well inside int32. */
+export const MAX_OFFSET = 2 ** 30;
+
+/** Round half to even. */
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function offsetsArgument(name: string, value: unknown, n: number): Float64Array {
+  const expected = `a finite number or ${n} finite numbers (one per image) with |value| <= 2^30`;
+  const values = new Float64Array(n);
+  if (typeof value === 'number') {
+    values.fill(value);
+  } else if (typeof value === 'object' && value !== null && typeof (value as ArrayLike<number>).length === 'number') {
+    const list = value as ArrayLike<unknown>;
+    if (list.length !== n) throw invalidParameterError(name, expected, value, 'range');
+    for (let i = 0; i < n; i += 1) {
+      const v = list[i];
+      if (typeof v !== 'number') throw invalidParameterError(`${name}[${i}]`, 'a finite number', v);
+      values[i] = v;
+    }
+  } else {
+    throw invalidParameterError(name, expected, value);
+  }
+  for (let i = 0; i < n; i += 1) {
+    if (!(Math.abs(values[i]!) <= MAX_OFFSET)) throw invalidParameterError(typeof value === 'number' ? name : `${name}[${i}]`, 'a finite number with |value| <= 2^30', values[i], 'range');
+  }
+  return values;
+}
+
+export interface ShiftOffsets {
+  dx: Float64Array;
+  dy: Float64Array;
+}
+
+interface ResolvedShift {
+  batch: CheckedBatch;
+  out: Uint8Array | Float32Array;
+  request: ShiftRequest;
+  offsets: ShiftOffsets;
+  threads: number;
+}
+
+/**
+ * Per-image offsets in pixels. Drawn: image k (dataset index index + k) uses
+ * words (w0, w1) of counter (0, index + k, epoch, STREAM.shift):
+ * dx = (lo + (hi − lo) · U(w0)) · width in float64, dy likewise from w1.
+ */
+function resolveOffsets(b: CheckedBatch, o: Partial<ShiftOptions>, nearest: boolean): ShiftOffsets {
+  const given = o.dx !== undefined || o.dy !== undefined;
+  const drawn = o.x !== undefined || o.y !== undefined;
+  if (given && drawn) throw new TypeError('Expected either given offsets (dx, dy) or drawn ranges (x, y) for shift, not both');
+  let dx: Float64Array;
+  let dy: Float64Array;
+  if (drawn) {
+    const [xlo, xhi] = o.x === undefined ? [0, 0] : rangeOption('x', o.x, true);
+    const [ylo, yhi] = o.y === undefined ? [0, 0] : rangeOption('y', o.y, true);
+    const key = seedKey(o.seed);
+    const words = perSampleWords(b.n, key, sampleIndex(o.index, b.n), epochOption(o.epoch), STREAM.shift);
+    const u = (w: number): number => ((w >>> 9) + 0.5) * 2 ** -23;
+    dx = Float64Array.from({ length: b.n }, (_, k) => (xlo + (xhi - xlo) * u(words[4 * k]!)) * b.w);
+    dy = Float64Array.from({ length: b.n }, (_, k) => (ylo + (yhi - ylo) * u(words[4 * k + 1]!)) * b.h);
+    for (const [name, values] of [['x', dx], ['y', dy]] as const) {
+      if (values.some((v) => !(Math.abs(v) <= MAX_OFFSET))) throw invalidParameterError(name, 'a range whose offsets in pixels stay within 2^30', o[name], 'range');
+    }
+    if (o.subpixel === false) {
+      dx = dx.map(roundHalfEven);
+      dy = dy.map(roundHalfEven);
+    }
+  } else {
+    dx = o.dx === undefined ? new Float64Array(b.n) : offsetsArgument('dx', o.dx, b.n);
+    dy = o.dy === undefined ? new Float64Array(b.n) : offsetsArgument('dy', o.dy, b.n);
+  }
+  if (nearest) {
+    dx = dx.map(roundHalfEven);
+    dy = dy.map(roundHalfEven);
+  }
+  return { dx, dy };
+}
+
+/**
+ * Integer part and tap weights of one axis. float32: w1 = float32(fraction),
+ * w0 = float32(1 − w1). uint8: w1 = round-half-even(fraction · 2^12), w0 = 2^12 − w1.
+ * A fraction that rounds to a whole weight moves to the next integer part.
+ */
+function axisTaps(d: Float64Array, uint8: boolean): { k: Int32Array; w1: Float32Array; w0: Float32Array } {
+  const n = d.length;
+  const k = new Int32Array(n);
+  const w1 = new Float32Array(n);
+  const w0 = new Float32Array(n);
+  const one = uint8 ? 2 ** UINT8_WEIGHT_BITS : 1;
+  for (let i = 0; i < n; i += 1) {
+    let whole = Math.floor(d[i]!);
+    let weight = uint8 ? roundHalfEven((d[i]! - whole) * one) : Math.fround(d[i]! - whole);
+    if (weight === one) {
+      whole += 1;
+      weight = 0;
+    }
+    k[i] = whole;
+    w1[i] = weight;
+    w0[i] = uint8 ? one - weight : Math.fround(1 - weight);
+  }
+  return { k, w1, w0 };
+}
+
+function fillOptions(b: CheckedBatch, o: Partial<ShiftOptions>): { fill: number; fillValue: number } {
+  const fill = o.fill ?? 'reflect';
+  if (typeof fill !== 'string' || !(fill in FILL_CODES)) throw invalidParameterError('fill', "'constant', 'nearest', 'reflect', 'mirror' or 'wrap'", fill);
+  const value = o.fillValue ?? 0;
+  if (typeof value !== 'number') throw invalidParameterError('fillValue', 'a number', value);
+  if (b.dtype === 'uint8' && !(isInteger(value) && value >= 0 && value <= 255)) {
+    throw invalidParameterError('fillValue', 'an integer between 0 and 255 for uint8 data', value, 'range');
+  }
+  if (!Number.isFinite(value) || !Number.isFinite(Math.fround(value))) throw invalidParameterError('fillValue', 'a finite float32 number', value, 'range');
+  return { fill: FILL_CODES[fill as Fill], fillValue: b.dtype === 'uint8' ? value : Math.fround(value) };
+}
+
+function resolveShift(batch: unknown, options: unknown, isAsync: boolean): ResolvedShift {
+  const b = checkBatch(batch);
+  const o = opOptions<ShiftOptions & AsyncOptions>('shift', options, NAMES, isAsync);
+  const interpolation = o.interpolation ?? 'bilinear';
+  if (interpolation !== 'bilinear' && interpolation !== 'nearest') throw invalidParameterError('interpolation', "'nearest' or 'bilinear'", interpolation);
+  if (o.subpixel !== undefined && typeof o.subpixel !== 'boolean') throw invalidParameterError('subpixel', 'a boolean', o.subpixel);
+  if (o.index !== undefined) sampleIndex(o.index, b.n);
+  if (o.seed !== undefined) seedKey(o.seed);
+  if (o.epoch !== undefined) epochOption(o.epoch);
+  const { fill, fillValue } = fillOptions(b, o);
+  const offsets = resolveOffsets(b, o, interpolation === 'nearest');
+  const out = outputArray(b, o.out, false);
+  const threads = isAsync ? threadsOption(o.threads) : 1;
+  const uint8 = b.dtype === 'uint8';
+  const x = axisTaps(offsets.dx, uint8);
+  const y = axisTaps(offsets.dy, uint8);
+  return {
+    batch: b, out, offsets, threads,
+    request: { h: b.h, w: b.w, c: b.c, layout: b.layout, fill, fillValue, kx: x.k, ky: y.k, wx1: x.w1, wx0: x.w0, wy1: y.w1, wy0: y.w0 },
+  };
+}
+
+/** Translates every image of the batch by its own offset (DESIGN §4). */
+export function shift(batch: Batch, options?: ShiftOptions): Batch {
+  const r = resolveShift(batch, options, false);
+  activeBackend().shift(r.batch.data, r.out, r.request, 0, r.batch.n);
+  return batchResult(r.batch, r.out);
+}
+
+/** shift on the libuv thread pool, images split over `threads`; the same bytes. */
+export async function shiftAsync(batch: Batch, options?: ShiftOptions & AsyncOptions): Promise<Batch> {
+  const r = resolveShift(batch, options, true);
+  const backend = activeBackend();
+  await Promise.all(splitRange(r.batch.n, r.threads, 1).map(([first, count]) => backend.shiftAsync(r.batch.data, r.out, r.request, first, count)));
+  return batchResult(r.batch, r.out);
+}
+
+/** The offsets in pixels a shift with these options gives each image (for records and reports). */
+export function shiftOffsets(batch: Batch, options?: ShiftOptions): ShiftOffsets {
+  return resolveShift(batch, options, false).offsets;
+}
+
+/** Internal: the resolved request a shift hands its backend (tests compare backends on it). */
+export function shiftPlan(batch: Batch, options?: ShiftOptions): ShiftRequest {
+  return resolveShift(batch, options, false).request;
+}

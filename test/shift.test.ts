@@ -1,0 +1,259 @@
+// shift (DESIGN §4): hand-computed cases, an independent float64 reference,
+// every backend and ISA bit-identical, split/thread invariance, bad input.
+import { describe, expect, it } from 'vitest';
+
+import type { ShiftRequest } from '../src/backends/backend.js';
+import { shift, shiftAsync, shiftOffsets, type Batch, type Fill, type ShiftOptions } from '../src/index.js';
+import { shiftPlan } from '../src/ops/shift.js';
+import { backendName, backends } from './helpers/backends.js';
+import { firstDifference, testRng } from './helpers/rng.js';
+
+const FILLS: Fill[] = ['constant', 'nearest', 'reflect', 'mirror', 'wrap'];
+
+/** One period of each fill's extension, written out from the pictures in DESIGN §4. */
+function extensionIndex(s: number, size: number, fill: Fill): number {
+  if (s >= 0 && s < size) return s;
+  const forward = Array.from({ length: size }, (_, i) => i);
+  const backward = [...forward].reverse();
+  let period: number[];
+  switch (fill) {
+    case 'constant': return -1;
+    case 'nearest': return s < 0 ? 0 : size - 1;
+    case 'reflect': period = [...forward, ...backward]; break; // abcd dcba
+    case 'mirror': period = size === 1 ? [0] : [...forward, ...backward.slice(1, -1)]; break; // abcd cb
+    case 'wrap': period = forward; break;
+  }
+  const m = ((s % period.length) + period.length) % period.length;
+  return period[m]!;
+}
+
+/** Bilinear in float64 from the definition: output (y, x) = input (y − dy, x − dx) of the extended image. */
+function referenceShift(b: Batch, dx: number[], dy: number[], fill: Fill, fillValue: number): Float64Array {
+  const [n, h, w, c] = b.shape;
+  const out = new Float64Array(b.data.length);
+  const at = (i: number, y: number, x: number, ch: number): number =>
+    b.layout === 'NCHW' ? ((i * c + ch) * h + y) * w + x : ((i * h + y) * w + x) * c + ch;
+  const sample = (i: number, y: number, x: number, ch: number): number => {
+    const yy = extensionIndex(y, h, fill);
+    const xx = extensionIndex(x, w, fill);
+    return yy < 0 || xx < 0 ? fillValue : b.data[at(i, yy, xx, ch)]!;
+  };
+  for (let i = 0; i < n; i += 1) {
+    for (let y = 0; y < h; y += 1) {
+      for (let x = 0; x < w; x += 1) {
+        const sy = y - dy[i]!;
+        const sx = x - dx[i]!;
+        const y0 = Math.floor(sy);
+        const x0 = Math.floor(sx);
+        const fy = sy - y0;
+        const fx = sx - x0;
+        for (let ch = 0; ch < c; ch += 1) {
+          const top = (1 - fx) * sample(i, y0, x0, ch) + (fx === 0 ? 0 : fx * sample(i, y0, x0 + 1, ch));
+          const bottom = fy === 0 ? 0 : (1 - fx) * sample(i, y0 + 1, x0, ch) + (fx === 0 ? 0 : fx * sample(i, y0 + 1, x0 + 1, ch));
+          out[at(i, y, x, ch)] = (1 - fy) * top + fy * bottom;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function randomBatch(rng: ReturnType<typeof testRng>, shape: [number, number, number, number], dtype: 'uint8' | 'float32', layout: 'NHWC' | 'NCHW'): Batch {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const data = dtype === 'uint8' ? Uint8Array.from({ length: size }, () => rng.int(0, 255)) : Float32Array.from({ length: size }, () => (rng.next() - 0.5) * 100);
+  return { data, shape, layout };
+}
+
+describe('hand-computed: a 1×4 row [10, 20, 30, 40] shifted right by 6', () => {
+  const row: Batch = { data: Uint8Array.from([10, 20, 30, 40]), shape: [1, 1, 4, 1] };
+  // output x takes input x − 6: positions −6, −5, −4, −3 of the extended row
+  const expected: Record<Fill, number[]> = {
+    constant: [7, 7, 7, 7], // fillValue 7
+    nearest: [10, 10, 10, 10], // aaa|abcd
+    reflect: [30, 40, 40, 30], // … abcd dcba | abcd: −1..−6 = a b c d d c
+    mirror: [10, 20, 30, 40], // … bcd cb | abcd: −1..−6 = b c d c b a
+    wrap: [30, 40, 10, 20], // abcd|abcd: −6 ≡ 2
+  };
+  for (const fill of FILLS) {
+    it(fill, () => {
+      for (const backend of backends) {
+        const out = new Uint8Array(4);
+        const r: ShiftRequest = {
+          h: 1, w: 4, c: 1, layout: 'NHWC', fill: FILLS.indexOf(fill), fillValue: 7,
+          kx: Int32Array.of(6), ky: Int32Array.of(0), wx1: Float32Array.of(0), wx0: Float32Array.of(4096), wy1: Float32Array.of(0), wy0: Float32Array.of(4096),
+        };
+        backend.shift(row.data, out, r, 0, 1);
+        expect([...out], backendName(backend)).toEqual(expected[fill]);
+      }
+      expect([...shift(row, { dx: 6, fill, fillValue: 7 }).data]).toEqual(expected[fill]);
+      // the same in a column (dy), and in float32
+      expect([...shift({ data: row.data, shape: [1, 4, 1, 1] }, { dy: 6, fill, fillValue: 7 }).data]).toEqual(expected[fill]);
+      expect([...shift({ data: Float32Array.from(row.data), shape: [1, 1, 4, 1] }, { dx: 6, fill, fillValue: 7 }).data]).toEqual(expected[fill]);
+    });
+  }
+
+  it('a half-pixel shift blends neighbours; uint8 rounds half to even', () => {
+    // dx = 0.5: out[x] = (in[x − 1] + in[x]) / 2 with nearest fill: [10, 15, 25, 35]
+    expect([...shift({ data: Float32Array.from([10, 20, 30, 40]), shape: [1, 1, 4, 1] }, { dx: 0.5, fill: 'nearest' }).data]).toEqual([10, 15, 25, 35]);
+    // 1 and 2 → 1.5 → 2 (even); 2 and 3 → 2.5 → 2 (even)
+    expect([...shift({ data: Uint8Array.from([1, 2, 3, 3]), shape: [1, 1, 4, 1] }, { dx: 0.5, fill: 'nearest' }).data]).toEqual([1, 2, 2, 3]);
+  });
+
+  it("interpolation 'nearest' and subpixel: false round offsets half to even", () => {
+    const b: Batch = { data: Float32Array.from([10, 20, 30, 40]), shape: [1, 1, 4, 1] };
+    expect([...shift(b, { dx: 2.5, interpolation: 'nearest', fill: 'constant' }).data]).toEqual([0, 0, 10, 20]); // 2.5 → 2
+    expect([...shift(b, { dx: 1.5, interpolation: 'nearest', fill: 'constant' }).data]).toEqual([0, 0, 10, 20]); // 1.5 → 2
+    const drawn = shiftOffsets({ data: new Uint8Array(64 * 10), shape: [64, 10, 1, 1] }, { x: 0.5, subpixel: false, seed: 3 });
+    for (const v of drawn.dx) expect(Number.isInteger(v)).toBe(true);
+  });
+});
+
+describe('matches the float64 reference from the definition', () => {
+  const rng = testRng(44);
+  const shapes: Array<[number, number, number, number]> = [[1, 1, 1, 1], [2, 1, 7, 1], [2, 6, 1, 2], [3, 5, 7, 3], [2, 8, 6, 4], [1, 4, 9, 5], [2, 3, 3, 1]];
+  const offsets = [0, 1, -1, 2, -3, 0.5, -0.25, 1.75, -2.6, 7.3, -11, 13.9, 1e6, -1e6 + 0.5, 999_999.75];
+  for (const dtype of ['uint8', 'float32'] as const) {
+    for (const fill of FILLS) {
+      it(`${dtype}, fill ${fill}`, () => {
+        let worst = 0;
+        for (const shape of shapes) {
+          for (const layout of ['NHWC', 'NCHW'] as const) {
+            const b = randomBatch(rng, shape, dtype, layout);
+            const dx = Array.from({ length: shape[0] }, () => rng.pick(offsets));
+            const dy = Array.from({ length: shape[0] }, () => rng.pick(offsets));
+            const fillValue = dtype === 'uint8' ? rng.int(0, 255) : rng.next() * 10 - 5;
+            const got = shift(b, { dx, dy, fill, fillValue });
+            const ref = referenceShift(b, dx, dy, fill, dtype === 'uint8' ? fillValue : Math.fround(fillValue));
+            for (let i = 0; i < ref.length; i += 1) {
+              const err = Math.abs(got.data[i]! - ref[i]!);
+              if (dtype === 'uint8') worst = Math.max(worst, err);
+              else expect(err).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(ref[i]!)));
+            }
+            // integer offsets copy exactly
+            if (dx.every(Number.isInteger) && dy.every(Number.isInteger)) {
+              for (let i = 0; i < ref.length; i += 1) expect(got.data[i]).toBe(dtype === 'uint8' ? ref[i] : Math.fround(ref[i]!));
+            }
+          }
+        }
+        if (dtype === 'uint8') expect(worst).toBeLessThanOrEqual(1);
+      });
+    }
+  }
+
+  it('uint8 bilinear is within 1 level of exact float64 bilinear, over many random fractions', () => {
+    let worst = 0;
+    for (let t = 0; t < 200; t += 1) {
+      const b = randomBatch(rng, [1, 4, 4, 1], 'uint8', 'NHWC');
+      const dx = [rng.next() * 8 - 4];
+      const dy = [rng.next() * 8 - 4];
+      const ref = referenceShift(b, dx, dy, 'reflect', 0);
+      const got = shift(b, { dx, dy, fill: 'reflect' });
+      for (let i = 0; i < ref.length; i += 1) worst = Math.max(worst, Math.abs(got.data[i]! - ref[i]!));
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('every backend and ISA gives the same bytes', () => {
+  it('randomized shapes, dtypes, layouts, fills, given and drawn offsets', () => {
+    const rng = testRng(4242);
+    for (let t = 0; t < 150; t += 1) {
+      const shape: [number, number, number, number] = [rng.int(0, 4), rng.pick([1, 2, 5, 17, 32]), rng.pick([1, 3, 16, 31, 70]), rng.int(1, 5)];
+      const dtype = rng.pick(['uint8', 'float32'] as const);
+      const b = randomBatch(rng, shape, dtype, rng.pick(['NHWC', 'NCHW'] as const));
+      const opts: ShiftOptions = {
+        fill: rng.pick(FILLS),
+        fillValue: dtype === 'uint8' ? rng.int(0, 255) : rng.next(),
+        interpolation: rng.next() < 0.8 ? 'bilinear' : 'nearest',
+      };
+      if (rng.next() < 0.5) {
+        opts.x = rng.pick([0.1, 0.5, 2, [-0.3, 0.1]] as const) as ShiftOptions['x'];
+        opts.y = rng.pick([0.2, 1, [0, 0.25]] as const) as ShiftOptions['y'];
+        opts.subpixel = rng.next() < 0.7;
+        opts.seed = rng.int(0, 1000);
+        opts.index = rng.int(0, 10_000);
+        opts.epoch = rng.int(0, 3);
+      } else {
+        opts.dx = Array.from({ length: shape[0] }, () => rng.pick([0, 1, -2, 0.5, 3.25, -7.8, 1e6, 40.01]));
+        opts.dy = rng.pick([0, -1.5, 2.75, -1e6]);
+      }
+      const plan = shiftPlan(b, opts);
+      const results = backends.map((backend) => {
+        const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+        backend.shift(b.data, out, plan, 0, shape[0]);
+        return out;
+      });
+      for (let k = 1; k < backends.length; k += 1) {
+        expect(firstDifference(results[k]!, results[0]!), `${backendName(backends[k]!)} vs js, case ${t} ${JSON.stringify({ shape, dtype, ...opts })}`).toBe(-1);
+      }
+      expect(firstDifference(shift(b, opts).data, results[0]!)).toBe(-1);
+    }
+  });
+});
+
+describe('batch split and threads', () => {
+  it('image i gets the same result whatever the batch split and thread count', async () => {
+    const rng = testRng(9);
+    for (const dtype of ['uint8', 'float32'] as const) {
+      const b = randomBatch(rng, [9, 12, 10, 3], dtype, 'NHWC');
+      const opts: ShiftOptions = { x: 0.3, y: [-0.2, 0.4], seed: 77n, index: 100, epoch: 2, fill: 'mirror' };
+      const whole = shift(b, opts);
+      const per = b.data.length / 9;
+      for (const [from, to] of [[0, 4], [4, 5], [5, 9]]) {
+        const part = shift({ data: b.data.subarray(from * per, to * per), shape: [to - from, 12, 10, 3] }, { ...opts, index: 100 + from });
+        expect(firstDifference(part.data, whole.data.subarray(from * per, to * per))).toBe(-1);
+      }
+      for (const threads of [1, 2, 3, 8]) {
+        expect(firstDifference((await shiftAsync(b, { ...opts, threads })).data, whole.data)).toBe(-1);
+      }
+    }
+  });
+
+  it('out is written and returned; the input is untouched', () => {
+    const b: Batch = { data: Uint8Array.from({ length: 24 }, (_, i) => i), shape: [2, 3, 4, 1] };
+    const copy = Uint8Array.from(b.data);
+    const out = new Uint8Array(24);
+    const r = shift(b, { dx: 1, out });
+    expect(r.data).toBe(out);
+    expect([...b.data]).toEqual([...copy]);
+    expect(r.shape).toEqual([2, 3, 4, 1]);
+    expect(r.layout).toBe('NHWC');
+  });
+});
+
+describe('bad input', () => {
+  const b: Batch = { data: new Uint8Array(2 * 3 * 4), shape: [2, 3, 4, 1] };
+  const cases: Array<[string, () => unknown, ErrorConstructor, string]> = [
+    ['batch not an object', () => shift(5 as unknown as Batch), TypeError, 'Expected an object { data, shape, layout? } for batch but received 5 of type number'],
+    ['data of the wrong type', () => shift({ data: new Float64Array(24) as unknown as Float32Array, shape: [2, 3, 4, 1] }), TypeError, 'Expected a Uint8Array (or Buffer) or Float32Array for batch.data but received Float64Array(24) of type Float64Array'],
+    ['shape of the wrong rank', () => shift({ data: new Uint8Array(24), shape: [2, 12] as unknown as [number, number, number, number] }), TypeError, 'Expected an array [n, h, w, c] for batch.shape'],
+    ['zero height', () => shift({ data: new Uint8Array(0), shape: [2, 0, 4, 1] }), RangeError, 'for batch.shape[1]'],
+    ['length mismatch', () => shift({ data: new Uint8Array(23), shape: [2, 3, 4, 1] }), RangeError, 'Expected a typed array of length n*h*w*c = 24 for batch.data but received Uint8Array(23)'],
+    ['unknown layout', () => shift({ ...b, layout: 'HWC' as 'NHWC' }), TypeError, "Expected 'NHWC' or 'NCHW' for batch.layout but received 'HWC'"],
+    ['non-finite dx', () => shift(b, { dx: NaN }), RangeError, 'Expected a finite number with |value| <= 2^30 for dx but received NaN'],
+    ['too large dx', () => shift(b, { dx: [0, 2 ** 31] }), RangeError, 'for dx[1] but received 2147483648'],
+    ['wrong-length offsets', () => shift(b, { dy: [1, 2, 3] }), RangeError, 'Expected a finite number or 2 finite numbers (one per image) with |value| <= 2^30 for dy but received array(3)'],
+    ['given and drawn offsets', () => shift(b, { dx: 1, x: 0.1 }), TypeError, 'Expected either given offsets (dx, dy) or drawn ranges (x, y) for shift, not both'],
+    ['lo > hi', () => shift(b, { x: [0.2, 0.1] }), RangeError, 'Expected a finite number f (meaning [-f, f]) or [lo, hi] with lo <= hi for x but received array(2)'],
+    ['unknown fill', () => shift(b, { fill: 'edge' as Fill }), TypeError, "Expected 'constant', 'nearest', 'reflect', 'mirror' or 'wrap' for fill but received 'edge'"],
+    ['unknown interpolation', () => shift(b, { interpolation: 'cubic' as 'nearest' }), TypeError, "Expected 'nearest' or 'bilinear' for interpolation but received 'cubic'"],
+    ['fillValue out of uint8 range', () => shift(b, { fillValue: 256 }), RangeError, 'Expected an integer between 0 and 255 for uint8 data for fillValue but received 256'],
+    ['in place', () => shift(b, { out: b.data }), RangeError, 'Expected an array that does not overlap batch.data (this op cannot run in place) for out'],
+    ['out of the wrong type', () => shift(b, { out: new Float32Array(24) }), TypeError, 'Expected a Uint8Array like the batch data for out but received Float32Array(24)'],
+    ['index too large', () => shift(b, { x: 0.1, index: 2 ** 32 - 1 }), RangeError, 'Expected an integer between 0 and 4294967294 for index'],
+    ['unknown option', () => shift(b, { dz: 1 } as ShiftOptions), TypeError, "Unknown option 'dz' for shift; expected one of: seed, index, epoch, dx, dy, x, y, subpixel, interpolation, fill, fillValue, out"],
+  ];
+  for (const [what, call, type, message] of cases) {
+    it(what, () => {
+      expect(call).toThrow(type);
+      expect(call).toThrow(message);
+    });
+  }
+  it('async rejects with the same errors', async () => {
+    await expect(shiftAsync(b, { fill: 'edge' as Fill })).rejects.toThrow(TypeError);
+    await expect(shiftAsync(b, { threads: 0 })).rejects.toThrow('for threads');
+  });
+  it('n = 0 is a valid, empty batch', () => {
+    expect(shift({ data: new Float32Array(0), shape: [0, 3, 3, 1] }, { x: 0.2 }).data).toHaveLength(0);
+  });
+});

@@ -199,7 +199,7 @@ describe('batch split and threads', () => {
       const opts: ShiftOptions = { x: 0.3, y: [-0.2, 0.4], seed: 77n, index: 100, epoch: 2, fill: 'mirror' };
       const whole = shift(b, opts);
       const per = b.data.length / 9;
-      for (const [from, to] of [[0, 4], [4, 5], [5, 9]]) {
+      for (const [from, to] of [[0, 4], [4, 5], [5, 9]] as const) {
         const part = shift({ data: b.data.subarray(from * per, to * per), shape: [to - from, 12, 10, 3] }, { ...opts, index: 100 + from });
         expect(firstDifference(part.data, whole.data.subarray(from * per, to * per))).toBe(-1);
       }

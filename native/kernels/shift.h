@@ -164,6 +164,41 @@ inline Scratch carve(void* scratch, int64_t w, int64_t c) {
   return s;
 }
 
+// An integer shift of a whole plane. Rows whose source is inside the image
+// form one band; their interiors are contiguous in both planes apart from
+// the edge columns in between, so the band is ONE block copy (edges included,
+// wrongly), then the edge columns are rewritten through the column map.
+// Rows outside the band go through the row map one at a time.
+template <class T>
+void copy_plane(const T* src, T* dst, const ShiftParams& p, const Row& r, int64_t ky) {
+  const int64_t h = p.h, row_len = r.w * r.c;
+  int64_t lo, hi;
+  interior(r.w, r.k, false, lo, hi);
+  const int64_t ylo = ky > 0 ? (ky < h ? ky : h) : 0;
+  const int64_t yhi = h + ky < h ? (h + ky > 0 ? h + ky : 0) : h;
+  const T fill = T(r.fill_value);
+  for (int64_t y = 0; y < h; ++y) {
+    if (y >= ylo && y < yhi && hi > lo) continue;
+    const int64_t m = map_index(y - ky, h, p.fill);
+    copy_row<T>(r, m < 0 ? nullptr : src + m * row_len, dst + y * row_len);
+  }
+  if (ylo >= yhi || hi <= lo) return;
+  const int64_t length = (yhi - ylo - 1) * row_len + (hi - lo) * r.c;
+  __builtin_memcpy(dst + ylo * row_len + lo * r.c, src + (ylo - ky) * row_len + (lo - r.k) * r.c, size_t(length) * sizeof(T));
+  for (int64_t y = ylo; y < yhi; ++y) {
+    const T* row = src + (y - ky) * row_len;
+    T* out = dst + y * row_len;
+    for (int64_t x = 0; x < lo; ++x) {
+      const int64_t s = r.col0[x];
+      for (int64_t ch = 0; ch < r.c; ++ch) out[x * r.c + ch] = s < 0 ? fill : row[s * r.c + ch];
+    }
+    for (int64_t x = hi; x < r.w; ++x) {
+      const int64_t s = r.col0[x];
+      for (int64_t ch = 0; ch < r.c; ++ch) out[x * r.c + ch] = s < 0 ? fill : row[s * r.c + ch];
+    }
+  }
+}
+
 template <class T, class Acc>
 void shift_plane(const T* src, T* dst, const ShiftParams& p, int64_t c, size_t image, const Scratch& s) {
   const int64_t h = p.h, w = p.w, row_len = w * c;
@@ -174,6 +209,10 @@ void shift_plane(const T* src, T* dst, const ShiftParams& p, int64_t c, size_t i
   }
   const Row r{s.col0, s.col1, w, c, kx, p.wx1[image], p.wx0[image], p.fill_value};
   const float wy1 = p.wy1[image], wy0 = p.wy0[image];
+  if (r.w1 == 0.0f && wy1 == 0.0f) {
+    copy_plane<T>(src, dst, p, r, ky);
+    return;
+  }
   Acc* a = static_cast<Acc*>(s.row_a);
   Acc* b = static_cast<Acc*>(s.row_b);
   auto source_row = [&](int64_t y) -> const T* {
@@ -183,10 +222,6 @@ void shift_plane(const T* src, T* dst, const ShiftParams& p, int64_t c, size_t i
   for (int64_t y = 0; y < h; ++y) {
     T* out = dst + y * row_len;
     const T* r0 = source_row(y - ky);
-    if (r.w1 == 0.0f && wy1 == 0.0f) {
-      copy_row<T>(r, r0, out);
-      continue;
-    }
     if constexpr (sizeof(T) == 1) {
       horizontal_u8(r, r0, a);
       if (wy1 == 0.0f) {

@@ -98,8 +98,12 @@ function resolveOffsets(b: CheckedBatch, o: Partial<ShiftOptions>, nearest: bool
     const key = seedKey(o.seed);
     const words = perSampleWords(b.n, key, sampleIndex(o.index, b.n), epochOption(o.epoch), STREAM.shift);
     const u = (w: number): number => ((w >>> 9) + 0.5) * 2 ** -23;
-    dx = Float64Array.from({ length: b.n }, (_, k) => (xlo + (xhi - xlo) * u(words[4 * k]!)) * b.w);
-    dy = Float64Array.from({ length: b.n }, (_, k) => (ylo + (yhi - ylo) * u(words[4 * k + 1]!)) * b.h);
+    dx = new Float64Array(b.n);
+    dy = new Float64Array(b.n);
+    for (let k = 0; k < b.n; k += 1) {
+      dx[k] = (xlo + (xhi - xlo) * u(words[4 * k]!)) * b.w;
+      dy[k] = (ylo + (yhi - ylo) * u(words[4 * k + 1]!)) * b.h;
+    }
     for (const [name, values] of [['x', dx], ['y', dy]] as const) {
       if (values.some((v) => !(Math.abs(v) <= MAX_OFFSET))) throw invalidParameterError(name, 'a range whose offsets in pixels stay within 2^30', o[name], 'range');
     }

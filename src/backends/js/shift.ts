@@ -77,13 +77,13 @@ function shiftPlane(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint
     }
   };
 
+  if (wx1 === 0 && wy1 === 0) {
+    copyPlane(src, dst, srcAt, dstAt, h, c, kx, ky, fill, col0, fillValue);
+    return;
+  }
   for (let y = 0; y < h; y += 1) {
     const out = dstAt + y * rowLength;
     const r0 = mapIndex(y - ky, h, fill);
-    if (wx1 === 0 && wy1 === 0) { // integer shift: a copy through the maps
-      copyRow(src, dst, r0 < 0 ? -1 : srcAt + r0 * rowLength, out, col0, c, fillValue);
-      continue;
-    }
     horizontal(r0, rowA);
     if (wy1 === 0) {
       for (let i = 0; i < rowLength; i += 1) dst[out + i] = isUint8 ? roundQ(rowA[i]! * ONE_Q) : rowA[i]!;
@@ -95,6 +95,41 @@ function shiftPlane(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint
         ? roundQ(wy1 * rowB[i]! + wy0 * rowA[i]!)
         : Math.fround(Math.fround(wy1 * rowB[i]!) + Math.fround(wy0 * rowA[i]!));
     }
+  }
+}
+
+/**
+ * An integer shift of a whole plane: the rows whose source is inside the
+ * image are one block copy (their edge columns included, wrongly), then the
+ * edge columns are rewritten through the column map; the other rows go
+ * through the row map one at a time. Same bytes as row-by-row copies.
+ */
+function copyPlane(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, srcAt: number, dstAt: number, h: number, c: number, kx: number, ky: number, fill: number, col0: Int32Array, fillValue: number): void {
+  const w = col0.length;
+  const rowLength = w * c;
+  const lo = Math.max(0, Math.min(w, kx));
+  const hi = Math.max(lo, Math.min(w, w + kx));
+  const ylo = Math.max(0, Math.min(h, ky));
+  const yhi = Math.max(ylo, Math.min(h, h + ky));
+  const band = yhi > ylo && hi > lo;
+  for (let y = 0; y < h; y += 1) {
+    if (band && y >= ylo && y < yhi) continue;
+    const r0 = mapIndex(y - ky, h, fill);
+    copyRow(src, dst, r0 < 0 ? -1 : srcAt + r0 * rowLength, dstAt + y * rowLength, col0, c, fillValue);
+  }
+  if (!band) return;
+  const from = srcAt + (ylo - ky) * rowLength + (lo - kx) * c;
+  const length = (yhi - ylo - 1) * rowLength + (hi - lo) * c;
+  dst.set(src.subarray(from, from + length), dstAt + ylo * rowLength + lo * c);
+  const edge = (row: number, out: number, x: number): void => {
+    const s = col0[x]!;
+    for (let ch = 0; ch < c; ch += 1) dst[out + x * c + ch] = s < 0 ? fillValue : src[row + s * c + ch]!;
+  };
+  for (let y = ylo; y < yhi; y += 1) {
+    const row = srcAt + (y - ky) * rowLength;
+    const out = dstAt + y * rowLength;
+    for (let x = 0; x < lo; x += 1) edge(row, out, x);
+    for (let x = hi; x < w; x += 1) edge(row, out, x);
   }
 }
 

@@ -94,6 +94,9 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("randomUniform", &Addon::RandomUniform),
         InstanceMethod("randomNormal", &Addon::RandomNormal),
         InstanceMethod("shift", &Addon::Shift),
+        InstanceMethod("noise", &Addon::Noise),
+        InstanceMethod("gaussianDropout", &Addon::GaussianDropout),
+        InstanceMethod("dropoutMask", &Addon::DropoutMask),
         InstanceValue("version", Napi::String::New(env, FASTAUG_VERSION)),
     });
   }
@@ -190,6 +193,94 @@ class Addon : public Napi::Addon<Addon> {
     if (n_src < elements || n_dst < elements) ThrowType(info.Env(), "shift: arrays shorter than the images");
     auto kernel = kernels.shift_f32;
     return RunJob(info.Env(), [=] { std::vector<char> scratch(scratch_bytes); kernel(src, dst, p, first, count, scratch.data()); }, pinned, BoolArg(info, 17));
+  }
+
+  // (isa, src, dst, h, w, c, nchw, perChannel, kind, key0, key1, epoch, stream, firstSample,
+  //  offset, scale, clip, clipLo, clipHi, pepperBelow, saltBelow, pepperValue, saltValue, first, count, async)
+  Napi::Value Noise(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    NoiseParams p;
+    p.h = Uint32Arg(info, 3);
+    p.w = Uint32Arg(info, 4);
+    p.c = Uint32Arg(info, 5);
+    p.nchw = BoolArg(info, 6);
+    p.per_channel = BoolArg(info, 7);
+    p.kind = int(Uint32Arg(info, 8));
+    p.key0 = Uint32Arg(info, 9);
+    p.key1 = Uint32Arg(info, 10);
+    p.epoch = Uint32Arg(info, 11);
+    p.stream = Uint32Arg(info, 12);
+    p.first_sample = Uint32Arg(info, 13);
+    size_t n_offset, n_scale, n_pepper, n_salt;
+    p.offset = TypedData<float, napi_float32_array>(info, 14, "Float32Array", &n_offset);
+    p.scale = TypedData<float, napi_float32_array>(info, 15, "Float32Array", &n_scale);
+    p.clip = BoolArg(info, 16);
+    p.clip_lo = float(NumberArg(info, 17));
+    p.clip_hi = float(NumberArg(info, 18));
+    p.pepper_below = TypedData<uint32_t, napi_uint32_array>(info, 19, "Uint32Array", &n_pepper);
+    p.salt_below = TypedData<uint32_t, napi_uint32_array>(info, 20, "Uint32Array", &n_salt);
+    p.pepper_value = float(NumberArg(info, 21));
+    p.salt_value = float(NumberArg(info, 22));
+    const size_t first = Uint32Arg(info, 23), count = Uint32Arg(info, 24);
+    const size_t images = first + count;
+    for (size_t n : {n_offset, n_scale, n_pepper, n_salt}) {
+      if (n < images) ThrowType(info.Env(), "noise: fewer per-image parameters than images");
+    }
+    if (p.h < 1 || p.w < 1 || p.c < 1 || p.kind < 0 || p.kind > 3) ThrowType(info.Env(), "noise: bad dimensions or kind");
+    const size_t elements = images * size_t(p.h * p.w * p.c);
+    std::vector<Napi::Object> pinned;
+    for (size_t i : {1, 2, 14, 15, 19, 20}) pinned.push_back(info[i].As<Napi::Object>());
+    const bool async = BoolArg(info, 25);
+    if (info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+      size_t n_src, n_dst;
+      const uint8_t* src = TypedData<uint8_t, napi_uint8_array>(info, 1, "Uint8Array", &n_src);
+      uint8_t* dst = TypedData<uint8_t, napi_uint8_array>(info, 2, "Uint8Array", &n_dst);
+      if (n_src < elements || n_dst < elements) ThrowType(info.Env(), "noise: arrays shorter than the images");
+      auto kernel = kernels.noise_u8;
+      return RunJob(info.Env(), [=] { kernel(src, dst, p, first, count); }, pinned, async);
+    }
+    size_t n_src, n_dst;
+    const float* src = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n_src);
+    float* dst = TypedData<float, napi_float32_array>(info, 2, "Float32Array", &n_dst);
+    if (n_src < elements || n_dst < elements) ThrowType(info.Env(), "noise: arrays shorter than the images");
+    auto kernel = kernels.noise_f32;
+    return RunJob(info.Env(), [=] { kernel(src, dst, p, first, count); }, pinned, async);
+  }
+
+  StreamParams StreamArgs(const Napi::CallbackInfo& info, size_t at) {
+    StreamParams sp;
+    sp.key0 = Uint32Arg(info, at);
+    sp.key1 = Uint32Arg(info, at + 1);
+    const double first = NumberArg(info, at + 2);
+    if (!(first >= 0 && first <= 9007199254740991.0) || std::floor(first) != first) ThrowType(info.Env(), "stream position must be a safe integer");
+    sp.first = uint64_t(first);
+    sp.epoch = Uint32Arg(info, at + 3);
+    sp.stream = Uint32Arg(info, at + 4);
+    return sp;
+  }
+
+  // (isa, x, out, key0, key1, first, epoch, stream, offset, scale, async)
+  Napi::Value GaussianDropout(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    size_t n_x, n_out;
+    const float* x = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n_x);
+    float* out = TypedData<float, napi_float32_array>(info, 2, "Float32Array", &n_out);
+    if (n_out < n_x) ThrowType(info.Env(), "gaussianDropout: out shorter than x");
+    const StreamParams sp = StreamArgs(info, 3);
+    const AffineParams ap{float(NumberArg(info, 8)), float(NumberArg(info, 9))};
+    auto kernel = kernels.gaussian_dropout;
+    return RunJob(info.Env(), [=] { kernel(x, out, n_x, sp, ap); }, {info[1].As<Napi::Object>(), info[2].As<Napi::Object>()}, BoolArg(info, 10));
+  }
+
+  // (isa, out, key0, key1, first, epoch, stream, rate, keepValue, async)
+  Napi::Value DropoutMask(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    size_t n;
+    float* out = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n);
+    const StreamParams sp = StreamArgs(info, 2);
+    const float rate = float(NumberArg(info, 7)), keep = float(NumberArg(info, 8));
+    auto kernel = kernels.dropout_mask;
+    return RunJob(info.Env(), [=] { kernel(out, n, sp, rate, keep); }, {info[1].As<Napi::Object>()}, BoolArg(info, 9));
   }
 };
 

@@ -13,6 +13,10 @@ export { STREAM } from './streams.js';
 export { shift, shiftAsync, shiftOffsets } from './ops/shift.js';
 export type { Fill, Interpolation, ShiftOffsets, ShiftOptions } from './ops/shift.js';
 export type { Batch, Layout, Range, Shape } from './ops/batch.js';
+export {
+  gaussianNoise, gaussianNoiseAsync, saltAndPepper, saltAndPepperAsync, speckleNoise, speckleNoiseAsync, uniformNoise, uniformNoiseAsync,
+} from './ops/noise.js';
+export type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, UniformNoiseOptions } from './ops/noise.js';
 
 export interface BackendInfo {
   /** Which implementation runs the ops. */

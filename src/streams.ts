@@ -5,4 +5,14 @@ export const STREAM = {
   randomNormal: 2,
   /** shift: per-image offsets (words 0 and 1 of block 0) */
   shift: 16,
+  gaussianNoise: 32,
+  gaussianNoiseParams: 33,
+  uniformNoise: 34,
+  speckleNoise: 36,
+  speckleNoiseParams: 37,
+  saltAndPepper: 38,
+  saltAndPepperParams: 39,
+  gaussianDropout: 40,
+  dropoutMask: 41,
+  flipLabels: 42,
 } as const;

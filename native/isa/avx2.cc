@@ -14,6 +14,7 @@ namespace FASTAUG_ISA_NS {
 #include "../simd/avx2.h"
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
+#include "../kernels/noise.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_avx2 = {
@@ -22,5 +23,9 @@ extern const Kernels kKernels_avx2 = {
     &avx2::random_normal,
     &avx2::shift_u8,
     &avx2::shift_f32,
+    &avx2::noise_u8,
+    &avx2::noise_f32,
+    &avx2::gaussian_dropout,
+    &avx2::dropout_mask,
 };
 }  // namespace fastaug

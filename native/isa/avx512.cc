@@ -14,6 +14,7 @@ namespace FASTAUG_ISA_NS {
 #include "../simd/avx512.h"
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
+#include "../kernels/noise.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_avx512 = {
@@ -22,5 +23,9 @@ extern const Kernels kKernels_avx512 = {
     &avx512::random_normal,
     &avx512::shift_u8,
     &avx512::shift_f32,
+    &avx512::noise_u8,
+    &avx512::noise_f32,
+    &avx512::gaussian_dropout,
+    &avx512::dropout_mask,
 };
 }  // namespace fastaug

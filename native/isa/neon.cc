@@ -13,6 +13,7 @@ namespace FASTAUG_ISA_NS {
 #include "../simd/neon.h"
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
+#include "../kernels/noise.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_neon = {
@@ -21,5 +22,9 @@ extern const Kernels kKernels_neon = {
     &neon::random_normal,
     &neon::shift_u8,
     &neon::shift_f32,
+    &neon::noise_u8,
+    &neon::noise_f32,
+    &neon::gaussian_dropout,
+    &neon::dropout_mask,
 };
 }  // namespace fastaug

@@ -14,6 +14,7 @@ namespace FASTAUG_ISA_NS {
 #include "../simd/scalar.h"
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
+#include "../kernels/noise.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_scalar = {
@@ -22,5 +23,9 @@ extern const Kernels kKernels_scalar = {
     &scalar::random_normal,
     &scalar::shift_u8,
     &scalar::shift_f32,
+    &scalar::noise_u8,
+    &scalar::noise_f32,
+    &scalar::gaussian_dropout,
+    &scalar::dropout_mask,
 };
 }  // namespace fastaug

@@ -14,6 +14,7 @@ namespace FASTAUG_ISA_NS {
 #include "../simd/sse4.h"
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
+#include "../kernels/noise.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_sse4 = {
@@ -22,5 +23,9 @@ extern const Kernels kKernels_sse4 = {
     &sse4::random_normal,
     &sse4::shift_u8,
     &sse4::shift_f32,
+    &sse4::noise_u8,
+    &sse4::noise_f32,
+    &sse4::gaussian_dropout,
+    &sse4::dropout_mask,
 };
 }  // namespace fastaug

@@ -6,15 +6,17 @@
 
 namespace fastaug {
 
-// One Philox4x32 element stream (DESIGN §3): the element at global position
-// g = first + k uses block b = g / 4, word g % 4, counter (b lo, b hi, epoch,
-// stream), key (key0, key1).
+// One Philox4x32 stream (DESIGN §3): the element at position g = first + k
+// uses block b = g / 4, word g % 4, counter (b mod 2^32, ⌊b / 2^32⌋ xor
+// sample, epoch, stream), key (key0, key1). Element streams have sample 0;
+// per-sample streams (image ops) have b < 2^32, so word 1 is the sample index.
 struct StreamParams {
   uint32_t key0;
   uint32_t key1;
-  uint64_t first;   // global position of out[0]
+  uint64_t first;   // position of out[0]
   uint32_t epoch;
   uint32_t stream;
+  uint32_t sample = 0;
 };
 
 // out[k] = offset + scale * sample, in float32 (scale = high - low, or std).
@@ -44,6 +46,25 @@ inline size_t shift_scratch_bytes(const ShiftParams& p) {
   return size_t(2 * p.w) * sizeof(int32_t) + size_t(3 * p.w * (p.nchw ? 1 : p.c)) * sizeof(float);
 }
 
+// Noise on image batches (DESIGN §5), resolved by src/ops/noise.ts. Image i
+// (sample first_sample + i) draws from its own per-sample stream; position j
+// of that stream is element j of the image in NHWC order (pixel·c + channel),
+// or pixel j when !per_channel, whatever the layout.
+struct NoiseParams {
+  int64_t h, w, c;
+  bool nchw;
+  bool per_channel;
+  int kind;  // 0 add normal, 1 add uniform, 2 multiply by normal (speckle), 3 salt and pepper
+  uint32_t key0, key1, epoch, stream, first_sample;
+  const float* offset;  // per image: mean, low, or 1 (speckle)
+  const float* scale;   // per image: std, high − low, or std
+  bool clip;
+  float clip_lo, clip_hi;
+  const uint32_t* pepper_below;  // salt and pepper, per image: 16-bit thresholds
+  const uint32_t* salt_below;
+  float pepper_value, salt_value;
+};
+
 // Every kernel one ISA provides. dispatch.cc keeps one table per ISA; a new
 // op adds a field here and one line per ISA file.
 struct Kernels {
@@ -53,6 +74,12 @@ struct Kernels {
   // images [first, first + count) of the batch; scratch: shift_scratch_bytes(p)
   void (*shift_u8)(const uint8_t* src, uint8_t* dst, const ShiftParams& p, size_t first, size_t count, void* scratch);
   void (*shift_f32)(const float* src, float* dst, const ShiftParams& p, size_t first, size_t count, void* scratch);
+  // images [first, first + count)
+  void (*noise_u8)(const uint8_t* src, uint8_t* dst, const NoiseParams& p, size_t first, size_t count);
+  void (*noise_f32)(const float* src, float* dst, const NoiseParams& p, size_t first, size_t count);
+  // element streams on Float32Array: x · (offset + scale · z), and the dropout mask
+  void (*gaussian_dropout)(const float* x, float* out, size_t n, const StreamParams& s, const AffineParams& a);
+  void (*dropout_mask)(float* out, size_t n, const StreamParams& s, float rate, float keep_value);
 };
 
 }  // namespace fastaug

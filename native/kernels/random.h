@@ -140,7 +140,7 @@ inline void fill_stream(float* out, size_t n, const StreamParams& sp, Emit emit)
   constexpr size_t kBlocksPerIter = size_t(kGroups) * S::kBlocks;
   constexpr size_t kFloatsPerIter = 4 * kBlocksPerIter;
   const PhiloxRoundKeys<S> keys(sp.key0, sp.key1);
-  const typename S::U64 epoch = S::set64(sp.epoch), stream = S::set64(sp.stream);
+  const typename S::U64 epoch = S::set64(sp.epoch), stream = S::set64(sp.stream), sample = S::set64(sp.sample);
   alignas(64) float partial[kFloatsPerIter];
   uint64_t block = sp.first / 4;
   size_t skip = size_t(sp.first % 4);
@@ -153,7 +153,7 @@ inline void fill_stream(float* out, size_t n, const StreamParams& sp, Emit emit)
 #pragma GCC unroll 16
     for (int g = 0; g < kGroups; ++g) {
       x[g][0] = S::blocks_from(block + uint64_t(g) * S::kBlocks);
-      x[g][1] = S::shr32(x[g][0]);
+      x[g][1] = S::xor64(S::shr32(x[g][0]), sample);
       x[g][2] = epoch;
       x[g][3] = stream;
     }
@@ -194,6 +194,15 @@ inline void random_uniform(float* out, size_t n, const StreamParams& sp, const A
   } else {
     random_uniform_as<false>(out, n, sp, ap);
   }
+}
+
+// The raw words, bit for bit (stored through float lanes: no arithmetic).
+inline void random_words(uint32_t* out, size_t n, const StreamParams& sp) {
+  using S = Simd;
+  fill_stream<S>(reinterpret_cast<float*>(out), n, sp, [&](S::U32 x, S::U32 y, S::F32& a, S::F32& b) {
+    a = S::as_float(x);
+    b = S::as_float(y);
+  });
 }
 
 // Box–Muller pairs (w0, w1) and (w2, w3): x holds the radius words, y the

@@ -12,6 +12,8 @@ export interface StreamRequest {
   /** float32 values (already rounded with Math.fround). */
   offset: number;
   scale: number;
+  /** Per-sample streams: counter word 1 is this sample index (blocks < 2^32). Element streams: 0. */
+  sample?: number;
 }
 
 /** A resolved shift (src/ops/shift.ts): per image, integer offsets and the two taps' weights per axis. */
@@ -33,6 +35,36 @@ export interface ShiftRequest {
   wy0: Float32Array;
 }
 
+export const NOISE_KIND = { addNormal: 0, addUniform: 1, multiplyNormal: 2, saltAndPepper: 3 } as const;
+
+/** Resolved image noise (src/ops/noise.ts): per-image parameters, stream ids, dtype rules. */
+export interface NoiseRequest {
+  h: number;
+  w: number;
+  c: number;
+  layout: 'NHWC' | 'NCHW';
+  perChannel: boolean;
+  kind: number;
+  key0: number;
+  key1: number;
+  epoch: number;
+  stream: number;
+  /** Dataset index of image 0 of the batch: image i draws from sample firstSample + i. */
+  firstSample: number;
+  /** Per image (float32): mean / low / 1 for speckle. */
+  offset: Float32Array;
+  /** Per image (float32): std / high − low. */
+  scale: Float32Array;
+  clip: boolean;
+  clipLo: number;
+  clipHi: number;
+  /** Salt and pepper, per image: 16-bit thresholds (pepper where t < pepperBelow, salt where t < saltBelow). */
+  pepperBelow: Uint32Array;
+  saltBelow: Uint32Array;
+  pepperValue: number;
+  saltValue: number;
+}
+
 export interface Backend {
   readonly name: 'native' | 'js';
   /** The ISA its kernels run on ('js' for the TypeScript backend). */
@@ -46,4 +78,12 @@ export interface Backend {
   /** Shifts images [first, first + count) of src into dst. */
   shift(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ShiftRequest, first: number, count: number): void;
   shiftAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ShiftRequest, first: number, count: number): Promise<void>;
+  /** Noise on images [first, first + count) of src into dst. */
+  noise(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: NoiseRequest, first: number, count: number): void;
+  noiseAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: NoiseRequest, first: number, count: number): Promise<void>;
+  /** out = x · (offset + scale · z) on the element stream of `request`. */
+  gaussianDropout(x: Float32Array, out: Float32Array, request: StreamRequest): void;
+  gaussianDropoutAsync(x: Float32Array, out: Float32Array, request: StreamRequest): Promise<void>;
+  /** out = U(w) < rate ? 0 : keepValue on the element stream of `request` (rate, keepValue float32). */
+  dropoutMask(out: Float32Array, request: StreamRequest, rate: number, keepValue: number): void;
 }

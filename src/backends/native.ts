@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import nodeGypBuild from 'node-gyp-build';
 
-import type { Backend, ShiftRequest, StreamRequest } from './backend.js';
+import type { Backend, NoiseRequest, ShiftRequest, StreamRequest } from './backend.js';
 
 type StreamFn = (
   isa: number, out: Float32Array, key0: number, key1: number, first: number,
@@ -25,6 +25,14 @@ export interface NativeAddon {
     fill: number, fillValue: number, kx: Int32Array, ky: Int32Array, wx1: Float32Array, wx0: Float32Array, wy1: Float32Array, wy0: Float32Array,
     first: number, count: number, async: boolean,
   ): Promise<void> | undefined;
+  noise(
+    isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean, perChannel: boolean,
+    kind: number, key0: number, key1: number, epoch: number, stream: number, firstSample: number, offset: Float32Array, scale: Float32Array,
+    clip: boolean, clipLo: number, clipHi: number, pepperBelow: Uint32Array, saltBelow: Uint32Array, pepperValue: number, saltValue: number,
+    first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
+  gaussianDropout(isa: number, x: Float32Array, out: Float32Array, key0: number, key1: number, first: number, epoch: number, stream: number, offset: number, scale: number, async: boolean): Promise<void> | undefined;
+  dropoutMask(isa: number, out: Float32Array, key0: number, key1: number, first: number, epoch: number, stream: number, rate: number, keepValue: number, async: boolean): Promise<void> | undefined;
 }
 
 export type NativeLoad = { addon: NativeAddon; error?: undefined } | { addon?: undefined; error: string };
@@ -67,6 +75,13 @@ function shiftCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Arr
   return addon.shift(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.fill, r.fillValue, r.kx, r.ky, r.wx1, r.wx0, r.wy1, r.wy0, first, count, async);
 }
 
+function noiseCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: NoiseRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
+  return addon.noise(
+    isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.perChannel, r.kind, r.key0, r.key1, r.epoch, r.stream, r.firstSample,
+    r.offset, r.scale, r.clip, r.clipLo, r.clipHi, r.pepperBelow, r.saltBelow, r.pepperValue, r.saltValue, first, count, async,
+  );
+}
+
 /** A Backend running the addon's kernels for the ISA `isa` (one of addon.isas()). */
 export function nativeBackend(addon: NativeAddon, isa: string): Backend {
   const index = addon.isas().indexOf(isa);
@@ -81,5 +96,10 @@ export function nativeBackend(addon: NativeAddon, isa: string): Backend {
     randomNormalAsync: (out, r) => streamCall(addon.randomNormal, index, out, r, true)!,
     shift: (src, dst, r, first, count) => void shiftCall(addon, index, src, dst, r, first, count, false),
     shiftAsync: (src, dst, r, first, count) => shiftCall(addon, index, src, dst, r, first, count, true)!,
+    noise: (src, dst, r, first, count) => void noiseCall(addon, index, src, dst, r, first, count, false),
+    noiseAsync: (src, dst, r, first, count) => noiseCall(addon, index, src, dst, r, first, count, true)!,
+    gaussianDropout: (x, out, r) => void addon.gaussianDropout(index, x, out, r.key0, r.key1, r.first, r.epoch, r.stream, r.offset, r.scale, false),
+    gaussianDropoutAsync: (x, out, r) => addon.gaussianDropout(index, x, out, r.key0, r.key1, r.first, r.epoch, r.stream, r.offset, r.scale, true)!,
+    dropoutMask: (out, r, rate, keep) => void addon.dropoutMask(index, out, r.key0, r.key1, r.first, r.epoch, r.stream, rate, keep, false),
   };
 }

@@ -47,15 +47,19 @@ export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
 
 /**
  * The output array: `out` if given (same type and length as the input; the
- * input itself only where the op allows in place), else a new one.
+ * input itself only where the op allows in place, never a partial overlap),
+ * else a new one.
  */
 export function outputArray(b: CheckedBatch, out: unknown, allowInPlace: boolean): Uint8Array | Float32Array {
   if (out === undefined) return b.dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
   const Type = b.dtype === 'uint8' ? Uint8Array : Float32Array;
   if (!(out instanceof Type)) throw invalidParameterError('out', `a ${Type.name} like the batch data`, out);
   if (out.length !== b.data.length) throw invalidParameterError('out', `a ${Type.name} of length ${b.data.length}`, out, 'range');
-  if (!allowInPlace && out.buffer === b.data.buffer && out.byteOffset < b.data.byteOffset + b.data.byteLength && b.data.byteOffset < out.byteOffset + out.byteLength) {
-    throw invalidParameterError('out', 'an array that does not overlap batch.data (this op cannot run in place)', out, 'range');
+  const overlaps = out.buffer === b.data.buffer && out.byteOffset < b.data.byteOffset + b.data.byteLength && b.data.byteOffset < out.byteOffset + out.byteLength;
+  const same = out.buffer === b.data.buffer && out.byteOffset === b.data.byteOffset;
+  if (overlaps && !(allowInPlace && same)) {
+    const expected = allowInPlace ? 'batch.data itself or an array that does not overlap it' : 'an array that does not overlap batch.data (this op cannot run in place)';
+    throw invalidParameterError('out', expected, out, 'range');
   }
   return out;
 }

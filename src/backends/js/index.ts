@@ -5,6 +5,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 import type { Backend, StreamRequest } from '../backend.js';
 import * as random from './random.js';
+import * as noise from './noise.js';
 import { shiftImages } from './shift.js';
 
 /** Elements per slice before yielding: a few milliseconds of work. */
@@ -33,4 +34,19 @@ export const jsBackend: Backend = {
       shiftImages(req, src, dst, i, 1);
     }
   },
+  noise: (src, dst, req, first, count) => noise.noiseImages(req, src, dst, first, count),
+  noiseAsync: async (src, dst, req, first, count) => {
+    for (let i = first; i < first + count; i += 1) {
+      await yieldToEventLoop();
+      noise.noiseImages(req, src, dst, i, 1);
+    }
+  },
+  gaussianDropout: noise.gaussianDropout,
+  gaussianDropoutAsync: async (x, out, req) => {
+    for (let start = 0; start < x.length; start += SLICE) {
+      await yieldToEventLoop();
+      noise.gaussianDropout(x.subarray(start, start + SLICE), out.subarray(start, start + SLICE), { ...req, first: req.first + start });
+    }
+  },
+  dropoutMask: noise.dropoutMask,
 };

@@ -180,18 +180,16 @@ const chunkValues = new Float32Array(4 * CHUNK_BLOCKS);
 /** Words of element-stream blocks [block, block + count): counter (b mod 2^32, ⌊b / 2^32⌋, epoch, stream). */
 function streamWords(block: number, count: number, req: StreamRequest): void {
   const { epoch, stream, key0, key1 } = req;
+  const sample = req.sample ?? 0;
+  const high = (b: number): number => (Math.floor(b / TWO_32) ^ sample) >>> 0;
   let i = 0;
   for (; i + 3 < count; i += 4) {
     const a = block + i;
-    philoxQuad(
-      a >>> 0, Math.floor(a / TWO_32), (a + 1) >>> 0, Math.floor((a + 1) / TWO_32),
-      (a + 2) >>> 0, Math.floor((a + 2) / TWO_32), (a + 3) >>> 0, Math.floor((a + 3) / TWO_32),
-      epoch, stream, key0, key1, chunkWords, 4 * i,
-    );
+    philoxQuad(a >>> 0, high(a), (a + 1) >>> 0, high(a + 1), (a + 2) >>> 0, high(a + 2), (a + 3) >>> 0, high(a + 3), epoch, stream, key0, key1, chunkWords, 4 * i);
   }
   for (; i < count; i += 1) {
     const a = block + i;
-    philoxBlock(a >>> 0, Math.floor(a / TWO_32), epoch, stream, key0, key1, chunkWords, 4 * i);
+    philoxBlock(a >>> 0, high(a), epoch, stream, key0, key1, chunkWords, 4 * i);
   }
 }
 
@@ -237,4 +235,13 @@ export function randomUniform(out: Float32Array, req: StreamRequest): void {
 
 export function randomNormal(out: Float32Array, req: StreamRequest): void {
   fillStream(out, req, normalValues);
+}
+
+function wordValues(words: number): void {
+  chunkValues.set(new Float32Array(chunkWords.buffer, 0, words));
+}
+
+/** The raw words of positions [first, first + out.length), bit for bit. */
+export function randomWords(out: Uint32Array, req: StreamRequest): void {
+  fillStream(new Float32Array(out.buffer, out.byteOffset, out.length), req, wordValues);
 }

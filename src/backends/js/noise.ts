@@ -1,0 +1,106 @@
+// Noise injection in plain TypeScript, bit-identical to native/kernels/noise.h:
+// per image, stream values for a chunk of positions, then applied element by
+// element. Position j of image i's stream is element j in NHWC order
+// (pixel · c + channel), or pixel j without perChannel, whatever the layout.
+import type { NoiseRequest, StreamRequest } from '../backend.js';
+import { NOISE_KIND } from '../backend.js';
+import { randomNormal, randomUniform, randomWords } from './random.js';
+
+const CHUNK = 2048;
+const MAGIC = 6755399441055744; // 1.5 · 2^52
+
+/** Round half to even for |v| < 2^51, the same two steps as the C++. */
+function roundHalfEven(v: number): number {
+  return v + MAGIC - MAGIC;
+}
+
+function saturateU8(v: number): number {
+  const r = roundHalfEven(v);
+  return r < 0 ? 0 : r > 255 ? 255 : r;
+}
+
+const values = new Float32Array(CHUNK);
+const halves = new Uint32Array(CHUNK);
+const words = new Uint32Array(CHUNK / 2 + 1);
+
+function chunkValues(req: NoiseRequest, image: number, j0: number, m: number): void {
+  const stream: StreamRequest = {
+    key0: req.key0, key1: req.key1, first: j0, epoch: req.epoch, stream: req.stream,
+    offset: req.offset[image]!, scale: req.scale[image]!, sample: req.firstSample + image,
+  };
+  if (req.kind === NOISE_KIND.saltAndPepper) {
+    randomWords(words.subarray(0, (m + 1) >> 1), { ...stream, first: Math.floor(j0 / 2) });
+    for (let k = 0; k < m; k += 1) halves[k] = (words[k >> 1]! >>> (16 * (k & 1))) & 0xffff;
+    return;
+  }
+  if (req.kind === NOISE_KIND.addUniform) randomUniform(values.subarray(0, m), stream);
+  else randomNormal(values.subarray(0, m), stream);
+}
+
+function noiseImage(req: NoiseRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, image: number): void {
+  const { h, w, c } = req;
+  const pixels = h * w;
+  const size = pixels * c;
+  const base = image * size;
+  const positions = req.perChannel ? size : pixels;
+  const step = req.perChannel ? Math.floor(CHUNK / c) * c : CHUNK;
+  const isUint8 = src instanceof Uint8Array;
+  const multiply = req.kind === NOISE_KIND.multiplyNormal;
+  const saltPepper = req.kind === NOISE_KIND.saltAndPepper;
+  const pepper = saltPepper ? req.pepperBelow[image]! : 0;
+  const salt = saltPepper ? req.saltBelow[image]! : 0;
+  const { clip, clipLo, clipHi, pepperValue, saltValue } = req;
+
+  const valueAt = (k: number, x: number): number => {
+    if (saltPepper) {
+      const t = halves[k]!;
+      return t < pepper ? pepperValue : t < salt ? saltValue : x;
+    }
+    const n = values[k]!;
+    if (isUint8) return saturateU8(multiply ? x * n : x + n); // exact in double
+    const v = Math.fround(multiply ? x * n : x + n);
+    return clip ? (v < clipLo ? clipLo : v > clipHi ? clipHi : v) : v;
+  };
+
+  for (let j0 = 0; j0 < positions; j0 += step) {
+    const m = Math.min(step, positions - j0);
+    chunkValues(req, image, j0, m);
+    if (req.layout === 'NHWC' && req.perChannel) {
+      for (let k = 0; k < m; k += 1) dst[base + j0 + k] = valueAt(k, src[base + j0 + k]!);
+    } else if (req.layout === 'NHWC') {
+      for (let k = 0; k < m; k += 1) {
+        for (let ch = 0; ch < c; ch += 1) {
+          const e = base + (j0 + k) * c + ch;
+          dst[e] = valueAt(k, src[e]!);
+        }
+      }
+    } else {
+      const pix0 = req.perChannel ? j0 / c : j0;
+      const npix = req.perChannel ? m / c : m;
+      for (let ch = 0; ch < c; ch += 1) {
+        for (let q = 0; q < npix; q += 1) {
+          const e = base + ch * pixels + pix0 + q;
+          dst[e] = valueAt(req.perChannel ? q * c + ch : q, src[e]!);
+        }
+      }
+    }
+  }
+}
+
+export function noiseImages(req: NoiseRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, first: number, count: number): void {
+  for (let i = first; i < first + count; i += 1) noiseImage(req, src, dst, i);
+}
+
+export function gaussianDropout(x: Float32Array, out: Float32Array, req: StreamRequest): void {
+  const factor = new Float32Array(Math.min(CHUNK, x.length));
+  for (let j0 = 0; j0 < x.length; j0 += CHUNK) {
+    const m = Math.min(CHUNK, x.length - j0);
+    randomNormal(factor.subarray(0, m), { ...req, first: req.first + j0 });
+    for (let k = 0; k < m; k += 1) out[j0 + k] = x[j0 + k]! * factor[k]!;
+  }
+}
+
+export function dropoutMask(out: Float32Array, req: StreamRequest, rate: number, keepValue: number): void {
+  randomUniform(out, { ...req, offset: 0, scale: 1 });
+  for (let k = 0; k < out.length; k += 1) out[k] = out[k]! < rate ? 0 : keepValue;
+}

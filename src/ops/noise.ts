@@ -1,0 +1,201 @@
+// Noise on image batches (DESIGN §5): gaussianNoise, uniformNoise,
+// speckleNoise, saltAndPepper and their …Async twins. Validates, draws the
+// per-image parameters (a std or amount given as a range) from each op's
+// parameter stream, and hands both backends the same resolved request.
+import { NOISE_KIND, type NoiseRequest } from '../backends/backend.js';
+import { activeBackend } from '../backends/select.js';
+import { STREAM } from '../streams.js';
+import { finiteNumber, invalidParameterError, numberInRange } from '../validate.js';
+import { batchResult, checkBatch, outputArray, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { roundHalfEven } from './shift.js';
+
+interface NoiseCommon extends RandomOptions {
+  /** One draw per element (true) or one per pixel shared by its channels (false). */
+  perChannel?: boolean;
+  /** Write the result here: a typed array like batch.data, or batch.data itself (in place). */
+  out?: Uint8Array | Float32Array;
+}
+
+interface Clip {
+  /** float32 data only: clip results to [lo, hi]. (uint8 results always saturate to [0, 255].) */
+  clip?: [number, number];
+}
+
+export interface GaussianNoiseOptions extends NoiseCommon, Clip {
+  /** Standard deviation (pixel units for uint8), ≥ 0, or a [lo, hi] range drawn per image. */
+  std: Range;
+  /** Default 0. */
+  mean?: number;
+}
+
+export interface UniformNoiseOptions extends NoiseCommon, Clip {
+  low: number;
+  high: number;
+}
+
+export interface SpeckleNoiseOptions extends NoiseCommon, Clip {
+  /** x · (1 + std · z): std ≥ 0 or a [lo, hi] range drawn per image. */
+  std: Range;
+}
+
+export interface SaltAndPepperOptions extends NoiseCommon {
+  /** Probability that a pixel (or element, with perChannel) is replaced, in [0, 1], or a range drawn per image. */
+  amount: Range;
+  /** Share of replacements that are salt (max) rather than pepper (min), in [0, 1]; default 0.5. */
+  saltRatio?: number;
+  /** float32 data only: the pepper value (default 0). uint8 uses 0. */
+  min?: number;
+  /** float32 data only: the salt value (default 1). uint8 uses 255. */
+  max?: number;
+}
+
+type Op = 'gaussianNoise' | 'uniformNoise' | 'speckleNoise' | 'saltAndPepper';
+const COMMON = [...RANDOM_OPTION_NAMES, 'perChannel', 'out'] as const;
+const NAMES: Record<Op, readonly string[]> = {
+  gaussianNoise: [...COMMON, 'std', 'mean', 'clip'],
+  uniformNoise: [...COMMON, 'low', 'high', 'clip'],
+  speckleNoise: [...COMMON, 'std', 'clip'],
+  saltAndPepper: [...COMMON, 'amount', 'saltRatio', 'min', 'max'],
+};
+
+type AnyNoiseOptions = Partial<GaussianNoiseOptions & UniformNoiseOptions & SaltAndPepperOptions & AsyncOptions>;
+
+interface ResolvedNoise {
+  batch: CheckedBatch;
+  out: Uint8Array | Float32Array;
+  request: NoiseRequest;
+  threads: number;
+}
+
+/**
+ * A per-image value: fixed, or drawn as lo + (hi − lo) · U(w0) in float64 from
+ * word 0 of block (0, index + k, epoch, paramStream).
+ */
+function perImage(b: CheckedBatch, range: [number, number], o: AnyNoiseOptions, paramStream: number): Float64Array {
+  const [lo, hi] = range;
+  if (lo === hi) return new Float64Array(b.n).fill(lo);
+  const words = perSampleWords(b.n, seedKey(o.seed), sampleIndex(o.index, b.n), epochOption(o.epoch), paramStream);
+  return Float64Array.from({ length: b.n }, (_, k) => lo + (hi - lo) * (((words[4 * k]! >>> 9) + 0.5) * 2 ** -23));
+}
+
+function f32Array(values: Float64Array | number[], n: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => Math.fround(values[i]!));
+}
+
+function clipOption(b: CheckedBatch, clip: unknown): { clip: boolean; clipLo: number; clipHi: number } {
+  if (clip === undefined) return { clip: false, clipLo: 0, clipHi: 0 };
+  if (b.dtype === 'uint8') throw invalidParameterError('clip', 'no clip for uint8 data (results saturate to [0, 255])', clip, 'range');
+  if (!Array.isArray(clip) || clip.length !== 2 || typeof clip[0] !== 'number' || typeof clip[1] !== 'number') throw invalidParameterError('clip', '[lo, hi] with lo <= hi', clip);
+  if (!(clip[0] <= clip[1]) || !Number.isFinite(clip[0]) || !Number.isFinite(clip[1])) throw invalidParameterError('clip', '[lo, hi] with lo <= hi', clip, 'range');
+  return { clip: true, clipLo: Math.fround(clip[0]), clipHi: Math.fround(clip[1]) };
+}
+
+function resolveNoise(op: Op, batch: unknown, options: unknown, isAsync: boolean): ResolvedNoise {
+  const b = checkBatch(batch);
+  const o = opOptions<AnyNoiseOptions>(op, options, NAMES[op], isAsync);
+  if (options === undefined) throw invalidParameterError(`${op} options`, op === 'uniformNoise' ? 'an object with low and high' : op === 'saltAndPepper' ? 'an object with amount' : 'an object with std', options);
+  const key = seedKey(o.seed);
+  const firstSample = sampleIndex(o.index, b.n);
+  const epoch = epochOption(o.epoch);
+  if (o.perChannel !== undefined && typeof o.perChannel !== 'boolean') throw invalidParameterError('perChannel', 'a boolean', o.perChannel);
+  const request: NoiseRequest = {
+    h: b.h, w: b.w, c: b.c, layout: b.layout, perChannel: o.perChannel ?? op !== 'saltAndPepper', kind: 0,
+    key0: key.key0, key1: key.key1, epoch, stream: 0, firstSample,
+    offset: new Float32Array(b.n), scale: new Float32Array(b.n), clip: false, clipLo: 0, clipHi: 0,
+    pepperBelow: new Uint32Array(b.n), saltBelow: new Uint32Array(b.n), pepperValue: 0, saltValue: 0,
+  };
+  switch (op) {
+    case 'gaussianNoise': {
+      const std = perImage(b, rangeOption('std', o.std, false, 0), o, STREAM.gaussianNoiseParams);
+      const mean = o.mean === undefined ? 0 : finiteNumber('mean', o.mean);
+      Object.assign(request, { kind: NOISE_KIND.addNormal, stream: STREAM.gaussianNoise, offset: new Float32Array(b.n).fill(mean), scale: f32Array(std, b.n) }, clipOption(b, o.clip));
+      break;
+    }
+    case 'uniformNoise': {
+      const low = finiteNumber('low', o.low);
+      const high = finiteNumber('high', o.high);
+      if (high < low) throw invalidParameterError('high', `a number >= low (${low})`, high, 'range');
+      const span = Math.fround(Math.fround(high) - Math.fround(low));
+      if (!Number.isFinite(span)) throw invalidParameterError('high', 'low and high whose difference fits in float32', high, 'range');
+      Object.assign(request, { kind: NOISE_KIND.addUniform, stream: STREAM.uniformNoise, offset: new Float32Array(b.n).fill(low), scale: new Float32Array(b.n).fill(span) }, clipOption(b, o.clip));
+      break;
+    }
+    case 'speckleNoise': {
+      const std = perImage(b, rangeOption('std', o.std, false, 0), o, STREAM.speckleNoiseParams);
+      Object.assign(request, { kind: NOISE_KIND.multiplyNormal, stream: STREAM.speckleNoise, offset: new Float32Array(b.n).fill(1), scale: f32Array(std, b.n) }, clipOption(b, o.clip));
+      break;
+    }
+    case 'saltAndPepper': {
+      const amount = perImage(b, rangeOption('amount', o.amount, false, 0, 1), o, STREAM.saltAndPepperParams);
+      const saltRatio = o.saltRatio === undefined ? 0.5 : numberInRange('saltRatio', o.saltRatio, 0, 1, 'a number in [0, 1]');
+      if (b.dtype === 'uint8' && (o.min !== undefined || o.max !== undefined)) {
+        throw invalidParameterError(o.min !== undefined ? 'min' : 'max', 'no min/max for uint8 data (pepper is 0, salt 255)', o.min ?? o.max, 'range');
+      }
+      const pepperValue = b.dtype === 'uint8' ? 0 : Math.fround(o.min === undefined ? 0 : finiteNumber('min', o.min));
+      const saltValue = b.dtype === 'uint8' ? 255 : Math.fround(o.max === undefined ? 1 : finiteNumber('max', o.max));
+      request.kind = NOISE_KIND.saltAndPepper;
+      request.stream = STREAM.saltAndPepper;
+      request.pepperValue = pepperValue;
+      request.saltValue = saltValue;
+      for (let i = 0; i < b.n; i += 1) {
+        // 16-bit thresholds: replaced where t < amount · 2^16, pepper where t < amount · (1 − saltRatio) · 2^16
+        request.saltBelow[i] = roundHalfEven(amount[i]! * 65536);
+        request.pepperBelow[i] = roundHalfEven(amount[i]! * (1 - saltRatio) * 65536);
+      }
+      break;
+    }
+  }
+  const out = outputArray(b, o.out, true);
+  return { batch: b, out, request, threads: isAsync ? threadsOption(o.threads) : 1 };
+}
+
+function run(op: Op, batch: unknown, options: unknown): Batch {
+  const r = resolveNoise(op, batch, options, false);
+  activeBackend().noise(r.batch.data, r.out, r.request, 0, r.batch.n);
+  return batchResult(r.batch, r.out);
+}
+
+async function runAsync(op: Op, batch: unknown, options: unknown): Promise<Batch> {
+  const r = resolveNoise(op, batch, options, true);
+  const backend = activeBackend();
+  await Promise.all(splitRange(r.batch.n, r.threads, 1).map(([first, count]) => backend.noiseAsync(r.batch.data, r.out, r.request, first, count)));
+  return batchResult(r.batch, r.out);
+}
+
+/** x + N(mean, std²) per element (or per pixel); uint8: saturate(roundHalfEven(x + n)). */
+export function gaussianNoise(batch: Batch, options: GaussianNoiseOptions): Batch {
+  return run('gaussianNoise', batch, options);
+}
+export function gaussianNoiseAsync(batch: Batch, options: GaussianNoiseOptions & AsyncOptions): Promise<Batch> {
+  return runAsync('gaussianNoise', batch, options);
+}
+
+/** x + U(low, high) per element (or per pixel). */
+export function uniformNoise(batch: Batch, options: UniformNoiseOptions): Batch {
+  return run('uniformNoise', batch, options);
+}
+export function uniformNoiseAsync(batch: Batch, options: UniformNoiseOptions & AsyncOptions): Promise<Batch> {
+  return runAsync('uniformNoise', batch, options);
+}
+
+/** x · (1 + std · z) per element (or per pixel). */
+export function speckleNoise(batch: Batch, options: SpeckleNoiseOptions): Batch {
+  return run('speckleNoise', batch, options);
+}
+export function speckleNoiseAsync(batch: Batch, options: SpeckleNoiseOptions & AsyncOptions): Promise<Batch> {
+  return runAsync('speckleNoise', batch, options);
+}
+
+/** Each pixel (or element, with perChannel) becomes max (salt) or min (pepper) with probability amount. */
+export function saltAndPepper(batch: Batch, options: SaltAndPepperOptions): Batch {
+  return run('saltAndPepper', batch, options);
+}
+export function saltAndPepperAsync(batch: Batch, options: SaltAndPepperOptions & AsyncOptions): Promise<Batch> {
+  return runAsync('saltAndPepper', batch, options);
+}
+
+/** Internal: the resolved request (tests compare backends on it; records report its per-image values). */
+export function noisePlan(op: Op, batch: Batch, options: unknown): NoiseRequest {
+  return resolveNoise(op, batch, options, false).request;
+}

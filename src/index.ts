@@ -17,6 +17,10 @@ export {
   gaussianNoise, gaussianNoiseAsync, saltAndPepper, saltAndPepperAsync, speckleNoise, speckleNoiseAsync, uniformNoise, uniformNoiseAsync,
 } from './ops/noise.js';
 export type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, UniformNoiseOptions } from './ops/noise.js';
+export { dropoutMask, gaussianDropout, gaussianDropoutAsync } from './ops/hidden.js';
+export type { DropoutMaskOptions, GaussianDropoutOptions } from './ops/hidden.js';
+export { flipLabels, labelSmoothing } from './ops/labels.js';
+export type { FlipLabelsOptions, LabelArray, LabelSmoothingOptions } from './ops/labels.js';
 
 export interface BackendInfo {
   /** Which implementation runs the ops. */

@@ -1,0 +1,74 @@
+// Noise on hidden units (DESIGN §5): gaussianDropout and dropoutMask on
+// Float32Array activations, on element streams (index counts elements).
+import { activeBackend } from '../backends/select.js';
+import type { StreamRequest } from '../backends/backend.js';
+import { STREAM } from '../streams.js';
+import { float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange } from '../validate.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+
+export interface GaussianDropoutOptions extends RandomOptions {
+  /** In [0, 1): each activation is multiplied by N(1, rate / (1 − rate)). */
+  rate: number;
+  /** Where to write (x itself is allowed: in place). */
+  out?: Float32Array;
+}
+
+export interface DropoutMaskOptions extends RandomOptions {
+  /** In [0, 1): the probability of a 0. Kept entries are 1 / (1 − rate). */
+  rate: number;
+  out?: Float32Array;
+}
+
+const NAMES = [...RANDOM_OPTION_NAMES, 'rate', 'out'] as const;
+
+function rateOption(o: { rate?: unknown }): number {
+  return numberInRange('rate', o.rate, 0, 1 - Number.EPSILON / 2, 'a number in [0, 1)');
+}
+
+function streamRequest(o: Partial<RandomOptions>, length: number, stream: number, offset: number, scale: number): StreamRequest {
+  const first = o.index === undefined ? 0 : integerInRange('index', o.index, 0, Number.MAX_SAFE_INTEGER - length);
+  return { ...seedKey(o.seed), first, epoch: epochOption(o.epoch), stream, offset, scale };
+}
+
+function resolveDropout(x: unknown, options: unknown, isAsync: boolean): { x: Float32Array; out: Float32Array; request: StreamRequest; threads: number } {
+  if (!(x instanceof Float32Array)) throw invalidParameterError('x', 'a Float32Array of activations', x);
+  const o = opOptions<GaussianDropoutOptions & AsyncOptions>('gaussianDropout', options, NAMES, isAsync);
+  const rate = rateOption(o);
+  const scale = Math.fround(Math.sqrt(rate / (1 - rate)));
+  const request = streamRequest(o, x.length, STREAM.gaussianDropout, 1, scale);
+  const out = float32Out('out', o.out, x.length) ?? new Float32Array(x.length);
+  if (out !== x && out.buffer === x.buffer && out.byteOffset < x.byteOffset + x.byteLength && x.byteOffset < out.byteOffset + out.byteLength) {
+    throw invalidParameterError('out', 'x itself or an array that does not overlap it', out, 'range');
+  }
+  return { x, out, request, threads: isAsync ? threadsOption(o.threads) : 1 };
+}
+
+/**
+ * x · (1 + s · z) with s = float32(sqrt(rate / (1 − rate))), z the normal of
+ * stream 40 at position index + k; products in float32.
+ */
+export function gaussianDropout(x: Float32Array, options: GaussianDropoutOptions): Float32Array {
+  const r = resolveDropout(x, options, false);
+  activeBackend().gaussianDropout(r.x, r.out, r.request);
+  return r.out;
+}
+
+/** gaussianDropout on the libuv thread pool, split over `threads`; the same bytes. */
+export async function gaussianDropoutAsync(x: Float32Array, options: GaussianDropoutOptions & AsyncOptions): Promise<Float32Array> {
+  const r = resolveDropout(x, options, true);
+  const backend = activeBackend();
+  await Promise.all(splitRange(r.x.length, r.threads, 256).map(([start, count]) =>
+    backend.gaussianDropoutAsync(r.x.subarray(start, start + count), r.out.subarray(start, start + count), { ...r.request, first: r.request.first + start })));
+  return r.out;
+}
+
+/** A dropout mask: 0 where U(w) < float32(rate) (stream 41), else float32(1 / (1 − rate)). */
+export function dropoutMask(length: number, options: DropoutMaskOptions): Float32Array {
+  const n = integerInRange('dropoutMask length', length, 0, MAX_TYPED_ARRAY_LENGTH);
+  const o = opOptions<DropoutMaskOptions>('dropoutMask', options, NAMES, false);
+  const rate = rateOption(o);
+  const request = streamRequest(o, n, STREAM.dropoutMask, 0, 1);
+  const out = float32Out('out', o.out, n) ?? new Float32Array(n);
+  activeBackend().dropoutMask(out, request, Math.fround(rate), Math.fround(1 / (1 - rate)));
+  return out;
+}

@@ -1,0 +1,80 @@
+// Noise on outputs (DESIGN §5): labelSmoothing and flipLabels. Both are a
+// few operations per label, so one TypeScript implementation serves both
+// backends (an addon call would cost more than the work); flipLabels still
+// follows the Philox stream contract, so its draws are reproducible anywhere.
+import { STREAM } from '../streams.js';
+
+import { perSampleWords, sampleIndex } from './batch.js';
+import { checkOptionNames, integerInRange, invalidParameterError, numberInRange } from '../validate.js';
+import { epochOption, RANDOM_OPTION_NAMES, seedKey, type RandomOptions } from './common.js';
+
+export interface LabelSmoothingOptions {
+  numClasses: number;
+  /** In [0, 1]: y · (1 − ε) + ε / K. */
+  epsilon: number;
+  out?: Float32Array;
+}
+
+export type LabelArray = Int32Array | Uint8Array | Uint16Array;
+
+export interface FlipLabelsOptions extends RandomOptions {
+  /** Probability in [0, 1] that a label becomes one of the other K − 1 classes (uniformly). */
+  p: number;
+  numClasses: number;
+  out?: LabelArray;
+}
+
+function numClassesOption(value: unknown): number {
+  return integerInRange('numClasses', value, 2, 2 ** 31 - 1);
+}
+
+/** y · (1 − ε) + ε / K per element, in float32 (both terms rounded, then the sum). */
+export function labelSmoothing(oneHot: Float32Array, options: LabelSmoothingOptions): Float32Array {
+  if (!(oneHot instanceof Float32Array)) throw invalidParameterError('oneHot', 'a Float32Array of one-hot rows', oneHot);
+  const o = checkOptionNames<LabelSmoothingOptions>('labelSmoothing', options, ['numClasses', 'epsilon', 'out']);
+  const k = numClassesOption(o.numClasses);
+  const epsilon = numberInRange('epsilon', o.epsilon, 0, 1, 'a number in [0, 1]');
+  if (oneHot.length % k !== 0) throw invalidParameterError('oneHot', `a Float32Array whose length is a multiple of numClasses (${k})`, oneHot, 'range');
+  let out: Float32Array = new Float32Array(oneHot.length);
+  if (o.out !== undefined) {
+    if (!(o.out instanceof Float32Array)) throw invalidParameterError('out', 'a Float32Array', o.out);
+    if (o.out.length !== oneHot.length) throw invalidParameterError('out', `a Float32Array of length ${oneHot.length}`, o.out, 'range');
+    out = o.out;
+  }
+  const keep = Math.fround(1 - epsilon);
+  const spread = Math.fround(epsilon / k);
+  for (let i = 0; i < oneHot.length; i += 1) out[i] = Math.fround(oneHot[i]! * keep) + spread;
+  return out;
+}
+
+/**
+ * Symmetric label noise. Label i (dataset index index + i) uses words w0, w1
+ * of block (0, index + i, epoch, 42): it flips when U(w0) < p, to class
+ * (label + 1 + ⌊U(w1) · (K − 1)⌋) mod K — uniform over the others, never itself.
+ */
+export function flipLabels<T extends LabelArray>(labels: T, options: FlipLabelsOptions): T {
+  if (!(labels instanceof Int32Array || labels instanceof Uint8Array || labels instanceof Uint16Array)) {
+    throw invalidParameterError('labels', 'an Int32Array, Uint8Array or Uint16Array', labels);
+  }
+  const o = checkOptionNames<FlipLabelsOptions>('flipLabels', options, [...RANDOM_OPTION_NAMES, 'p', 'numClasses', 'out']);
+  const p = numberInRange('p', o.p, 0, 1, 'a number in [0, 1]');
+  const k = numClassesOption(o.numClasses);
+  for (let i = 0; i < labels.length; i += 1) {
+    const label = labels[i]!;
+    if (!(label >= 0 && label < k)) throw invalidParameterError(`labels[${i}]`, `a class in [0, ${k - 1}]`, label, 'range');
+  }
+  const Type = labels.constructor as new (n: number) => T;
+  let out = new Type(labels.length);
+  if (o.out !== undefined) {
+    if (!(o.out instanceof Type)) throw invalidParameterError('out', `a ${Type.name} like labels`, o.out);
+    if (o.out.length !== labels.length) throw invalidParameterError('out', `a ${Type.name} of length ${labels.length}`, o.out, 'range');
+    out = o.out as T;
+  }
+  const words = perSampleWords(labels.length, seedKey(o.seed), sampleIndex(o.index, labels.length), epochOption(o.epoch), STREAM.flipLabels);
+  const u = (w: number): number => ((w >>> 9) + 0.5) * 2 ** -23;
+  for (let i = 0; i < labels.length; i += 1) {
+    const label = labels[i]!;
+    out[i] = u(words[4 * i]!) < p ? (label + 1 + Math.floor(u(words[4 * i + 1]!) * (k - 1))) % k : label;
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+// Noise on outputs: labelSmoothing (hand-computed) and flipLabels (rate,
+// never the same class, uniform over the others by chi-square).
+import { describe, expect, it } from 'vitest';
+
+import { flipLabels, labelSmoothing } from '../src/index.js';
+
+describe('labelSmoothing', () => {
+  it('y · (1 − ε) + ε / K, by hand', () => {
+    // K = 3, ε = 0.3: 1 → 0.7 + 0.1 = 0.8, 0 → 0.1
+    const out = labelSmoothing(Float32Array.from([0, 1, 0, 1, 0, 0]), { numClasses: 3, epsilon: 0.3 });
+    expect([...out]).toEqual([0.1, 0.8, 0.1, 0.8, 0.1, 0.1].map(Math.fround));
+    expect([...labelSmoothing(Float32Array.from([0, 1]), { numClasses: 2, epsilon: 0 })]).toEqual([0, 1]);
+  });
+  it('rejects bad input', () => {
+    expect(() => labelSmoothing(new Float32Array(4), { numClasses: 3, epsilon: 0.1 })).toThrow('Expected a Float32Array whose length is a multiple of numClasses (3) for oneHot');
+    expect(() => labelSmoothing(new Float32Array(4), { numClasses: 2, epsilon: 1.5 })).toThrow('Expected a number in [0, 1] for epsilon but received 1.5');
+    expect(() => labelSmoothing(new Float32Array(4), { numClasses: 1, epsilon: 0.1 })).toThrow('for numClasses');
+    expect(() => labelSmoothing(new Float32Array(4), { numClasses: 2, epsilon: NaN })).toThrow(RangeError);
+  });
+});
+
+describe('flipLabels', () => {
+  const n = 200_000;
+  const k = 10;
+  const labels = Int32Array.from({ length: n }, (_, i) => i % k);
+
+  it('flips a fraction p (binomial bound), never to the same class, uniformly over the others (chi-square)', () => {
+    const out = flipLabels(labels, { p: 0.3, numClasses: k, seed: 11 });
+    expect(out).toBeInstanceOf(Int32Array);
+    let flips = 0;
+    const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    for (let i = 0; i < n; i += 1) {
+      expect(out[i]! >= 0 && out[i]! < k).toBe(true);
+      if (out[i] !== labels[i]) {
+        flips += 1;
+        counts[labels[i]!]![out[i]!]! += 1;
+      }
+    }
+    expect(Math.abs(flips / n - 0.3)).toBeLessThan(5 * Math.sqrt(0.3 * 0.7 / n));
+    // per source class, the flips are uniform over the K − 1 others: chi-square with 9 df, 99.9 % point 27.88
+    for (let from = 0; from < k; from += 1) {
+      const row = counts[from]!;
+      expect(row[from]).toBe(0);
+      const total = row.reduce((a, b) => a + b, 0);
+      const expected = total / (k - 1);
+      const chi2 = row.reduce((a, c, to) => (to === from ? a : a + (c - expected) ** 2 / expected), 0);
+      expect(chi2).toBeLessThan(27.88);
+    }
+  });
+  it('is reproducible per sample index, keeps the array type, and honours out', () => {
+    const u8 = Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const a = flipLabels(u8, { p: 0.5, numClasses: 10, seed: 2, index: 100 });
+    expect(a).toBeInstanceOf(Uint8Array);
+    const b = flipLabels(u8.subarray(4), { p: 0.5, numClasses: 10, seed: 2, index: 104 });
+    expect([...b]).toEqual([...a.subarray(4)]);
+    const out = new Uint8Array(10);
+    expect(flipLabels(u8, { p: 0.5, numClasses: 10, seed: 2, index: 100, out })).toBe(out);
+    expect([...flipLabels(u8, { p: 0, numClasses: 10 })]).toEqual([...u8]);
+  });
+  it('rejects bad input', () => {
+    expect(() => flipLabels(Int32Array.of(0, 3), { p: 0.1, numClasses: 3 })).toThrow('Expected a class in [0, 2] for labels[1] but received 3');
+    expect(() => flipLabels(Int32Array.of(0), { p: 1.1, numClasses: 3 })).toThrow('Expected a number in [0, 1] for p but received 1.1');
+    expect(() => flipLabels(Float32Array.of(0) as unknown as Int32Array, { p: 0.1, numClasses: 3 })).toThrow('Expected an Int32Array, Uint8Array or Uint16Array for labels');
+    expect(() => flipLabels(Int32Array.of(0), { p: 0.1, numClasses: 3, q: 1 } as { p: number; numClasses: number })).toThrow("Unknown option 'q' for flipLabels");
+  });
+});

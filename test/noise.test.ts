@@ -1,0 +1,231 @@
+// Noise on inputs (DESIGN §5): backend/ISA agreement, split and thread
+// invariance, the exact dtype rule, layout independence, statistics, bad input.
+import { describe, expect, it } from 'vitest';
+
+import {
+  gaussianNoise, gaussianNoiseAsync, saltAndPepper, saltAndPepperAsync, speckleNoise, uniformNoise, uniformNoiseAsync, type Batch,
+} from '../src/index.js';
+import { noisePlan } from '../src/ops/noise.js';
+import { backendName, backends } from './helpers/backends.js';
+import { firstDifference, testRng } from './helpers/rng.js';
+
+type Op = 'gaussianNoise' | 'uniformNoise' | 'speckleNoise' | 'saltAndPepper';
+const OPS = { gaussianNoise, uniformNoise, speckleNoise, saltAndPepper } as const;
+
+function batchOf(rng: ReturnType<typeof testRng>, shape: [number, number, number, number], dtype: 'uint8' | 'float32', layout: 'NHWC' | 'NCHW'): Batch {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const data = dtype === 'uint8' ? Uint8Array.from({ length: size }, () => rng.int(0, 255)) : Float32Array.from({ length: size }, () => rng.next() * 2 - 0.5);
+  return { data, shape, layout };
+}
+
+function randomOptions(rng: ReturnType<typeof testRng>, op: Op, dtype: 'uint8' | 'float32'): Record<string, unknown> {
+  const common = { seed: rng.pick([0, 5, 2n ** 40n]), index: rng.int(0, 1000), epoch: rng.int(0, 3), perChannel: rng.next() < 0.5 };
+  const clip = dtype === 'float32' && rng.next() < 0.3 ? { clip: [0, 1] } : {};
+  switch (op) {
+    case 'gaussianNoise': return { ...common, ...clip, std: rng.pick([0, 0.1, 10, [0, 30]]), mean: rng.pick([0, 2.5]) };
+    case 'uniformNoise': return { ...common, ...clip, low: -3, high: rng.pick([-3, 4, 100]) };
+    case 'speckleNoise': return { ...common, ...clip, std: rng.pick([0.05, [0, 0.5]]) };
+    case 'saltAndPepper': return { ...common, amount: rng.pick([0, 0.05, [0, 0.5], 1]), saltRatio: rng.pick([0, 0.3, 1]) };
+  }
+}
+
+describe('every backend and ISA gives the same bytes', () => {
+  for (const op of Object.keys(OPS) as Op[]) {
+    it(`${op}: randomized shapes, dtypes, layouts and options`, () => {
+      const rng = testRng(op.length * 1000 + 7);
+      for (let t = 0; t < 40; t += 1) {
+        const dtype = rng.pick(['uint8', 'float32'] as const);
+        const shape: [number, number, number, number] = [rng.int(0, 3), rng.pick([1, 3, 17, 40]), rng.pick([1, 5, 33, 64]), rng.int(1, 5)];
+        const b = batchOf(rng, shape, dtype, rng.pick(['NHWC', 'NCHW'] as const));
+        const opts = randomOptions(rng, op, dtype);
+        const plan = noisePlan(op, b, opts);
+        const results = backends.map((backend) => {
+          const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+          backend.noise(b.data, out, plan, 0, shape[0]);
+          return out;
+        });
+        for (let k = 1; k < backends.length; k += 1) {
+          expect(firstDifference(results[k]!, results[0]!), `${backendName(backends[k]!)} ${op} ${JSON.stringify({ shape, dtype, ...opts, seed: String(opts.seed) })}`).toBe(-1);
+        }
+        // the public op, with and without out, equals the backend result
+        const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+        const viaApi = (OPS[op] as (b: Batch, o: object) => Batch)(b, { ...opts, out });
+        expect(viaApi.data).toBe(out);
+        expect(firstDifference(viaApi.data, results[0]!)).toBe(-1);
+      }
+    });
+  }
+});
+
+describe('batch split, threads, layout, in place', () => {
+  it('image i gets the same noise whatever the batch split and thread count', async () => {
+    const rng = testRng(1);
+    const b = batchOf(rng, [7, 20, 30, 3], 'float32', 'NHWC');
+    const opts = { std: [0.1, 0.4] as [number, number], seed: 9, index: 50, epoch: 1 };
+    const whole = gaussianNoise(b, opts);
+    const per = 20 * 30 * 3;
+    const part = gaussianNoise({ data: b.data.subarray(3 * per, 5 * per), shape: [2, 20, 30, 3] }, { ...opts, index: 53 });
+    expect(firstDifference(part.data, whole.data.subarray(3 * per, 5 * per))).toBe(-1);
+    for (const threads of [1, 2, 3, 8]) expect(firstDifference((await gaussianNoiseAsync(b, { ...opts, threads })).data, whole.data)).toBe(-1);
+    const u8 = batchOf(rng, [5, 9, 9, 1], 'uint8', 'NHWC');
+    expect(firstDifference((await saltAndPepperAsync(u8, { amount: 0.3, threads: 2 })).data, saltAndPepper(u8, { amount: 0.3 }).data)).toBe(-1);
+    expect(firstDifference((await uniformNoiseAsync(u8, { low: -9, high: 9, threads: 4 })).data, uniformNoise(u8, { low: -9, high: 9 }).data)).toBe(-1);
+  });
+
+  it('a pixel gets the same noise in NHWC and NCHW (the result is the transpose)', () => {
+    const [n, h, w, c] = [2, 5, 6, 3];
+    const zeros = new Float32Array(n * h * w * c);
+    for (const perChannel of [true, false]) {
+      const nhwc = gaussianNoise({ data: zeros, shape: [n, h, w, c] }, { std: 1, perChannel }).data;
+      const nchw = gaussianNoise({ data: zeros, shape: [n, h, w, c], layout: 'NCHW' }, { std: 1, perChannel }).data;
+      for (let i = 0; i < n; i += 1) for (let p = 0; p < h * w; p += 1) for (let ch = 0; ch < c; ch += 1) {
+        expect(nchw[((i * c + ch) * h * w) + p]).toBe(nhwc[(i * h * w + p) * c + ch]);
+      }
+    }
+  });
+
+  it('perChannel: false shares one draw among the channels of a pixel', () => {
+    const out = uniformNoise({ data: new Float32Array(4 * 4 * 3), shape: [1, 4, 4, 3] }, { low: 0, high: 1, perChannel: false }).data;
+    for (let p = 0; p < 16; p += 1) expect(new Set([out[3 * p], out[3 * p + 1], out[3 * p + 2]]).size).toBe(1);
+    const sp = saltAndPepper({ data: new Uint8Array(64 * 64 * 3).fill(100), shape: [1, 64, 64, 3] }, { amount: 0.5 }).data;
+    for (let p = 0; p < 64 * 64; p += 1) expect(new Set([sp[3 * p], sp[3 * p + 1], sp[3 * p + 2]]).size).toBe(1);
+  });
+
+  it('runs in place when out is batch.data, and rejects a partial overlap', () => {
+    const data = Float32Array.from({ length: 60 }, (_, i) => i);
+    const expected = gaussianNoise({ data, shape: [1, 4, 5, 3] }, { std: 1 }).data;
+    const r = gaussianNoise({ data, shape: [1, 4, 5, 3] }, { std: 1, out: data });
+    expect(r.data).toBe(data);
+    expect(firstDifference(data, expected)).toBe(-1);
+    const buffer = new Float32Array(61);
+    expect(() => gaussianNoise({ data: buffer.subarray(0, 60), shape: [1, 4, 5, 3] }, { std: 1, out: buffer.subarray(1) })).toThrow('Expected batch.data itself or an array that does not overlap it for out');
+  });
+});
+
+describe('the dtype rule: uint8 = saturate(roundHalfEven(x + n)), n = the float32 result on zeros', () => {
+  const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+  const b: Batch = { data: all, shape: [1, 16, 16, 1] };
+  it('half-way cases round to even', () => {
+    const plus = uniformNoise(b, { low: 0.5, high: 0.5 }).data;
+    const minus = uniformNoise(b, { low: -0.5, high: -0.5 }).data;
+    for (let x = 0; x < 256; x += 1) {
+      expect(plus[x]).toBe(x % 2 === 0 ? x : Math.min(255, x + 1)); // x + 0.5 → the even neighbour
+      expect(minus[x]).toBe(x % 2 === 0 ? x : x - 1); // x − 0.5 → the even neighbour
+    }
+    expect(uniformNoise(b, { low: 1.5, high: 1.5 }).data[0]).toBe(2);
+    expect(uniformNoise(b, { low: 2.5, high: 2.5 }).data[0]).toBe(2);
+  });
+  it('saturates at both ends', () => {
+    expect(new Set(uniformNoise(b, { low: 300, high: 300 }).data)).toEqual(new Set([255]));
+    expect(new Set(uniformNoise(b, { low: -256, high: -256 }).data)).toEqual(new Set([0]));
+  });
+  it('holds exactly for random noise, for gaussian and uniform, per element and per pixel', () => {
+    const rng = testRng(3);
+    for (const [op, opts] of [['gaussianNoise', { std: 40 }], ['uniformNoise', { low: -60, high: 60 }], ['gaussianNoise', { std: [0, 80], perChannel: false }]] as const) {
+      const x = batchOf(rng, [3, 16, 16, 3], 'uint8', 'NHWC');
+      const zeros: Batch = { data: new Float32Array(x.data.length), shape: x.shape };
+      const n = (OPS[op] as (b: Batch, o: object) => Batch)(zeros, { ...opts, seed: 4 }).data;
+      const got = (OPS[op] as (b: Batch, o: object) => Batch)(x, { ...opts, seed: 4 }).data;
+      for (let i = 0; i < got.length; i += 1) {
+        const v = x.data[i]! + n[i]!;
+        const r = Math.round(v) - v === 0.5 && Math.round(v) % 2 !== 0 ? Math.round(v) - 1 : Math.round(v);
+        expect(got[i]).toBe(Math.min(255, Math.max(0, r)));
+      }
+    }
+  });
+  it('speckle: uint8 = saturate(roundHalfEven(x · n)) with n the float32 result on ones', () => {
+    const rng = testRng(5);
+    const x = batchOf(rng, [2, 16, 16, 3], 'uint8', 'NHWC');
+    const n = speckleNoise({ data: new Float32Array(x.data.length).fill(1), shape: x.shape }, { std: 0.5, seed: 1 }).data;
+    const got = speckleNoise(x, { std: 0.5, seed: 1 }).data;
+    for (let i = 0; i < got.length; i += 1) {
+      const v = x.data[i]! * n[i]!;
+      const r = Math.round(v) - v === 0.5 && Math.round(v) % 2 !== 0 ? Math.round(v) - 1 : Math.round(v);
+      expect(got[i]).toBe(Math.min(255, Math.max(0, r)));
+    }
+  });
+  it('float32 clip bounds the result', () => {
+    const out = gaussianNoise({ data: new Float32Array(1000).fill(0.5), shape: [1, 10, 100, 1] }, { std: 1, clip: [0, 1] }).data;
+    expect(Math.min(...out)).toBe(0);
+    expect(Math.max(...out)).toBe(1);
+  });
+});
+
+describe('statistics (bounds: 5 standard errors for the sample size)', () => {
+  const shape: [number, number, number, number] = [4, 128, 128, 3];
+  const size = shape.reduce((a, b) => a * b, 1);
+  const moments = (v: ArrayLike<number>, from = 0, to = v.length) => {
+    let s = 0; let s2 = 0;
+    for (let i = from; i < to; i += 1) { s += v[i]!; s2 += v[i]! * v[i]!; }
+    const m = s / (to - from);
+    return { mean: m, variance: s2 / (to - from) - m * m };
+  };
+  it('gaussian: mean and variance', () => {
+    const r = moments(gaussianNoise({ data: new Float32Array(size), shape }, { std: 0.3, mean: 0.1 }).data);
+    expect(Math.abs(r.mean - 0.1)).toBeLessThan(5 * 0.3 / Math.sqrt(size));
+    expect(Math.abs(r.variance - 0.09)).toBeLessThan(5 * 0.09 * Math.sqrt(2 / size));
+  });
+  it('uniform: mean and variance', () => {
+    const r = moments(uniformNoise({ data: new Float32Array(size), shape }, { low: -1, high: 3 }).data);
+    expect(Math.abs(r.mean - 1)).toBeLessThan(5 * Math.sqrt(16 / 12 / size));
+    expect(Math.abs(r.variance - 16 / 12)).toBeLessThan(5 * Math.sqrt(16 * 16 / 180 / size));
+  });
+  it('speckle: x · (1 + std · z) has mean x and variance (x · std)²', () => {
+    const r = moments(speckleNoise({ data: new Float32Array(size).fill(2), shape }, { std: 0.25 }).data);
+    expect(Math.abs(r.mean - 2)).toBeLessThan(5 * 0.5 / Math.sqrt(size));
+    expect(Math.abs(r.variance - 0.25)).toBeLessThan(5 * 0.25 * Math.sqrt(2 / size));
+  });
+  it('per-image drawn std spreads over its range', () => {
+    const n = 64;
+    const out = gaussianNoise({ data: new Float32Array(n * 32 * 32), shape: [n, 32, 32, 1] }, { std: [1, 5], seed: 2 }).data;
+    const stds = Array.from({ length: n }, (_, i) => Math.sqrt(moments(out, i * 1024, (i + 1) * 1024).variance));
+    for (const s of stds) expect(s > 0.85 && s < 5.4).toBe(true);
+    expect(Math.min(...stds)).toBeLessThan(2);
+    expect(Math.max(...stds)).toBeGreaterThan(4);
+  });
+  it('salt and pepper: fractions within binomial bounds, values exactly min / max', () => {
+    const pixels = 4 * 128 * 128;
+    const out = saltAndPepper({ data: new Uint8Array(size).fill(128), shape }, { amount: 0.2, saltRatio: 0.25, seed: 6 }).data;
+    let salt = 0; let pepper = 0;
+    for (let p = 0; p < pixels; p += 1) { if (out[3 * p] === 255) salt += 1; else if (out[3 * p] === 0) pepper += 1; else expect(out[3 * p]).toBe(128); }
+    const bound = (q: number) => 5 * Math.sqrt(q * (1 - q) / pixels);
+    expect(Math.abs(salt / pixels - 0.05)).toBeLessThan(bound(0.05));
+    expect(Math.abs(pepper / pixels - 0.15)).toBeLessThan(bound(0.15));
+    const f = saltAndPepper({ data: new Float32Array(100).fill(0.5), shape: [1, 10, 10, 1] }, { amount: 1, saltRatio: 0.5, min: -1, max: 2 }).data;
+    expect(new Set(f)).toEqual(new Set([-1, 2]));
+  });
+});
+
+describe('bad input', () => {
+  const b: Batch = { data: new Uint8Array(12), shape: [1, 2, 2, 3] };
+  const f: Batch = { data: new Float32Array(12), shape: [1, 2, 2, 3] };
+  const cases: Array<[string, () => unknown, ErrorConstructor, string]> = [
+    ['negative std', () => gaussianNoise(b, { std: -1 }), RangeError, 'Expected a number or [lo, hi] with lo <= hi, within [0, Infinity] for std but received -1'],
+    ['NaN std', () => gaussianNoise(b, { std: NaN }), RangeError, 'for std but received NaN'],
+    ['std range lo > hi', () => speckleNoise(b, { std: [0.5, 0.1] }), RangeError, 'for std but received array(2)'],
+    ['missing std', () => gaussianNoise(b, {} as { std: number }), TypeError, 'for std but received undefined'],
+    ['NaN mean', () => gaussianNoise(b, { std: 1, mean: NaN }), RangeError, 'Expected a finite number for mean but received NaN'],
+    ['amount > 1', () => saltAndPepper(b, { amount: 1.5 }), RangeError, 'within [0, 1] for amount but received 1.5'],
+    ['saltRatio < 0', () => saltAndPepper(b, { amount: 0.1, saltRatio: -0.1 }), RangeError, 'Expected a number in [0, 1] for saltRatio but received -0.1'],
+    ['min for uint8', () => saltAndPepper(b, { amount: 0.1, min: 3 }), RangeError, 'Expected no min/max for uint8 data (pepper is 0, salt 255) for min'],
+    ['low > high', () => uniformNoise(b, { low: 2, high: 1 }), RangeError, 'Expected a number >= low (2) for high but received 1'],
+    ['NaN low', () => uniformNoise(b, { low: NaN, high: 1 }), RangeError, 'Expected a finite number for low but received NaN'],
+    ['clip for uint8', () => gaussianNoise(b, { std: 1, clip: [0, 1] }), RangeError, 'Expected no clip for uint8 data (results saturate to [0, 255]) for clip'],
+    ['clip lo > hi', () => gaussianNoise(f, { std: 1, clip: [1, 0] }), RangeError, 'Expected [lo, hi] with lo <= hi for clip'],
+    ['out dtype mismatch', () => gaussianNoise(b, { std: 1, out: new Float32Array(12) }), TypeError, 'Expected a Uint8Array like the batch data for out'],
+    ['shape mismatch', () => gaussianNoise({ data: new Uint8Array(11), shape: [1, 2, 2, 3] }, { std: 1 }), RangeError, 'Expected a typed array of length n*h*w*c = 12 for batch.data'],
+    ['perChannel not boolean', () => gaussianNoise(b, { std: 1, perChannel: 1 as unknown as boolean }), TypeError, 'Expected a boolean for perChannel but received 1'],
+    ['unknown option', () => gaussianNoise(b, { std: 1, sigma: 2 } as { std: number }), TypeError, "Unknown option 'sigma' for gaussianNoise; expected one of: seed, index, epoch, perChannel, out, std, mean, clip"],
+    ['no options', () => gaussianNoise(b, undefined as unknown as { std: number }), TypeError, 'Expected an object with std for gaussianNoise options but received undefined'],
+  ];
+  for (const [what, call, type, message] of cases) {
+    it(what, () => {
+      expect(call).toThrow(type);
+      expect(call).toThrow(message);
+    });
+  }
+  it('async twins reject with the same errors', async () => {
+    await expect(gaussianNoiseAsync(b, { std: -1 })).rejects.toThrow(RangeError);
+    await expect(saltAndPepperAsync(b, { amount: 0.1, threads: 1.5 })).rejects.toThrow('for threads');
+  });
+});

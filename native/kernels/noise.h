@@ -8,7 +8,7 @@
 
 namespace noise_detail {
 
-constexpr int64_t kChunk = 2048;  // stream positions per chunk (a multiple of 4 keeps blocks whole)
+constexpr int64_t kChunk = 512;  // stream positions per chunk (a multiple of 4 keeps blocks whole)
 
 // Round half to even for |v| < 2^51: adding and removing 1.5 · 2^52 leaves no
 // fraction bits, and the default rounding mode breaks ties to even. (Without
@@ -23,71 +23,138 @@ inline uint8_t saturate_u8(double v) {
   return uint8_t(r < 0.0 ? 0.0 : (r > 255.0 ? 255.0 : r));
 }
 
-inline float clip_f32(float v, const NoiseParams& p) {
-  if (!p.clip) return v;
-  return v < p.clip_lo ? p.clip_lo : (v > p.clip_hi ? p.clip_hi : v);
+// saturate(roundHalfEven(x + n)) for integer x, exactly, in float32: with
+// m = roundHalfEven(n) and f = n − m (both exact), x + n rounds to x + m,
+// except that a tie (f = ±0.5, so m is even) goes to the even one of
+// x + m and x + m ± 1, i.e. moves by ±1 when x is odd. |n| is clamped to 512
+// first: beyond that the result saturates either way.
+inline uint8_t add_round_saturate(uint8_t x, float n) {
+  const float magic = 12582912.0f;  // 1.5 · 2^23: (v + magic) − magic rounds half to even for |v| < 2^22
+  const float nc = n < -512.0f ? -512.0f : (n > 512.0f ? 512.0f : n);
+  const float m = (nc + magic) - magic;
+  const float f = nc - m;
+  const int odd = x & 1;
+  const int r = int(x) + int(m) + (f == 0.5f ? odd : 0) - (f == -0.5f ? odd : 0);
+  return uint8_t(r < 0 ? 0 : (r > 255 ? 255 : r));
 }
 
-// The value an element gets from its noise value n.
-inline uint8_t apply(uint8_t x, float n, const NoiseParams& p) {
-  return p.kind == 2 ? saturate_u8(double(x) * double(n)) : saturate_u8(double(x) + double(n));
-}
-inline float apply(float x, float n, const NoiseParams& p) {
-  return clip_f32(p.kind == 2 ? x * n : x + n, p);
+template <bool kClip>
+inline float clip_f32(float v, float lo, float hi) {
+  return kClip ? (v < lo ? lo : (v > hi ? hi : v)) : v;
 }
 
-// Salt and pepper from 16 bits t of the stream: pepper if t < pepper_below,
-// salt if t < salt_below, else unchanged.
-template <class T>
-inline T salt_pepper(T x, uint32_t t, uint32_t pepper_below, uint32_t salt_below, const NoiseParams& p) {
-  return t < pepper_below ? T(p.pepper_value) : (t < salt_below ? T(p.salt_value) : x);
+// The apply loops, one per kind and dtype, over contiguous elements with
+// their noise values in element order.
+template <bool kClip>
+inline void add_f32(const float* x, float* out, const float* n, int64_t m, float lo, float hi) {
+  for (int64_t k = 0; k < m; ++k) out[k] = clip_f32<kClip>(x[k] + n[k], lo, hi);
+}
+template <bool kClip>
+inline void multiply_f32(const float* x, float* out, const float* n, int64_t m, float lo, float hi) {
+  for (int64_t k = 0; k < m; ++k) out[k] = clip_f32<kClip>(x[k] * n[k], lo, hi);
+}
+inline void add_u8(const uint8_t* x, uint8_t* out, const float* n, int64_t m) {
+  for (int64_t k = 0; k < m; ++k) out[k] = add_round_saturate(x[k], n[k]);
+}
+// x · n has up to 32 significant bits: exact only in double
+inline void multiply_u8(const uint8_t* x, uint8_t* out, const float* n, int64_t m) {
+  for (int64_t k = 0; k < m; ++k) out[k] = saturate_u8(double(x[k]) * double(n[k]));
+}
+inline void apply(const uint8_t* x, uint8_t* out, const float* n, int64_t m, const NoiseParams& p) {
+  if (p.kind == 2) multiply_u8(x, out, n, m);
+  else add_u8(x, out, n, m);
 }
 
-// Stream positions [j0, j0 + m) of image `sample`, as noise values (or, for
-// salt and pepper, as 16-bit halves of the words: position j is half j % 2,
-// low half first, of word j / 2).
-inline void chunk_values(const NoiseParams& p, size_t image, int64_t j0, int64_t m, float* values, uint32_t* halves) {
-  StreamParams sp{p.key0, p.key1, uint64_t(j0), p.epoch, p.stream, uint32_t(p.first_sample + image)};
-  if (p.kind == 3) {
-    uint32_t words[kChunk / 2 + 1];
-    sp.first = uint64_t(j0 / 2);
-    random_words(words, size_t((m + 1) / 2), sp);
-    for (int64_t k = 0; k < m; ++k) halves[k] = (words[k / 2] >> (16 * (k & 1))) & 0xFFFFu;
-    return;
+inline void apply(const float* x, float* out, const float* n, int64_t m, const NoiseParams& p) {
+  if (p.kind == 2) {
+    if (p.clip) multiply_f32<true>(x, out, n, m, p.clip_lo, p.clip_hi);
+    else multiply_f32<false>(x, out, n, m, 0.0f, 0.0f);
+  } else {
+    if (p.clip) add_f32<true>(x, out, n, m, p.clip_lo, p.clip_hi);
+    else add_f32<false>(x, out, n, m, 0.0f, 0.0f);
   }
+}
+
+// Noise values of stream positions [j0, j0 + m) of image `image`.
+inline void chunk_values(const NoiseParams& p, size_t image, int64_t j0, int64_t m, float* values) {
+  const StreamParams sp{p.key0, p.key1, uint64_t(j0), p.epoch, p.stream, uint32_t(p.first_sample + image)};
   const AffineParams ap{p.offset[image], p.scale[image]};
   if (p.kind == 1) random_uniform(values, size_t(m), sp, ap);
   else random_normal(values, size_t(m), sp, ap);
 }
 
+// Position-ordered draws into element order: one draw per pixel repeated
+// over its channels (NHWC, !per_channel), or one channel's draws (NCHW).
+template <class V>
+inline void repeat_per_pixel(const V* from, V* to, int64_t pixels, int64_t c) {
+  for (int64_t q = 0; q < pixels; ++q) {
+    for (int64_t ch = 0; ch < c; ++ch) to[q * c + ch] = from[q];
+  }
+}
+template <class V>
+inline void one_channel(const V* from, V* to, int64_t pixels, int64_t c, int64_t ch) {
+  for (int64_t q = 0; q < pixels; ++q) to[q] = from[q * c + ch];
+}
+
+// Salt and pepper touches few pixels: copy the image, then test each draw
+// and write only the replaced positions.
+template <class T>
+void salt_pepper_image(const T* src, T* dst, const NoiseParams& p, size_t image) {
+  const int64_t pixels = p.h * p.w, c = p.c, size = pixels * c;
+  if (dst != src) __builtin_memcpy(dst, src, size_t(size) * sizeof(T));
+  const int64_t positions = p.per_channel ? size : pixels;
+  const uint32_t pepper_below = p.pepper_below[image], salt_below = p.salt_below[image];
+  if (salt_below == 0) return;
+  const T pepper = T(p.pepper_value), salt = T(p.salt_value);
+  alignas(64) uint32_t words[kChunk / 2];
+  for (int64_t j0 = 0; j0 < positions; j0 += kChunk) {
+    const int64_t m = positions - j0 < kChunk ? positions - j0 : kChunk;
+    StreamParams sp{p.key0, p.key1, uint64_t(j0 / 2), p.epoch, p.stream, uint32_t(p.first_sample + image)};
+    random_words(words, size_t((m + 1) / 2), sp);
+    for (int64_t k = 0; k < m; ++k) {
+      const uint32_t t = (words[k / 2] >> (16 * (k & 1))) & 0xFFFFu;
+      if (t >= salt_below) continue;
+      const T v = t < pepper_below ? pepper : salt;
+      const int64_t j = j0 + k;
+      if (p.per_channel) {
+        dst[p.nchw ? (j % c) * pixels + j / c : j] = v;
+      } else {
+        for (int64_t ch = 0; ch < c; ++ch) dst[p.nchw ? ch * pixels + j : j * c + ch] = v;
+      }
+    }
+  }
+}
+
 template <class T>
 void noise_image(const T* src, T* dst, const NoiseParams& p, size_t image) {
+  if (p.kind == 3) {
+    salt_pepper_image<T>(src, dst, p, image);
+    return;
+  }
   const int64_t pixels = p.h * p.w, c = p.c;
   const int64_t positions = p.per_channel ? pixels * c : pixels;
-  const uint32_t pepper = p.kind == 3 ? p.pepper_below[image] : 0, salt = p.kind == 3 ? p.salt_below[image] : 0;
   alignas(64) float values[kChunk];
-  uint32_t halves[kChunk];
+  alignas(64) float spread[kChunk * 4];
   // chunks hold whole pixels, so a chunk's elements are easy to find in either layout
-  const int64_t step = p.per_channel ? (kChunk / c) * c : kChunk;
+  const int64_t step = p.per_channel ? (kChunk / c) * c : (c <= 4 ? kChunk : kChunk * 4 / c);
   for (int64_t j0 = 0; j0 < positions; j0 += step) {
     const int64_t m = positions - j0 < step ? positions - j0 : step;
-    chunk_values(p, image, j0, m, values, halves);
-    auto value_at = [&](int64_t k, T x) -> T {
-      return p.kind == 3 ? salt_pepper<T>(x, halves[k], pepper, salt, p) : apply(x, values[k], p);
-    };
-    if (!p.nchw && p.per_channel) {
-      for (int64_t k = 0; k < m; ++k) dst[j0 + k] = value_at(k, src[j0 + k]);
-    } else if (!p.nchw) {
-      for (int64_t k = 0; k < m; ++k) {
-        for (int64_t ch = 0; ch < c; ++ch) dst[(j0 + k) * c + ch] = value_at(k, src[(j0 + k) * c + ch]);
-      }
-    } else {
+    chunk_values(p, image, j0, m, values);
+    if (!p.nchw && p.per_channel) {  // positions are elements
+      apply(src + j0, dst + j0, values, m, p);
+    } else if (!p.nchw) {  // one draw per pixel, repeated over its c channels
+      repeat_per_pixel<float>(values, spread, m, c);
+      apply(src + j0 * c, dst + j0 * c, spread, m * c, p);
+    } else {  // NCHW: each channel plane is contiguous over the chunk's pixels
       const int64_t pix0 = p.per_channel ? j0 / c : j0, npix = p.per_channel ? m / c : m;
       for (int64_t ch = 0; ch < c; ++ch) {
-        for (int64_t q = 0; q < npix; ++q) {
-          const int64_t e = ch * pixels + pix0 + q;
-          dst[e] = value_at(p.per_channel ? q * c + ch : q, src[e]);
+        const int64_t e = ch * pixels + pix0;
+        if (!p.per_channel) {
+          apply(src + e, dst + e, values, npix, p);
+          continue;
         }
+        one_channel<float>(values, spread, npix, c, ch);
+        apply(src + e, dst + e, spread, npix, p);
       }
     }
   }

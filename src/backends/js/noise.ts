@@ -6,7 +6,7 @@ import type { NoiseRequest, StreamRequest } from '../backend.js';
 import { NOISE_KIND } from '../backend.js';
 import { randomNormal, randomUniform, randomWords } from './random.js';
 
-const CHUNK = 2048;
+const CHUNK = 512;
 const MAGIC = 6755399441055744; // 1.5 · 2^52
 
 /** Round half to even for |v| < 2^51, the same two steps as the C++. */

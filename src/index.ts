@@ -20,6 +20,8 @@ export type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, U
 export { dropoutMask, gaussianDropout, gaussianDropoutAsync } from './ops/hidden.js';
 export type { DropoutMaskOptions, GaussianDropoutOptions } from './ops/hidden.js';
 export { flipLabels, labelSmoothing } from './ops/labels.js';
+export { Pipeline, PIPELINE_STREAM } from './pipeline.js';
+export type { PipelineJSON, PipelineOp, PipelineStep, SampleRecord, StepRecord } from './pipeline.js';
 export type { FlipLabelsOptions, LabelArray, LabelSmoothingOptions } from './ops/labels.js';
 
 export interface BackendInfo {

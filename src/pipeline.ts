@@ -1,0 +1,249 @@
+// Pipeline (issue 6): ordered augmentation steps, each applied to a sample
+// with probability p, with per-sample records of what was applied and the
+// parameters drawn, exact replay from records, and JSON round trips.
+//
+// Randomness: step s gets its own seed, the first two words of Philox block
+// (s, 0, 0, 64) under the pipeline seed's key; whether step s applies to
+// sample i is U(w0) < p for word 0 of block (0, i, epoch, 65) under the step
+// seed's key. Every draw depends only on (seed, step, sample index, epoch).
+import { philoxBlock } from './backends/js/random.js';
+import { batchResult, checkBatch, perSampleWords, sampleIndex, type Batch } from './ops/batch.js';
+import { epochOption, seedKey, threadsOption } from './ops/common.js';
+import { noisePlan } from './ops/noise.js';
+import * as noise from './ops/noise.js';
+import { shift, shiftAsync, shiftOffsets } from './ops/shift.js';
+import { integerInRange, invalidParameterError, isPlainObject, numberInRange } from './validate.js';
+
+export const PIPELINE_STREAM = { stepSeed: 64, applied: 65 } as const;
+
+type ImageOp = (batch: Batch, options: never) => Batch;
+type ImageOpAsync = (batch: Batch, options: never) => Promise<Batch>;
+
+/** The ops a pipeline can run, and what each records per sample. */
+const OPS = {
+  shift: { run: shift, runAsync: shiftAsync },
+  gaussianNoise: { run: noise.gaussianNoise, runAsync: noise.gaussianNoiseAsync },
+  uniformNoise: { run: noise.uniformNoise, runAsync: noise.uniformNoiseAsync },
+  speckleNoise: { run: noise.speckleNoise, runAsync: noise.speckleNoiseAsync },
+  saltAndPepper: { run: noise.saltAndPepper, runAsync: noise.saltAndPepperAsync },
+} as const satisfies Record<string, { run: ImageOp; runAsync: ImageOpAsync }>;
+
+export type PipelineOp = keyof typeof OPS;
+
+export interface PipelineStep {
+  op: PipelineOp;
+  /** The op's options, without seed, index, epoch, out (the pipeline sets those). */
+  options?: Record<string, unknown>;
+  /** Probability of applying the step to a sample, in [0, 1]; default 1. */
+  p?: number;
+}
+
+export interface StepRecord {
+  op: PipelineOp;
+  applied: boolean;
+  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds. */
+  params: Record<string, number>;
+}
+
+export interface SampleRecord {
+  index: number;
+  epoch: number;
+  steps: StepRecord[];
+}
+
+export interface PipelineJSON {
+  seed: string;
+  steps: Array<Required<Pick<PipelineStep, 'op' | 'p'>> & { options: Record<string, unknown> }>;
+}
+
+const RESERVED = ['seed', 'index', 'epoch', 'out', 'threads'];
+
+function stepError(position: number, op: string, error: unknown): Error {
+  const message = `steps[${position}] (${op}): ${error instanceof Error ? error.message : String(error)}`;
+  return error instanceof RangeError ? new RangeError(message) : new TypeError(message);
+}
+
+/** What step `position` records for each image of the batch. */
+function recordParams(op: PipelineOp, batch: Batch, options: Record<string, unknown>): Array<Record<string, number>> {
+  const n = batch.shape[0];
+  if (op === 'shift') {
+    const { dx, dy } = shiftOffsets(batch, options);
+    return Array.from({ length: n }, (_, i) => ({ dx: dx[i]!, dy: dy[i]! }));
+  }
+  const plan = noisePlan(op, batch, options);
+  if (op === 'saltAndPepper') return Array.from({ length: n }, (_, i) => ({ saltBelow: plan.saltBelow[i]!, pepperBelow: plan.pepperBelow[i]! }));
+  if (op === 'uniformNoise') return Array.from({ length: n }, () => ({ low: plan.offset[0]!, span: plan.scale[0]! }));
+  return Array.from({ length: n }, (_, i) => ({ std: plan.scale[i]! }));
+}
+
+export class Pipeline {
+  readonly steps: ReadonlyArray<Required<PipelineStep>>;
+  readonly seed: bigint;
+  private readonly stepSeeds: bigint[];
+
+  constructor(steps: PipelineStep[], options?: { seed?: number | bigint }) {
+    if (!Array.isArray(steps)) throw invalidParameterError('steps', 'an array of { op, options?, p? }', steps);
+    if (options !== undefined && !isPlainObject(options)) throw invalidParameterError('Pipeline options', 'an object { seed? }', options);
+    const unknown = Object.keys(options ?? {}).find((k) => k !== 'seed');
+    if (unknown) throw new TypeError(`Unknown option '${unknown}' for Pipeline; expected one of: seed`);
+    const key = seedKey(options?.seed);
+    this.seed = BigInt(key.key0) + (BigInt(key.key1) << 32n);
+    this.steps = steps.map((step, position) => Pipeline.checkStep(step, position));
+    const words = new Uint32Array(4);
+    this.stepSeeds = this.steps.map((_, position) => {
+      philoxBlock(position, 0, 0, PIPELINE_STREAM.stepSeed, key.key0, key.key1, words);
+      return BigInt(words[0]!) + (BigInt(words[1]!) << 32n);
+    });
+  }
+
+  private static checkStep(step: unknown, position: number): Required<PipelineStep> {
+    if (!isPlainObject(step)) throw invalidParameterError(`steps[${position}]`, 'an object { op, options?, p? }', step);
+    const extra = Object.keys(step).find((k) => !['op', 'options', 'p'].includes(k));
+    if (extra) throw new TypeError(`Unknown option '${extra}' for steps[${position}]; expected one of: op, options, p`);
+    const op = step.op;
+    if (typeof op !== 'string' || !(op in OPS)) throw invalidParameterError(`steps[${position}].op`, `one of ${Object.keys(OPS).join(', ')}`, op);
+    const options = step.options ?? {};
+    if (!isPlainObject(options)) throw invalidParameterError(`steps[${position}].options`, 'an object', options);
+    const reserved = Object.keys(options).find((k) => RESERVED.includes(k));
+    if (reserved) throw new TypeError(`steps[${position}] (${op}): '${reserved}' is set by the pipeline, not by a step`);
+    const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]');
+    // check the options now, on a tiny float32 batch (dtype-specific checks happen at run time)
+    try {
+      OPS[op as PipelineOp].run({ data: new Float32Array(4), shape: [1, 2, 2, 1] }, options as never);
+    } catch (error) {
+      throw stepError(position, op, error);
+    }
+    return { op: op as PipelineOp, options: { ...options }, p };
+  }
+
+  /** Which images of a batch step `position` applies to. */
+  private appliedMask(position: number, n: number, index: number, epoch: number): Uint8Array {
+    const p = this.steps[position]!.p;
+    if (p === 1) return new Uint8Array(n).fill(1);
+    const words = perSampleWords(n, seedKey(this.stepSeeds[position]), index, epoch, PIPELINE_STREAM.applied);
+    return Uint8Array.from({ length: n }, (_, i) => (((words[4 * i]! >>> 9) + 0.5) * 2 ** -23 < p ? 1 : 0));
+  }
+
+  /** Images the step does not apply to keep their input. */
+  private static keepUnapplied(input: Batch, output: Batch, mask: Uint8Array): void {
+    const per = input.data.length / Math.max(1, input.shape[0]);
+    for (let i = 0; i < mask.length; i += 1) {
+      if (!mask[i]) output.data.set(input.data.subarray(i * per, (i + 1) * per), i * per);
+    }
+  }
+
+  private resolve(batch: unknown, options: unknown): { b: Batch; index: number; epoch: number; record: boolean; threads?: number } {
+    const checked = checkBatch(batch);
+    const o = (options ?? {}) as { index?: unknown; epoch?: unknown; record?: unknown; threads?: unknown };
+    if (!isPlainObject(o)) throw invalidParameterError('run options', 'an object { index?, epoch?, record? }', options);
+    const unknown = Object.keys(o).find((k) => !['index', 'epoch', 'record', 'threads'].includes(k));
+    if (unknown) throw new TypeError(`Unknown option '${unknown}' for Pipeline.run; expected one of: index, epoch, record, threads`);
+    return {
+      b: batchResult(checked, checked.data),
+      index: sampleIndex(o.index, checked.n),
+      epoch: epochOption(o.epoch),
+      record: o.record === true,
+      threads: o.threads === undefined ? undefined : threadsOption(o.threads),
+    };
+  }
+
+  /**
+   * Applies the steps in order. Sample k of the batch is dataset index
+   * index + k. With `record: true` the result carries `records`.
+   */
+  run(batch: Batch, options?: { index?: number; epoch?: number; record?: boolean }): Batch & { records?: SampleRecord[] } {
+    const { b, index, epoch, record } = this.resolve(batch, options);
+    let current = b;
+    const records = record ? this.emptyRecords(b.shape[0], index, epoch) : undefined;
+    this.steps.forEach((step, position) => {
+      const opts = { ...step.options, seed: this.stepSeeds[position], index, epoch };
+      const mask = this.appliedMask(position, b.shape[0], index, epoch);
+      let next: Batch;
+      try {
+        if (records) this.addRecords(records, position, current, opts, mask);
+        next = OPS[step.op].run(current, opts as never);
+      } catch (error) {
+        throw stepError(position, step.op, error);
+      }
+      Pipeline.keepUnapplied(current, next, mask);
+      current = next;
+    });
+    return records ? { ...current, records } : current;
+  }
+
+  /** run on the libuv thread pool (each step's …Async op); the same bytes. */
+  async runAsync(batch: Batch, options?: { index?: number; epoch?: number; record?: boolean; threads?: number }): Promise<Batch & { records?: SampleRecord[] }> {
+    const { b, index, epoch, record, threads } = this.resolve(batch, options);
+    let current = b;
+    const records = record ? this.emptyRecords(b.shape[0], index, epoch) : undefined;
+    for (const [position, step] of this.steps.entries()) {
+      const opts = { ...step.options, seed: this.stepSeeds[position], index, epoch, ...(threads ? { threads } : {}) };
+      const mask = this.appliedMask(position, b.shape[0], index, epoch);
+      let next: Batch;
+      try {
+        if (records) this.addRecords(records, position, current, { ...step.options, seed: this.stepSeeds[position], index, epoch }, mask);
+        next = await OPS[step.op].runAsync(current, opts as never);
+      } catch (error) {
+        throw stepError(position, step.op, error);
+      }
+      Pipeline.keepUnapplied(current, next, mask);
+      current = next;
+    }
+    return records ? { ...current, records } : current;
+  }
+
+  private emptyRecords(n: number, index: number, epoch: number): SampleRecord[] {
+    return Array.from({ length: n }, (_, i) => ({ index: index + i, epoch, steps: [] }));
+  }
+
+  private addRecords(records: SampleRecord[], position: number, batch: Batch, options: Record<string, unknown>, mask: Uint8Array): void {
+    const op = this.steps[position]!.op;
+    const params = recordParams(op, batch, options);
+    records.forEach((r, i) => r.steps.push({ op, applied: mask[i] === 1, params: params[i]! }));
+  }
+
+  /**
+   * Reproduces a run from its records: image k is redone from records[k]
+   * alone (its dataset index, epoch, which steps applied, and for shifts the
+   * recorded offsets). Samples need not be consecutive.
+   */
+  replay(batch: Batch, records: SampleRecord[]): Batch {
+    const b = checkBatch(batch);
+    if (!Array.isArray(records) || records.length !== b.n) throw invalidParameterError('records', `${b.n} sample records (one per image)`, records);
+    const per = b.h * b.w * b.c;
+    const out = b.data.slice();
+    records.forEach((r, k) => {
+      if (!isPlainObject(r) || !Array.isArray(r.steps) || r.steps.length !== this.steps.length) {
+        throw invalidParameterError(`records[${k}]`, `a record of ${this.steps.length} steps from this pipeline`, r);
+      }
+      const index = integerInRange(`records[${k}].index`, r.index, 0, 2 ** 32 - 1);
+      const epoch = epochOption(r.epoch);
+      let image: Batch = { data: out.subarray(k * per, (k + 1) * per), shape: [1, b.h, b.w, b.c], layout: b.layout };
+      this.steps.forEach((step, position) => {
+        const s = r.steps[position]!;
+        if (s.op !== step.op) throw invalidParameterError(`records[${k}].steps[${position}].op`, `'${step.op}'`, s.op);
+        if (!s.applied) return;
+        const opts: Record<string, unknown> = { ...step.options, seed: this.stepSeeds[position], index, epoch };
+        if (step.op === 'shift') {
+          for (const name of ['x', 'y', 'subpixel']) delete opts[name];
+          Object.assign(opts, { dx: s.params.dx, dy: s.params.dy });
+        }
+        image = OPS[step.op].run(image, opts as never);
+      });
+      out.set(image.data, k * per);
+    });
+    return batchResult(b, out);
+  }
+
+  toJSON(): PipelineJSON {
+    return { seed: this.seed.toString(), steps: this.steps.map((s) => ({ op: s.op, options: { ...s.options }, p: s.p })) };
+  }
+
+  static fromJSON(json: unknown): Pipeline {
+    const value = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
+    if (!isPlainObject(value) || typeof value.seed !== 'string' || !/^\d+$/.test(value.seed) || !Array.isArray(value.steps)) {
+      throw invalidParameterError('json', 'the output of Pipeline.toJSON()', json);
+    }
+    return new Pipeline(value.steps as PipelineStep[], { seed: BigInt(value.seed) });
+  }
+}

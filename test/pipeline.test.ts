@@ -1,0 +1,93 @@
+// Pipeline: records and exact replay, JSON round trip, split and thread
+// invariance, the probability p, validation with step positions.
+import { describe, expect, it } from 'vitest';
+
+import { gaussianNoise, Pipeline, shift, type Batch, type PipelineStep } from '../src/index.js';
+import { firstDifference, testRng } from './helpers/rng.js';
+
+const steps: PipelineStep[] = [
+  { op: 'shift', options: { x: 0.2, y: 0.2, fill: 'reflect' }, p: 0.7 },
+  { op: 'gaussianNoise', options: { std: [2, 20] }, p: 0.5 },
+  { op: 'saltAndPepper', options: { amount: [0, 0.1] }, p: 0.5 },
+  { op: 'speckleNoise', options: { std: 0.05 } },
+];
+
+function images(n: number, seed = 1): Batch {
+  const rng = testRng(seed);
+  return { data: Uint8Array.from({ length: n * 12 * 10 * 3 }, () => rng.int(0, 255)), shape: [n, 12, 10, 3] };
+}
+
+describe('Pipeline', () => {
+  const pipeline = new Pipeline(steps, { seed: 2026 });
+
+  it('records what was applied and the drawn parameters; replay reproduces the output bit for bit', () => {
+    const b = images(16);
+    const result = pipeline.run(b, { index: 500, epoch: 3, record: true });
+    const records = result.records!;
+    expect(records).toHaveLength(16);
+    expect(records[0]).toMatchObject({ index: 500, epoch: 3 });
+    expect(records[0]!.steps.map((s) => s.op)).toEqual(['shift', 'gaussianNoise', 'saltAndPepper', 'speckleNoise']);
+    expect(Object.keys(records[0]!.steps[0]!.params)).toEqual(['dx', 'dy']);
+    const applied = records.map((r) => r.steps[1]!.applied);
+    expect(applied.some(Boolean) && !applied.every(Boolean)).toBe(true); // p = 0.5 over 16 samples
+    expect(records.every((r) => r.steps[3]!.applied)).toBe(true); // p = 1
+    for (const r of records) expect(Math.abs(r.steps[0]!.params.dx!)).toBeLessThanOrEqual(0.2 * 10);
+    expect(firstDifference(pipeline.replay(b, records).data, result.data)).toBe(-1);
+    // replay from JSON-serialized records, for a non-consecutive subset of samples
+    const picked = [3, 9, 14];
+    const per = 12 * 10 * 3;
+    const subset: Batch = { data: Uint8Array.from(picked.flatMap((i) => [...b.data.subarray(i * per, (i + 1) * per)])), shape: [3, 12, 10, 3] };
+    const subsetRecords = JSON.parse(JSON.stringify(picked.map((i) => records[i])));
+    const replayed = pipeline.replay(subset, subsetRecords);
+    picked.forEach((i, k) => expect(firstDifference(replayed.data.subarray(k * per, (k + 1) * per), result.data.subarray(i * per, (i + 1) * per))).toBe(-1));
+  });
+
+  it('a step with p = 1 equals calling the op with the step seed; unapplied samples keep their input', () => {
+    const b = images(8, 2);
+    const p = new Pipeline([{ op: 'gaussianNoise', options: { std: 5 }, p: 0 }], { seed: 1 });
+    expect(firstDifference(p.run(b).data, b.data)).toBe(-1);
+    const always = new Pipeline([{ op: 'shift', options: { dx: 1 } }], { seed: 1 });
+    expect(firstDifference(always.run(b).data, shift(b, { dx: 1 }).data)).toBe(-1);
+  });
+
+  it('gives sample i the same result whatever the batch split, threads, sync or async', async () => {
+    const b = images(12, 3);
+    const whole = pipeline.run(b, { index: 40, epoch: 1 });
+    const per = 12 * 10 * 3;
+    const part = pipeline.run({ data: b.data.subarray(5 * per, 9 * per), shape: [4, 12, 10, 3] }, { index: 45, epoch: 1 });
+    expect(firstDifference(part.data, whole.data.subarray(5 * per, 9 * per))).toBe(-1);
+    for (const threads of [1, 2, 5]) expect(firstDifference((await pipeline.runAsync(b, { index: 40, epoch: 1, threads })).data, whole.data)).toBe(-1);
+    expect(firstDifference(pipeline.run(b, { index: 40, epoch: 2 }).data, whole.data)).not.toBe(-1);
+  });
+
+  it('round-trips through JSON', () => {
+    const json = JSON.stringify(pipeline);
+    const again = Pipeline.fromJSON(json);
+    expect(again.toJSON()).toEqual(pipeline.toJSON());
+    const b = images(4, 4);
+    expect(firstDifference(again.run(b, { index: 7 }).data, pipeline.run(b, { index: 7 }).data)).toBe(-1);
+    expect(new Pipeline(steps, { seed: 2n ** 64n - 1n }).toJSON().seed).toBe('18446744073709551615');
+  });
+
+  it('different seeds and step positions draw independently', () => {
+    const b = images(4, 5);
+    const one = new Pipeline([{ op: 'gaussianNoise', options: { std: 10 } }], { seed: 1 }).run(b);
+    const other = new Pipeline([{ op: 'gaussianNoise', options: { std: 10 } }], { seed: 2 }).run(b);
+    expect(firstDifference(one.data, other.data)).not.toBe(-1);
+    expect(firstDifference(one.data, gaussianNoise(b, { std: 10, seed: 1 }).data)).not.toBe(-1);
+  });
+
+  it('validates steps with their position', () => {
+    expect(() => new Pipeline([{ op: 'rotate' as 'shift' }])).toThrow("Expected one of shift, gaussianNoise, uniformNoise, speckleNoise, saltAndPepper for steps[0].op but received 'rotate'");
+    expect(() => new Pipeline([steps[0]!, { op: 'gaussianNoise', options: { std: -1 } }])).toThrow(/^steps\[1\] \(gaussianNoise\): Expected a number or \[lo, hi\]/);
+    expect(() => new Pipeline([{ op: 'shift', p: 1.5 }])).toThrow('Expected a probability in [0, 1] for steps[0].p but received 1.5');
+    expect(() => new Pipeline([{ op: 'shift', options: { seed: 3 } }])).toThrow("steps[0] (shift): 'seed' is set by the pipeline, not by a step");
+    expect(() => new Pipeline([{ op: 'shift', prob: 1 } as PipelineStep])).toThrow("Unknown option 'prob' for steps[0]");
+    expect(() => new Pipeline([{ op: 'shift', options: { fil: 'wrap' } }])).toThrow("steps[0] (shift): Unknown option 'fil' for shift");
+    // dtype-specific problems surface at run time, still naming the step
+    const clip = new Pipeline([{ op: 'gaussianNoise', options: { std: 1, clip: [0, 1] } }]);
+    expect(() => clip.run(images(1))).toThrow(/^steps\[0\] \(gaussianNoise\): Expected no clip for uint8 data/);
+    expect(() => pipeline.run(images(1), { idx: 1 } as object)).toThrow("Unknown option 'idx' for Pipeline.run");
+    expect(() => pipeline.replay(images(2), [])).toThrow('Expected 2 sample records (one per image) for records');
+  });
+});

@@ -4,9 +4,14 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { randomNormal } from '../src/index.js';
+import {
+  flipLabels, gaussianDropout, gaussianNoise, labelSmoothing, Pipeline, randomNormal, saltAndPepper, shift, speckleNoise, uniformNoise,
+} from '../src/index.js';
 import { normalsOfStream } from '../src/ops/random.js';
-import { augmentDataset, batchToTensor, GaussianDropout, GaussianNoise, LAYER_STREAM, randomNormalTensor, tensorToBatch } from '../src/tfjs/index.js';
+import {
+  augmentDataset, batchToTensor, flipLabelsTensor, GaussianDropout, gaussianDropoutTensor, GaussianNoise, gaussianNoiseTensor, LAYER_STREAM,
+  labelSmoothingTensor, pipelineTensor, randomNormalTensor, saltAndPepperTensor, shiftTensor, speckleNoiseTensor, tensorToBatch, uniformNoiseTensor,
+} from '../src/tfjs/index.js';
 import type { Batch } from '../src/ops/batch.js';
 
 for (const backend of ['cpu', 'wasm'] as const) {
@@ -38,6 +43,41 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect([...t.dataSync()]).toEqual([...randomNormal(15, { seed: 4 })]);
       t.dispose();
       expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it('every op via tensors equals the typed-array result, and leaks no tensor', () => {
+      const pixels = Int32Array.from({ length: 2 * 6 * 5 * 3 }, (_, i) => (i * 37) % 256);
+      const images = tf.tensor4d(pixels, [2, 6, 5, 3], 'int32');
+      const batch = { data: Uint8Array.from(pixels), shape: [2, 6, 5, 3] as [number, number, number, number] };
+      // each call adds exactly its result tensor: nothing else is left behind
+      const counted = (make: () => tf.Tensor): tf.Tensor => {
+        const before = tf.memory().numTensors;
+        const t = make();
+        expect(tf.memory().numTensors).toBe(before + 1);
+        return t;
+      };
+      const cases: Array<[tf.Tensor, Uint8Array | Float32Array]> = [
+        [counted(() => shiftTensor(images, { dx: [1, -2], fill: 'wrap' })), shift(batch, { dx: [1, -2], fill: 'wrap' }).data],
+        [counted(() => gaussianNoiseTensor(images, { std: 9, seed: 3 })), gaussianNoise(batch, { std: 9, seed: 3 }).data],
+        [counted(() => uniformNoiseTensor(images, { low: -4, high: 4 })), uniformNoise(batch, { low: -4, high: 4 }).data],
+        [counted(() => speckleNoiseTensor(images, { std: 0.1 })), speckleNoise(batch, { std: 0.1 }).data],
+        [counted(() => saltAndPepperTensor(images, { amount: 0.2 })), saltAndPepper(batch, { amount: 0.2 }).data],
+        [counted(() => pipelineTensor(new Pipeline([{ op: 'shift', options: { x: 0.2 } }, { op: 'gaussianNoise', options: { std: 4 } }], { seed: 5 }), images, { index: 3 })),
+          new Pipeline([{ op: 'shift', options: { x: 0.2 } }, { op: 'gaussianNoise', options: { std: 4 } }], { seed: 5 }).run(batch, { index: 3 }).data],
+      ];
+      for (const [t, expected] of cases) {
+        expect(t.dtype).toBe('int32');
+        expect(t.shape).toEqual([2, 6, 5, 3]);
+        expect([...t.dataSync()]).toEqual([...expected]);
+      }
+      const x = tf.tensor1d([1, 2, 3, 4]);
+      expect([...gaussianDropoutTensor(x, { rate: 0.3, seed: 1 }).dataSync()]).toEqual([...gaussianDropout(Float32Array.from([1, 2, 3, 4]), { rate: 0.3, seed: 1 })]);
+      const hot = tf.tensor2d([1, 0, 0, 0, 0, 1], [2, 3]);
+      expect([...labelSmoothingTensor(hot, { epsilon: 0.3 }).dataSync()]).toEqual([0.8, 0.1, 0.1, 0.1, 0.1, 0.8].map(Math.fround));
+      const labels = tf.tensor1d([0, 1, 2, 3], 'int32');
+      expect([...flipLabelsTensor(labels, { p: 0.5, numClasses: 4, seed: 2 }).dataSync()]).toEqual([...flipLabels(Int32Array.of(0, 1, 2, 3), { p: 0.5, numClasses: 4, seed: 2 })]);
+      for (const [t] of cases) t.dispose();
+      tf.dispose([images, x, hot, labels]);
     });
 
     it('GaussianNoise: noise only in training, identity gradient, reproducible', () => {

@@ -6,4 +6,7 @@ export type { AugmentDatasetOptions, Augmenter } from './dataset.js';
 export { GaussianDropout, GaussianNoise, LAYER_STREAM } from './layers.js';
 export type { GaussianDropoutArgs, GaussianNoiseArgs } from './layers.js';
 export { batchToTensor, tensorToBatch } from './tensors.js';
-export { randomNormalTensor, randomUniformTensor } from './ops.js';
+export {
+  flipLabelsTensor, gaussianDropoutTensor, gaussianNoiseTensor, labelSmoothingTensor, pipelineTensor, randomNormalTensor,
+  randomUniformTensor, saltAndPepperTensor, shiftTensor, speckleNoiseTensor, uniformNoiseTensor,
+} from './ops.js';

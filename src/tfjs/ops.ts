@@ -4,8 +4,18 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 
+import type { Batch } from '../ops/batch.js';
+import { gaussianDropout, type GaussianDropoutOptions } from '../ops/hidden.js';
+import { flipLabels, labelSmoothing, type FlipLabelsOptions } from '../ops/labels.js';
+import {
+  gaussianNoise, saltAndPepper, speckleNoise, uniformNoise,
+  type GaussianNoiseOptions, type SaltAndPepperOptions, type SpeckleNoiseOptions, type UniformNoiseOptions,
+} from '../ops/noise.js';
 import { randomNormal, randomUniform, type RandomNormalOptions, type RandomUniformOptions } from '../ops/random.js';
+import { shift, type ShiftOptions } from '../ops/shift.js';
+import type { Pipeline } from '../pipeline.js';
 import { invalidParameterError, integerInRange } from '../validate.js';
+import { batchToTensor, tensorToBatch } from './tensors.js';
 
 function shapeArgument(shape: unknown): number[] {
   if (!Array.isArray(shape)) throw invalidParameterError('shape', 'an array of non-negative integers', shape);
@@ -22,4 +32,43 @@ export function randomNormalTensor(shape: number[], options?: Omit<RandomNormalO
 export function randomUniformTensor(shape: number[], options?: Omit<RandomUniformOptions, 'out'>): Tensor {
   const dims = shapeArgument(shape);
   return tf.tensor(randomUniform(dims.reduce((a, b) => a * b, 1), options), dims, 'float32');
+}
+
+type ImageFn<O> = (batch: Batch, options: O) => Batch;
+
+/** An image op with a Tensor4D (NHWC) in and out: same dtype (int32 pixels ↔ uint8) and shape. */
+function imageOp<O extends object>(fn: ImageFn<O>): (images: Tensor, options: O) => Tensor {
+  return (images, options) => {
+    const batch = tensorToBatch(images);
+    return batchToTensor(fn(batch, options), images);
+  };
+}
+
+export const shiftTensor = imageOp<ShiftOptions>(shift);
+export const gaussianNoiseTensor = imageOp<GaussianNoiseOptions>(gaussianNoise);
+export const uniformNoiseTensor = imageOp<UniformNoiseOptions>(uniformNoise);
+export const speckleNoiseTensor = imageOp<SpeckleNoiseOptions>(speckleNoise);
+export const saltAndPepperTensor = imageOp<SaltAndPepperOptions>(saltAndPepper);
+
+/** A Pipeline run on a Tensor4D (NHWC): { index, epoch } as in Pipeline.run. */
+export function pipelineTensor(pipeline: Pipeline, images: Tensor, options?: { index?: number; epoch?: number }): Tensor {
+  return batchToTensor(pipeline.run(tensorToBatch(images), options), images);
+}
+
+/** gaussianDropout on any float32 tensor. */
+export function gaussianDropoutTensor(x: Tensor, options: Omit<GaussianDropoutOptions, 'out'>): Tensor {
+  if (!(x instanceof tf.Tensor) || x.dtype !== 'float32') throw invalidParameterError('x', 'a float32 tf.Tensor', x);
+  return tf.tensor(gaussianDropout(Float32Array.from(x.dataSync()), options), x.shape, 'float32');
+}
+
+/** labelSmoothing on a float32 [n, K] one-hot tensor. */
+export function labelSmoothingTensor(oneHot: Tensor, options: { epsilon: number }): Tensor {
+  if (!(oneHot instanceof tf.Tensor) || oneHot.dtype !== 'float32' || oneHot.rank !== 2) throw invalidParameterError('oneHot', 'a float32 tf.Tensor of shape [n, numClasses]', oneHot);
+  return tf.tensor(labelSmoothing(Float32Array.from(oneHot.dataSync()), { numClasses: oneHot.shape[1]!, epsilon: options.epsilon }), oneHot.shape, 'float32');
+}
+
+/** flipLabels on an int32 tensor of class indices. */
+export function flipLabelsTensor(labels: Tensor, options: Omit<FlipLabelsOptions, 'out'>): Tensor {
+  if (!(labels instanceof tf.Tensor) || labels.dtype !== 'int32') throw invalidParameterError('labels', 'an int32 tf.Tensor of class indices', labels);
+  return tf.tensor(flipLabels(Int32Array.from(labels.dataSync()), options), labels.shape, 'int32');
 }

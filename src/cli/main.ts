@@ -3,6 +3,8 @@
 import { Command } from 'commander';
 
 import { runBench } from './bench.js';
+import { CONDITIONS, DEFAULT_DATA_DIR, runImpact, terminalTable } from './impact.js';
+import { renderPreview, TRANSFORMS } from './preview.js';
 
 const program = new Command();
 program.name('fastaug').description('Fast, reproducible, measurable dataset augmentation');
@@ -13,6 +15,49 @@ program
   .argument('[filters...]', 'families or case ids to run (default: all)')
   .option('--quick', 'shorter sampling')
   .action(async (filters: string[], options: { quick?: boolean }) => runBench(filters, options));
+
+const integer = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} takes a whole number >= 1, not '${value}'`);
+  return n;
+};
+
+program
+  .command('impact')
+  .description('train a small model on Fashion-MNIST under each augmentation and report accuracy with confidence intervals')
+  .option('--data <dir>', 'directory of MNIST-style IDX files', DEFAULT_DATA_DIR)
+  .option('--out <dir>', 'where to write impact.json, impact.md and impact.svg', 'impact-report')
+  .option('--quick', '6 000 training and 2 000 test images, 2 epochs (a few minutes)')
+  .option('--seeds <n>', 'runs per condition', integer('seeds'), 3)
+  .option('--train <n>', 'training images (default 60 000; --quick 6 000)', integer('train'))
+  .option('--test <n>', 'test images (default 10 000; --quick 2 000)', integer('test'))
+  .option('--epochs <n>', 'epochs (default 3; --quick 2)', integer('epochs'))
+  .option('--conditions <names>', `comma-separated subset of: ${CONDITIONS.map((c) => c.name).join(', ')}`)
+  .option('--tfjs-backend <name>', "TF.js backend: 'wasm' (fastest here) or 'cpu'", 'wasm')
+  .action(async (o: { data: string; out: string; quick?: boolean; seeds: number; train?: number; test?: number; epochs?: number; conditions?: string; tfjsBackend: string }) => {
+    if (o.tfjsBackend !== 'wasm' && o.tfjsBackend !== 'cpu') throw new Error(`--tfjs-backend must be 'wasm' or 'cpu', not '${o.tfjsBackend}'`);
+    const started = Date.now();
+    const report = await runImpact({
+      data: o.data, out: o.out, quick: o.quick === true, seeds: o.seeds, train: o.train, test: o.test, epochs: o.epochs,
+      backend: o.tfjsBackend, conditions: o.conditions?.split(',').map((s) => s.trim()), progress: process.stderr.isTTY === true || process.env.FASTAUG_PROGRESS === '1',
+    });
+    console.log(terminalTable(report));
+    console.log(`\nwrote ${o.out}/impact.json, impact.md, impact.svg (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  });
+
+program
+  .command('preview')
+  .description('write a PNG grid: one row per sample, one column per transformation')
+  .argument('[images...]', 'PNG files to use instead of Fashion-MNIST test images (same size)')
+  .option('--data <dir>', 'directory of MNIST-style IDX files', DEFAULT_DATA_DIR)
+  .option('--samples <n>', 'rows (Fashion-MNIST)', integer('samples'), 6)
+  .option('--scale <n>', 'pixel magnification', integer('scale'), 4)
+  .option('--seed <n>', 'seed of the random transformations', integer('seed'), 1)
+  .option('--out <file>', 'the PNG to write', 'preview.png')
+  .action((images: string[], o: { data: string; samples: number; scale: number; seed: number; out: string }) => {
+    const r = renderPreview({ ...o, images });
+    console.log(`wrote ${o.out}: ${r.rows} samples × ${r.columns} columns (${TRANSFORMS.map((t) => t.name).join(' | ')})`);
+  });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`fastaug: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,0 +1,82 @@
+// fastaug preview: a PNG grid, one row per sample, one column per
+// transformation, so a user can see what each op does.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+import { PNG } from 'pngjs';
+
+import { DEFAULT_DATA_DIR, loadImageDataset } from '../data/idx.js';
+import { gaussianNoise, Pipeline, saltAndPepper, shift, speckleNoise, uniformNoise, type Batch } from '../index.js';
+
+export interface PreviewOptions {
+  data: string;
+  images?: string[];
+  samples: number;
+  scale: number;
+  seed: number;
+  out: string;
+}
+
+/** The columns of the grid. */
+export const TRANSFORMS: Array<{ name: string; apply: (b: Batch, seed: number) => Batch }> = [
+  { name: 'original', apply: (b) => b },
+  { name: 'shift (integer, ±15 %, constant)', apply: (b, seed) => shift(b, { x: 0.15, y: 0.15, subpixel: false, fill: 'constant', seed }) },
+  { name: 'shift (subpixel, ±15 %, reflect)', apply: (b, seed) => shift(b, { x: 0.15, y: 0.15, fill: 'reflect', seed }) },
+  { name: 'gaussian σ 30', apply: (b, seed) => gaussianNoise(b, { std: 30, seed }) },
+  { name: 'uniform ±40', apply: (b, seed) => uniformNoise(b, { low: -40, high: 40, seed }) },
+  { name: 'speckle σ 0.3', apply: (b, seed) => speckleNoise(b, { std: 0.3, seed }) },
+  { name: 'salt & pepper 8 %', apply: (b, seed) => saltAndPepper(b, { amount: 0.08, seed }) },
+  {
+    name: 'pipeline',
+    apply: (b, seed) => new Pipeline([
+      { op: 'shift', options: { x: 0.1, y: 0.1, fill: 'constant' } },
+      { op: 'gaussianNoise', options: { std: [5, 25] } },
+      { op: 'saltAndPepper', options: { amount: 0.03 }, p: 0.5 },
+    ], { seed }).run(b),
+  },
+];
+
+/** Images as one uint8 batch: Fashion-MNIST test images, or PNG files (RGB, all the size of the first). */
+function loadSamples(o: PreviewOptions): Batch {
+  if (o.images && o.images.length > 0) {
+    const pngs = o.images.map((file) => PNG.sync.read(readFileSync(file)));
+    const { width, height } = pngs[0]!;
+    const data = new Uint8Array(pngs.length * height * width * 3);
+    pngs.forEach((png, i) => {
+      if (png.width !== width || png.height !== height) throw new Error(`${o.images![i]}: ${png.width}×${png.height}, but the first image is ${width}×${height}`);
+      for (let p = 0; p < width * height; p += 1) for (let ch = 0; ch < 3; ch += 1) data[(i * width * height + p) * 3 + ch] = png.data[p * 4 + ch]!;
+    });
+    return { data, shape: [pngs.length, height, width, 3] };
+  }
+  const test = loadImageDataset(o.data, 't10k');
+  const n = Math.min(o.samples, test.n);
+  return { data: test.images.slice(0, n * test.h * test.w), shape: [n, test.h, test.w, 1] };
+}
+
+export function renderPreview(o: PreviewOptions): { rows: number; columns: number } {
+  const samples = loadSamples(o);
+  const [n, h, w, c] = samples.shape;
+  const columns = TRANSFORMS.map((t) => t.apply(samples, o.seed).data);
+  const gap = 2;
+  const cellW = w * o.scale;
+  const cellH = h * o.scale;
+  const png = new PNG({ width: TRANSFORMS.length * (cellW + gap) + gap, height: n * (cellH + gap) + gap });
+  png.data.fill(255);
+  for (let col = 0; col < TRANSFORMS.length; col += 1) {
+    for (let i = 0; i < n; i += 1) {
+      for (let y = 0; y < cellH; y += 1) {
+        for (let x = 0; x < cellW; x += 1) {
+          const src = ((i * h + Math.floor(y / o.scale)) * w + Math.floor(x / o.scale)) * c;
+          const px = gap + col * (cellW + gap) + x;
+          const py = gap + i * (cellH + gap) + y;
+          const at = (py * png.width + px) * 4;
+          for (let ch = 0; ch < 3; ch += 1) png.data[at + ch] = columns[col]![src + (c === 1 ? 0 : ch)]!;
+          png.data[at + 3] = 255;
+        }
+      }
+    }
+  }
+  writeFileSync(o.out, PNG.sync.write(png));
+  return { rows: n, columns: TRANSFORMS.length };
+}
+
+export { DEFAULT_DATA_DIR };

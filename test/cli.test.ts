@@ -1,0 +1,100 @@
+// The CLI commands end to end on a tiny synthetic IDX dataset written by the
+// test: impact's report structure and reproducibility, and the preview grid.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+
+import { runImpact, summarize, CONDITIONS, CORRUPTIONS, type ImpactReport } from '../src/cli/impact.js';
+import { renderPreview, TRANSFORMS } from '../src/cli/preview.js';
+
+/** IDX bytes: magic 0 0 8 rank, big-endian dims, uint8 values. */
+function idx(dims: number[], values: Uint8Array): Buffer {
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header.writeUInt8(8, 2);
+  header.writeUInt8(dims.length, 3);
+  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  return Buffer.concat([header, Buffer.from(values)]);
+}
+
+/** 10 classes of 28×28 images: class k is a bright bar at row 2k, with a little texture. */
+function writeDataset(dir: string, split: 'train' | 't10k', n: number): void {
+  const images = new Uint8Array(n * 784);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i += 1) {
+    const k = i % 10;
+    labels[i] = k;
+    for (let x = 2; x < 26; x += 1) for (const y of [2 * k + 3, 2 * k + 4]) images[i * 784 + y * 28 + x] = 200 + ((i * 7 + x) % 50);
+  }
+  writeFileSync(path.join(dir, `${split}-images-idx3-ubyte.gz`), gzipSync(idx([n, 28, 28], images)));
+  writeFileSync(path.join(dir, `${split}-labels-idx1-ubyte`), idx([n], labels));
+}
+
+describe('fastaug impact', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fastaug-impact-'));
+  writeDataset(dir, 'train', 300);
+  writeDataset(dir, 't10k', 100);
+  const conditions = ['baseline', 'shift-int', 'hidden-noise', 'label-flips'];
+  const options = (out: string) => ({ data: dir, out, quick: true, seeds: 2, train: 300, test: 100, epochs: 1, backend: 'wasm' as const, conditions, progress: false });
+
+  it('writes a complete report, and the same seed gives the same numbers', async () => {
+    const a = await runImpact(options(path.join(dir, 'a')));
+    const b = await runImpact(options(path.join(dir, 'b')));
+    expect(a.runs.map((r) => r.clean)).toEqual(b.runs.map((r) => r.clean));
+    expect(a.summary).toEqual(b.summary);
+    expect(a.summary.map((s) => s.condition)).toEqual(conditions);
+    expect(a.runs).toHaveLength(conditions.length * 2);
+    for (const s of a.summary) {
+      expect(Object.keys(s.corrupted)).toEqual(CORRUPTIONS.map((c) => c.name));
+      expect(s.clean.n).toBe(2);
+      expect(s.clean.mean).toBeGreaterThanOrEqual(0);
+      expect(s.clean.mean).toBeLessThanOrEqual(1);
+      expect(s.vsBaseline === null).toBe(s.condition === 'baseline');
+    }
+    const json = JSON.parse(readFileSync(path.join(dir, 'a', 'impact.json'), 'utf8')) as ImpactReport;
+    expect(json.settings).toMatchObject({ train: 300, test: 100, epochs: 1, seeds: [1, 2], tfjsBackend: 'wasm' });
+    const md = readFileSync(path.join(dir, 'a', 'impact.md'), 'utf8');
+    expect(md).toContain('| condition | clean accuracy | vs baseline | robustness |');
+    for (const c of conditions) expect(md).toContain(`| ${c} |`);
+    expect(readFileSync(path.join(dir, 'a', 'impact.svg'), 'utf8')).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
+  }, 120_000);
+
+  it('summarize computes the intervals from the runs', () => {
+    const runs = [0.5, 0.6, 0.7].map((clean, i) => ({ condition: 'baseline', seed: i, clean, corrupted: Object.fromEntries(CORRUPTIONS.map((c) => [c.name, clean / 2])) }));
+    const [s] = summarize(runs, [CONDITIONS[0]!]);
+    expect(s!.clean.mean).toBeCloseTo(0.6, 12);
+    expect(s!.clean.halfWidth).toBeCloseTo((4.302653 * 0.1) / Math.sqrt(3), 5);
+    expect(s!.robustness.mean).toBeCloseTo(0.3, 12);
+  });
+
+  it('names the dataset package when the data is missing, and rejects unknown conditions', async () => {
+    await expect(runImpact({ ...options(dir), data: path.join(dir, 'missing') })).rejects.toThrow('pass --data');
+    await expect(runImpact({ ...options(dir), conditions: ['mixup'] })).rejects.toThrow('unknown condition mixup');
+  });
+
+  it('the CLI prints the table and exits non-zero with a message on bad input', () => {
+    const cli = path.resolve(__dirname, '../dist/cjs/cli/main.js');
+    const out = execFileSync(process.execPath, [cli, 'impact', '--data', dir, '--out', path.join(dir, 'c'), '--seeds', '2', '--train', '100', '--test', '50', '--epochs', '1', '--conditions', 'baseline'], { encoding: 'utf8' });
+    expect(out).toContain('condition');
+    expect(out).toContain('baseline');
+    expect(() => execFileSync(process.execPath, [cli, 'impact', '--seeds', 'x'], { encoding: 'utf8', stdio: 'pipe' })).toThrow("--seeds takes a whole number >= 1, not 'x'");
+  }, 60_000);
+});
+
+describe('fastaug preview', () => {
+  it('writes one row per sample and one column per transformation', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fastaug-preview-'));
+    writeDataset(dir, 't10k', 20);
+    const out = path.join(dir, 'p.png');
+    expect(renderPreview({ data: dir, samples: 3, scale: 2, seed: 1, out })).toEqual({ rows: 3, columns: TRANSFORMS.length });
+    const png = PNG.sync.read(readFileSync(out));
+    expect(png.width).toBe(TRANSFORMS.length * (56 + 2) + 2);
+    expect(png.height).toBe(3 * (56 + 2) + 2);
+    // the first column is the original image: its bright bar (class 0, rows 3–4) shows up magnified
+    expect(png.data[((2 + 3 * 2) * png.width + 2 + 10) * 4]).toBeGreaterThan(150);
+  });
+});

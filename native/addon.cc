@@ -85,6 +85,24 @@ bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
   return i < info.Length() && info[i].ToBoolean().Value();
 }
 
+// Runs an image kernel on the batch arrays of arguments 1 (src) and 2 (dst):
+// both uint8 or both float32, each holding at least `elements` values.
+template <class RunU8, class RunF32>
+Napi::Value RunImageJob(const Napi::CallbackInfo& info, const char* op, size_t elements, const std::vector<Napi::Object>& pinned,
+                        bool async, RunU8 run_u8, RunF32 run_f32) {
+  size_t n_src, n_dst;
+  if (info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+    const uint8_t* src = TypedData<uint8_t, napi_uint8_array>(info, 1, "Uint8Array", &n_src);
+    uint8_t* dst = TypedData<uint8_t, napi_uint8_array>(info, 2, "Uint8Array", &n_dst);
+    if (n_src < elements || n_dst < elements) ThrowType(info.Env(), std::string(op) + ": arrays shorter than the images");
+    return RunJob(info.Env(), [=] { run_u8(src, dst); }, pinned, async);
+  }
+  const float* src = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n_src);
+  float* dst = TypedData<float, napi_float32_array>(info, 2, "Float32Array", &n_dst);
+  if (n_src < elements || n_dst < elements) ThrowType(info.Env(), std::string(op) + ": arrays shorter than the images");
+  return RunJob(info.Env(), [=] { run_f32(src, dst); }, pinned, async);
+}
+
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) {
@@ -175,24 +193,15 @@ class Addon : public Napi::Addon<Addon> {
     }
     if (p.h < 1 || p.w < 1 || p.c < 1 || p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "shift: bad dimensions or fill");
     const size_t elements = images * size_t(p.h * p.w * p.c);
-    const bool is_u8 = info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array;
     std::vector<Napi::Object> pinned;
     for (size_t i : {1, 2, 9, 10, 11, 12, 13, 14}) pinned.push_back(info[i].As<Napi::Object>());
     const size_t scratch_bytes = shift_scratch_bytes(p);
-    if (is_u8) {
-      size_t n_src, n_dst;
-      const uint8_t* src = TypedData<uint8_t, napi_uint8_array>(info, 1, "Uint8Array", &n_src);
-      uint8_t* dst = TypedData<uint8_t, napi_uint8_array>(info, 2, "Uint8Array", &n_dst);
-      if (n_src < elements || n_dst < elements) ThrowType(info.Env(), "shift: arrays shorter than the images");
-      auto kernel = kernels.shift_u8;
-      return RunJob(info.Env(), [=] { std::vector<char> scratch(scratch_bytes); kernel(src, dst, p, first, count, scratch.data()); }, pinned, BoolArg(info, 17));
-    }
-    size_t n_src, n_dst;
-    const float* src = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n_src);
-    float* dst = TypedData<float, napi_float32_array>(info, 2, "Float32Array", &n_dst);
-    if (n_src < elements || n_dst < elements) ThrowType(info.Env(), "shift: arrays shorter than the images");
-    auto kernel = kernels.shift_f32;
-    return RunJob(info.Env(), [=] { std::vector<char> scratch(scratch_bytes); kernel(src, dst, p, first, count, scratch.data()); }, pinned, BoolArg(info, 17));
+    auto shift_u8 = kernels.shift_u8;
+    auto shift_f32 = kernels.shift_f32;
+    return RunImageJob(
+        info, "shift", elements, pinned, BoolArg(info, 17),
+        [=](const uint8_t* src, uint8_t* dst) { std::vector<char> scratch(scratch_bytes); shift_u8(src, dst, p, first, count, scratch.data()); },
+        [=](const float* src, float* dst) { std::vector<char> scratch(scratch_bytes); shift_f32(src, dst, p, first, count, scratch.data()); });
   }
 
   // (isa, src, dst, h, w, c, nchw, perChannel, kind, key0, key1, epoch, stream, firstSample,
@@ -230,21 +239,12 @@ class Addon : public Napi::Addon<Addon> {
     const size_t elements = images * size_t(p.h * p.w * p.c);
     std::vector<Napi::Object> pinned;
     for (size_t i : {1, 2, 14, 15, 19, 20}) pinned.push_back(info[i].As<Napi::Object>());
-    const bool async = BoolArg(info, 25);
-    if (info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
-      size_t n_src, n_dst;
-      const uint8_t* src = TypedData<uint8_t, napi_uint8_array>(info, 1, "Uint8Array", &n_src);
-      uint8_t* dst = TypedData<uint8_t, napi_uint8_array>(info, 2, "Uint8Array", &n_dst);
-      if (n_src < elements || n_dst < elements) ThrowType(info.Env(), "noise: arrays shorter than the images");
-      auto kernel = kernels.noise_u8;
-      return RunJob(info.Env(), [=] { kernel(src, dst, p, first, count); }, pinned, async);
-    }
-    size_t n_src, n_dst;
-    const float* src = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n_src);
-    float* dst = TypedData<float, napi_float32_array>(info, 2, "Float32Array", &n_dst);
-    if (n_src < elements || n_dst < elements) ThrowType(info.Env(), "noise: arrays shorter than the images");
-    auto kernel = kernels.noise_f32;
-    return RunJob(info.Env(), [=] { kernel(src, dst, p, first, count); }, pinned, async);
+    auto noise_u8 = kernels.noise_u8;
+    auto noise_f32 = kernels.noise_f32;
+    return RunImageJob(
+        info, "noise", elements, pinned, BoolArg(info, 25),
+        [=](const uint8_t* src, uint8_t* dst) { noise_u8(src, dst, p, first, count); },
+        [=](const float* src, float* dst) { noise_f32(src, dst, p, first, count); });
   }
 
   StreamParams StreamArgs(const Napi::CallbackInfo& info, size_t at) {

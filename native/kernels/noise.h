@@ -96,31 +96,60 @@ inline void one_channel(const V* from, V* to, int64_t pixels, int64_t c, int64_t
   for (int64_t q = 0; q < pixels; ++q) to[q] = from[q * c + ch];
 }
 
-// Salt and pepper touches few pixels: copy the image, then test each draw
-// and write only the replaced positions.
+// Salt and pepper touches few pixels: copy the image, then compare a vector
+// of draws at a time against the threshold and visit only the hits.
+template <class T>
+struct SaltPepperWriter {
+  T* dst;
+  const NoiseParams& p;
+  int64_t pixels, c;
+  uint32_t pepper_below;
+  T pepper, salt;
+  void replace(int64_t j, uint32_t t) const {
+    const T v = t < pepper_below ? pepper : salt;
+    if (p.per_channel) {
+      dst[p.nchw ? (j % c) * pixels + j / c : j] = v;
+    } else {
+      for (int64_t ch = 0; ch < c; ++ch) dst[p.nchw ? ch * pixels + j : j * c + ch] = v;
+    }
+  }
+};
+
 template <class T>
 void salt_pepper_image(const T* src, T* dst, const NoiseParams& p, size_t image) {
+  using S = Simd;
   const int64_t pixels = p.h * p.w, c = p.c, size = pixels * c;
   if (dst != src) __builtin_memcpy(dst, src, size_t(size) * sizeof(T));
   const int64_t positions = p.per_channel ? size : pixels;
-  const uint32_t pepper_below = p.pepper_below[image], salt_below = p.salt_below[image];
+  const uint32_t salt_below = p.salt_below[image];
   if (salt_below == 0) return;
-  const T pepper = T(p.pepper_value), salt = T(p.salt_value);
-  alignas(64) uint32_t words[kChunk / 2];
-  for (int64_t j0 = 0; j0 < positions; j0 += kChunk) {
-    const int64_t m = positions - j0 < kChunk ? positions - j0 : kChunk;
+  const SaltPepperWriter<T> writer{dst, p, pixels, c, p.pepper_below[image], T(p.pepper_value), T(p.salt_value)};
+  const S::U32 threshold = S::set32(salt_below), low16 = S::set32(0xFFFFu);
+  constexpr int64_t kPositions = 16384;  // draws are 16 bits: a large chunk keeps per-call setup small
+  alignas(64) uint32_t words[kPositions / 2];
+  for (int64_t j0 = 0; j0 < positions; j0 += kPositions) {
+    const int64_t m = positions - j0 < kPositions ? positions - j0 : kPositions;
+    const int64_t nwords = (m + 1) / 2;
     StreamParams sp{p.key0, p.key1, uint64_t(j0 / 2), p.epoch, p.stream, uint32_t(p.first_sample + image)};
-    random_words(words, size_t((m + 1) / 2), sp);
-    for (int64_t k = 0; k < m; ++k) {
-      const uint32_t t = (words[k / 2] >> (16 * (k & 1))) & 0xFFFFu;
-      if (t >= salt_below) continue;
-      const T v = t < pepper_below ? pepper : salt;
-      const int64_t j = j0 + k;
-      if (p.per_channel) {
-        dst[p.nchw ? (j % c) * pixels + j / c : j] = v;
-      } else {
-        for (int64_t ch = 0; ch < c; ++ch) dst[p.nchw ? ch * pixels + j : j * c + ch] = v;
+    random_words(words, size_t(nwords), sp);
+    // word q holds positions 2q (low half) and 2q + 1 (high half)
+    int64_t q0 = 0;
+    for (; q0 + S::kLanes <= nwords; q0 += S::kLanes) {
+      const S::U32 w = S::load32(words + q0);
+      uint32_t lo = S::lt_mask(S::band(w, low16), threshold);
+      uint32_t hi = S::lt_mask(S::template srli<16>(w), threshold);
+      for (; lo != 0; lo &= lo - 1) {
+        const int64_t q = q0 + __builtin_ctz(lo);
+        writer.replace(j0 + 2 * q, words[q] & 0xFFFFu);
       }
+      for (; hi != 0; hi &= hi - 1) {
+        const int64_t q = q0 + __builtin_ctz(hi);
+        if (2 * q + 1 < m) writer.replace(j0 + 2 * q + 1, words[q] >> 16);
+      }
+    }
+    for (int64_t k = 2 * q0; k < m; ++k) {
+      const uint32_t t = (words[k / 2] >> (16 * (k & 1))) & 0xFFFFu;
+      if (t < salt_below) writer.replace(j0 + k, t);
     }
   }
 }

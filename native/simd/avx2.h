@@ -48,4 +48,7 @@ struct Simd {
   static F32 cvt_i32(U32 a) { return _mm256_cvtepi32_ps(a); }
   static F32 as_float(U32 a) { return _mm256_castsi256_ps(a); }
   static U32 as_int(F32 a) { return _mm256_castps_si256(a); }
+
+  static U32 load32(const uint32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+  static uint32_t lt_mask(U32 a, U32 b) { return uint32_t(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(b, a)))); }
 };

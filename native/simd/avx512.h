@@ -47,4 +47,7 @@ struct Simd {
   static F32 cvt_i32(U32 a) { return _mm512_cvtepi32_ps(a); }
   static F32 as_float(U32 a) { return _mm512_castsi512_ps(a); }
   static U32 as_int(F32 a) { return _mm512_castps_si512(a); }
+
+  static U32 load32(const uint32_t* p) { return _mm512_loadu_si512(p); }
+  static uint32_t lt_mask(U32 a, U32 b) { return uint32_t(_mm512_cmplt_epi32_mask(a, b)); }
 };

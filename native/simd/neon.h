@@ -44,4 +44,10 @@ struct Simd {
   static F32 cvt_i32(U32 a) { return vcvtq_f32_s32(vreinterpretq_s32_u32(a)); }
   static F32 as_float(U32 a) { return vreinterpretq_f32_u32(a); }
   static U32 as_int(F32 a) { return vreinterpretq_u32_f32(a); }
+
+  static U32 load32(const uint32_t* p) { return vld1q_u32(p); }
+  static uint32_t lt_mask(U32 a, U32 b) {
+    const uint32_t bits[4] = {1, 2, 4, 8};
+    return vaddvq_u32(vandq_u32(vcltq_u32(a, b), vld1q_u32(bits)));
+  }
 };

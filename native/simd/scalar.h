@@ -57,5 +57,12 @@ struct Simd {
   static F32 cvt_i32(U32 a) { FASTAUG_LANEWISE(F32, float(int32_t(a.v[i]))); }
   static F32 as_float(U32 a) { FASTAUG_LANEWISE(F32, __builtin_bit_cast(float, a.v[i])); }
   static U32 as_int(F32 a) { FASTAUG_LANEWISE(U32, __builtin_bit_cast(uint32_t, a.v[i])); }
+  // --- salt and pepper: lane-wise load and a bit mask of a < b (values < 2^31)
+  static U32 load32(const uint32_t* p) { FASTAUG_LANEWISE(U32, p[i]); }
 #undef FASTAUG_LANEWISE
+  static uint32_t lt_mask(U32 a, U32 b) {
+    uint32_t m = 0;
+    for (int i = 0; i < kLanes; ++i) m |= uint32_t(a.v[i] < b.v[i]) << i;
+    return m;
+  }
 };

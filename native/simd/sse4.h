@@ -45,4 +45,8 @@ struct Simd {
   static F32 cvt_i32(U32 a) { return _mm_cvtepi32_ps(a); }
   static F32 as_float(U32 a) { return _mm_castsi128_ps(a); }
   static U32 as_int(F32 a) { return _mm_castps_si128(a); }
+
+  static U32 load32(const uint32_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+  // bit i set where lane i of a < lane i of b (signed compare: values here are < 2^31)
+  static uint32_t lt_mask(U32 a, U32 b) { return uint32_t(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmplt_epi32(a, b)))); }
 };

@@ -14,7 +14,7 @@ const shiftCase = ({ id, name, shape, Type, opts }) => ({
   family: 'shift',
   name,
   bytes: size(shape) * Type.BYTES_PER_ELEMENT,
-  items: size(shape[0] === 1024 ? shape : shape) / shape[3],
+  items: size(shape) / shape[3],
   unit: 'pixels',
   setup: () => {
     const batch = { data: ramp(Type, size(shape)), shape };

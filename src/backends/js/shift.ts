@@ -56,7 +56,7 @@ function shiftPlane(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint
   const col1 = columnMap(w, kx, 1, fill);
   const fillValue = req.fillValue;
   const isUint8 = src instanceof Uint8Array;
-  const rowA = isUint8 ? new Float64Array(rowLength) : new Float64Array(rowLength); // H(r0)
+  const rowA = new Float64Array(rowLength); // H(r0)
   const rowB = new Float64Array(rowLength); // H(r1)
 
   // horizontal pass of one source row (or the constant row when r = −1) into `into`

@@ -2,7 +2,7 @@
 // dist/, by self-reference), backend and ISA selection through the
 // environment, worker threads, the addon's link dependencies.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 import nodeGypBuild from 'node-gyp-build';
 
-import { loadNative } from '../src/backends/native.js';
+import { addonMismatch, ADDON_FUNCTIONS, loadNative } from '../src/backends/native.js';
 
 const root = path.resolve(__dirname, '..');
 const native = loadNative();
@@ -85,6 +85,14 @@ describe('backend selection through the environment', () => {
 });
 
 describe('the built addon', () => {
+  it('a stale addon (another version, or missing functions) is refused with the reason', () => {
+    const complete = Object.fromEntries(ADDON_FUNCTIONS.map((name) => [name, () => undefined]));
+    expect(addonMismatch({ ...complete, version: '1.2.3' }, '1.2.3')).toBeUndefined();
+    expect(addonMismatch({ ...complete, version: '1.2.2' }, '1.2.3')).toBe('it is from fastaug 1.2.2, this is 1.2.3');
+    expect(addonMismatch({ ...complete, shift: undefined, noise: 1, version: '1.2.3' }, '1.2.3')).toBe('it lacks shift, noise');
+    if (native.addon) expect(addonMismatch(native.addon, JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version)).toBeUndefined();
+  });
+
   it.skipIf(!existsSync(path.join(root, 'prebuilds')))('a prebuild under prebuilds/ is loaded where there is no local build', () => {
     // a copy of the package without build/: node-gyp-build must fall back to prebuilds/
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fastaug-prebuild-'));

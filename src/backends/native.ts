@@ -49,6 +49,26 @@ export function packageRoot(): string {
   }
 }
 
+/** Every function the TypeScript side calls on the addon. */
+export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask'] as const;
+
+/**
+ * Why a loaded addon cannot serve this package (a stale build or prebuild
+ * from another version), or undefined when it can.
+ */
+export function addonMismatch(addon: unknown, version: string): string | undefined {
+  if (typeof addon !== 'object' || addon === null) return 'it exports nothing';
+  const table = addon as Record<string, unknown>;
+  const missing = ADDON_FUNCTIONS.filter((name) => typeof table[name] !== 'function');
+  if (table.version !== version) return `it is from fastaug ${String(table.version)}, this is ${version}`;
+  if (missing.length > 0) return `it lacks ${missing.join(', ')}`;
+  return undefined;
+}
+
+function packageVersion(root: string): string {
+  return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 let loaded: NativeLoad | undefined;
 
 export function loadNative(): NativeLoad {
@@ -56,7 +76,14 @@ export function loadNative(): NativeLoad {
     const explicit = process.env.FASTAUG_NATIVE_PATH;
     try {
       // FASTAUG_NATIVE_PATH: load this .node file instead (a cmake-js or sanitizer build).
-      loaded = { addon: (explicit ? require(path.resolve(explicit)) : nodeGypBuild(packageRoot())) as NativeAddon };
+      const root = packageRoot();
+      const addon: unknown = explicit ? require(path.resolve(explicit)) : nodeGypBuild(root);
+      const mismatch = addonMismatch(addon, packageVersion(root));
+      if (mismatch) {
+        const file = explicit ?? (nodeGypBuild as unknown as { resolve(dir: string): string }).resolve(root);
+        throw new Error(`${file} does not match this package: ${mismatch}`);
+      }
+      loaded = { addon: addon as NativeAddon };
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       loaded = {

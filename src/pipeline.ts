@@ -6,7 +6,7 @@
 // (s, 0, 0, 64) under the pipeline seed's key; whether step s applies to
 // sample i is U(w0) < p for word 0 of block (0, i, epoch, 65) under the step
 // seed's key. Every draw depends only on (seed, step, sample index, epoch).
-import { philoxBlock } from './backends/js/random.js';
+import { philoxBlock, uniformFromWord } from './backends/js/random.js';
 import { batchResult, checkBatch, perSampleWords, sampleIndex, type Batch } from './ops/batch.js';
 import { epochOption, seedKey, threadsOption } from './ops/common.js';
 import { noisePlan } from './ops/noise.js';
@@ -121,7 +121,7 @@ export class Pipeline {
     const p = this.steps[position]!.p;
     if (p === 1) return new Uint8Array(n).fill(1);
     const words = perSampleWords(n, seedKey(this.stepSeeds[position]), index, epoch, PIPELINE_STREAM.applied);
-    return Uint8Array.from({ length: n }, (_, i) => (((words[4 * i]! >>> 9) + 0.5) * 2 ** -23 < p ? 1 : 0));
+    return Uint8Array.from({ length: n }, (_, i) => (uniformFromWord(words[4 * i]!) < p ? 1 : 0));
   }
 
   /** Images the step does not apply to keep their input. */

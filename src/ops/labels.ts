@@ -2,6 +2,7 @@
 // few operations per label, so one TypeScript implementation serves both
 // backends (an addon call would cost more than the work); flipLabels still
 // follows the Philox stream contract, so its draws are reproducible anywhere.
+import { uniformFromWord } from '../backends/js/random.js';
 import { STREAM } from '../streams.js';
 
 import { perSampleWords, sampleIndex } from './batch.js';
@@ -71,10 +72,9 @@ export function flipLabels<T extends LabelArray>(labels: T, options: FlipLabelsO
     out = o.out as T;
   }
   const words = perSampleWords(labels.length, seedKey(o.seed), sampleIndex(o.index, labels.length), epochOption(o.epoch), STREAM.flipLabels);
-  const u = (w: number): number => ((w >>> 9) + 0.5) * 2 ** -23;
   for (let i = 0; i < labels.length; i += 1) {
     const label = labels[i]!;
-    out[i] = u(words[4 * i]!) < p ? (label + 1 + Math.floor(u(words[4 * i + 1]!) * (k - 1))) % k : label;
+    out[i] = uniformFromWord(words[4 * i]!) < p ? (label + 1 + Math.floor(uniformFromWord(words[4 * i + 1]!) * (k - 1))) % k : label;
   }
   return out;
 }

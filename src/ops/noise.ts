@@ -3,6 +3,7 @@
 // per-image parameters (a std or amount given as a range) from each op's
 // parameter stream, and hands both backends the same resolved request.
 import { NOISE_KIND, type NoiseRequest } from '../backends/backend.js';
+import { uniformFromWord } from '../backends/js/random.js';
 import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { finiteNumber, invalidParameterError, numberInRange } from '../validate.js';
@@ -76,7 +77,7 @@ function perImage(b: CheckedBatch, range: [number, number], o: AnyNoiseOptions, 
   const [lo, hi] = range;
   if (lo === hi) return new Float64Array(b.n).fill(lo);
   const words = perSampleWords(b.n, seedKey(o.seed), sampleIndex(o.index, b.n), epochOption(o.epoch), paramStream);
-  return Float64Array.from({ length: b.n }, (_, k) => lo + (hi - lo) * (((words[4 * k]! >>> 9) + 0.5) * 2 ** -23));
+  return Float64Array.from({ length: b.n }, (_, k) => lo + (hi - lo) * uniformFromWord(words[4 * k]!));
 }
 
 function f32Array(values: Float64Array | number[], n: number): Float32Array {

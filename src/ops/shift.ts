@@ -3,6 +3,7 @@
 // fixed tap weights, then call the backend. Both backends get the same
 // resolved numbers, so they give the same bytes.
 import type { ShiftRequest } from '../backends/backend.js';
+import { uniformFromWord } from '../backends/js/random.js';
 import { FILL_CODES, UINT8_WEIGHT_BITS } from '../backends/js/shift.js';
 import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
@@ -97,12 +98,11 @@ function resolveOffsets(b: CheckedBatch, o: Partial<ShiftOptions>, nearest: bool
     const [ylo, yhi] = o.y === undefined ? [0, 0] : rangeOption('y', o.y, true);
     const key = seedKey(o.seed);
     const words = perSampleWords(b.n, key, sampleIndex(o.index, b.n), epochOption(o.epoch), STREAM.shift);
-    const u = (w: number): number => ((w >>> 9) + 0.5) * 2 ** -23;
     dx = new Float64Array(b.n);
     dy = new Float64Array(b.n);
     for (let k = 0; k < b.n; k += 1) {
-      dx[k] = (xlo + (xhi - xlo) * u(words[4 * k]!)) * b.w;
-      dy[k] = (ylo + (yhi - ylo) * u(words[4 * k + 1]!)) * b.h;
+      dx[k] = (xlo + (xhi - xlo) * uniformFromWord(words[4 * k]!)) * b.w;
+      dy[k] = (ylo + (yhi - ylo) * uniformFromWord(words[4 * k + 1]!)) * b.h;
     }
     for (const [name, values] of [['x', dx], ['y', dy]] as const) {
       if (values.some((v) => !(Math.abs(v) <= MAX_OFFSET))) throw invalidParameterError(name, 'a range whose offsets in pixels stay within 2^30', o[name], 'range');

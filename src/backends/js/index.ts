@@ -18,6 +18,14 @@ async function inSlices(out: Float32Array, req: StreamRequest, kernel: (o: Float
   }
 }
 
+/** Image ops: one image per slice, yielding to the event loop in between. */
+async function imagesInSlices(first: number, count: number, image: (i: number) => void): Promise<void> {
+  for (let i = first; i < first + count; i += 1) {
+    await yieldToEventLoop();
+    image(i);
+  }
+}
+
 export const jsBackend: Backend = {
   name: 'js',
   isa: 'js',
@@ -27,20 +35,9 @@ export const jsBackend: Backend = {
   randomUniformAsync: (out, req) => inSlices(out, req, random.randomUniform),
   randomNormalAsync: (out, req) => inSlices(out, req, random.randomNormal),
   shift: (src, dst, req, first, count) => shiftImages(req, src, dst, first, count),
-  shiftAsync: async (src, dst, req, first, count) => {
-    // one image per slice, yielding to the event loop in between
-    for (let i = first; i < first + count; i += 1) {
-      await yieldToEventLoop();
-      shiftImages(req, src, dst, i, 1);
-    }
-  },
+  shiftAsync: (src, dst, req, first, count) => imagesInSlices(first, count, (i) => shiftImages(req, src, dst, i, 1)),
   noise: (src, dst, req, first, count) => noise.noiseImages(req, src, dst, first, count),
-  noiseAsync: async (src, dst, req, first, count) => {
-    for (let i = first; i < first + count; i += 1) {
-      await yieldToEventLoop();
-      noise.noiseImages(req, src, dst, i, 1);
-    }
-  },
+  noiseAsync: (src, dst, req, first, count) => imagesInSlices(first, count, (i) => noise.noiseImages(req, src, dst, i, 1)),
   gaussianDropout: noise.gaussianDropout,
   gaussianDropoutAsync: async (x, out, req) => {
     for (let start = 0; start < x.length; start += SLICE) {

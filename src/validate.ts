@@ -75,6 +75,11 @@ export function numberInRange(name: string, value: unknown, min: number, max: nu
   return value;
 }
 
+/** Whether two typed arrays share any byte. */
+export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
 /** Optional `out`: a Float32Array of exactly `length` elements. */
 export function float32Out(name: string, value: unknown, length: number): Float32Array | undefined {
   if (value === undefined) return undefined;

@@ -3,8 +3,9 @@
 // (no include guard, no standard headers). Values come from the vectorized
 // stream generators into a stack chunk, then a plain loop applies them.
 //
-// uint8 results are saturate(roundHalfEven(x + n)) (speckle: x · n) with the
-// sum or product exact in double: x has 8 bits and n 24, so both fit in 53.
+// uint8 results are saturate(roundHalfEven(x + n)) (speckle: x · n), exactly:
+// the sum through an exact float32 decomposition (add_round_saturate), the
+// product in double (x has 8 bits and n 24: the product fits in 53).
 
 namespace noise_detail {
 

@@ -3,7 +3,7 @@
 import { activeBackend } from '../backends/select.js';
 import type { StreamRequest } from '../backends/backend.js';
 import { STREAM } from '../streams.js';
-import { float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange } from '../validate.js';
+import { float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, overlaps } from '../validate.js';
 import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 
 export interface GaussianDropoutOptions extends RandomOptions {
@@ -37,7 +37,7 @@ function resolveDropout(x: unknown, options: unknown, isAsync: boolean): { x: Fl
   const scale = Math.fround(Math.sqrt(rate / (1 - rate)));
   const request = streamRequest(o, x.length, STREAM.gaussianDropout, 1, scale);
   const out = float32Out('out', o.out, x.length) ?? new Float32Array(x.length);
-  if (out !== x && out.buffer === x.buffer && out.byteOffset < x.byteOffset + x.byteLength && x.byteOffset < out.byteOffset + out.byteLength) {
+  if (out !== x && overlaps(out, x)) {
     throw invalidParameterError('out', 'x itself or an array that does not overlap it', out, 'range');
   }
   return { x, out, request, threads: isAsync ? threadsOption(o.threads) : 1 };

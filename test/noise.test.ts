@@ -35,7 +35,7 @@ describe('every backend and ISA gives the same bytes', () => {
       const rng = testRng(op.length * 1000 + 7);
       for (let t = 0; t < 40; t += 1) {
         const dtype = rng.pick(['uint8', 'float32'] as const);
-        const shape: [number, number, number, number] = [rng.int(0, 3), rng.pick([1, 3, 17, 40]), rng.pick([1, 5, 33, 64]), rng.int(1, 5)];
+        const shape: [number, number, number, number] = [rng.int(0, 3), rng.pick([1, 3, 17, 40]), rng.pick([1, 5, 33, 64]), rng.pick([1, 2, 3, 4, 5, 7])];
         const b = batchOf(rng, shape, dtype, rng.pick(['NHWC', 'NCHW'] as const));
         const opts = randomOptions(rng, op, dtype);
         const plan = noisePlan(op, b, opts);
@@ -55,6 +55,44 @@ describe('every backend and ISA gives the same bytes', () => {
       }
     });
   }
+});
+
+describe('many channels (feature maps)', () => {
+  it('every backend agrees, and NCHW is the transpose of NHWC, up to thousands of channels', () => {
+    const rng = testRng(77);
+    for (const c of [7, 130, 513, 600, 2100]) {
+      for (const [op, perChannel] of (Object.keys(OPS) as Op[]).flatMap((o) => [[o, true], [o, false]] as const)) {
+        const dtype = rng.pick(['uint8', 'float32'] as const);
+        const shape: [number, number, number, number] = [2, 2, 3, c];
+        const nhwc = batchOf(rng, shape, dtype, 'NHWC');
+        const opts = { ...randomOptions(rng, op, dtype), perChannel };
+        const plan = noisePlan(op, nhwc, opts);
+        const results = backends.map((backend) => {
+          const out = dtype === 'uint8' ? new Uint8Array(nhwc.data.length) : new Float32Array(nhwc.data.length);
+          backend.noise(nhwc.data, out, plan, 0, shape[0]);
+          return out;
+        });
+        for (let k = 1; k < backends.length; k += 1) expect(firstDifference(results[k]!, results[0]!), `${backendName(backends[k]!)} ${op} c=${c} perChannel=${perChannel}`).toBe(-1);
+        // the same images in NCHW give the transposed result
+        const transpose = (data: Uint8Array | Float32Array, toNchw: boolean): Uint8Array | Float32Array => {
+          const t = data.slice();
+          const pixels = 6;
+          for (let i = 0; i < 2; i += 1) {
+            for (let q = 0; q < pixels; q += 1) {
+              for (let ch = 0; ch < c; ch += 1) {
+                const a = i * pixels * c + q * c + ch, b = i * pixels * c + ch * pixels + q;
+                if (toNchw) t[b] = data[a]!; else t[a] = data[b]!;
+              }
+            }
+          }
+          return t;
+        };
+        const nchw = { data: transpose(nhwc.data, true), shape, layout: 'NCHW' as const };
+        const viaNchw = (OPS[op] as (b: Batch, o: object) => Batch)(nchw, opts);
+        expect(firstDifference(transpose(viaNchw.data, false), results[0]!), `${op} NCHW c=${c} perChannel=${perChannel}`).toBe(-1);
+      }
+    }
+  });
 });
 
 describe('batch split, threads, layout, in place', () => {

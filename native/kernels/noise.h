@@ -155,39 +155,108 @@ void salt_pepper_image(const T* src, T* dst, const NoiseParams& p, size_t image)
   }
 }
 
+// One element, for the rare shapes the chunked paths below do not cover.
+inline uint8_t apply_one(uint8_t x, float n, const NoiseParams& p) {
+  return p.kind == 2 ? saturate_u8(double(x) * double(n)) : add_round_saturate(x, n);
+}
+inline float apply_one(float x, float n, const NoiseParams& p) {
+  const float v = p.kind == 2 ? x * n : x + n;
+  return p.clip ? clip_f32<true>(v, p.clip_lo, p.clip_hi) : v;
+}
+
+// The element index of position j's channel `ch` (per pixel) or of position j (per channel).
+inline int64_t element_of(const NoiseParams& p, int64_t j, int64_t ch) {
+  const int64_t pixels = p.h * p.w;
+  if (p.per_channel) return p.nchw ? (j % p.c) * pixels + j / p.c : j;
+  return p.nchw ? ch * pixels + j : j * p.c + ch;
+}
+
+// The chunked paths, one per layout. Each generates kChunk-sized runs of the
+// stream (a whole number of generator iterations) and applies them with the
+// vectorizable loops above.
+struct NoiseChunks {
+  alignas(64) float values[kChunk];
+  alignas(64) float spread[kChunk * 4];
+};
+
+// NHWC per channel: positions are the elements themselves.
+template <class T>
+void noise_nhwc_elements(const T* src, T* dst, const NoiseParams& p, size_t image, NoiseChunks& b) {
+  const int64_t size = p.h * p.w * p.c;
+  for (int64_t j0 = 0; j0 < size; j0 += kChunk) {
+    const int64_t m = size - j0 < kChunk ? size - j0 : kChunk;
+    chunk_values(p, image, j0, m, b.values);
+    apply(src + j0, dst + j0, b.values, m, p);
+  }
+}
+
+// NHWC per pixel (c <= 4): each draw repeated over its pixel's channels.
+template <class T>
+void noise_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, size_t image, NoiseChunks& b) {
+  const int64_t pixels = p.h * p.w, c = p.c;
+  for (int64_t j0 = 0; j0 < pixels; j0 += kChunk) {
+    const int64_t m = pixels - j0 < kChunk ? pixels - j0 : kChunk;
+    chunk_values(p, image, j0, m, b.values);
+    repeat_per_pixel<float>(b.values, b.spread, m, c);
+    apply(src + j0 * c, dst + j0 * c, b.spread, m * c, p);
+  }
+}
+
+// NCHW per pixel: the same draws for every channel plane.
+template <class T>
+void noise_nchw_pixels(const T* src, T* dst, const NoiseParams& p, size_t image, NoiseChunks& b) {
+  const int64_t pixels = p.h * p.w;
+  for (int64_t j0 = 0; j0 < pixels; j0 += kChunk) {
+    const int64_t m = pixels - j0 < kChunk ? pixels - j0 : kChunk;
+    chunk_values(p, image, j0, m, b.values);
+    for (int64_t ch = 0; ch < p.c; ++ch) apply(src + ch * pixels + j0, dst + ch * pixels + j0, b.values, m, p);
+  }
+}
+
+// NCHW per channel (c <= kChunk): chunks of whole pixels, one plane at a time.
+template <class T>
+void noise_nchw_elements(const T* src, T* dst, const NoiseParams& p, size_t image, NoiseChunks& b) {
+  const int64_t pixels = p.h * p.w, c = p.c;
+  const int64_t step = (kChunk / c >= 4 ? (kChunk / c) & ~int64_t(3) : kChunk / c);  // whole Philox blocks when possible
+  for (int64_t pix0 = 0; pix0 < pixels; pix0 += step) {
+    const int64_t npix = pixels - pix0 < step ? pixels - pix0 : step;
+    chunk_values(p, image, pix0 * c, npix * c, b.values);
+    for (int64_t ch = 0; ch < c; ++ch) {
+      one_channel<float>(b.values, b.spread, npix, c, ch);
+      apply(src + ch * pixels + pix0, dst + ch * pixels + pix0, b.spread, npix, p);
+    }
+  }
+}
+
+// Anything else (thousands of channels): element by element.
+template <class T>
+void noise_any(const T* src, T* dst, const NoiseParams& p, size_t image, NoiseChunks& b) {
+  const int64_t pixels = p.h * p.w;
+  const int64_t positions = p.per_channel ? pixels * p.c : pixels, repeat = p.per_channel ? 1 : p.c;
+  for (int64_t j0 = 0; j0 < positions; j0 += kChunk) {
+    const int64_t m = positions - j0 < kChunk ? positions - j0 : kChunk;
+    chunk_values(p, image, j0, m, b.values);
+    for (int64_t k = 0; k < m; ++k) {
+      for (int64_t ch = 0; ch < repeat; ++ch) {
+        const int64_t e = element_of(p, j0 + k, ch);
+        dst[e] = apply_one(src[e], b.values[k], p);
+      }
+    }
+  }
+}
+
 template <class T>
 void noise_image(const T* src, T* dst, const NoiseParams& p, size_t image) {
   if (p.kind == 3) {
     salt_pepper_image<T>(src, dst, p, image);
     return;
   }
-  const int64_t pixels = p.h * p.w, c = p.c;
-  const int64_t positions = p.per_channel ? pixels * c : pixels;
-  alignas(64) float values[kChunk];
-  alignas(64) float spread[kChunk * 4];
-  // chunks hold whole pixels, so a chunk's elements are easy to find in either layout
-  const int64_t step = p.per_channel ? (kChunk / c) * c : (c <= 4 ? kChunk : kChunk * 4 / c);
-  for (int64_t j0 = 0; j0 < positions; j0 += step) {
-    const int64_t m = positions - j0 < step ? positions - j0 : step;
-    chunk_values(p, image, j0, m, values);
-    if (!p.nchw && p.per_channel) {  // positions are elements
-      apply(src + j0, dst + j0, values, m, p);
-    } else if (!p.nchw) {  // one draw per pixel, repeated over its c channels
-      repeat_per_pixel<float>(values, spread, m, c);
-      apply(src + j0 * c, dst + j0 * c, spread, m * c, p);
-    } else {  // NCHW: each channel plane is contiguous over the chunk's pixels
-      const int64_t pix0 = p.per_channel ? j0 / c : j0, npix = p.per_channel ? m / c : m;
-      for (int64_t ch = 0; ch < c; ++ch) {
-        const int64_t e = ch * pixels + pix0;
-        if (!p.per_channel) {
-          apply(src + e, dst + e, values, npix, p);
-          continue;
-        }
-        one_channel<float>(values, spread, npix, c, ch);
-        apply(src + e, dst + e, spread, npix, p);
-      }
-    }
-  }
+  NoiseChunks buffers;
+  if (p.per_channel && !p.nchw) noise_nhwc_elements<T>(src, dst, p, image, buffers);
+  else if (!p.per_channel && p.nchw) noise_nchw_pixels<T>(src, dst, p, image, buffers);
+  else if (!p.per_channel && p.c <= 4) noise_nhwc_pixels<T>(src, dst, p, image, buffers);
+  else if (p.per_channel && p.c <= kChunk) noise_nchw_elements<T>(src, dst, p, image, buffers);
+  else noise_any<T>(src, dst, p, image, buffers);
 }
 
 template <class T>

@@ -19,9 +19,18 @@ function saturateU8(v: number): number {
   return r < 0 ? 0 : r > 255 ? 255 : r;
 }
 
-const values = new Float32Array(CHUNK);
-const halves = new Uint32Array(CHUNK);
-const words = new Uint32Array(CHUNK / 2 + 1);
+// Chunk buffers, shared by every call; grown only for NCHW per-channel
+// images with more than CHUNK channels (a chunk holds whole pixels there).
+let values = new Float32Array(CHUNK);
+let halves = new Uint32Array(CHUNK);
+let words = new Uint32Array(CHUNK / 2 + 2);
+
+function ensureChunkCapacity(m: number): void {
+  if (values.length >= m) return;
+  values = new Float32Array(m);
+  halves = new Uint32Array(m);
+  words = new Uint32Array((m >> 1) + 2);
+}
 
 function chunkValues(req: NoiseRequest, image: number, j0: number, m: number): void {
   const stream: StreamRequest = {
@@ -29,8 +38,10 @@ function chunkValues(req: NoiseRequest, image: number, j0: number, m: number): v
     offset: req.offset[image]!, scale: req.scale[image]!, sample: req.firstSample + image,
   };
   if (req.kind === NOISE_KIND.saltAndPepper) {
-    randomWords(words.subarray(0, (m + 1) >> 1), { ...stream, first: Math.floor(j0 / 2) });
-    for (let k = 0; k < m; k += 1) halves[k] = (words[k >> 1]! >>> (16 * (k & 1))) & 0xffff;
+    // position j is half j & 1 of word ⌊j / 2⌋ (j0 may be odd)
+    const odd = j0 & 1;
+    randomWords(words.subarray(0, (m + odd + 1) >> 1), { ...stream, first: Math.floor(j0 / 2) });
+    for (let k = 0; k < m; k += 1) halves[k] = (words[(k + odd) >> 1]! >>> (16 * ((k + odd) & 1))) & 0xffff;
     return;
   }
   if (req.kind === NOISE_KIND.addUniform) randomUniform(values.subarray(0, m), stream);
@@ -43,7 +54,9 @@ function noiseImage(req: NoiseRequest, src: Uint8Array | Float32Array, dst: Uint
   const size = pixels * c;
   const base = image * size;
   const positions = req.perChannel ? size : pixels;
-  const step = req.perChannel ? Math.floor(CHUNK / c) * c : CHUNK;
+  // NCHW per channel finds a chunk's elements plane by plane: whole pixels
+  const step = req.perChannel && req.layout === 'NCHW' ? Math.max(1, Math.floor(CHUNK / c)) * c : CHUNK;
+  ensureChunkCapacity(step);
   const isUint8 = src instanceof Uint8Array;
   const multiply = req.kind === NOISE_KIND.multiplyNormal;
   const saltPepper = req.kind === NOISE_KIND.saltAndPepper;

@@ -33,7 +33,7 @@ if ! grep -qE '\s(umull|fmul|fdiv|fsqrt)\s+v[0-9]+\.(4s|2d)' "$out/neon.s"; then
 fi
 echo "cross-check-arm64: all native sources compile for aarch64 (NEON kernels vectorized)"
 
-# Run the aarch64 kernels under qemu-user when it is there, and compare their
+# Run the aarch64 kernels (random streams and noise) under qemu-user when it is there, and compare their
 # bytes with the same digest computed by this machine's native build.
 digest_flags=(-std=gnu++17 -O3 -ffp-contract=off)
 kernels=(native/tools/stream_digest.cc native/isa/dispatch.cc native/isa/scalar.cc)

@@ -57,6 +57,30 @@ describe('every backend and ISA gives the same bytes', () => {
   }
 });
 
+describe('special float32 inputs', () => {
+  it('NaN, ±0 and ±Infinity go through noise and clip identically on every backend', () => {
+    const specials = [NaN, -0, 0, Infinity, -Infinity, 0.25, -1e-30, 1e30];
+    const data = Float32Array.from({ length: 2 * 7 * 9 * 3 }, (_, i) => specials[i % specials.length]!);
+    const b: Batch = { data, shape: [2, 7, 9, 3] };
+    for (const [op, opts] of [
+      ['speckleNoise', { std: 0.3, clip: [0, 1] }], ['speckleNoise', { std: 0.3, clip: [-1, 0] }], ['uniformNoise', { low: 0, high: 0, clip: [0, 1] }],
+      ['gaussianNoise', { std: 2, clip: [-0.5, 0.5] }], ['saltAndPepper', { amount: 0.5, min: -0, max: 2 }],
+    ] as const) {
+      const plan = noisePlan(op, b, opts);
+      const results = backends.map((backend) => {
+        const out = new Float32Array(data.length);
+        backend.noise(data, out, plan, 0, 2);
+        return out;
+      });
+      for (let k = 1; k < backends.length; k += 1) expect(firstDifference(results[k]!, results[0]!), `${backendName(backends[k]!)} ${op} ${JSON.stringify(opts)}`).toBe(-1);
+      if (op === 'uniformNoise') {  // x + 0 then clip to [0, 1], by hand
+        const expected = Array.from(data, (x) => { const v = x + 0; return v < 0 ? 0 : v > 1 ? 1 : v; });
+        expect(firstDifference(results[0]!, expected)).toBe(-1);
+      }
+    }
+  });
+});
+
 describe('many channels (feature maps)', () => {
   it('every backend agrees, and NCHW is the transpose of NHWC, up to thousands of channels', () => {
     const rng = testRng(77);

@@ -1,7 +1,11 @@
 // Noise injection (DESIGN §5), bit-identical to src/backends/js/noise.ts.
 // Included per ISA inside namespace fastaug::FASTAUG_ISA_NS after random.h
-// (no include guard, no standard headers). Values come from the vectorized
-// stream generators into a stack chunk, then a plain loop applies them.
+// (no include guard, no standard headers).
+//
+// An image is processed in chunks of stream positions. A *noise* object
+// (ValueNoise for gaussian / uniform / speckle, SaltPepperNoise) turns a
+// chunk's draws into per-position data and applies it to contiguous elements;
+// a *walker* (one per layout case) decides which elements a chunk covers.
 //
 // uint8 results are saturate(roundHalfEven(x + n)) (speckle: x · n), exactly:
 // the sum through an exact float32 decomposition (add_round_saturate), the
@@ -9,7 +13,7 @@
 
 namespace noise_detail {
 
-constexpr int64_t kChunk = 512;  // stream positions per chunk (a multiple of 4 keeps blocks whole)
+constexpr int64_t kChunk = 512;  // stream positions per chunk: whole generator iterations on every ISA
 
 // Round half to even for |v| < 2^51: adding and removing 1.5 · 2^52 leaves no
 // fraction bits, and the default rounding mode breaks ties to even. (Without
@@ -39,224 +43,279 @@ inline uint8_t add_round_saturate(uint8_t x, float n) {
   return uint8_t(r < 0 ? 0 : (r > 255 ? 255 : r));
 }
 
+// v < lo ? lo : (v > hi ? hi : v), which is what min(hi, max(lo, v)) computes
+// lane-wise with the Simd wrappers' x86 semantics (NaN passes through).
 template <bool kClip>
 inline float clip_f32(float v, float lo, float hi) {
   return kClip ? (v < lo ? lo : (v > hi ? hi : v)) : v;
 }
 
-// The apply loops, one per kind and dtype, over contiguous elements with
-// their noise values in element order.
-template <bool kClip>
-inline void add_f32(const float* x, float* out, const float* n, int64_t m, float lo, float hi) {
-  for (int64_t k = 0; k < m; ++k) out[k] = clip_f32<kClip>(x[k] + n[k], lo, hi);
+// --- Apply loops over contiguous elements, their noise values in element order
+
+// out = clip(x + n) or clip(x · n). (Non-temporal stores were tried for
+// outputs larger than the cache: 40 % slower on W3 here.)
+template <bool kMultiply, bool kClip>
+inline void combine_f32(const float* x, float* out, const float* n, int64_t m, float lo, float hi) {
+  using S = Simd;
+  const S::F32 vlo = S::setf(lo), vhi = S::setf(hi);
+  int64_t k = 0;
+  for (; k + S::kLanes <= m; k += S::kLanes) {
+    S::F32 v = kMultiply ? S::mul(S::loadf(x + k), S::loadf(n + k)) : S::add(S::loadf(x + k), S::loadf(n + k));
+    if (kClip) v = S::minf(vhi, S::maxf(vlo, v));
+    S::storef(out + k, v);
+  }
+  for (; k < m; ++k) out[k] = clip_f32<kClip>(kMultiply ? x[k] * n[k] : x[k] + n[k], lo, hi);
 }
-template <bool kClip>
-inline void multiply_f32(const float* x, float* out, const float* n, int64_t m, float lo, float hi) {
-  for (int64_t k = 0; k < m; ++k) out[k] = clip_f32<kClip>(x[k] * n[k], lo, hi);
-}
+
+// add_round_saturate a vector at a time (the compiler's own vectorization of
+// it is branchy and slow): the same clamp, nearest-even m, fraction f and tie
+// fix-up, in integer lanes, then a saturating narrow to bytes.
 inline void add_u8(const uint8_t* x, uint8_t* out, const float* n, int64_t m) {
-  for (int64_t k = 0; k < m; ++k) out[k] = add_round_saturate(x[k], n[k]);
+  using S = Simd;
+  const S::F32 lo = S::setf(-512.0f), hi = S::setf(512.0f), half = S::setf(0.5f), minus_half = S::setf(-0.5f);
+  const S::U32 one = S::set32(1);
+  int64_t k = 0;
+  for (; k + S::kLanes <= m; k += S::kLanes) {
+    const S::F32 nc = S::minf(hi, S::maxf(lo, S::loadf(n + k)));
+    const S::U32 mi = S::cvt_nearest_i32(nc);
+    const S::F32 f = S::sub(nc, S::cvt_i32(mi));
+    const S::U32 xi = S::load_u8(x + k);
+    const S::U32 odd = S::band(xi, one);
+    const S::U32 r = S::add32(xi, mi);
+    const S::U32 up = S::band(S::eq_mask(f, half), odd), down = S::band(S::eq_mask(f, minus_half), odd);
+    S::store_u8(out + k, S::sub32(S::add32(r, up), down));
+  }
+  for (; k < m; ++k) out[k] = add_round_saturate(x[k], n[k]);
 }
+
 // x · n has up to 32 significant bits: exact only in double
 inline void multiply_u8(const uint8_t* x, uint8_t* out, const float* n, int64_t m) {
   for (int64_t k = 0; k < m; ++k) out[k] = saturate_u8(double(x[k]) * double(n[k]));
 }
-inline void apply(const uint8_t* x, uint8_t* out, const float* n, int64_t m, const NoiseParams& p) {
-  if (p.kind == 2) multiply_u8(x, out, n, m);
-  else add_u8(x, out, n, m);
-}
 
-inline void apply(const float* x, float* out, const float* n, int64_t m, const NoiseParams& p) {
-  if (p.kind == 2) {
-    if (p.clip) multiply_f32<true>(x, out, n, m, p.clip_lo, p.clip_hi);
-    else multiply_f32<false>(x, out, n, m, 0.0f, 0.0f);
-  } else {
-    if (p.clip) add_f32<true>(x, out, n, m, p.clip_lo, p.clip_hi);
-    else add_f32<false>(x, out, n, m, 0.0f, 0.0f);
+// --- Position order to element order
+
+// Each of `pixels` values repeated over c channels; fixed small c vectorize.
+template <int C, class V>
+inline void repeat_fixed(const V* from, V* to, int64_t pixels) {
+  for (int64_t q = 0; q < pixels; ++q) {
+    for (int ch = 0; ch < C; ++ch) to[q * C + ch] = from[q];
   }
 }
-
-// Noise values of stream positions [j0, j0 + m) of image `image`.
-inline void chunk_values(const NoiseParams& p, size_t image, int64_t j0, int64_t m, float* values) {
-  const StreamParams sp{p.key0, p.key1, uint64_t(j0), p.epoch, p.stream, uint32_t(p.first_sample + image)};
-  const AffineParams ap{p.offset[image], p.scale[image]};
-  if (p.kind == 1) random_uniform(values, size_t(m), sp, ap);
-  else random_normal(values, size_t(m), sp, ap);
-}
-
-// Position-ordered draws into element order: one draw per pixel repeated
-// over its channels (NHWC, !per_channel), or one channel's draws (NCHW).
 template <class V>
 inline void repeat_per_pixel(const V* from, V* to, int64_t pixels, int64_t c) {
+  switch (c) {
+    case 1: repeat_fixed<1>(from, to, pixels); return;
+    case 2: repeat_fixed<2>(from, to, pixels); return;
+    case 3: repeat_fixed<3>(from, to, pixels); return;
+    case 4: repeat_fixed<4>(from, to, pixels); return;
+  }
   for (int64_t q = 0; q < pixels; ++q) {
     for (int64_t ch = 0; ch < c; ++ch) to[q * c + ch] = from[q];
   }
 }
+// Channel ch of `pixels` pixels whose values are interleaved by c.
 template <class V>
 inline void one_channel(const V* from, V* to, int64_t pixels, int64_t c, int64_t ch) {
   for (int64_t q = 0; q < pixels; ++q) to[q] = from[q * c + ch];
 }
 
-// Salt and pepper touches few pixels: copy the image, then compare a vector
-// of draws at a time against the threshold and visit only the hits.
+// --- The noise objects. Each holds one chunk: generate(j0, m) draws stream
+// positions [j0, j0 + m); repeat / pick_channel rearrange them into a second
+// buffer; apply(x, out, m, spread) writes m contiguous elements from the
+// chunk (or from the rearranged buffer); one(x, k) is the scalar rule.
+
 template <class T>
-struct SaltPepperWriter {
-  T* dst;
+struct ValueNoise {
   const NoiseParams& p;
-  int64_t pixels, c;
-  uint32_t pepper_below;
-  T pepper, salt;
-  void replace(int64_t j, uint32_t t) const {
-    const T v = t < pepper_below ? pepper : salt;
-    if (p.per_channel) {
-      dst[p.nchw ? (j % c) * pixels + j / c : j] = v;
-    } else {
-      for (int64_t ch = 0; ch < c; ++ch) dst[p.nchw ? ch * pixels + j : j * c + ch] = v;
-    }
-  }
-};
-
-template <class T>
-void salt_pepper_image(const T* src, T* dst, const NoiseParams& p, size_t image) {
-  using S = Simd;
-  const int64_t pixels = p.h * p.w, c = p.c, size = pixels * c;
-  if (dst != src) __builtin_memcpy(dst, src, size_t(size) * sizeof(T));
-  const int64_t positions = p.per_channel ? size : pixels;
-  const uint32_t salt_below = p.salt_below[image];
-  if (salt_below == 0) return;
-  const SaltPepperWriter<T> writer{dst, p, pixels, c, p.pepper_below[image], T(p.pepper_value), T(p.salt_value)};
-  const S::U32 threshold = S::set32(salt_below), low16 = S::set32(0xFFFFu);
-  constexpr int64_t kPositions = 16384;  // draws are 16 bits: a large chunk keeps per-call setup small
-  alignas(64) uint32_t words[kPositions / 2];
-  for (int64_t j0 = 0; j0 < positions; j0 += kPositions) {
-    const int64_t m = positions - j0 < kPositions ? positions - j0 : kPositions;
-    const int64_t nwords = (m + 1) / 2;
-    StreamParams sp{p.key0, p.key1, uint64_t(j0 / 2), p.epoch, p.stream, uint32_t(p.first_sample + image)};
-    random_words(words, size_t(nwords), sp);
-    // word q holds positions 2q (low half) and 2q + 1 (high half)
-    int64_t q0 = 0;
-    for (; q0 + S::kLanes <= nwords; q0 += S::kLanes) {
-      const S::U32 w = S::load32(words + q0);
-      uint32_t lo = S::lt_mask(S::band(w, low16), threshold);
-      uint32_t hi = S::lt_mask(S::template srli<16>(w), threshold);
-      for (; lo != 0; lo &= lo - 1) {
-        const int64_t q = q0 + __builtin_ctz(lo);
-        writer.replace(j0 + 2 * q, words[q] & 0xFFFFu);
-      }
-      for (; hi != 0; hi &= hi - 1) {
-        const int64_t q = q0 + __builtin_ctz(hi);
-        if (2 * q + 1 < m) writer.replace(j0 + 2 * q + 1, words[q] >> 16);
-      }
-    }
-    for (int64_t k = 2 * q0; k < m; ++k) {
-      const uint32_t t = (words[k / 2] >> (16 * (k & 1))) & 0xFFFFu;
-      if (t < salt_below) writer.replace(j0 + k, t);
-    }
-  }
-}
-
-// One element, for the rare shapes the chunked paths below do not cover.
-inline uint8_t apply_one(uint8_t x, float n, const NoiseParams& p) {
-  return p.kind == 2 ? saturate_u8(double(x) * double(n)) : add_round_saturate(x, n);
-}
-inline float apply_one(float x, float n, const NoiseParams& p) {
-  const float v = p.kind == 2 ? x * n : x + n;
-  return p.clip ? clip_f32<true>(v, p.clip_lo, p.clip_hi) : v;
-}
-
-// The element index of position j's channel `ch` (per pixel) or of position j (per channel).
-inline int64_t element_of(const NoiseParams& p, int64_t j, int64_t ch) {
-  const int64_t pixels = p.h * p.w;
-  if (p.per_channel) return p.nchw ? (j % p.c) * pixels + j / p.c : j;
-  return p.nchw ? ch * pixels + j : j * p.c + ch;
-}
-
-// The chunked paths, one per layout. Each generates kChunk-sized runs of the
-// stream (a whole number of generator iterations) and applies them with the
-// vectorizable loops above.
-struct NoiseChunks {
+  size_t image;
   alignas(64) float values[kChunk];
   alignas(64) float spread[kChunk * 4];
+
+  ValueNoise(const NoiseParams& params, size_t i) : p(params), image(i) {}
+
+  void generate(int64_t j0, int64_t m) {
+    const StreamParams sp{p.key0, p.key1, uint64_t(j0), p.epoch, p.stream, uint32_t(p.first_sample + image)};
+    const AffineParams ap{p.offset[image], p.scale[image]};
+    if (p.kind == 1) random_uniform(values, size_t(m), sp, ap);
+    else random_normal(values, size_t(m), sp, ap);
+  }
+  void repeat(int64_t m, int64_t c) { repeat_per_pixel<float>(values, spread, m, c); }
+  void pick_channel(int64_t npix, int64_t c, int64_t ch) { one_channel<float>(values, spread, npix, c, ch); }
+
+  void apply(const uint8_t* x, uint8_t* out, int64_t m, bool from_spread) const {
+    const float* n = from_spread ? spread : values;
+    if (p.kind == 2) multiply_u8(x, out, n, m);
+    else add_u8(x, out, n, m);
+  }
+  void apply(const float* x, float* out, int64_t m, bool from_spread) const {
+    const float* n = from_spread ? spread : values;
+    if (p.kind == 2) apply_f32<true>(x, out, n, m);
+    else apply_f32<false>(x, out, n, m);
+  }
+  template <bool kMultiply>
+  void apply_f32(const float* x, float* out, const float* n, int64_t m) const {
+    if (p.clip) combine_f32<kMultiply, true>(x, out, n, m, p.clip_lo, p.clip_hi);
+    else combine_f32<kMultiply, false>(x, out, n, m, 0.0f, 0.0f);
+  }
+
+  uint8_t one(uint8_t x, int64_t k) const {
+    return p.kind == 2 ? saturate_u8(double(x) * double(values[k])) : add_round_saturate(x, values[k]);
+  }
+  float one(float x, int64_t k) const {
+    const float v = p.kind == 2 ? x * values[k] : x + values[k];
+    return p.clip ? clip_f32<true>(v, p.clip_lo, p.clip_hi) : v;
+  }
 };
 
-// NHWC per channel: positions are the elements themselves.
+// The bits of a uint8 or float32 element.
+template <class T> struct BitsOf;
+template <> struct BitsOf<uint8_t> { using Type = uint8_t; };
+template <> struct BitsOf<float> { using Type = uint32_t; };
+
+// Salt and pepper needs only 16 random bits per position: word q of the
+// stream holds positions 2q (low half) and 2q + 1 (high half). Each position
+// becomes a keep mask and a value to OR in, so that every element is
+// (x & keep) | set: branch-free, whatever the hit rate.
 template <class T>
-void noise_nhwc_elements(const T* src, T* dst, const NoiseParams& p, size_t image, NoiseChunks& b) {
+struct SaltPepperNoise {
+  using Bits = typename BitsOf<T>::Type;
+  typedef uint16_t __attribute__((may_alias)) Half;  // the words are stored through float lanes
+
+  const NoiseParams& p;
+  size_t image;
+  uint32_t pepper_below, salt_below;  // t < pepper_below: pepper; t < salt_below: salt
+  Bits pepper_bits, salt_bits;
+  alignas(64) uint32_t words[kChunk / 2 + 1];
+  alignas(64) Bits keep[kChunk], set[kChunk];
+  alignas(64) Bits keep_spread[kChunk * 4], set_spread[kChunk * 4];
+
+  SaltPepperNoise(const NoiseParams& params, size_t i)
+      : p(params), image(i), pepper_below(p.pepper_below[i]), salt_below(p.salt_below[i]),
+        pepper_bits(__builtin_bit_cast(Bits, T(p.pepper_value))), salt_bits(__builtin_bit_cast(Bits, T(p.salt_value))) {}
+
+  bool replaces_nothing() const { return salt_below == 0; }
+
+  void generate(int64_t j0, int64_t m) {
+    const int64_t odd = j0 & 1;  // a chunk may start on a high half
+    const StreamParams sp{p.key0, p.key1, uint64_t(j0 / 2), p.epoch, p.stream, uint32_t(p.first_sample + image)};
+    random_words(words, size_t((m + odd + 1) / 2), sp);
+    static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "halves: low half first in memory");
+    const Half* t = reinterpret_cast<const Half*>(words) + odd;
+    const Bits ones = Bits(~Bits(0));
+    for (int64_t k = 0; k < m; ++k) {
+      const uint32_t v = t[k];
+      keep[k] = v < salt_below ? Bits(0) : ones;
+      set[k] = v < pepper_below ? pepper_bits : (v < salt_below ? salt_bits : Bits(0));
+    }
+  }
+  void repeat(int64_t m, int64_t c) {
+    repeat_per_pixel<Bits>(keep, keep_spread, m, c);
+    repeat_per_pixel<Bits>(set, set_spread, m, c);
+  }
+  void pick_channel(int64_t npix, int64_t c, int64_t ch) {
+    one_channel<Bits>(keep, keep_spread, npix, c, ch);
+    one_channel<Bits>(set, set_spread, npix, c, ch);
+  }
+  void apply(const T* x, T* out, int64_t m, bool from_spread) const {
+    const Bits* kp = from_spread ? keep_spread : keep;
+    const Bits* st = from_spread ? set_spread : set;
+    for (int64_t k = 0; k < m; ++k) out[k] = __builtin_bit_cast(T, Bits((__builtin_bit_cast(Bits, x[k]) & kp[k]) | st[k]));
+  }
+  T one(T x, int64_t k) const { return __builtin_bit_cast(T, Bits((__builtin_bit_cast(Bits, x) & keep[k]) | set[k])); }
+};
+
+// --- Walkers: which elements each chunk covers, one per layout case
+
+// NHWC per channel: positions are the elements themselves.
+template <class T, class N>
+void walk_nhwc_elements(const T* src, T* dst, const NoiseParams& p, N& noise) {
   const int64_t size = p.h * p.w * p.c;
   for (int64_t j0 = 0; j0 < size; j0 += kChunk) {
     const int64_t m = size - j0 < kChunk ? size - j0 : kChunk;
-    chunk_values(p, image, j0, m, b.values);
-    apply(src + j0, dst + j0, b.values, m, p);
+    noise.generate(j0, m);
+    noise.apply(src + j0, dst + j0, m, false);
   }
 }
 
 // NHWC per pixel (c <= 4): each draw repeated over its pixel's channels.
-template <class T>
-void noise_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, size_t image, NoiseChunks& b) {
+template <class T, class N>
+void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise) {
   const int64_t pixels = p.h * p.w, c = p.c;
   for (int64_t j0 = 0; j0 < pixels; j0 += kChunk) {
     const int64_t m = pixels - j0 < kChunk ? pixels - j0 : kChunk;
-    chunk_values(p, image, j0, m, b.values);
-    repeat_per_pixel<float>(b.values, b.spread, m, c);
-    apply(src + j0 * c, dst + j0 * c, b.spread, m * c, p);
+    noise.generate(j0, m);
+    noise.repeat(m, c);
+    noise.apply(src + j0 * c, dst + j0 * c, m * c, true);
   }
 }
 
 // NCHW per pixel: the same draws for every channel plane.
-template <class T>
-void noise_nchw_pixels(const T* src, T* dst, const NoiseParams& p, size_t image, NoiseChunks& b) {
+template <class T, class N>
+void walk_nchw_pixels(const T* src, T* dst, const NoiseParams& p, N& noise) {
   const int64_t pixels = p.h * p.w;
   for (int64_t j0 = 0; j0 < pixels; j0 += kChunk) {
     const int64_t m = pixels - j0 < kChunk ? pixels - j0 : kChunk;
-    chunk_values(p, image, j0, m, b.values);
-    for (int64_t ch = 0; ch < p.c; ++ch) apply(src + ch * pixels + j0, dst + ch * pixels + j0, b.values, m, p);
+    noise.generate(j0, m);
+    for (int64_t ch = 0; ch < p.c; ++ch) noise.apply(src + ch * pixels + j0, dst + ch * pixels + j0, m, false);
   }
 }
 
 // NCHW per channel (c <= kChunk): chunks of whole pixels, one plane at a time.
-template <class T>
-void noise_nchw_elements(const T* src, T* dst, const NoiseParams& p, size_t image, NoiseChunks& b) {
+template <class T, class N>
+void walk_nchw_elements(const T* src, T* dst, const NoiseParams& p, N& noise) {
   const int64_t pixels = p.h * p.w, c = p.c;
   const int64_t step = (kChunk / c >= 4 ? (kChunk / c) & ~int64_t(3) : kChunk / c);  // whole Philox blocks when possible
   for (int64_t pix0 = 0; pix0 < pixels; pix0 += step) {
     const int64_t npix = pixels - pix0 < step ? pixels - pix0 : step;
-    chunk_values(p, image, pix0 * c, npix * c, b.values);
+    noise.generate(pix0 * c, npix * c);
     for (int64_t ch = 0; ch < c; ++ch) {
-      one_channel<float>(b.values, b.spread, npix, c, ch);
-      apply(src + ch * pixels + pix0, dst + ch * pixels + pix0, b.spread, npix, p);
+      noise.pick_channel(npix, c, ch);
+      noise.apply(src + ch * pixels + pix0, dst + ch * pixels + pix0, npix, true);
     }
   }
 }
 
 // Anything else (thousands of channels): element by element.
-template <class T>
-void noise_any(const T* src, T* dst, const NoiseParams& p, size_t image, NoiseChunks& b) {
-  const int64_t pixels = p.h * p.w;
-  const int64_t positions = p.per_channel ? pixels * p.c : pixels, repeat = p.per_channel ? 1 : p.c;
+template <class T, class N>
+void walk_any(const T* src, T* dst, const NoiseParams& p, N& noise) {
+  const int64_t pixels = p.h * p.w, c = p.c;
+  const int64_t positions = p.per_channel ? pixels * c : pixels, repeat = p.per_channel ? 1 : c;
   for (int64_t j0 = 0; j0 < positions; j0 += kChunk) {
     const int64_t m = positions - j0 < kChunk ? positions - j0 : kChunk;
-    chunk_values(p, image, j0, m, b.values);
+    noise.generate(j0, m);
     for (int64_t k = 0; k < m; ++k) {
+      const int64_t j = j0 + k;
       for (int64_t ch = 0; ch < repeat; ++ch) {
-        const int64_t e = element_of(p, j0 + k, ch);
-        dst[e] = apply_one(src[e], b.values[k], p);
+        const int64_t e = p.per_channel ? (p.nchw ? (j % c) * pixels + j / c : j) : (p.nchw ? ch * pixels + j : j * c + ch);
+        dst[e] = noise.one(src[e], k);
       }
     }
   }
 }
 
+template <class T, class N>
+void walk(const T* src, T* dst, const NoiseParams& p, N& noise) {
+  if (p.per_channel && !p.nchw) walk_nhwc_elements<T>(src, dst, p, noise);
+  else if (!p.per_channel && p.nchw) walk_nchw_pixels<T>(src, dst, p, noise);
+  else if (!p.per_channel && p.c <= 4) walk_nhwc_pixels<T>(src, dst, p, noise);
+  else if (p.per_channel && p.c <= kChunk) walk_nchw_elements<T>(src, dst, p, noise);
+  else walk_any<T>(src, dst, p, noise);
+}
+
 template <class T>
 void noise_image(const T* src, T* dst, const NoiseParams& p, size_t image) {
   if (p.kind == 3) {
-    salt_pepper_image<T>(src, dst, p, image);
+    SaltPepperNoise<T> noise(p, image);
+    if (noise.replaces_nothing()) {
+      if (dst != src) __builtin_memcpy(dst, src, size_t(p.h * p.w * p.c) * sizeof(T));
+      return;
+    }
+    walk<T>(src, dst, p, noise);
     return;
   }
-  NoiseChunks buffers;
-  if (p.per_channel && !p.nchw) noise_nhwc_elements<T>(src, dst, p, image, buffers);
-  else if (!p.per_channel && p.nchw) noise_nchw_pixels<T>(src, dst, p, image, buffers);
-  else if (!p.per_channel && p.c <= 4) noise_nhwc_pixels<T>(src, dst, p, image, buffers);
-  else if (p.per_channel && p.c <= kChunk) noise_nchw_elements<T>(src, dst, p, image, buffers);
-  else noise_any<T>(src, dst, p, image, buffers);
+  ValueNoise<T> noise(p, image);
+  walk<T>(src, dst, p, noise);
 }
 
 template <class T>
@@ -277,13 +336,14 @@ inline void noise_f32(const float* src, float* dst, const NoiseParams& p, size_t
 
 // out = x · (offset + scale · z) on the element stream, a chunk at a time.
 inline void gaussian_dropout(const float* x, float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {
-  alignas(64) float factor[noise_detail::kChunk];
+  using noise_detail::kChunk;
+  alignas(64) float factor[kChunk];
   StreamParams at = sp;
-  for (size_t j0 = 0; j0 < n; j0 += noise_detail::kChunk) {
-    const size_t m = n - j0 < size_t(noise_detail::kChunk) ? n - j0 : size_t(noise_detail::kChunk);
+  for (size_t j0 = 0; j0 < n; j0 += kChunk) {
+    const int64_t m = n - j0 < size_t(kChunk) ? int64_t(n - j0) : kChunk;
     at.first = sp.first + j0;
-    random_normal(factor, m, at, ap);
-    for (size_t k = 0; k < m; ++k) out[j0 + k] = x[j0 + k] * factor[k];
+    random_normal(factor, size_t(m), at, ap);
+    noise_detail::combine_f32<true, false>(x + j0, out + j0, factor, m, 0.0f, 0.0f);
   }
 }
 

@@ -51,4 +51,20 @@ struct Simd {
 
   static U32 load32(const uint32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
   static uint32_t lt_mask(U32 a, U32 b) { return uint32_t(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(b, a)))); }
+
+  // --- uint8 noise: kLanes bytes in and out, float clamps and rounding
+  static U32 load_u8(const uint8_t* p) { return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))); }
+  // int32 lanes saturated to [0, 255] (|a| < 2^15); the packs work per 128-bit half
+  static void store_u8(uint8_t* p, U32 a) {
+    const __m256i w = _mm256_packus_epi32(a, a);  // u16: a0..3 a0..3 | a4..7 a4..7
+    const __m256i b = _mm256_packus_epi16(w, w);  // u8: first dword of each half = a0..3 | a4..7
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0))));
+  }
+  static U32 cvt_nearest_i32(F32 a) { return _mm256_cvtps_epi32(a); }  // MXCSR default: nearest, ties to even
+  // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)
+  static F32 minf(F32 a, F32 b) { return _mm256_min_ps(a, b); }
+  static F32 maxf(F32 a, F32 b) { return _mm256_max_ps(a, b); }
+  static U32 eq_mask(F32 a, F32 b) { return _mm256_castps_si256(_mm256_cmp_ps(a, b, _CMP_EQ_OQ)); }
+  static F32 loadf(const float* p) { return _mm256_loadu_ps(p); }
+  static void storef(float* p, F32 a) { _mm256_storeu_ps(p, a); }
 };

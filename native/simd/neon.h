@@ -50,4 +50,25 @@ struct Simd {
     const uint32_t bits[4] = {1, 2, 4, 8};
     return vaddvq_u32(vandq_u32(vcltq_u32(a, b), vld1q_u32(bits)));
   }
+
+  // --- uint8 noise: kLanes bytes in and out, float clamps and rounding
+  static U32 load_u8(const uint8_t* p) {
+    uint32_t v;
+    __builtin_memcpy(&v, p, 4);
+    return vmovl_u16(vget_low_u16(vmovl_u8(vreinterpret_u8_u32(vdup_n_u32(v)))));
+  }
+  // int32 lanes saturated to [0, 255]
+  static void store_u8(uint8_t* p, U32 a) {
+    const uint16x4_t w = vqmovun_s32(vreinterpretq_s32_u32(a));
+    const uint32_t v = vget_lane_u32(vreinterpret_u32_u8(vqmovn_u16(vcombine_u16(w, w))), 0);
+    __builtin_memcpy(p, &v, 4);
+  }
+  static U32 cvt_nearest_i32(F32 a) { return vreinterpretq_u32_s32(vcvtnq_s32_f32(a)); }
+  // a < b ? a : b and a > b ? a : b, exactly as x86 minps / maxps (vminq and
+  // vmaxq differ on NaN and on ±0)
+  static F32 minf(F32 a, F32 b) { return vbslq_f32(vcltq_f32(a, b), a, b); }
+  static F32 maxf(F32 a, F32 b) { return vbslq_f32(vcgtq_f32(a, b), a, b); }
+  static U32 eq_mask(F32 a, F32 b) { return vceqq_f32(a, b); }
+  static F32 loadf(const float* p) { return vld1q_f32(p); }
+  static void storef(float* p, F32 a) { vst1q_f32(p, a); }
 };

@@ -49,4 +49,24 @@ struct Simd {
   static U32 load32(const uint32_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
   // bit i set where lane i of a < lane i of b (signed compare: values here are < 2^31)
   static uint32_t lt_mask(U32 a, U32 b) { return uint32_t(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmplt_epi32(a, b)))); }
+
+  // --- uint8 noise: kLanes bytes in and out, float clamps and rounding
+  static U32 load_u8(const uint8_t* p) {
+    int32_t v;
+    __builtin_memcpy(&v, p, 4);
+    return _mm_cvtepu8_epi32(_mm_cvtsi32_si128(v));
+  }
+  // int32 lanes saturated to [0, 255] (|a| < 2^15)
+  static void store_u8(uint8_t* p, U32 a) {
+    const __m128i w = _mm_packus_epi32(a, a);
+    const int32_t v = _mm_cvtsi128_si32(_mm_packus_epi16(w, w));
+    __builtin_memcpy(p, &v, 4);
+  }
+  static U32 cvt_nearest_i32(F32 a) { return _mm_cvtps_epi32(a); }  // MXCSR default: nearest, ties to even
+  // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)
+  static F32 minf(F32 a, F32 b) { return _mm_min_ps(a, b); }
+  static F32 maxf(F32 a, F32 b) { return _mm_max_ps(a, b); }
+  static U32 eq_mask(F32 a, F32 b) { return _mm_castps_si128(_mm_cmpeq_ps(a, b)); }
+  static F32 loadf(const float* p) { return _mm_loadu_ps(p); }
+  static void storef(float* p, F32 a) { _mm_storeu_ps(p, a); }
 };

@@ -227,12 +227,23 @@ struct SaltPepperNoise {
 
 // --- Walkers: which elements each chunk covers, one per layout case
 
+// Asks for a chunk's source lines before its draws are computed, so the
+// memory latency overlaps the generator: a chunk is too short a burst for
+// the hardware prefetchers to ramp up. (W6 1.9 -> 1.35 ms here; prefetching
+// the destination for writing as well was slower.)
+template <class T>
+inline void prefetch_chunk(const T* src, int64_t count) {
+  const char* s = reinterpret_cast<const char*>(src);
+  for (int64_t b = 0; b < count * int64_t(sizeof(T)); b += 64) __builtin_prefetch(s + b, 0);
+}
+
 // NHWC per channel: positions are the elements themselves.
 template <class T, class N>
 void walk_nhwc_elements(const T* src, T* dst, const NoiseParams& p, N& noise) {
   const int64_t size = p.h * p.w * p.c;
   for (int64_t j0 = 0; j0 < size; j0 += kChunk) {
     const int64_t m = size - j0 < kChunk ? size - j0 : kChunk;
+    prefetch_chunk(src + j0, m);
     noise.generate(j0, m);
     noise.apply(src + j0, dst + j0, m, false);
   }
@@ -244,6 +255,7 @@ void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise) {
   const int64_t pixels = p.h * p.w, c = p.c;
   for (int64_t j0 = 0; j0 < pixels; j0 += kChunk) {
     const int64_t m = pixels - j0 < kChunk ? pixels - j0 : kChunk;
+    prefetch_chunk(src + j0 * c, m * c);
     noise.generate(j0, m);
     noise.repeat(m, c);
     noise.apply(src + j0 * c, dst + j0 * c, m * c, true);

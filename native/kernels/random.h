@@ -130,12 +130,14 @@ inline void sincos_2pi_uniform(typename S::U32 w, typename S::F32& sin_out, type
   cos_out = S::as_float(S::bxor(cos_mag, S::band(pairs, sign_bit)));
 }
 
-// Fills out[0, n) with the stream positions [first, first + n). `emit` turns
-// the packed words (x: words 0 and 2 of each block, y: words 1 and 3) into
-// two float vectors in the same lane order. Only the first and last
-// iterations can be partial; they go through a stack buffer.
-template <class S, class Emit>
-inline void fill_stream(float* out, size_t n, const StreamParams& sp, Emit emit) {
+// Visits the stream positions [first, first + n) in order. `emit` turns the
+// packed words (x: words 0 and 2 of each block, y: words 1 and 3) into two
+// float vectors in the same lane order; visit(k, v) then gets the values of
+// positions first + k ... first + k + kLanes − 1 as one vector. Only the
+// first and last iterations can be partial: they go through a stack buffer
+// and visit_tail(k, values, count).
+template <class S, class Emit, class Visit, class VisitTail>
+inline void visit_stream(size_t n, const StreamParams& sp, Emit emit, Visit visit, VisitTail visit_tail) {
   constexpr int kGroups = 4;
   constexpr size_t kBlocksPerIter = size_t(kGroups) * S::kBlocks;
   constexpr size_t kFloatsPerIter = 4 * kBlocksPerIter;
@@ -148,7 +150,6 @@ inline void fill_stream(float* out, size_t n, const StreamParams& sp, Emit emit)
   while (done < n) {
     const size_t take = (kFloatsPerIter - skip < n - done) ? kFloatsPerIter - skip : n - done;
     const bool whole = skip == 0 && take == kFloatsPerIter;
-    float* dst = whole ? out + done : partial;
     typename S::U64 x[kGroups][4];
 #pragma GCC unroll 16
     for (int g = 0; g < kGroups; ++g) {
@@ -160,15 +161,31 @@ inline void fill_stream(float* out, size_t n, const StreamParams& sp, Emit emit)
     philox_rounds<S, kGroups>(x, keys);
 #pragma GCC unroll 16
     for (int g = 0; g < kGroups; ++g) {
-      typename S::F32 a, b;
+      typename S::F32 a, b, first, second;
       emit(S::pack_low_words(x[g][0], x[g][2]), S::pack_low_words(x[g][1], x[g][3]), a, b);
-      S::store_pairs(dst + size_t(g) * 4 * S::kBlocks, a, b);
+      S::order_pairs(a, b, first, second);
+      const size_t k = size_t(g) * 2 * S::kLanes;
+      if (whole) {
+        visit(done + k, first);
+        visit(done + k + S::kLanes, second);
+      } else {
+        S::storef(partial + k, first);
+        S::storef(partial + k + S::kLanes, second);
+      }
     }
-    if (!whole) __builtin_memcpy(out + done, partial + skip, take * sizeof(float));
+    if (!whole) visit_tail(done, partial + skip, take);
     done += take;
     skip = 0;
     block += kBlocksPerIter;
   }
+}
+
+// Fills out[0, n) with the stream positions [first, first + n).
+template <class S, class Emit>
+inline void fill_stream(float* out, size_t n, const StreamParams& sp, Emit emit) {
+  visit_stream<S>(
+      n, sp, emit, [out](size_t k, typename S::F32 v) { S::storef(out + k, v); },
+      [out](size_t k, const float* values, size_t count) { __builtin_memcpy(out + k, values, count * sizeof(float)); });
 }
 
 // offset + scale · v; with offset 0 and scale 1 that is v itself (v is never
@@ -178,14 +195,34 @@ inline typename S::F32 affine(typename S::F32 v, typename S::F32 offset, typenam
   return kIdentity ? v : S::add(offset, S::mul(scale, v));
 }
 
+// The emitters: uniforms U(w) of every word, and Box–Muller pairs (w0, w1)
+// and (w2, w3): x holds the radius words, y the angle words, so a = r cos θ
+// lands on words 0 and 2, b = r sin θ on 1 and 3. Both then apply the affine map.
+template <class S, bool kIdentity>
+struct UniformEmit {
+  typename S::F32 offset, scale;
+  void operator()(typename S::U32 x, typename S::U32 y, typename S::F32& a, typename S::F32& b) const {
+    a = affine<kIdentity, S>(uniform_from_words<S>(x), offset, scale);
+    b = affine<kIdentity, S>(uniform_from_words<S>(y), offset, scale);
+  }
+};
+
+template <class S, bool kIdentity>
+struct NormalEmit {
+  typename S::F32 offset, scale;
+  void operator()(typename S::U32 x, typename S::U32 y, typename S::F32& a, typename S::F32& b) const {
+    const typename S::F32 r = box_muller_radius<S>(x);
+    typename S::F32 sin_t, cos_t;
+    sincos_2pi_uniform<S>(y, sin_t, cos_t);
+    a = affine<kIdentity, S>(S::mul(r, cos_t), offset, scale);
+    b = affine<kIdentity, S>(S::mul(r, sin_t), offset, scale);
+  }
+};
+
 template <bool kIdentity>
 inline void random_uniform_as(float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {
   using S = Simd;
-  const S::F32 offset = S::setf(ap.offset), scale = S::setf(ap.scale);
-  fill_stream<S>(out, n, sp, [&](S::U32 x, S::U32 y, S::F32& a, S::F32& b) {
-    a = affine<kIdentity, S>(uniform_from_words<S>(x), offset, scale);
-    b = affine<kIdentity, S>(uniform_from_words<S>(y), offset, scale);
-  });
+  fill_stream<S>(out, n, sp, UniformEmit<S, kIdentity>{S::setf(ap.offset), S::setf(ap.scale)});
 }
 
 inline void random_uniform(float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {
@@ -205,19 +242,10 @@ inline void random_words(uint32_t* out, size_t n, const StreamParams& sp) {
   });
 }
 
-// Box–Muller pairs (w0, w1) and (w2, w3): x holds the radius words, y the
-// angle words, so a = r cos θ lands on words 0 and 2, b = r sin θ on 1 and 3.
 template <bool kIdentity>
 inline void random_normal_as(float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {
   using S = Simd;
-  const S::F32 offset = S::setf(ap.offset), scale = S::setf(ap.scale);
-  fill_stream<S>(out, n, sp, [&](S::U32 x, S::U32 y, S::F32& a, S::F32& b) {
-    const S::F32 r = box_muller_radius<S>(x);
-    S::F32 sin_t, cos_t;
-    sincos_2pi_uniform<S>(y, sin_t, cos_t);
-    a = affine<kIdentity, S>(S::mul(r, cos_t), offset, scale);
-    b = affine<kIdentity, S>(S::mul(r, sin_t), offset, scale);
-  });
+  fill_stream<S>(out, n, sp, NormalEmit<S, kIdentity>{S::setf(ap.offset), S::setf(ap.scale)});
 }
 
 inline void random_normal(float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {

@@ -1,5 +1,5 @@
 // AVX2: four Philox blocks per U64 vector, eight 32-bit lanes. Packing works
-// within 128-bit halves (as SSE4.1 does per half); store_pairs undoes it.
+// within 128-bit halves (as SSE4.1 does per half); order_pairs undoes it.
 
 struct Simd {
   static constexpr int kBlocks = 4;
@@ -19,13 +19,13 @@ struct Simd {
   static U32 pack_low_words(U64 a, U64 b) {
     return _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b), _MM_SHUFFLE(2, 0, 2, 0)));
   }
-  static void store_pairs(float* dst, F32 x, F32 y) {
+  static void order_pairs(F32 x, F32 y, F32& first, F32& second) {
     const __m256 lo = _mm256_unpacklo_ps(x, y);
     const __m256 hi = _mm256_unpackhi_ps(x, y);
     const __m256 even = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(1, 0, 1, 0));  // blocks 0 | 2
     const __m256 odd = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 2, 3, 2));   // blocks 1 | 3
-    _mm256_storeu_ps(dst, _mm256_permute2f128_ps(even, odd, 0x20));          // blocks 0, 1
-    _mm256_storeu_ps(dst + 8, _mm256_permute2f128_ps(even, odd, 0x31));      // blocks 2, 3
+    first = _mm256_permute2f128_ps(even, odd, 0x20);                         // blocks 0, 1
+    second = _mm256_permute2f128_ps(even, odd, 0x31);                        // blocks 2, 3
   }
 
   static U32 set32(uint32_t x) { return _mm256_set1_epi32(int32_t(x)); }

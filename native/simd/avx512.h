@@ -1,5 +1,5 @@
 // AVX-512 F/BW/VL/DQ: eight Philox blocks per U64 vector, sixteen 32-bit
-// lanes. pack_low_words gives [a0..a7, b0..b7]; store_pairs interleaves back.
+// lanes. pack_low_words gives [a0..a7, b0..b7]; order_pairs interleaves back.
 
 struct Simd {
   static constexpr int kBlocks = 8;
@@ -20,11 +20,11 @@ struct Simd {
     return _mm512_permutex2var_epi32(a, idx, b);
   }
   // block j gets [x_j, y_j, x_{8+j}, y_{8+j}]; y lanes are indices 16..31
-  static void store_pairs(float* dst, F32 x, F32 y) {
-    const __m512i first = _mm512_set_epi32(27, 11, 19, 3, 26, 10, 18, 2, 25, 9, 17, 1, 24, 8, 16, 0);
-    const __m512i second = _mm512_set_epi32(31, 15, 23, 7, 30, 14, 22, 6, 29, 13, 21, 5, 28, 12, 20, 4);
-    _mm512_storeu_ps(dst, _mm512_permutex2var_ps(x, first, y));
-    _mm512_storeu_ps(dst + 16, _mm512_permutex2var_ps(x, second, y));
+  static void order_pairs(F32 x, F32 y, F32& first, F32& second) {
+    const __m512i lo = _mm512_set_epi32(27, 11, 19, 3, 26, 10, 18, 2, 25, 9, 17, 1, 24, 8, 16, 0);
+    const __m512i hi = _mm512_set_epi32(31, 15, 23, 7, 30, 14, 22, 6, 29, 13, 21, 5, 28, 12, 20, 4);
+    first = _mm512_permutex2var_ps(x, lo, y);
+    second = _mm512_permutex2var_ps(x, hi, y);
   }
 
   static U32 set32(uint32_t x) { return _mm512_set1_epi32(int32_t(x)); }

@@ -17,11 +17,11 @@ struct Simd {
   static U64 mul_wide(U64 a, U64 m) { return vmull_u32(vmovn_u64(a), vmovn_u64(m)); }
   static U64 xor64(U64 a, U64 b) { return veorq_u64(a, b); }
   static U32 pack_low_words(U64 a, U64 b) { return vcombine_u32(vmovn_u64(a), vmovn_u64(b)); }  // [a0, a1, b0, b1]
-  static void store_pairs(float* dst, F32 x, F32 y) {
-    const float32x4_t lo = vzip1q_f32(x, y);  // x0 y0 x1 y1
-    const float32x4_t hi = vzip2q_f32(x, y);  // x2 y2 x3 y3
-    vst1q_f32(dst, vcombine_f32(vget_low_f32(lo), vget_low_f32(hi)));       // x0 y0 x2 y2
-    vst1q_f32(dst + 4, vcombine_f32(vget_high_f32(lo), vget_high_f32(hi)));  // x1 y1 x3 y3
+  static void order_pairs(F32 x, F32 y, F32& first, F32& second) {
+    const float32x4_t lo = vzip1q_f32(x, y);                       // x0 y0 x1 y1
+    const float32x4_t hi = vzip2q_f32(x, y);                       // x2 y2 x3 y3
+    first = vcombine_f32(vget_low_f32(lo), vget_low_f32(hi));      // x0 y0 x2 y2
+    second = vcombine_f32(vget_high_f32(lo), vget_high_f32(hi));   // x1 y1 x3 y3
   }
 
   static U32 set32(uint32_t x) { return vdupq_n_u32(x); }

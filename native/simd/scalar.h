@@ -23,13 +23,19 @@ struct Simd {
     return {{uint32_t(a.v[0]), uint32_t(a.v[1]), uint32_t(b.v[0]), uint32_t(b.v[1])}};
   }
   // Inverse of pack_low_words for two packed vectors x (words 0, 2 of each
-  // block) and y (words 1, 3): writes 4 floats per block in block order.
-  static void store_pairs(float* dst, F32 x, F32 y) {
+  // block) and y (words 1, 3): 4 floats per block in block order, the first
+  // kLanes of them in `first`, the rest in `second`.
+  static void order_pairs(F32 x, F32 y, F32& first, F32& second) {
+    float dst[2 * kLanes];
     for (int j = 0; j < kBlocks; ++j) {
       dst[4 * j + 0] = x.v[j];
       dst[4 * j + 1] = y.v[j];
       dst[4 * j + 2] = x.v[j + kBlocks];
       dst[4 * j + 3] = y.v[j + kBlocks];
+    }
+    for (int i = 0; i < kLanes; ++i) {
+      first.v[i] = dst[i];
+      second.v[i] = dst[kLanes + i];
     }
   }
 

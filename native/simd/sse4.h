@@ -18,11 +18,11 @@ struct Simd {
   static U32 pack_low_words(U64 a, U64 b) {  // [a0, a1, b0, b1]
     return _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(a), _mm_castsi128_ps(b), _MM_SHUFFLE(2, 0, 2, 0)));
   }
-  static void store_pairs(float* dst, F32 x, F32 y) {
-    const __m128 lo = _mm_unpacklo_ps(x, y);  // x0 y0 x1 y1
-    const __m128 hi = _mm_unpackhi_ps(x, y);  // x2 y2 x3 y3
-    _mm_storeu_ps(dst, _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(1, 0, 1, 0)));      // x0 y0 x2 y2
-    _mm_storeu_ps(dst + 4, _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 2, 3, 2)));  // x1 y1 x3 y3
+  static void order_pairs(F32 x, F32 y, F32& first, F32& second) {
+    const __m128 lo = _mm_unpacklo_ps(x, y);                 // x0 y0 x1 y1
+    const __m128 hi = _mm_unpackhi_ps(x, y);                 // x2 y2 x3 y3
+    first = _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(1, 0, 1, 0));   // x0 y0 x2 y2
+    second = _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 2, 3, 2));  // x1 y1 x3 y3
   }
 
   static U32 set32(uint32_t x) { return _mm_set1_epi32(int32_t(x)); }

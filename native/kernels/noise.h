@@ -71,8 +71,9 @@ struct CombineF32 {
 };
 
 // add_round_saturate a vector at a time (the compiler's own vectorization of
-// it is branchy and slow): the same clamp, nearest-even m, fraction f and tie
-// fix-up, in integer lanes, then a saturating narrow to bytes.
+// it is branchy and slow): the same clamp, nearest-even m and fraction f; the
+// tie fix-up as t = trunc(2f), which is ±1 exactly at the ties f = ±0.5 and 0
+// otherwise, kept where x is odd; then a saturating narrow to bytes.
 struct AddU8 {
   static constexpr bool kFused = false;
   void vec(const uint8_t* x, uint8_t* out, Simd::F32 n) const {
@@ -80,10 +81,10 @@ struct AddU8 {
     const S::F32 nc = S::minf(S::setf(512.0f), S::maxf(S::setf(-512.0f), n));
     const S::U32 m = S::cvt_nearest_i32(nc);
     const S::F32 f = S::sub(nc, S::cvt_i32(m));
+    const S::U32 tie = S::cvtt_i32(S::add(f, f));
     const S::U32 xi = S::load_u8(x);
-    const S::U32 odd = S::band(xi, S::set32(1));
-    const S::U32 up = S::band(S::eq_mask(f, S::setf(0.5f)), odd), down = S::band(S::eq_mask(f, S::setf(-0.5f)), odd);
-    S::store_u8(out, S::sub32(S::add32(S::add32(xi, m), up), down));
+    const S::U32 odd = S::template srai<31>(S::template slli<31>(xi));  // all ones where x is odd
+    S::store_u8(out, S::add32(S::add32(xi, m), S::band(tie, odd)));
   }
   uint8_t one(uint8_t x, float n) const { return add_round_saturate(x, n); }
 };

@@ -61,6 +61,7 @@ struct Simd {
     _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0))));
   }
   static U32 cvt_nearest_i32(F32 a) { return _mm256_cvtps_epi32(a); }  // MXCSR default: nearest, ties to even
+  static U32 cvtt_i32(F32 a) { return _mm256_cvttps_epi32(a); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)
   static F32 minf(F32 a, F32 b) { return _mm256_min_ps(a, b); }
   static F32 maxf(F32 a, F32 b) { return _mm256_max_ps(a, b); }

@@ -58,6 +58,7 @@ struct Simd {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm512_cvtusepi32_epi8(_mm512_max_epi32(a, _mm512_setzero_si512())));
   }
   static U32 cvt_nearest_i32(F32 a) { return _mm512_cvt_roundps_epi32(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static U32 cvtt_i32(F32 a) { return _mm512_cvttps_epi32(a); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)
   static F32 minf(F32 a, F32 b) { return _mm512_min_ps(a, b); }
   static F32 maxf(F32 a, F32 b) { return _mm512_max_ps(a, b); }

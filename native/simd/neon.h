@@ -64,6 +64,7 @@ struct Simd {
     __builtin_memcpy(p, &v, 4);
   }
   static U32 cvt_nearest_i32(F32 a) { return vreinterpretq_u32_s32(vcvtnq_s32_f32(a)); }
+  static U32 cvtt_i32(F32 a) { return vreinterpretq_u32_s32(vcvtq_s32_f32(a)); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly as x86 minps / maxps (vminq and
   // vmaxq differ on NaN and on ±0)
   static F32 minf(F32 a, F32 b) { return vbslq_f32(vcltq_f32(a, b), a, b); }

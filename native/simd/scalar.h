@@ -69,6 +69,7 @@ struct Simd {
   static U32 load_u8(const uint8_t* p) { FASTAUG_LANEWISE(U32, p[i]); }
   // nearest, ties to even, by the 1.5 · 2^23 trick: for |a| < 2^22 (the kernels clamp first)
   static U32 cvt_nearest_i32(F32 a) { FASTAUG_LANEWISE(U32, uint32_t(int32_t((a.v[i] + 12582912.0f) - 12582912.0f))); }
+  static U32 cvtt_i32(F32 a) { FASTAUG_LANEWISE(U32, uint32_t(int32_t(a.v[i]))); }  // toward zero, |a| < 2^31
   // a < b ? a : b and a > b ? a : b, as x86 minps / maxps
   static F32 minf(F32 a, F32 b) { FASTAUG_LANEWISE(F32, a.v[i] < b.v[i] ? a.v[i] : b.v[i]); }
   static F32 maxf(F32 a, F32 b) { FASTAUG_LANEWISE(F32, a.v[i] > b.v[i] ? a.v[i] : b.v[i]); }

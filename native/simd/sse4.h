@@ -63,6 +63,7 @@ struct Simd {
     __builtin_memcpy(p, &v, 4);
   }
   static U32 cvt_nearest_i32(F32 a) { return _mm_cvtps_epi32(a); }  // MXCSR default: nearest, ties to even
+  static U32 cvtt_i32(F32 a) { return _mm_cvttps_epi32(a); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)
   static F32 minf(F32 a, F32 b) { return _mm_min_ps(a, b); }
   static F32 maxf(F32 a, F32 b) { return _mm_max_ps(a, b); }

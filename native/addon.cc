@@ -81,6 +81,13 @@ uint32_t Uint32Arg(const Napi::CallbackInfo& info, size_t i) {
   return uint32_t(v);
 }
 
+// A non-negative safe integer (an index or count up to 2^53 − 1).
+uint64_t IndexArg(const Napi::CallbackInfo& info, size_t i) {
+  const double v = NumberArg(info, i);
+  if (!(v >= 0 && v <= 9007199254740991.0) || std::floor(v) != v) ThrowType(info.Env(), "argument " + std::to_string(i) + " must be a safe integer >= 0");
+  return uint64_t(v);
+}
+
 bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
   return i < info.Length() && info[i].ToBoolean().Value();
 }
@@ -230,12 +237,15 @@ class Addon : public Napi::Addon<Addon> {
     p.salt_below = TypedData<uint32_t, napi_uint32_array>(info, 20, "Uint32Array", &n_salt);
     p.pepper_value = float(NumberArg(info, 21));
     p.salt_value = float(NumberArg(info, 22));
-    const size_t first = Uint32Arg(info, 23), count = Uint32Arg(info, 24);
-    const size_t images = first + count;
+    // stream positions [begin, end) of the batch, image after image
+    const uint64_t begin = IndexArg(info, 23), end = IndexArg(info, 24);
+    if (p.h < 1 || p.w < 1 || p.c < 1 || p.kind < 0 || p.kind > 3) ThrowType(info.Env(), "noise: bad dimensions or kind");
+    const uint64_t positions = uint64_t(noise_positions(p));
+    if (begin > end || (p.per_channel && p.nchw && (begin % p.c != 0 || end % p.c != 0))) ThrowType(info.Env(), "noise: bad position range");
+    const size_t images = size_t((end + positions - 1) / positions);
     for (size_t n : {n_offset, n_scale, n_pepper, n_salt}) {
       if (n < images) ThrowType(info.Env(), "noise: fewer per-image parameters than images");
     }
-    if (p.h < 1 || p.w < 1 || p.c < 1 || p.kind < 0 || p.kind > 3) ThrowType(info.Env(), "noise: bad dimensions or kind");
     const size_t elements = images * size_t(p.h * p.w * p.c);
     std::vector<Napi::Object> pinned;
     for (size_t i : {1, 2, 14, 15, 19, 20}) pinned.push_back(info[i].As<Napi::Object>());
@@ -243,8 +253,8 @@ class Addon : public Napi::Addon<Addon> {
     auto noise_f32 = kernels.noise_f32;
     return RunImageJob(
         info, "noise", elements, pinned, BoolArg(info, 25),
-        [=](const uint8_t* src, uint8_t* dst) { noise_u8(src, dst, p, first, count); },
-        [=](const float* src, float* dst) { noise_f32(src, dst, p, first, count); });
+        [=](const uint8_t* src, uint8_t* dst) { noise_u8(src, dst, p, begin, end); },
+        [=](const float* src, float* dst) { noise_f32(src, dst, p, begin, end); });
   }
 
   StreamParams StreamArgs(const Napi::CallbackInfo& info, size_t at) {

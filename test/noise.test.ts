@@ -3,8 +3,9 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  gaussianNoise, gaussianNoiseAsync, saltAndPepper, saltAndPepperAsync, speckleNoise, uniformNoise, uniformNoiseAsync, type Batch,
+  gaussianNoise, gaussianNoiseAsync, saltAndPepper, saltAndPepperAsync, speckleNoise, speckleNoiseAsync, uniformNoise, uniformNoiseAsync, type Batch,
 } from '../src/index.js';
+import { noisePositions } from '../src/backends/backend.js';
 import { noisePlan } from '../src/ops/noise.js';
 import { backendName, backends } from './helpers/backends.js';
 import { firstDifference, testRng } from './helpers/rng.js';
@@ -41,7 +42,7 @@ describe('every backend and ISA gives the same bytes', () => {
         const plan = noisePlan(op, b, opts);
         const results = backends.map((backend) => {
           const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
-          backend.noise(b.data, out, plan, 0, shape[0]);
+          backend.noise(b.data, out, plan, 0, shape[0] * noisePositions(plan));
           return out;
         });
         for (let k = 1; k < backends.length; k += 1) {
@@ -69,7 +70,7 @@ describe('special float32 inputs', () => {
       const plan = noisePlan(op, b, opts);
       const results = backends.map((backend) => {
         const out = new Float32Array(data.length);
-        backend.noise(data, out, plan, 0, 2);
+        backend.noise(data, out, plan, 0, 2 * noisePositions(plan));
         return out;
       });
       for (let k = 1; k < backends.length; k += 1) expect(firstDifference(results[k]!, results[0]!), `${backendName(backends[k]!)} ${op} ${JSON.stringify(opts)}`).toBe(-1);
@@ -93,7 +94,7 @@ describe('many channels (feature maps)', () => {
         const plan = noisePlan(op, nhwc, opts);
         const results = backends.map((backend) => {
           const out = dtype === 'uint8' ? new Uint8Array(nhwc.data.length) : new Float32Array(nhwc.data.length);
-          backend.noise(nhwc.data, out, plan, 0, shape[0]);
+          backend.noise(nhwc.data, out, plan, 0, shape[0] * noisePositions(plan));
           return out;
         });
         for (let k = 1; k < backends.length; k += 1) expect(firstDifference(results[k]!, results[0]!), `${backendName(backends[k]!)} ${op} c=${c} perChannel=${perChannel}`).toBe(-1);
@@ -114,6 +115,45 @@ describe('many channels (feature maps)', () => {
         const nchw = { data: transpose(nhwc.data, true), shape, layout: 'NCHW' as const };
         const viaNchw = (OPS[op] as (b: Batch, o: object) => Batch)(nchw, opts);
         expect(firstDifference(transpose(viaNchw.data, false), results[0]!), `${op} NCHW c=${c} perChannel=${perChannel}`).toBe(-1);
+      }
+    }
+  });
+});
+
+describe('position ranges (how threads share images)', () => {
+  it('any cut of the batch\'s stream positions gives the same bytes, on every backend', () => {
+    const rng = testRng(4242);
+    for (let t = 0; t < 24; t += 1) {
+      const op = rng.pick(Object.keys(OPS) as Op[]);
+      const dtype = rng.pick(['uint8', 'float32'] as const);
+      const layout = rng.pick(['NHWC', 'NCHW'] as const);
+      const shape: [number, number, number, number] = [rng.int(1, 3), rng.pick([1, 7, 40]), rng.pick([3, 33, 64]), rng.pick([1, 3, 4, 5])];
+      const b = batchOf(rng, shape, dtype, layout);
+      const opts = randomOptions(rng, op, dtype);
+      const plan = noisePlan(op, b, opts);
+      const total = shape[0] * noisePositions(plan);
+      const unit = plan.perChannel && layout === 'NCHW' ? shape[3] : 1; // NCHW per channel: whole pixels
+      const cuts = [0, ...Array.from({ length: 3 }, () => rng.int(0, total / unit) * unit).sort((x, y) => x - y), total];
+      for (const backend of backends) {
+        const whole = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+        const pieces = whole.slice();
+        backend.noise(b.data, whole, plan, 0, total);
+        for (let k = 0; k + 1 < cuts.length; k += 1) backend.noise(b.data, pieces, plan, cuts[k]!, cuts[k + 1]!);
+        expect(firstDifference(pieces, whole), `${backendName(backend)} ${op} ${JSON.stringify({ shape, layout, dtype, cuts })}`).toBe(-1);
+      }
+    }
+  });
+
+  it('threads share a single image: …Async with 1–4 threads equals the sync op', async () => {
+    const rng = testRng(99);
+    for (const layout of ['NHWC', 'NCHW'] as const) {
+      for (const op of Object.keys(OPS) as Op[]) {
+        const dtype = rng.pick(['uint8', 'float32'] as const);
+        const b = batchOf(rng, [1, 150, 130, 3], dtype, layout);
+        const opts = { ...randomOptions(rng, op, dtype), perChannel: rng.next() < 0.5 };
+        const sync = (OPS[op] as (b: Batch, o: object) => Batch)(b, opts).data;
+        const async = { gaussianNoise: gaussianNoiseAsync, uniformNoise: uniformNoiseAsync, speckleNoise: speckleNoiseAsync, saltAndPepper: saltAndPepperAsync }[op] as (b: Batch, o: object) => Promise<Batch>;
+        for (const threads of [1, 2, 3, 4]) expect(firstDifference((await async(b, { ...opts, threads })).data, sync), `${op} ${layout} threads ${threads}`).toBe(-1);
       }
     }
   });

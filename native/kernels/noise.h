@@ -280,10 +280,9 @@ inline void prefetch_chunk(const T* src, int64_t count) {
 
 // NHWC per channel: positions are the elements themselves.
 template <class T, class N>
-void walk_nhwc_elements(const T* src, T* dst, const NoiseParams& p, N& noise) {
-  const int64_t size = p.h * p.w * p.c;
-  for (int64_t j0 = 0; j0 < size; j0 += kChunk) {
-    const int64_t m = size - j0 < kChunk ? size - j0 : kChunk;
+void walk_nhwc_elements(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
+  for (int64_t j0 = jb; j0 < je; j0 += kChunk) {
+    const int64_t m = je - j0 < kChunk ? je - j0 : kChunk;
     prefetch_chunk(src + j0, m);
     noise.generate_apply(src + j0, dst + j0, j0, m);
   }
@@ -291,10 +290,10 @@ void walk_nhwc_elements(const T* src, T* dst, const NoiseParams& p, N& noise) {
 
 // NHWC per pixel (c <= 4): each draw repeated over its pixel's channels.
 template <class T, class N>
-void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise) {
-  const int64_t pixels = p.h * p.w, c = p.c;
-  for (int64_t j0 = 0; j0 < pixels; j0 += kChunk) {
-    const int64_t m = pixels - j0 < kChunk ? pixels - j0 : kChunk;
+void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
+  const int64_t c = p.c;
+  for (int64_t j0 = jb; j0 < je; j0 += kChunk) {
+    const int64_t m = je - j0 < kChunk ? je - j0 : kChunk;
     prefetch_chunk(src + j0 * c, m * c);
     noise.generate(j0, m);
     noise.repeat(m, c);
@@ -304,22 +303,23 @@ void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise) {
 
 // NCHW per pixel: the same draws for every channel plane.
 template <class T, class N>
-void walk_nchw_pixels(const T* src, T* dst, const NoiseParams& p, N& noise) {
+void walk_nchw_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
   const int64_t pixels = p.h * p.w;
-  for (int64_t j0 = 0; j0 < pixels; j0 += kChunk) {
-    const int64_t m = pixels - j0 < kChunk ? pixels - j0 : kChunk;
+  for (int64_t j0 = jb; j0 < je; j0 += kChunk) {
+    const int64_t m = je - j0 < kChunk ? je - j0 : kChunk;
     noise.generate(j0, m);
     for (int64_t ch = 0; ch < p.c; ++ch) noise.apply(src + ch * pixels + j0, dst + ch * pixels + j0, m, false);
   }
 }
 
-// NCHW per channel (c <= kChunk): chunks of whole pixels, one plane at a time.
+// NCHW per channel (c <= kChunk): chunks of whole pixels, one plane at a time
+// (jb and je are whole pixels: multiples of c).
 template <class T, class N>
-void walk_nchw_elements(const T* src, T* dst, const NoiseParams& p, N& noise) {
-  const int64_t pixels = p.h * p.w, c = p.c;
+void walk_nchw_elements(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
+  const int64_t pixels = p.h * p.w, c = p.c, end = je / c;
   const int64_t step = (kChunk / c >= 4 ? (kChunk / c) & ~int64_t(3) : kChunk / c);  // whole Philox blocks when possible
-  for (int64_t pix0 = 0; pix0 < pixels; pix0 += step) {
-    const int64_t npix = pixels - pix0 < step ? pixels - pix0 : step;
+  for (int64_t pix0 = jb / c; pix0 < end; pix0 += step) {
+    const int64_t npix = end - pix0 < step ? end - pix0 : step;
     noise.generate(pix0 * c, npix * c);
     for (int64_t ch = 0; ch < c; ++ch) {
       noise.pick_channel(npix, c, ch);
@@ -330,11 +330,10 @@ void walk_nchw_elements(const T* src, T* dst, const NoiseParams& p, N& noise) {
 
 // Anything else (thousands of channels): element by element.
 template <class T, class N>
-void walk_any(const T* src, T* dst, const NoiseParams& p, N& noise) {
-  const int64_t pixels = p.h * p.w, c = p.c;
-  const int64_t positions = p.per_channel ? pixels * c : pixels, repeat = p.per_channel ? 1 : c;
-  for (int64_t j0 = 0; j0 < positions; j0 += kChunk) {
-    const int64_t m = positions - j0 < kChunk ? positions - j0 : kChunk;
+void walk_any(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
+  const int64_t pixels = p.h * p.w, c = p.c, repeat = p.per_channel ? 1 : c;
+  for (int64_t j0 = jb; j0 < je; j0 += kChunk) {
+    const int64_t m = je - j0 < kChunk ? je - j0 : kChunk;
     noise.generate(j0, m);
     for (int64_t k = 0; k < m; ++k) {
       const int64_t j = j0 + k;
@@ -346,44 +345,65 @@ void walk_any(const T* src, T* dst, const NoiseParams& p, N& noise) {
   }
 }
 
+// Stream positions [jb, je) of one image.
 template <class T, class N>
-void walk(const T* src, T* dst, const NoiseParams& p, N& noise) {
-  if (p.per_channel && !p.nchw) walk_nhwc_elements<T>(src, dst, p, noise);
-  else if (!p.per_channel && p.nchw) walk_nchw_pixels<T>(src, dst, p, noise);
-  else if (!p.per_channel && p.c <= 4) walk_nhwc_pixels<T>(src, dst, p, noise);
-  else if (p.per_channel && p.c <= kChunk) walk_nchw_elements<T>(src, dst, p, noise);
-  else walk_any<T>(src, dst, p, noise);
+void walk(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
+  if (p.per_channel && !p.nchw) walk_nhwc_elements<T>(src, dst, p, noise, jb, je);
+  else if (!p.per_channel && p.nchw) walk_nchw_pixels<T>(src, dst, p, noise, jb, je);
+  else if (!p.per_channel && p.c <= 4) walk_nhwc_pixels<T>(src, dst, p, noise, jb, je);
+  else if (p.per_channel && p.c <= kChunk) walk_nchw_elements<T>(src, dst, p, noise, jb, je);
+  else walk_any<T>(src, dst, p, noise, jb, je);
+}
+
+// The elements of positions [jb, je) of one image, in either layout.
+template <class T>
+void copy_positions(const T* src, T* dst, const NoiseParams& p, int64_t jb, int64_t je) {
+  const int64_t pixels = p.h * p.w, c = p.c;
+  if (!p.nchw) {  // contiguous
+    const int64_t e0 = p.per_channel ? jb : jb * c, e1 = p.per_channel ? je : je * c;
+    __builtin_memcpy(dst + e0, src + e0, size_t(e1 - e0) * sizeof(T));
+    return;
+  }
+  const int64_t q0 = p.per_channel ? jb / c : jb, q1 = p.per_channel ? je / c : je;  // whole pixels
+  for (int64_t ch = 0; ch < c; ++ch) __builtin_memcpy(dst + ch * pixels + q0, src + ch * pixels + q0, size_t(q1 - q0) * sizeof(T));
 }
 
 template <class T>
-void noise_image(const T* src, T* dst, const NoiseParams& p, size_t image) {
+void noise_image(const T* src, T* dst, const NoiseParams& p, size_t image, int64_t jb, int64_t je) {
   if (p.kind == 3) {
     SaltPepperNoise<T> noise(p, image);
     if (noise.replaces_nothing()) {
-      if (dst != src) __builtin_memcpy(dst, src, size_t(p.h * p.w * p.c) * sizeof(T));
+      if (dst != src) copy_positions<T>(src, dst, p, jb, je);
       return;
     }
-    walk<T>(src, dst, p, noise);
+    walk<T>(src, dst, p, noise, jb, je);
     return;
   }
   ValueNoise<T> noise(p, image);
-  walk<T>(src, dst, p, noise);
+  walk<T>(src, dst, p, noise, jb, je);
 }
 
+// Positions [begin, end) of the batch, counted image after image (image i
+// holds [i·P, (i + 1)·P), P = noise_positions(p)), so that threads can share
+// even a single large image.
 template <class T>
-void noise_images(const T* src, T* dst, const NoiseParams& p, size_t first, size_t count) {
-  const int64_t size = p.h * p.w * p.c;
-  for (size_t i = first; i < first + count; ++i) noise_image<T>(src + int64_t(i) * size, dst + int64_t(i) * size, p, i);
+void noise_images(const T* src, T* dst, const NoiseParams& p, uint64_t begin, uint64_t end) {
+  const int64_t size = p.h * p.w * p.c, positions = noise_positions(p);
+  for (int64_t i = int64_t(begin) / positions; i * positions < int64_t(end); ++i) {
+    const int64_t jb = int64_t(begin) > i * positions ? int64_t(begin) - i * positions : 0;
+    const int64_t je = int64_t(end) - i * positions < positions ? int64_t(end) - i * positions : positions;
+    noise_image<T>(src + i * size, dst + i * size, p, size_t(i), jb, je);
+  }
 }
 
 }  // namespace noise_detail
 
-inline void noise_u8(const uint8_t* src, uint8_t* dst, const NoiseParams& p, size_t first, size_t count) {
-  noise_detail::noise_images<uint8_t>(src, dst, p, first, count);
+inline void noise_u8(const uint8_t* src, uint8_t* dst, const NoiseParams& p, uint64_t begin, uint64_t end) {
+  noise_detail::noise_images<uint8_t>(src, dst, p, begin, end);
 }
 
-inline void noise_f32(const float* src, float* dst, const NoiseParams& p, size_t first, size_t count) {
-  noise_detail::noise_images<float>(src, dst, p, first, count);
+inline void noise_f32(const float* src, float* dst, const NoiseParams& p, uint64_t begin, uint64_t end) {
+  noise_detail::noise_images<float>(src, dst, p, begin, end);
 }
 
 // out = x · (offset + scale · z) on the element stream, straight from the generator.

@@ -65,6 +65,9 @@ struct NoiseParams {
   float pepper_value, salt_value;
 };
 
+// Stream positions per image: elements with per_channel, else pixels.
+inline int64_t noise_positions(const NoiseParams& p) { return p.per_channel ? p.h * p.w * p.c : p.h * p.w; }
+
 // Every kernel one ISA provides. dispatch.cc keeps one table per ISA; a new
 // op adds a field here and one line per ISA file.
 struct Kernels {
@@ -74,9 +77,10 @@ struct Kernels {
   // images [first, first + count) of the batch; scratch: shift_scratch_bytes(p)
   void (*shift_u8)(const uint8_t* src, uint8_t* dst, const ShiftParams& p, size_t first, size_t count, void* scratch);
   void (*shift_f32)(const float* src, float* dst, const ShiftParams& p, size_t first, size_t count, void* scratch);
-  // images [first, first + count)
-  void (*noise_u8)(const uint8_t* src, uint8_t* dst, const NoiseParams& p, size_t first, size_t count);
-  void (*noise_f32)(const float* src, float* dst, const NoiseParams& p, size_t first, size_t count);
+  // stream positions [begin, end) of the batch, image after image (see noise_positions);
+  // with per_channel in NCHW, begin and end are whole pixels (multiples of c)
+  void (*noise_u8)(const uint8_t* src, uint8_t* dst, const NoiseParams& p, uint64_t begin, uint64_t end);
+  void (*noise_f32)(const float* src, float* dst, const NoiseParams& p, uint64_t begin, uint64_t end);
   // element streams on Float32Array: x · (offset + scale · z), and the dropout mask
   void (*gaussian_dropout)(const float* x, float* out, size_t n, const StreamParams& s, const AffineParams& a);
   void (*dropout_mask)(float* out, size_t n, const StreamParams& s, float rate, float keep_value);

@@ -41,9 +41,12 @@ uint64_t noise_digest(const fastaug::Kernels& k) {
       p.offset = kind == 2 ? one : offset, p.scale = scale;
       p.clip = kind == 2, p.clip_lo = 0.0f, p.clip_hi = 0.75f;  // -0 inputs meet a +0 bound
       p.pepper_below = pepper, p.salt_below = salt, p.pepper_value = -0.0f, p.salt_value = 2.0f;
-      k.noise_f32(f32.data(), f32_out.data(), p, 0, n);
+      // float32 in two position ranges split inside an image (whole pixels), uint8 in one
+      const uint64_t end = uint64_t(n * fastaug::noise_positions(p)), mid = (end / 2 / c) * c + c;
+      k.noise_f32(f32.data(), f32_out.data(), p, 0, mid);
+      k.noise_f32(f32.data(), f32_out.data(), p, mid, end);
       p.pepper_value = 0.0f, p.salt_value = 255.0f;
-      k.noise_u8(u8.data(), u8_out.data(), p, 0, n);
+      k.noise_u8(u8.data(), u8_out.data(), p, 0, end);
       h64 = digest(u8_out, digest(f32_out, h64));
     }
   }

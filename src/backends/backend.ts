@@ -65,6 +65,11 @@ export interface NoiseRequest {
   saltValue: number;
 }
 
+/** Stream positions per image: elements with perChannel, else pixels. */
+export function noisePositions(r: Pick<NoiseRequest, 'h' | 'w' | 'c' | 'perChannel'>): number {
+  return r.perChannel ? r.h * r.w * r.c : r.h * r.w;
+}
+
 export interface Backend {
   readonly name: 'native' | 'js';
   /** The ISA its kernels run on ('js' for the TypeScript backend). */
@@ -78,9 +83,14 @@ export interface Backend {
   /** Shifts images [first, first + count) of src into dst. */
   shift(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ShiftRequest, first: number, count: number): void;
   shiftAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ShiftRequest, first: number, count: number): Promise<void>;
-  /** Noise on images [first, first + count) of src into dst. */
-  noise(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: NoiseRequest, first: number, count: number): void;
-  noiseAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: NoiseRequest, first: number, count: number): Promise<void>;
+  /**
+   * Noise on stream positions [begin, end) of the batch, counted image after
+   * image (image i holds [i·P, (i + 1)·P), P = noisePositions(request)), so
+   * that threads can share a single image. With perChannel in NCHW, begin
+   * and end are whole pixels (multiples of c).
+   */
+  noise(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: NoiseRequest, begin: number, end: number): void;
+  noiseAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: NoiseRequest, begin: number, end: number): Promise<void>;
   /** out = x · (offset + scale · z) on the element stream of `request`. */
   gaussianDropout(x: Float32Array, out: Float32Array, request: StreamRequest): void;
   gaussianDropoutAsync(x: Float32Array, out: Float32Array, request: StreamRequest): Promise<void>;

@@ -29,7 +29,7 @@ export interface NativeAddon {
     isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean, perChannel: boolean,
     kind: number, key0: number, key1: number, epoch: number, stream: number, firstSample: number, offset: Float32Array, scale: Float32Array,
     clip: boolean, clipLo: number, clipHi: number, pepperBelow: Uint32Array, saltBelow: Uint32Array, pepperValue: number, saltValue: number,
-    first: number, count: number, async: boolean,
+    begin: number, end: number, async: boolean,
   ): Promise<void> | undefined;
   gaussianDropout(isa: number, x: Float32Array, out: Float32Array, key0: number, key1: number, first: number, epoch: number, stream: number, offset: number, scale: number, async: boolean): Promise<void> | undefined;
   dropoutMask(isa: number, out: Float32Array, key0: number, key1: number, first: number, epoch: number, stream: number, rate: number, keepValue: number, async: boolean): Promise<void> | undefined;
@@ -102,10 +102,10 @@ function shiftCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Arr
   return addon.shift(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.fill, r.fillValue, r.kx, r.ky, r.wx1, r.wx0, r.wy1, r.wy0, first, count, async);
 }
 
-function noiseCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: NoiseRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
+function noiseCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: NoiseRequest, begin: number, end: number, async: boolean): Promise<void> | undefined {
   return addon.noise(
     isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.perChannel, r.kind, r.key0, r.key1, r.epoch, r.stream, r.firstSample,
-    r.offset, r.scale, r.clip, r.clipLo, r.clipHi, r.pepperBelow, r.saltBelow, r.pepperValue, r.saltValue, first, count, async,
+    r.offset, r.scale, r.clip, r.clipLo, r.clipHi, r.pepperBelow, r.saltBelow, r.pepperValue, r.saltValue, begin, end, async,
   );
 }
 
@@ -123,8 +123,8 @@ export function nativeBackend(addon: NativeAddon, isa: string): Backend {
     randomNormalAsync: (out, r) => streamCall(addon.randomNormal, index, out, r, true)!,
     shift: (src, dst, r, first, count) => void shiftCall(addon, index, src, dst, r, first, count, false),
     shiftAsync: (src, dst, r, first, count) => shiftCall(addon, index, src, dst, r, first, count, true)!,
-    noise: (src, dst, r, first, count) => void noiseCall(addon, index, src, dst, r, first, count, false),
-    noiseAsync: (src, dst, r, first, count) => noiseCall(addon, index, src, dst, r, first, count, true)!,
+    noise: (src, dst, r, begin, end) => void noiseCall(addon, index, src, dst, r, begin, end, false),
+    noiseAsync: (src, dst, r, begin, end) => noiseCall(addon, index, src, dst, r, begin, end, true)!,
     gaussianDropout: (x, out, r) => void addon.gaussianDropout(index, x, out, r.key0, r.key1, r.first, r.epoch, r.stream, r.offset, r.scale, false),
     gaussianDropoutAsync: (x, out, r) => addon.gaussianDropout(index, x, out, r.key0, r.key1, r.first, r.epoch, r.stream, r.offset, r.scale, true)!,
     dropoutMask: (out, r, rate, keep) => void addon.dropoutMask(index, out, r.key0, r.key1, r.first, r.epoch, r.stream, rate, keep, false),

@@ -2,7 +2,7 @@
 // speckleNoise, saltAndPepper and their …Async twins. Validates, draws the
 // per-image parameters (a std or amount given as a range) from each op's
 // parameter stream, and hands both backends the same resolved request.
-import { NOISE_KIND, type NoiseRequest } from '../backends/backend.js';
+import { NOISE_KIND, noisePositions, type NoiseRequest } from '../backends/backend.js';
 import { uniformFromWord } from '../backends/js/random.js';
 import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
@@ -153,14 +153,23 @@ function resolveNoise(op: Op, batch: unknown, options: unknown, isAsync: boolean
 
 function run(op: Op, batch: unknown, options: unknown): Batch {
   const r = resolveNoise(op, batch, options, false);
-  activeBackend().noise(r.batch.data, r.out, r.request, 0, r.batch.n);
+  activeBackend().noise(r.batch.data, r.out, r.request, 0, r.batch.n * noisePositions(r.request));
   return batchResult(r.batch, r.out);
 }
+
+/**
+ * Threads share the batch's stream positions, not whole images, so even one
+ * large image splits. Ranges start on multiples of this many positions (whole
+ * generator chunks), times c with perChannel (whole pixels in either layout).
+ */
+const SPLIT_POSITIONS = 4096;
 
 async function runAsync(op: Op, batch: unknown, options: unknown): Promise<Batch> {
   const r = resolveNoise(op, batch, options, true);
   const backend = activeBackend();
-  await Promise.all(splitRange(r.batch.n, r.threads, 1).map(([first, count]) => backend.noiseAsync(r.batch.data, r.out, r.request, first, count)));
+  const total = r.batch.n * noisePositions(r.request);
+  const align = r.request.perChannel ? SPLIT_POSITIONS * r.request.c : SPLIT_POSITIONS;
+  await Promise.all(splitRange(total, r.threads, align).map(([start, count]) => backend.noiseAsync(r.batch.data, r.out, r.request, start, start + count)));
   return batchResult(r.batch, r.out);
 }
 

@@ -3,7 +3,7 @@
 // to the event loop between slices, so timers and I/O keep running.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
-import type { Backend, StreamRequest } from '../backend.js';
+import type { Backend, NoiseRequest, StreamRequest } from '../backend.js';
 import * as random from './random.js';
 import * as noise from './noise.js';
 import { shiftImages } from './shift.js';
@@ -16,6 +16,11 @@ async function inSlices(out: Float32Array, req: StreamRequest, kernel: (o: Float
     await yieldToEventLoop();
     kernel(out.subarray(start, start + SLICE), { ...req, first: req.first + start });
   }
+}
+
+/** Positions per async slice: whole pixels for NCHW per-channel ranges. */
+function noiseSliceAlign(req: NoiseRequest): number {
+  return req.perChannel && req.layout === 'NCHW' ? Math.ceil(SLICE / req.c) * req.c : SLICE;
 }
 
 /** Image ops: one image per slice, yielding to the event loop in between. */
@@ -36,8 +41,14 @@ export const jsBackend: Backend = {
   randomNormalAsync: (out, req) => inSlices(out, req, random.randomNormal),
   shift: (src, dst, req, first, count) => shiftImages(req, src, dst, first, count),
   shiftAsync: (src, dst, req, first, count) => imagesInSlices(first, count, (i) => shiftImages(req, src, dst, i, 1)),
-  noise: (src, dst, req, first, count) => noise.noiseImages(req, src, dst, first, count),
-  noiseAsync: (src, dst, req, first, count) => imagesInSlices(first, count, (i) => noise.noiseImages(req, src, dst, i, 1)),
+  noise: (src, dst, req, begin, end) => noise.noiseRange(req, src, dst, begin, end),
+  noiseAsync: async (src, dst, req, begin, end) => {
+    const step = noiseSliceAlign(req);
+    for (let start = begin; start < end; start = Math.min(end, start + step)) {
+      await yieldToEventLoop();
+      noise.noiseRange(req, src, dst, start, Math.min(end, start + step));
+    }
+  },
   gaussianDropout: noise.gaussianDropout,
   gaussianDropoutAsync: async (x, out, req) => {
     for (let start = 0; start < x.length; start += SLICE) {

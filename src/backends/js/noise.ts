@@ -2,8 +2,7 @@
 // per image, stream values for a chunk of positions, then applied element by
 // element. Position j of image i's stream is element j in NHWC order
 // (pixel · c + channel), or pixel j without perChannel, whatever the layout.
-import type { NoiseRequest, StreamRequest } from '../backend.js';
-import { NOISE_KIND } from '../backend.js';
+import { NOISE_KIND, noisePositions, type NoiseRequest, type StreamRequest } from '../backend.js';
 import { randomNormal, randomUniform, randomWords } from './random.js';
 
 const CHUNK = 512;
@@ -48,12 +47,11 @@ function chunkValues(req: NoiseRequest, image: number, j0: number, m: number): v
   else randomNormal(values.subarray(0, m), stream);
 }
 
-function noiseImage(req: NoiseRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, image: number): void {
+/** Stream positions [jb, je) of one image (whole pixels for NCHW per channel). */
+function noiseImage(req: NoiseRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, image: number, jb: number, je: number): void {
   const { h, w, c } = req;
   const pixels = h * w;
-  const size = pixels * c;
-  const base = image * size;
-  const positions = req.perChannel ? size : pixels;
+  const base = image * pixels * c;
   // NCHW per channel finds a chunk's elements plane by plane: whole pixels
   const step = req.perChannel && req.layout === 'NCHW' ? Math.max(1, Math.floor(CHUNK / c)) * c : CHUNK;
   ensureChunkCapacity(step);
@@ -75,8 +73,8 @@ function noiseImage(req: NoiseRequest, src: Uint8Array | Float32Array, dst: Uint
     return clip ? (v < clipLo ? clipLo : v > clipHi ? clipHi : v) : v;
   };
 
-  for (let j0 = 0; j0 < positions; j0 += step) {
-    const m = Math.min(step, positions - j0);
+  for (let j0 = jb; j0 < je; j0 += step) {
+    const m = Math.min(step, je - j0);
     chunkValues(req, image, j0, m);
     if (req.layout === 'NHWC' && req.perChannel) {
       for (let k = 0; k < m; k += 1) dst[base + j0 + k] = valueAt(k, src[base + j0 + k]!);
@@ -100,8 +98,12 @@ function noiseImage(req: NoiseRequest, src: Uint8Array | Float32Array, dst: Uint
   }
 }
 
-export function noiseImages(req: NoiseRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, first: number, count: number): void {
-  for (let i = first; i < first + count; i += 1) noiseImage(req, src, dst, i);
+/** Stream positions [begin, end) of the batch, image after image (see Backend.noise). */
+export function noiseRange(req: NoiseRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, begin: number, end: number): void {
+  const positions = noisePositions(req);
+  for (let i = Math.floor(begin / positions); i * positions < end; i += 1) {
+    noiseImage(req, src, dst, i, Math.max(0, begin - i * positions), Math.min(positions, end - i * positions));
+  }
 }
 
 export function gaussianDropout(x: Float32Array, out: Float32Array, req: StreamRequest): void {

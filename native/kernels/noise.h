@@ -240,10 +240,14 @@ struct SaltPepperNoise {
     static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "halves: low half first in memory");
     const Half* t = reinterpret_cast<const Half*>(words) + odd;
     const Bits ones = Bits(~Bits(0));
+    // 16-bit compares (twice the lanes of 32-bit ones): t < below as t <= below − 1,
+    // salt_below >= 1 here; without pepper, t <= 0 is a salt hit anyway
+    const uint16_t salt_max = uint16_t(salt_below - 1), pepper_max = uint16_t(pepper_below ? pepper_below - 1 : 0);
+    const Bits pepper_or_salt = pepper_below ? pepper_bits : salt_bits;
     for (int64_t k = 0; k < m; ++k) {
-      const uint32_t v = t[k];
-      keep[k] = v < salt_below ? Bits(0) : ones;
-      set[k] = v < pepper_below ? pepper_bits : (v < salt_below ? salt_bits : Bits(0));
+      const uint16_t v = t[k];
+      keep[k] = v <= salt_max ? Bits(0) : ones;
+      set[k] = v <= pepper_max ? pepper_or_salt : (v <= salt_max ? salt_bits : Bits(0));
     }
   }
   void repeat(int64_t m, int64_t c) {

@@ -1,6 +1,9 @@
 // Runs benchmark cases for one variant (the backend and ISA come from
 // FASTAUG_BACKEND / FASTAUG_ISA, so what is measured is the public API as a
-// user gets it) and prints the medians as JSON on stdout.
+// user gets it) and prints the medians as JSON on stdout. Each case is
+// preceded by a memcpy of the same bytes in this same process, so a case's
+// "× memcpy" compares two measurements taken moments apart (the machines
+// are shared: conditions drift between processes).
 //   node bench/worker.mjs <variant> <threads,...> <case ids,...> [maxTime seconds]
 import { createRequire } from 'node:module';
 
@@ -21,20 +24,20 @@ function memcpyRun(c) {
   return () => dst.set(src);
 }
 
+async function measure(name, fn) {
+  const summary = await b.suite(name, b.add(name, fn, { minSamples: 5, maxTime }));  // benny's progress goes to stdout… of this worker only
+  const r = summary.results[0];
+  return { medianMs: r.details.median * 1e3, samples: r.samples, marginPercent: r.margin };
+}
+
 const results = [];
 for (const c of cases) {
-  const threadsToRun = variant === 'memcpy' ? [1] : threadList.split(',').map(Number);
-  const ctx = variant === 'memcpy' ? undefined : c.setup(fastaug);
-  for (const threads of threadsToRun) {
-    const fn = variant === 'memcpy' ? memcpyRun(c) : () => c.run(fastaug, ctx, threads);
-    const isAsync = variant !== 'memcpy' && threads > 1;
-    const summary = await b.suite(
-      `${c.id} ${variant} t${threads}`,
-      b.add(c.id, isAsync ? async () => { await fn(); } : fn, { minSamples: 5, maxTime }),
-      // benny prints progress by default; keep stdout for the JSON
-    );
-    const r = summary.results[0];
-    results.push({ id: c.id, variant, threads, medianMs: r.details.median * 1e3, samples: r.samples, marginPercent: r.margin });
+  const ctx = c.setup(fastaug);
+  const memcpy = await measure(`${c.id} memcpy`, memcpyRun(c));
+  for (const threads of threadList.split(',').map(Number)) {
+    const fn = () => c.run(fastaug, ctx, threads);
+    const r = await measure(`${c.id} ${variant} t${threads}`, threads > 1 ? async () => { await fn(); } : fn);
+    results.push({ id: c.id, variant, threads, ...r, memcpyMs: memcpy.medianMs });
   }
 }
 process.stdout.write(`${JSON.stringify({ variant, info: fastaug.backendInfo(), results })}\n`);

@@ -17,7 +17,7 @@ export async function runBench(args: string[], options: { quick?: boolean }): Pr
   const root = packageRoot();
   const runner = path.join(root, 'bench', 'run.mjs');
   if (!existsSync(runner)) throw new Error(`the benchmark suite is not in this installation (${runner}); run it from a clone of the repository`);
-  const variants = 2 + backendInfo().isas.length; // native per ISA, js, memcpy
+  const variants = 1 + backendInfo().isas.length; // native per ISA, js (each with its own memcpy)
   const bar = new SingleBar({ format: 'bench [{bar}] {value}/{total} variants · {variant}', stream: process.stderr, hideCursor: true });
   bar.start(variants, 0, { variant: 'starting' });
   const child = spawn(process.execPath, [runner, ...args, ...(options.quick ? ['--quick'] : [])], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

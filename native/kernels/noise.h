@@ -192,15 +192,15 @@ struct ValueNoise {
       if constexpr (!decltype(rule)::kFused) {
         generate(j0, m);
         apply_rule(rule, x, out, values, m);
-        return;
+      } else {
+        const auto visit = [&](size_t k, S::F32 v) { rule.vec(x + k, out + k, v); };
+        const auto tail = [&](size_t k, const float* v, size_t count) {
+          for (size_t i = 0; i < count; ++i) out[k + i] = rule.one(x[k + i], v[i]);
+        };
+        // offset + scale · v is v itself for (0, 1) (v is never −0): no identity shortcut needed
+        if (p.kind == 1) visit_stream<S>(size_t(m), stream_at(j0), UniformEmit<S, false>{offset, scale}, visit, tail);
+        else visit_stream<S>(size_t(m), stream_at(j0), NormalEmit<S, false>{offset, scale}, visit, tail);
       }
-      const auto visit = [&](size_t k, S::F32 v) { rule.vec(x + k, out + k, v); };
-      const auto tail = [&](size_t k, const float* v, size_t count) {
-        for (size_t i = 0; i < count; ++i) out[k + i] = rule.one(x[k + i], v[i]);
-      };
-      // offset + scale · v is v itself for (0, 1) (v is never −0): no identity shortcut needed
-      if (p.kind == 1) visit_stream<S>(size_t(m), stream_at(j0), UniformEmit<S, false>{offset, scale}, visit, tail);
-      else visit_stream<S>(size_t(m), stream_at(j0), NormalEmit<S, false>{offset, scale}, visit, tail);
     });
   }
 };

@@ -66,7 +66,7 @@ for (const c of cases) {
 
 const pad = (s, n) => String(s).padEnd(n);
 console.log(`\nfastaug ${runs[0].info.version} · ${os.cpus()[0]?.model ?? 'cpu'} · ${os.availableParallelism()} threads · node ${process.version}`);
-console.log('medians of benny samples; × memcpy = time / time of copying the same bytes; vs js = js time / this time (same threads)\n');
+console.log('medians of per-call times; × memcpy = time / time of copying the same bytes (measured next to it); vs js = js time / this time (same threads)\n');
 console.log([pad('case', 5), pad('variant', 16), pad('thr', 4), pad('median ms', 11), pad('rate', 22), pad('× memcpy', 10), 'vs js'].join(''));
 for (const r of rows) {
   console.log([

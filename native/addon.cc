@@ -212,7 +212,7 @@ class Addon : public Napi::Addon<Addon> {
   }
 
   // (isa, src, dst, h, w, c, nchw, perChannel, kind, key0, key1, epoch, stream, firstSample,
-  //  offset, scale, clip, clipLo, clipHi, pepperBelow, saltBelow, pepperValue, saltValue, first, count, async)
+  //  offset, scale, clip, clipLo, clipHi, pepperBelow, saltBelow, pepperValue, saltValue, begin, end, async)
   Napi::Value Noise(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     NoiseParams p;

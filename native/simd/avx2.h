@@ -49,8 +49,6 @@ struct Simd {
   static F32 as_float(U32 a) { return _mm256_castsi256_ps(a); }
   static U32 as_int(F32 a) { return _mm256_castps_si256(a); }
 
-  static U32 load32(const uint32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
-  static uint32_t lt_mask(U32 a, U32 b) { return uint32_t(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(b, a)))); }
 
   // --- uint8 noise: kLanes bytes in and out, float clamps and rounding
   static U32 load_u8(const uint8_t* p) { return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))); }
@@ -65,7 +63,6 @@ struct Simd {
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)
   static F32 minf(F32 a, F32 b) { return _mm256_min_ps(a, b); }
   static F32 maxf(F32 a, F32 b) { return _mm256_max_ps(a, b); }
-  static U32 eq_mask(F32 a, F32 b) { return _mm256_castps_si256(_mm256_cmp_ps(a, b, _CMP_EQ_OQ)); }
   static F32 loadf(const float* p) { return _mm256_loadu_ps(p); }
   static void storef(float* p, F32 a) { _mm256_storeu_ps(p, a); }
 };

@@ -48,8 +48,6 @@ struct Simd {
   static F32 as_float(U32 a) { return _mm512_castsi512_ps(a); }
   static U32 as_int(F32 a) { return _mm512_castps_si512(a); }
 
-  static U32 load32(const uint32_t* p) { return _mm512_loadu_si512(p); }
-  static uint32_t lt_mask(U32 a, U32 b) { return uint32_t(_mm512_cmplt_epi32_mask(a, b)); }
 
   // --- uint8 noise: kLanes bytes in and out, float clamps and rounding
   static U32 load_u8(const uint8_t* p) { return _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }
@@ -62,7 +60,6 @@ struct Simd {
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)
   static F32 minf(F32 a, F32 b) { return _mm512_min_ps(a, b); }
   static F32 maxf(F32 a, F32 b) { return _mm512_max_ps(a, b); }
-  static U32 eq_mask(F32 a, F32 b) { return _mm512_movm_epi32(_mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ)); }
   static F32 loadf(const float* p) { return _mm512_loadu_ps(p); }
   static void storef(float* p, F32 a) { _mm512_storeu_ps(p, a); }
 };

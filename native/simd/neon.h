@@ -45,11 +45,6 @@ struct Simd {
   static F32 as_float(U32 a) { return vreinterpretq_f32_u32(a); }
   static U32 as_int(F32 a) { return vreinterpretq_u32_f32(a); }
 
-  static U32 load32(const uint32_t* p) { return vld1q_u32(p); }
-  static uint32_t lt_mask(U32 a, U32 b) {
-    const uint32_t bits[4] = {1, 2, 4, 8};
-    return vaddvq_u32(vandq_u32(vcltq_u32(a, b), vld1q_u32(bits)));
-  }
 
   // --- uint8 noise: kLanes bytes in and out, float clamps and rounding
   static U32 load_u8(const uint8_t* p) {
@@ -69,7 +64,6 @@ struct Simd {
   // vmaxq differ on NaN and on ±0)
   static F32 minf(F32 a, F32 b) { return vbslq_f32(vcltq_f32(a, b), a, b); }
   static F32 maxf(F32 a, F32 b) { return vbslq_f32(vcgtq_f32(a, b), a, b); }
-  static U32 eq_mask(F32 a, F32 b) { return vceqq_f32(a, b); }
   static F32 loadf(const float* p) { return vld1q_f32(p); }
   static void storef(float* p, F32 a) { vst1q_f32(p, a); }
 };

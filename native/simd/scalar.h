@@ -63,8 +63,6 @@ struct Simd {
   static F32 cvt_i32(U32 a) { FASTAUG_LANEWISE(F32, float(int32_t(a.v[i]))); }
   static F32 as_float(U32 a) { FASTAUG_LANEWISE(F32, __builtin_bit_cast(float, a.v[i])); }
   static U32 as_int(F32 a) { FASTAUG_LANEWISE(U32, __builtin_bit_cast(uint32_t, a.v[i])); }
-  // --- salt and pepper: lane-wise load and a bit mask of a < b (values < 2^31)
-  static U32 load32(const uint32_t* p) { FASTAUG_LANEWISE(U32, p[i]); }
   // --- uint8 noise: kLanes bytes in and out, float clamps and rounding
   static U32 load_u8(const uint8_t* p) { FASTAUG_LANEWISE(U32, p[i]); }
   // nearest, ties to even, by the 1.5 · 2^23 trick: for |a| < 2^22 (the kernels clamp first)
@@ -73,13 +71,7 @@ struct Simd {
   // a < b ? a : b and a > b ? a : b, as x86 minps / maxps
   static F32 minf(F32 a, F32 b) { FASTAUG_LANEWISE(F32, a.v[i] < b.v[i] ? a.v[i] : b.v[i]); }
   static F32 maxf(F32 a, F32 b) { FASTAUG_LANEWISE(F32, a.v[i] > b.v[i] ? a.v[i] : b.v[i]); }
-  static U32 eq_mask(F32 a, F32 b) { FASTAUG_LANEWISE(U32, a.v[i] == b.v[i] ? ~0u : 0u); }
 #undef FASTAUG_LANEWISE
-  static uint32_t lt_mask(U32 a, U32 b) {
-    uint32_t m = 0;
-    for (int i = 0; i < kLanes; ++i) m |= uint32_t(a.v[i] < b.v[i]) << i;
-    return m;
-  }
   // int32 lanes saturated to [0, 255]
   static void store_u8(uint8_t* p, U32 a) {
     for (int i = 0; i < kLanes; ++i) {

@@ -46,9 +46,6 @@ struct Simd {
   static F32 as_float(U32 a) { return _mm_castsi128_ps(a); }
   static U32 as_int(F32 a) { return _mm_castps_si128(a); }
 
-  static U32 load32(const uint32_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
-  // bit i set where lane i of a < lane i of b (signed compare: values here are < 2^31)
-  static uint32_t lt_mask(U32 a, U32 b) { return uint32_t(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmplt_epi32(a, b)))); }
 
   // --- uint8 noise: kLanes bytes in and out, float clamps and rounding
   static U32 load_u8(const uint8_t* p) {
@@ -67,7 +64,6 @@ struct Simd {
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)
   static F32 minf(F32 a, F32 b) { return _mm_min_ps(a, b); }
   static F32 maxf(F32 a, F32 b) { return _mm_max_ps(a, b); }
-  static U32 eq_mask(F32 a, F32 b) { return _mm_castps_si128(_mm_cmpeq_ps(a, b)); }
   static F32 loadf(const float* p) { return _mm_loadu_ps(p); }
   static void storef(float* p, F32 a) { _mm_storeu_ps(p, a); }
 };

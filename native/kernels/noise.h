@@ -54,7 +54,8 @@ inline float clip_f32(float v, float lo, float hi) {
 // form vec(x, out, n) over kLanes contiguous elements and a scalar form one(x, n).
 // kFused: apply straight from the generator's registers (ValueNoise::
 // generate_apply) rather than through a chunk buffer; measured per rule, as
-// it helps float32 (W3 6.4 -> 6.0 ms) but slows the uint8 rule (W4 6.5 -> 7.9 ms).
+// it helps float32 (W3 6.4 -> 6.0 ms) but slows the uint8 rule (W4 6.5 -> 7.9
+// ms; with the pipelined generator still 5.3 -> 6.0 ms).
 
 // out = clip(x + n) or clip(x · n). A fused rule runs over a whole image at
 // once, so it asks for its source 1 KiB ahead itself (prefetches do not

@@ -59,7 +59,7 @@ inline float clip_f32(float v, float lo, float hi) {
 
 // out = clip(x + n) or clip(x · n). A fused rule runs over a whole image at
 // once, so it asks for its source 1 KiB ahead itself (prefetches do not
-// fault past the end); W3 5.6 -> 5.3 ms against 512-position chunks, each
+// fault past the end); W3 5.6 -> 5.0 ms against 512-position chunks, each
 // prefetched before its draws.
 template <bool kMultiply, bool kClip>
 struct CombineF32 {

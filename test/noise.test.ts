@@ -235,6 +235,31 @@ describe('the dtype rule: uint8 = saturate(roundHalfEven(x + n)), n = the float3
       }
     }
   });
+  it('holds for noise up to and far past 2^21 (where the kernels clamp first), on every backend and ISA', () => {
+    const rng = testRng(21);
+    const x = batchOf(rng, [4, 9, 15, 3], 'uint8', 'NHWC');  // 405 elements per image: whole vectors and a tail
+    const zeros: Batch = { data: new Float32Array(x.data.length), shape: x.shape };
+    for (const opts of [
+      { op: 'gaussianNoise', std: 262000, mean: 0.5 }, { op: 'gaussianNoise', std: [0, 600000], mean: -2e6 },
+      { op: 'gaussianNoise', std: 3e9 }, { op: 'uniformNoise', low: -4e6, high: 4e6 }, { op: 'uniformNoise', low: 2097151.5, high: 2097152.5 },
+      { op: 'uniformNoise', low: -1e30, high: 1e30 },
+    ] as const) {
+      const { op, ...o } = opts;
+      const n = (OPS[op] as (b: Batch, o: object) => Batch)(zeros, { ...o, seed: 8 }).data;
+      const expected = Array.from(x.data, (xi, i) => {
+        const v = xi + n[i]!;
+        const r = Math.round(v) - v === 0.5 && Math.round(v) % 2 !== 0 ? Math.round(v) - 1 : Math.round(v);
+        return Math.min(255, Math.max(0, r));
+      });
+      expect(expected, JSON.stringify(opts)).toContain(255);
+      const plan = noisePlan(op, x, { ...o, seed: 8 });
+      for (const backend of backends) {
+        const out = new Uint8Array(x.data.length);
+        backend.noise(x.data, out, plan, 0, 4 * noisePositions(plan));
+        expect(firstDifference(out, expected), `${backendName(backend)} ${JSON.stringify(opts)}`).toBe(-1);
+      }
+    }
+  });
   it('speckle: uint8 = saturate(roundHalfEven(x · n)) with n the float32 result on ones', () => {
     const rng = testRng(5);
     const x = batchOf(rng, [2, 16, 16, 3], 'uint8', 'NHWC');

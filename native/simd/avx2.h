@@ -50,13 +50,21 @@ struct Simd {
   static U32 as_int(F32 a) { return _mm256_castps_si256(a); }
 
 
-  // --- uint8 noise: kLanes bytes in and out, float clamps and rounding
-  static U32 load_u8(const uint8_t* p) { return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))); }
-  // int32 lanes saturated to [0, 255] (|a| < 2^15); the packs work per 128-bit half
-  static void store_u8(uint8_t* p, U32 a) {
-    const __m256i w = _mm256_packus_epi32(a, a);  // u16: a0..3 a0..3 | a4..7 a4..7
-    const __m256i b = _mm256_packus_epi16(w, w);  // u8: first dword of each half = a0..3 | a4..7
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0))));
+  // --- uint8 noise: float clamps and rounding, and the narrowing sum
+  // out[i] = saturate(x[i] + m[i] + (x[i] odd ? t[i] : 0)) over 4 · kLanes
+  // bytes (see simd/avx512.h): 16-bit saturating adds; sign_epi16 keeps t
+  // where x & 1 is 1. packs / packus interleave per 128-bit half, so the
+  // dwords of x go into that order first and back after.
+  static void add_odd_ties_u8(const uint8_t* x, uint8_t* out, const U32 (&m)[4], const U32 (&t)[4]) {
+    const __m256i xs = _mm256_permutevar8x32_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x)), _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7));
+    const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi16(1);
+    const __m256i x01 = _mm256_unpacklo_epi8(xs, zero), x23 = _mm256_unpackhi_epi8(xs, zero);
+    const __m256i t01 = _mm256_sign_epi16(_mm256_packs_epi32(t[0], t[1]), _mm256_and_si256(x01, one));
+    const __m256i t23 = _mm256_sign_epi16(_mm256_packs_epi32(t[2], t[3]), _mm256_and_si256(x23, one));
+    const __m256i r01 = _mm256_adds_epi16(_mm256_adds_epi16(x01, _mm256_packs_epi32(m[0], m[1])), t01);
+    const __m256i r23 = _mm256_adds_epi16(_mm256_adds_epi16(x23, _mm256_packs_epi32(m[2], m[3])), t23);
+    const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(r01, r23), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), bytes);
   }
   static U32 cvt_nearest_i32(F32 a) { return _mm256_cvtps_epi32(a); }  // MXCSR default: nearest, ties to even
   static U32 cvtt_i32(F32 a) { return _mm256_cvttps_epi32(a); }  // toward zero

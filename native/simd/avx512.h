@@ -49,11 +49,23 @@ struct Simd {
   static U32 as_int(F32 a) { return _mm512_castps_si512(a); }
 
 
-  // --- uint8 noise: kLanes bytes in and out, float clamps and rounding
-  static U32 load_u8(const uint8_t* p) { return _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }
-  // int32 lanes saturated to [0, 255]
-  static void store_u8(uint8_t* p, U32 a) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm512_cvtusepi32_epi8(_mm512_max_epi32(a, _mm512_setzero_si512())));
+  // --- uint8 noise: float clamps and rounding, and the narrowing sum
+  // out[i] = saturate(x[i] + m[i] + (x[i] odd ? t[i] : 0)) over 4 · kLanes
+  // bytes, element i in lane i % kLanes of m[i / kLanes] and t[i / kLanes];
+  // t in {-1, 0, 1}. In 16-bit lanes with saturating adds (saturating m to
+  // 16 bits first leaves the result as it is). packs / packus interleave
+  // their sources per 128-bit lane, so x is first put in that order (a 4 × 4
+  // transpose of dwords, its own inverse) and the bytes put back after.
+  static void add_odd_ties_u8(const uint8_t* x, uint8_t* out, const U32 (&m)[4], const U32 (&t)[4]) {
+    const __m512i transpose = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+    const __m512i xs = _mm512_permutexvar_epi32(transpose, _mm512_loadu_si512(x));
+    const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi16(1);
+    const __m512i x01 = _mm512_unpacklo_epi8(xs, zero), x23 = _mm512_unpackhi_epi8(xs, zero);
+    __m512i r01 = _mm512_adds_epi16(x01, _mm512_packs_epi32(m[0], m[1]));
+    __m512i r23 = _mm512_adds_epi16(x23, _mm512_packs_epi32(m[2], m[3]));
+    r01 = _mm512_mask_adds_epi16(r01, _mm512_test_epi16_mask(x01, one), r01, _mm512_packs_epi32(t[0], t[1]));
+    r23 = _mm512_mask_adds_epi16(r23, _mm512_test_epi16_mask(x23, one), r23, _mm512_packs_epi32(t[2], t[3]));
+    _mm512_storeu_si512(out, _mm512_permutexvar_epi32(transpose, _mm512_packus_epi16(r01, r23)));
   }
   static U32 cvt_nearest_i32(F32 a) { return _mm512_cvt_roundps_epi32(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
   static U32 cvtt_i32(F32 a) { return _mm512_cvttps_epi32(a); }  // toward zero

@@ -46,17 +46,22 @@ struct Simd {
   static U32 as_int(F32 a) { return vreinterpretq_u32_f32(a); }
 
 
-  // --- uint8 noise: kLanes bytes in and out, float clamps and rounding
-  static U32 load_u8(const uint8_t* p) {
-    uint32_t v;
-    __builtin_memcpy(&v, p, 4);
-    return vmovl_u16(vget_low_u16(vmovl_u8(vreinterpret_u8_u32(vdup_n_u32(v)))));
+  // --- uint8 noise: float clamps and rounding, and the narrowing sum
+  // out[i] = saturate(x[i] + m[i] + (x[i] odd ? t[i] : 0)) over 4 · kLanes
+  // bytes (see simd/avx512.h): 16-bit saturating adds, t times x & 1.
+  static int16x8_t narrow_pair(U32 a, U32 b) {
+    return vcombine_s16(vqmovn_s32(vreinterpretq_s32_u32(a)), vqmovn_s32(vreinterpretq_s32_u32(b)));
   }
-  // int32 lanes saturated to [0, 255]
-  static void store_u8(uint8_t* p, U32 a) {
-    const uint16x4_t w = vqmovun_s32(vreinterpretq_s32_u32(a));
-    const uint32_t v = vget_lane_u32(vreinterpret_u32_u8(vqmovn_u16(vcombine_u16(w, w))), 0);
-    __builtin_memcpy(p, &v, 4);
+  static void add_odd_ties_u8(const uint8_t* x, uint8_t* out, const U32 (&m)[4], const U32 (&t)[4]) {
+    const uint8x16_t xs = vld1q_u8(x);
+    const int16x8_t x01 = vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(xs)));
+    const int16x8_t x23 = vreinterpretq_s16_u16(vmovl_u8(vget_high_u8(xs)));
+    const int16x8_t one = vdupq_n_s16(1);
+    const int16x8_t t01 = vmulq_s16(narrow_pair(t[0], t[1]), vandq_s16(x01, one));
+    const int16x8_t t23 = vmulq_s16(narrow_pair(t[2], t[3]), vandq_s16(x23, one));
+    const int16x8_t r01 = vqaddq_s16(vqaddq_s16(x01, narrow_pair(m[0], m[1])), t01);
+    const int16x8_t r23 = vqaddq_s16(vqaddq_s16(x23, narrow_pair(m[2], m[3])), t23);
+    vst1q_u8(out, vcombine_u8(vqmovun_s16(r01), vqmovun_s16(r23)));
   }
   static U32 cvt_nearest_i32(F32 a) { return vreinterpretq_u32_s32(vcvtnq_s32_f32(a)); }
   static U32 cvtt_i32(F32 a) { return vreinterpretq_u32_s32(vcvtq_s32_f32(a)); }  // toward zero

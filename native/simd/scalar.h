@@ -63,8 +63,7 @@ struct Simd {
   static F32 cvt_i32(U32 a) { FASTAUG_LANEWISE(F32, float(int32_t(a.v[i]))); }
   static F32 as_float(U32 a) { FASTAUG_LANEWISE(F32, __builtin_bit_cast(float, a.v[i])); }
   static U32 as_int(F32 a) { FASTAUG_LANEWISE(U32, __builtin_bit_cast(uint32_t, a.v[i])); }
-  // --- uint8 noise: kLanes bytes in and out, float clamps and rounding
-  static U32 load_u8(const uint8_t* p) { FASTAUG_LANEWISE(U32, p[i]); }
+  // --- uint8 noise: float clamps and rounding, and the narrowing sum
   // nearest, ties to even, by the 1.5 · 2^23 trick: for |a| < 2^22 (the kernels clamp first)
   static U32 cvt_nearest_i32(F32 a) { FASTAUG_LANEWISE(U32, uint32_t(int32_t((a.v[i] + 12582912.0f) - 12582912.0f))); }
   static U32 cvtt_i32(F32 a) { FASTAUG_LANEWISE(U32, uint32_t(int32_t(a.v[i]))); }  // toward zero, |a| < 2^31
@@ -72,11 +71,13 @@ struct Simd {
   static F32 minf(F32 a, F32 b) { FASTAUG_LANEWISE(F32, a.v[i] < b.v[i] ? a.v[i] : b.v[i]); }
   static F32 maxf(F32 a, F32 b) { FASTAUG_LANEWISE(F32, a.v[i] > b.v[i] ? a.v[i] : b.v[i]); }
 #undef FASTAUG_LANEWISE
-  // int32 lanes saturated to [0, 255]
-  static void store_u8(uint8_t* p, U32 a) {
-    for (int i = 0; i < kLanes; ++i) {
-      const int32_t v = int32_t(a.v[i]);
-      p[i] = uint8_t(v < 0 ? 0 : (v > 255 ? 255 : v));
+  // out[i] = saturate(x[i] + m[i] + (x[i] odd ? t[i] : 0)) over 4 · kLanes
+  // bytes, element i in lane i % kLanes of m[i / kLanes] and t[i / kLanes].
+  static void add_odd_ties_u8(const uint8_t* x, uint8_t* out, const U32 (&m)[4], const U32 (&t)[4]) {
+    for (int i = 0; i < 4 * kLanes; ++i) {
+      const int64_t tie = (x[i] & 1) ? int64_t(int32_t(t[i / kLanes].v[i % kLanes])) : 0;
+      const int64_t v = int64_t(x[i]) + int64_t(int32_t(m[i / kLanes].v[i % kLanes])) + tie;
+      out[i] = uint8_t(v < 0 ? 0 : (v > 255 ? 255 : v));
     }
   }
   static F32 loadf(const float* p) {

@@ -47,17 +47,19 @@ struct Simd {
   static U32 as_int(F32 a) { return _mm_castps_si128(a); }
 
 
-  // --- uint8 noise: kLanes bytes in and out, float clamps and rounding
-  static U32 load_u8(const uint8_t* p) {
-    int32_t v;
-    __builtin_memcpy(&v, p, 4);
-    return _mm_cvtepu8_epi32(_mm_cvtsi32_si128(v));
-  }
-  // int32 lanes saturated to [0, 255] (|a| < 2^15)
-  static void store_u8(uint8_t* p, U32 a) {
-    const __m128i w = _mm_packus_epi32(a, a);
-    const int32_t v = _mm_cvtsi128_si32(_mm_packus_epi16(w, w));
-    __builtin_memcpy(p, &v, 4);
+  // --- uint8 noise: float clamps and rounding, and the narrowing sum
+  // out[i] = saturate(x[i] + m[i] + (x[i] odd ? t[i] : 0)) over 4 · kLanes
+  // bytes (see simd/avx512.h): 16-bit saturating adds; sign_epi16 keeps t
+  // where x & 1 is 1. One 128-bit lane: the packs keep element order.
+  static void add_odd_ties_u8(const uint8_t* x, uint8_t* out, const U32 (&m)[4], const U32 (&t)[4]) {
+    const __m128i xs = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x));
+    const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi16(1);
+    const __m128i x01 = _mm_unpacklo_epi8(xs, zero), x23 = _mm_unpackhi_epi8(xs, zero);
+    const __m128i t01 = _mm_sign_epi16(_mm_packs_epi32(t[0], t[1]), _mm_and_si128(x01, one));
+    const __m128i t23 = _mm_sign_epi16(_mm_packs_epi32(t[2], t[3]), _mm_and_si128(x23, one));
+    const __m128i r01 = _mm_adds_epi16(_mm_adds_epi16(x01, _mm_packs_epi32(m[0], m[1])), t01);
+    const __m128i r23 = _mm_adds_epi16(_mm_adds_epi16(x23, _mm_packs_epi32(m[2], m[3])), t23);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(r01, r23));
   }
   static U32 cvt_nearest_i32(F32 a) { return _mm_cvtps_epi32(a); }  // MXCSR default: nearest, ties to even
   static U32 cvtt_i32(F32 a) { return _mm_cvttps_epi32(a); }  // toward zero

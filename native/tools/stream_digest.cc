@@ -22,7 +22,7 @@ uint64_t digest(const std::vector<T>& values, uint64_t h = 1469598103934665603ul
 // Every noise kind, both layouts, per channel and per pixel, with clip and
 // special float inputs: the uint8 rounding, clamps and salt-and-pepper masks.
 uint64_t noise_digest(const fastaug::Kernels& k) {
-  const int64_t n = 2, h = 7, w = 9, c = 3, size = n * h * w * c;
+  const int64_t n = 3, h = 7, w = 9, c = 3, size = n * h * w * c;
   std::vector<uint8_t> u8(size), u8_out(size);
   std::vector<float> f32(size), f32_out(size);
   const float specials[] = {NAN, -0.0f, 0.0f, INFINITY, -INFINITY, 0.5f, -1e-30f, 1e30f};
@@ -30,8 +30,9 @@ uint64_t noise_digest(const fastaug::Kernels& k) {
     u8[i] = uint8_t(i * 37);
     f32[i] = i % 5 == 0 ? specials[(i / 5) % 8] : float(i % 13) / 13.0f;
   }
-  const float offset[2] = {0.0f, 0.25f}, scale[2] = {10.5f, 0.5f}, one[2] = {1.0f, 1.0f};
-  const uint32_t pepper[2] = {1000, 20000}, salt[2] = {3000, 65536};
+  // image 2's noise passes 2^21, where the uint8 rule clamps first
+  const float offset[3] = {0.0f, 0.25f, -3e6f}, scale[3] = {10.5f, 0.5f, 4e6f}, one[3] = {1.0f, 1.0f, 1.0f};
+  const uint32_t pepper[3] = {1000, 20000, 0}, salt[3] = {3000, 65536, 65536};
   uint64_t h64 = 1469598103934665603ull;
   for (int kind = 0; kind < 4; ++kind) {
     for (int layout = 0; layout < 4; ++layout) {

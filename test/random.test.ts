@@ -99,7 +99,7 @@ describe('every backend and ISA gives the same bytes', () => {
     const index = rng.pick([0, 1, 2, 3, rng.int(0, 1000), 4 * 2 ** 32 - rng.int(1, 300), rng.int(0, 2 ** 40), Number.MAX_SAFE_INTEGER - length - rng.int(0, 9)]);
     const seed = rng.pick<number | bigint>([0, rng.int(0, 2 ** 31), 2 ** 53 - 1, 2n ** 64n - 1n, BigInt(rng.int(0, 2 ** 30)) * 2n ** 32n + 7n]);
     const epoch = rng.pick([0, 1, rng.int(0, 2 ** 32 - 1)]);
-    return { i, length, index, seed, epoch, a: rng.pick([-3, 0, 0.25, 10]), b: rng.pick([0.5, 1, 2.5, 1e-3]), withOut: rng.next() < 0.5 };
+    return { i, length, index, seed, epoch, a: rng.pick([-3, 0, -0, 0.25, 10]), b: rng.pick([0.5, 1, 2.5, 1e-3, 0, 2 ** -61, 2 ** -60, 1e-30]), withOut: rng.next() < 0.5 };
   });
 
   for (const op of ['randomUniform', 'randomNormal'] as const) {

@@ -58,11 +58,13 @@ uint64_t noise_digest(const fastaug::Kernels& k) {
 
 int main() {
   const fastaug::StreamParams sp{12345u, 678u, 4294967296ull * 4 - 13, 3u, 2u};
-  const fastaug::AffineParams identity{0.0f, 1.0f}, scaled{0.25f, 3.0f};
+  const fastaug::AffineParams identity{0.0f, 1.0f}, scaled{0.25f, 3.0f}, scale_only{0.0f, 0.1f};
   std::vector<float> out(100003);
   for (const fastaug::Kernels* k : fastaug::supported_kernels()) {
     k->random_normal(out.data(), out.size(), sp, identity);
-    const uint64_t normal = digest(out);
+    uint64_t normal = digest(out);
+    k->random_normal(out.data(), out.size(), sp, scale_only);
+    normal = digest(out, normal);
     k->random_uniform(out.data(), out.size(), sp, scaled);
     const uint64_t uniform = digest(out);
     std::printf("%s %016llx %016llx %016llx\n", k->name, (unsigned long long)normal, (unsigned long long)uniform,

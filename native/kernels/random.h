@@ -305,13 +305,17 @@ inline void random_uniform(float* out, size_t n, const StreamParams& sp, const A
   });
 }
 
-// The raw words, bit for bit (stored through float lanes: no arithmetic).
-inline void random_words(uint32_t* out, size_t n, const StreamParams& sp) {
-  using S = Simd;
-  fill_stream<S>(reinterpret_cast<float*>(out), n, sp, [&](S::U32 x, S::U32 y, S::F32& a, S::F32& b) {
+// The raw words, bit for bit (carried in float lanes: no arithmetic).
+template <class S>
+struct WordsEmit {
+  [[gnu::always_inline]] void operator()(typename S::U32 x, typename S::U32 y, typename S::F32& a, typename S::F32& b) const {
     a = S::as_float(x);
     b = S::as_float(y);
-  });
+  }
+};
+
+inline void random_words(uint32_t* out, size_t n, const StreamParams& sp) {
+  fill_stream<Simd>(reinterpret_cast<float*>(out), n, sp, WordsEmit<Simd>{});
 }
 
 inline void random_normal(float* out, size_t n, const StreamParams& sp, const AffineParams& ap) {

@@ -157,8 +157,17 @@ inline void repeat_per_pixel(const V* from, V* to, int64_t pixels, int64_t c) {
   }
 }
 // Channel ch of `pixels` pixels whose values are interleaved by c.
+template <int C, class V>
+inline void one_channel_fixed(const V* from, V* to, int64_t pixels) {
+  for (int64_t q = 0; q < pixels; ++q) to[q] = from[q * C];
+}
 template <class V>
 inline void one_channel(const V* from, V* to, int64_t pixels, int64_t c, int64_t ch) {
+  switch (c) {
+    case 2: one_channel_fixed<2>(from + ch, to, pixels); return;
+    case 3: one_channel_fixed<3>(from + ch, to, pixels); return;
+    case 4: one_channel_fixed<4>(from + ch, to, pixels); return;
+  }
   for (int64_t q = 0; q < pixels; ++q) to[q] = from[q * c + ch];
 }
 

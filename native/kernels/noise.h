@@ -135,6 +135,37 @@ inline void apply_rule(const Rule& rule, const T* x, T* out, const float* n, int
   for (; k < m; ++k) out[k] = rule.one(x[k], n[k]);
 }
 
+// Runs n stream values through emit into buf and hands them on in batches:
+// drain(filled) whenever at least `batch` are buffered, and once at the end;
+// it returns how many leading values it used, and the rest move to the
+// front. One pass of the generator for the whole run, so its pipeline never
+// drains (a generator call per 512 positions instead cost W4 6.0 vs 4.7 ms
+// on Zen 5, and W6's words 0.96 vs 0.57 ms on Zen 4). buf holds batch plus
+// one generator iteration.
+template <class Emit, class Drain>
+inline void buffered_stream(float* buf, int64_t batch, size_t n, const StreamParams& sp, Emit emit, Drain drain) {
+  using S = Simd;
+  int64_t filled = 0;
+  const auto flush = [&]() __attribute__((noinline)) {  // out of line: the generator's loop keeps its registers
+    const int64_t used = drain(filled);
+    __builtin_memmove(buf, buf + used, size_t(filled - used) * sizeof(float));
+    filled -= used;
+  };
+  visit_stream<S>(
+      n, sp, emit,
+      [&](size_t, S::F32 v) {
+        S::storef(buf + filled, v);
+        filled += S::kLanes;
+        if (filled >= batch) flush();
+      },
+      [&](size_t, const float* v, size_t count) {
+        __builtin_memcpy(buf + filled, v, count * sizeof(float));
+        filled += int64_t(count);
+        if (filled >= batch) flush();
+      });
+  if (filled > 0) flush();
+}
+
 // --- Position order to element order
 
 // Each of `pixels` values repeated over c channels; fixed small c vectorize.
@@ -230,56 +261,51 @@ struct ValueNoise {
     with_rule([&](const auto& rule) { r = rule.one(x, values[k]); });
     return r;
   }
-  // generate_apply takes runs of any length.
+  // f(emit) with this op's emitter (uniform, or normal for gaussian and
+  // speckle) in the affine form kForm
+  template <Affine kForm, class F>
+  void with_emit(F f) const {
+    using S = Simd;
+    const S::F32 offset = S::setf(p.offset[image]), scale = S::setf(p.scale[image]);
+    if (p.kind == 1) f(UniformEmit<S, kForm>{offset, scale});
+    else f(NormalEmit<S, kForm>{offset, scale});
+  }
+
+  // A walker hands generate_apply a whole run (NHWC per channel).
   static constexpr bool kWholeRuns = true;
 
   // Positions [j0, j0 + m) onto the contiguous elements x[0, m), in one pass
-  // of the generator, so its pipeline never drains: a fused rule takes the
-  // values straight from the generator's registers, any other rule from
-  // `values`, kChunk at a time (W4 6.0 -> 4.7 ms against a generator call per
-  // chunk, each filling and draining the pipeline; min of 3 interleaved runs).
+  // of the generator: a fused rule takes the values straight from the
+  // generator's registers, any other rule from buffered_stream, kChunk at a
+  // time.
   void generate_apply(const T* x, T* out, int64_t j0, int64_t m) {
     using S = Simd;
-    const S::F32 offset = S::setf(p.offset[image]), scale = S::setf(p.scale[image]);
-    // offset + scale · v is already v itself for (0, 1), so no identity form
-    const auto run = [&](auto form, auto visit, auto tail) {
-      constexpr Affine kForm = decltype(form)::value;
-      if (p.kind == 1) visit_stream<S>(size_t(m), stream_at(j0), UniformEmit<S, kForm>{offset, scale}, visit, tail);
-      else visit_stream<S>(size_t(m), stream_at(j0), NormalEmit<S, kForm>{offset, scale}, visit, tail);
-    };
     with_rule([&](auto rule) {  // by value: decltype(rule) names the rule type
       if constexpr (decltype(rule)::kFused) {
         const auto visit = [&](size_t k, S::F32 v) { rule.vec(x + k, out + k, v); };
         const auto tail = [&](size_t k, const float* v, size_t count) {
           for (size_t i = 0; i < count; ++i) out[k + i] = rule.one(x[k + i], v[i]);
         };
+        const auto run = [&](auto emit) { visit_stream<S>(size_t(m), stream_at(j0), emit, visit, tail); };
         // scale · v where the offset is 0 (W3 7.54 -> 7.35 ms on a Zen 4
         // host, median of 5 interleaved runs' medians); the buffered uint8
-        // rule (W4) ran 2 % slower with it, so it keeps the full form
-        if (affine_is_scale_only(p.offset[image], p.scale[image])) run(AffineForm<Affine::kScale>{}, visit, tail);
-        else run(AffineForm<Affine::kFull>{}, visit, tail);
+        // rule (W4) ran 2 % slower with it, so it keeps the full form.
+        // offset + scale · v is already v itself for (0, 1): no identity form.
+        if (affine_is_scale_only(p.offset[image], p.scale[image])) with_emit<Affine::kScale>(run);
+        else with_emit<Affine::kFull>(run);
       } else {
-        // values[0, filled) are positions done − filled ... done − 1
-        int64_t filled = 0, done = 0;
-        const auto flush = [&]() __attribute__((noinline)) {  // out of line: the generator's loop keeps its registers
-          prefetch_chunk(x + done, m - done < kChunk ? m - done : kChunk);  // the next chunk's source
-          apply_rule(rule, x + done - filled, out + done - filled, values, filled);
-          filled = 0;
-        };
         static_assert(4 * 4 * S::kBlocks <= kChunk, "values holds kChunk plus one generator iteration");
+        int64_t done = 0;  // elements applied
         prefetch_chunk(x, m < kChunk ? m : kChunk);
-        run(AffineForm<Affine::kFull>{},
-            [&](size_t, S::F32 v) {
-              S::storef(values + filled, v);
-              filled += S::kLanes, done += S::kLanes;
-              if (filled >= kChunk) flush();
-            },
-            [&](size_t, const float* v, size_t count) {
-              __builtin_memcpy(values + filled, v, count * sizeof(float));
-              filled += int64_t(count), done += int64_t(count);
-              if (filled >= kChunk) flush();
-            });
-        if (filled > 0) flush();
+        with_emit<Affine::kFull>([&](auto emit) {
+          buffered_stream(values, kChunk, size_t(m), stream_at(j0), emit, [&](int64_t filled) {
+            const int64_t next = done + filled;
+            prefetch_chunk(x + next, m - next < kChunk ? m - next : kChunk);  // the next chunk's source
+            apply_rule(rule, x + done, out + done, values, filled);
+            done = next;
+            return filled;
+          });
+        });
       }
     });
   }
@@ -323,38 +349,24 @@ struct SaltPepperNoise {
     masks(reinterpret_cast<const Half*>(words) + odd, m);
   }
   // Positions [jb, je) in chunks of at most kChunk: f(j0, m) after each
-  // chunk's masks are made. The words come from one pass of the generator,
-  // buffered kChunk / 2 at a time: 256-word calls took 0.96 ms for W6's
-  // 1.6 M words against 0.57 ms in one pass (Zen 4 host, AVX-512).
+  // chunk's masks are made, from words drawn in one pass (buffered_stream).
   template <class F>
   void generate_chunks(int64_t jb, int64_t je, F f) {
     if (jb >= je) return;
     constexpr int64_t kWords = kChunk / 2;
-    int64_t q = jb / 2, filled = 0;  // words[0, filled) are words q, q + 1, ...
-    const auto flush = [&]() __attribute__((noinline)) {  // out of line: the generator's loop keeps its registers
-      while (filled >= kWords || (filled > 0 && 2 * (q + filled) >= je)) {
-        const int64_t take = filled < kWords ? filled : kWords;
-        const int64_t j0 = jb > 2 * q ? jb : 2 * q, j1 = je < 2 * (q + take) ? je : 2 * (q + take);
-        masks(reinterpret_cast<const Half*>(words) + (j0 - 2 * q), j1 - j0);
-        f(j0, j1 - j0);
-        __builtin_memmove(words, words + take, size_t(filled - take) * sizeof(uint32_t));
-        filled -= take, q += take;
-      }
-    };
-    using S = Simd;
-    visit_stream<S>(
-        size_t((je + 1) / 2 - q), words_at(q), WordsEmit<S>{},
-        [&](size_t, S::F32 v) {
-          S::storef(reinterpret_cast<float*>(words) + filled, v);
-          filled += S::kLanes;
-          if (filled >= kWords) flush();
-        },
-        [&](size_t, const float* v, size_t count) {
-          __builtin_memcpy(words + filled, v, count * sizeof(float));
-          filled += int64_t(count);
-          flush();
-        });
-    flush();  // the last words
+    int64_t q = jb / 2;  // the first buffered word
+    buffered_stream(reinterpret_cast<float*>(words), kWords, size_t((je + 1) / 2 - q), words_at(q), WordsEmit<Simd>{},
+                    [&](int64_t filled) {
+                      int64_t used = 0;  // words[used, filled) are words q, q + 1, ...
+                      while (filled - used >= kWords || (filled > used && 2 * (q + filled - used) >= je)) {
+                        const int64_t take = filled - used < kWords ? filled - used : kWords;
+                        const int64_t j0 = jb > 2 * q ? jb : 2 * q, j1 = je < 2 * (q + take) ? je : 2 * (q + take);
+                        masks(reinterpret_cast<const Half*>(words + used) + (j0 - 2 * q), j1 - j0);
+                        f(j0, j1 - j0);
+                        used += take, q += take;
+                      }
+                      return used;
+                    });
   }
   // keep and set of m positions from their 16-bit draws t[0, m)
   void masks(const Half* t, int64_t m) {
@@ -384,12 +396,8 @@ struct SaltPepperNoise {
     for (int64_t k = 0; k < m; ++k) out[k] = __builtin_bit_cast(T, Bits((__builtin_bit_cast(Bits, x[k]) & kp[k]) | st[k]));
   }
   T one(T x, int64_t k) const { return __builtin_bit_cast(T, Bits((__builtin_bit_cast(Bits, x) & keep[k]) | set[k])); }
-  // generate_apply takes at most kChunk positions.
+  // Walkers go chunk by chunk (generate_chunks), never through generate_apply.
   static constexpr bool kWholeRuns = false;
-  void generate_apply(const T* x, T* out, int64_t j0, int64_t m) {
-    generate(j0, m);
-    apply(x, out, m, false);
-  }
 };
 
 // --- Walkers: which elements each chunk covers, one per layout case

@@ -193,6 +193,29 @@ describe('batch split, threads, layout, in place', () => {
     for (let p = 0; p < 64 * 64; p += 1) expect(new Set([sp[3 * p], sp[3 * p + 1], sp[3 * p + 2]]).size).toBe(1);
   });
 
+  // The native uint8 3-channel path repeats each pixel's masks in registers
+  // (simd/*.h keep_or_set_3ch); the expectation comes from the same pixels'
+  // draws on a 1-channel image of 100s, where a hit shows as 0 or 255.
+  it('salt and pepper per pixel on 3-channel uint8: each pixel takes its 1-channel draw, on every backend and any cut', () => {
+    const rng = testRng(303);
+    for (const [n, h, w] of [[1, 1, 21], [2, 17, 45], [3, 40, 64]] as const) {
+      for (const amount of [0.05, 0.5, 1]) {
+        const opts = { amount, saltRatio: 0.3, seed: rng.int(0, 1000), index: rng.int(0, 50), perChannel: false };
+        const pixels = n * h * w;
+        const gray = saltAndPepper({ data: new Uint8Array(pixels).fill(100), shape: [n, h, w, 1] }, opts).data;
+        const rgb = batchOf(rng, [n, h, w, 3], 'uint8', 'NHWC');
+        const expected = rgb.data.map((x, e) => (gray[Math.floor(e / 3)] === 100 ? x : gray[Math.floor(e / 3)]!));
+        const plan = noisePlan('saltAndPepper', rgb, opts);
+        const cuts = [0, ...Array.from({ length: 3 }, () => rng.int(0, pixels)).sort((x, y) => x - y), pixels];
+        for (const backend of backends) {
+          const out = new Uint8Array(rgb.data.length);
+          for (let k = 0; k + 1 < cuts.length; k += 1) backend.noise(rgb.data, out, plan, cuts[k]!, cuts[k + 1]!);
+          expect(firstDifference(out, expected), `${backendName(backend)} ${JSON.stringify({ n, h, w, amount, cuts })}`).toBe(-1);
+        }
+      }
+    }
+  });
+
   it('runs in place when out is batch.data, and rejects a partial overlap', () => {
     const data = Float32Array.from({ length: 60 }, (_, i) => i);
     const expected = gaussianNoise({ data, shape: [1, 4, 5, 3] }, { std: 1 }).data;

@@ -7,6 +7,7 @@
 
 #include "../kernels/params.h"
 #include "../kernels/philox_constants.h"
+#include "../simd/repeat3_index.h"
 
 #define FASTAUG_ISA_NS avx2
 namespace fastaug {

@@ -203,9 +203,10 @@ inline void one_channel(const V* from, V* to, int64_t pixels, int64_t c, int64_t
 }
 
 // --- The noise objects. Each holds one chunk: generate(j0, m) draws stream
-// positions [j0, j0 + m); repeat / pick_channel rearrange them into a second
-// buffer; apply(x, out, m, spread) writes m contiguous elements from the
-// chunk (or from the rearranged buffer); one(x, k) is the scalar rule.
+// positions [j0, j0 + m); apply(x, out, m, spread) writes m contiguous
+// elements from the chunk, or from the second buffer pick_channel fills with
+// one channel's draws; apply_pixels writes m whole pixels of c channels, one
+// draw each (NHWC per pixel); one(x, k) is the scalar rule.
 
 template <class T>
 struct ValueNoise {
@@ -234,7 +235,11 @@ struct ValueNoise {
       f(j0, m);
     }
   }
-  void repeat(int64_t m, int64_t c) { repeat_per_pixel<float>(values, spread, m, c); }
+  // NHWC per pixel: the chunk's m values onto m pixels of c channels
+  void apply_pixels(const T* x, T* out, int64_t m, int64_t c) {
+    repeat_per_pixel<float>(values, spread, m, c);
+    apply(x, out, m * c, true);
+  }
   void pick_channel(int64_t npix, int64_t c, int64_t ch) { one_channel<float>(values, spread, npix, c, ch); }
 
   // f(rule) with this op's rule for T
@@ -382,9 +387,24 @@ struct SaltPepperNoise {
       set[k] = v <= pepper_max ? pepper_or_salt : (v <= salt_max ? salt_bits : Bits(0));
     }
   }
-  void repeat(int64_t m, int64_t c) {
+  // NHWC per pixel: the chunk's m masks onto m pixels of c channels. For
+  // uint8 with 3 channels the ISA repeats them in registers
+  // (keep_or_set_3ch) rather than through keep_spread and set_spread.
+  void apply_pixels(const T* x, T* out, int64_t m, int64_t c) {
+    if constexpr (sizeof(T) == 1) {
+      if (c == 3) return apply_3ch(x, out, m);
+    }
     repeat_per_pixel<Bits>(keep, keep_spread, m, c);
     repeat_per_pixel<Bits>(set, set_spread, m, c);
+    apply(x, out, m * c, true);
+  }
+  void apply_3ch(const T* x, T* out, int64_t m) const {
+    constexpr int64_t kPixels = 4 * Simd::kLanes;
+    int64_t q = 0;
+    for (; q + kPixels <= m; q += kPixels) Simd::keep_or_set_3ch(x + 3 * q, out + 3 * q, keep + q, set + q);
+    for (; q < m; ++q) {
+      for (int64_t e = 3 * q; e < 3 * q + 3; ++e) out[e] = one(x[e], q);
+    }
   }
   void pick_channel(int64_t npix, int64_t c, int64_t ch) {
     one_channel<Bits>(keep, keep_spread, npix, c, ch);
@@ -435,8 +455,7 @@ void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int6
   prefetch_from(jb);
   noise.generate_chunks(jb, je, [&](int64_t j0, int64_t m) {
     if constexpr (kPrefetchDuringApply<T>) prefetch_from(j0 + m);
-    noise.repeat(m, c);
-    noise.apply(src + j0 * c, dst + j0 * c, m * c, true);
+    noise.apply_pixels(src + j0 * c, dst + j0 * c, m, c);
     if constexpr (!kPrefetchDuringApply<T>) prefetch_from(j0 + m);
   });
 }

@@ -66,6 +66,23 @@ struct Simd {
     const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(r01, r23), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), bytes);
   }
+  // --- salt and pepper, NHWC per pixel with 3 channels: out = (x & keep) | set
+  // over 4 · kLanes pixels (3 · 32 bytes), each pixel's keep and set byte
+  // repeated over its channels by pshufb (repeat3_index.h). pshufb stays in
+  // its 128-bit half, and 16-byte output piece j takes keep's half j / 3:
+  // outputs 0, 1, 2 take halves (0, 0), (0, 1), (1, 1).
+  static void keep_or_set_3ch(const uint8_t* x, uint8_t* out, const uint8_t* keep, const uint8_t* set) {
+    const __m256i k = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(keep));
+    const __m256i s = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(set));
+    const __m256i ks[3] = {_mm256_permute2x128_si256(k, k, 0x00), k, _mm256_permute2x128_si256(k, k, 0x11)};
+    const __m256i ss[3] = {_mm256_permute2x128_si256(s, s, 0x00), s, _mm256_permute2x128_si256(s, s, 0x11)};
+    for (int j = 0; j < 3; ++j) {
+      const __m256i idx = _mm256_load_si256(reinterpret_cast<const __m256i*>(kRepeat3.byte + 32 * j));
+      const __m256i xs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + 32 * j));
+      const __m256i r = _mm256_or_si256(_mm256_and_si256(xs, _mm256_shuffle_epi8(ks[j], idx)), _mm256_shuffle_epi8(ss[j], idx));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 32 * j), r);
+    }
+  }
   static U32 cvt_nearest_i32(F32 a) { return _mm256_cvtps_epi32(a); }  // MXCSR default: nearest, ties to even
   static U32 cvtt_i32(F32 a) { return _mm256_cvttps_epi32(a); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)

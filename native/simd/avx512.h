@@ -67,6 +67,23 @@ struct Simd {
     r23 = _mm512_mask_adds_epi16(r23, _mm512_test_epi16_mask(x23, one), r23, _mm512_packs_epi32(t[2], t[3]));
     _mm512_storeu_si512(out, _mm512_permutexvar_epi32(transpose, _mm512_packus_epi16(r01, r23)));
   }
+  // --- salt and pepper, NHWC per pixel with 3 channels: out = (x & keep) | set
+  // over 4 · kLanes pixels (3 · 64 bytes), each pixel's keep and set byte
+  // repeated over its channels by pshufb (repeat3_index.h). pshufb stays in
+  // its 128-bit lane, and 16-byte output piece j takes keep's lane j / 3:
+  // outputs 0, 1, 2 take lanes (0, 0, 0, 1), (1, 1, 2, 2), (2, 3, 3, 3).
+  static void keep_or_set_3ch(const uint8_t* x, uint8_t* out, const uint8_t* keep, const uint8_t* set) {
+    const __m512i k = _mm512_loadu_si512(keep), s = _mm512_loadu_si512(set);
+    const __m512i ks[3] = {_mm512_shuffle_i32x4(k, k, 0x40), _mm512_shuffle_i32x4(k, k, 0xA5), _mm512_shuffle_i32x4(k, k, 0xFE)};
+    const __m512i ss[3] = {_mm512_shuffle_i32x4(s, s, 0x40), _mm512_shuffle_i32x4(s, s, 0xA5), _mm512_shuffle_i32x4(s, s, 0xFE)};
+    for (int j = 0; j < 3; ++j) {
+      const __m512i idx = _mm512_load_si512(kRepeat3.byte + 64 * j);
+      const __m512i xs = _mm512_loadu_si512(x + 64 * j);
+      // (x & keep) | set: ternary-logic truth table 0xEA
+      const __m512i r = _mm512_ternarylogic_epi32(xs, _mm512_shuffle_epi8(ks[j], idx), _mm512_shuffle_epi8(ss[j], idx), 0xEA);
+      _mm512_storeu_si512(out + 64 * j, r);
+    }
+  }
   static U32 cvt_nearest_i32(F32 a) { return _mm512_cvt_roundps_epi32(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
   static U32 cvtt_i32(F32 a) { return _mm512_cvttps_epi32(a); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)

@@ -63,6 +63,15 @@ struct Simd {
     const int16x8_t r23 = vqaddq_s16(vqaddq_s16(x23, narrow_pair(m[2], m[3])), t23);
     vst1q_u8(out, vcombine_u8(vqmovun_s16(r01), vqmovun_s16(r23)));
   }
+  // --- salt and pepper, NHWC per pixel with 3 channels: out = (x & keep) | set
+  // over 4 · kLanes pixels (3 · 16 bytes); vld3 / vst3 split the channels
+  // apart and back, so each channel takes keep and set as they are.
+  static void keep_or_set_3ch(const uint8_t* x, uint8_t* out, const uint8_t* keep, const uint8_t* set) {
+    const uint8x16_t k = vld1q_u8(keep), s = vld1q_u8(set);
+    uint8x16x3_t v = vld3q_u8(x);
+    for (int ch = 0; ch < 3; ++ch) v.val[ch] = vorrq_u8(vandq_u8(v.val[ch], k), s);
+    vst3q_u8(out, v);
+  }
   static U32 cvt_nearest_i32(F32 a) { return vreinterpretq_u32_s32(vcvtnq_s32_f32(a)); }
   static U32 cvtt_i32(F32 a) { return vreinterpretq_u32_s32(vcvtq_s32_f32(a)); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly as x86 minps / maxps (vminq and

@@ -80,6 +80,11 @@ struct Simd {
       out[i] = uint8_t(v < 0 ? 0 : (v > 255 ? 255 : v));
     }
   }
+  // out = (x & keep) | set over 4 · kLanes pixels of 3 channels, pixel q's
+  // keep[q] and set[q] for each of its channels (salt and pepper per pixel)
+  static void keep_or_set_3ch(const uint8_t* x, uint8_t* out, const uint8_t* keep, const uint8_t* set) {
+    for (int i = 0; i < 3 * 4 * kLanes; ++i) out[i] = uint8_t((x[i] & keep[i / 3]) | set[i / 3]);
+  }
   static F32 loadf(const float* p) {
     F32 r;
     for (int i = 0; i < kLanes; ++i) r.v[i] = p[i];

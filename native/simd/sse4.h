@@ -61,6 +61,19 @@ struct Simd {
     const __m128i r23 = _mm_adds_epi16(_mm_adds_epi16(x23, _mm_packs_epi32(m[2], m[3])), t23);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(r01, r23));
   }
+  // --- salt and pepper, NHWC per pixel with 3 channels: out = (x & keep) | set
+  // over 4 · kLanes pixels (3 · 16 bytes), each pixel's keep and set byte
+  // repeated over its channels by pshufb (repeat3_index.h)
+  static void keep_or_set_3ch(const uint8_t* x, uint8_t* out, const uint8_t* keep, const uint8_t* set) {
+    const __m128i k = _mm_loadu_si128(reinterpret_cast<const __m128i*>(keep));
+    const __m128i s = _mm_loadu_si128(reinterpret_cast<const __m128i*>(set));
+    for (int j = 0; j < 3; ++j) {
+      const __m128i idx = _mm_load_si128(reinterpret_cast<const __m128i*>(kRepeat3.byte + 16 * j));
+      const __m128i xs = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + 16 * j));
+      const __m128i r = _mm_or_si128(_mm_and_si128(xs, _mm_shuffle_epi8(k, idx)), _mm_shuffle_epi8(s, idx));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16 * j), r);
+    }
+  }
   static U32 cvt_nearest_i32(F32 a) { return _mm_cvtps_epi32(a); }  // MXCSR default: nearest, ties to even
   static U32 cvtt_i32(F32 a) { return _mm_cvttps_epi32(a); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)

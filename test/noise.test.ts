@@ -294,6 +294,32 @@ describe('the dtype rule: uint8 = saturate(roundHalfEven(x + n)), n = the float3
       expect(got[i]).toBe(Math.min(255, Math.max(0, r)));
     }
   });
+  // ±∞ and NaN noise come only from parameters beyond float32 (a mean of 1e300
+  // is ∞ there, and ∞ − ∞ is NaN); a NaN result is 0, as a Uint8Array stores it.
+  it('holds for infinite and NaN noise on every backend and ISA: ±∞ saturates, NaN gives 0', () => {
+    const rng = testRng(31);
+    for (const [op, opts, neutral, kinds] of [
+      ['gaussianNoise', { mean: 1e300, std: 1e300 }, 0, 'NaN +∞'],
+      ['gaussianNoise', { mean: -1e300, std: 1e300, perChannel: false }, 0, 'NaN −∞'],
+      ['speckleNoise', { std: 1e300 }, 1, 'NaN +∞ −∞'],
+    ] as const) {
+      for (const layout of ['NHWC', 'NCHW'] as const) {
+        const x = batchOf(rng, [2, 5, 21, 3], 'uint8', layout);
+        x.data[0] = 0; // speckle: 0 · ±∞ is NaN
+        const n = (OPS[op] as (b: Batch, o: object) => Batch)({ data: new Float32Array(x.data.length).fill(neutral), shape: x.shape, layout }, { ...opts, seed: 2 }).data;
+        const sums = Array.from(x.data, (xi, i) => (op === 'speckleNoise' ? xi * n[i]! : xi + n[i]!));
+        const seen = new Set(sums.map((v) => (Number.isNaN(v) ? 'NaN' : v > 0 ? '+∞' : '−∞')));
+        expect([...seen].sort().join(' '), `${op} ${layout}`).toBe(kinds.split(' ').sort().join(' '));
+        const expected = sums.map((v) => (v > 0 ? 255 : 0)); // NaN > 0 is false
+        const plan = noisePlan(op, x, { ...opts, seed: 2 });
+        for (const backend of backends) {
+          const out = new Uint8Array(x.data.length);
+          backend.noise(x.data, out, plan, 0, 2 * noisePositions(plan));
+          expect(firstDifference(out, expected), `${backendName(backend)} ${op} ${layout}`).toBe(-1);
+        }
+      }
+    }
+  });
   it('float32 clip bounds the result', () => {
     const out = gaussianNoise({ data: new Float32Array(1000).fill(0.5), shape: [1, 10, 100, 1] }, { std: 1, clip: [0, 1] }).data;
     expect(Math.min(...out)).toBe(0);

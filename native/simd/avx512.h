@@ -30,13 +30,15 @@ struct Simd {
   static U32 set32(uint32_t x) { return _mm512_set1_epi32(int32_t(x)); }
   template <int N> static U32 srli(U32 a) { return _mm512_srli_epi32(a, N); }
   template <int N> static U32 slli(U32 a) { return _mm512_slli_epi32(a, N); }
-  template <int N> static U32 srai(U32 a) { return _mm512_srai_epi32(a, N); }
   static U32 band(U32 a, U32 b) { return _mm512_and_si512(a, b); }
   static U32 bor(U32 a, U32 b) { return _mm512_or_si512(a, b); }
   static U32 bxor(U32 a, U32 b) { return _mm512_xor_si512(a, b); }
   static U32 add32(U32 a, U32 b) { return _mm512_add_epi32(a, b); }
   static U32 sub32(U32 a, U32 b) { return _mm512_sub_epi32(a, b); }
-  static U32 select(U32 mask, U32 a, U32 b) { return _mm512_ternarylogic_epi32(mask, a, b, 0xCA); }
+  // lanes where bit kBit of w is set: a, and x ^ c; elsewhere b, and x
+  template <int kBit> static __mmask16 bit_set(U32 w) { return _mm512_test_epi32_mask(w, _mm512_set1_epi32(int32_t(1u << kBit))); }
+  template <int kBit> static U32 select_bit(U32 w, U32 a, U32 b) { return _mm512_mask_blend_epi32(bit_set<kBit>(w), b, a); }
+  template <int kBit> static U32 xor_bit(U32 w, U32 x, U32 c) { return _mm512_mask_xor_epi32(x, bit_set<kBit>(w), x, c); }
 
   static F32 setf(float x) { return _mm512_set1_ps(x); }
   static F32 add(F32 a, F32 b) { return _mm512_add_ps(a, b); }
@@ -45,6 +47,8 @@ struct Simd {
   static F32 div(F32 a, F32 b) { return _mm512_div_ps(a, b); }
   static F32 sqrt(F32 a) { return _mm512_sqrt_ps(a); }
   static F32 cvt_i32(U32 a) { return _mm512_cvtepi32_ps(a); }
+  // floor(log2 x) as a float, for x positive and normal
+  static F32 exponent(F32 x) { return _mm512_getexp_ps(x); }
   static F32 as_float(U32 a) { return _mm512_castsi512_ps(a); }
   static U32 as_int(F32 a) { return _mm512_castps_si512(a); }
 

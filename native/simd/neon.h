@@ -27,13 +27,15 @@ struct Simd {
   static U32 set32(uint32_t x) { return vdupq_n_u32(x); }
   template <int N> static U32 srli(U32 a) { return vshrq_n_u32(a, N); }
   template <int N> static U32 slli(U32 a) { return vshlq_n_u32(a, N); }
-  template <int N> static U32 srai(U32 a) { return vreinterpretq_u32_s32(vshrq_n_s32(vreinterpretq_s32_u32(a), N)); }
   static U32 band(U32 a, U32 b) { return vandq_u32(a, b); }
   static U32 bor(U32 a, U32 b) { return vorrq_u32(a, b); }
   static U32 bxor(U32 a, U32 b) { return veorq_u32(a, b); }
   static U32 add32(U32 a, U32 b) { return vaddq_u32(a, b); }
   static U32 sub32(U32 a, U32 b) { return vsubq_u32(a, b); }
-  static U32 select(U32 mask, U32 a, U32 b) { return vbslq_u32(mask, a, b); }
+  // lanes where bit kBit of w is set: a, and x ^ c; elsewhere b, and x
+  template <int kBit> static U32 bit_set(U32 w) { return vtstq_u32(w, vdupq_n_u32(1u << kBit)); }
+  template <int kBit> static U32 select_bit(U32 w, U32 a, U32 b) { return vbslq_u32(bit_set<kBit>(w), a, b); }
+  template <int kBit> static U32 xor_bit(U32 w, U32 x, U32 c) { return veorq_u32(x, vandq_u32(bit_set<kBit>(w), c)); }
 
   static F32 setf(float x) { return vdupq_n_f32(x); }
   static F32 add(F32 a, F32 b) { return vaddq_f32(a, b); }
@@ -42,6 +44,8 @@ struct Simd {
   static F32 div(F32 a, F32 b) { return vdivq_f32(a, b); }
   static F32 sqrt(F32 a) { return vsqrtq_f32(a); }
   static F32 cvt_i32(U32 a) { return vcvtq_f32_s32(vreinterpretq_s32_u32(a)); }
+  // floor(log2 x) as a float, for x positive and normal: its exponent field
+  static F32 exponent(F32 x) { return cvt_i32(sub32(srli<23>(as_int(x)), set32(127))); }
   static F32 as_float(U32 a) { return vreinterpretq_f32_u32(a); }
   static U32 as_int(F32 a) { return vreinterpretq_u32_f32(a); }
 

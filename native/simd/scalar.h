@@ -44,14 +44,14 @@ struct Simd {
   static U32 set32(uint32_t x) { FASTAUG_LANEWISE(U32, x); }
   template <int N> static U32 srli(U32 a) { FASTAUG_LANEWISE(U32, a.v[i] >> N); }
   template <int N> static U32 slli(U32 a) { FASTAUG_LANEWISE(U32, a.v[i] << N); }
-  template <int N> static U32 srai(U32 a) { FASTAUG_LANEWISE(U32, uint32_t(int32_t(a.v[i]) >> N)); }
   static U32 band(U32 a, U32 b) { FASTAUG_LANEWISE(U32, a.v[i] & b.v[i]); }
   static U32 bor(U32 a, U32 b) { FASTAUG_LANEWISE(U32, a.v[i] | b.v[i]); }
   static U32 bxor(U32 a, U32 b) { FASTAUG_LANEWISE(U32, a.v[i] ^ b.v[i]); }
   static U32 add32(U32 a, U32 b) { FASTAUG_LANEWISE(U32, a.v[i] + b.v[i]); }
   static U32 sub32(U32 a, U32 b) { FASTAUG_LANEWISE(U32, a.v[i] - b.v[i]); }
-  // mask lanes are all ones or all zeros
-  static U32 select(U32 mask, U32 a, U32 b) { FASTAUG_LANEWISE(U32, (mask.v[i] & a.v[i]) | (~mask.v[i] & b.v[i])); }
+  // lanes where bit kBit of w is set: a, and x ^ c; elsewhere b, and x
+  template <int kBit> static U32 select_bit(U32 w, U32 a, U32 b) { FASTAUG_LANEWISE(U32, (w.v[i] >> kBit) & 1u ? a.v[i] : b.v[i]); }
+  template <int kBit> static U32 xor_bit(U32 w, U32 x, U32 c) { FASTAUG_LANEWISE(U32, (w.v[i] >> kBit) & 1u ? x.v[i] ^ c.v[i] : x.v[i]); }
 
   // --- float32 lanes (IEEE, no contraction: built with -ffp-contract=off)
   static F32 setf(float x) { FASTAUG_LANEWISE(F32, x); }
@@ -61,6 +61,8 @@ struct Simd {
   static F32 div(F32 a, F32 b) { FASTAUG_LANEWISE(F32, a.v[i] / b.v[i]); }
   static F32 sqrt(F32 a) { FASTAUG_LANEWISE(F32, __builtin_sqrtf(a.v[i])); }
   static F32 cvt_i32(U32 a) { FASTAUG_LANEWISE(F32, float(int32_t(a.v[i]))); }
+  // floor(log2 x) as a float, for x positive and normal: its exponent field
+  static F32 exponent(F32 x) { return cvt_i32(sub32(srli<23>(as_int(x)), set32(127))); }
   static F32 as_float(U32 a) { FASTAUG_LANEWISE(F32, __builtin_bit_cast(float, a.v[i])); }
   static U32 as_int(F32 a) { FASTAUG_LANEWISE(U32, __builtin_bit_cast(uint32_t, a.v[i])); }
   // --- uint8 noise: float clamps and rounding, and the narrowing sum

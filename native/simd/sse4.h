@@ -28,13 +28,18 @@ struct Simd {
   static U32 set32(uint32_t x) { return _mm_set1_epi32(int32_t(x)); }
   template <int N> static U32 srli(U32 a) { return _mm_srli_epi32(a, N); }
   template <int N> static U32 slli(U32 a) { return _mm_slli_epi32(a, N); }
-  template <int N> static U32 srai(U32 a) { return _mm_srai_epi32(a, N); }
   static U32 band(U32 a, U32 b) { return _mm_and_si128(a, b); }
   static U32 bor(U32 a, U32 b) { return _mm_or_si128(a, b); }
   static U32 bxor(U32 a, U32 b) { return _mm_xor_si128(a, b); }
   static U32 add32(U32 a, U32 b) { return _mm_add_epi32(a, b); }
   static U32 sub32(U32 a, U32 b) { return _mm_sub_epi32(a, b); }
-  static U32 select(U32 mask, U32 a, U32 b) { return _mm_blendv_epi8(b, a, mask); }
+  // lanes where bit kBit of w is set: a, and x ^ c; elsewhere b, and x.
+  // blendv_ps reads only bit 31 of each lane, so the bit is shifted there.
+  template <int kBit> static U32 select_bit(U32 w, U32 a, U32 b) {
+    const __m128 m = _mm_castsi128_ps(slli<31 - kBit>(w));
+    return _mm_castps_si128(_mm_blendv_ps(_mm_castsi128_ps(b), _mm_castsi128_ps(a), m));
+  }
+  template <int kBit> static U32 xor_bit(U32 w, U32 x, U32 c) { return select_bit<kBit>(w, bxor(x, c), x); }
 
   static F32 setf(float x) { return _mm_set1_ps(x); }
   static F32 add(F32 a, F32 b) { return _mm_add_ps(a, b); }
@@ -43,6 +48,8 @@ struct Simd {
   static F32 div(F32 a, F32 b) { return _mm_div_ps(a, b); }
   static F32 sqrt(F32 a) { return _mm_sqrt_ps(a); }
   static F32 cvt_i32(U32 a) { return _mm_cvtepi32_ps(a); }
+  // floor(log2 x) as a float, for x positive and normal: its exponent field
+  static F32 exponent(F32 x) { return cvt_i32(sub32(srli<23>(as_int(x)), set32(127))); }
   static F32 as_float(U32 a) { return _mm_castsi128_ps(a); }
   static U32 as_int(F32 a) { return _mm_castps_si128(a); }
 

@@ -114,7 +114,7 @@ export function uniformFromWord(w: number): number {
   return fround(1 + (w >>> 9) * 2 ** -23 - ONE_MINUS_HALF_ULP);
 }
 
-/** r = sqrt(−2 ln U(w)); same steps as box_muller_radius in random.h. */
+/** r = sqrt(−2 ln U(w)); the same float32 values as box_muller_radius in random.h, which carries the steps of ln U times −2 (exactly). */
 export function boxMullerRadius(w: number): number {
   const v = (w >>> 8) | 1; // U = v · 2^-24, v odd, < 2^24
   let e = 31 - Math.clz32(v);

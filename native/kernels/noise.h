@@ -98,7 +98,9 @@ template <bool kClamp>
 struct AddU8 {
   static constexpr bool kFused = false;
   static constexpr int kStep = 4 * Simd::kLanes;
-  void block(const uint8_t* x, uint8_t* out, const float* n) const {
+  // always_inline: GCC called it once per 64 bytes on AVX-512, reloading its
+  // constants each time (W4 8.48 -> 8.42 ms, medians of 3 interleaved runs)
+  [[gnu::always_inline]] void block(const uint8_t* x, uint8_t* out, const float* n) const {
     using S = Simd;
     S::U32 m[4], t[4];
     for (int i = 0; i < 4; ++i) {

@@ -306,7 +306,7 @@ struct ValueNoise {
         // host, median of 5 interleaved runs' medians); the buffered uint8
         // rule (W4) ran 2 % slower with it, so it keeps the full form.
         // No identity form for (0, 1), unlike with_affine_form: it saves 4 of
-        // the generator's ~131 operations per 32 normals and, instantiated
+        // the generator's ~126 operations per 32 normals and, instantiated
         // for every fused rule, grew the addon from 2.8 to 3.3 MB.
         if (affine_is_scale_only(p.offset[image], p.scale[image])) with_emit<Affine::kScale>(run);
         else with_emit<Affine::kFull>(run);

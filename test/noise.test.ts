@@ -216,6 +216,46 @@ describe('batch split, threads, layout, in place', () => {
     }
   });
 
+  // Per pixel, the native value noise walks whole runs: NHWC with 3 channels
+  // repeats each value in registers (simd/*.h repeat3), NCHW applies it to
+  // every plane. The expectation comes from a 1-channel image of the same
+  // pixels: its float32 result on zeros (on ones, for speckle's factor) is
+  // each pixel's n, and the rule is applied to n here.
+  it('value noise per pixel: every channel of a pixel gets its 1-channel value, on every backend, layout and cut', () => {
+    const rng = testRng(404);
+    const roundHalfEven = (v: number): number => (Math.round(v) - v === 0.5 && Math.round(v) % 2 !== 0 ? Math.round(v) - 1 : Math.round(v));
+    const cases = [
+      ['gaussianNoise', { std: 0.3, mean: 0.2 }], ['gaussianNoise', { std: [0, 40] }], ['uniformNoise', { low: -20, high: 30 }], ['speckleNoise', { std: 0.2 }],
+    ] as const;
+    for (const [n, h, w] of [[1, 1, 21], [2, 17, 45], [1, 40, 64]] as const) {
+      for (const [op, base] of cases) {
+        for (const c of [1, 2, 3, 4, 5]) {
+          for (const layout of ['NHWC', 'NCHW'] as const) {
+            const dtype = rng.pick(['uint8', 'float32'] as const);
+            const opts = { ...base, seed: rng.int(0, 1000), index: rng.int(0, 50), perChannel: false };
+            const pixels = h * w;
+            const neutral = op === 'speckleNoise' ? 1 : 0;
+            const values = (OPS[op] as (b: Batch, o: object) => Batch)({ data: new Float32Array(n * pixels).fill(neutral), shape: [n, h, w, 1] }, opts).data;
+            const b = batchOf(rng, [n, h, w, c], dtype, layout);
+            const expected = b.data.map((x, e) => {
+              const image = Math.floor(e / (pixels * c)), within = e % (pixels * c);
+              const v = values[image * pixels + (layout === 'NHWC' ? Math.floor(within / c) : within % pixels)]!;
+              if (dtype === 'float32') return op === 'speckleNoise' ? Math.fround(x * v) : Math.fround(x + v);
+              return Math.min(255, Math.max(0, roundHalfEven(op === 'speckleNoise' ? x * v : x + v)));
+            });
+            const plan = noisePlan(op, b, opts);
+            const cuts = [0, ...Array.from({ length: 3 }, () => rng.int(0, n * pixels)).sort((x, y) => x - y), n * pixels];
+            for (const backend of backends) {
+              const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+              for (let k = 0; k + 1 < cuts.length; k += 1) backend.noise(b.data, out, plan, cuts[k]!, cuts[k + 1]!);
+              expect(firstDifference(out, expected), `${backendName(backend)} ${op} ${JSON.stringify({ n, h, w, c, layout, dtype, cuts })}`).toBe(-1);
+            }
+          }
+        }
+      }
+    }
+  });
+
   it('runs in place when out is batch.data, and rejects a partial overlap', () => {
     const data = Float32Array.from({ length: 60 }, (_, i) => i);
     const expected = gaussianNoise({ data, shape: [1, 4, 5, 3] }, { std: 1 }).data;

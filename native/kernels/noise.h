@@ -6,6 +6,8 @@
 // (ValueNoise for gaussian / uniform / speckle, SaltPepperNoise) turns a
 // chunk's draws into per-position data and applies it to contiguous elements;
 // a *walker* (one per layout case) decides which elements a chunk covers.
+// Where ValueNoise can, a walker instead hands it a whole run of positions
+// and a *placement* (ToPixels, ToPlanes) that says where each value goes.
 //
 // uint8 results are saturate(roundHalfEven(x + n)) (speckle: x · n), exactly:
 // the sum through an exact float32 decomposition (add_round_saturate), the
@@ -212,6 +214,69 @@ inline void one_channel(const V* from, V* to, int64_t pixels, int64_t c, int64_t
   for (int64_t q = 0; q < pixels; ++q) to[q] = from[q * c + ch];
 }
 
+// --- Placements: where ValueNoise::generate_apply puts the value of the
+// k-th position of a run. x and out point at the run's first element; vec
+// applies a fused rule to kLanes values in a register, one a rule to one
+// value, run a rule to m buffered values n[0, m) (spread: scratch for 4m).
+
+// NHWC: pixels of C interleaved channels, each value repeated over its
+// pixel's channels (C = 3, RGB: in registers, Simd::repeat3). C = 1 is per
+// channel: the positions are the elements.
+template <int C>
+struct ToPixels {
+  static_assert(C == 1 || C == 3, "a fused rule repeats values over 1 or 3 channels");
+  // the scale-only affine form (W3) only where it was measured to help
+  static constexpr bool kScaleForm = C == 1;
+  template <class Rule, class T>
+  void vec(const Rule& rule, const T* x, T* out, size_t k, Simd::F32 v) const {
+    using S = Simd;
+    if constexpr (C == 1) {
+      rule.vec(x + k, out + k, v);
+    } else {
+      S::F32 repeated[3];
+      S::repeat3(v, repeated);
+      for (int i = 0; i < 3; ++i) rule.vec(x + 3 * k + i * S::kLanes, out + 3 * k + i * S::kLanes, repeated[i]);
+    }
+  }
+  template <class Rule, class T>
+  void one(const Rule& rule, const T* x, T* out, size_t k, float v) const {
+    for (size_t e = C * k; e < C * k + C; ++e) out[e] = rule.one(x[e], v);
+  }
+  template <class Rule, class T>
+  void run(const Rule& rule, const T* x, T* out, int64_t k, const float* n, int64_t m, float* spread) const {
+    if constexpr (C == 1) {
+      apply_rule(rule, x + k, out + k, n, m);
+    } else {
+      repeat_fixed<C>(n, spread, m);
+      apply_rule(rule, x + C * k, out + C * k, spread, m * C);
+    }
+  }
+  template <class T>
+  void prefetch(const T* x, int64_t k, int64_t m) const { prefetch_chunk(x + C * k, m * C); }
+};
+
+// NCHW, one value per pixel: the same value in each of c planes.
+struct ToPlanes {
+  static constexpr bool kScaleForm = false;
+  int64_t c, pixels;
+  template <class Rule, class T>
+  void vec(const Rule& rule, const T* x, T* out, size_t k, Simd::F32 v) const {
+    for (int64_t ch = 0; ch < c; ++ch) rule.vec(x + ch * pixels + k, out + ch * pixels + k, v);
+  }
+  template <class Rule, class T>
+  void one(const Rule& rule, const T* x, T* out, size_t k, float v) const {
+    for (int64_t ch = 0; ch < c; ++ch) out[ch * pixels + k] = rule.one(x[ch * pixels + k], v);
+  }
+  template <class Rule, class T>
+  void run(const Rule& rule, const T* x, T* out, int64_t k, const float* n, int64_t m, float*) const {
+    for (int64_t ch = 0; ch < c; ++ch) apply_rule(rule, x + ch * pixels + k, out + ch * pixels + k, n, m);
+  }
+  template <class T>
+  void prefetch(const T* x, int64_t k, int64_t m) const {
+    for (int64_t ch = 0; ch < c; ++ch) prefetch_chunk(x + ch * pixels + k, m);
+  }
+};
+
 // --- The noise objects. Each holds one chunk: generate(j0, m) draws stream
 // positions [j0, j0 + m); apply(x, out, m, spread) writes m contiguous
 // elements from the chunk, or from the second buffer pick_channel fills with
@@ -286,20 +351,26 @@ struct ValueNoise {
     else f(NormalEmit<S, kForm>{offset, scale});
   }
 
-  // A walker hands generate_apply a whole run (NHWC per channel).
+  // Walkers hand generate_apply whole runs (NHWC per channel; per pixel
+  // with 1 or 3 channels in either layout, or up to 4 in NCHW).
   static constexpr bool kWholeRuns = true;
 
-  // Positions [j0, j0 + m) onto the contiguous elements x[0, m), in one pass
-  // of the generator: a fused rule takes the values straight from the
-  // generator's registers, any other rule from buffered_stream, kChunk at a
-  // time.
-  void generate_apply(const T* x, T* out, int64_t j0, int64_t m) {
+  // Positions [j0, j0 + m) onto the elements `place` gives them from x on,
+  // in one pass of the generator: a fused rule takes the values straight
+  // from the generator's registers, any other rule from buffered_stream,
+  // kChunk at a time. (Per pixel, float32: one pass with the memory traffic
+  // interleaved with the generator, rather than a generator call per 512
+  // pixels followed by their apply, took 64×224×224×3 from 7.0 to 4.5 ms in
+  // NHWC and from 7.9 to 4.8 ms in NCHW on a Zen 4 host; uint8 gained little.)
+  template <class Place>
+  void generate_apply(const T* x, T* out, int64_t j0, int64_t m, const Place& place) {
     using S = Simd;
     with_rule([&](auto rule) {  // by value: decltype(rule) names the rule type
-      if constexpr (decltype(rule)::kFused) {
-        const auto visit = [&](size_t k, S::F32 v) { rule.vec(x + k, out + k, v); };
+      using Rule = decltype(rule);
+      if constexpr (Rule::kFused) {
+        const auto visit = [&](size_t k, S::F32 v) { place.vec(rule, x, out, k, v); };
         const auto tail = [&](size_t k, const float* v, size_t count) {
-          for (size_t i = 0; i < count; ++i) out[k + i] = rule.one(x[k + i], v[i]);
+          for (size_t i = 0; i < count; ++i) place.one(rule, x, out, k + i, v[i]);
         };
         const auto run = [&](auto emit) { visit_stream<S>(size_t(m), stream_at(j0), emit, visit, tail); };
         // scale · v where the offset is 0 (W3 7.54 -> 7.35 ms on a Zen 4
@@ -308,19 +379,22 @@ struct ValueNoise {
         // No identity form for (0, 1), unlike with_affine_form: it saves 4 of
         // the generator's ~126 operations per 32 normals and, instantiated
         // for every fused rule, grew the addon from 2.8 to 3.3 MB.
-        if (affine_is_scale_only(p.offset[image], p.scale[image])) with_emit<Affine::kScale>(run);
-        else with_emit<Affine::kFull>(run);
+        if constexpr (Place::kScaleForm) {
+          if (affine_is_scale_only(p.offset[image], p.scale[image])) return with_emit<Affine::kScale>(run);
+        }
+        with_emit<Affine::kFull>(run);
       } else {
         static_assert(4 * 4 * S::kBlocks <= kChunk, "values holds kChunk plus one generator iteration");
-        int64_t done = 0;  // elements applied
-        prefetch_chunk(x, m < kChunk ? m : kChunk);
+        int64_t done = 0;  // positions applied
+        place.prefetch(x, 0, m < kChunk ? m : kChunk);
         with_emit<Affine::kFull>([&](auto emit) {
           buffered_stream(values, kChunk, size_t(m), stream_at(j0), emit, [&](int64_t filled) {
-            const int64_t next = done + filled;
-            prefetch_chunk(x + next, m - next < kChunk ? m - next : kChunk);  // the next chunk's source
-            apply_rule(rule, x + done, out + done, values, filled);
+            const int64_t take = filled < kChunk ? filled : kChunk;  // spread holds 4 · kChunk
+            const int64_t next = done + take;
+            place.prefetch(x, next, m - next < kChunk ? m - next : kChunk);  // the next chunk's source
+            place.run(rule, x, out, done, values, take, spread);
             done = next;
-            return filled;
+            return take;
           });
         });
       }
@@ -447,7 +521,7 @@ constexpr bool kPrefetchDuringApply = sizeof(T) == 1;
 template <class T, class N>
 void walk_nhwc_elements(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
   if constexpr (N::kWholeRuns) {
-    noise.generate_apply(src + jb, dst + jb, jb, je - jb);
+    noise.generate_apply(src + jb, dst + jb, jb, je - jb, ToPixels<1>{});
     return;
   }
   const auto prefetch_from = [&](int64_t j) { prefetch_chunk(src + j, je - j < kChunk ? je - j : kChunk); };
@@ -459,10 +533,16 @@ void walk_nhwc_elements(const T* src, T* dst, const NoiseParams& p, N& noise, in
   });
 }
 
-// NHWC per pixel (c <= 4): each draw repeated over its pixel's channels.
+// NHWC per pixel (c <= 4): each draw repeated over its pixel's channels;
+// whole runs for 1 and 3 channels (a generator per channel count for each
+// rule: the others stay chunk by chunk rather than grow the addon further).
 template <class T, class N>
 void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
   const int64_t c = p.c;
+  if constexpr (N::kWholeRuns) {
+    if (c == 1) return noise.generate_apply(src + jb, dst + jb, jb, je - jb, ToPixels<1>{});
+    if (c == 3) return noise.generate_apply(src + 3 * jb, dst + 3 * jb, jb, je - jb, ToPixels<3>{});
+  }
   const auto prefetch_from = [&](int64_t j) { prefetch_chunk(src + j * c, (je - j < kChunk ? je - j : kChunk) * c); };
   prefetch_from(jb);
   noise.generate_chunks(jb, je, [&](int64_t j0, int64_t m) {
@@ -472,10 +552,14 @@ void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int6
   });
 }
 
-// NCHW per pixel: the same draws for every channel plane.
+// NCHW per pixel: the same draws for every channel plane; whole runs up to
+// 4 planes (with more, a fused rule would touch that many pages per vector).
 template <class T, class N>
 void walk_nchw_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
   const int64_t pixels = p.h * p.w;
+  if constexpr (N::kWholeRuns) {
+    if (p.c <= 4) return noise.generate_apply(src + jb, dst + jb, jb, je - jb, ToPlanes{p.c, pixels});
+  }
   noise.generate_chunks(jb, je, [&](int64_t j0, int64_t m) {
     for (int64_t ch = 0; ch < p.c; ++ch) noise.apply(src + ch * pixels + j0, dst + ch * pixels + j0, m, false);
   });

@@ -90,6 +90,14 @@ struct Simd {
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 32 * j), r);
     }
   }
+  // --- float32 noise, one value per pixel of 3 channels: each lane of v
+  // three times over out[0..2], lane i in lane i % kLanes of out[i / kLanes]
+  // after repetition (v0 v0 v0 v1 v1 v1 ...).
+  static void repeat3(F32 v, F32 (&out)[3]) {  // vpermps crosses the 128-bit halves
+    out[0] = _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(0, 0, 0, 1, 1, 1, 2, 2));
+    out[1] = _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(2, 3, 3, 3, 4, 4, 4, 5));
+    out[2] = _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(5, 5, 6, 6, 6, 7, 7, 7));
+  }
   static U32 cvt_nearest_i32(F32 a) { return _mm256_cvtps_epi32(a); }  // MXCSR default: nearest, ties to even
   static U32 cvtt_i32(F32 a) { return _mm256_cvttps_epi32(a); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)

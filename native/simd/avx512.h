@@ -88,6 +88,14 @@ struct Simd {
       _mm512_storeu_si512(out + 64 * j, r);
     }
   }
+  // --- float32 noise, one value per pixel of 3 channels: each lane of v
+  // three times over out[0..2], lane i in lane i % kLanes of out[i / kLanes]
+  // after repetition (v0 v0 v0 v1 v1 v1 ...).
+  static void repeat3(F32 v, F32 (&out)[3]) {
+    out[0] = _mm512_permutexvar_ps(_mm512_set_epi32(5, 4, 4, 4, 3, 3, 3, 2, 2, 2, 1, 1, 1, 0, 0, 0), v);
+    out[1] = _mm512_permutexvar_ps(_mm512_set_epi32(10, 10, 9, 9, 9, 8, 8, 8, 7, 7, 7, 6, 6, 6, 5, 5), v);
+    out[2] = _mm512_permutexvar_ps(_mm512_set_epi32(15, 15, 15, 14, 14, 14, 13, 13, 13, 12, 12, 12, 11, 11, 11, 10), v);
+  }
   static U32 cvt_nearest_i32(F32 a) { return _mm512_cvt_roundps_epi32(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
   static U32 cvtt_i32(F32 a) { return _mm512_cvttps_epi32(a); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)

@@ -76,6 +76,15 @@ struct Simd {
     for (int ch = 0; ch < 3; ++ch) v.val[ch] = vorrq_u8(vandq_u8(v.val[ch], k), s);
     vst3q_u8(out, v);
   }
+  // --- float32 noise, one value per pixel of 3 channels: each lane of v
+  // three times over out[0..2], lane i in lane i % kLanes of out[i / kLanes]
+  // after repetition (v0 v0 v0 v1 v1 v1 ...).
+  static void repeat3(F32 v, F32 (&out)[3]) {
+    out[0] = vcopyq_laneq_f32(vdupq_laneq_f32(v, 0), 3, v, 1);  // v0 v0 v0 v1
+    const float32x4_t rotated = vextq_f32(v, v, 1);              // v1 v2 v3 v0
+    out[1] = vzip1q_f32(rotated, rotated);                       // v1 v1 v2 v2
+    out[2] = vcopyq_laneq_f32(vdupq_laneq_f32(v, 3), 0, v, 2);  // v2 v3 v3 v3
+  }
   static U32 cvt_nearest_i32(F32 a) { return vreinterpretq_u32_s32(vcvtnq_s32_f32(a)); }
   static U32 cvtt_i32(F32 a) { return vreinterpretq_u32_s32(vcvtq_s32_f32(a)); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly as x86 minps / maxps (vminq and

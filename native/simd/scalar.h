@@ -87,6 +87,12 @@ struct Simd {
   static void keep_or_set_3ch(const uint8_t* x, uint8_t* out, const uint8_t* keep, const uint8_t* set) {
     for (int i = 0; i < 3 * 4 * kLanes; ++i) out[i] = uint8_t((x[i] & keep[i / 3]) | set[i / 3]);
   }
+  // --- float32 noise, one value per pixel of 3 channels: each lane of v
+  // three times over out[0..2], lane i in lane i % kLanes of out[i / kLanes]
+  // after repetition (v0 v0 v0 v1 v1 v1 ...).
+  static void repeat3(F32 v, F32 (&out)[3]) {
+    for (int i = 0; i < 3 * kLanes; ++i) out[i / kLanes].v[i % kLanes] = v.v[i / 3];
+  }
   static F32 loadf(const float* p) {
     F32 r;
     for (int i = 0; i < kLanes; ++i) r.v[i] = p[i];

@@ -81,6 +81,14 @@ struct Simd {
       _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16 * j), r);
     }
   }
+  // --- float32 noise, one value per pixel of 3 channels: each lane of v
+  // three times over out[0..2], lane i in lane i % kLanes of out[i / kLanes]
+  // after repetition (v0 v0 v0 v1 v1 v1 ...).
+  static void repeat3(F32 v, F32 (&out)[3]) {
+    out[0] = _mm_shuffle_ps(v, v, _MM_SHUFFLE(1, 0, 0, 0));
+    out[1] = _mm_shuffle_ps(v, v, _MM_SHUFFLE(2, 2, 1, 1));
+    out[2] = _mm_shuffle_ps(v, v, _MM_SHUFFLE(3, 3, 3, 2));
+  }
   static U32 cvt_nearest_i32(F32 a) { return _mm_cvtps_epi32(a); }  // MXCSR default: nearest, ties to even
   static U32 cvtt_i32(F32 a) { return _mm_cvttps_epi32(a); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)

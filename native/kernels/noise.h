@@ -71,6 +71,7 @@ inline float clip_f32(float v, float lo, float hi) {
 template <bool kMultiply, bool kClip>
 struct CombineF32 {
   static constexpr bool kFused = true;
+  static constexpr bool kMultiplies = kMultiply;
   static constexpr int kStep = Simd::kLanes;
   static constexpr int kPrefetchAhead = 256;  // floats
   float lo, hi;
@@ -99,6 +100,7 @@ constexpr float kNoClampBelow = 2097152.0f;  // 2^21
 template <bool kClamp>
 struct AddU8 {
   static constexpr bool kFused = false;
+  static constexpr bool kMultiplies = false;
   static constexpr int kStep = 4 * Simd::kLanes;
   // always_inline: GCC called it once per 64 bytes on AVX-512, reloading its
   // constants each time (W4 8.48 -> 8.42 ms, medians of 3 interleaved runs)
@@ -124,10 +126,14 @@ struct AddU8 {
 // measured no faster)
 struct MultiplyU8 {
   static constexpr bool kFused = false;
+  static constexpr bool kMultiplies = true;
   static constexpr int kStep = 1;
   void block(const uint8_t* x, uint8_t* out, const float* n) const { *out = one(*x, *n); }
   uint8_t one(uint8_t x, float n) const { return saturate_u8(double(x) * double(n)); }
 };
+
+// kMultiplies: speckle's rule, whose draws are always normals, so that no
+// generator is compiled for a pairing that cannot occur.
 
 // Asks for a chunk's source lines before its draws are computed, so the
 // memory latency overlaps the generator: a chunk is too short a burst for
@@ -217,7 +223,11 @@ inline void one_channel(const V* from, V* to, int64_t pixels, int64_t c, int64_t
 // --- Placements: where ValueNoise::generate_apply puts the value of the
 // k-th position of a run. x and out point at the run's first element; vec
 // applies a fused rule to kLanes values in a register, one a rule to one
-// value, run a rule to m buffered values n[0, m) (spread: scratch for 4m).
+// value. Per channel (ToPixels<1>) also runs buffered rules: run applies
+// one to m values n[0, m), prefetch asks for the source of m positions.
+// Per pixel, only the fused (float32) rules walk whole runs: uint8 gained
+// little from it (3.6 -> 3.5 ms on 64×224×224×3), and each placement adds a
+// generator per rule to compile.
 
 // NHWC: pixels of C interleaved channels, each value repeated over its
 // pixel's channels (C = 3, RGB: in registers, Simd::repeat3). C = 1 is per
@@ -243,16 +253,12 @@ struct ToPixels {
     for (size_t e = C * k; e < C * k + C; ++e) out[e] = rule.one(x[e], v);
   }
   template <class Rule, class T>
-  void run(const Rule& rule, const T* x, T* out, int64_t k, const float* n, int64_t m, float* spread) const {
-    if constexpr (C == 1) {
-      apply_rule(rule, x + k, out + k, n, m);
-    } else {
-      repeat_fixed<C>(n, spread, m);
-      apply_rule(rule, x + C * k, out + C * k, spread, m * C);
-    }
+  void run(const Rule& rule, const T* x, T* out, int64_t k, const float* n, int64_t m) const {
+    static_assert(C == 1, "buffered rules walk whole runs per channel only");
+    apply_rule(rule, x + k, out + k, n, m);
   }
   template <class T>
-  void prefetch(const T* x, int64_t k, int64_t m) const { prefetch_chunk(x + C * k, m * C); }
+  void prefetch(const T* x, int64_t k, int64_t m) const { prefetch_chunk(x + k, m); }
 };
 
 // NCHW, one value per pixel: the same value in each of c planes.
@@ -266,14 +272,6 @@ struct ToPlanes {
   template <class Rule, class T>
   void one(const Rule& rule, const T* x, T* out, size_t k, float v) const {
     for (int64_t ch = 0; ch < c; ++ch) out[ch * pixels + k] = rule.one(x[ch * pixels + k], v);
-  }
-  template <class Rule, class T>
-  void run(const Rule& rule, const T* x, T* out, int64_t k, const float* n, int64_t m, float*) const {
-    for (int64_t ch = 0; ch < c; ++ch) apply_rule(rule, x + ch * pixels + k, out + ch * pixels + k, n, m);
-  }
-  template <class T>
-  void prefetch(const T* x, int64_t k, int64_t m) const {
-    for (int64_t ch = 0; ch < c; ++ch) prefetch_chunk(x + ch * pixels + k, m);
   }
 };
 
@@ -342,17 +340,18 @@ struct ValueNoise {
     return r;
   }
   // f(emit) with this op's emitter (uniform, or normal for gaussian and
-  // speckle) in the affine form kForm
-  template <Affine kForm, class F>
+  // speckle) in the affine form kForm; only the normal one for speckle's
+  // rules (kMultiplies)
+  template <Affine kForm, bool kMultiplies, class F>
   void with_emit(F f) const {
     using S = Simd;
     const S::F32 offset = S::setf(p.offset[image]), scale = S::setf(p.scale[image]);
-    if (p.kind == 1) f(UniformEmit<S, kForm>{offset, scale});
+    if (!kMultiplies && p.kind == 1) f(UniformEmit<S, kForm>{offset, scale});
     else f(NormalEmit<S, kForm>{offset, scale});
   }
 
-  // Walkers hand generate_apply whole runs (NHWC per channel; per pixel
-  // with 1 or 3 channels in either layout, or up to 4 in NCHW).
+  // Walkers hand generate_apply whole runs: NHWC per channel, and float32
+  // per pixel with 1 or 3 channels in NHWC or up to 4 in NCHW.
   static constexpr bool kWholeRuns = true;
 
   // Positions [j0, j0 + m) onto the elements `place` gives them from x on,
@@ -360,8 +359,8 @@ struct ValueNoise {
   // from the generator's registers, any other rule from buffered_stream,
   // kChunk at a time. (Per pixel, float32: one pass with the memory traffic
   // interleaved with the generator, rather than a generator call per 512
-  // pixels followed by their apply, took 64×224×224×3 from 7.0 to 4.5 ms in
-  // NHWC and from 7.9 to 4.8 ms in NCHW on a Zen 4 host; uint8 gained little.)
+  // pixels followed by their apply, took 64×224×224×3 from 6.4 to 4.0 ms in
+  // NHWC and from 6.9 to 4.6 ms in NCHW on a Zen 4 host.)
   template <class Place>
   void generate_apply(const T* x, T* out, int64_t j0, int64_t m, const Place& place) {
     using S = Simd;
@@ -380,21 +379,20 @@ struct ValueNoise {
         // the generator's ~126 operations per 32 normals and, instantiated
         // for every fused rule, grew the addon from 2.8 to 3.3 MB.
         if constexpr (Place::kScaleForm) {
-          if (affine_is_scale_only(p.offset[image], p.scale[image])) return with_emit<Affine::kScale>(run);
+          if (affine_is_scale_only(p.offset[image], p.scale[image])) return with_emit<Affine::kScale, Rule::kMultiplies>(run);
         }
-        with_emit<Affine::kFull>(run);
+        with_emit<Affine::kFull, Rule::kMultiplies>(run);
       } else {
         static_assert(4 * 4 * S::kBlocks <= kChunk, "values holds kChunk plus one generator iteration");
         int64_t done = 0;  // positions applied
         place.prefetch(x, 0, m < kChunk ? m : kChunk);
-        with_emit<Affine::kFull>([&](auto emit) {
+        with_emit<Affine::kFull, Rule::kMultiplies>([&](auto emit) {
           buffered_stream(values, kChunk, size_t(m), stream_at(j0), emit, [&](int64_t filled) {
-            const int64_t take = filled < kChunk ? filled : kChunk;  // spread holds 4 · kChunk
-            const int64_t next = done + take;
+            const int64_t next = done + filled;
             place.prefetch(x, next, m - next < kChunk ? m - next : kChunk);  // the next chunk's source
-            place.run(rule, x, out, done, values, take, spread);
+            place.run(rule, x, out, done, values, filled);
             done = next;
-            return take;
+            return filled;
           });
         });
       }
@@ -534,12 +532,13 @@ void walk_nhwc_elements(const T* src, T* dst, const NoiseParams& p, N& noise, in
 }
 
 // NHWC per pixel (c <= 4): each draw repeated over its pixel's channels;
-// whole runs for 1 and 3 channels (a generator per channel count for each
-// rule: the others stay chunk by chunk rather than grow the addon further).
+// whole runs for float32 with 1 and 3 channels (a generator per channel
+// count for each rule: the others stay chunk by chunk rather than grow the
+// addon further).
 template <class T, class N>
 void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
   const int64_t c = p.c;
-  if constexpr (N::kWholeRuns) {
+  if constexpr (N::kWholeRuns && sizeof(T) == 4) {
     if (c == 1) return noise.generate_apply(src + jb, dst + jb, jb, je - jb, ToPixels<1>{});
     if (c == 3) return noise.generate_apply(src + 3 * jb, dst + 3 * jb, jb, je - jb, ToPixels<3>{});
   }
@@ -552,12 +551,13 @@ void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int6
   });
 }
 
-// NCHW per pixel: the same draws for every channel plane; whole runs up to
-// 4 planes (with more, a fused rule would touch that many pages per vector).
+// NCHW per pixel: the same draws for every channel plane; whole runs for
+// float32 up to 4 planes (with more, a fused rule would touch that many
+// pages per vector).
 template <class T, class N>
 void walk_nchw_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
   const int64_t pixels = p.h * p.w;
-  if constexpr (N::kWholeRuns) {
+  if constexpr (N::kWholeRuns && sizeof(T) == 4) {
     if (p.c <= 4) return noise.generate_apply(src + jb, dst + jb, jb, je - jb, ToPlanes{p.c, pixels});
   }
   noise.generate_chunks(jb, je, [&](int64_t j0, int64_t m) {

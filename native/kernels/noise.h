@@ -62,7 +62,8 @@ inline float clip_f32(float v, float lo, float hi) {
 // registers (ValueNoise::generate_apply) rather than through a chunk buffer;
 // measured per rule, as it helps float32 (W3 6.4 -> 6.0 ms) but slows the
 // uint8 rule (W4 6.5 -> 7.9 ms; with the pipelined generator still 5.3 -> 6.0
-// ms).
+// ms). kMultiplies: speckle's rules, whose draws are always normals, so
+// that no uniform generator is compiled for them.
 
 // out = clip(x + n) or clip(x · n). A fused rule runs over a whole image at
 // once, so it asks for its source 1 KiB ahead itself (prefetches do not
@@ -131,9 +132,6 @@ struct MultiplyU8 {
   void block(const uint8_t* x, uint8_t* out, const float* n) const { *out = one(*x, *n); }
   uint8_t one(uint8_t x, float n) const { return saturate_u8(double(x) * double(n)); }
 };
-
-// kMultiplies: speckle's rule, whose draws are always normals, so that no
-// generator is compiled for a pairing that cannot occur.
 
 // Asks for a chunk's source lines before its draws are computed, so the
 // memory latency overlaps the generator: a chunk is too short a burst for

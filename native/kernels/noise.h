@@ -256,7 +256,10 @@ struct ToPixels {
     apply_rule(rule, x + k, out + k, n, m);
   }
   template <class T>
-  void prefetch(const T* x, int64_t k, int64_t m) const { prefetch_chunk(x + k, m); }
+  void prefetch(const T* x, int64_t k, int64_t m) const {
+    static_assert(C == 1, "buffered rules walk whole runs per channel only");
+    prefetch_chunk(x + k, m);
+  }
 };
 
 // NCHW, one value per pixel: the same value in each of c planes.
@@ -348,8 +351,8 @@ struct ValueNoise {
     else f(NormalEmit<S, kForm>{offset, scale});
   }
 
-  // Walkers hand generate_apply whole runs: NHWC per channel, and float32
-  // per pixel with 1 or 3 channels in NHWC or up to 4 in NCHW.
+  // Walkers hand generate_apply whole runs: NHWC per channel and 1-channel
+  // images, and float32 per pixel with 3 channels in NHWC or up to 4 in NCHW.
   static constexpr bool kWholeRuns = true;
 
   // Positions [j0, j0 + m) onto the elements `place` gives them from x on,
@@ -512,7 +515,8 @@ struct SaltPepperNoise {
 template <class T>
 constexpr bool kPrefetchDuringApply = sizeof(T) == 1;
 
-// NHWC per channel: positions are the elements themselves, in one run where
+// NHWC per channel, and any image of one channel (per pixel or per channel,
+// either layout): positions are the elements themselves, in one run where
 // the noise takes whole runs.
 template <class T, class N>
 void walk_nhwc_elements(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
@@ -529,15 +533,14 @@ void walk_nhwc_elements(const T* src, T* dst, const NoiseParams& p, N& noise, in
   });
 }
 
-// NHWC per pixel (c <= 4): each draw repeated over its pixel's channels;
-// whole runs for float32 with 1 and 3 channels (a generator per channel
+// NHWC per pixel (2 <= c <= 4): each draw repeated over its pixel's
+// channels; whole runs for float32 with 3 channels (a generator per channel
 // count for each rule: the others stay chunk by chunk rather than grow the
 // addon further).
 template <class T, class N>
 void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
   const int64_t c = p.c;
   if constexpr (N::kWholeRuns && sizeof(T) == 4) {
-    if (c == 1) return noise.generate_apply(src + jb, dst + jb, jb, je - jb, ToPixels<1>{});
     if (c == 3) return noise.generate_apply(src + 3 * jb, dst + 3 * jb, jb, je - jb, ToPixels<3>{});
   }
   const auto prefetch_from = [&](int64_t j) { prefetch_chunk(src + j * c, (je - j < kChunk ? je - j : kChunk) * c); };
@@ -599,7 +602,7 @@ void walk_any(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, 
 // Stream positions [jb, je) of one image.
 template <class T, class N>
 void walk(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
-  if (p.per_channel && !p.nchw) walk_nhwc_elements<T>(src, dst, p, noise, jb, je);
+  if ((p.per_channel && !p.nchw) || p.c == 1) walk_nhwc_elements<T>(src, dst, p, noise, jb, je);
   else if (!p.per_channel && p.nchw) walk_nchw_pixels<T>(src, dst, p, noise, jb, je);
   else if (!p.per_channel && p.c <= 4) walk_nhwc_pixels<T>(src, dst, p, noise, jb, je);
   else if (p.per_channel && p.c <= kChunk) walk_nchw_elements<T>(src, dst, p, noise, jb, je);

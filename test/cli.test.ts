@@ -1,8 +1,7 @@
 // The CLI commands end to end on a tiny synthetic IDX dataset written by the
 // test: impact's report structure and reproducibility, and the preview grid.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -11,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 import { runImpact, summarize, CONDITIONS, CORRUPTIONS, type ImpactReport } from '../src/cli/impact.js';
 import { renderPreview, TRANSFORMS } from '../src/cli/preview.js';
+import { tempDir } from './helpers/tempdir.js';
 
 /** IDX bytes: magic 0 0 8 rank, big-endian dims, uint8 values. */
 function idx(dims: number[], values: Uint8Array): Buffer {
@@ -35,7 +35,7 @@ function writeDataset(dir: string, split: 'train' | 't10k', n: number): void {
 }
 
 describe('fastaug impact', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'fastaug-impact-'));
+  const dir = tempDir('fastaug-impact-');
   writeDataset(dir, 'train', 300);
   writeDataset(dir, 't10k', 100);
   const conditions = ['baseline', 'shift-int', 'hidden-noise', 'label-flips'];
@@ -86,8 +86,8 @@ describe('fastaug impact', () => {
 });
 
 describe('fastaug preview', () => {
+  const dir = tempDir('fastaug-preview-');
   it('writes one row per sample and one column per transformation', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'fastaug-preview-'));
     writeDataset(dir, 't10k', 20);
     const out = path.join(dir, 'p.png');
     expect(renderPreview({ data: dir, samples: 3, scale: 2, seed: 1, out })).toEqual({ rows: 3, columns: TRANSFORMS.length });

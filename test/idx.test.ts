@@ -1,18 +1,19 @@
 // The IDX reader on hand-made files, raw and gzipped.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
 
 import { loadImageDataset, parseIdx } from '../src/data/idx.js';
+import { tempDir } from './helpers/tempdir.js';
 
 // 2 images of 2×3 uint8: magic 00 00 08 03, dims 2, 2, 3 (big-endian), 12 values
 const images = Uint8Array.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 255]);
 const labels = Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 2, 7, 3]);
 
 describe('IDX', () => {
+  const dir = tempDir('fastaug-idx-');
   it('reads a hand-made uint8 file, raw and gzipped', () => {
     for (const bytes of [images, new Uint8Array(gzipSync(images))]) {
       const r = parseIdx(bytes);
@@ -32,7 +33,6 @@ describe('IDX', () => {
     expect(() => parseIdx(images.subarray(0, 20))).toThrow('expected 12 values of 1 bytes after the header, found 4 bytes');
   });
   it('loads a dataset directory and names the package when files are missing', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'fastaug-idx-'));
     writeFileSync(path.join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(images));
     writeFileSync(path.join(dir, 'train-labels-idx1-ubyte'), labels);
     const d = loadImageDataset(dir, 'train');

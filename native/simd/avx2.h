@@ -98,6 +98,16 @@ struct Simd {
     out[1] = _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(2, 3, 3, 3, 4, 4, 4, 5));
     out[2] = _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(5, 5, 6, 6, 6, 7, 7, 7));
   }
+  // --- float32 noise per channel in NCHW, 3 channels: a, b, c hold 3 · kLanes
+  // consecutive values e, interleaved by channel (RGB RGB ...); out[ch] lane
+  // i gets e[3i + ch].
+  // A channel's 8 values sit in 8 different lanes (3 is odd), so two blends
+  // gather them into one vector and vpermps orders them.
+  static void deinterleave3(F32 a, F32 b, F32 c, F32 (&out)[3]) {
+    out[0] = _mm256_permutevar8x32_ps(_mm256_blend_ps(_mm256_blend_ps(a, b, 0x92), c, 0x24), _mm256_setr_epi32(0, 3, 6, 1, 4, 7, 2, 5));
+    out[1] = _mm256_permutevar8x32_ps(_mm256_blend_ps(_mm256_blend_ps(a, b, 0x24), c, 0x49), _mm256_setr_epi32(1, 4, 7, 2, 5, 0, 3, 6));
+    out[2] = _mm256_permutevar8x32_ps(_mm256_blend_ps(_mm256_blend_ps(a, b, 0x49), c, 0x92), _mm256_setr_epi32(2, 5, 0, 3, 6, 1, 4, 7));
+  }
   static U32 cvt_nearest_i32(F32 a) { return _mm256_cvtps_epi32(a); }  // MXCSR default: nearest, ties to even
   static U32 cvtt_i32(F32 a) { return _mm256_cvttps_epi32(a); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)

@@ -96,6 +96,20 @@ struct Simd {
     out[1] = _mm512_permutexvar_ps(_mm512_set_epi32(10, 10, 9, 9, 9, 8, 8, 8, 7, 7, 7, 6, 6, 6, 5, 5), v);
     out[2] = _mm512_permutexvar_ps(_mm512_set_epi32(15, 15, 15, 14, 14, 14, 13, 13, 13, 12, 12, 12, 11, 11, 11, 10), v);
   }
+  // --- float32 noise per channel in NCHW, 3 channels: a, b, c hold 3 · kLanes
+  // consecutive values e, interleaved by channel (RGB RGB ...); out[ch] lane
+  // i gets e[3i + ch].
+  // Two-source permutes: the first takes the values below e[32] from a and
+  // b, the second the rest from c.
+  static void deinterleave3(F32 a, F32 b, F32 c, F32 (&out)[3]) {
+    const __m512i from_ab[3] = {_mm512_setr_epi32(0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 0, 0, 0, 0, 0),
+                                _mm512_setr_epi32(1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 31, 0, 0, 0, 0, 0),
+                                _mm512_setr_epi32(2, 5, 8, 11, 14, 17, 20, 23, 26, 29, 0, 0, 0, 0, 0, 0)};
+    const __m512i from_c[3] = {_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 17, 20, 23, 26, 29),
+                               _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 18, 21, 24, 27, 30),
+                               _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 19, 22, 25, 28, 31)};
+    for (int ch = 0; ch < 3; ++ch) out[ch] = _mm512_permutex2var_ps(_mm512_permutex2var_ps(a, from_ab[ch], b), from_c[ch], c);
+  }
   static U32 cvt_nearest_i32(F32 a) { return _mm512_cvt_roundps_epi32(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
   static U32 cvtt_i32(F32 a) { return _mm512_cvttps_epi32(a); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)

@@ -85,6 +85,21 @@ struct Simd {
     out[1] = vzip1q_f32(rotated, rotated);                       // v1 v1 v2 v2
     out[2] = vcopyq_laneq_f32(vdupq_laneq_f32(v, 3), 0, v, 2);  // v2 v3 v3 v3
   }
+  // --- float32 noise per channel in NCHW, 3 channels: a, b, c hold 3 · kLanes
+  // consecutive values e, interleaved by channel (RGB RGB ...); out[ch] lane
+  // i gets e[3i + ch].
+  // uzp1 / uzp2 split a and b into even and odd lanes; lane moves fill in
+  // the rest.
+  static void deinterleave3(F32 a, F32 b, F32 c, F32 (&out)[3]) {
+    const float32x4_t even = vuzp1q_f32(a, b), odd = vuzp2q_f32(a, b);  // e0 e2 e4 e6, e1 e3 e5 e7
+    // e0 e3 e6 e9 from even: lane 1 from odd, 2 from b, 3 from c
+    out[0] = vcopyq_laneq_f32(vcopyq_laneq_f32(vcopyq_laneq_f32(even, 1, odd, 1), 2, b, 2), 3, c, 1);
+    // e1 e4 e7 e10 from odd: lane 1 from even, 2 from b, 3 from c
+    out[1] = vcopyq_laneq_f32(vcopyq_laneq_f32(vcopyq_laneq_f32(odd, 1, even, 2), 2, b, 3), 3, c, 2);
+    // e2 e5 e8 e11: e2 from a, e5 from odd, e8 and e11 from c
+    const float32x4_t r2 = vcopyq_laneq_f32(vcopyq_laneq_f32(a, 0, a, 2), 1, odd, 2);
+    out[2] = vcopyq_laneq_f32(vcopyq_laneq_f32(r2, 2, c, 0), 3, c, 3);
+  }
   static U32 cvt_nearest_i32(F32 a) { return vreinterpretq_u32_s32(vcvtnq_s32_f32(a)); }
   static U32 cvtt_i32(F32 a) { return vreinterpretq_u32_s32(vcvtq_s32_f32(a)); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly as x86 minps / maxps (vminq and

@@ -93,6 +93,13 @@ struct Simd {
   static void repeat3(F32 v, F32 (&out)[3]) {
     for (int i = 0; i < 3 * kLanes; ++i) out[i / kLanes].v[i % kLanes] = v.v[i / 3];
   }
+  // --- float32 noise per channel in NCHW, 3 channels: a, b, c hold 3 · kLanes
+  // consecutive values e, interleaved by channel (RGB RGB ...); out[ch] lane
+  // i gets e[3i + ch].
+  static void deinterleave3(F32 a, F32 b, F32 c, F32 (&out)[3]) {
+    const F32 in[3] = {a, b, c};
+    for (int e = 0; e < 3 * kLanes; ++e) out[e % 3].v[e / 3] = in[e / kLanes].v[e % kLanes];
+  }
   static F32 loadf(const float* p) {
     F32 r;
     for (int i = 0; i < kLanes; ++i) r.v[i] = p[i];

@@ -89,6 +89,19 @@ struct Simd {
     out[1] = _mm_shuffle_ps(v, v, _MM_SHUFFLE(2, 2, 1, 1));
     out[2] = _mm_shuffle_ps(v, v, _MM_SHUFFLE(3, 3, 3, 2));
   }
+  // --- float32 noise per channel in NCHW, 3 channels: a, b, c hold 3 · kLanes
+  // consecutive values e, interleaved by channel (RGB RGB ...); out[ch] lane
+  // i gets e[3i + ch].
+  // A channel's 4 values sit in 4 different lanes (3 is odd), so two blends
+  // gather them into one vector and shufps orders them.
+  static void deinterleave3(F32 a, F32 b, F32 c, F32 (&out)[3]) {
+    const __m128 t0 = _mm_blend_ps(_mm_blend_ps(a, b, 0x4), c, 0x2);  // e0 e9 e6 e3
+    const __m128 t1 = _mm_blend_ps(_mm_blend_ps(a, b, 0x9), c, 0x4);  // e4 e1 e10 e7
+    const __m128 t2 = _mm_blend_ps(_mm_blend_ps(a, b, 0x2), c, 0x9);  // e8 e5 e2 e11
+    out[0] = _mm_shuffle_ps(t0, t0, _MM_SHUFFLE(1, 2, 3, 0));
+    out[1] = _mm_shuffle_ps(t1, t1, _MM_SHUFFLE(2, 3, 0, 1));
+    out[2] = _mm_shuffle_ps(t2, t2, _MM_SHUFFLE(3, 0, 1, 2));
+  }
   static U32 cvt_nearest_i32(F32 a) { return _mm_cvtps_epi32(a); }  // MXCSR default: nearest, ties to even
   static U32 cvtt_i32(F32 a) { return _mm_cvttps_epi32(a); }  // toward zero
   // a < b ? a : b and a > b ? a : b, exactly (b where either is NaN; -0 vs +0 gives b)

@@ -22,11 +22,34 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 flags=(-std=gnu++17 -O3 -ffp-contract=off -fPIC -Wall -Werror -fvisibility=hidden
   -DNAPI_VERSION=8 -DNODE_ADDON_API_DISABLE_DEPRECATED -DNAPI_CPP_EXCEPTIONS -I"$nodeinc" -I"$napi")
-for src in native/addon.cc native/isa/dispatch.cc native/isa/scalar.cc native/isa/neon.cc; do
-  "$cxx" "${flags[@]}" -c "$src" -o "$out/$(basename "$src").o"
-done
+scalar_flags=(--param=sccvn-max-alias-queries-per-access=50 --param=dse-max-alias-queries-per-store=32)  # as binding.gyp
+sched_flags=(-fschedule-insns -fsched-pressure)  # as binding.gyp builds the x86 ISA files
+have_qemu=$(command -v qemu-aarch64 >/dev/null && echo 1 || echo 0)
+on_x86=$([ "$(uname -m)" = x86_64 ] && echo 1 || echo 0)
+
+# Every object once, for the compile check and the digests below, in
+# parallel groups (scalar.cc takes longest; one compile at a time made this
+# the longest CI step).
+pids=()
+"$cxx" "${flags[@]}" "${scalar_flags[@]}" -c native/isa/scalar.cc -o "$out/scalar.a64.o" & pids+=($!)
+(for src in native/addon.cc native/isa/dispatch.cc native/isa/neon.cc native/tools/stream_digest.cc; do
+  "$cxx" "${flags[@]}" -c "$src" -o "$out/$(basename "$src" .cc).a64.o"
+done) & pids+=($!)
+if [ "$have_qemu" = 1 ]; then
+  g++ -std=gnu++17 -O3 -ffp-contract=off "${scalar_flags[@]}" -c native/isa/scalar.cc -o "$out/scalar.o" & pids+=($!)
+  (g++ -std=gnu++17 -O3 -ffp-contract=off -c native/isa/dispatch.cc -o "$out/dispatch.o"
+   g++ -std=gnu++17 -O3 -ffp-contract=off -c native/tools/stream_digest.cc -o "$out/stream_digest.o"
+   if [ "$on_x86" = 1 ]; then
+     g++ -std=gnu++17 -O3 -ffp-contract=off "${sched_flags[@]}" -c native/isa/sse4.cc -msse4.1 -o "$out/sse4.o"
+     g++ -std=gnu++17 -O3 -ffp-contract=off "${sched_flags[@]}" -c native/isa/avx2.cc -mavx2 -mno-fma -o "$out/avx2.o"
+     g++ -std=gnu++17 -O3 -ffp-contract=off "${sched_flags[@]}" -c native/isa/avx512.cc -mavx512f -mavx512bw -mavx512vl -mavx512dq -mno-fma \
+       -Wno-maybe-uninitialized -Wno-uninitialized -o "$out/avx512.o"
+   fi) & pids+=($!)
+fi
+for pid in "${pids[@]}"; do wait "$pid"; done  # set -e: a failed compile stops here
+
 # the NEON kernels must really be vector code (widening multiplies, float ops on v registers)
-aarch64-linux-gnu-objdump -d "$out/neon.cc.o" > "$out/neon.s"
+aarch64-linux-gnu-objdump -d "$out/neon.a64.o" > "$out/neon.s"
 if ! grep -qE '\s(umull|fmul|fdiv|fsqrt)\s+v[0-9]+\.(4s|2d)' "$out/neon.s"; then
   echo "cross-check-arm64: neon.cc.o has no Advanced SIMD code" >&2
   exit 1
@@ -35,23 +58,14 @@ echo "cross-check-arm64: all native sources compile for aarch64 (NEON kernels ve
 
 # Run the aarch64 kernels (random streams and noise) under qemu-user when it is there, and compare their
 # bytes with the same digest computed by this machine's native build.
-digest_flags=(-std=gnu++17 -O3 -ffp-contract=off -fschedule-insns -fsched-pressure)  # as binding.gyp builds the ISA files
-kernels=(native/tools/stream_digest.cc native/isa/dispatch.cc native/isa/scalar.cc)
-"$cxx" "${digest_flags[@]}" -static "${kernels[@]}" native/isa/neon.cc -o "$out/digest-arm64"
-if ! command -v qemu-aarch64 >/dev/null; then
+if [ "$have_qemu" = 0 ]; then
   echo "cross-check-arm64: qemu-aarch64 not found; the arm64 kernels were compiled but not run" >&2
   exit 0
 fi
-host_isas=()
-if [ "$(uname -m)" = x86_64 ]; then
-  host_isas=(native/isa/sse4.cc native/isa/avx2.cc native/isa/avx512.cc)
-  g++ "${digest_flags[@]}" -c native/isa/sse4.cc -msse4.1 -o "$out/sse4.o"
-  g++ "${digest_flags[@]}" -c native/isa/avx2.cc -mavx2 -mno-fma -o "$out/avx2.o"
-  g++ "${digest_flags[@]}" -c native/isa/avx512.cc -mavx512f -mavx512bw -mavx512vl -mavx512dq -mno-fma -Wno-maybe-uninitialized -Wno-uninitialized -o "$out/avx512.o"
-  g++ "${digest_flags[@]}" "${kernels[@]}" "$out/sse4.o" "$out/avx2.o" "$out/avx512.o" -o "$out/digest-host"
-else
-  g++ "${digest_flags[@]}" "${kernels[@]}" -o "$out/digest-host"
-fi
+"$cxx" -static "$out"/{stream_digest,dispatch,scalar,neon}.a64.o -o "$out/digest-arm64"
+host_objects=("$out"/{stream_digest,dispatch,scalar}.o)
+[ "$on_x86" = 1 ] && host_objects+=("$out"/{sse4,avx2,avx512}.o)
+g++ "${host_objects[@]}" -o "$out/digest-host"
 qemu-aarch64 "$out/digest-arm64" | tee "$out/arm64.txt"
 "$out/digest-host" | tee "$out/host.txt"
 if [ "$(cut -d' ' -f2- "$out/arm64.txt" "$out/host.txt" | sort -u | wc -l)" != 1 ]; then

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # -g1: line tables, enough for the reports' stack traces; GCC 12's variable
 # tracking for full -g took over 10 minutes on avx512.cc (50 s with -g1).
 # -O1 (after the build's -O3, so it wins): the level ASan's own docs suggest,
-# and the instrumented scalar.cc took ~400 s to compile at -O3 (135 s at
+# and the instrumented scalar.cc took over 400 s to compile at -O3 (135 s at
 # -O1; avx512.cc 26 s). The bits are the same at any level (no fast-math,
 # -ffp-contract=off), and the tests compare them with the js backend.
 flags="-O1;-fsanitize=address,undefined;-fno-sanitize-recover=undefined;-fno-omit-frame-pointer;-g1"

@@ -13,6 +13,12 @@ import { firstDifference, testRng } from './helpers/rng.js';
 type Op = 'gaussianNoise' | 'uniformNoise' | 'speckleNoise' | 'saltAndPepper';
 const OPS = { gaussianNoise, uniformNoise, speckleNoise, saltAndPepper } as const;
 
+/** The uint8 rule's expectation by its definition: saturate(roundHalfEven(v)). */
+function saturateRoundHalfEven(v: number): number {
+  const r = Math.round(v);  // ties go up; an odd result of a tie moves down to the even one
+  return Math.min(255, Math.max(0, r - v === 0.5 && r % 2 !== 0 ? r - 1 : r));
+}
+
 function batchOf(rng: ReturnType<typeof testRng>, shape: [number, number, number, number], dtype: 'uint8' | 'float32', layout: 'NHWC' | 'NCHW'): Batch {
   const size = shape.reduce((a, b) => a * b, 1);
   const data = dtype === 'uint8' ? Uint8Array.from({ length: size }, () => rng.int(0, 255)) : Float32Array.from({ length: size }, () => rng.next() * 2 - 0.5);
@@ -223,7 +229,6 @@ describe('batch split, threads, layout, in place', () => {
   // each pixel's n, and the rule is applied to n here.
   it('value noise per pixel: every channel of a pixel gets its 1-channel value, on every backend, layout and cut', () => {
     const rng = testRng(404);
-    const roundHalfEven = (v: number): number => (Math.round(v) - v === 0.5 && Math.round(v) % 2 !== 0 ? Math.round(v) - 1 : Math.round(v));
     const cases = [
       ['gaussianNoise', { std: 0.3, mean: 0.2 }], ['gaussianNoise', { std: [0, 40] }], ['uniformNoise', { low: -20, high: 30 }], ['speckleNoise', { std: 0.2 }],
     ] as const;
@@ -241,7 +246,7 @@ describe('batch split, threads, layout, in place', () => {
               const image = Math.floor(e / (pixels * c)), within = e % (pixels * c);
               const v = values[image * pixels + (layout === 'NHWC' ? Math.floor(within / c) : within % pixels)]!;
               if (dtype === 'float32') return op === 'speckleNoise' ? Math.fround(x * v) : Math.fround(x + v);
-              return Math.min(255, Math.max(0, roundHalfEven(op === 'speckleNoise' ? x * v : x + v)));
+              return saturateRoundHalfEven(op === 'speckleNoise' ? x * v : x + v);
             });
             const plan = noisePlan(op, b, opts);
             const cuts = [0, ...Array.from({ length: 3 }, () => rng.int(0, n * pixels)).sort((x, y) => x - y), n * pixels];
@@ -292,9 +297,7 @@ describe('the dtype rule: uint8 = saturate(roundHalfEven(x + n)), n = the float3
       const n = (OPS[op] as (b: Batch, o: object) => Batch)(zeros, { ...opts, seed: 4 }).data;
       const got = (OPS[op] as (b: Batch, o: object) => Batch)(x, { ...opts, seed: 4 }).data;
       for (let i = 0; i < got.length; i += 1) {
-        const v = x.data[i]! + n[i]!;
-        const r = Math.round(v) - v === 0.5 && Math.round(v) % 2 !== 0 ? Math.round(v) - 1 : Math.round(v);
-        expect(got[i]).toBe(Math.min(255, Math.max(0, r)));
+        expect(got[i]).toBe(saturateRoundHalfEven(x.data[i]! + n[i]!));
       }
     }
   });
@@ -309,11 +312,7 @@ describe('the dtype rule: uint8 = saturate(roundHalfEven(x + n)), n = the float3
     ] as const) {
       const { op, ...o } = opts;
       const n = (OPS[op] as (b: Batch, o: object) => Batch)(zeros, { ...o, seed: 8 }).data;
-      const expected = Array.from(x.data, (xi, i) => {
-        const v = xi + n[i]!;
-        const r = Math.round(v) - v === 0.5 && Math.round(v) % 2 !== 0 ? Math.round(v) - 1 : Math.round(v);
-        return Math.min(255, Math.max(0, r));
-      });
+      const expected = Array.from(x.data, (xi, i) => saturateRoundHalfEven(xi + n[i]!));
       expect(expected, JSON.stringify(opts)).toContain(255);
       const plan = noisePlan(op, x, { ...o, seed: 8 });
       for (const backend of backends) {
@@ -329,9 +328,7 @@ describe('the dtype rule: uint8 = saturate(roundHalfEven(x + n)), n = the float3
     const n = speckleNoise({ data: new Float32Array(x.data.length).fill(1), shape: x.shape }, { std: 0.5, seed: 1 }).data;
     const got = speckleNoise(x, { std: 0.5, seed: 1 }).data;
     for (let i = 0; i < got.length; i += 1) {
-      const v = x.data[i]! * n[i]!;
-      const r = Math.round(v) - v === 0.5 && Math.round(v) % 2 !== 0 ? Math.round(v) - 1 : Math.round(v);
-      expect(got[i]).toBe(Math.min(255, Math.max(0, r)));
+      expect(got[i]).toBe(saturateRoundHalfEven(x.data[i]! * n[i]!));
     }
   });
   // ±∞ and NaN noise come only from parameters beyond float32 (a mean of 1e300

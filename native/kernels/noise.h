@@ -665,10 +665,10 @@ void walk_nchw_elements(const T* src, T* dst, const NoiseParams& p, N& noise, in
   if constexpr (N::kWholeRuns && sizeof(T) == 4) {
     if (p.c == 3) {
       constexpr int64_t kGroup = 3 * Simd::kLanes;
-      const int64_t ja = (jb + kGroup - 1) / kGroup * kGroup;
-      if (ja >= je) return walk_nchw_element_chunks<T>(src, dst, p, noise, jb, je);
-      if (jb < ja) walk_nchw_element_chunks<T>(src, dst, p, noise, jb, ja);
-      return noise.generate_apply(src + ja / 3, dst + ja / 3, ja, je - ja, SplitToPlanes{p.h * p.w, {}});
+      const int64_t aligned = (jb + kGroup - 1) / kGroup * kGroup, ja = aligned < je ? aligned : je;
+      walk_nchw_element_chunks<T>(src, dst, p, noise, jb, ja);  // nothing when jb == ja
+      if (ja < je) noise.generate_apply(src + ja / 3, dst + ja / 3, ja, je - ja, SplitToPlanes{p.h * p.w, {}});
+      return;
     }
   }
   walk_nchw_element_chunks<T>(src, dst, p, noise, jb, je);

@@ -116,6 +116,28 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect(() => new GaussianNoise({ stddev: -1 })).toThrow('Expected a finite number >= 0 for stddev but received -1');
     });
 
+    it('unknown layer args and tensor-op options are errors, as for the typed-array ops', () => {
+      expect(() => new GaussianNoise({ stddev: 1, sed: 2 } as never)).toThrow("Unknown option 'sed' for GaussianNoise; expected one of: stddev, seed, inputShape");
+      expect(() => new GaussianDropout({ rate: 0.1, sed: 2 } as never)).toThrow("Unknown option 'sed' for GaussianDropout");
+      expect(() => new GaussianNoise(undefined as never)).toThrow(TypeError);
+      expect(() => new GaussianNoise(undefined as never)).toThrow('Expected an object { stddev, seed, … } for GaussianNoise args but received undefined');
+      // the base layer's own args are accepted and reach it
+      expect(new GaussianNoise({ stddev: 1, name: 'noisy', trainable: false }).name).toBe('noisy');
+
+      const oneHot = tf.tensor2d([[1, 0], [0, 1]]);
+      expect(() => labelSmoothingTensor(oneHot, { epsilon: 0.1, sed: 3 } as never)).toThrow("Unknown option 'sed' for labelSmoothingTensor; expected one of: epsilon");
+      // numClasses comes from the tensor, so it is not an option here
+      expect(() => labelSmoothingTensor(oneHot, { epsilon: 0.1, numClasses: 2 } as never)).toThrow("Unknown option 'numClasses' for labelSmoothingTensor");
+      expect(() => labelSmoothingTensor(oneHot, undefined as never)).toThrow('for epsilon but received undefined');
+      const images = tf.zeros([1, 2, 2, 1]);
+      const before = tf.memory().numTensors;
+      expect(() => gaussianNoiseTensor(images, { std: 1, out: new Float32Array(4) } as never)).toThrow("Unknown option 'out' for gaussianNoiseTensor");
+      expect(() => randomNormalTensor([4], { out: new Float32Array(4) } as never)).toThrow("Unknown option 'out' for randomNormalTensor");
+      expect(() => gaussianDropoutTensor(oneHot, { rate: 0.1, out: new Float32Array(4) } as never)).toThrow("Unknown option 'out' for gaussianDropoutTensor");
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([oneHot, images]);
+    });
+
     it('layers serialize with the model (save / loadLayersModel through memory)', async () => {
       const model = tf.sequential({
         layers: [

@@ -8,7 +8,7 @@ import { layers } from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 
 import { normalsOfStream } from '../ops/random.js';
-import { integerInRange, invalidParameterError, numberInRange } from '../validate.js';
+import { checkOptionNames, integerInRange, invalidParameterError, isPlainObject, numberInRange } from '../validate.js';
 
 type LayerArgs = ConstructorParameters<typeof layers.Layer>[0];
 type ShapeArg = Parameters<layers.Layer['computeOutputShape']>[0];
@@ -30,6 +30,19 @@ export interface GaussianDropoutArgs extends NonNullable<LayerArgs> {
 /** Stream ids of the layers' noise (documented in README). */
 export const LAYER_STREAM = { gaussianNoise: 96, gaussianDropout: 97 } as const;
 
+/** The base Layer's own argument names (tfjs-layers LayerArgs), accepted by every layer here. */
+const LAYER_ARG_NAMES = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'] as const;
+
+/**
+ * A layer's args must be an object whose keys are all known (as for every
+ * fastaug op): tfjs-layers itself ignores unknown keys, so `{ stddev: 1,
+ * sed: 2 }` would silently run with seed 0.
+ */
+function layerArgs<T extends object>(layer: string, args: unknown, own: readonly string[]): T {
+  if (!isPlainObject(args)) throw invalidParameterError(`${layer} args`, `an object { ${own.join(', ')}, … }`, args);
+  return checkOptionNames<T>(layer, args, [...own, ...LAYER_ARG_NAMES]) as T;
+}
+
 /** Standard normals for one call, as a tensor of `shape` (not tracked for gradients). */
 function normalTensor(shape: number[], seed: number, call: number, stream: number, mean: number, std: number): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -44,6 +57,16 @@ abstract class SeededNoiseLayer extends layers.Layer {
     super(args);
     this.seed = args?.seed === undefined ? 0 : integerInRange('seed', args.seed, 0, Number.MAX_SAFE_INTEGER);
     this.supportsMasking = true;
+  }
+
+  /**
+   * Rebuilds a layer from its getConfig() when a model is loaded. tfjs-layers
+   * adds its registry of classes to the config as `customObjects`, which is
+   * not an arg of ours.
+   */
+  static override fromConfig<T extends serialization.Serializable>(cls: serialization.SerializableConstructor<T>, config: serialization.ConfigDict): T {
+    const { customObjects: _registry, ...args } = config;
+    return new cls(args);
   }
 
   protected abstract noisy(x: tf.Tensor, call: number): tf.Tensor;
@@ -67,8 +90,7 @@ export class GaussianNoise extends SeededNoiseLayer {
   readonly stddev: number;
 
   constructor(args: GaussianNoiseArgs) {
-    super(args);
-    if (args === undefined || typeof args !== 'object') throw invalidParameterError('GaussianNoise args', 'an object { stddev, seed? }', args);
+    super(layerArgs<GaussianNoiseArgs>('GaussianNoise', args, ['stddev', 'seed']));
     this.stddev = numberInRange('stddev', args.stddev, 0, Number.MAX_VALUE, 'a finite number >= 0');
   }
 
@@ -87,8 +109,7 @@ export class GaussianDropout extends SeededNoiseLayer {
   readonly rate: number;
 
   constructor(args: GaussianDropoutArgs) {
-    super(args);
-    if (args === undefined || typeof args !== 'object') throw invalidParameterError('GaussianDropout args', 'an object { rate, seed? }', args);
+    super(layerArgs<GaussianDropoutArgs>('GaussianDropout', args, ['rate', 'seed']));
     this.rate = numberInRange('rate', args.rate, 0, 1 - Number.EPSILON, 'a number in [0, 1)');
   }
 

@@ -14,7 +14,7 @@ import {
 import { randomNormal, randomUniform, type RandomNormalOptions, type RandomUniformOptions } from '../ops/random.js';
 import { shift, type ShiftOptions } from '../ops/shift.js';
 import type { Pipeline } from '../pipeline.js';
-import { invalidParameterError, integerInRange } from '../validate.js';
+import { checkOptionNames, invalidParameterError, integerInRange, isPlainObject } from '../validate.js';
 import { batchToTensor, tensorToBatch } from './tensors.js';
 
 function shapeArgument(shape: unknown): number[] {
@@ -22,33 +22,44 @@ function shapeArgument(shape: unknown): number[] {
   return shape.map((d, i) => integerInRange(`shape[${i}]`, d, 0, 2 ** 32));
 }
 
+/**
+ * The typed-array op's options, less `out`: the result here is always a new
+ * tensor, and an `out` array would be written and then copied for nothing.
+ */
+function withoutOut<O>(op: string, options: O): O {
+  if (isPlainObject(options) && 'out' in options) {
+    throw new TypeError(`Unknown option 'out' for ${op}: it returns a new tensor (pass no out)`);
+  }
+  return options;
+}
+
 /** randomNormal as a float32 tensor of `shape`. */
 export function randomNormalTensor(shape: number[], options?: Omit<RandomNormalOptions, 'out'>): Tensor {
   const dims = shapeArgument(shape);
-  return tf.tensor(randomNormal(dims.reduce((a, b) => a * b, 1), options), dims, 'float32');
+  return tf.tensor(randomNormal(dims.reduce((a, b) => a * b, 1), withoutOut('randomNormalTensor', options)), dims, 'float32');
 }
 
 /** randomUniform as a float32 tensor of `shape`. */
 export function randomUniformTensor(shape: number[], options?: Omit<RandomUniformOptions, 'out'>): Tensor {
   const dims = shapeArgument(shape);
-  return tf.tensor(randomUniform(dims.reduce((a, b) => a * b, 1), options), dims, 'float32');
+  return tf.tensor(randomUniform(dims.reduce((a, b) => a * b, 1), withoutOut('randomUniformTensor', options)), dims, 'float32');
 }
 
 type ImageFn<O> = (batch: Batch, options: O) => Batch;
 
 /** An image op with a Tensor4D (NHWC) in and out: same dtype (int32 pixels ↔ uint8) and shape. */
-function imageOp<O extends object>(fn: ImageFn<O>): (images: Tensor, options: O) => Tensor {
+function imageOp<O extends object>(op: string, fn: ImageFn<O>): (images: Tensor, options: O) => Tensor {
   return (images, options) => {
     const batch = tensorToBatch(images);
-    return batchToTensor(fn(batch, options), images);
+    return batchToTensor(fn(batch, withoutOut(op, options)), images);
   };
 }
 
-export const shiftTensor = imageOp<ShiftOptions>(shift);
-export const gaussianNoiseTensor = imageOp<GaussianNoiseOptions>(gaussianNoise);
-export const uniformNoiseTensor = imageOp<UniformNoiseOptions>(uniformNoise);
-export const speckleNoiseTensor = imageOp<SpeckleNoiseOptions>(speckleNoise);
-export const saltAndPepperTensor = imageOp<SaltAndPepperOptions>(saltAndPepper);
+export const shiftTensor = imageOp<ShiftOptions>('shiftTensor', shift);
+export const gaussianNoiseTensor = imageOp<GaussianNoiseOptions>('gaussianNoiseTensor', gaussianNoise);
+export const uniformNoiseTensor = imageOp<UniformNoiseOptions>('uniformNoiseTensor', uniformNoise);
+export const speckleNoiseTensor = imageOp<SpeckleNoiseOptions>('speckleNoiseTensor', speckleNoise);
+export const saltAndPepperTensor = imageOp<SaltAndPepperOptions>('saltAndPepperTensor', saltAndPepper);
 
 /** A Pipeline run on a Tensor4D (NHWC): { index, epoch } as in Pipeline.run. */
 export function pipelineTensor(pipeline: Pipeline, images: Tensor, options?: { index?: number; epoch?: number }): Tensor {
@@ -58,17 +69,19 @@ export function pipelineTensor(pipeline: Pipeline, images: Tensor, options?: { i
 /** gaussianDropout on any float32 tensor. */
 export function gaussianDropoutTensor(x: Tensor, options: Omit<GaussianDropoutOptions, 'out'>): Tensor {
   if (!(x instanceof tf.Tensor) || x.dtype !== 'float32') throw invalidParameterError('x', 'a float32 tf.Tensor', x);
-  return tf.tensor(gaussianDropout(Float32Array.from(x.dataSync()), options), x.shape, 'float32');
+  return tf.tensor(gaussianDropout(Float32Array.from(x.dataSync()), withoutOut('gaussianDropoutTensor', options)), x.shape, 'float32');
 }
 
 /** labelSmoothing on a float32 [n, K] one-hot tensor. */
 export function labelSmoothingTensor(oneHot: Tensor, options: { epsilon: number }): Tensor {
   if (!(oneHot instanceof tf.Tensor) || oneHot.dtype !== 'float32' || oneHot.rank !== 2) throw invalidParameterError('oneHot', 'a float32 tf.Tensor of shape [n, numClasses]', oneHot);
-  return tf.tensor(labelSmoothing(Float32Array.from(oneHot.dataSync()), { numClasses: oneHot.shape[1]!, epsilon: options.epsilon }), oneHot.shape, 'float32');
+  // numClasses is the tensor's second dimension; epsilon is the one option
+  const { epsilon } = checkOptionNames<{ epsilon: number }>('labelSmoothingTensor', options, ['epsilon']);
+  return tf.tensor(labelSmoothing(Float32Array.from(oneHot.dataSync()), { numClasses: oneHot.shape[1]!, epsilon: epsilon! }), oneHot.shape, 'float32');
 }
 
 /** flipLabels on an int32 tensor of class indices. */
 export function flipLabelsTensor(labels: Tensor, options: Omit<FlipLabelsOptions, 'out'>): Tensor {
   if (!(labels instanceof tf.Tensor) || labels.dtype !== 'int32') throw invalidParameterError('labels', 'an int32 tf.Tensor of class indices', labels);
-  return tf.tensor(flipLabels(Int32Array.from(labels.dataSync()), options), labels.shape, 'int32');
+  return tf.tensor(flipLabels(Int32Array.from(labels.dataSync()), withoutOut('flipLabelsTensor', options)), labels.shape, 'int32');
 }

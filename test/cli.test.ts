@@ -97,4 +97,12 @@ describe('fastaug preview', () => {
     // the first column is the original image: its bright bar (class 0, rows 3–4) shows up magnified
     expect(png.data[((2 + 3 * 2) * png.width + 2 + 10) * 4]).toBeGreaterThan(150);
   });
+
+  it('the CLI takes any seed the library takes, 0 (its default) included', () => {
+    writeDataset(dir, 't10k', 20);
+    const cli = path.resolve(__dirname, '../dist/cjs/cli/main.js');
+    const out = path.join(dir, 'seed0.png');
+    expect(execFileSync(process.execPath, [cli, 'preview', '--data', dir, '--samples', '1', '--seed', '0', '--out', out], { encoding: 'utf8' })).toContain(`wrote ${out}: 1 samples`);
+    expect(() => execFileSync(process.execPath, [cli, 'preview', '--data', dir, '--seed', '-1'], { encoding: 'utf8', stdio: 'pipe' })).toThrow("--seed takes a whole number >= 0, not '-1'");
+  });
 });

@@ -16,9 +16,9 @@ program
   .option('--quick', 'shorter sampling')
   .action(async (filters: string[], options: { quick?: boolean }) => runBench(filters, options));
 
-const integer = (name: string) => (value: string): number => {
+const integer = (name: string, min = 1) => (value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} takes a whole number >= 1, not '${value}'`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} takes a whole number >= ${min}, not '${value}'`);
   return n;
 };
 
@@ -52,7 +52,7 @@ program
   .option('--data <dir>', 'directory of MNIST-style IDX files', DEFAULT_DATA_DIR)
   .option('--samples <n>', 'rows (Fashion-MNIST)', integer('samples'), 6)
   .option('--scale <n>', 'pixel magnification', integer('scale'), 4)
-  .option('--seed <n>', 'seed of the random transformations', integer('seed'), 1)
+  .option('--seed <n>', 'seed of the random transformations', integer('seed', 0), 1)
   .option('--out <file>', 'the PNG to write', 'preview.png')
   .action((images: string[], o: { data: string; samples: number; scale: number; seed: number; out: string }) => {
     const r = renderPreview({ ...o, images });

@@ -63,4 +63,32 @@ describe('flipLabels', () => {
     expect(() => flipLabels(Float32Array.of(0) as unknown as Int32Array, { p: 0.1, numClasses: 3 })).toThrow('Expected an Int32Array, Uint8Array or Uint16Array for labels');
     expect(() => flipLabels(Int32Array.of(0), { p: 0.1, numClasses: 3, q: 1 } as { p: number; numClasses: number })).toThrow("Unknown option 'q' for flipLabels");
   });
+  it('takes as many classes as the label type can name, and no more', () => {
+    // every label of a Uint8Array with 256 classes flips (p = 1) to another class the array can hold
+    const u8 = Uint8Array.from({ length: 4096 }, (_, i) => i % 256);
+    const flipped = flipLabels(u8, { p: 1, numClasses: 256, seed: 5 });
+    for (let i = 0; i < u8.length; i += 1) expect(flipped[i]).not.toBe(u8[i]);
+    // the same draws on Int32Array labels, where nothing can wrap
+    expect([...flipped]).toEqual([...flipLabels(Int32Array.from(u8), { p: 1, numClasses: 256, seed: 5 })]);
+    expect(() => flipLabels(u8, { p: 1, numClasses: 257 })).toThrow('Expected an integer between 2 and 256 for numClasses but received 257');
+    expect(() => flipLabels(new Uint16Array(2), { p: 1, numClasses: 65537 })).toThrow(RangeError);
+    expect(flipLabels(new Uint16Array(2), { p: 1, numClasses: 65536 })).toBeInstanceOf(Uint16Array);
+  });
+  it('runs in place, and rejects an out that partly overlaps the input', () => {
+    const labels = Int32Array.from({ length: 64 }, (_, i) => i % 7);
+    const expected = flipLabels(labels, { p: 0.5, numClasses: 7, seed: 3 });
+    const inPlace = labels.slice();
+    expect([...flipLabels(inPlace, { p: 0.5, numClasses: 7, seed: 3, out: inPlace })]).toEqual([...expected]);
+    const buffer = new Int32Array(65);
+    buffer.set(labels);
+    expect(() => flipLabels(buffer.subarray(0, 64), { p: 0.5, numClasses: 7, out: buffer.subarray(1) })).toThrow('Expected labels itself or an array that does not overlap it for out');
+    const oneHot = Float32Array.from([1, 0, 0, 0, 1, 0]);
+    const smoothed = labelSmoothing(oneHot, { numClasses: 3, epsilon: 0.3 });
+    expect([...labelSmoothing(oneHot.slice(), { numClasses: 3, epsilon: 0.3, out: undefined })]).toEqual([...smoothed]);
+    const same = oneHot.slice();
+    expect([...labelSmoothing(same, { numClasses: 3, epsilon: 0.3, out: same })]).toEqual([...smoothed]);
+    const shared = new Float32Array(7);
+    shared.set(oneHot);
+    expect(() => labelSmoothing(shared.subarray(0, 6), { numClasses: 3, epsilon: 0.3, out: shared.subarray(1) })).toThrow('Expected oneHot itself or an array that does not overlap it for out');
+  });
 });

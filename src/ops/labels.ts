@@ -6,7 +6,7 @@ import { uniformFromWord } from '../backends/js/random.js';
 import { STREAM } from '../streams.js';
 
 import { perSampleWords, sampleIndex } from './batch.js';
-import { checkOptionNames, integerInRange, invalidParameterError, numberInRange } from '../validate.js';
+import { checkOptionNames, integerInRange, invalidParameterError, numberInRange, overlaps } from '../validate.js';
 import { epochOption, RANDOM_OPTION_NAMES, seedKey, type RandomOptions } from './common.js';
 
 export interface LabelSmoothingOptions {
@@ -25,8 +25,25 @@ export interface FlipLabelsOptions extends RandomOptions {
   out?: LabelArray;
 }
 
-function numClassesOption(value: unknown): number {
-  return integerInRange('numClasses', value, 2, 2 ** 31 - 1);
+function numClassesOption(value: unknown, max = 2 ** 31 - 1): number {
+  return integerInRange('numClasses', value, 2, max);
+}
+
+/** Classes a label array can hold: a Uint8Array label cannot name class 256. */
+function maxClasses(labels: LabelArray): number {
+  if (labels instanceof Uint8Array) return 2 ** 8;
+  if (labels instanceof Uint16Array) return 2 ** 16;
+  return 2 ** 31 - 1;
+}
+
+/**
+ * out itself, unless it shares bytes with the input other than as the very
+ * same elements: both ops work element by element, so in place is fine, but
+ * a shifted overlap would read results as inputs.
+ */
+function checkNoPartialOverlap(out: ArrayBufferView, input: ArrayBufferView, inputName: string): void {
+  const same = out.buffer === input.buffer && out.byteOffset === input.byteOffset;
+  if (!same && overlaps(out, input)) throw invalidParameterError('out', `${inputName} itself or an array that does not overlap it`, out, 'range');
 }
 
 /** y · (1 − ε) + ε / K per element, in float32 (both terms rounded, then the sum). */
@@ -40,6 +57,7 @@ export function labelSmoothing(oneHot: Float32Array, options: LabelSmoothingOpti
   if (o.out !== undefined) {
     if (!(o.out instanceof Float32Array)) throw invalidParameterError('out', 'a Float32Array', o.out);
     if (o.out.length !== oneHot.length) throw invalidParameterError('out', `a Float32Array of length ${oneHot.length}`, o.out, 'range');
+    checkNoPartialOverlap(o.out, oneHot, 'oneHot');
     out = o.out;
   }
   const keep = Math.fround(1 - epsilon);
@@ -59,7 +77,7 @@ export function flipLabels<T extends LabelArray>(labels: T, options: FlipLabelsO
   }
   const o = checkOptionNames<FlipLabelsOptions>('flipLabels', options, [...RANDOM_OPTION_NAMES, 'p', 'numClasses', 'out']);
   const p = numberInRange('p', o.p, 0, 1, 'a number in [0, 1]');
-  const k = numClassesOption(o.numClasses);
+  const k = numClassesOption(o.numClasses, maxClasses(labels));
   for (let i = 0; i < labels.length; i += 1) {
     const label = labels[i]!;
     if (!(label >= 0 && label < k)) throw invalidParameterError(`labels[${i}]`, `a class in [0, ${k - 1}]`, label, 'range');
@@ -69,6 +87,7 @@ export function flipLabels<T extends LabelArray>(labels: T, options: FlipLabelsO
   if (o.out !== undefined) {
     if (!(o.out instanceof Type)) throw invalidParameterError('out', `a ${Type.name} like labels`, o.out);
     if (o.out.length !== labels.length) throw invalidParameterError('out', `a ${Type.name} of length ${labels.length}`, o.out, 'range');
+    checkNoPartialOverlap(o.out, labels, 'labels');
     out = o.out as T;
   }
   const words = perSampleWords(labels.length, seedKey(o.seed), sampleIndex(o.index, labels.length), epochOption(o.epoch), STREAM.flipLabels);

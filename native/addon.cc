@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +26,19 @@ namespace {
 
 using Job = std::function<void()>;
 
+// A job's own failure as a message (a kernel allocates nothing, but a shift's
+// scratch rows can be larger than the machine will give), or "" when it ran.
+std::string RunCatching(const Job& job) {
+  try {
+    job();
+    return "";
+  } catch (const std::bad_alloc&) {
+    return "fastaug native: out of memory for this call's scratch buffers";
+  } catch (const std::exception& e) {
+    return std::string("fastaug native: ") + e.what();
+  }
+}
+
 // Runs a job on the libuv thread pool. The typed arrays the job reads and
 // writes are pinned by references until the promise settles.
 class JobWorker : public Napi::AsyncWorker {
@@ -35,7 +50,10 @@ class JobWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
  protected:
-  void Execute() override { job_(); }
+  void Execute() override {
+    const std::string failure = RunCatching(job_);
+    if (!failure.empty()) SetError(failure);
+  }
   void OnOK() override { deferred_.Resolve(Env().Undefined()); }
   void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
 
@@ -47,7 +65,8 @@ class JobWorker : public Napi::AsyncWorker {
 
 Napi::Value RunJob(Napi::Env env, Job job, const std::vector<Napi::Object>& pinned, bool async) {
   if (!async) {
-    job();
+    const std::string failure = RunCatching(job);
+    if (!failure.empty()) throw Napi::RangeError::New(env, failure);
     return env.Undefined();
   }
   auto* worker = new JobWorker(env, std::move(job), pinned);  // deletes itself when done
@@ -102,11 +121,13 @@ Napi::Value RunImageJob(const Napi::CallbackInfo& info, const char* op, size_t e
     const uint8_t* src = TypedData<uint8_t, napi_uint8_array>(info, 1, "Uint8Array", &n_src);
     uint8_t* dst = TypedData<uint8_t, napi_uint8_array>(info, 2, "Uint8Array", &n_dst);
     if (n_src < elements || n_dst < elements) ThrowType(info.Env(), std::string(op) + ": arrays shorter than the images");
+    if (elements == 0) return RunJob(info.Env(), [] {}, pinned, async);  // nothing to do: no scratch either
     return RunJob(info.Env(), [=] { run_u8(src, dst); }, pinned, async);
   }
   const float* src = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n_src);
   float* dst = TypedData<float, napi_float32_array>(info, 2, "Float32Array", &n_dst);
   if (n_src < elements || n_dst < elements) ThrowType(info.Env(), std::string(op) + ": arrays shorter than the images");
+  if (elements == 0) return RunJob(info.Env(), [] {}, pinned, async);
   return RunJob(info.Env(), [=] { run_f32(src, dst); }, pinned, async);
 }
 

@@ -101,7 +101,7 @@ export class Pipeline {
     const extra = Object.keys(step).find((k) => !['op', 'options', 'p'].includes(k));
     if (extra) throw new TypeError(`Unknown option '${extra}' for steps[${position}]; expected one of: op, options, p`);
     const op = step.op;
-    if (typeof op !== 'string' || !(op in OPS)) throw invalidParameterError(`steps[${position}].op`, `one of ${Object.keys(OPS).join(', ')}`, op);
+    if (typeof op !== 'string' || !Object.hasOwn(OPS, op)) throw invalidParameterError(`steps[${position}].op`, `one of ${Object.keys(OPS).join(', ')}`, op);
     const options = step.options ?? {};
     if (!isPlainObject(options)) throw invalidParameterError(`steps[${position}].options`, 'an object', options);
     const reserved = Object.keys(options).find((k) => RESERVED.includes(k));

@@ -191,6 +191,23 @@ describe('every backend and ISA gives the same bytes', () => {
   });
 });
 
+describe('integer shifts copy float32 bits', () => {
+  it('a signalling NaN stays signalling on every backend (no element goes through a JS number)', () => {
+    // a row [sNaN, 1, 2, qNaN'] shifted right by 1 with wrap: [qNaN', sNaN, 1, 2], bit for bit
+    const bits = Uint32Array.of(0x7f800001, 0x3f800000, 0x40000000, 0xffc00123);
+    const b: Batch = { data: new Float32Array(bits.buffer), shape: [1, 1, 4, 1] };
+    for (const fill of ['wrap', 'reflect', 'constant'] as const) {
+      const plan = shiftPlan(b, { dx: 1, fill, fillValue: 0 });
+      const expected = fill === 'wrap' ? [0xffc00123, 0x7f800001, 0x3f800000, 0x40000000] : fill === 'reflect' ? [0x7f800001, 0x7f800001, 0x3f800000, 0x40000000] : [0, 0x7f800001, 0x3f800000, 0x40000000];
+      for (const backend of backends) {
+        const out = new Float32Array(4);
+        backend.shift(b.data, out, plan, 0, 1);
+        expect([...new Uint32Array(out.buffer)], `${backendName(backend)}, ${fill}`).toEqual(expected);
+      }
+    }
+  });
+});
+
 describe('batch split and threads', () => {
   it('image i gets the same result whatever the batch split and thread count', async () => {
     const rng = testRng(9);
@@ -255,5 +272,21 @@ describe('bad input', () => {
   });
   it('n = 0 is a valid, empty batch', () => {
     expect(shift({ data: new Float32Array(0), shape: [0, 3, 3, 1] }, { x: 0.2 }).data).toHaveLength(0);
+  });
+  it('n = 0 with rows wider than memory allows is still empty work, on every backend', async () => {
+    // the native kernel would size its scratch rows from w · c (that aborted the process)
+    const wide: Batch = { data: new Uint8Array(0), shape: [0, 1, 2 ** 32 - 1, 1] };
+    const plan = shiftPlan(wide, { dx: 1.5 });
+    for (const backend of backends) expect(() => backend.shift(wide.data, new Uint8Array(0), plan, 0, 0), backendName(backend)).not.toThrow();
+    expect(shift(wide, { dx: 1.5 }).data).toHaveLength(0);
+    expect((await shiftAsync(wide, { dx: 1.5 })).data).toHaveLength(0);
+  });
+  it('a dimension must fit the addon: at most 2^32 − 1', () => {
+    expect(() => shift({ data: new Uint8Array(0), shape: [0, 2 ** 32, 1, 1] })).toThrow('Expected an integer between 1 and 4294967295 for batch.shape[1] but received 4294967296');
+  });
+  it('names inherited from Object.prototype are not fill modes', () => {
+    for (const fill of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(() => shift(b, { dx: 1, fill: fill as Fill })).toThrow(`Expected 'constant', 'nearest', 'reflect', 'mirror' or 'wrap' for fill but received '${fill}'`);
+    }
   });
 });

@@ -138,6 +138,20 @@ for (const backend of ['cpu', 'wasm'] as const) {
       tf.dispose([oneHot, images]);
     });
 
+    it('a disposed tensor is a TypeError naming the argument', () => {
+      const images = tf.zeros([1, 2, 2, 1]);
+      const x = tf.zeros([4]);
+      const labels = tf.tensor1d([0, 1], 'int32');
+      const oneHot = tf.tensor2d([[1, 0]]);
+      tf.dispose([images, x, labels, oneHot]);
+      const message = (name: string): string => `Expected a tf.Tensor that is not disposed for ${name} but received Tensor`;
+      expect(() => shiftTensor(images, { dx: 1 })).toThrow(TypeError);
+      expect(() => shiftTensor(images, { dx: 1 })).toThrow(message('images'));
+      expect(() => gaussianDropoutTensor(x, { rate: 0.1 })).toThrow(message('x'));
+      expect(() => flipLabelsTensor(labels, { p: 0.1, numClasses: 2 })).toThrow(message('labels'));
+      expect(() => labelSmoothingTensor(oneHot, { epsilon: 0.1 })).toThrow(message('oneHot'));
+    });
+
     it('layers serialize with the model (save / loadLayersModel through memory)', async () => {
       const model = tf.sequential({
         layers: [

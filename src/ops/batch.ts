@@ -29,6 +29,9 @@ export interface CheckedBatch {
   layout: Layout;
 }
 
+/** Largest size of one dimension: the addon takes each as a uint32 (and no array is longer). */
+const MAX_DIMENSION = Math.min(MAX_TYPED_ARRAY_LENGTH, 2 ** 32 - 1);
+
 export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
   if (!isPlainObject(batch)) throw invalidParameterError(name, 'an object { data, shape, layout? }', batch);
   const { data, shape, layout = 'NHWC' } = batch as { data?: unknown; shape?: unknown; layout?: unknown };
@@ -36,7 +39,7 @@ export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
     throw invalidParameterError(`${name}.data`, 'a Uint8Array (or Buffer) or Float32Array', data);
   }
   if (!Array.isArray(shape) || shape.length !== 4) throw invalidParameterError(`${name}.shape`, 'an array [n, h, w, c]', shape);
-  const [n, h, w, c] = shape.map((v, i) => integerInRange(`${name}.shape[${i}]`, v, i === 0 ? 0 : 1, MAX_TYPED_ARRAY_LENGTH)) as Shape;
+  const [n, h, w, c] = shape.map((v, i) => integerInRange(`${name}.shape[${i}]`, v, i === 0 ? 0 : 1, MAX_DIMENSION)) as Shape;
   if (layout !== 'NHWC' && layout !== 'NCHW') throw invalidParameterError(`${name}.layout`, "'NHWC' or 'NCHW'", layout);
   const expected = n * h * w * c;
   if (data.length !== expected) {

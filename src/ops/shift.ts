@@ -149,7 +149,7 @@ function axisTaps(d: Float64Array, uint8: boolean): { k: Int32Array; w1: Float32
 
 function fillOptions(b: CheckedBatch, o: Partial<ShiftOptions>): { fill: number; fillValue: number } {
   const fill = o.fill ?? 'reflect';
-  if (typeof fill !== 'string' || !(fill in FILL_CODES)) throw invalidParameterError('fill', "'constant', 'nearest', 'reflect', 'mirror' or 'wrap'", fill);
+  if (typeof fill !== 'string' || !Object.hasOwn(FILL_CODES, fill)) throw invalidParameterError('fill', "'constant', 'nearest', 'reflect', 'mirror' or 'wrap'", fill);
   const value = o.fillValue ?? 0;
   if (typeof value !== 'number') throw invalidParameterError('fillValue', 'a number', value);
   if (b.dtype === 'uint8' && !(isInteger(value) && value >= 0 && value <= 255)) {

@@ -15,7 +15,7 @@ import { randomNormal, randomUniform, type RandomNormalOptions, type RandomUnifo
 import { shift, type ShiftOptions } from '../ops/shift.js';
 import type { Pipeline } from '../pipeline.js';
 import { checkOptionNames, invalidParameterError, integerInRange, isPlainObject } from '../validate.js';
-import { batchToTensor, tensorToBatch } from './tensors.js';
+import { batchToTensor, rejectDisposed, tensorToBatch } from './tensors.js';
 
 function shapeArgument(shape: unknown): number[] {
   if (!Array.isArray(shape)) throw invalidParameterError('shape', 'an array of non-negative integers', shape);
@@ -68,12 +68,14 @@ export function pipelineTensor(pipeline: Pipeline, images: Tensor, options?: { i
 
 /** gaussianDropout on any float32 tensor. */
 export function gaussianDropoutTensor(x: Tensor, options: Omit<GaussianDropoutOptions, 'out'>): Tensor {
+  rejectDisposed('x', x);
   if (!(x instanceof tf.Tensor) || x.dtype !== 'float32') throw invalidParameterError('x', 'a float32 tf.Tensor', x);
   return tf.tensor(gaussianDropout(Float32Array.from(x.dataSync()), withoutOut('gaussianDropoutTensor', options)), x.shape, 'float32');
 }
 
 /** labelSmoothing on a float32 [n, K] one-hot tensor. */
 export function labelSmoothingTensor(oneHot: Tensor, options: { epsilon: number }): Tensor {
+  rejectDisposed('oneHot', oneHot);
   if (!(oneHot instanceof tf.Tensor) || oneHot.dtype !== 'float32' || oneHot.rank !== 2) throw invalidParameterError('oneHot', 'a float32 tf.Tensor of shape [n, numClasses]', oneHot);
   // numClasses is the tensor's second dimension; epsilon is the one option
   const { epsilon } = checkOptionNames<{ epsilon: number }>('labelSmoothingTensor', options, ['epsilon']);
@@ -82,6 +84,7 @@ export function labelSmoothingTensor(oneHot: Tensor, options: { epsilon: number 
 
 /** flipLabels on an int32 tensor of class indices. */
 export function flipLabelsTensor(labels: Tensor, options: Omit<FlipLabelsOptions, 'out'>): Tensor {
+  rejectDisposed('labels', labels);
   if (!(labels instanceof tf.Tensor) || labels.dtype !== 'int32') throw invalidParameterError('labels', 'an int32 tf.Tensor of class indices', labels);
   return tf.tensor(flipLabels(Int32Array.from(labels.dataSync()), withoutOut('flipLabelsTensor', options)), labels.shape, 'int32');
 }

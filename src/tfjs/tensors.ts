@@ -10,9 +10,15 @@ export function isTensor(value: unknown): value is Tensor {
   return value instanceof tf.Tensor;
 }
 
+/** A disposed tensor has no data: a TypeError naming the argument, rather than tfjs's bare Error. */
+export function rejectDisposed(name: string, t: unknown): void {
+  if (isTensor(t) && t.isDisposed) throw invalidParameterError(name, 'a tf.Tensor that is not disposed', t);
+}
+
 /** The typed array an op works on: float32 → Float32Array, int32 with values in [0, 255] → Uint8Array. */
 export function tensorData(name: string, t: unknown): Uint8Array | Float32Array {
   if (!isTensor(t)) throw invalidParameterError(name, 'a tf.Tensor', t);
+  rejectDisposed(name, t);
   if (t.dtype === 'float32') return t.dataSync() as Float32Array;
   if (t.dtype === 'int32') {
     const values = t.dataSync() as Int32Array;

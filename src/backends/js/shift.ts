@@ -42,6 +42,11 @@ function columnMap(w: number, k: number, tap: number, fill: number): Int32Array 
   return map;
 }
 
+/** The bits of a float32 array, as a view of the same memory. */
+function float32Bits(a: Float32Array): Uint32Array {
+  return new Uint32Array(a.buffer, a.byteOffset, a.length);
+}
+
 /** Shifts one plane (h × w pixels of c interleaved channels) from src into dst. */
 function shiftPlane(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, srcAt: number, dstAt: number, c: number, image: number): void {
   const { h, w, fill } = req;
@@ -78,7 +83,10 @@ function shiftPlane(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint
   };
 
   if (wx1 === 0 && wy1 === 0) {
-    copyPlane(src, dst, srcAt, dstAt, h, c, kx, ky, fill, col0, fillValue);
+    if (src instanceof Uint8Array) copyPlane(src, dst as Uint8Array, srcAt, dstAt, h, c, kx, ky, fill, col0, fillValue);
+    // float32 as bits: an element-wise copy through a JS number would quiet a
+    // signalling NaN, where the native block copies keep every bit
+    else copyPlane(float32Bits(src), float32Bits(dst as Float32Array), srcAt, dstAt, h, c, kx, ky, fill, col0, float32Bits(Float32Array.of(fillValue))[0]!);
     return;
   }
   for (let y = 0; y < h; y += 1) {
@@ -104,7 +112,7 @@ function shiftPlane(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint
  * edge columns are rewritten through the column map; the other rows go
  * through the row map one at a time. Same bytes as row-by-row copies.
  */
-function copyPlane(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, srcAt: number, dstAt: number, h: number, c: number, kx: number, ky: number, fill: number, col0: Int32Array, fillValue: number): void {
+function copyPlane(src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, srcAt: number, dstAt: number, h: number, c: number, kx: number, ky: number, fill: number, col0: Int32Array, fillValue: number): void {
   const w = col0.length;
   const rowLength = w * c;
   const lo = Math.max(0, Math.min(w, kx));
@@ -141,7 +149,7 @@ function roundQ(v: number): number {
 }
 
 /** One output row of an integer shift: the interior as one block copy, the edges through the map. */
-function copyRow(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, rowAt: number, out: number, col0: Int32Array, c: number, fillValue: number): void {
+function copyRow(src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, rowAt: number, out: number, col0: Int32Array, c: number, fillValue: number): void {
   const w = col0.length;
   if (rowAt < 0) {
     dst.fill(fillValue, out, out + w * c);

@@ -1,10 +1,13 @@
 // …Async ops leave the event loop free: immediates keep running while a
 // large request is in flight, on every backend.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import type { StreamRequest } from '../src/backends/backend.js';
 import { randomNormalAsync } from '../src/index.js';
-import { backendName, backends } from './helpers/backends.js';
+import { backendName, backends, nativeBackends } from './helpers/backends.js';
 
 async function ticksDuring(work: () => Promise<unknown>): Promise<number> {
   let ticks = 0;
@@ -37,4 +40,49 @@ describe('event loop', () => {
   it('the public API returns a pending promise and keeps the loop running', async () => {
     expect(await ticksDuring(() => randomNormalAsync(1 << 24, { threads: 2 }))).toBeGreaterThan(2);
   });
+});
+
+// An array transferred away while an …Async call works on it: the call
+// rejects, naming the array, instead of resolving with an empty one. The
+// transferred buffer is kept alive (`moved`) until the call settles: the
+// pool threads still touch its memory, which is why README tells callers
+// not to do this at all.
+describe('arrays lent to an …Async call', () => {
+  const script = `
+    const fa = require(${JSON.stringify(path.resolve(__dirname, '../dist/cjs/index.js'))});
+    (async () => {
+      const lines = [];
+      const expect = async (what, call, arrayOf) => {
+        const moved = [];
+        const p = call();
+        moved.push(structuredClone(arrayOf().buffer, { transfer: [arrayOf().buffer] }));
+        try { await p; lines.push(what + ': resolved'); } catch (e) { lines.push(what + ': ' + e.constructor.name + ': ' + e.message); }
+        lines.push(what + ' kept ' + moved[0].byteLength);
+      };
+      const out = new Float32Array(1 << 21);
+      await expect('randomNormalAsync', () => fa.randomNormalAsync(out.length, { out, threads: 2 }), () => out);
+      const data = new Uint8Array(8 * 64 * 64 * 3);
+      await expect('gaussianNoiseAsync', () => fa.gaussianNoiseAsync({ data, shape: [8, 64, 64, 3] }, { std: 5, threads: 2 }), () => data);
+      const img = new Float32Array(8 * 64 * 64);
+      await expect('shiftAsync', () => fa.shiftAsync({ data: img, shape: [8, 64, 64, 1] }, { dx: 1.5, threads: 2 }), () => img);
+      const x = new Float32Array(1 << 20);
+      await expect('gaussianDropoutAsync', () => fa.gaussianDropoutAsync(x, { rate: 0.2, out: x, threads: 2 }), () => x);
+      console.log(JSON.stringify({ backend: fa.backendInfo().backend, lines }));
+    })();`;
+  for (const forced of ['js', 'native']) {
+    it.skipIf(forced === 'native' && nativeBackends.length === 0)(`reject naming the array that was transferred, on ${forced}`, () => {
+      const { backend, lines } = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, FASTAUG_BACKEND: forced } })) as { backend: string; lines: string[] };
+      expect(backend).toBe(forced);
+      expect(lines).toEqual([
+        'randomNormalAsync: TypeError: Expected an array that stays attached until randomNormalAsync settles (it was transferred or detached while the call ran, and the result is lost) for out but received Float32Array(0) of type Float32Array',
+        `randomNormalAsync kept ${4 << 21}`,
+        'gaussianNoiseAsync: TypeError: Expected an array that stays attached until gaussianNoiseAsync settles (it was transferred or detached while the call ran, and the result is lost) for batch.data but received Uint8Array(0) of type Uint8Array',
+        `gaussianNoiseAsync kept ${8 * 64 * 64 * 3}`,
+        'shiftAsync: TypeError: Expected an array that stays attached until shiftAsync settles (it was transferred or detached while the call ran, and the result is lost) for batch.data but received Float32Array(0) of type Float32Array',
+        `shiftAsync kept ${4 * 8 * 64 * 64}`,
+        'gaussianDropoutAsync: TypeError: Expected an array that stays attached until gaussianDropoutAsync settles (it was transferred or detached while the call ran, and the result is lost) for x but received Float32Array(0) of type Float32Array',
+        `gaussianDropoutAsync kept ${4 << 20}`,
+      ]);
+    }, 60_000);
+  }
 });

@@ -74,3 +74,27 @@ export function splitRange(length: number, parts: number, align: number): Array<
   }
   return ranges;
 }
+
+/** An array an …Async call reads or writes, by the name the user knows it by. */
+export type LentArray = readonly [name: string, array: ArrayBufferView];
+
+/**
+ * Awaits the parts of an …Async call, then checks that every array it was
+ * lent still has its bytes. The pool threads work on the arrays' memory
+ * until the call settles, and Node-API cannot pin an ArrayBuffer: one
+ * transferred (postMessage, structuredClone with transfer) or detached
+ * meanwhile has lost the result, so the call rejects rather than resolve
+ * with an empty array. (It cannot stop the threads from touching memory the
+ * transfer handed on, which is why README asks callers not to.)
+ */
+export async function settleLent(op: string, lent: readonly LentArray[], parts: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const byteLengths = lent.map(([, array]) => array.byteLength);
+  const settled = await Promise.allSettled(parts);
+  lent.forEach(([name, array], i) => {
+    if (array.byteLength !== byteLengths[i]) {
+      throw invalidParameterError(name, `an array that stays attached until ${op} settles (it was transferred or detached while the call ran, and the result is lost)`, array);
+    }
+  });
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+}

@@ -1,7 +1,7 @@
 // The CLI commands end to end on a tiny synthetic IDX dataset written by the
 // test: impact's report structure and reproducibility, and the preview grid.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -73,6 +73,21 @@ describe('fastaug impact', () => {
 
   it('names the dataset package when the data is missing, and rejects unknown conditions', async () => {
     await expect(runImpact({ ...options(dir), data: path.join(dir, 'missing') })).rejects.toThrow('pass --data');
+    // the model is fixed at 784 inputs and 10 classes: other datasets fail before any training
+    const small = path.join(dir, 'small');
+    mkdirSync(small, { recursive: true });
+    for (const split of ['train', 't10k'] as const) {
+      writeFileSync(path.join(small, `${split}-images-idx3-ubyte`), idx([2, 16, 16], new Uint8Array(2 * 256)));
+      writeFileSync(path.join(small, `${split}-labels-idx1-ubyte`), idx([2], Uint8Array.of(0, 1)));
+    }
+    await expect(runImpact({ ...options(dir), data: small })).rejects.toThrow(`fastaug impact's model takes 28×28 images (MNIST-style); ${small} has 16×16`);
+    const many = path.join(dir, 'many');
+    mkdirSync(many, { recursive: true });
+    for (const split of ['train', 't10k'] as const) {
+      writeFileSync(path.join(many, `${split}-images-idx3-ubyte`), idx([2, 28, 28], new Uint8Array(2 * 784)));
+      writeFileSync(path.join(many, `${split}-labels-idx1-ubyte`), idx([2], Uint8Array.of(3, 12)));
+    }
+    await expect(runImpact({ ...options(dir), data: many })).rejects.toThrow(`fastaug impact's model has 10 classes; ${many} has label 12`);
     await expect(runImpact({ ...options(dir), conditions: ['mixup'] })).rejects.toThrow('unknown condition mixup');
   });
 

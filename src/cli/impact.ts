@@ -280,6 +280,14 @@ export function terminalTable(report: ImpactReport): string {
   return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
+/** The model is fixed (784 inputs, 10 classes): a dataset of another size is an error before any training. */
+function checkModelInput(set: ImageDataset, dir: string): ImageDataset {
+  if (set.h !== 28 || set.w !== 28) throw new Error(`fastaug impact's model takes 28×28 images (MNIST-style); ${dir} has ${set.h}×${set.w}`);
+  const label = set.labels.find((l) => l >= NUM_CLASSES);
+  if (label !== undefined) throw new Error(`fastaug impact's model has ${NUM_CLASSES} classes; ${dir} has label ${label}`);
+  return set;
+}
+
 export async function runImpact(o: ImpactOptions): Promise<ImpactReport> {
   const trainSize = o.train ?? (o.quick ? 6000 : 60000);
   const testSize = o.test ?? (o.quick ? 2000 : 10000);
@@ -290,8 +298,8 @@ export async function runImpact(o: ImpactOptions): Promise<ImpactReport> {
     if (unknown.length > 0) throw new Error(`unknown condition ${unknown.join(', ')}; expected some of ${CONDITIONS.map((c) => c.name).join(', ')}`);
   }
   if (!conditions.some((c) => c.name === 'baseline')) conditions.unshift(CONDITIONS[0]!);
-  const train = subset(loadImageDataset(o.data, 'train'), trainSize);
-  const test = subset(loadImageDataset(o.data, 't10k'), testSize);
+  const train = subset(checkModelInput(loadImageDataset(o.data, 'train'), o.data), trainSize);
+  const test = subset(checkModelInput(loadImageDataset(o.data, 't10k'), o.data), testSize);
   const tf = await loadTf(o.backend);
   const testBatch: Batch = { data: test.images, shape: [test.n, test.h, test.w, 1] };
   const corruptedTests = CORRUPTIONS.map((c) => ({ name: c.name, images: c.apply(testBatch).data as Uint8Array }));

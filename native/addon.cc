@@ -39,8 +39,10 @@ std::string RunCatching(const Job& job) {
   }
 }
 
-// Runs a job on the libuv thread pool. The typed arrays the job reads and
-// writes are pinned by references until the promise settles.
+// Runs a job on the libuv thread pool. References keep the typed arrays the
+// job reads and writes from being collected until the promise settles; they
+// cannot stop a transfer from detaching one (Node-API has no way to pin an
+// ArrayBuffer's memory), which README asks callers not to do meanwhile.
 class JobWorker : public Napi::AsyncWorker {
  public:
   JobWorker(Napi::Env env, Job job, const std::vector<Napi::Object>& pinned)

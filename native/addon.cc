@@ -56,10 +56,27 @@ class JobWorker : public Napi::AsyncWorker {
     const std::string failure = RunCatching(job_);
     if (!failure.empty()) SetError(failure);
   }
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+  void OnOK() override {
+    Settle([&] { deferred_.Resolve(Env().Undefined()); });
+  }
+  // A RangeError, as the same failure is on the synchronous path.
+  void OnError(const Napi::Error& error) override {
+    Settle([&] { deferred_.Reject(Napi::RangeError::New(Env(), error.Message()).Value()); });
+  }
 
  private:
+  // A Worker that ends (terminate(), process.exit) while its call is pending
+  // still gets this completion, in an environment that can no longer run
+  // JavaScript: settling the promise then fails, and the exception must not
+  // leave this C callback (std::terminate would end the whole process).
+  template <class F>
+  static void Settle(F settle) {
+    try {
+      settle();
+    } catch (const Napi::Error&) {
+    }
+  }
+
   Napi::Promise::Deferred deferred_;
   Job job_;
   std::vector<Napi::ObjectReference> pins_;
@@ -107,6 +124,12 @@ uint64_t IndexArg(const Napi::CallbackInfo& info, size_t i) {
   const double v = NumberArg(info, i);
   if (!(v >= 0 && v <= 9007199254740991.0) || std::floor(v) != v) ThrowType(info.Env(), "argument " + std::to_string(i) + " must be a safe integer >= 0");
   return uint64_t(v);
+}
+
+// h · w · c within a safe integer, so that no size computed from it wraps
+// (an empty batch can name any image size: its data has no elements).
+bool ImageFits(int64_t h, int64_t w, int64_t c) {
+  return double(h) * double(w) * double(c) <= 9007199254740991.0;
 }
 
 bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
@@ -222,6 +245,7 @@ class Addon : public Napi::Addon<Addon> {
       if (n < images) ThrowType(info.Env(), "shift: fewer per-image parameters than images");
     }
     if (p.h < 1 || p.w < 1 || p.c < 1 || p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "shift: bad dimensions or fill");
+    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "shift: an image larger than any array");
     const size_t elements = images * size_t(p.h * p.w * p.c);
     std::vector<Napi::Object> pinned;
     for (size_t i : {1, 2, 9, 10, 11, 12, 13, 14}) pinned.push_back(info[i].As<Napi::Object>());
@@ -263,6 +287,7 @@ class Addon : public Napi::Addon<Addon> {
     // stream positions [begin, end) of the batch, image after image
     const uint64_t begin = IndexArg(info, 23), end = IndexArg(info, 24);
     if (p.h < 1 || p.w < 1 || p.c < 1 || p.kind < 0 || p.kind > 3) ThrowType(info.Env(), "noise: bad dimensions or kind");
+    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "noise: an image larger than any array");
     const uint64_t positions = uint64_t(noise_positions(p));
     if (begin > end || (p.per_channel && p.nchw && (begin % p.c != 0 || end % p.c != 0))) ThrowType(info.Env(), "noise: bad position range");
     const size_t images = size_t((end + positions - 1) / positions);

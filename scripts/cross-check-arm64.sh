@@ -21,7 +21,7 @@ napi="$(node -p 'require("node-addon-api").include_dir')"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 flags=(-std=gnu++17 -O3 -ffp-contract=off -fPIC -Wall -Werror -fvisibility=hidden
-  -DNAPI_VERSION=8 -DNODE_ADDON_API_DISABLE_DEPRECATED -DNAPI_CPP_EXCEPTIONS -I"$nodeinc" -I"$napi")
+  -DNAPI_VERSION=8 -DNODE_ADDON_API_DISABLE_DEPRECATED -DNAPI_CPP_EXCEPTIONS -DNODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS -I"$nodeinc" -I"$napi")
 scalar_flags=(--param=sccvn-max-alias-queries-per-access=50 --param=dse-max-alias-queries-per-store=32)  # as binding.gyp
 sched_flags=(-fschedule-insns -fsched-pressure)  # as binding.gyp builds the x86 ISA files
 have_qemu=$(command -v qemu-aarch64 >/dev/null && echo 1 || echo 0)

@@ -86,3 +86,33 @@ describe('arrays lent to an …Async call', () => {
     }, 60_000);
   }
 });
+
+// A Worker that ends while its …Async call is pending: the call's completion
+// then comes into an environment that can no longer run JavaScript, and must
+// not take the process down with it.
+describe('a Worker ending with a call pending', () => {
+  const script = `
+    const { Worker } = require('node:worker_threads');
+    const entry = ${JSON.stringify(path.resolve(__dirname, '../dist/cjs/index.js'))};
+    const body = 'const fa = require(' + JSON.stringify(entry) + '); const { parentPort } = require("node:worker_threads");'
+      + 'fa.randomNormalAsync(1 << 23, { threads: 2 }); fa.shiftAsync({ data: new Uint8Array(64 * 64 * 64), shape: [64, 64, 64, 1] }, { dx: 0.5 });'
+      + 'parentPort.postMessage("started");' + (process.argv[1] === 'exit' ? 'process.exit(0);' : '');
+    (async () => {
+      for (let round = 0; round < 3; round += 1) {
+        const worker = new Worker(body, { eval: true });
+        await new Promise((resolve) => worker.once('message', resolve));
+        if (process.argv[1] !== 'exit') await worker.terminate();
+        else await new Promise((resolve) => worker.once('exit', resolve));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));  // let the pool finish the orphaned jobs
+      console.log('main alive');
+    })();`;
+  for (const forced of ['js', 'native']) {
+    for (const how of ['terminate', 'exit']) {
+      it.skipIf(forced === 'native' && nativeBackends.length === 0)(`${how}: the process lives on, on ${forced}`, () => {
+        const out = execFileSync(process.execPath, ['-e', script, how], { encoding: 'utf8', env: { ...process.env, FASTAUG_BACKEND: forced } });
+        expect(out.trim()).toBe('main alive');
+      }, 60_000);
+    }
+  }
+});

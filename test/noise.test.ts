@@ -437,6 +437,16 @@ describe('bad input', () => {
       expect(call).toThrow(message);
     });
   }
+  it('an empty batch may not name an image larger than any array (sizes computed from it would wrap)', () => {
+    const huge: Batch = { data: new Uint8Array(0), shape: [0, 2 ** 31, 2 ** 31, 4] };
+    expect(() => gaussianNoise(huge, { std: 1 })).toThrow(RangeError);
+    expect(() => gaussianNoise(huge, { std: 1 })).toThrow('Expected [n, h, w, c] with h*w*c <= ');
+    // the addon refuses it too, should a caller get past validation (h·w·c = 2^64 wrapped to 0 and divided by it)
+    const plan = noisePlan('gaussianNoise', { data: new Uint8Array(0), shape: [0, 2, 2, 1] }, { std: 1 });
+    for (const backend of backends.filter((x) => x.name === 'native')) {
+      expect(() => backend.noise(huge.data, new Uint8Array(0), { ...plan, h: 2 ** 31, w: 2 ** 31, c: 4 }, 0, 0), backendName(backend)).toThrow('an image larger than any array');
+    }
+  });
   it('async twins reject with the same errors', async () => {
     await expect(gaussianNoiseAsync(b, { std: -1 })).rejects.toThrow(RangeError);
     await expect(saltAndPepperAsync(b, { amount: 0.1, threads: 1.5 })).rejects.toThrow('for threads');

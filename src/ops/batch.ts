@@ -40,6 +40,8 @@ export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
   }
   if (!Array.isArray(shape) || shape.length !== 4) throw invalidParameterError(`${name}.shape`, 'an array [n, h, w, c]', shape);
   const [n, h, w, c] = shape.map((v, i) => integerInRange(`${name}.shape[${i}]`, v, i === 0 ? 0 : 1, MAX_DIMENSION)) as Shape;
+  // one image must fit in an array even when n = 0 (sizes are computed from it)
+  if (h * w * c > MAX_TYPED_ARRAY_LENGTH) throw invalidParameterError(`${name}.shape`, `[n, h, w, c] with h*w*c <= ${MAX_TYPED_ARRAY_LENGTH}`, shape, 'range');
   if (layout !== 'NHWC' && layout !== 'NCHW') throw invalidParameterError(`${name}.layout`, "'NHWC' or 'NCHW'", layout);
   const expected = n * h * w * c;
   if (data.length !== expected) {

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
 
-import { loadImageDataset, parseIdx } from '../src/data/idx.js';
+import { loadImageDataset, parseIdx, readIdx } from '../src/data/idx.js';
 import { tempDir } from './helpers/tempdir.js';
 
 // 2 images of 2×3 uint8: magic 00 00 08 03, dims 2, 2, 3 (big-endian), 12 values
@@ -31,6 +31,20 @@ describe('IDX', () => {
     expect(() => parseIdx(Uint8Array.from([1, 0, 8, 1, 0, 0, 0, 0]))).toThrow('bad magic number');
     expect(() => parseIdx(Uint8Array.from([0, 0, 7, 1, 0, 0, 0, 0]))).toThrow('unknown IDX data type 0x7');
     expect(() => parseIdx(images.subarray(0, 20))).toThrow('expected 12 values of 1 bytes after the header, found 4 bytes');
+  });
+  it('names the file when its gzip stream is broken, or it cannot be read', () => {
+    const gz = gzipSync(images);
+    expect(() => parseIdx(gz.subarray(0, gz.length - 6), 'a.gz')).toThrow('a.gz: not a valid gzipped IDX file (unexpected end of file)');
+    const corrupt = Uint8Array.from(gz);
+    corrupt[2] = 7; // compression method: not deflate
+    expect(() => parseIdx(corrupt, 'b.gz')).toThrow('b.gz: not a valid gzipped IDX file (');
+    expect(() => readIdx(dir)).toThrow(`${dir}: cannot read (EISDIR`);
+  });
+  it('stops inflating a gzipped file at the length its header declares', () => {
+    // a 1×1 image declared, then 64 MiB of zeros: rejected without inflating them
+    const bomb = gzipSync(Buffer.concat([Buffer.from([0, 0, 8, 2, 0, 0, 0, 1, 0, 0, 0, 1]), Buffer.alloc(64 << 20)]));
+    expect(bomb.length).toBeLessThan(100_000);
+    expect(() => parseIdx(bomb, 'bomb.gz')).toThrow('bomb.gz: not a valid gzipped IDX file (inflates to more bytes than its header declares)');
   });
   it('loads a dataset directory and names the package when files are missing', () => {
     writeFileSync(path.join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(images));

@@ -3,7 +3,7 @@
 // the values big-endian.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 
 export interface IdxArray {
   shape: number[];
@@ -19,9 +19,39 @@ const DTYPES: Record<number, { size: number; read: (view: DataView, at: number) 
   0x0e: { size: 8, read: (v, at) => v.getFloat64(at), make: (n) => new Float64Array(n) },
 };
 
+/** Bytes of the header and values an IDX header declares (Infinity when it is not a header). */
+function declaredLength(raw: Uint8Array): number {
+  const dtype = DTYPES[raw[2]!];
+  if (raw.length < 4 || dtype === undefined || raw.length < 4 + 4 * raw[3]!) return Infinity;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  let length = dtype.size;
+  for (let i = 0; i < raw[3]!; i += 1) length *= view.getUint32(4 + 4 * i);
+  return 4 + 4 * raw[3]! + length;
+}
+
+/**
+ * Gunzips an IDX file no further than its header says it needs: the header
+ * comes from the first compressed bytes alone, so a small file that inflates
+ * to gigabytes is rejected without inflating it.
+ */
+function gunzipIdx(bytes: Uint8Array, name: string): Uint8Array {
+  try {
+    const head = gunzipSync(bytes.subarray(0, 4096), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    const expected = declaredLength(head);
+    const limit = Number.isFinite(expected) ? Math.min(expected + 1, MAX_INFLATED) : MAX_INFLATED;
+    return gunzipSync(bytes, { maxOutputLength: limit });
+  } catch (error) {
+    const why = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'inflates to more bytes than its header declares' : (error as Error).message;
+    throw new Error(`${name}: not a valid gzipped IDX file (${why})`);
+  }
+}
+
+/** Largest inflated IDX file (1 GiB: Fashion-MNIST's training images are 47 MB). */
+const MAX_INFLATED = 2 ** 30;
+
 /** Parses IDX bytes (gunzipping them first when they start with the gzip magic). */
 export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
-  const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? new Uint8Array(gunzipSync(bytes)) : bytes;
+  const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipIdx(bytes, name) : bytes;
   if (raw.length < 4 || raw[0] !== 0 || raw[1] !== 0) throw new Error(`${name}: not an IDX file (bad magic number)`);
   const dtype = DTYPES[raw[2]!];
   if (!dtype) throw new Error(`${name}: unknown IDX data type 0x${raw[2]!.toString(16)}`);
@@ -44,7 +74,13 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
 }
 
 export function readIdx(file: string): IdxArray {
-  return parseIdx(readFileSync(file), file);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new Error(`${file}: cannot read (${(error as Error).message})`);
+  }
+  return parseIdx(bytes, file);
 }
 
 export interface ImageDataset {

@@ -1,4 +1,4 @@
-// npm run bench [-- <family or case id>...] [--quick]
+// npm run bench -- [<family or case id>...] [--quick]
 // Measures every case on native at each ISA this CPU has and on js, each next
 // to a memcpy of the same bytes (the ceiling) in the same worker process;
 // 1 thread (sync op) and 2 threads (…Async).
@@ -15,8 +15,15 @@ const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const filters = args.filter((a) => !a.startsWith('--'));
-const cases = (await loadCases()).filter((c) => filters.length === 0 || filters.includes(c.family) || filters.includes(c.id));
-if (cases.length === 0) throw new Error(`no bench case matches ${filters.join(' ')}`);
+const allCases = await loadCases();
+const cases = allCases.filter((c) => filters.length === 0 || filters.includes(c.family) || filters.includes(c.id));
+const unknown = filters.filter((f) => !allCases.some((c) => c.family === f || c.id === f));
+if (unknown.length > 0 || cases.length === 0) {
+  // a usage error: one line and exit code 2 (fastaug bench passes the line on as it is)
+  const families = [...new Set(allCases.map((c) => c.family))].join(', ');
+  console.error(`no bench case or family ${unknown.join(' ')}; families: ${families}; cases: ${allCases.map((c) => c.id).join(', ')}`);
+  process.exit(2);
+}
 
 const { loadNative } = require('../dist/cjs/backends/native.js');
 const native = loadNative();

@@ -1,6 +1,6 @@
 // The CLI commands end to end on a tiny synthetic IDX dataset written by the
 // test: impact's report structure and reproducibility, and the preview grid.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -88,6 +88,13 @@ describe('fastaug impact', () => {
       writeFileSync(path.join(many, `${split}-labels-idx1-ubyte`), idx([2], Uint8Array.of(3, 12)));
     }
     await expect(runImpact({ ...options(dir), data: many })).rejects.toThrow(`fastaug impact's model has 10 classes; ${many} has label 12`);
+    const empty = path.join(dir, 'empty');
+    mkdirSync(empty, { recursive: true });
+    for (const split of ['train', 't10k'] as const) {
+      writeFileSync(path.join(empty, `${split}-images-idx3-ubyte`), idx([0, 28, 28], new Uint8Array(0)));
+      writeFileSync(path.join(empty, `${split}-labels-idx1-ubyte`), idx([0], new Uint8Array(0)));
+    }
+    await expect(runImpact({ ...options(dir), data: empty })).rejects.toThrow(`${empty}: the train split has no images`);
     await expect(runImpact({ ...options(dir), conditions: ['mixup'] })).rejects.toThrow('unknown condition mixup');
   });
 
@@ -97,7 +104,23 @@ describe('fastaug impact', () => {
     expect(out).toContain('condition');
     expect(out).toContain('baseline');
     expect(() => execFileSync(process.execPath, [cli, 'impact', '--seeds', 'x'], { encoding: 'utf8', stdio: 'pipe' })).toThrow("--seeds takes a whole number >= 1, not 'x'");
+    // --out is made before the data is even read (so before any training): a
+    // bad one fails first, even with a --data that would fail too
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, '');
+    expect(() => execFileSync(process.execPath, [cli, 'impact', '--data', path.join(dir, 'missing'), '--out', path.join(file, 'sub')], { encoding: 'utf8', stdio: 'pipe' })).toThrow('ENOTDIR');
   }, 60_000);
+});
+
+describe('fastaug bench', () => {
+  it('an unknown case or family is one line naming what exists, not a stack trace', () => {
+    const cli = path.resolve(__dirname, '../dist/cjs/cli/main.js');
+    const r = spawnSync(process.execPath, [cli, 'bench', 'nosuch'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const lines = r.stderr.split(/[\r\n]+/).map((l) => l.trim()).filter((l) => l.startsWith('fastaug:'));
+    expect(lines).toEqual(['fastaug: no bench case or family nosuch; families: noise, random, shift; cases: W3, W4, W6, P1, L1, N1, N2, N3, R1, R2, W1, W2, W7']);
+    expect(r.stderr).not.toContain('    at ');
+  });
 });
 
 describe('fastaug preview', () => {
@@ -111,6 +134,13 @@ describe('fastaug preview', () => {
     expect(png.height).toBe(3 * (56 + 2) + 2);
     // the first column is the original image: its bright bar (class 0, rows 3–4) shows up magnified
     expect(png.data[((2 + 3 * 2) * png.width + 2 + 10) * 4]).toBeGreaterThan(150);
+  });
+
+  it('the CLI names a file that is not a PNG', () => {
+    const cli = path.resolve(__dirname, '../dist/cjs/cli/main.js');
+    const bad = path.join(dir, 'not.png');
+    writeFileSync(bad, 'not a png');
+    expect(() => execFileSync(process.execPath, [cli, 'preview', bad, '--out', path.join(dir, 'x.png')], { encoding: 'utf8', stdio: 'pipe' })).toThrow(`fastaug: ${bad}: not a readable PNG (`);
   });
 
   it('the CLI takes any seed the library takes, 0 (its default) included', () => {

@@ -35,6 +35,8 @@ export async function runBench(args: string[], options: { quick?: boolean }): Pr
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   bar.update(variants, { variant: 'done' });
   bar.stop();
+  // exit code 2: the runner's own one-line usage error; anything else keeps its whole stderr
+  if (code === 2) throw new Error(stderr.trim());
   if (code !== 0) throw new Error(`benchmark failed:\n${stderr}`);
   process.stdout.write(stdout);
   for (const file of stdout.matchAll(/wrote (\S+\.json)/g)) {

@@ -281,7 +281,8 @@ export function terminalTable(report: ImpactReport): string {
 }
 
 /** The model is fixed (784 inputs, 10 classes): a dataset of another size is an error before any training. */
-function checkModelInput(set: ImageDataset, dir: string): ImageDataset {
+function checkModelInput(set: ImageDataset, dir: string, split: 'train' | 't10k'): ImageDataset {
+  if (set.n === 0) throw new Error(`${dir}: the ${split} split has no images`);
   if (set.h !== 28 || set.w !== 28) throw new Error(`fastaug impact's model takes 28×28 images (MNIST-style); ${dir} has ${set.h}×${set.w}`);
   const label = set.labels.find((l) => l >= NUM_CLASSES);
   if (label !== undefined) throw new Error(`fastaug impact's model has ${NUM_CLASSES} classes; ${dir} has label ${label}`);
@@ -298,8 +299,10 @@ export async function runImpact(o: ImpactOptions): Promise<ImpactReport> {
     if (unknown.length > 0) throw new Error(`unknown condition ${unknown.join(', ')}; expected some of ${CONDITIONS.map((c) => c.name).join(', ')}`);
   }
   if (!conditions.some((c) => c.name === 'baseline')) conditions.unshift(CONDITIONS[0]!);
-  const train = subset(checkModelInput(loadImageDataset(o.data, 'train'), o.data), trainSize);
-  const test = subset(checkModelInput(loadImageDataset(o.data, 't10k'), o.data), testSize);
+  // before any training: a bad --out would otherwise lose a run of many minutes
+  mkdirSync(o.out, { recursive: true });
+  const train = subset(checkModelInput(loadImageDataset(o.data, 'train'), o.data, 'train'), trainSize);
+  const test = subset(checkModelInput(loadImageDataset(o.data, 't10k'), o.data, 't10k'), testSize);
   const tf = await loadTf(o.backend);
   const testBatch: Batch = { data: test.images, shape: [test.n, test.h, test.w, 1] };
   const corruptedTests = CORRUPTIONS.map((c) => ({ name: c.name, images: c.apply(testBatch).data as Uint8Array }));
@@ -321,7 +324,6 @@ export async function runImpact(o: ImpactOptions): Promise<ImpactReport> {
     runs,
     summary: summarize(runs, conditions),
   };
-  mkdirSync(o.out, { recursive: true });
   writeFileSync(path.join(o.out, 'impact.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(path.join(o.out, 'impact.md'), markdownReport(report));
   writeFileSync(path.join(o.out, 'impact.svg'), impactChart(report));

@@ -35,10 +35,19 @@ export const TRANSFORMS: Array<{ name: string; apply: (b: Batch, seed: number) =
   },
 ];
 
+/** A PNG file, or an error that names it (pngjs's own messages do not). */
+function readPng(file: string): PNG {
+  try {
+    return PNG.sync.read(readFileSync(file));
+  } catch (error) {
+    throw new Error(`${file}: not a readable PNG (${(error as Error).message})`);
+  }
+}
+
 /** Images as one uint8 batch: Fashion-MNIST test images, or PNG files (RGB, all the size of the first). */
 function loadSamples(o: PreviewOptions): Batch {
   if (o.images && o.images.length > 0) {
-    const pngs = o.images.map((file) => PNG.sync.read(readFileSync(file)));
+    const pngs = o.images.map(readPng);
     const { width, height } = pngs[0]!;
     const data = new Uint8Array(pngs.length * height * width * 3);
     pngs.forEach((png, i) => {

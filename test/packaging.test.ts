@@ -2,7 +2,7 @@
 // dist/, by self-reference), backend and ISA selection through the
 // environment, worker threads, the addon's link dependencies.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -63,6 +63,15 @@ describe('backend selection through the environment', () => {
   it('a misspelt FASTAUG_BACKEND or FASTAUG_ISA is an error, not a silent fallback', () => {
     expect(info({ FASTAUG_BACKEND: 'gpu' }).stderr).toContain("FASTAUG_BACKEND must be 'js' or 'native'; got 'gpu'");
     if (native.addon) expect(info({ FASTAUG_ISA: 'avx3' }).stderr).toContain("FASTAUG_ISA must be one of avx512, avx2, sse4, neon, scalar; got 'avx3'");
+    // whatever the backend: a typo under FASTAUG_BACKEND=js would otherwise go unnoticed until it mattered
+    expect(info({ FASTAUG_BACKEND: 'js', FASTAUG_ISA: 'avx3' }).stderr).toContain("FASTAUG_ISA must be one of avx512, avx2, sse4, neon, scalar; got 'avx3'");
+  });
+
+  it('an addon named by FASTAUG_NATIVE_PATH that does not load is an error, not a fallback to js', () => {
+    const missing = path.join(os.tmpdir(), 'fastaug-no-such-addon.node');
+    const r = info({ FASTAUG_NATIVE_PATH: missing });
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`FASTAUG_NATIVE_PATH=${missing} but the addon ${missing} named by FASTAUG_NATIVE_PATH did not load (Cannot find module`);
   });
 
   it.skipIf(!native.addon)('FASTAUG_ISA caps the ISA at each level this CPU has', () => {
@@ -121,4 +130,35 @@ describe('the built addon', () => {
     const allowed = /^(linux-vdso\.so\.1|\/lib64\/ld-linux-x86-64\.so\.2|\/lib\/ld-linux-aarch64\.so\.1|libc\.so\.6|libm\.so\.6|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libasan\.so\.\d+|libubsan\.so\.\d+)$/;
     expect(libs.filter((name) => !allowed.test(name))).toEqual([]);
   });
+});
+
+describe('type declarations, as a TypeScript user resolves them', () => {
+  // node10 is TypeScript's default resolution for "module": "commonjs", and
+  // it ignores "exports": fastaug/tfjs then needs package.json typesVersions
+  const source = [
+    "import { randomNormal, type Batch } from 'fastaug';",
+    "import { GaussianNoise, tensorToBatch } from 'fastaug/tfjs';",
+    'const z: Float32Array = randomNormal(4, { seed: 1 });',
+    'const b: Batch = { data: new Uint8Array(4), shape: [1, 2, 2, 1] };',
+    'export const used = [z, b, GaussianNoise, tensorToBatch];',
+    '// a misspelt option must be a type error, so the check below can fail',
+    'export const typo = randomNormal(4, { sed: 1 });',
+  ].join('\n');
+  for (const resolution of ['node10', 'node16'] as const) {
+    it(`fastaug and fastaug/tfjs resolve with moduleResolution ${resolution}`, () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'fastaug-types-'));
+      try {
+        mkdirSync(path.join(dir, 'node_modules'));
+        symlinkSync(root, path.join(dir, 'node_modules', 'fastaug'));
+        writeFileSync(path.join(dir, 'use.cts'), source);
+        const module = resolution === 'node10' ? 'commonjs' : 'node16';
+        const r = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', module,
+          '--moduleResolution', resolution, '--target', 'es2022', '--types', 'node', '--typeRoots', path.join(root, 'node_modules/@types'), 'use.cts'], { cwd: dir, encoding: 'utf8' });
+        // the one error is the deliberate typo: both modules and their types resolved
+        expect(r.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^use\.cts\(7,\d+\): error TS2561: .*'sed' does not exist in type 'RandomNormalOptions'/)]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 60_000);
+  }
 });

@@ -87,7 +87,9 @@ export function loadNative(): NativeLoad {
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       loaded = {
-        error: `the native addon did not load (${reason}); build it with 'npm run build:native' (needs g++, make, python3 and Node headers)`,
+        error: explicit
+          ? `the addon ${path.resolve(explicit)} named by FASTAUG_NATIVE_PATH did not load (${reason})`
+          : `the native addon did not load (${reason}); build it with 'npm run build:native' (needs g++, make, python3 and Node headers)`,
       };
     }
   }

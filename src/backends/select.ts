@@ -18,11 +18,17 @@ export interface Selection {
 
 let selection: Selection | undefined;
 
-function cappedIsa(addon: NativeAddon, cap: string | undefined): string {
-  const supported = addon.isas();
-  if (cap === undefined || cap === '') return supported[0]!;
+/** FASTAUG_ISA's rank in ISA_ORDER, or undefined when unset; a misspelling is an error whatever the backend. */
+function isaCap(cap: string | undefined): number | undefined {
+  if (cap === undefined || cap === '') return undefined;
   const capRank = ISA_ORDER.indexOf(cap as (typeof ISA_ORDER)[number]);
   if (capRank < 0) throw new RangeError(`fastaug: FASTAUG_ISA must be one of ${ISA_ORDER.join(', ')}; got '${cap}'`);
+  return capRank;
+}
+
+function cappedIsa(addon: NativeAddon, capRank: number | undefined): string {
+  const supported = addon.isas();
+  if (capRank === undefined) return supported[0]!;
   return supported.find((isa) => ISA_ORDER.indexOf(isa as (typeof ISA_ORDER)[number]) >= capRank) ?? 'scalar';
 }
 
@@ -31,11 +37,15 @@ function select(env: NodeJS.ProcessEnv): Selection {
   if (forced !== undefined && forced !== '' && forced !== 'js' && forced !== 'native') {
     throw new RangeError(`fastaug: FASTAUG_BACKEND must be 'js' or 'native'; got '${forced}'`);
   }
+  const capRank = isaCap(env.FASTAUG_ISA);
   const native = loadNative();
   const isas = native.addon ? native.addon.isas() : [];
   if (forced === 'js') return { backend: jsBackend, nativeUnavailable: 'FASTAUG_BACKEND=js', isas };
-  if (native.addon) return { backend: nativeBackend(native.addon, cappedIsa(native.addon, env.FASTAUG_ISA)), isas };
+  if (native.addon) return { backend: nativeBackend(native.addon, cappedIsa(native.addon, capRank)), isas };
   if (forced === 'native') throw new Error(`fastaug: FASTAUG_BACKEND=native but ${native.error}`);
+  // a file asked for by name that does not load is an error, as a forced backend is
+  const explicitPath = env.FASTAUG_NATIVE_PATH;
+  if (explicitPath !== undefined && explicitPath !== '') throw new Error(`fastaug: FASTAUG_NATIVE_PATH=${explicitPath} but ${native.error}`);
   return { backend: jsBackend, nativeUnavailable: native.error, isas };
 }
 

@@ -275,14 +275,15 @@ describe('bad input', () => {
   });
   it('n = 0 with rows wider than memory allows is still empty work, on every backend', async () => {
     // the native kernel would size its scratch rows from w · c (that aborted the process)
-    const wide: Batch = { data: new Uint8Array(0), shape: [0, 1, 2 ** 32 - 1, 1] };
+    const wide: Batch = { data: new Uint8Array(0), shape: [0, 1, 2 ** 31 - 1, 2] };
     const plan = shiftPlan(wide, { dx: 1.5 });
     for (const backend of backends) expect(() => backend.shift(wide.data, new Uint8Array(0), plan, 0, 0), backendName(backend)).not.toThrow();
     expect(shift(wide, { dx: 1.5 }).data).toHaveLength(0);
     expect((await shiftAsync(wide, { dx: 1.5 })).data).toHaveLength(0);
   });
-  it('a dimension must fit the addon: at most 2^32 − 1', () => {
+  it('a dimension must fit the addon: at most 2^32 − 1, and a width at most 2^31 − 1 (32-bit column maps)', () => {
     expect(() => shift({ data: new Uint8Array(0), shape: [0, 2 ** 32, 1, 1] })).toThrow('Expected an integer between 1 and 4294967295 for batch.shape[1] but received 4294967296');
+    expect(() => shift({ data: new Uint8Array(0), shape: [0, 1, 2 ** 31, 1] })).toThrow('Expected an integer between 1 and 2147483647 for shift for batch.shape[2] but received 2147483648');
   });
   it('names inherited from Object.prototype are not fill modes', () => {
     for (const fill of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {

@@ -159,8 +159,13 @@ function fillOptions(b: CheckedBatch, o: Partial<ShiftOptions>): { fill: number;
   return { fill: FILL_CODES[fill as Fill], fillValue: b.dtype === 'uint8' ? value : Math.fround(value) };
 }
 
+/** Widest image a shift takes: its column maps hold 32-bit signed indices. */
+const MAX_SHIFT_WIDTH = 2 ** 31 - 1;
+
 function resolveShift(batch: unknown, options: unknown, isAsync: boolean): ResolvedShift {
   const b = checkBatch(batch);
+  // both backends map columns through 32-bit index tables
+  if (b.w > MAX_SHIFT_WIDTH) throw invalidParameterError('batch.shape[2]', `an integer between 1 and ${MAX_SHIFT_WIDTH} for shift`, b.w, 'range');
   const o = opOptions<ShiftOptions & AsyncOptions>('shift', options, NAMES, isAsync);
   const interpolation = o.interpolation ?? 'bilinear';
   if (interpolation !== 'bilinear' && interpolation !== 'nearest') throw invalidParameterError('interpolation', "'nearest' or 'bilinear'", interpolation);

@@ -58,6 +58,15 @@ export interface PipelineJSON {
 
 const RESERVED = ['seed', 'index', 'epoch', 'out', 'threads'];
 
+/** Freezes a value and everything in it (typed arrays cannot be frozen: options never need them mutable, and they are copies). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 function stepError(position: number, op: string, error: unknown): Error {
   const message = `steps[${position}] (${op}): ${error instanceof Error ? error.message : String(error)}`;
   return error instanceof RangeError ? new RangeError(message) : new TypeError(message);
@@ -88,7 +97,7 @@ export class Pipeline {
     if (unknown) throw new TypeError(`Unknown option '${unknown}' for Pipeline; expected one of: seed`);
     const key = seedKey(options?.seed);
     this.seed = BigInt(key.key0) + (BigInt(key.key1) << 32n);
-    this.steps = steps.map((step, position) => Pipeline.checkStep(step, position));
+    this.steps = Object.freeze(steps.map((step, position) => Pipeline.checkStep(step, position)));
     const words = new Uint32Array(4);
     this.stepSeeds = this.steps.map((_, position) => {
       philoxBlock(position, 0, 0, PIPELINE_STREAM.stepSeed, key.key0, key.key1, words);
@@ -113,7 +122,9 @@ export class Pipeline {
     } catch (error) {
       throw stepError(position, op, error);
     }
-    return { op: op as PipelineOp, options: { ...options }, p };
+    // a deep, frozen copy: arrays the caller still holds (a std range, per-image
+    // offsets) must not change the pipeline after it was checked
+    return Object.freeze({ op: op as PipelineOp, options: deepFreeze(structuredClone(options)), p });
   }
 
   /** Which images of a batch step `position` applies to. */
@@ -139,7 +150,8 @@ export class Pipeline {
     const unknown = Object.keys(o).find((k) => !['index', 'epoch', 'record', 'threads'].includes(k));
     if (unknown) throw new TypeError(`Unknown option '${unknown}' for Pipeline.run; expected one of: index, epoch, record, threads`);
     return {
-      b: batchResult(checked, checked.data),
+      // the steps each return a new batch; with none, the result is still a copy
+      b: batchResult(checked, this.steps.length === 0 ? checked.data.slice() : checked.data),
       index: sampleIndex(o.index, checked.n),
       epoch: epochOption(o.epoch),
       record: o.record === true,
@@ -217,33 +229,64 @@ export class Pipeline {
         throw invalidParameterError(`records[${k}]`, `a record of ${this.steps.length} steps from this pipeline`, r);
       }
       const index = integerInRange(`records[${k}].index`, r.index, 0, 2 ** 32 - 1);
-      const epoch = epochOption(r.epoch);
+      const epoch = integerInRange(`records[${k}].epoch`, r.epoch, 0, 2 ** 32 - 1);
       let image: Batch = { data: out.subarray(k * per, (k + 1) * per), shape: [1, b.h, b.w, b.c], layout: b.layout };
       this.steps.forEach((step, position) => {
-        const s = r.steps[position]!;
-        if (s.op !== step.op) throw invalidParameterError(`records[${k}].steps[${position}].op`, `'${step.op}'`, s.op);
+        const at = `records[${k}].steps[${position}]`;
+        const s = Pipeline.checkStepRecord(at, r.steps[position], step.op);
         if (!s.applied) return;
         const opts: Record<string, unknown> = { ...step.options, seed: this.stepSeeds[position], index, epoch };
         if (step.op === 'shift') {
           for (const name of ['x', 'y', 'subpixel']) delete opts[name];
           Object.assign(opts, { dx: s.params.dx, dy: s.params.dy });
         }
-        image = OPS[step.op].run(image, opts as never);
+        try {
+          image = OPS[step.op].run(image, opts as never);
+        } catch (error) {
+          const message = `${at} (${step.op}): ${error instanceof Error ? error.message : String(error)}`;
+          throw error instanceof RangeError ? new RangeError(message) : new TypeError(message);
+        }
       });
       out.set(image.data, k * per);
     });
     return batchResult(b, out);
   }
 
+  /** One step of a sample record, as replay needs it: the step's op, whether it applied, and a shift's offsets. */
+  private static checkStepRecord(at: string, s: unknown, op: PipelineOp): StepRecord {
+    if (!isPlainObject(s)) throw invalidParameterError(at, '{ op, applied, params }', s);
+    if (s.op !== op) throw invalidParameterError(`${at}.op`, `'${op}'`, s.op);
+    if (typeof s.applied !== 'boolean') throw invalidParameterError(`${at}.applied`, 'a boolean', s.applied);
+    if (!isPlainObject(s.params)) throw invalidParameterError(`${at}.params`, 'an object', s.params);
+    if (op === 'shift' && s.applied) {
+      // replay takes a shift's offsets from the record: both must be there
+      for (const name of ['dx', 'dy']) {
+        const v = s.params[name];
+        if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'a finite number (pixels)', v);
+        if (!Number.isFinite(v)) throw invalidParameterError(`${at}.params.${name}`, 'a finite number (pixels)', v, 'range');
+      }
+    }
+    return s as unknown as StepRecord;
+  }
+
   toJSON(): PipelineJSON {
-    return { seed: this.seed.toString(), steps: this.steps.map((s) => ({ op: s.op, options: { ...s.options }, p: s.p })) };
+    return { seed: this.seed.toString(), steps: this.steps.map((s) => ({ op: s.op, options: structuredClone(s.options), p: s.p })) };
   }
 
   static fromJSON(json: unknown): Pipeline {
-    const value = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
+    let value = json;
+    if (typeof json === 'string') {
+      try {
+        value = JSON.parse(json) as unknown;
+      } catch (error) {
+        throw new TypeError(`Expected JSON text for json but it does not parse: ${(error as Error).message}`);
+      }
+    }
     if (!isPlainObject(value) || typeof value.seed !== 'string' || !/^\d+$/.test(value.seed) || !Array.isArray(value.steps)) {
       throw invalidParameterError('json', 'the output of Pipeline.toJSON()', json);
     }
+    const extra = Object.keys(value).find((k) => k !== 'seed' && k !== 'steps');
+    if (extra) throw new TypeError(`Unknown field '${extra}' in json; expected the output of Pipeline.toJSON(): seed, steps`);
     return new Pipeline(value.steps as PipelineStep[], { seed: BigInt(value.seed) });
   }
 }

@@ -35,8 +35,16 @@ export function invalidParameterError(name: string, expected: string, actual: un
   return kind === 'range' ? new RangeError(message) : new TypeError(message);
 }
 
+/**
+ * An object literal (or Object.create(null), or a JSON.parse result): its
+ * prototype is an Object.prototype, of this realm or another, or null. Class
+ * instances, Maps and objects with a prototype of their own are not: an
+ * inherited option would pass the checks and then be lost in a copy.
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /** Options must be an object (or undefined) whose keys are all known: a typo must not be ignored. */

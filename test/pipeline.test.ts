@@ -91,4 +91,55 @@ describe('Pipeline', () => {
     expect(() => pipeline.run(images(1), { idx: 1 } as object)).toThrow("Unknown option 'idx' for Pipeline.run");
     expect(() => pipeline.replay(images(2), [])).toThrow('Expected 2 sample records (one per image) for records');
   });
+
+  it('keeps its own frozen copy of the steps: later changes to the caller\'s objects change nothing', () => {
+    const std: [number, number] = [1, 2];
+    const p = new Pipeline([{ op: 'gaussianNoise', options: { std } }], { seed: 4 });
+    const before = p.run(images(2)).data;
+    std[1] = 50;
+    expect(firstDifference(p.run(images(2)).data, before)).toBe(-1);
+    const json = p.toJSON();
+    (json.steps[0]!.options.std as number[])[0] = 77;
+    expect(p.toJSON().steps[0]!.options).toEqual({ std: [1, 2] });
+    expect(() => { (p.steps[0] as { p: number }).p = 5; }).toThrow(TypeError);
+    expect(() => { (p.steps[0]!.options.std as number[])[0] = -5; }).toThrow(TypeError);
+  });
+
+  it('options must be plain objects: an inherited option would be checked, then lost', () => {
+    expect(() => new Pipeline([{ op: 'shift', options: Object.create({ fill: 'wrap' }) as Record<string, unknown> }])).toThrow('Expected an object for steps[0].options');
+    expect(() => shift(images(1), Object.create({ dx: 1 }) as object)).toThrow('Expected an object for shift options');
+    expect(() => shift(images(1), new Map([['dx', 1]]) as unknown as object)).toThrow('Expected an object for shift options but received Map');
+  });
+
+  it('an empty pipeline returns a copy, as every op does', () => {
+    const b = images(1);
+    for (const out of [new Pipeline([]).run(b).data, new Pipeline([]).replay(b, [{ index: 0, epoch: 0, steps: [] }]).data]) {
+      expect(out).not.toBe(b.data);
+      expect(firstDifference(out, b.data)).toBe(-1);
+    }
+  });
+
+  it('replay names the field of a record that is missing or wrong', () => {
+    const b = images(1);
+    const { records } = pipeline.run(b, { record: true });
+    const tampered = (change: (r: Record<string, unknown> & { steps: Array<Record<string, unknown>> }) => void): unknown[] => {
+      const copy = JSON.parse(JSON.stringify(records)) as Array<Record<string, unknown> & { steps: Array<Record<string, unknown>> }>;
+      change(copy[0]!);
+      return copy;
+    };
+    const replay = (r: unknown[]) => () => pipeline.replay(b, r as never);
+    expect(replay(tampered((r) => { r.steps[1] = null as never; }))).toThrow('Expected { op, applied, params } for records[0].steps[1] but received null');
+    expect(replay(tampered((r) => { r.steps[0]!.applied = 'false'; }))).toThrow("Expected a boolean for records[0].steps[0].applied but received 'false'");
+    expect(replay(tampered((r) => { r.steps[0]!.applied = true; delete r.steps[0]!.params; }))).toThrow('Expected an object for records[0].steps[0].params but received undefined');
+    expect(replay(tampered((r) => { r.steps[0]!.applied = true; r.steps[0]!.params = {}; }))).toThrow('Expected a finite number (pixels) for records[0].steps[0].params.dx but received undefined');
+    expect(replay(tampered((r) => { r.steps[0]!.applied = true; (r.steps[0]!.params as { dy: unknown }).dy = null; }))).toThrow('for records[0].steps[0].params.dy but received null');
+    expect(replay(tampered((r) => { delete r.epoch; }))).toThrow('for records[0].epoch but received undefined');
+    expect(replay(tampered((r) => { r.epoch = 2 ** 32; }))).toThrow(RangeError);
+    expect(replay(tampered((r) => { r.steps[3]!.op = 'shift'; }))).toThrow("Expected 'speckleNoise' for records[0].steps[3].op but received 'shift'");
+  });
+
+  it('fromJSON: text that does not parse, and unknown fields, are errors naming json', () => {
+    expect(() => Pipeline.fromJSON('{"seed": "1", "steps": [')).toThrow(/^Expected JSON text for json but it does not parse: /);
+    expect(() => Pipeline.fromJSON({ ...pipeline.toJSON(), seeed: '3' })).toThrow("Unknown field 'seeed' in json; expected the output of Pipeline.toJSON(): seed, steps");
+  });
 });

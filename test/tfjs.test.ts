@@ -197,5 +197,36 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect(history.history.loss).toHaveLength(2);
       expect(seen.slice(6).map(([, epoch]) => epoch)).toEqual([2, 2, 2, 3, 3, 3]);
     });
+
+    it('augmentDataset: an augmenter writing in place leaves the source intact; an identity label transform gives a live ys', async () => {
+      // gaussianNoise in place on the batch it is given: the batch must be a copy of the tensor's data
+      const inPlace = { run: (b: Batch, at: { index: number; epoch: number }): Batch => gaussianNoise(b, { std: 0.5, out: b.data, seed: 1, ...at }) };
+      const source = tf.data.array([tf.ones([2, 2, 2, 1]), tf.ones([2, 2, 2, 1])]);
+      const ys = tf.data.array([tf.tensor1d([0, 1]), tf.tensor1d([1, 0])]);
+      const ds = augmentDataset(tf.data.zip({ xs: source, ys }) as unknown as tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>, inPlace, { labels: (y) => y });
+      const epoch0 = await ds.toArray();
+      const epoch1 = await ds.toArray();
+      // epoch 1 starts from ones again: the same as noise of epoch 1 added to ones in one step
+      const expected = gaussianNoise({ data: new Float32Array(8).fill(1), shape: [2, 2, 2, 1] }, { std: 0.5, seed: 1, index: 0, epoch: 1 }).data;
+      expect([...epoch1[0]!.xs.dataSync()]).toEqual([...expected]);
+      expect(epoch0[0]!.ys.isDisposed).toBe(false);
+      expect([...epoch0[0]!.ys.dataSync()]).toEqual([0, 1]);
+      tf.dispose([...epoch0, ...epoch1].flatMap((e) => [e.xs, e.ys]));
+    });
+
+    it('augmentDataset checks its options at once, and names a bad element; nothing leaks when the augmenter throws', async () => {
+      const ds = tf.data.array([{ xs: tf.zeros([1, 2, 2, 1]), ys: tf.zeros([1]) }]) as unknown as tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
+      const pass = { run: (b: Batch): Batch => b };
+      expect(() => augmentDataset(ds, pass, { batched: 'no' as unknown as boolean })).toThrow("Expected a boolean for batched but received 'no'");
+      expect(() => augmentDataset(ds, pass, { layout: 'nhwc' as 'NHWC' })).toThrow("Expected 'NHWC' or 'NCHW' for layout but received 'nhwc'");
+      expect(() => augmentDataset(ds, pass, { labels: 5 as never })).toThrow('for labels but received 5');
+      const plain = tf.data.array([tf.zeros([1, 2, 2, 1])]) as unknown as tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
+      await expect(augmentDataset(plain, pass).toArray()).rejects.toThrow('Expected an object { xs: tf.Tensor, ys: tf.Tensor } for dataset element 0');
+      await expect(augmentDataset(ds, pass, { batched: false }).toArray()).rejects.toThrow('Expected a rank-3 tensor (one image: batched is false) for xs.rank but received 4');
+      const before = tf.memory().numTensors;
+      const failing = { run: (): Batch => { throw new RangeError('augmenter failed'); } };
+      await expect(augmentDataset(ds, failing).toArray()).rejects.toThrow('augmenter failed');
+      expect(tf.memory().numTensors).toBe(before);
+    });
   });
 }

@@ -29,21 +29,37 @@ export interface AugmentDatasetOptions {
 
 type Element = { xs: Tensor; ys: Tensor };
 
+/** An element of the dataset: { xs, ys } tensors, or a TypeError naming the element. */
+function checkElement(value: unknown, k: number): Element {
+  const e = value as Partial<Element> | null;
+  if (typeof e !== 'object' || e === null || !(e.xs instanceof tf.Tensor) || !(e.ys instanceof tf.Tensor)) {
+    throw invalidParameterError(`dataset element ${k}`, 'an object { xs: tf.Tensor, ys: tf.Tensor }', value);
+  }
+  return e as Element;
+}
+
 export function augmentDataset(dataset: tfd.Dataset<Element>, augmenter: Augmenter, options?: AugmentDatasetOptions): tfd.Dataset<Element> {
   if (!(dataset instanceof tfd.Dataset)) throw invalidParameterError('dataset', 'a tf.data.Dataset', dataset);
   if (typeof (augmenter as Augmenter | undefined)?.run !== 'function') throw invalidParameterError('augmenter', 'a Pipeline or an object with run(batch, { index, epoch })', augmenter);
   const o = checkOptionNames<AugmentDatasetOptions>('augmentDataset', options, ['index', 'epoch', 'batched', 'layout', 'labels']);
   const firstIndex = o.index === undefined ? 0 : integerInRange('index', o.index, 0, 2 ** 32 - 1);
   let epoch = o.epoch === undefined ? 0 : integerInRange('epoch', o.epoch, 0, 2 ** 32 - 1);
+  // every option is checked here, not on the first element of the first epoch
+  if (o.batched !== undefined && typeof o.batched !== 'boolean') throw invalidParameterError('batched', 'a boolean', o.batched);
+  if (o.layout !== undefined && o.layout !== 'NHWC' && o.layout !== 'NCHW') throw invalidParameterError('layout', "'NHWC' or 'NCHW'", o.layout);
+  if (o.labels !== undefined && typeof o.labels !== 'function') throw invalidParameterError('labels', 'a function (ys, { index, epoch, size }) => tf.Tensor', o.labels);
   const batched = o.batched ?? true;
   const layout = o.layout ?? 'NHWC';
 
   const augment = (element: Element, index: number, at: number): Element => tf.tidy(() => {
+    if (!batched && element.xs.rank !== 3) throw invalidParameterError('xs.rank', 'a rank-3 tensor (one image: batched is false)', element.xs.rank, 'range');
     const xs4 = batched ? element.xs : tf.expandDims(element.xs, 0);
     const out = batchToTensor(augmenter.run(tensorToBatch(xs4, layout, 'xs'), { index, epoch: at }), xs4);
     const xs = batched ? out : tf.squeeze(out, [0]);
     const size = xs4.shape[0]!;
-    return { xs, ys: o.labels ? o.labels(element.ys, { index, epoch: at, size }) : tf.clone(element.ys) };
+    const ys = o.labels ? o.labels(element.ys, { index, epoch: at, size }) : element.ys;
+    // a new tensor either way: the element's own ys is disposed after this
+    return { xs, ys: ys === element.ys ? tf.clone(ys) : ys };
   });
 
   return tfd.generator(async function* () {
@@ -51,13 +67,17 @@ export function augmentDataset(dataset: tfd.Dataset<Element>, augmenter: Augment
     epoch += 1;
     let index = firstIndex;
     const iterator = await dataset.iterator();
-    for (;;) {
+    for (let k = 0; ; k += 1) {
       const next = await iterator.next();
       if (next.done) return;
-      const element = next.value;
+      const element = checkElement(next.value, k);
       const size = batched ? element.xs.shape[0]! : 1;
-      const result = augment(element, index, at);
-      tf.dispose([element.xs, element.ys]);
+      let result: Element;
+      try {
+        result = augment(element, index, at);
+      } finally {
+        tf.dispose([element.xs, element.ys]);
+      }
       index += size;
       yield result;
     }

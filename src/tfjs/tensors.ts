@@ -19,7 +19,8 @@ export function rejectDisposed(name: string, t: unknown): void {
 export function tensorData(name: string, t: unknown): Uint8Array | Float32Array {
   if (!isTensor(t)) throw invalidParameterError(name, 'a tf.Tensor', t);
   rejectDisposed(name, t);
-  if (t.dtype === 'float32') return t.dataSync() as Float32Array;
+  // a copy: dataSync() can be the tensor's own storage (CPU backend), which an op writing in place would change
+  if (t.dtype === 'float32') return Float32Array.from(t.dataSync() as Float32Array);
   if (t.dtype === 'int32') {
     const values = t.dataSync() as Int32Array;
     for (let i = 0; i < values.length; i += 1) {

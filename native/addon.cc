@@ -132,6 +132,14 @@ bool ImageFits(int64_t h, int64_t w, int64_t c) {
   return double(h) * double(w) * double(c) <= 9007199254740991.0;
 }
 
+// images · (h · w · c) elements, or a TypeError when that exceeds a safe
+// integer: the product must not wrap before it is compared with the arrays'
+// lengths (2049 images of 2^64 / 2048 elements wrapped to 512).
+size_t ElementsOf(const Napi::CallbackInfo& info, const char* op, uint64_t images, uint64_t image) {
+  if (image != 0 && images > 9007199254740991ull / image) ThrowType(info.Env(), std::string(op) + ": more elements than any array");
+  return size_t(images * image);
+}
+
 bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
   return i < info.Length() && info[i].ToBoolean().Value();
 }
@@ -246,7 +254,7 @@ class Addon : public Napi::Addon<Addon> {
     }
     if (p.h < 1 || p.w < 1 || p.c < 1 || p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "shift: bad dimensions or fill");
     if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "shift: an image larger than any array");
-    const size_t elements = images * size_t(p.h * p.w * p.c);
+    const size_t elements = ElementsOf(info, "shift", images, uint64_t(p.h * p.w * p.c));
     std::vector<Napi::Object> pinned;
     for (size_t i : {1, 2, 9, 10, 11, 12, 13, 14}) pinned.push_back(info[i].As<Napi::Object>());
     const size_t scratch_bytes = shift_scratch_bytes(p);
@@ -294,7 +302,7 @@ class Addon : public Napi::Addon<Addon> {
     for (size_t n : {n_offset, n_scale, n_pepper, n_salt}) {
       if (n < images) ThrowType(info.Env(), "noise: fewer per-image parameters than images");
     }
-    const size_t elements = images * size_t(p.h * p.w * p.c);
+    const size_t elements = ElementsOf(info, "noise", images, uint64_t(p.h * p.w * p.c));
     std::vector<Napi::Object> pinned;
     for (size_t i : {1, 2, 14, 15, 19, 20}) pinned.push_back(info[i].As<Napi::Object>());
     auto noise_u8 = kernels.noise_u8;

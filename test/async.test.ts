@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import type { StreamRequest } from '../src/backends/backend.js';
-import { randomNormalAsync } from '../src/index.js';
+import { gaussianNoiseAsync, randomNormal, randomNormalAsync } from '../src/index.js';
 import { backendName, backends, nativeBackends } from './helpers/backends.js';
 
 async function ticksDuring(work: () => Promise<unknown>): Promise<number> {
@@ -115,4 +115,16 @@ describe('a Worker ending with a call pending', () => {
       }, 60_000);
     }
   }
+});
+
+describe('resizable buffers', () => {
+  it('…Async calls refuse an array on a resizable ArrayBuffer, which could shrink under the pool threads; sync calls take it', async () => {
+    // ES2024's resizable ArrayBuffer (Node 20 has it; the ES2022 lib types do not)
+    const Resizable = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer;
+    const resizable = (): Float32Array => new Float32Array(new Resizable(64, { maxByteLength: 128 }));
+    await expect(randomNormalAsync(16, { out: resizable() })).rejects.toThrow('Expected an array on a fixed-length ArrayBuffer for randomNormalAsync (a resizable one could shrink while pool threads use it) for out');
+    await expect(gaussianNoiseAsync({ data: resizable(), shape: [1, 4, 4, 1] }, { std: 1 })).rejects.toThrow('for batch.data');
+    const out = resizable();
+    expect(randomNormal(16, { out })).toBe(out);
+  });
 });

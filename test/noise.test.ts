@@ -446,6 +446,12 @@ describe('bad input', () => {
     for (const backend of backends.filter((x) => x.name === 'native')) {
       expect(() => backend.noise(huge.data, new Uint8Array(0), { ...plan, h: 2 ** 31, w: 2 ** 31, c: 4 }, 0, 0), backendName(backend)).toThrow('an image larger than any array');
     }
+    // per image within bounds, but 2049 of them wrap 2^64 to 512 elements: refused before the kernel runs off the buffers
+    const [h, w, c] = [2152149604, 1408, 2971];
+    const many = noisePlan('gaussianNoise', { data: new Uint8Array(2049), shape: [2049, 1, 1, 1] }, { std: 1, perChannel: false });
+    for (const backend of backends.filter((x) => x.name === 'native')) {
+      expect(() => backend.noise(new Uint8Array(512), new Uint8Array(512), { ...many, h, w, c }, 0, h * w * 2048 + 1), backendName(backend)).toThrow('noise: more elements than any array');
+    }
   });
   it('async twins reject with the same errors', async () => {
     await expect(gaussianNoiseAsync(b, { std: -1 })).rejects.toThrow(RangeError);

@@ -285,6 +285,19 @@ describe('bad input', () => {
     expect(() => shift({ data: new Uint8Array(0), shape: [0, 2 ** 32, 1, 1] })).toThrow('Expected an integer between 1 and 4294967295 for batch.shape[1] but received 4294967296');
     expect(() => shift({ data: new Uint8Array(0), shape: [0, 1, 2 ** 31, 1] })).toThrow('Expected an integer between 1 and 2147483647 for shift for batch.shape[2] but received 2147483648');
   });
+  it('the addon refuses a count of images whose elements exceed any array (the product wrapped to 512, then the kernel ran off the buffers)', () => {
+    // 2049 images of h·w·c = 2152149604 · 1408 · 2971 elements: 2^64 + 512 in all
+    const [h, w, c, images] = [2152149604, 1408, 2971, 2049];
+    const perImage = (Type: typeof Int32Array | typeof Float32Array) => new Type(images);
+    const plan: ShiftRequest = {
+      ...shiftPlan({ data: new Uint8Array(1), shape: [1, 1, 1, 1] }, { dx: 0 }), h, w, c, layout: 'NCHW',
+      kx: perImage(Int32Array) as Int32Array, ky: perImage(Int32Array) as Int32Array,
+      wx1: perImage(Float32Array) as Float32Array, wx0: perImage(Float32Array) as Float32Array, wy1: perImage(Float32Array) as Float32Array, wy0: perImage(Float32Array) as Float32Array,
+    };
+    for (const backend of backends.filter((x) => x.name === 'native')) {
+      expect(() => backend.shift(new Uint8Array(512), new Uint8Array(512), plan, 0, images), backendName(backend)).toThrow('shift: more elements than any array');
+    }
+  });
   it('names inherited from Object.prototype are not fill modes', () => {
     for (const fill of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       expect(() => shift(b, { dx: 1, fill: fill as Fill })).toThrow(`Expected 'constant', 'nearest', 'reflect', 'mirror' or 'wrap' for fill but received '${fill}'`);

@@ -79,22 +79,32 @@ export function splitRange(length: number, parts: number, align: number): Array<
 export type LentArray = readonly [name: string, array: ArrayBufferView];
 
 /**
- * Awaits the parts of an …Async call, then checks that every array it was
- * lent still has its bytes. The pool threads work on the arrays' memory
- * until the call settles, and Node-API cannot pin an ArrayBuffer: one
- * transferred (postMessage, structuredClone with transfer) or detached
- * meanwhile has lost the result, so the call rejects rather than resolve
- * with an empty array. (It cannot stop the threads from touching memory the
- * transfer handed on, which is why README asks callers not to.)
+ * Lends arrays to an …Async call: pool threads work on their memory until it
+ * settles, and Node-API cannot pin an ArrayBuffer. A resizable one (not
+ * shared) could shrink under them, so it is refused up front; `settle` awaits
+ * the call's parts, then checks that every array still has its bytes (one
+ * transferred or detached meanwhile has lost the result, so the call rejects
+ * rather than resolve with an empty array; it cannot stop the threads from
+ * touching memory the transfer handed on, which is why README asks callers
+ * not to).
  */
-export async function settleLent(op: string, lent: readonly LentArray[], parts: ReadonlyArray<Promise<unknown>>): Promise<void> {
-  const byteLengths = lent.map(([, array]) => array.byteLength);
-  const settled = await Promise.allSettled(parts);
-  lent.forEach(([name, array], i) => {
-    if (array.byteLength !== byteLengths[i]) {
-      throw invalidParameterError(name, `an array that stays attached until ${op} settles (it was transferred or detached while the call ran, and the result is lost)`, array);
+export function lendArrays(op: string, lent: readonly LentArray[]): { settle(parts: ReadonlyArray<Promise<unknown>>): Promise<void> } {
+  for (const [name, array] of lent) {
+    if ((array.buffer as ArrayBuffer & { resizable?: boolean }).resizable === true) {
+      throw invalidParameterError(name, `an array on a fixed-length ArrayBuffer for ${op} (a resizable one could shrink while pool threads use it)`, array);
     }
-  });
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
+  }
+  const byteLengths = lent.map(([, array]) => array.byteLength);
+  return {
+    async settle(parts) {
+      const settled = await Promise.allSettled(parts);
+      lent.forEach(([name, array], i) => {
+        if (array.byteLength !== byteLengths[i]) {
+          throw invalidParameterError(name, `an array that stays attached until ${op} settles (it was transferred or detached while the call ran, and the result is lost)`, array);
+        }
+      });
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+    },
+  };
 }

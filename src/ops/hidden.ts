@@ -4,7 +4,7 @@ import { activeBackend } from '../backends/select.js';
 import type { StreamRequest } from '../backends/backend.js';
 import { STREAM } from '../streams.js';
 import { float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, overlaps } from '../validate.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, settleLent, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 
 export interface GaussianDropoutOptions extends RandomOptions {
   /** In [0, 1): each activation is multiplied by N(1, rate / (1 − rate)). */
@@ -57,7 +57,7 @@ export function gaussianDropout(x: Float32Array, options: GaussianDropoutOptions
 export async function gaussianDropoutAsync(x: Float32Array, options: GaussianDropoutOptions & AsyncOptions): Promise<Float32Array> {
   const r = resolveDropout(x, options, true);
   const backend = activeBackend();
-  await settleLent('gaussianDropoutAsync', [['x', r.x], ['out', r.out]],
+  await lendArrays('gaussianDropoutAsync', [['x', r.x], ['out', r.out]]).settle(
     splitRange(r.x.length, r.threads, 256).map(([start, count]) =>
       backend.gaussianDropoutAsync(r.x.subarray(start, start + count), r.out.subarray(start, start + count), { ...r.request, first: r.request.first + start })));
   return r.out;

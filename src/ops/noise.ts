@@ -8,7 +8,7 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { finiteNumber, invalidParameterError, numberInRange } from '../validate.js';
 import { batchResult, checkBatch, outputArray, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, settleLent, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { roundHalfEven } from './shift.js';
 
 interface NoiseCommon extends RandomOptions {
@@ -169,7 +169,7 @@ async function runAsync(op: Op, batch: unknown, options: unknown): Promise<Batch
   const backend = activeBackend();
   const total = r.batch.n * noisePositions(r.request);
   const align = r.request.perChannel ? SPLIT_POSITIONS * r.request.c : SPLIT_POSITIONS;
-  await settleLent(`${op}Async`, [['batch.data', r.batch.data], ['out', r.out]],
+  await lendArrays(`${op}Async`, [['batch.data', r.batch.data], ['out', r.out]]).settle(
     splitRange(total, r.threads, align).map(([start, count]) => backend.noiseAsync(r.batch.data, r.out, r.request, start, start + count)));
   return batchResult(r.batch, r.out);
 }

@@ -7,7 +7,7 @@ import {
   finiteNumber, float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange,
 } from '../validate.js';
 import {
-  epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, settleLent, splitRange, threadsOption,
+  epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption,
   type AsyncOptions, type RandomOptions,
 } from './common.js';
 
@@ -100,7 +100,7 @@ async function runAsync(op: StreamKernel, length: unknown, options: unknown): Pr
   const { out, request, threads } = resolveStream(op, length, options, true);
   const backend: Backend = activeBackend();
   const kernel = op === 'randomUniform' ? backend.randomUniformAsync : backend.randomNormalAsync;
-  await settleLent(`${op}Async`, [['out', out]],
+  await lendArrays(`${op}Async`, [['out', out]]).settle(
     splitRange(out.length, threads, THREAD_ALIGN).map(([start, count]) =>
       kernel(out.subarray(start, start + count), { ...request, first: request.first + start })));
   return out;

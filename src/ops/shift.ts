@@ -11,7 +11,7 @@ import { invalidParameterError, isInteger } from '../validate.js';
 import {
   batchResult, checkBatch, outputArray, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range,
 } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, settleLent, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 
 export type Fill = 'constant' | 'nearest' | 'reflect' | 'mirror' | 'wrap';
 export type Interpolation = 'nearest' | 'bilinear';
@@ -197,7 +197,7 @@ export function shift(batch: Batch, options?: ShiftOptions): Batch {
 export async function shiftAsync(batch: Batch, options?: ShiftOptions & AsyncOptions): Promise<Batch> {
   const r = resolveShift(batch, options, true);
   const backend = activeBackend();
-  await settleLent('shiftAsync', [['batch.data', r.batch.data], ['out', r.out]],
+  await lendArrays('shiftAsync', [['batch.data', r.batch.data], ['out', r.out]]).settle(
     splitRange(r.batch.n, r.threads, 1).map(([first, count]) => backend.shiftAsync(r.batch.data, r.out, r.request, first, count)));
   return batchResult(r.batch, r.out);
 }

@@ -41,8 +41,13 @@ struct ShiftParams {
   const float* wy0;
 };
 
+// The two helpers below are static (internal linkage): this header is
+// compiled into every ISA file, and an inline function emitted there under
+// one name could be merged by the linker with another ISA's copy (at -O0,
+// or with sanitizers, they are emitted out of line).
+
 // Scratch a shift call needs (allocated by the caller, so kernels allocate nothing).
-inline size_t shift_scratch_bytes(const ShiftParams& p) {
+static inline size_t shift_scratch_bytes(const ShiftParams& p) {
   return size_t(2 * p.w) * sizeof(int32_t) + size_t(3 * p.w * (p.nchw ? 1 : p.c)) * sizeof(float);
 }
 
@@ -66,7 +71,7 @@ struct NoiseParams {
 };
 
 // Stream positions per image: elements with per_channel, else pixels.
-inline int64_t noise_positions(const NoiseParams& p) { return p.per_channel ? p.h * p.w * p.c : p.h * p.w; }
+static inline int64_t noise_positions(const NoiseParams& p) { return p.per_channel ? p.h * p.w * p.c : p.h * p.w; }
 
 // Every kernel one ISA provides. dispatch.cc keeps one table per ISA; a new
 // op adds a field here and one line per ISA file.

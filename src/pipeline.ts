@@ -8,7 +8,7 @@
 // seed's key. Every draw depends only on (seed, step, sample index, epoch).
 import { philoxBlock, uniformFromWord } from './backends/js/random.js';
 import { batchResult, checkBatch, perSampleWords, sampleIndex, type Batch } from './ops/batch.js';
-import { epochOption, seedKey, threadsOption } from './ops/common.js';
+import { epochOption, seedKey, threadsOption, type AsyncOptions } from './ops/common.js';
 import { noisePlan } from './ops/noise.js';
 import * as noise from './ops/noise.js';
 import { shift, shiftAsync, shiftOffsets } from './ops/shift.js';
@@ -49,6 +49,14 @@ export interface SampleRecord {
   index: number;
   epoch: number;
   steps: StepRecord[];
+}
+
+/** Options of Pipeline.run: sample k of the batch is dataset index index + k. */
+export interface RunOptions {
+  index?: number;
+  epoch?: number;
+  /** Return per-sample records of what was applied and drawn. */
+  record?: boolean;
 }
 
 export interface PipelineJSON {
@@ -112,7 +120,7 @@ export class Pipeline {
     const op = step.op;
     if (typeof op !== 'string' || !Object.hasOwn(OPS, op)) throw invalidParameterError(`steps[${position}].op`, `one of ${Object.keys(OPS).join(', ')}`, op);
     const options = step.options ?? {};
-    if (!isPlainObject(options)) throw invalidParameterError(`steps[${position}].options`, 'an object', options);
+    if (!isPlainObject(options)) throw invalidParameterError(`steps[${position}].options`, 'a plain object', options);
     const reserved = Object.keys(options).find((k) => RESERVED.includes(k));
     if (reserved) throw new TypeError(`steps[${position}] (${op}): '${reserved}' is set by the pipeline, not by a step`);
     const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]');
@@ -143,12 +151,15 @@ export class Pipeline {
     }
   }
 
-  private resolve(batch: unknown, options: unknown): { b: Batch; index: number; epoch: number; record: boolean; threads?: number } {
+  private resolve(batch: unknown, options: unknown, isAsync: boolean): { b: Batch; index: number; epoch: number; record: boolean; threads?: number } {
     const checked = checkBatch(batch);
     const o = (options ?? {}) as { index?: unknown; epoch?: unknown; record?: unknown; threads?: unknown };
-    if (!isPlainObject(o)) throw invalidParameterError('run options', 'an object { index?, epoch?, record? }', options);
-    const unknown = Object.keys(o).find((k) => !['index', 'epoch', 'record', 'threads'].includes(k));
-    if (unknown) throw new TypeError(`Unknown option '${unknown}' for Pipeline.run; expected one of: index, epoch, record, threads`);
+    const method = isAsync ? 'Pipeline.runAsync' : 'Pipeline.run';
+    if (!isPlainObject(o)) throw invalidParameterError(`${method} options`, 'an object { index?, epoch?, record? }', options);
+    // threads only where there is a pool to use: on run it would do nothing
+    const allowed = isAsync ? ['index', 'epoch', 'record', 'threads'] : ['index', 'epoch', 'record'];
+    const unknown = Object.keys(o).find((k) => !allowed.includes(k));
+    if (unknown) throw new TypeError(`Unknown option '${unknown}' for ${method}; expected one of: ${allowed.join(', ')}`);
     return {
       // the steps each return a new batch; with none, the result is still a copy
       b: batchResult(checked, this.steps.length === 0 ? checked.data.slice() : checked.data),
@@ -163,8 +174,10 @@ export class Pipeline {
    * Applies the steps in order. Sample k of the batch is dataset index
    * index + k. With `record: true` the result carries `records`.
    */
-  run(batch: Batch, options?: { index?: number; epoch?: number; record?: boolean }): Batch & { records?: SampleRecord[] } {
-    const { b, index, epoch, record } = this.resolve(batch, options);
+  run(batch: Batch, options: RunOptions & { record: true }): Batch & { records: SampleRecord[] };
+  run(batch: Batch, options?: RunOptions): Batch & { records?: SampleRecord[] };
+  run(batch: Batch, options?: RunOptions): Batch & { records?: SampleRecord[] } {
+    const { b, index, epoch, record } = this.resolve(batch, options, false);
     let current = b;
     const records = record ? this.emptyRecords(b.shape[0], index, epoch) : undefined;
     this.steps.forEach((step, position) => {
@@ -184,8 +197,10 @@ export class Pipeline {
   }
 
   /** run on the libuv thread pool (each step's …Async op); the same bytes. */
-  async runAsync(batch: Batch, options?: { index?: number; epoch?: number; record?: boolean; threads?: number }): Promise<Batch & { records?: SampleRecord[] }> {
-    const { b, index, epoch, record, threads } = this.resolve(batch, options);
+  runAsync(batch: Batch, options: RunOptions & AsyncOptions & { record: true }): Promise<Batch & { records: SampleRecord[] }>;
+  runAsync(batch: Batch, options?: RunOptions & AsyncOptions): Promise<Batch & { records?: SampleRecord[] }>;
+  async runAsync(batch: Batch, options?: RunOptions & AsyncOptions): Promise<Batch & { records?: SampleRecord[] }> {
+    const { b, index, epoch, record, threads } = this.resolve(batch, options, true);
     let current = b;
     const records = record ? this.emptyRecords(b.shape[0], index, epoch) : undefined;
     for (const [position, step] of this.steps.entries()) {

@@ -50,7 +50,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /** Options must be an object (or undefined) whose keys are all known: a typo must not be ignored. */
 export function checkOptionNames<T extends object>(op: string, options: unknown, allowed: readonly string[]): Partial<T> {
   if (options === undefined) return {};
-  if (!isPlainObject(options)) throw invalidParameterError(`${op} options`, 'an object', options);
+  if (!isPlainObject(options)) throw invalidParameterError(`${op} options`, 'a plain object', options);
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
       throw new TypeError(`Unknown option '${key}' for ${op}; expected one of: ${allowed.join(', ')}`);

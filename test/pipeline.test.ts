@@ -106,9 +106,9 @@ describe('Pipeline', () => {
   });
 
   it('options must be plain objects: an inherited option would be checked, then lost', () => {
-    expect(() => new Pipeline([{ op: 'shift', options: Object.create({ fill: 'wrap' }) as Record<string, unknown> }])).toThrow('Expected an object for steps[0].options');
-    expect(() => shift(images(1), Object.create({ dx: 1 }) as object)).toThrow('Expected an object for shift options');
-    expect(() => shift(images(1), new Map([['dx', 1]]) as unknown as object)).toThrow('Expected an object for shift options but received Map');
+    expect(() => new Pipeline([{ op: 'shift', options: Object.create({ fill: 'wrap' }) as Record<string, unknown> }])).toThrow('Expected a plain object for steps[0].options');
+    expect(() => shift(images(1), Object.create({ dx: 1 }) as object)).toThrow('Expected a plain object for shift options');
+    expect(() => shift(images(1), new Map([['dx', 1]]) as unknown as object)).toThrow('Expected a plain object for shift options but received Map');
   });
 
   it('an empty pipeline returns a copy, as every op does', () => {
@@ -136,6 +136,14 @@ describe('Pipeline', () => {
     expect(replay(tampered((r) => { delete r.epoch; }))).toThrow('for records[0].epoch but received undefined');
     expect(replay(tampered((r) => { r.epoch = 2 ** 32; }))).toThrow(RangeError);
     expect(replay(tampered((r) => { r.steps[3]!.op = 'shift'; }))).toThrow("Expected 'speckleNoise' for records[0].steps[3].op but received 'shift'");
+  });
+
+  it('run with record: true is typed as having records (the README example typechecks); threads is for runAsync only', async () => {
+    const b = images(2);
+    // no non-null assertion: the overload for record: true says records is there
+    expect(firstDifference(pipeline.replay(b, pipeline.run(b, { record: true }).records).data, pipeline.run(b).data)).toBe(-1);
+    expect((await pipeline.runAsync(b, { record: true, threads: 2 })).records).toHaveLength(2);
+    expect(() => pipeline.run(b, { threads: 2 } as object)).toThrow("Unknown option 'threads' for Pipeline.run; expected one of: index, epoch, record");
   });
 
   it('fromJSON: text that does not parse, and unknown fields, are errors naming json', () => {

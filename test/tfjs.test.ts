@@ -129,6 +129,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       // numClasses comes from the tensor, so it is not an option here
       expect(() => labelSmoothingTensor(oneHot, { epsilon: 0.1, numClasses: 2 } as never)).toThrow("Unknown option 'numClasses' for labelSmoothingTensor");
       expect(() => labelSmoothingTensor(oneHot, undefined as never)).toThrow('for epsilon but received undefined');
+      const intOneHot = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2);
+      expect(() => labelSmoothingTensor(intOneHot, { epsilon: 0.1 })).toThrow("Expected 'float32' (cast tf.oneHot's int32 with tf.cast(t, 'float32')) for oneHot.dtype but received 'int32'");
+      intOneHot.dispose();
       const images = tf.zeros([1, 2, 2, 1]);
       const before = tf.memory().numTensors;
       expect(() => gaussianNoiseTensor(images, { std: 1, out: new Float32Array(4) } as never)).toThrow("Unknown option 'out' for gaussianNoiseTensor");
@@ -223,6 +226,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const plain = tf.data.array([tf.zeros([1, 2, 2, 1])]) as unknown as tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
       await expect(augmentDataset(plain, pass).toArray()).rejects.toThrow('Expected an object { xs: tf.Tensor, ys: tf.Tensor } for dataset element 0');
       await expect(augmentDataset(ds, pass, { batched: false }).toArray()).rejects.toThrow('Expected a rank-3 tensor (one image: batched is false) for xs.rank but received 4');
+      const single = tf.data.array([{ xs: tf.zeros([2, 2, 1]), ys: tf.zeros([1]) }]) as unknown as tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
+      await expect(augmentDataset(single, pass).toArray()).rejects.toThrow('Expected a rank-4 tensor (a batch; for one image per element pass batched: false) for xs.rank but received 3');
       const before = tf.memory().numTensors;
       const failing = { run: (): Batch => { throw new RangeError('augmenter failed'); } };
       await expect(augmentDataset(ds, failing).toArray()).rejects.toThrow('augmenter failed');

@@ -31,7 +31,7 @@ describe('random stream validation', () => {
     ['span beyond float32', () => randomUniform(4, { low: -3e38, high: 3e38 }), RangeError, expected('high', 'low and high whose difference fits in float32', '3e+38', 'number')],
     ['negative std', () => randomNormal(4, { std: -1 }), RangeError, expected('std', 'a finite number >= 0', '-1', 'number')],
     ['NaN mean', () => randomNormal(4, { mean: NaN }), RangeError, expected('mean', 'a finite number', 'NaN', 'number')],
-    ['options not an object', () => randomNormal(4, 5 as unknown as object), TypeError, expected('randomNormal options', 'an object', '5', 'number')],
+    ['options not an object', () => randomNormal(4, 5 as unknown as object), TypeError, expected('randomNormal options', 'a plain object', '5', 'number')],
     ['counter too short', () => philox4x32([1, 2, 3], [0, 0]), RangeError, expected('counter', '4 integers between 0 and 2^32 - 1', 'array(3)', 'array')],
     ['key word too large', () => philox4x32([0, 0, 0, 0], [0, 2 ** 32]), RangeError, expected('key[1]', 'an integer between 0 and 4294967295', '4294967296', 'number')],
   ];

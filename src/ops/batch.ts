@@ -79,11 +79,12 @@ export function sampleIndex(index: unknown, n: number): number {
 
 /** `[lo, hi]` from a Range option; `symmetric` makes a number f mean [−f, f] (else [f, f]). */
 export function rangeOption(name: string, value: unknown, symmetric: boolean, min = -Infinity, max = Infinity): [number, number] {
-  const expected = symmetric ? 'a finite number f (meaning [-f, f]) or [lo, hi] with lo <= hi' : `a number or [lo, hi] with lo <= hi, within [${min}, ${max}]`;
+  const expected = symmetric ? 'a finite number f >= 0 (meaning [-f, f]) or [lo, hi] with lo <= hi' : `a number or [lo, hi] with lo <= hi, within [${min}, ${max}]`;
   let lo: unknown;
   let hi: unknown;
   if (typeof value === 'number') {
-    [lo, hi] = symmetric ? [-Math.abs(value), Math.abs(value)] : [value, value];
+    // a negative f would be [-f, f] with lo > hi: an error, as in Keras RandomTranslation
+    [lo, hi] = symmetric ? [-value, value] : [value, value];
   } else if (Array.isArray(value) && value.length === 2) {
     [lo, hi] = value;
   } else {

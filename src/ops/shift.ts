@@ -48,7 +48,7 @@ export function roundHalfEven(v: number): number {
 }
 
 function offsetsArgument(name: string, value: unknown, n: number): Float64Array {
-  const expected = `a finite number or ${n} finite numbers (one per image) with |value| <= 2^30`;
+  const expected = `a finite number or ${n === 1 ? 'an array of 1 finite number' : `${n} finite numbers`} (one per image) with |value| <= 2^30`;
   const values = new Float64Array(n);
   if (typeof value === 'number') {
     values.fill(value);

@@ -53,6 +53,7 @@ export function augmentDataset(dataset: tfd.Dataset<Element>, augmenter: Augment
 
   const augment = (element: Element, index: number, at: number): Element => tf.tidy(() => {
     if (!batched && element.xs.rank !== 3) throw invalidParameterError('xs.rank', 'a rank-3 tensor (one image: batched is false)', element.xs.rank, 'range');
+    if (batched && element.xs.rank !== 4) throw invalidParameterError('xs.rank', 'a rank-4 tensor (a batch; for one image per element pass batched: false)', element.xs.rank, 'range');
     const xs4 = batched ? element.xs : tf.expandDims(element.xs, 0);
     const out = batchToTensor(augmenter.run(tensorToBatch(xs4, layout, 'xs'), { index, epoch: at }), xs4);
     const xs = batched ? out : tf.squeeze(out, [0]);

@@ -48,10 +48,10 @@ export function randomUniformTensor(shape: number[], options?: Omit<RandomUnifor
 type ImageFn<O> = (batch: Batch, options: O) => Batch;
 
 /** An image op with a Tensor4D (NHWC) in and out: same dtype (int32 pixels ↔ uint8) and shape. */
-function imageOp<O extends object>(op: string, fn: ImageFn<O>): (images: Tensor, options: O) => Tensor {
+function imageOp<O extends object>(op: string, fn: ImageFn<O>): (images: Tensor, options: Omit<O, 'out'>) => Tensor {
   return (images, options) => {
     const batch = tensorToBatch(images);
-    return batchToTensor(fn(batch, withoutOut(op, options)), images);
+    return batchToTensor(fn(batch, withoutOut(op, options) as O), images);
   };
 }
 
@@ -76,6 +76,8 @@ export function gaussianDropoutTensor(x: Tensor, options: Omit<GaussianDropoutOp
 /** labelSmoothing on a float32 [n, K] one-hot tensor. */
 export function labelSmoothingTensor(oneHot: Tensor, options: { epsilon: number }): Tensor {
   rejectDisposed('oneHot', oneHot);
+  // tf.oneHot gives int32, the natural input: say so rather than just "not float32"
+  if (oneHot instanceof tf.Tensor && oneHot.dtype !== 'float32') throw invalidParameterError('oneHot.dtype', "'float32' (cast tf.oneHot's int32 with tf.cast(t, 'float32'))", oneHot.dtype);
   if (!(oneHot instanceof tf.Tensor) || oneHot.dtype !== 'float32' || oneHot.rank !== 2) throw invalidParameterError('oneHot', 'a float32 tf.Tensor of shape [n, numClasses]', oneHot);
   // numClasses is the tensor's second dimension; epsilon is the one option
   const { epsilon } = checkOptionNames<{ epsilon: number }>('labelSmoothingTensor', options, ['epsilon']);

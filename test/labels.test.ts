@@ -2,7 +2,8 @@
 // never the same class, uniform over the others by chi-square).
 import { describe, expect, it } from 'vitest';
 
-import { flipLabels, labelSmoothing } from '../src/index.js';
+import { flipLabels, labelSmoothing, philox4x32, STREAM } from '../src/index.js';
+import { testRng } from './helpers/rng.js';
 
 describe('labelSmoothing', () => {
   it('y · (1 − ε) + ε / K, by hand', () => {
@@ -16,6 +17,21 @@ describe('labelSmoothing', () => {
     expect(() => labelSmoothing(new Float32Array(4), { numClasses: 2, epsilon: 1.5 })).toThrow('Expected a number in [0, 1] for epsilon but received 1.5');
     expect(() => labelSmoothing(new Float32Array(4), { numClasses: 1, epsilon: 0.1 })).toThrow('for numClasses');
     expect(() => labelSmoothing(new Float32Array(4), { numClasses: 2, epsilon: NaN })).toThrow(RangeError);
+  });
+});
+
+describe('labelSmoothing on soft labels', () => {
+  it('is float32(float32(y · float32(1 − ε)) + float32(ε / K)) for any y, ε, K', () => {
+    const rng = testRng(606);
+    for (let t = 0; t < 200; t += 1) {
+      const k = rng.int(2, 40);
+      const epsilon = rng.next();
+      const y = Float32Array.from({ length: 3 * k }, () => rng.next());
+      const out = labelSmoothing(y, { numClasses: k, epsilon });
+      const keep = Math.fround(1 - epsilon);
+      const spread = Math.fround(epsilon / k);
+      for (let i = 0; i < y.length; i += 1) expect(out[i]).toBe(Math.fround(Math.fround(y[i]! * keep) + spread));
+    }
   });
 });
 
@@ -62,6 +78,18 @@ describe('flipLabels', () => {
     expect(() => flipLabels(Int32Array.of(0), { p: 1.1, numClasses: 3 })).toThrow('Expected a number in [0, 1] for p but received 1.1');
     expect(() => flipLabels(Float32Array.of(0) as unknown as Int32Array, { p: 0.1, numClasses: 3 })).toThrow('Expected an Int32Array, Uint8Array or Uint16Array for labels');
     expect(() => flipLabels(Int32Array.of(0), { p: 0.1, numClasses: 3, q: 1 } as { p: number; numClasses: number })).toThrow("Unknown option 'q' for flipLabels");
+  });
+  it('label i flips where U(w0) < p of block (0, index + i, epoch, 42), to (label + 1 + ⌊U(w1)(K − 1)⌋) mod K', () => {
+    const few = Int32Array.from({ length: 64 }, (_, i) => i % 5);
+    const u = (w: number): number => ((w >>> 9) + 0.5) * 2 ** -23;
+    for (const epoch of [0, 9]) {
+      const out = flipLabels(few, { p: 0.4, numClasses: 5, seed: 3, index: 100, epoch });
+      for (let i = 0; i < few.length; i += 1) {
+        const [w0, w1] = philox4x32([0, 100 + i, epoch, STREAM.flipLabels], [3, 0]);
+        const expected = u(w0!) < 0.4 ? (few[i]! + 1 + Math.floor(u(w1!) * 4)) % 5 : few[i]!;
+        expect(out[i], `epoch ${epoch}, label ${i}`).toBe(expected);
+      }
+    }
   });
   it('takes as many classes as the label type can name, and no more', () => {
     // every label of a Uint8Array with 256 classes flips (p = 1) to another class the array can hold

@@ -3,8 +3,10 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  gaussianNoise, gaussianNoiseAsync, saltAndPepper, saltAndPepperAsync, speckleNoise, speckleNoiseAsync, uniformNoise, uniformNoiseAsync, type Batch,
+  dropoutMask, gaussianNoise, gaussianNoiseAsync, philox4x32, saltAndPepper, saltAndPepperAsync, speckleNoise, speckleNoiseAsync, STREAM, uniformNoise,
+  uniformNoiseAsync, type Batch,
 } from '../src/index.js';
+import { splitRange } from '../src/ops/common.js';
 import { noisePositions } from '../src/backends/backend.js';
 import { noisePlan } from '../src/ops/noise.js';
 import { backendName, backends } from './helpers/backends.js';
@@ -456,5 +458,88 @@ describe('bad input', () => {
   it('async twins reject with the same errors', async () => {
     await expect(gaussianNoiseAsync(b, { std: -1 })).rejects.toThrow(RangeError);
     await expect(saltAndPepperAsync(b, { amount: 0.1, threads: 1.5 })).rejects.toThrow('for threads');
+  });
+});
+
+// Cases a mutation run of the TypeScript found no test for: each pins one
+// documented rule at the value where a plausible slip would show.
+describe('documented rules at their edges', () => {
+  it('salt and pepper thresholds round half to even out of 65536', () => {
+    const b: Batch = { data: new Uint8Array(3), shape: [1, 1, 1, 3] };
+    const p5 = noisePlan('saltAndPepper', b, { amount: 0.05 });
+    expect([p5.saltBelow[0], p5.pepperBelow[0]]).toEqual([3277, 1638]); // 3276.8 → 3277, 1638.4 → 1638
+    const tie = noisePlan('saltAndPepper', b, { amount: 2.5 / 65536 });
+    expect([tie.saltBelow[0], tie.pepperBelow[0]]).toEqual([2, 1]); // 2.5 → 2, 1.25 → 1
+  });
+
+  it('uniform noise: offset float32(low), scale float32(float32(high) − float32(low))', () => {
+    const plan = noisePlan('uniformNoise', { data: new Float32Array(3), shape: [1, 1, 1, 3] }, { low: 0.1, high: 0.7 });
+    expect(plan.offset[0]).toBe(Math.fround(0.1));
+    expect(plan.scale[0]).toBe(Math.fround(Math.fround(0.7) - Math.fround(0.1))); // 0.59999996, not float32(0.6)
+    expect(plan.scale[0]).not.toBe(Math.fround(0.7 - 0.1));
+  });
+
+  it('a std range must be finite', () => {
+    const b: Batch = { data: new Uint8Array(3), shape: [1, 1, 1, 3] };
+    expect(() => gaussianNoise(b, { std: [0, Infinity] })).toThrow(RangeError);
+    expect(() => gaussianNoise(b, { std: [0, NaN] })).toThrow('for std but received array(2)');
+  });
+
+  it('an out right after the input in the same buffer is not an overlap', () => {
+    const buffer = new Uint8Array(24);
+    const b: Batch = { data: buffer.subarray(0, 12), shape: [1, 2, 2, 3] };
+    expect(gaussianNoise(b, { std: 1, out: buffer.subarray(12) }).data.byteOffset).toBe(12);
+  });
+
+  it('splitRange: contiguous ranges covering [0, length), each starting on a multiple of align', () => {
+    const rng = testRng(77);
+    for (let t = 0; t < 300; t += 1) {
+      const align = rng.pick([1, 3, 256, 4096, 12288]);
+      const length = rng.int(0, 5) === 0 ? rng.int(0, 3) : rng.int(1, 200_000);
+      const parts = rng.int(1, 9);
+      const ranges = splitRange(length, parts, align);
+      expect(ranges.length).toBeLessThanOrEqual(parts);
+      let next = 0;
+      for (const [start, count] of ranges) {
+        expect(start).toBe(next);
+        expect(start % align).toBe(0);
+        expect(count).toBeGreaterThan(0);
+        next = start + count;
+      }
+      expect(next).toBe(length);
+    }
+  });
+
+  it('async noise on an NCHW per-channel image whose size does not split evenly: same bytes at 3, 5, 7 threads', async () => {
+    const rng = testRng(78);
+    const b: Batch = { data: Uint8Array.from({ length: 100 * 100 * 3 }, () => rng.int(0, 255)), shape: [1, 100, 100, 3], layout: 'NCHW' };
+    const sync = gaussianNoise(b, { std: 5, seed: 2 }).data;
+    for (const threads of [3, 5, 7]) expect(firstDifference((await gaussianNoiseAsync(b, { std: 5, seed: 2, threads })).data, sync), `threads ${threads}`).toBe(-1);
+  });
+
+  it('every backend\'s async kernels equal its sync ones past one async slice (65536 positions)', async () => {
+    const rng = testRng(79);
+    const b: Batch = { data: Uint8Array.from({ length: 200 * 200 * 3 }, () => rng.int(0, 255)), shape: [1, 200, 200, 3], layout: 'NCHW' };
+    const plan = noisePlan('gaussianNoise', b, { std: 5, seed: 2 });
+    const x = Float32Array.from({ length: 200_000 }, () => rng.next());
+    const request = { key0: 3, key1: 0, first: 5, epoch: 1, stream: STREAM.gaussianDropout, offset: 1, scale: 0.5 };
+    for (const backend of backends) {
+      const [sync, async] = [new Uint8Array(b.data.length), new Uint8Array(b.data.length)];
+      backend.noise(b.data, sync, plan, 0, 120_000);
+      await backend.noiseAsync(b.data, async, plan, 0, 120_000);
+      expect(firstDifference(async, sync), `${backendName(backend)} noise`).toBe(-1);
+      const [dSync, dAsync] = [new Float32Array(x.length), new Float32Array(x.length)];
+      backend.gaussianDropout(x, dSync, request);
+      await backend.gaussianDropoutAsync(x, dAsync, request);
+      expect(firstDifference(dAsync, dSync), `${backendName(backend)} gaussianDropout`).toBe(-1);
+    }
+  });
+
+  it('dropoutMask drops where U(w) < rate: at rate = U(w) exactly, that element is kept', () => {
+    // U of element 3 of stream 41, seed 5: word 3 of block (0, 0, 0, 41)
+    const w = philox4x32([0, 0, 0, STREAM.dropoutMask], [5, 0])[3]!;
+    const u = ((w >>> 9) + 0.5) * 2 ** -23;
+    const mask = dropoutMask(8, { rate: u, seed: 5 });
+    expect(mask[3]).toBe(Math.fround(1 / (1 - u)));
   });
 });

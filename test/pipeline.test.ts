@@ -2,7 +2,7 @@
 // invariance, the probability p, validation with step positions.
 import { describe, expect, it } from 'vitest';
 
-import { gaussianNoise, Pipeline, shift, type Batch, type PipelineStep } from '../src/index.js';
+import { gaussianNoise, philox4x32, Pipeline, PIPELINE_STREAM, shift, speckleNoise, type Batch, type PipelineStep } from '../src/index.js';
 import { firstDifference, testRng } from './helpers/rng.js';
 
 const steps: PipelineStep[] = [
@@ -48,6 +48,29 @@ describe('Pipeline', () => {
     expect(firstDifference(p.run(b).data, b.data)).toBe(-1);
     const always = new Pipeline([{ op: 'shift', options: { dx: 1 } }], { seed: 1 });
     expect(firstDifference(always.run(b).data, shift(b, { dx: 1 }).data)).toBe(-1);
+  });
+
+  it('step s draws with the seed from words 0, 1 of block (s, 0, 0, 64), and applies where U(w0) of block (0, i, epoch, 65) < p', () => {
+    const b = images(16, 3);
+    const seed = 2n ** 40n + 12345n; // both key words in use
+    const key = [Number(seed & 0xffffffffn), Number(seed >> 32n)];
+    const stepSeed = (s: number): bigint => {
+      const [w0, w1] = philox4x32([s, 0, 0, PIPELINE_STREAM.stepSeed], key);
+      return BigInt(w0!) + (BigInt(w1!) << 32n);
+    };
+    const p = new Pipeline([{ op: 'speckleNoise', options: { std: 0.1 } }, { op: 'gaussianNoise', options: { std: 9 }, p: 0.5 }], { seed });
+    const { data, records } = p.run(b, { index: 30, epoch: 4, record: true });
+    const first = speckleNoise(b, { std: 0.1, seed: stepSeed(0), index: 30, epoch: 4 });
+    const second = gaussianNoise(first, { std: 9, seed: stepSeed(1), index: 30, epoch: 4 });
+    const s1 = stepSeed(1);
+    const s1key = [Number(s1 & 0xffffffffn), Number(s1 >> 32n)];
+    const per = 12 * 10 * 3;
+    for (let i = 0; i < 16; i += 1) {
+      const u = ((philox4x32([0, 30 + i, 4, PIPELINE_STREAM.applied], s1key)[0]! >>> 9) + 0.5) * 2 ** -23;
+      expect(records[i]!.steps[1]!.applied).toBe(u < 0.5);
+      const expected = (u < 0.5 ? second : first).data.subarray(i * per, (i + 1) * per);
+      expect(firstDifference(data.subarray(i * per, (i + 1) * per), expected), `sample ${i}`).toBe(-1);
+    }
   });
 
   it('gives sample i the same result whatever the batch split, threads, sync or async', async () => {

@@ -1,5 +1,6 @@
 // Random streams (DESIGN §3): known answers, backend and ISA agreement,
 // split and thread invariance, accuracy against float64, statistics.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -90,6 +91,20 @@ describe('stream layout', () => {
     }
     expect(worst).toBeLessThan(3e-7);
   });
+});
+
+describe('2^24 normals: every backend, and a pinned digest', () => {
+  // Rare words (a constant one float32 step off changed 7 of 8.4 M normals)
+  // slip past short comparisons: compare a long run on every backend, and
+  // pin its SHA-256 so that a change to all of them at once shows too.
+  it('sha256 of randomNormal(2^24, { seed: 2026, epoch: 7 }) on each backend', () => {
+    const request: StreamRequest = { key0: 2026, key1: 0, first: 0, epoch: 7, stream: 2, offset: 0, scale: 1 };
+    for (const backend of backends) {
+      const out = new Float32Array(2 ** 24);
+      backend.randomNormal(out, request);
+      expect(createHash('sha256').update(out).digest('hex'), backendName(backend)).toBe('252def2c7f657605a69e0d1748b7f2c87683bcc7782e0f2e35105e0dca553534');
+    }
+  }, 60_000);
 });
 
 describe('every backend and ISA gives the same bytes', () => {

@@ -105,6 +105,35 @@ describe('hand-computed: a 1×4 row [10, 20, 30, 40] shifted right by 6', () => 
     expect([...shift(b, { dx: 1.5, interpolation: 'nearest', fill: 'constant' }).data]).toEqual([0, 0, 10, 20]); // 1.5 → 2
     const drawn = shiftOffsets({ data: new Uint8Array(64 * 10), shape: [64, 10, 1, 1] }, { x: 0.5, subpixel: false, seed: 3 });
     for (const v of drawn.dx) expect(Number.isInteger(v)).toBe(true);
+    // negative ties round half to even too: -0.5 → -0, -1.5 → -2, -2.5 → -2 (content moves left)
+    expect([...shift(b, { dx: -0.5, interpolation: 'nearest', fill: 'constant' }).data]).toEqual([10, 20, 30, 40]);
+    expect([...shift(b, { dx: -1.5, interpolation: 'nearest', fill: 'constant' }).data]).toEqual([30, 40, 0, 0]);
+    expect([...shift(b, { dx: -2.5, interpolation: 'nearest', fill: 'constant' }).data]).toEqual([30, 40, 0, 0]);
+  });
+
+  it('uint8 weights round f · 4096 half to even: 17/8192 gives w1 = 8 (8.5), and [255, 0] stays [255, 0]', () => {
+    // out[1] = (8 · 255 + 4088 · 0) / 4096 = 0.498 → 0; with w1 = 9 it would be 0.56 → 1
+    const row: Batch = { data: Uint8Array.from([255, 0]), shape: [1, 1, 2, 1] };
+    expect(shiftPlan(row, { dx: 17 / 8192 }).wx1[0]).toBe(8);
+    expect(shiftPlan(row, { dx: 5 / 8192 }).wx1[0]).toBe(2); // 2.5 → 2
+    expect(shiftPlan(row, { dx: 7 / 8192 }).wx1[0]).toBe(4); // 3.5 → 4
+    for (const backend of backends) {
+      const out = new Uint8Array(2);
+      backend.shift(row.data, out, shiftPlan(row, { dx: 17 / 8192, fill: 'nearest' }), 0, 1);
+      expect([...out], backendName(backend)).toEqual([255, 0]);
+    }
+  });
+
+  it('a fraction that rounds to a whole weight is a whole-pixel copy: dx = -1e-9 gives the bits of dx = 0', () => {
+    // f = 1 − 1e-9 rounds to weight 1: the plan carries it into k, so there is no 0 · ∞ blend
+    const b: Batch = { data: Float32Array.from([1, -0, Infinity, 4]), shape: [1, 1, 4, 1] };
+    const plan = shiftPlan(b, { dx: -1e-9 });
+    expect([plan.kx[0], plan.wx1[0]]).toEqual([0, 0]);
+    for (const backend of backends) {
+      const out = new Float32Array(4);
+      backend.shift(b.data, out, plan, 0, 1);
+      expect([...new Uint32Array(out.buffer)], backendName(backend)).toEqual([...new Uint32Array(Float32Array.from(b.data).buffer)]);
+    }
   });
 });
 
@@ -249,6 +278,7 @@ describe('bad input', () => {
     ['unknown layout', () => shift({ ...b, layout: 'HWC' as 'NHWC' }), TypeError, "Expected 'NHWC' or 'NCHW' for batch.layout but received 'HWC'"],
     ['non-finite dx', () => shift(b, { dx: NaN }), RangeError, 'Expected a finite number with |value| <= 2^30 for dx but received NaN'],
     ['too large dx', () => shift(b, { dx: [0, 2 ** 31] }), RangeError, 'for dx[1] but received 2147483648'],
+    ['drawn offsets beyond 2^30 pixels', () => shift(b, { x: 1e9 }), RangeError, 'Expected a range whose offsets in pixels stay within 2^30 for x'],
     ['wrong-length offsets', () => shift(b, { dy: [1, 2, 3] }), RangeError, 'Expected a finite number or 2 finite numbers (one per image) with |value| <= 2^30 for dy but received array(3)'],
     ['given and drawn offsets', () => shift(b, { dx: 1, x: 0.1 }), TypeError, 'Expected either given offsets (dx, dy) or drawn ranges (x, y) for shift, not both'],
     ['lo > hi', () => shift(b, { x: [0.2, 0.1] }), RangeError, 'Expected a finite number f >= 0 (meaning [-f, f]) or [lo, hi] with lo <= hi for x but received array(2)'],
@@ -299,6 +329,10 @@ describe('bad input', () => {
     for (const backend of backends.filter((x) => x.name === 'native')) {
       expect(() => backend.shift(new Uint8Array(512), new Uint8Array(512), plan, 0, images), backendName(backend)).toThrow('shift: more elements than any array');
     }
+  });
+  it('the bounds themselves are accepted: |dx| = 2^30, fillValue 255 on uint8', () => {
+    expect(shift(b, { dx: [2 ** 30, -(2 ** 30)] }).data).toHaveLength(24);
+    expect([...shift(b, { dx: 1, fill: 'constant', fillValue: 255 }).data].slice(0, 1)).toEqual([255]);
   });
   it('names inherited from Object.prototype are not fill modes', () => {
     for (const fill of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {

@@ -11,7 +11,8 @@ import { batchResult, checkBatch, perSampleWords, sampleIndex, type Batch } from
 import { epochOption, seedKey, threadsOption, type AsyncOptions } from './ops/common.js';
 import { noisePlan } from './ops/noise.js';
 import * as noise from './ops/noise.js';
-import { shift, shiftAsync, shiftOffsets } from './ops/shift.js';
+import type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, UniformNoiseOptions } from './ops/noise.js';
+import { shift, shiftAsync, shiftOffsets, type ShiftOptions } from './ops/shift.js';
 import { integerInRange, invalidParameterError, isPlainObject, numberInRange } from './validate.js';
 
 export const PIPELINE_STREAM = { stepSeed: 64, applied: 65 } as const;
@@ -30,12 +31,29 @@ const OPS = {
 
 export type PipelineOp = keyof typeof OPS;
 
-export interface PipelineStep {
-  op: PipelineOp;
-  /** The op's options, without seed, index, epoch, out (the pipeline sets those). */
-  options?: Record<string, unknown>;
+/** An op's options as a step takes them: without seed, index, epoch, out, threads (the pipeline sets those). */
+export type StepOptions<O> = Omit<O, 'seed' | 'index' | 'epoch' | 'out' | 'threads'>;
+
+interface StepOf<K extends PipelineOp, O> {
+  op: K;
+  options?: StepOptions<O>;
   /** Probability of applying the step to a sample, in [0, 1]; default 1. */
   p?: number;
+}
+
+/** One step: an op and its options, typed per op, so a misspelt option is a type error too. */
+export type PipelineStep =
+  | StepOf<'shift', ShiftOptions>
+  | StepOf<'gaussianNoise', GaussianNoiseOptions>
+  | StepOf<'uniformNoise', UniformNoiseOptions>
+  | StepOf<'speckleNoise', SpeckleNoiseOptions>
+  | StepOf<'saltAndPepper', SaltAndPepperOptions>;
+
+/** A checked step as the pipeline keeps it (frozen). */
+export interface ResolvedStep {
+  readonly op: PipelineOp;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly p: number;
 }
 
 export interface StepRecord {
@@ -61,7 +79,7 @@ export interface RunOptions {
 
 export interface PipelineJSON {
   seed: string;
-  steps: Array<Required<Pick<PipelineStep, 'op' | 'p'>> & { options: Record<string, unknown> }>;
+  steps: Array<{ op: PipelineOp; options: Record<string, unknown>; p: number }>;
 }
 
 const RESERVED = ['seed', 'index', 'epoch', 'out', 'threads'];
@@ -94,7 +112,7 @@ function recordParams(op: PipelineOp, batch: Batch, options: Record<string, unkn
 }
 
 export class Pipeline {
-  readonly steps: ReadonlyArray<Required<PipelineStep>>;
+  readonly steps: ReadonlyArray<ResolvedStep>;
   readonly seed: bigint;
   private readonly stepSeeds: bigint[];
 
@@ -113,7 +131,7 @@ export class Pipeline {
     });
   }
 
-  private static checkStep(step: unknown, position: number): Required<PipelineStep> {
+  private static checkStep(step: unknown, position: number): ResolvedStep {
     if (!isPlainObject(step)) throw invalidParameterError(`steps[${position}]`, 'an object { op, options?, p? }', step);
     const extra = Object.keys(step).find((k) => !['op', 'options', 'p'].includes(k));
     if (extra) throw new TypeError(`Unknown option '${extra}' for steps[${position}]; expected one of: op, options, p`);

@@ -105,9 +105,14 @@ describe('Pipeline', () => {
     expect(() => new Pipeline([{ op: 'toString' as 'shift' }])).toThrow("Expected one of shift, gaussianNoise, uniformNoise, speckleNoise, saltAndPepper for steps[0].op but received 'toString'");
     expect(() => new Pipeline([steps[0]!, { op: 'gaussianNoise', options: { std: -1 } }])).toThrow(/^steps\[1\] \(gaussianNoise\): Expected a number or \[lo, hi\]/);
     expect(() => new Pipeline([{ op: 'shift', p: 1.5 }])).toThrow('Expected a probability in [0, 1] for steps[0].p but received 1.5');
+    // both are type errors as well (the step's options are typed per op); at run time they are errors naming the step
+    // @ts-expect-error seed is the pipeline's
     expect(() => new Pipeline([{ op: 'shift', options: { seed: 3 } }])).toThrow("steps[0] (shift): 'seed' is set by the pipeline, not by a step");
     expect(() => new Pipeline([{ op: 'shift', prob: 1 } as PipelineStep])).toThrow("Unknown option 'prob' for steps[0]");
+    // @ts-expect-error a misspelt option
     expect(() => new Pipeline([{ op: 'shift', options: { fil: 'wrap' } }])).toThrow("steps[0] (shift): Unknown option 'fil' for shift");
+    // @ts-expect-error std belongs to noise, not to shift
+    expect(() => new Pipeline([{ op: 'shift', options: { std: 1 } }])).toThrow("steps[0] (shift): Unknown option 'std' for shift");
     // dtype-specific problems surface at run time, still naming the step
     const clip = new Pipeline([{ op: 'gaussianNoise', options: { std: 1, clip: [0, 1] } }]);
     expect(() => clip.run(images(1))).toThrow(/^steps\[0\] \(gaussianNoise\): Expected no clip for uint8 data/);

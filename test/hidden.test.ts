@@ -75,3 +75,17 @@ describe('dropoutMask', () => {
     expect(firstDifference(gaussianDropout(new Float32Array(100).fill(1), { rate: 0.5 }), randomNormal(100, { mean: 1, std: 1 }))).toBe(0);
   });
 });
+
+describe('gaussianDropout on special values', () => {
+  it('±0, ±∞ and NaN give the js bytes on every ISA, in the stream\'s last partial iteration too', () => {
+    for (const n of [5, 37, 1000]) {
+      const x = Float32Array.from({ length: n }, (_, i) => [0, -0, Infinity, -Infinity, NaN, 1.5][i % 6]!);
+      const results = backends.map((backend) => {
+        const out = new Float32Array(n);
+        backend.gaussianDropout(x, out, { key0: 3, key1: 0, first: 11, epoch: 2, stream: STREAM.gaussianDropout, offset: 1, scale: 3 });
+        return out;
+      });
+      for (let j = 1; j < backends.length; j += 1) expect(firstDifference(results[j]!, results[0]!), `${backendName(backends[j]!)} n=${n}`).toBe(-1);
+    }
+  });
+});

@@ -543,3 +543,66 @@ describe('documented rules at their edges', () => {
     expect(mask[3]).toBe(Math.fround(1 / (1 - u)));
   });
 });
+
+// Cases a mutation run of the C++ kernels found no test for: a tie in a
+// vector kernel's scalar tail, and position ranges that start mid-image
+// (as thread ranges do) in place or on an odd position.
+describe('scalar tails and ranges that start mid-image', () => {
+  it('uint8 ties round to even in the scalar tail too (n = ±0.5, ±1.5, ±2.5 on 259 elements)', () => {
+    const data = Uint8Array.from({ length: 259 }, (_, i) => i % 256);
+    const b: Batch = { data, shape: [1, 1, 259, 1] };
+    for (const n of [0.5, -0.5, 1.5, -1.5, 2.5, -2.5]) {
+      const plan = noisePlan('uniformNoise', b, { low: n, high: n });
+      const expected = Uint8Array.from(data, (x) => saturateRoundHalfEven(x + n));
+      for (const backend of backends) {
+        const out = new Uint8Array(259);
+        backend.noise(data, out, plan, 0, noisePositions(plan));
+        expect(firstDifference(out, expected), `${backendName(backend)} n=${n}`).toBe(-1);
+      }
+    }
+  });
+
+  it('in place, a range that starts mid-image touches nothing before its start (NCHW per channel, 3 channels, float32)', () => {
+    // a range rounded back to its group start would noise the previous range's output a second time
+    const rng = testRng(77);
+    const size = 40 * 33 * 3;
+    const src = Float32Array.from({ length: size }, () => rng.next());
+    const b: Batch = { data: src, shape: [1, 40, 33, 3], layout: 'NCHW' };
+    for (const op of ['gaussianNoise', 'uniformNoise'] as const) {
+      const plan = noisePlan(op, b, op === 'gaussianNoise' ? { std: 0.1 } : { low: -1, high: 1 });
+      const total = noisePositions(plan);
+      for (const backend of backends) {
+        const whole = new Float32Array(size);
+        backend.noise(src, whole, plan, 0, total);
+        for (const cut of [3, 51, 99, 300, 1500]) {
+          const inPlace = src.slice();
+          backend.noise(inPlace, inPlace, plan, cut, total);
+          backend.noise(inPlace, inPlace, plan, 0, cut);
+          expect(firstDifference(inPlace, whole), `${backendName(backend)} ${op} cut ${cut}`).toBe(-1);
+        }
+      }
+    }
+  });
+
+  it('salt and pepper per channel in NCHW with an odd channel count, cut at an odd pixel', () => {
+    for (const c of [3, 5]) {
+      for (const dtype of ['uint8', 'float32'] as const) {
+        const size = 40 * 64 * c;
+        const data = dtype === 'uint8' ? Uint8Array.from({ length: size }, (_, i) => (i * 7) % 251) : Float32Array.from({ length: size }, (_, i) => ((i * 7) % 251) / 251);
+        const b: Batch = { data, shape: [1, 40, 64, c], layout: 'NCHW' };
+        const plan = noisePlan('saltAndPepper', b, { amount: 0.5, saltRatio: 0.5, perChannel: true, seed: 3 });
+        const total = noisePositions(plan);
+        for (const backend of backends) {
+          const whole = dtype === 'uint8' ? new Uint8Array(size) : new Float32Array(size);
+          backend.noise(data, whole, plan, 0, total);
+          for (const pixel of [1, 3, 7, 129]) {
+            const pieces = whole.slice().fill(0);
+            backend.noise(data, pieces, plan, 0, pixel * c);
+            backend.noise(data, pieces, plan, pixel * c, total);
+            expect(firstDifference(pieces, whole), `${backendName(backend)} ${dtype} c=${c} cut at pixel ${pixel}`).toBe(-1);
+          }
+        }
+      }
+    }
+  });
+});

@@ -340,3 +340,22 @@ describe('bad input', () => {
     }
   });
 });
+
+describe('float32 constant fill with subpixel offsets', () => {
+  it('rows wholly in the fill blend the fill value with both weights, as js does, on every ISA', () => {
+    // skipping the blend (w1·f + w0·f) is one ulp off for some pairs of fill value and fraction only
+    const data = Float32Array.from({ length: 4 * 9 * 2 }, (_, i) => i / 7);
+    const b: Batch = { data, shape: [1, 4, 9, 2] };
+    for (const fillValue of [0.1, 0.3, 0.7, 1 / 3, 0.9, 100.1]) {
+      for (let k = 1; k < 40; k += 1) {
+        const plan = shiftPlan(b, { dx: [k / 41], dy: [3.5 + k / 53], fill: 'constant', fillValue });
+        const results = backends.map((backend) => {
+          const out = new Float32Array(data.length);
+          backend.shift(data, out, plan, 0, 1);
+          return out;
+        });
+        for (let j = 1; j < backends.length; j += 1) expect(firstDifference(results[j]!, results[0]!), `${backendName(backends[j]!)} fill ${fillValue} k ${k}`).toBe(-1);
+      }
+    }
+  });
+});

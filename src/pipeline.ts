@@ -93,8 +93,9 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function stepError(position: number, op: string, error: unknown): Error {
-  const message = `steps[${position}] (${op}): ${error instanceof Error ? error.message : String(error)}`;
+/** An op's error, its message prefixed with where it happened (`steps[1]`, `records[0].steps[1]`) and the op. */
+function stepError(where: string, op: string, error: unknown): Error {
+  const message = `${where} (${op}): ${error instanceof Error ? error.message : String(error)}`;
   return error instanceof RangeError ? new RangeError(message) : new TypeError(message);
 }
 
@@ -146,7 +147,7 @@ export class Pipeline {
     try {
       OPS[op as PipelineOp].run({ data: new Float32Array(4), shape: [1, 2, 2, 1] }, options as never);
     } catch (error) {
-      throw stepError(position, op, error);
+      throw stepError(`steps[${position}]`, op, error);
     }
     // a deep, frozen copy: arrays the caller still holds (a std range, per-image
     // offsets) must not change the pipeline after it was checked
@@ -206,7 +207,7 @@ export class Pipeline {
         if (records) this.addRecords(records, position, current, opts, mask);
         next = OPS[step.op].run(current, opts as never);
       } catch (error) {
-        throw stepError(position, step.op, error);
+        throw stepError(`steps[${position}]`, step.op, error);
       }
       Pipeline.keepUnapplied(current, next, mask);
       current = next;
@@ -229,7 +230,7 @@ export class Pipeline {
         if (records) this.addRecords(records, position, current, { ...step.options, seed: this.stepSeeds[position], index, epoch }, mask);
         next = await OPS[step.op].runAsync(current, opts as never);
       } catch (error) {
-        throw stepError(position, step.op, error);
+        throw stepError(`steps[${position}]`, step.op, error);
       }
       Pipeline.keepUnapplied(current, next, mask);
       current = next;
@@ -276,8 +277,7 @@ export class Pipeline {
         try {
           image = OPS[step.op].run(image, opts as never);
         } catch (error) {
-          const message = `${at} (${step.op}): ${error instanceof Error ? error.message : String(error)}`;
-          throw error instanceof RangeError ? new RangeError(message) : new TypeError(message);
+          throw stepError(at, step.op, error);
         }
       });
       out.set(image.data, k * per);

@@ -88,6 +88,15 @@ export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
+/**
+ * Whether out shares bytes with input other than as the very same elements
+ * (the same buffer from the same byte: in place, which element-wise ops allow).
+ */
+export function overlapsPartly(out: ArrayBufferView, input: ArrayBufferView): boolean {
+  const inPlace = out.buffer === input.buffer && out.byteOffset === input.byteOffset;
+  return !inPlace && overlaps(out, input);
+}
+
 /** Optional `out`: a Float32Array of exactly `length` elements. */
 export function float32Out(name: string, value: unknown, length: number): Float32Array | undefined {
   if (value === undefined) return undefined;

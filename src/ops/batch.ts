@@ -1,7 +1,7 @@
 // Image batches (DESIGN §2) and per-image random parameters (DESIGN §3),
 // shared by every image op: validation, output allocation, parameter draws.
 import { philoxBlock, philoxQuad } from '../backends/js/random.js';
-import { integerInRange, invalidParameterError, isPlainObject, MAX_TYPED_ARRAY_LENGTH, overlaps } from '../validate.js';
+import { integerInRange, invalidParameterError, isPlainObject, MAX_TYPED_ARRAY_LENGTH, overlaps, overlapsPartly } from '../validate.js';
 import type { SeedKey } from './common.js';
 
 export type Layout = 'NHWC' | 'NCHW';
@@ -60,8 +60,7 @@ export function outputArray(b: CheckedBatch, out: unknown, allowInPlace: boolean
   const Type = b.dtype === 'uint8' ? Uint8Array : Float32Array;
   if (!(out instanceof Type)) throw invalidParameterError('out', `a ${Type.name} like the batch data`, out);
   if (out.length !== b.data.length) throw invalidParameterError('out', `a ${Type.name} of length ${b.data.length}`, out, 'range');
-  const same = out.buffer === b.data.buffer && out.byteOffset === b.data.byteOffset;
-  if (overlaps(out, b.data) && !(allowInPlace && same)) {
+  if (allowInPlace ? overlapsPartly(out, b.data) : overlaps(out, b.data)) {
     const expected = allowInPlace ? 'batch.data itself or an array that does not overlap it' : 'an array that does not overlap batch.data (this op cannot run in place)';
     throw invalidParameterError('out', expected, out, 'range');
   }

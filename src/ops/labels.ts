@@ -6,7 +6,7 @@ import { uniformFromWord } from '../backends/js/random.js';
 import { STREAM } from '../streams.js';
 
 import { perSampleWords, sampleIndex } from './batch.js';
-import { checkOptionNames, integerInRange, invalidParameterError, numberInRange, overlaps } from '../validate.js';
+import { checkOptionNames, integerInRange, invalidParameterError, numberInRange, overlapsPartly } from '../validate.js';
 import { epochOption, RANDOM_OPTION_NAMES, seedKey, type RandomOptions } from './common.js';
 
 export interface LabelSmoothingOptions {
@@ -36,14 +36,9 @@ function maxClasses(labels: LabelArray): number {
   return 2 ** 31 - 1;
 }
 
-/**
- * out itself, unless it shares bytes with the input other than as the very
- * same elements: both ops work element by element, so in place is fine, but
- * a shifted overlap would read results as inputs.
- */
+/** Both ops work element by element, so in place is fine, but a shifted overlap would read results as inputs. */
 function checkNoPartialOverlap(out: ArrayBufferView, input: ArrayBufferView, inputName: string): void {
-  const same = out.buffer === input.buffer && out.byteOffset === input.byteOffset;
-  if (!same && overlaps(out, input)) throw invalidParameterError('out', `${inputName} itself or an array that does not overlap it`, out, 'range');
+  if (overlapsPartly(out, input)) throw invalidParameterError('out', `${inputName} itself or an array that does not overlap it`, out, 'range');
 }
 
 /** y · (1 − ε) + ε / K per element, in float32 (both terms rounded, then the sum). */

@@ -3,7 +3,7 @@
 // the values big-endian.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync, type ZlibOptions } from 'node:zlib';
 
 export interface IdxArray {
   shape: number[];
@@ -19,31 +19,49 @@ const DTYPES: Record<number, { size: number; read: (view: DataView, at: number) 
   0x0e: { size: 8, read: (v, at) => v.getFloat64(at), make: (n) => new Float64Array(n) },
 };
 
-/** Bytes of the header and values an IDX header declares (Infinity when it is not a header). */
-function declaredLength(raw: Uint8Array): number {
+interface IdxHeader {
+  dtype: (typeof DTYPES)[number];
+  shape: number[];
+  /** Byte offset of the values. */
+  start: number;
+}
+
+/** The header of IDX bytes, or an Error naming `name` for bytes that do not start with one. */
+function readHeader(raw: Uint8Array, name: string): IdxHeader {
+  if (raw.length < 4 || raw[0] !== 0 || raw[1] !== 0) throw new Error(`${name}: not an IDX file (bad magic number)`);
   const dtype = DTYPES[raw[2]!];
-  if (raw.length < 4 || dtype === undefined || raw.length < 4 + 4 * raw[3]!) return Infinity;
+  if (!dtype) throw new Error(`${name}: unknown IDX data type 0x${raw[2]!.toString(16)}`);
+  const rank = raw[3]!;
+  if (raw.length < 4 + 4 * rank) throw new Error(`${name}: truncated header`);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  let length = dtype.size;
-  for (let i = 0; i < raw[3]!; i += 1) length *= view.getUint32(4 + 4 * i);
-  return 4 + 4 * raw[3]! + length;
+  return { dtype, shape: Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i)), start: 4 + 4 * rank };
+}
+
+/** Bytes of the header and the values it declares. */
+function declaredLength({ dtype, shape, start }: IdxHeader): number {
+  return start + shape.reduce((a, b) => a * b, dtype.size);
 }
 
 /**
  * Gunzips an IDX file no further than its header says it needs: the header
  * comes from the first compressed bytes alone, so a small file that inflates
- * to gigabytes is rejected without inflating it.
+ * to gigabytes is rejected without inflating it (and one that is not IDX at
+ * all, as soon as its first bytes are out).
  */
 function gunzipIdx(bytes: Uint8Array, name: string): Uint8Array {
-  try {
-    const head = gunzipSync(bytes.subarray(0, 4096), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    const expected = declaredLength(head);
-    const limit = Number.isFinite(expected) ? Math.min(expected + 1, MAX_INFLATED) : MAX_INFLATED;
-    return gunzipSync(bytes, { maxOutputLength: limit });
-  } catch (error) {
-    const why = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'inflates to more bytes than its header declares' : (error as Error).message;
-    throw new Error(`${name}: not a valid gzipped IDX file (${why})`);
-  }
+  const inflate = (input: Uint8Array, options: ZlibOptions): Uint8Array => {
+    try {
+      return gunzipSync(input, options);
+    } catch (error) {
+      const why = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'inflates to more bytes than its header declares' : (error as Error).message;
+      throw new Error(`${name}: not a valid gzipped IDX file (${why})`);
+    }
+  };
+  const head = inflate(bytes.subarray(0, 4096), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  // the whole header is out unless the gzip header itself is unusually long
+  const whole = head.length >= 4 && head.length >= 4 + 4 * head[3]!;
+  const limit = whole ? declaredLength(readHeader(head, name)) + 1 : MAX_INFLATED;
+  return inflate(bytes, { maxOutputLength: Math.min(limit, MAX_INFLATED) });
 }
 
 /** Largest inflated IDX file (1 GiB: Fashion-MNIST's training images are 47 MB). */
@@ -52,15 +70,9 @@ const MAX_INFLATED = 2 ** 30;
 /** Parses IDX bytes (gunzipping them first when they start with the gzip magic). */
 export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
   const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipIdx(bytes, name) : bytes;
-  if (raw.length < 4 || raw[0] !== 0 || raw[1] !== 0) throw new Error(`${name}: not an IDX file (bad magic number)`);
-  const dtype = DTYPES[raw[2]!];
-  if (!dtype) throw new Error(`${name}: unknown IDX data type 0x${raw[2]!.toString(16)}`);
-  const rank = raw[3]!;
+  const { dtype, shape, start } = readHeader(raw, name);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  if (raw.length < 4 + 4 * rank) throw new Error(`${name}: truncated header`);
-  const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
   const count = shape.reduce((a, b) => a * b, 1);
-  const start = 4 + 4 * rank;
   if (raw.length !== start + count * dtype.size) {
     throw new Error(`${name}: expected ${count} values of ${dtype.size} bytes after the header, found ${raw.length - start} bytes`);
   }

@@ -26,6 +26,10 @@ namespace {
 
 using Job = std::function<void()>;
 
+// 2^53 − 1, the largest integer a JS number holds exactly: the bound of
+// every index, stream position and element count the addon takes.
+constexpr uint64_t kMaxSafeInteger = (uint64_t(1) << 53) - 1;
+
 // A job's own failure as a message (a kernel allocates nothing, but a shift's
 // scratch rows can be larger than the machine will give), or "" when it ran.
 std::string RunCatching(const Job& job) {
@@ -122,21 +126,21 @@ uint32_t Uint32Arg(const Napi::CallbackInfo& info, size_t i) {
 // A non-negative safe integer (an index or count up to 2^53 − 1).
 uint64_t IndexArg(const Napi::CallbackInfo& info, size_t i) {
   const double v = NumberArg(info, i);
-  if (!(v >= 0 && v <= 9007199254740991.0) || std::floor(v) != v) ThrowType(info.Env(), "argument " + std::to_string(i) + " must be a safe integer >= 0");
+  if (!(v >= 0 && v <= double(kMaxSafeInteger)) || std::floor(v) != v) ThrowType(info.Env(), "argument " + std::to_string(i) + " must be a safe integer >= 0");
   return uint64_t(v);
 }
 
 // h · w · c within a safe integer, so that no size computed from it wraps
 // (an empty batch can name any image size: its data has no elements).
 bool ImageFits(int64_t h, int64_t w, int64_t c) {
-  return double(h) * double(w) * double(c) <= 9007199254740991.0;
+  return double(h) * double(w) * double(c) <= double(kMaxSafeInteger);
 }
 
 // images · (h · w · c) elements, or a TypeError when that exceeds a safe
 // integer: the product must not wrap before it is compared with the arrays'
 // lengths (2049 images of 2^64 / 2048 elements wrapped to 512).
 size_t ElementsOf(const Napi::CallbackInfo& info, const char* op, uint64_t images, uint64_t image) {
-  if (image != 0 && images > 9007199254740991ull / image) ThrowType(info.Env(), std::string(op) + ": more elements than any array");
+  if (image != 0 && images > kMaxSafeInteger / image) ThrowType(info.Env(), std::string(op) + ": more elements than any array");
   return size_t(images * image);
 }
 
@@ -218,7 +222,7 @@ class Addon : public Napi::Addon<Addon> {
     sp.key0 = Uint32Arg(info, 2);
     sp.key1 = Uint32Arg(info, 3);
     const double first = NumberArg(info, 4);
-    if (!(first >= 0 && first <= 9007199254740991.0) || std::floor(first) != first) ThrowType(info.Env(), "stream position must be a safe integer");
+    if (!(first >= 0 && first <= double(kMaxSafeInteger)) || std::floor(first) != first) ThrowType(info.Env(), "stream position must be a safe integer");
     sp.first = uint64_t(first);
     sp.epoch = Uint32Arg(info, 5);
     sp.stream = Uint32Arg(info, 6);
@@ -318,7 +322,7 @@ class Addon : public Napi::Addon<Addon> {
     sp.key0 = Uint32Arg(info, at);
     sp.key1 = Uint32Arg(info, at + 1);
     const double first = NumberArg(info, at + 2);
-    if (!(first >= 0 && first <= 9007199254740991.0) || std::floor(first) != first) ThrowType(info.Env(), "stream position must be a safe integer");
+    if (!(first >= 0 && first <= double(kMaxSafeInteger)) || std::floor(first) != first) ThrowType(info.Env(), "stream position must be a safe integer");
     sp.first = uint64_t(first);
     sp.epoch = Uint32Arg(info, at + 3);
     sp.stream = Uint32Arg(info, at + 4);

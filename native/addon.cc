@@ -218,14 +218,7 @@ class Addon : public Napi::Addon<Addon> {
     const Kernels& kernels = KernelsArg(info, 0);
     size_t n;
     float* out = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n);
-    StreamParams sp;
-    sp.key0 = Uint32Arg(info, 2);
-    sp.key1 = Uint32Arg(info, 3);
-    const double first = NumberArg(info, 4);
-    if (!(first >= 0 && first <= double(kMaxSafeInteger)) || std::floor(first) != first) ThrowType(info.Env(), "stream position must be a safe integer");
-    sp.first = uint64_t(first);
-    sp.epoch = Uint32Arg(info, 5);
-    sp.stream = Uint32Arg(info, 6);
+    const StreamParams sp = StreamArgs(info, 2);
     const AffineParams ap{float(NumberArg(info, 7)), float(NumberArg(info, 8))};
     StreamKernel kernel = kernels.*which;
     return RunJob(info.Env(), [=] { kernel(out, n, sp, ap); }, {info[1].As<Napi::Object>()}, BoolArg(info, 9));

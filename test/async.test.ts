@@ -100,9 +100,11 @@ describe('a Worker ending with a call pending', () => {
     (async () => {
       for (let round = 0; round < 3; round += 1) {
         const worker = new Worker(body, { eval: true });
+        // listen for the exit before anything is awaited: the worker may be gone by the time 'started' is read
+        const exited = new Promise((resolve) => worker.once('exit', resolve));
         await new Promise((resolve) => worker.once('message', resolve));
         if (process.argv[1] !== 'exit') await worker.terminate();
-        else await new Promise((resolve) => worker.once('exit', resolve));
+        await exited;
       }
       await new Promise((resolve) => setTimeout(resolve, 200));  // let the pool finish the orphaned jobs
       console.log('main alive');

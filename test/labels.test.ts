@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { flipLabels, labelSmoothing, philox4x32, STREAM } from '../src/index.js';
-import { testRng } from './helpers/rng.js';
+import { testRng, uniformOfWord } from './helpers/rng.js';
 
 describe('labelSmoothing', () => {
   it('y · (1 − ε) + ε / K, by hand', () => {
@@ -81,12 +81,11 @@ describe('flipLabels', () => {
   });
   it('label i flips where U(w0) < p of block (0, index + i, epoch, 42), to (label + 1 + ⌊U(w1)(K − 1)⌋) mod K', () => {
     const few = Int32Array.from({ length: 64 }, (_, i) => i % 5);
-    const u = (w: number): number => ((w >>> 9) + 0.5) * 2 ** -23;
     for (const epoch of [0, 9]) {
       const out = flipLabels(few, { p: 0.4, numClasses: 5, seed: 3, index: 100, epoch });
       for (let i = 0; i < few.length; i += 1) {
         const [w0, w1] = philox4x32([0, 100 + i, epoch, STREAM.flipLabels], [3, 0]);
-        const expected = u(w0!) < 0.4 ? (few[i]! + 1 + Math.floor(u(w1!) * 4)) % 5 : few[i]!;
+        const expected = uniformOfWord(w0!) < 0.4 ? (few[i]! + 1 + Math.floor(uniformOfWord(w1!) * 4)) % 5 : few[i]!;
         expect(out[i], `epoch ${epoch}, label ${i}`).toBe(expected);
       }
     }

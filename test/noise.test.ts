@@ -10,7 +10,7 @@ import { splitRange } from '../src/ops/common.js';
 import { noisePositions } from '../src/backends/backend.js';
 import { noisePlan } from '../src/ops/noise.js';
 import { backendName, backends, nativeBackends } from './helpers/backends.js';
-import { firstDifference, testRng } from './helpers/rng.js';
+import { firstDifference, testRng, uniformOfWord } from './helpers/rng.js';
 
 type Op = 'gaussianNoise' | 'uniformNoise' | 'speckleNoise' | 'saltAndPepper';
 const OPS = { gaussianNoise, uniformNoise, speckleNoise, saltAndPepper } as const;
@@ -538,7 +538,7 @@ describe('documented rules at their edges', () => {
   it('dropoutMask drops where U(w) < rate: at rate = U(w) exactly, that element is kept', () => {
     // U of element 3 of stream 41, seed 5: word 3 of block (0, 0, 0, 41)
     const w = philox4x32([0, 0, 0, STREAM.dropoutMask], [5, 0])[3]!;
-    const u = ((w >>> 9) + 0.5) * 2 ** -23;
+    const u = uniformOfWord(w);
     const mask = dropoutMask(8, { rate: u, seed: 5 });
     expect(mask[3]).toBe(Math.fround(1 / (1 - u)));
   });

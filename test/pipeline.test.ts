@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { gaussianNoise, philox4x32, Pipeline, PIPELINE_STREAM, shift, speckleNoise, type Batch, type PipelineStep } from '../src/index.js';
-import { firstDifference, testRng } from './helpers/rng.js';
+import { firstDifference, testRng, uniformOfWord } from './helpers/rng.js';
 
 const steps: PipelineStep[] = [
   { op: 'shift', options: { x: 0.2, y: 0.2, fill: 'reflect' }, p: 0.7 },
@@ -66,7 +66,7 @@ describe('Pipeline', () => {
     const s1key = [Number(s1 & 0xffffffffn), Number(s1 >> 32n)];
     const per = 12 * 10 * 3;
     for (let i = 0; i < 16; i += 1) {
-      const u = ((philox4x32([0, 30 + i, 4, PIPELINE_STREAM.applied], s1key)[0]! >>> 9) + 0.5) * 2 ** -23;
+      const u = uniformOfWord(philox4x32([0, 30 + i, 4, PIPELINE_STREAM.applied], s1key)[0]!);
       expect(records[i]!.steps[1]!.applied).toBe(u < 0.5);
       const expected = (u < 0.5 ? second : first).data.subarray(i * per, (i + 1) * per);
       expect(firstDifference(data.subarray(i * per, (i + 1) * per), expected), `sample ${i}`).toBe(-1);

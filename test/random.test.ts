@@ -10,7 +10,7 @@ import type { StreamRequest } from '../src/backends/backend.js';
 import { philox4x32, randomNormal, randomNormalAsync, randomUniform, randomUniformAsync } from '../src/index.js';
 import { boxMullerRadius, sincos2pi } from '../src/backends/js/random.js';
 import { backendName, backends, jsReference } from './helpers/backends.js';
-import { firstDifference, testRng } from './helpers/rng.js';
+import { firstDifference, testRng, uniformOfWord } from './helpers/rng.js';
 
 const kat = readFileSync(path.join(__dirname, 'vectors/philox_kat.txt'), 'utf8')
   .split('\n')
@@ -40,7 +40,6 @@ function streamWord(g: number, seed: bigint, epoch: number, stream: number): num
   return philox4x32([block % 2 ** 32, Math.floor(block / 2 ** 32), epoch, stream], key)[g % 4]!;
 }
 
-const uniformOfWord = (w: number): number => ((w >>> 9) + 0.5) * 2 ** -23;
 
 describe('stream layout', () => {
   it('uniforms are exactly ((w >>> 9) + 0.5) · 2^-23 of the documented counter', () => {

@@ -27,3 +27,6 @@ export function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): num
   for (let i = 0; i < a.length; i += 1) if (!Object.is(a[i], b[i])) return i;
   return -1;
 }
+
+/** U(w) = ((w >>> 9) + 0.5) · 2^-23, from DESIGN §3 (independent of src). */
+export const uniformOfWord = (w: number): number => ((w >>> 9) + 0.5) * 2 ** -23;

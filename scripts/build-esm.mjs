@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const entries = [{ cjs: 'index', esm: 'index' }, { cjs: 'tfjs/index', esm: 'tfjs/index' }];
+const entries = ['index', 'tfjs/index', 'data/index', 'impact/index'].map((name) => ({ cjs: name, esm: name }));
 
 for (const entry of entries) {
   const up = '../'.repeat(entry.esm.split('/').length);

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 
 import { runBench } from './bench.js';
-import { CONDITIONS, DEFAULT_DATA_DIR, runImpact, terminalTable } from './impact.js';
+import { DEFAULT_DATA_DIR, runImpact, terminalSummary } from './impact.js';
 import { renderPreview, TRANSFORMS } from './preview.js';
 
 const program = new Command();
@@ -22,27 +22,39 @@ const integer = (name: string, min = 1) => (value: string): number => {
   return n;
 };
 
+const seconds = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!(n > 0)) throw new Error(`--${name} takes a number of seconds > 0, not '${value}'`);
+  return n;
+};
+
 program
   .command('impact')
-  .description('train a small model on Fashion-MNIST under each augmentation and report accuracy with confidence intervals')
-  .option('--data <dir>', 'directory of MNIST-style IDX files', DEFAULT_DATA_DIR)
-  .option('--out <dir>', 'where to write impact.json, impact.md and impact.svg', 'impact-report')
-  .option('--quick', '6 000 training and 2 000 test images, 2 epochs (a few minutes)')
-  .option('--seeds <n>', 'runs per condition', integer('seeds'), 3)
-  .option('--train <n>', 'training images (default 60 000; --quick 6 000)', integer('train'))
-  .option('--test <n>', 'test images (default 10 000; --quick 2 000)', integer('test'))
+  .description('train a model under each augmentation, seeds paired, and report its effect on clean and corrupted accuracy with tested intervals')
+  .option('--data <dir>', 'directory of IDX files (train-/t10k-images-idx3-ubyte[.gz], …-labels-idx1-ubyte[.gz]); any image size and class count', DEFAULT_DATA_DIR)
+  .option('--out <dir>', 'where to write impact.json, impact.md, impact.html and the charts', 'impact-report')
+  .option('--quick', '6 000 training and 2 000 test images, 2 epochs (about 2 minutes on 2 cores)')
+  .option('--model <model.json>', 'a TF.js model.json: its topology is trained, re-initialised per seed (default: an MLP sized to the data)')
+  .option('--seeds <n>', 'paired seed blocks', integer('seeds'), 5)
+  .option('--workers <n>', 'training worker threads (default: one per core)', integer('workers'))
+  .option('--budget <seconds>', 'start no new seed block that would end after this', seconds('budget'))
+  .option('--resume', 'continue the study saved in --out (its checkpoint.json)')
+  .option('--train <n>', 'training images (default all; --quick 6 000)', integer('train'))
+  .option('--test <n>', 'test images (default all; --quick 2 000)', integer('test'))
   .option('--epochs <n>', 'epochs (default 3; --quick 2)', integer('epochs'))
-  .option('--conditions <names>', `comma-separated subset of: ${CONDITIONS.map((c) => c.name).join(', ')}`)
-  .option('--tfjs-backend <name>', "TF.js backend: 'wasm' (fastest here) or 'cpu'", 'wasm')
-  .action(async (o: { data: string; out: string; quick?: boolean; seeds: number; train?: number; test?: number; epochs?: number; conditions?: string; tfjsBackend: string }) => {
+  .option('--conditions <names>', `comma-separated subset of: ${['shift-int', 'shift-subpixel', 'gaussian-input', 'salt-pepper', 'hidden-noise', 'gaussian-dropout', 'label-smoothing', 'label-flips', 'pipeline'].join(', ')}`)
+  .option('--tfjs-backend <name>', "TF.js backend of the workers: 'wasm' (fastest here) or 'cpu'", 'wasm')
+  .action(async (o: { data: string; out: string; quick?: boolean; model?: string; seeds: number; workers?: number; budget?: number; resume?: boolean; train?: number; test?: number; epochs?: number; conditions?: string; tfjsBackend: string }) => {
     if (o.tfjsBackend !== 'wasm' && o.tfjsBackend !== 'cpu') throw new Error(`--tfjs-backend must be 'wasm' or 'cpu', not '${o.tfjsBackend}'`);
     const started = Date.now();
     const report = await runImpact({
-      data: o.data, out: o.out, quick: o.quick === true, seeds: o.seeds, train: o.train, test: o.test, epochs: o.epochs,
-      backend: o.tfjsBackend, conditions: o.conditions?.split(',').map((s) => s.trim()), progress: process.stderr.isTTY === true || process.env.FASTAUG_PROGRESS === '1',
+      data: o.data, out: o.out, quick: o.quick === true, seeds: o.seeds, workers: o.workers, budget: o.budget, resume: o.resume === true,
+      train: o.train, test: o.test, epochs: o.epochs, model: o.model, backend: o.tfjsBackend,
+      conditions: o.conditions?.split(',').map((s) => s.trim()),
+      progress: process.stderr.isTTY === true ? 'bar' : 'lines',
     });
-    console.log(terminalTable(report));
-    console.log(`\nwrote ${o.out}/impact.json, impact.md, impact.svg (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    console.log(terminalSummary(report));
+    console.log(`\nwrote ${o.out}/impact.html, impact.md, impact.json and the charts (${((Date.now() - started) / 1000).toFixed(0)} s, ${report.settings.workers} workers)`);
   });
 
 program

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  expectedCalibrationError, holm, negativeLogLikelihood, pairedT, signFlipP, studentTCdf, tInterval, tQuantile,
+  chiSquareQuantile, expectedCalibrationError, holm, negativeLogLikelihood, pairedT, signFlipP, studentTCdf, tInterval, tQuantile,
   twoLevelBootstrap,
 } from '../src/impact/stats.js';
 import { randomNormal, randomUniform } from '../src/index.js';
@@ -36,6 +36,21 @@ describe('tQuantile', () => {
     expect(tQuantile(0.5, 4)).toBe(0);
     expect(tQuantile(1, 4)).toBe(Infinity);
     expect(tQuantile(0.9, 0)).toBeNaN();
+  });
+});
+
+describe('chiSquareQuantile', () => {
+  it('matches scipy.stats.chi2.ppf', () => {
+    const cases: Array<[p: number, df: number, q: number]> = [
+      [0.25, 1, 0.10153104426762156],
+      [0.25, 2, 0.5753641449035618],
+      [0.25, 4, 1.9225575262295542],
+      [0.25, 19, 14.561996731420228],
+      [0.975, 3, 9.348403604496148],
+      [0.01, 50, 29.706682698841284],
+      [0.5, 0.5, 0.0873476047057468],
+    ];
+    for (const [p, df, q] of cases) expect(chiSquareQuantile(p, df) / q).toBeCloseTo(1, 10);
   });
 });
 
@@ -186,7 +201,9 @@ describe('twoLevelBootstrap', () => {
     const v2 = ((N - 1) / N) * variance(e) / N;
     const r = twoLevelBootstrap(c.map((cs) => Float64Array.from(e, (ei) => cs + ei)), { replicates: 20000 });
     expect(r.se / Math.sqrt(v1 + v2)).toBeCloseTo(1, 1);
-    expect(r.df / ((v1 + v2) ** 2 / (v1 ** 2 / (S - 1) + v2 ** 2 / (N - 1)))).toBeCloseTo(1, 1);
+    // df at the upper quartile bound of the seed variance: χ²_{3, 0.25} = 1.2125329030456686 (scipy)
+    const v1Bound = (v1 * (S - 1)) / 1.2125329030456686;
+    expect(r.df / ((v1Bound + v2) ** 2 / (v1Bound ** 2 / (S - 1) + v2 ** 2 / (N - 1)))).toBeCloseTo(1, 1);
   });
   it('degenerate inputs: one seed, no spread', () => {
     const one = twoLevelBootstrap(rows([[1, 0, 1, 1]]));
@@ -195,7 +212,7 @@ describe('twoLevelBootstrap', () => {
     expect(twoLevelBootstrap(rows([[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]]))).toEqual({ mean: 0.5, lo: 0.5, hi: 0.5, se: 0, df: 2 });
     expect(() => twoLevelBootstrap(rows([[1, 0], [1]]))).toThrow(RangeError);
   });
-  it('takes about 20 ms for S = 5, N = 2000, B = 2000 (printed, not asserted: the machine is shared)', () => {
+  it('prints its time for S = 5, N = 2000, B = 2000 (not asserted: timings on a shared machine are noise)', () => {
     const u = randomUniform(5 * 2000, { seed: 5 });
     const d = Array.from({ length: 5 }, (_, s) => Float64Array.from(u.subarray(s * 2000, (s + 1) * 2000), (v) => Math.round(2 * v - 1)));
     twoLevelBootstrap(d);
@@ -252,6 +269,9 @@ interface Scenario {
   conditionSeedSd: number;
   /** baseline draws 1 − u instead of u: negatively correlated pairs */
   antithetic: boolean;
+  /** seeds S and test images N of each study */
+  seeds: number;
+  testImages: number;
 }
 
 interface Population {
@@ -264,8 +284,6 @@ interface Population {
 }
 
 const POPULATION = 50_000;
-const TEST_IMAGES = 500;
-const SEEDS = 5;
 const STUDIES = 1500;
 const REPLICATES = 400;
 
@@ -280,24 +298,24 @@ function makePopulation(sc: Scenario, draws: Draws): Population {
 }
 
 /** N distinct population indices: a partial Fisher–Yates shuffle. */
-function drawTestSet(order: Uint32Array, draws: Draws): Uint32Array {
-  const u = draws.uniform(TEST_IMAGES);
-  for (let k = 0; k < TEST_IMAGES; k += 1) {
+function drawTestSet(order: Uint32Array, n: number, draws: Draws): Uint32Array {
+  const u = draws.uniform(n);
+  for (let k = 0; k < n; k += 1) {
     const j = k + Math.floor(u[k]! * (POPULATION - k));
     const swap = order[k]!;
     order[k] = order[j]!;
     order[j] = swap;
   }
-  return order.slice(0, TEST_IMAGES);
+  return order.slice(0, n);
 }
 
 /** One study: S seeds × N images of paired differences, both conditions sharing the seed's u_{s,i}. */
 function runStudy(sc: Scenario, pop: Population, images: Uint32Array, draws: Draws): Float64Array[] {
-  const shared = draws.normal(SEEDS, sc.sharedSeedSd);
-  const base = draws.normal(SEEDS, sc.conditionSeedSd);
-  const cond = draws.normal(SEEDS, sc.conditionSeedSd);
-  return Array.from({ length: SEEDS }, (_, s) => {
-    const u = draws.uniform(TEST_IMAGES);
+  const shared = draws.normal(sc.seeds, sc.sharedSeedSd);
+  const base = draws.normal(sc.seeds, sc.conditionSeedSd);
+  const cond = draws.normal(sc.seeds, sc.conditionSeedSd);
+  return Array.from({ length: sc.seeds }, (_, s) => {
+    const u = draws.uniform(images.length);
     return Float64Array.from(images, (img, i) => {
       const l = pop.logit[img]! + shared[s]!;
       const uBase = sc.antithetic ? 1 - u[i]! : u[i]!;
@@ -336,17 +354,17 @@ interface Coverage {
   bootstrapWidth: number;
 }
 
-function simulateCoverage(sc: Scenario, seed: number): Coverage {
+function simulateCoverage(sc: Scenario, seed: number, studies = STUDIES): Coverage {
   const draws = new Draws(seed);
   const pop = makePopulation(sc, draws);
   const order = Uint32Array.from({ length: POPULATION }, (_, i) => i);
   const hits = { pairedTTestSet: 0, pairedTPopulation: 0, percentileTestSet: 0, bootstrapPopulation: 0, pairedTWidth: 0, bootstrapWidth: 0 };
   const covers = (r: { lo: number; hi: number }, truth: number): number => (r.lo <= truth && truth <= r.hi ? 1 : 0);
-  for (let study = 0; study < STUDIES; study += 1) {
-    const images = drawTestSet(order, draws);
-    const testSetTruth = images.reduce((a, img) => a + pop.expectedDelta[img]!, 0) / TEST_IMAGES;
+  for (let study = 0; study < studies; study += 1) {
+    const images = drawTestSet(order, sc.testImages, draws);
+    const testSetTruth = images.reduce((a, img) => a + pop.expectedDelta[img]!, 0) / sc.testImages;
     const perSeed = runStudy(sc, pop, images, draws);
-    const seedMeans = perSeed.map((row) => row.reduce((a, b) => a + b, 0) / TEST_IMAGES);
+    const seedMeans = perSeed.map((row) => row.reduce((a, b) => a + b, 0) / sc.testImages);
     const t = pairedT(seedMeans);
     const boot = twoLevelBootstrap(perSeed, { replicates: REPLICATES, seed: study });
     hits.pairedTTestSet += covers(t, testSetTruth);
@@ -356,9 +374,9 @@ function simulateCoverage(sc: Scenario, seed: number): Coverage {
     hits.pairedTWidth += t.hi - t.lo;
     hits.bootstrapWidth += boot.hi - boot.lo;
   }
-  const result = Object.fromEntries(Object.entries(hits).map(([k, v]) => [k, v / STUDIES])) as unknown as Coverage;
+  const result = Object.fromEntries(Object.entries(hits).map(([k, v]) => [k, v / studies])) as unknown as Coverage;
   console.log(
-    `${sc.name} (population Δ ${pop.truth.toFixed(4)}, ${STUDIES} studies, S=${SEEDS}, N=${TEST_IMAGES}): ` +
+    `${sc.name} (population Δ ${pop.truth.toFixed(4)}, ${studies} studies, S=${sc.seeds}, N=${sc.testImages}): ` +
     `paired t covers test-set Δ ${result.pairedTTestSet.toFixed(3)}, population Δ ${result.pairedTPopulation.toFixed(3)}; ` +
     `percentile seed bootstrap covers test-set Δ ${result.percentileTestSet.toFixed(3)}; ` +
     `two-level bootstrap covers population Δ ${result.bootstrapPopulation.toFixed(3)}; ` +
@@ -374,7 +392,7 @@ describe('coverage of the 95 % intervals (simulated studies with known truth)', 
   // sampling variance, σβ²/N, is about 1.4 × the seed variance of the mean.
   const heterogeneous: Scenario = {
     name: 'heterogeneous effect', logitMean: 1.6, logitSd: 1.2, effectMean: 0.6, effectSd: 1.5,
-    sharedSeedSd: 0.3, conditionSeedSd: 0.03, antithetic: false,
+    sharedSeedSd: 0.3, conditionSeedSd: 0.03, antithetic: false, seeds: 5, testImages: 500,
   };
 
   it('heterogeneous effect: both intervals cover their truth 93–97 %, and the naive readings fail', () => {
@@ -400,6 +418,14 @@ describe('coverage of the 95 % intervals (simulated studies with known truth)', 
 
   it('negatively correlated pairs (antithetic u): both cover 93–97 %', () => {
     const c = simulateCoverage({ ...heterogeneous, name: 'negatively correlated pairs', antithetic: true }, 99);
+    expect(c.pairedTTestSet).toBeGreaterThanOrEqual(0.93);
+    expect(c.pairedTTestSet).toBeLessThanOrEqual(0.97);
+    expect(c.bootstrapPopulation).toBeGreaterThanOrEqual(0.93);
+    expect(c.bootstrapPopulation).toBeLessThanOrEqual(0.97);
+  }, 60_000);
+
+  it('few seeds (S = 3, N = 300): both cover 93–97 %', () => {
+    const c = simulateCoverage({ ...heterogeneous, name: 'three seeds', seeds: 3, testImages: 300 }, 3, 1000);
     expect(c.pairedTTestSet).toBeGreaterThanOrEqual(0.93);
     expect(c.pairedTTestSet).toBeLessThanOrEqual(0.97);
     expect(c.bootstrapPopulation).toBeGreaterThanOrEqual(0.93);

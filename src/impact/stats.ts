@@ -389,6 +389,7 @@ function resampleParts(
       let seedSum = 0;
       for (let s = 0; s < seeds; s += 1, k += 1) seedSum += seedMeans[Math.floor(u[k]! * seeds)]!;
       let imageSum = 0;
+      // u ∈ (0, 1) on a 2^-23 grid: the index is < N, each equally likely within 0.12 % for N ≤ 10 000
       for (let i = 0; i < images; i += 1, k += 1) imageSum += imageMeans[Math.floor(u[k]! * images)]!;
       seedParts[first + b] = (seedSum - seeds * grandMean) * seedScale;
       imageParts[first + b] = (imageSum - images * grandMean) * imageScale;
@@ -405,7 +406,9 @@ function resampleParts(
  * df exactly when se is most underestimated. In a normal model the plain
  * formula covers 94.1–95 % with 5 seeds and 92.2–95 % with 3; at the bound it
  * covers 95.0–95.6 % and 94.9–96.2 % (the worst cases: image variance 5–50 % of
- * the seed variance). With many seeds the bound tends to the estimate.
+ * the seed variance). In the simulated studies of the tests the bootstrap went
+ * from 92.4–93.6 % to 95.1–96.0 % with 3 seeds. With many seeds the bound
+ * tends to the estimate.
  */
 function satterthwaiteDf(seedVariance: number, seedDf: number, imageVariance: number, imageDf: number): number {
   const seedBound = (seedVariance * seedDf) / chiSquareQuantile(0.25, seedDf);
@@ -423,8 +426,11 @@ function satterthwaiteDf(seedVariance: number, seedDf: number, imageVariance: nu
  * √(S/(S−1)) so its variance is s²_m / S, unbiased) + an image part (N image
  * means resampled, shrunk by imageShrinkage so σγ² is not counted twice). The
  * interval is D ± t·se with a Satterthwaite df of the two parts (S − 1 and
- * N − 1 df; see satterthwaiteDf), not the percentiles: with 5 seeds the percentile interval
- * undercovers, and the t quantile on few df is what makes the coverage 95 %.
+ * N − 1 df; see satterthwaiteDf), not the percentiles: over 5 seeds a
+ * percentile interval covers about 84 %, and the t quantile on few df is what
+ * brings it to 95 %. The replicates only estimate the two parts' variances,
+ * s²_m/S and k²·(N−1)/N·s²_r/N, so B replicates add a relative Monte-Carlo
+ * error of about 1/√(2B) to se (1.6 % at the default 2000).
  *
  * Reproducible: the same inputs and seed give the same interval. With one
  * seed or one image the spread cannot be estimated: lo = hi = mean, se and df

@@ -149,7 +149,7 @@ function geometryOf(b: CheckedBatch): ImageGeometry {
 /** Runs a kernel over every image of a batch into a new array of its dtype. */
 function mapImages(batch: Batch, valueRange: unknown, kernel: ImageKernel): Batch {
   const b = checkBatch(batch);
-  const [lo, hi] = b.dtype === 'uint8' ? [0, 255] : checkValueRange(valueRange, 'valueRange');
+  const [lo, hi] = b.dtype === 'uint8' ? [0, 255] : valueRange === undefined ? [-Infinity, Infinity] : checkValueRange(valueRange, 'valueRange');
   const out = b.dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
   const g = geometryOf(b);
   const size = b.h * b.w * b.c;
@@ -295,18 +295,18 @@ function pixelateImage(src: Pixels, base: number, g: ImageGeometry, dst: Float64
 // The kernels on whole batches, with explicit parameters (used by the
 // families below, exported for tests and for users building their own).
 
-// float32 results are clipped to `valueRange` (default [0, 1]); uint8 to [0, 255].
-const DEFAULT_RANGE: [number, number] = [0, 1];
+// float32 results are clipped to `valueRange` when given; uint8 results are
+// rounded half to even and saturated to [0, 255].
 
 /** Rotates image k by degrees[k] (counter-clockwise on screen), bilinear, outside filled with `fill`. */
-export function rotateImages(batch: Batch, degrees: ArrayLike<number>, fill: number, valueRange: [number, number] = DEFAULT_RANGE): Batch {
+export function rotateImages(batch: Batch, degrees: ArrayLike<number>, fill: number, valueRange?: [number, number]): Batch {
   const angles = perImageNumbers('degrees', degrees, checkBatch(batch).n);
   if (!Number.isFinite(fill)) throw invalidParameterError('fill', 'a finite number', fill, typeof fill === 'number' ? 'range' : 'type');
   return mapImages(batch, valueRange, (src, base, g, dst, k) => rotateImage(src, base, g, dst, angles[k]!, fill));
 }
 
 /** Gaussian blur with standard deviation `sigma` > 0 pixels, radius ceil(3σ), 'nearest' borders. */
-export function gaussianBlurImages(batch: Batch, sigma: number, valueRange: [number, number] = DEFAULT_RANGE): Batch {
+export function gaussianBlurImages(batch: Batch, sigma: number, valueRange?: [number, number]): Batch {
   const taps = gaussianTaps(positiveNumber('sigma', sigma));
   const b = checkBatch(batch);
   const rows = new Float64Array(b.h * b.w);
@@ -314,14 +314,14 @@ export function gaussianBlurImages(batch: Batch, sigma: number, valueRange: [num
 }
 
 /** x' = mean + k·(x − mean) with the per-image, per-channel mean. */
-export function contrastImages(batch: Batch, k: number, valueRange: [number, number] = DEFAULT_RANGE): Batch {
+export function contrastImages(batch: Batch, k: number, valueRange?: [number, number]): Batch {
   if (!Number.isFinite(k)) throw invalidParameterError('k', 'a finite number', k, typeof k === 'number' ? 'range' : 'type');
   return mapImages(batch, valueRange, (src, base, g, dst) => contrastImage(src, base, g, dst, k));
 }
 
 /** Image k gets a side × side square of `fill` with its top-left corner at (top[k], left[k]), inside the image. */
 export function occludeImages(
-  batch: Batch, square: { side: number; top: ArrayLike<number>; left: ArrayLike<number> }, fill: number, valueRange: [number, number] = DEFAULT_RANGE,
+  batch: Batch, square: { side: number; top: ArrayLike<number>; left: ArrayLike<number> }, fill: number, valueRange?: [number, number],
 ): Batch {
   const b = checkBatch(batch);
   const side = integerInRange('square.side', square.side, 1, Math.min(b.h, b.w));
@@ -335,7 +335,7 @@ export function occludeImages(
 }
 
 /** Replaces each block × block tile (from the top-left; edge tiles partial) by its mean, per channel. */
-export function pixelateImages(batch: Batch, block: number, valueRange: [number, number] = DEFAULT_RANGE): Batch {
+export function pixelateImages(batch: Batch, block: number, valueRange?: [number, number]): Batch {
   const size = integerInRange('block', block, 1, 2 ** 32 - 1);
   return mapImages(batch, valueRange, (src, base, g, dst) => pixelateImage(src, base, g, dst, size));
 }
@@ -419,9 +419,13 @@ function occlusionSeverity(area: number): CorruptionSeverity {
   });
 }
 
-/** Block size of pixelate: round(b · min(h, w) / 28), at least 2. */
+/**
+ * Block size of pixelate: round(b · min(h, w) / 28), never smaller than b
+ * itself (2, 3, 4: at least 2, and the three severities stay distinct on
+ * images under 28 px, where 2 · 20/28 and 3 · 20/28 would both give 2).
+ */
 export function pixelateBlock(block: number, h: number, w: number): number {
-  return Math.max(2, roundHalfEven((block * Math.min(h, w)) / REFERENCE_SIZE));
+  return Math.max(block, roundHalfEven((block * Math.min(h, w)) / REFERENCE_SIZE));
 }
 
 function pixelateSeverity(block: number): CorruptionSeverity {
@@ -469,7 +473,7 @@ const HELD_OUT = [
   },
   {
     name: 'pixelate',
-    description: 'each b×b block (from the top-left; edge blocks partial) replaced by its mean per channel, b = round(2, 3, 4 × min(h, w)/28), at least 2',
+    description: 'each b×b block (from the top-left; edge blocks partial) replaced by its mean per channel, b = round(b₀ × min(h, w)/28) and at least b₀, for b₀ = 2, 3, 4',
     severities: [2, 3, 4].map(pixelateSeverity),
   },
 ];

@@ -196,10 +196,20 @@ function rotateImage(src: Pixels, base: number, g: ImageGeometry, dst: Float64Ar
       const fx = sx - x0;
       const fy = sy - y0;
       const at = (y * g.w + x) * g.pixelStride;
+      const inside = x0 >= 0 && y0 >= 0 && x0 + 1 < g.w && y0 + 1 < g.h;
       for (let ch = 0; ch < g.c; ch += 1) {
         const plane = base + ch * g.channelStride;
-        const top = lerp(pixelOrFill(src, plane, g, y0, x0, fill), pixelOrFill(src, plane, g, y0, x0 + 1, fill), fx);
-        const bottom = lerp(pixelOrFill(src, plane, g, y0 + 1, x0, fill), pixelOrFill(src, plane, g, y0 + 1, x0 + 1, fill), fx);
+        let top: number;
+        let bottom: number;
+        if (inside) {
+          const p00 = plane + (y0 * g.w + x0) * g.pixelStride;
+          const p10 = p00 + g.w * g.pixelStride;
+          top = lerp(src[p00]!, src[p00 + g.pixelStride]!, fx);
+          bottom = lerp(src[p10]!, src[p10 + g.pixelStride]!, fx);
+        } else {
+          top = lerp(pixelOrFill(src, plane, g, y0, x0, fill), pixelOrFill(src, plane, g, y0, x0 + 1, fill), fx);
+          bottom = lerp(pixelOrFill(src, plane, g, y0 + 1, x0, fill), pixelOrFill(src, plane, g, y0 + 1, x0 + 1, fill), fx);
+        }
         dst[at + ch * g.channelStride] = lerp(top, bottom, fy);
       }
     }
@@ -233,9 +243,14 @@ function convolveLines(
     const to = dstBase + line * dstLineStep;
     for (let i = 0; i < length; i += 1) {
       let sum = 0;
-      for (let k = -radius; k <= radius; k += 1) {
-        const j = i + k < 0 ? 0 : i + k >= length ? length - 1 : i + k;
-        sum += taps[k + radius]! * src[from + j * srcStep]!;
+      if (i >= radius && i + radius < length) {
+        // interior: no tap reaches past the border
+        for (let k = 0, at = from + (i - radius) * srcStep; k < taps.length; k += 1, at += srcStep) sum += taps[k]! * src[at]!;
+      } else {
+        for (let k = -radius; k <= radius; k += 1) {
+          const j = i + k < 0 ? 0 : i + k >= length ? length - 1 : i + k;
+          sum += taps[k + radius]! * src[from + j * srcStep]!;
+        }
       }
       dst[to + i * dstStep] = sum;
     }

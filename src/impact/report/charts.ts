@@ -523,7 +523,7 @@ export function trainingCurves(report: ImpactReport): string {
     const down = s.curve.map((e, i) => `${num(x(i + 1))},${num(y(pct(e.lo)))}`).reverse();
     const tip = `${s.condition}: ${s.curve.map((e, i) => `epoch ${i + 1} ${fmt(pct(e.mean), 1)} % [${fmt(pct(e.lo), 1)}, ${fmt(pct(e.hi), 1)}]`).join('; ')}`;
     out.push(`<g class="mark" data-condition="${escapeXml(s.condition)}"><title>${escapeXml(tip)}</title>`);
-    out.push(`<polygon points="${[...up, ...down].join(' ')}" fill="${col}" fill-opacity="${isBase ? 0.12 : 0.07}" stroke="none"/>`);
+    out.push(`<polygon points="${[...up, ...down].join(' ')}" fill="${col}" fill-opacity="${isBase ? 0.14 : 0.045}" stroke="none"/>`);
     out.push(`<polyline points="${s.curve.map((e, i) => `${num(x(i + 1))},${num(y(pct(e.mean)))}`).join(' ')}" fill="none" stroke="${col}" stroke-width="${isBase ? 2.8 : 1.5}"/>`);
     s.curve.forEach((e, i) => out.push(`<circle cx="${num(x(i + 1))}" cy="${num(y(pct(e.mean)))}" r="${isBase ? 3 : 2.3}" fill="${col}"/>`));
     out.push('</g>');

@@ -426,7 +426,12 @@ describe('writeImpactReport', () => {
     expect(json).toContain(`"clean": "${run.predictions.clean}"`);
     expect(json).toContain(`"testLabels": "${report.testLabels}"`);
     expect(json).toMatch(/"seeds": \[1, 2, 3, 4, 5\]/);
-    expect(readFileSync(path.join(out, 'impact.md'), 'utf8')).toBe(markdownReport(report));
+    const md = readFileSync(path.join(out, 'impact.md'), 'utf8');
+    expect(md).toBe(markdownReport(report, { chartLinks: true }));
+    // the markdown links each chart file written beside it, and only those
+    const links = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+    expect(links.sort()).toEqual(['affinity-diversity.svg', 'forest.svg', 'per-class.svg', 'severity.svg', 'training.svg']);
+    expect(markdownReport(report)).not.toContain('.svg)');
     expect(readFileSync(path.join(out, 'forest.svg'), 'utf8')).toBe(allCharts(report).forest);
   });
 });

@@ -10,7 +10,7 @@ import { markdownReport } from './markdown.js';
 
 export { affinityDiversityScatter, allCharts, forestComparisons, forestPlot, niceTicks, perClassHeatmap, severityCurves, trainingCurves } from './charts.js';
 export { htmlReport } from './html.js';
-export { markdownReport } from './markdown.js';
+export { markdownReport, type MarkdownOptions } from './markdown.js';
 export { terminalSummary } from './terminal.js';
 
 /**
@@ -44,7 +44,7 @@ export function writeImpactReport(report: ImpactReport, dir: string): { files: s
     files.push(file);
   };
   put('impact.json', impactJson(report));
-  put('impact.md', markdownReport(report));
+  put('impact.md', markdownReport(report, { chartLinks: true }));
   put('impact.html', htmlReport(report));
   for (const [name, svg] of Object.entries(allCharts(report))) put(`${name}.svg`, svg);
   return { files };

@@ -31,22 +31,29 @@ export function markdownTable(t: Table): string {
   return lines.join('\n');
 }
 
-function section(t: Table): string {
-  return `## ${t.title}\n\n${t.caption}\n\n${markdownTable(t)}\n`;
+function section(t: Table, chart?: [string, string]): string {
+  const image = chart ? `\n![${chart[1]}](${chart[0]}.svg)\n` : '';
+  return `## ${t.title}\n\n${t.caption}\n\n${markdownTable(t)}\n${image}`;
 }
 
-export function markdownReport(report: ImpactReport): string {
+export interface MarkdownOptions {
+  /** link the chart files that writeImpactReport puts beside impact.md (forest.svg, …); default false */
+  chartLinks?: boolean;
+}
+
+export function markdownReport(report: ImpactReport, options: MarkdownOptions = {}): string {
   const failed = failedRunsTable(report);
+  const chart = (file: string, alt: string): [string, string] | undefined => (options.chartLinks ? [file, alt] : undefined);
   const parts = [
     '# fastaug impact report\n',
     `${settingsLine(report)}.\n`,
     `${versionsLine(report)}.\n`,
-    section(mainTable(report)),
-    section(corruptionAccuracyTable(report)),
+    section(mainTable(report), chart('forest', 'Δ clean accuracy and mCE vs the baseline, with intervals')),
+    section(corruptionAccuracyTable(report), chart('severity', 'accuracy by corruption severity')),
     section(corruptionErrorTable(report)),
-    section(affinityTable(report)),
-    section(calibrationTable(report)),
-    section(costTable(report)),
+    section(affinityTable(report), chart('affinity-diversity', 'affinity vs diversity')),
+    section(calibrationTable(report), chart('per-class', 'Δ per-class accuracy vs the baseline')),
+    section(costTable(report), chart('training', 'clean accuracy per epoch')),
     ...(failed ? [section(failed)] : []),
     '## How to read this\n',
     methodParagraphs(report).join('\n\n') + '\n',

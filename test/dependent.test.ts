@@ -59,3 +59,42 @@ describe('a project without TensorFlow.js', () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe('fastaug/data', () => {
+  // 3 images of 2×2 uint8 and their labels, as IDX: magic 0 0 8 rank, big-endian dims, values
+  const idx = (dims: number[], values: number[]): Buffer => {
+    const header = Buffer.alloc(4 + 4 * dims.length);
+    header.writeUInt8(8, 2);
+    header.writeUInt8(dims.length, 3);
+    dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+    return Buffer.concat([header, Buffer.from(values)]);
+  };
+  const data = path.join(project, 'data');
+  mkdirSync(data);
+  writeFileSync(path.join(data, 'train-images-idx3-ubyte.gz'), gzipSync(idx([3, 2, 2], [0, 1, 2, 3, 10, 11, 12, 13, 252, 253, 254, 255])));
+  writeFileSync(path.join(data, 'train-labels-idx1-ubyte'), idx([3], [9, 0, 4]));
+  const expected = { n: 3, h: 2, w: 2, images: [0, 1, 2, 3, 10, 11, 12, 13, 252, 253, 254, 255], labels: [9, 0, 4], idxShape: [3], idx: [9, 0, 4] };
+  const script = (head: string) => [
+    head,
+    "const d = loadImageDataset('data', 'train');",
+    "const l = loadIdx('data/train-labels-idx1-ubyte');",
+    'console.log(JSON.stringify({ n: d.n, h: d.h, w: d.w, images: [...d.images], labels: [...d.labels], idxShape: l.shape, idx: [...l.data] }));',
+  ].join('\n');
+
+  it('loadImageDataset and loadIdx from ESM', () => {
+    const r = run(script("import { loadIdx, loadImageDataset } from 'fastaug/data';"), 'module');
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual(expected);
+  });
+
+  it('loadImageDataset and loadIdx from CommonJS', () => {
+    const r = run(script("const { loadIdx, loadImageDataset } = require('fastaug/data');"), 'commonjs');
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual(expected);
+  });
+
+  it('loads neither the addon nor TensorFlow.js', () => {
+    const r = run("require('fastaug/data'); console.log(Object.keys(require.cache).filter((k) => /fastaug\\.node|node-gyp-build|@tensorflow/.test(k)).length)", 'commonjs');
+    expect(r.stdout).toBe('0');
+  });
+});

@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
 
+import { buildAdvice } from '../src/backends/native.js';
 import { tempDir } from './helpers/tempdir.js';
 
 const root = path.resolve(__dirname, '..');
@@ -96,5 +97,19 @@ describe('fastaug/data', () => {
   it('loads neither the addon nor TensorFlow.js', () => {
     const r = run("require('fastaug/data'); console.log(Object.keys(require.cache).filter((k) => /fastaug\\.node|node-gyp-build|@tensorflow/.test(k)).length)", 'commonjs');
     expect(r.stdout).toBe('0');
+  });
+});
+
+describe('a project where the addon is not built', () => {
+  it('runs on the TypeScript backend, and nativeUnavailable gives the command that works from the project', () => {
+    const r = run("console.log(JSON.stringify(require('fastaug').backendInfo()))", 'commonjs');
+    const info = JSON.parse(r.stdout) as { backend: string; nativeUnavailable: string };
+    expect(info.backend).toBe('js');
+    expect(info.nativeUnavailable).toMatch(/^the native addon did not load \(.+\); rebuild it from your project with 'npm rebuild fastaug' \(needs g\+\+, make, python3 and Node headers; npm 12 and later run it only once approved: 'npm install-scripts approve fastaug'\)$/);
+  });
+
+  it("advises fastaug's own npm script only in fastaug's own checkout", () => {
+    expect(buildAdvice(root)).toBe("build it with 'npm run build:native' (needs g++, make, python3 and Node headers)");
+    expect(buildAdvice(path.join(project, 'node_modules', 'fastaug'))).toContain("'npm rebuild fastaug'");
   });
 });

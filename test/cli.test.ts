@@ -1,7 +1,7 @@
 // The CLI commands end to end on a tiny synthetic IDX dataset written by the
 // test: impact's report structure and reproducibility, and the preview grid.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -121,6 +121,22 @@ describe('fastaug bench', () => {
     expect(lines).toEqual(['fastaug: no bench case or family nosuch; families: noise, random, shift; cases: W3, W4, W6, P1, L1, N1, N2, N3, R1, R2, W1, W2, W7']);
     expect(r.stderr).not.toContain('    at ');
   });
+
+  it('writes into --out under the current directory and prints the paths it wrote', () => {
+    // the smallest case (0.8 MB), shortest sampling: a few seconds per variant
+    const cli = path.resolve(__dirname, '../dist/cjs/cli/main.js');
+    const cwd = tempDir('fastaug-bench-');
+    const results = path.resolve(__dirname, '../bench/results/shift.json');
+    const before = existsSync(results) ? statSync(results).mtimeMs : undefined;
+    const r = spawnSync(process.execPath, [cli, 'bench', 'W7', '--quick', '--out', 'my results'], { cwd, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const wrote = r.stdout.split('\n').filter((l) => l.startsWith('wrote '));
+    expect(wrote).toEqual([`wrote ${path.join('my results', 'shift.json')}`, `wrote ${path.join('my results', 'shift.svg')}`]);
+    expect(JSON.parse(readFileSync(path.join(cwd, 'my results', 'shift.json'), 'utf8')).cases.map((c: { id: string }) => c.id)).toEqual(['W7']);
+    expect(readFileSync(path.join(cwd, 'my results', 'shift.svg'), 'utf8')).toContain('<svg');
+    // nothing written into the package's own directory
+    expect(existsSync(results) ? statSync(results).mtimeMs : undefined).toBe(before);
+  }, 120_000);
 });
 
 describe('fastaug preview', () => {

@@ -14,7 +14,8 @@ program
   .description('run the benchmark suite: native per ISA, js and memcpy; 1 and 2 threads')
   .argument('[filters...]', 'families or case ids to run (default: all)')
   .option('--quick', 'shorter sampling')
-  .action(async (filters: string[], options: { quick?: boolean }) => runBench(filters, options));
+  .option('--out <dir>', 'where to write <family>.json and <family>.svg', 'bench-results')
+  .action(async (filters: string[], options: { quick?: boolean; out: string }) => runBench(filters, options));
 
 const integer = (name: string, min = 1) => (value: string): number => {
   const n = Number(value);

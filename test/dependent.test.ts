@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 import { buildAdvice } from '../src/backends/native.js';
+import { idxBytes as idx } from './helpers/idx.js';
 import { tempDir } from './helpers/tempdir.js';
 
 const root = path.resolve(__dirname, '..');
@@ -62,14 +63,7 @@ describe('a project without TensorFlow.js', () => {
 });
 
 describe('fastaug/data', () => {
-  // 3 images of 2×2 uint8 and their labels, as IDX: magic 0 0 8 rank, big-endian dims, values
-  const idx = (dims: number[], values: number[]): Buffer => {
-    const header = Buffer.alloc(4 + 4 * dims.length);
-    header.writeUInt8(8, 2);
-    header.writeUInt8(dims.length, 3);
-    dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
-    return Buffer.concat([header, Buffer.from(values)]);
-  };
+  // 3 images of 2×2 uint8 and their labels
   const data = path.join(project, 'data');
   mkdirSync(data);
   writeFileSync(path.join(data, 'train-images-idx3-ubyte.gz'), gzipSync(idx([3, 2, 2], [0, 1, 2, 3, 10, 11, 12, 13, 252, 253, 254, 255])));

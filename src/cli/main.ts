@@ -4,7 +4,7 @@ import { Command } from 'commander';
 
 import { runBench } from './bench.js';
 import { CONDITIONS, DEFAULT_DATA_DIR, runImpact, terminalTable } from './impact.js';
-import { renderPreview, TRANSFORMS } from './preview.js';
+import { renderPreview } from './preview.js';
 
 const program = new Command();
 program.name('fastaug').description('Fast, reproducible, measurable dataset augmentation');
@@ -57,7 +57,7 @@ program
   .option('--out <file>', 'the PNG to write', 'preview.png')
   .action((images: string[], o: { data: string; samples: number; scale: number; seed: number; out: string }) => {
     const r = renderPreview({ ...o, images });
-    console.log(`wrote ${o.out}: ${r.rows} samples × ${r.columns} columns (${TRANSFORMS.map((t) => t.name).join(' | ')})`);
+    console.log(`wrote ${o.out}: ${r.rows} samples × ${r.columns} columns`);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

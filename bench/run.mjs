@@ -1,8 +1,9 @@
-// npm run bench -- [<family or case id>...] [--quick]
+// npm run bench -- [<family or case id>...] [--quick] [--out DIR]
 // Measures every case on native at each ISA this CPU has and on js, each next
 // to a memcpy of the same bytes (the ceiling) in the same worker process;
 // 1 thread (sync op) and 2 threads (…Async).
-// Prints medians and ratios, writes bench/results/<family>.json.
+// Prints medians and ratios, writes <family>.json into DIR (default
+// bench/results next to this file) and prints each path it wrote.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +15,13 @@ import { benchDir, loadCases } from './lib.mjs';
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const filters = args.filter((a) => !a.startsWith('--'));
+const outAt = args.indexOf('--out');
+if (outAt >= 0 && (args[outAt + 1] === undefined || args[outAt + 1].startsWith('--'))) {
+  console.error('--out takes a directory');
+  process.exit(2);
+}
+const outDir = outAt >= 0 ? path.resolve(args[outAt + 1]) : path.join(benchDir, 'results');
+const filters = args.filter((a, i) => !a.startsWith('--') && !(outAt >= 0 && i === outAt + 1));
 const allCases = await loadCases();
 const cases = allCases.filter((c) => filters.length === 0 || filters.includes(c.family) || filters.includes(c.id));
 const unknown = filters.filter((f) => !allCases.some((c) => c.family === f || c.id === f));
@@ -87,11 +94,11 @@ for (const c of cases) {
   if (best && two) console.log(`${c.id}: 2 threads / 1 thread on ${isas[0]} = ${(best.medianMs / two.medianMs).toFixed(2)}×`);
 }
 
-mkdirSync(path.join(benchDir, 'results'), { recursive: true });
+mkdirSync(outDir, { recursive: true });
 const families = [...new Set(cases.map((c) => c.family))];
 for (const family of families) {
   const ids = new Set(cases.filter((c) => c.family === family).map((c) => c.id));
-  const file = path.join(benchDir, 'results', `${family}.json`);
+  const file = path.join(outDir, `${family}.json`);
   writeFileSync(file, `${JSON.stringify({
     date: new Date().toISOString(), cpu: os.cpus()[0]?.model, node: process.version, info: runs[0].info,
     cases: cases.filter((c) => ids.has(c.id)).map(({ id, name, bytes, items, unit }) => ({ id, name, bytes, items, unit })),

@@ -217,12 +217,32 @@ for (const backend of ['cpu', 'wasm'] as const) {
       tf.dispose([...epoch0, ...epoch1].flatMap((e) => [e.xs, e.ys]));
     });
 
+    it('augmentDataset takes a plain function (batch, { index, epoch }) => batch, called as a Pipeline object is', async () => {
+      const pipeline = new Pipeline([{ op: 'shift', options: { x: 0.3 } }, { op: 'gaussianNoise', options: { std: 20 } }], { seed: 9 });
+      const images = Array.from({ length: 6 }, (_, i) => tf.tensor3d(Array.from({ length: 16 }, (_, k) => (i * 40 + k * 13) % 256), [4, 4, 1], 'int32'));
+      const elements = () => tf.data.zip({ xs: tf.data.array(images).batch(4), ys: tf.data.array(images.map((_, i) => tf.scalar(i))).batch(4) }) as unknown as tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
+      const calls: string[] = [];
+      // no annotations: the parameters' types come from augmentDataset's signature (tsc checks this file strictly)
+      const ds = augmentDataset(elements(), (batch, { index, epoch }) => {
+        calls.push(`${index}/${epoch}/${batch.shape[0]}`);
+        return pipeline.run(batch, { index, epoch });
+      }, { index: 7 });
+      const viaFunction = [...await ds.toArray(), ...await ds.toArray()];
+      const viaObject = [...await augmentDataset(elements(), pipeline, { index: 7 }).toArray(), ...await augmentDataset(elements(), pipeline, { index: 7, epoch: 1 }).toArray()];
+      expect(calls).toEqual(['7/0/4', '11/0/2', '7/1/4', '11/1/2']);
+      expect(viaFunction.map((e) => [...e.xs.dataSync()])).toEqual(viaObject.map((e) => [...e.xs.dataSync()]));
+      // and the augmentation did something: epoch 0 and epoch 1 differ
+      expect([...viaFunction[0]!.xs.dataSync()]).not.toEqual([...viaFunction[2]!.xs.dataSync()]);
+      tf.dispose([...images, ...viaFunction.flatMap((e) => [e.xs, e.ys]), ...viaObject.flatMap((e) => [e.xs, e.ys])]);
+    });
+
     it('augmentDataset checks its options at once, and names a bad element; nothing leaks when the augmenter throws', async () => {
       const ds = tf.data.array([{ xs: tf.zeros([1, 2, 2, 1]), ys: tf.zeros([1]) }]) as unknown as tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
       const pass = { run: (b: Batch): Batch => b };
       expect(() => augmentDataset(ds, pass, { batched: 'no' as unknown as boolean })).toThrow("Expected a boolean for batched but received 'no'");
       expect(() => augmentDataset(ds, pass, { layout: 'nhwc' as 'NHWC' })).toThrow("Expected 'NHWC' or 'NCHW' for layout but received 'nhwc'");
       expect(() => augmentDataset(ds, pass, { labels: 5 as never })).toThrow('for labels but received 5');
+      expect(() => augmentDataset(ds, { apply: pass.run } as never)).toThrow('Expected a Pipeline, an object with run(batch, { index, epoch }), or a function (batch, { index, epoch }) => batch for augmenter but received');
       const plain = tf.data.array([tf.zeros([1, 2, 2, 1])]) as unknown as tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
       await expect(augmentDataset(plain, pass).toArray()).rejects.toThrow('Expected an object { xs: tf.Tensor, ys: tf.Tensor } for dataset element 0');
       await expect(augmentDataset(ds, pass, { batched: false }).toArray()).rejects.toThrow('Expected a rank-3 tensor (one image: batched is false) for xs.rank but received 4');

@@ -69,14 +69,29 @@ function packageVersion(root: string): string {
   return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+const NEEDS = 'needs g++, make, python3 and Node headers';
+
+/**
+ * How to build the addon for the fastaug at `root`: `npm run build:native`
+ * exists only in fastaug's own checkout, so a copy installed under a
+ * project's node_modules is rebuilt through npm (which runs its install
+ * script, and from npm 12 only once the project has approved it).
+ */
+export function buildAdvice(root: string): string {
+  return root.split(path.sep).includes('node_modules')
+    ? `rebuild it from your project with 'npm rebuild fastaug' (${NEEDS}; npm 12 and later run it only once approved: 'npm install-scripts approve fastaug')`
+    : `build it with 'npm run build:native' (${NEEDS})`;
+}
+
 let loaded: NativeLoad | undefined;
 
 export function loadNative(): NativeLoad {
   if (!loaded) {
     const explicit = process.env.FASTAUG_NATIVE_PATH;
+    let root = __dirname;
     try {
       // FASTAUG_NATIVE_PATH: load this .node file instead (a cmake-js or sanitizer build).
-      const root = packageRoot();
+      root = packageRoot();
       const addon: unknown = explicit ? require(path.resolve(explicit)) : nodeGypBuild(root);
       const mismatch = addonMismatch(addon, packageVersion(root));
       if (mismatch) {
@@ -89,7 +104,7 @@ export function loadNative(): NativeLoad {
       loaded = {
         error: explicit
           ? `the addon ${path.resolve(explicit)} named by FASTAUG_NATIVE_PATH did not load (${reason})`
-          : `the native addon did not load (${reason}); build it with 'npm run build:native' (needs g++, make, python3 and Node headers)`,
+          : `the native addon did not load (${reason}); ${buildAdvice(root)}`,
       };
     }
   }

@@ -1,5 +1,6 @@
 // fastaug bench: runs the benchmark suite (bench/run.mjs) with a progress
-// bar, prints its table, and writes an SVG chart per family next to the JSON.
+// bar, prints its table, and writes an SVG chart per family next to the JSON,
+// into --out (relative to the current directory, never the package's own).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,14 +14,16 @@ import { barChart, type BarGroup } from './svg.js';
 interface BenchRow { case: string; name: string; variant: string; threads: number; medianMs: number; xMemcpy: number }
 interface BenchFile { cases: Array<{ id: string; name: string; items: number; unit: string }>; rows: BenchRow[] }
 
-export async function runBench(args: string[], options: { quick?: boolean }): Promise<void> {
+export async function runBench(args: string[], options: { quick?: boolean; out: string }): Promise<void> {
   const root = packageRoot();
   const runner = path.join(root, 'bench', 'run.mjs');
   if (!existsSync(runner)) throw new Error(`the benchmark suite is not in this installation (${runner}); run it from a clone of the repository`);
   const variants = 1 + backendInfo().isas.length; // native per ISA, js (each with its own memcpy)
   const bar = new SingleBar({ format: 'bench [{bar}] {value}/{total} variants · {variant}', stream: process.stderr, hideCursor: true });
   bar.start(variants, 0, { variant: 'starting' });
-  const child = spawn(process.execPath, [runner, ...args, ...(options.quick ? ['--quick'] : [])], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = path.resolve(options.out);
+  // run from the current directory: the runner prints the paths it wrote relative to it
+  const child = spawn(process.execPath, [runner, ...args, ...(options.quick ? ['--quick'] : []), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let done = 0;
@@ -39,8 +42,8 @@ export async function runBench(args: string[], options: { quick?: boolean }): Pr
   if (code === 2) throw new Error(stderr.trim());
   if (code !== 0) throw new Error(`benchmark failed:\n${stderr}`);
   process.stdout.write(stdout);
-  for (const file of stdout.matchAll(/wrote (\S+\.json)/g)) {
-    const json = path.resolve(root, file[1]!);
+  for (const file of stdout.matchAll(/^wrote (.+\.json)$/gm)) {
+    const json = path.resolve(file[1]!);
     const svg = json.replace(/\.json$/, '.svg');
     writeFileSync(svg, benchChart(JSON.parse(readFileSync(json, 'utf8')) as BenchFile, path.basename(json, '.json')));
     console.log(`wrote ${path.relative(process.cwd(), svg)}`);

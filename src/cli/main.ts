@@ -4,7 +4,7 @@ import { Command } from 'commander';
 
 import { runBench } from './bench.js';
 import { DEFAULT_DATA_DIR, runImpact, terminalSummary } from './impact.js';
-import { renderPreview, TRANSFORMS } from './preview.js';
+import { renderPreview } from './preview.js';
 
 const program = new Command();
 program.name('fastaug').description('Fast, reproducible, measurable dataset augmentation');
@@ -14,7 +14,8 @@ program
   .description('run the benchmark suite: native per ISA, js and memcpy; 1 and 2 threads')
   .argument('[filters...]', 'families or case ids to run (default: all)')
   .option('--quick', 'shorter sampling')
-  .action(async (filters: string[], options: { quick?: boolean }) => runBench(filters, options));
+  .option('--out <dir>', 'where to write <family>.json and <family>.svg', 'bench-results')
+  .action(async (filters: string[], options: { quick?: boolean; out: string }) => runBench(filters, options));
 
 const integer = (name: string, min = 1) => (value: string): number => {
   const n = Number(value);
@@ -68,7 +69,7 @@ program
   .option('--out <file>', 'the PNG to write', 'preview.png')
   .action((images: string[], o: { data: string; samples: number; scale: number; seed: number; out: string }) => {
     const r = renderPreview({ ...o, images });
-    console.log(`wrote ${o.out}: ${r.rows} samples × ${r.columns} columns (${TRANSFORMS.map((t) => t.name).join(' | ')})`);
+    console.log(`wrote ${o.out}: ${r.rows} samples × ${r.columns} columns`);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,11 +1,13 @@
-// fastaug preview: a PNG grid, one row per sample, one column per
-// transformation, so a user can see what each op does.
+// fastaug preview: a labelled PNG grid (preview()), one row per sample, one
+// column per transformation, so a user can see what each op does.
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 import { PNG } from 'pngjs';
 
 import { DEFAULT_DATA_DIR, loadImageDataset } from '../data/idx.js';
-import { gaussianNoise, Pipeline, saltAndPepper, shift, speckleNoise, uniformNoise, type Batch } from '../index.js';
+import { Pipeline, type Batch } from '../index.js';
+import { preview, type PreviewColumn } from '../preview/index.js';
 
 export interface PreviewOptions {
   data: string;
@@ -16,24 +18,28 @@ export interface PreviewOptions {
   out: string;
 }
 
-/** The columns of the grid. */
-export const TRANSFORMS: Array<{ name: string; apply: (b: Batch, seed: number) => Batch }> = [
-  { name: 'original', apply: (b) => b },
-  { name: 'shift (integer, ±15 %, constant)', apply: (b, seed) => shift(b, { x: 0.15, y: 0.15, subpixel: false, fill: 'constant', seed }) },
-  { name: 'shift (subpixel, ±15 %, reflect)', apply: (b, seed) => shift(b, { x: 0.15, y: 0.15, fill: 'reflect', seed }) },
-  { name: 'gaussian σ 30', apply: (b, seed) => gaussianNoise(b, { std: 30, seed }) },
-  { name: 'uniform ±40', apply: (b, seed) => uniformNoise(b, { low: -40, high: 40, seed }) },
-  { name: 'speckle σ 0.3', apply: (b, seed) => speckleNoise(b, { std: 0.3, seed }) },
-  { name: 'salt & pepper 8 %', apply: (b, seed) => saltAndPepper(b, { amount: 0.08, seed }) },
-  {
-    name: 'pipeline',
-    apply: (b, seed) => new Pipeline([
+/**
+ * The columns after the original: each op alone, with settings chosen so
+ * that the noises look different: gaussian both ways around each pixel,
+ * so half of the black background stays black; uniform only brightening,
+ * so all of it turns grey; speckle multiplicative, so it stays black and
+ * the garment's texture breaks up. Then a whole pipeline.
+ */
+export function previewColumns(seed: number): PreviewColumn[] {
+  return [
+    { op: 'shift', options: { x: 0.15, y: 0.15, subpixel: false, fill: 'constant' } },
+    { op: 'shift', options: { x: 0.15, y: 0.15, fill: 'reflect' } },
+    { op: 'gaussianNoise', options: { std: 25 } },
+    { op: 'uniformNoise', options: { low: 40, high: 100 } },
+    { op: 'speckleNoise', options: { std: 0.5 } },
+    { op: 'saltAndPepper', options: { amount: 0.08 } },
+    new Pipeline([
       { op: 'shift', options: { x: 0.1, y: 0.1, fill: 'constant' } },
       { op: 'gaussianNoise', options: { std: [5, 25] } },
       { op: 'saltAndPepper', options: { amount: 0.03 }, p: 0.5 },
-    ], { seed }).run(b),
-  },
-];
+    ], { seed }),
+  ];
+}
 
 /** A PNG file, or an error that names it (pngjs's own messages do not). */
 function readPng(file: string): PNG {
@@ -63,29 +69,10 @@ function loadSamples(o: PreviewOptions): Batch {
 
 export function renderPreview(o: PreviewOptions): { rows: number; columns: number } {
   const samples = loadSamples(o);
-  const [n, h, w, c] = samples.shape;
-  const columns = TRANSFORMS.map((t) => t.apply(samples, o.seed).data);
-  const gap = 2;
-  const cellW = w * o.scale;
-  const cellH = h * o.scale;
-  const png = new PNG({ width: TRANSFORMS.length * (cellW + gap) + gap, height: n * (cellH + gap) + gap });
-  png.data.fill(255);
-  for (let col = 0; col < TRANSFORMS.length; col += 1) {
-    for (let i = 0; i < n; i += 1) {
-      for (let y = 0; y < cellH; y += 1) {
-        for (let x = 0; x < cellW; x += 1) {
-          const src = ((i * h + Math.floor(y / o.scale)) * w + Math.floor(x / o.scale)) * c;
-          const px = gap + col * (cellW + gap) + x;
-          const py = gap + i * (cellH + gap) + y;
-          const at = (py * png.width + px) * 4;
-          for (let ch = 0; ch < 3; ch += 1) png.data[at + ch] = columns[col]![src + (c === 1 ? 0 : ch)]!;
-          png.data[at + 3] = 255;
-        }
-      }
-    }
-  }
-  writeFileSync(o.out, PNG.sync.write(png));
-  return { rows: n, columns: TRANSFORMS.length };
+  const columns = previewColumns(o.seed);
+  const rowLabels = o.images && o.images.length > 0 ? o.images.map((f) => path.basename(f)) : undefined;
+  writeFileSync(o.out, preview(samples, columns, { scale: o.scale, seed: o.seed, ...(rowLabels ? { rowLabels } : {}) }));
+  return { rows: samples.shape[0], columns: 1 + columns.length };
 }
 
 export { DEFAULT_DATA_DIR };

@@ -10,3 +10,4 @@ export type { CorruptionContext, CorruptionFamily, CorruptionSeverity } from './
 export type { StudyData } from './data.js';
 export { IMPACT_SCHEMA } from './types.js';
 export type * from './types.js';
+export * from './report/index.js';

@@ -1,5 +1,6 @@
 // augmentDataset: maps a tf.data.Dataset of { xs, ys } through an augmenter
-// (a Pipeline, or any object with run(batch, { index, epoch })), counting
+// (a Pipeline, any object with run(batch, { index, epoch }), or a plain
+// function (batch, { index, epoch }) => batch), counting
 // dataset indices and epochs for the caller: each pass over the dataset is
 // one epoch, each element advances the index by its number of samples.
 import type { Tensor } from '@tensorflow/tfjs-core';
@@ -10,9 +11,19 @@ import type { Batch, Layout } from '../ops/batch.js';
 import { checkOptionNames, integerInRange, invalidParameterError } from '../validate.js';
 import { batchToTensor, tensorToBatch } from './tensors.js';
 
-export interface Augmenter {
-  run(batch: Batch, options: { index: number; epoch: number }): Batch;
+/** Where a batch sits: the dataset index of its first sample, and the epoch. */
+export interface AugmentAt {
+  index: number;
+  epoch: number;
 }
+
+/** An object that augments a batch, such as a Pipeline. */
+export interface Augmenter {
+  run(batch: Batch, options: AugmentAt): Batch;
+}
+
+/** A function that augments a batch; it may write into `batch.data` (a copy) and return it. */
+export type AugmentFunction = (batch: Batch, at: AugmentAt) => Batch;
 
 export interface AugmentDatasetOptions {
   /** Index of the dataset's first sample (default 0). */
@@ -38,9 +49,16 @@ function checkElement(value: unknown, k: number): Element {
   return e as Element;
 }
 
-export function augmentDataset(dataset: tfd.Dataset<Element>, augmenter: Augmenter, options?: AugmentDatasetOptions): tfd.Dataset<Element> {
+/** The augmenter as a function, or a TypeError naming what it may be. */
+function augmentFunction(augmenter: Augmenter | AugmentFunction): AugmentFunction {
+  if (typeof augmenter === 'function') return augmenter;
+  if (typeof (augmenter as Augmenter | undefined)?.run === 'function') return (batch, at) => augmenter.run(batch, at);
+  throw invalidParameterError('augmenter', 'a Pipeline, an object with run(batch, { index, epoch }), or a function (batch, { index, epoch }) => batch', augmenter);
+}
+
+export function augmentDataset(dataset: tfd.Dataset<Element>, augmenter: Augmenter | AugmentFunction, options?: AugmentDatasetOptions): tfd.Dataset<Element> {
   if (!(dataset instanceof tfd.Dataset)) throw invalidParameterError('dataset', 'a tf.data.Dataset', dataset);
-  if (typeof (augmenter as Augmenter | undefined)?.run !== 'function') throw invalidParameterError('augmenter', 'a Pipeline or an object with run(batch, { index, epoch })', augmenter);
+  const run = augmentFunction(augmenter);
   const o = checkOptionNames<AugmentDatasetOptions>('augmentDataset', options, ['index', 'epoch', 'batched', 'layout', 'labels']);
   const firstIndex = o.index === undefined ? 0 : integerInRange('index', o.index, 0, 2 ** 32 - 1);
   let epoch = o.epoch === undefined ? 0 : integerInRange('epoch', o.epoch, 0, 2 ** 32 - 1);
@@ -55,7 +73,7 @@ export function augmentDataset(dataset: tfd.Dataset<Element>, augmenter: Augment
     if (!batched && element.xs.rank !== 3) throw invalidParameterError('xs.rank', 'a rank-3 tensor (one image: batched is false)', element.xs.rank, 'range');
     if (batched && element.xs.rank !== 4) throw invalidParameterError('xs.rank', 'a rank-4 tensor (a batch; for one image per element pass batched: false)', element.xs.rank, 'range');
     const xs4 = batched ? element.xs : tf.expandDims(element.xs, 0);
-    const out = batchToTensor(augmenter.run(tensorToBatch(xs4, layout, 'xs'), { index, epoch: at }), xs4);
+    const out = batchToTensor(run(tensorToBatch(xs4, layout, 'xs'), { index, epoch: at }), xs4);
     const xs = batched ? out : tf.squeeze(out, [0]);
     const size = xs4.shape[0]!;
     const ys = o.labels ? o.labels(element.ys, { index, epoch: at, size }) : element.ys;

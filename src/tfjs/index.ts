@@ -2,7 +2,7 @@
 // tfjs-core Tensor API, so it works with whichever TF.js the caller has
 // (@tensorflow/tfjs, -node, -backend-wasm): those are optional peers.
 export { augmentDataset } from './dataset.js';
-export type { AugmentDatasetOptions, Augmenter } from './dataset.js';
+export type { AugmentAt, AugmentDatasetOptions, Augmenter, AugmentFunction } from './dataset.js';
 export { GaussianDropout, GaussianNoise, LAYER_STREAM } from './layers.js';
 export type { GaussianDropoutArgs, GaussianNoiseArgs } from './layers.js';
 export { batchToTensor, tensorToBatch } from './tensors.js';

@@ -1,14 +1,13 @@
 // The CLI commands end to end on a tiny synthetic IDX dataset written by the
-// test: impact's report structure and reproducibility, and the preview grid.
+// test: the bench errors and the preview grid (impact: test/impact-cli.test.ts).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 
-import { runImpact, summarize, CONDITIONS, CORRUPTIONS, type ImpactReport } from '../src/cli/impact.js';
 import { previewColumns, renderPreview } from '../src/cli/preview.js';
 import { tempDir } from './helpers/tempdir.js';
 
@@ -33,84 +32,6 @@ function writeDataset(dir: string, split: 'train' | 't10k', n: number): void {
   writeFileSync(path.join(dir, `${split}-images-idx3-ubyte.gz`), gzipSync(idx([n, 28, 28], images)));
   writeFileSync(path.join(dir, `${split}-labels-idx1-ubyte`), idx([n], labels));
 }
-
-describe('fastaug impact', () => {
-  const dir = tempDir('fastaug-impact-');
-  writeDataset(dir, 'train', 300);
-  writeDataset(dir, 't10k', 100);
-  const conditions = ['baseline', 'shift-int', 'hidden-noise', 'label-flips'];
-  const options = (out: string) => ({ data: dir, out, quick: true, seeds: 2, train: 300, test: 100, epochs: 1, backend: 'wasm' as const, conditions, progress: false });
-
-  it('writes a complete report, and the same seed gives the same numbers', async () => {
-    const a = await runImpact(options(path.join(dir, 'a')));
-    const b = await runImpact(options(path.join(dir, 'b')));
-    expect(a.runs.map((r) => r.clean)).toEqual(b.runs.map((r) => r.clean));
-    expect(a.summary).toEqual(b.summary);
-    expect(a.summary.map((s) => s.condition)).toEqual(conditions);
-    expect(a.runs).toHaveLength(conditions.length * 2);
-    for (const s of a.summary) {
-      expect(Object.keys(s.corrupted)).toEqual(CORRUPTIONS.map((c) => c.name));
-      expect(s.clean.n).toBe(2);
-      expect(s.clean.mean).toBeGreaterThanOrEqual(0);
-      expect(s.clean.mean).toBeLessThanOrEqual(1);
-      expect(s.vsBaseline === null).toBe(s.condition === 'baseline');
-    }
-    const json = JSON.parse(readFileSync(path.join(dir, 'a', 'impact.json'), 'utf8')) as ImpactReport;
-    expect(json.settings).toMatchObject({ train: 300, test: 100, epochs: 1, seeds: [1, 2], tfjsBackend: 'wasm' });
-    const md = readFileSync(path.join(dir, 'a', 'impact.md'), 'utf8');
-    expect(md).toContain('| condition | clean accuracy | vs baseline | robustness |');
-    for (const c of conditions) expect(md).toContain(`| ${c} |`);
-    expect(readFileSync(path.join(dir, 'a', 'impact.svg'), 'utf8')).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
-  }, 120_000);
-
-  it('summarize computes the intervals from the runs', () => {
-    const runs = [0.5, 0.6, 0.7].map((clean, i) => ({ condition: 'baseline', seed: i, clean, corrupted: Object.fromEntries(CORRUPTIONS.map((c) => [c.name, clean / 2])) }));
-    const [s] = summarize(runs, [CONDITIONS[0]!]);
-    expect(s!.clean.mean).toBeCloseTo(0.6, 12);
-    expect(s!.clean.halfWidth).toBeCloseTo((4.302653 * 0.1) / Math.sqrt(3), 5);
-    expect(s!.robustness.mean).toBeCloseTo(0.3, 12);
-  });
-
-  it('names the dataset package when the data is missing, and rejects unknown conditions', async () => {
-    await expect(runImpact({ ...options(dir), data: path.join(dir, 'missing') })).rejects.toThrow('pass --data');
-    // the model is fixed at 784 inputs and 10 classes: other datasets fail before any training
-    const small = path.join(dir, 'small');
-    mkdirSync(small, { recursive: true });
-    for (const split of ['train', 't10k'] as const) {
-      writeFileSync(path.join(small, `${split}-images-idx3-ubyte`), idx([2, 16, 16], new Uint8Array(2 * 256)));
-      writeFileSync(path.join(small, `${split}-labels-idx1-ubyte`), idx([2], Uint8Array.of(0, 1)));
-    }
-    await expect(runImpact({ ...options(dir), data: small })).rejects.toThrow(`fastaug impact's model takes 28×28 images (MNIST-style); ${small} has 16×16`);
-    const many = path.join(dir, 'many');
-    mkdirSync(many, { recursive: true });
-    for (const split of ['train', 't10k'] as const) {
-      writeFileSync(path.join(many, `${split}-images-idx3-ubyte`), idx([2, 28, 28], new Uint8Array(2 * 784)));
-      writeFileSync(path.join(many, `${split}-labels-idx1-ubyte`), idx([2], Uint8Array.of(3, 12)));
-    }
-    await expect(runImpact({ ...options(dir), data: many })).rejects.toThrow(`fastaug impact's model has 10 classes; ${many} has label 12`);
-    const empty = path.join(dir, 'empty');
-    mkdirSync(empty, { recursive: true });
-    for (const split of ['train', 't10k'] as const) {
-      writeFileSync(path.join(empty, `${split}-images-idx3-ubyte`), idx([0, 28, 28], new Uint8Array(0)));
-      writeFileSync(path.join(empty, `${split}-labels-idx1-ubyte`), idx([0], new Uint8Array(0)));
-    }
-    await expect(runImpact({ ...options(dir), data: empty })).rejects.toThrow(`${empty}: the train split has no images`);
-    await expect(runImpact({ ...options(dir), conditions: ['mixup'] })).rejects.toThrow('unknown condition mixup');
-  });
-
-  it('the CLI prints the table and exits non-zero with a message on bad input', () => {
-    const cli = path.resolve(__dirname, '../dist/cjs/cli/main.js');
-    const out = execFileSync(process.execPath, [cli, 'impact', '--data', dir, '--out', path.join(dir, 'c'), '--seeds', '2', '--train', '100', '--test', '50', '--epochs', '1', '--conditions', 'baseline'], { encoding: 'utf8' });
-    expect(out).toContain('condition');
-    expect(out).toContain('baseline');
-    expect(() => execFileSync(process.execPath, [cli, 'impact', '--seeds', 'x'], { encoding: 'utf8', stdio: 'pipe' })).toThrow("--seeds takes a whole number >= 1, not 'x'");
-    // --out is made before the data is even read (so before any training): a
-    // bad one fails first, even with a --data that would fail too
-    const file = path.join(dir, 'a-file');
-    writeFileSync(file, '');
-    expect(() => execFileSync(process.execPath, [cli, 'impact', '--data', path.join(dir, 'missing'), '--out', path.join(file, 'sub')], { encoding: 'utf8', stdio: 'pipe' })).toThrow('ENOTDIR');
-  }, 60_000);
-});
 
 describe('fastaug bench', () => {
   it('an unknown case or family is one line naming what exists, not a stack trace', () => {

@@ -81,16 +81,17 @@ interface Context { results: StudyResults; outcomes: Outcomes; level: number }
 /** A paired comparison; `perImage(seed)` gives the per-image differences for the bootstrap (omitted for ratio metrics). */
 function compare(ctx: Context, condition: string, metric: string, seeds: number[], perSeed: number[], nullValue: number,
   perImage?: (seed: number) => Float64Array): Comparison {
-  const centred = perSeed.map((v) => v - nullValue);
-  const t = pairedT(centred, ctx.level);
+  // a ratio is undefined where the baseline made no error: such seeds are left out of the test (p NaN, Holm 1, when fewer than 2 remain)
+  const centred = perSeed.filter(Number.isFinite).map((v) => v - nullValue);
+  const t = centred.length >= 2 ? pairedT(centred, ctx.level) : { lo: NaN, hi: NaN, p: NaN, df: 0 };
   const { replicates, seed } = ctx.results.settings.bootstrap;
   const boot = perImage && seeds.length >= 2 ? twoLevelBootstrap(seeds.map(perImage), { replicates, seed, level: ctx.level }) : null;
   return {
     condition, metric, nullValue,
-    estimate: mean(perSeed),
+    estimate: centred.length > 0 ? mean(centred) + nullValue : NaN,
     perSeed,
     pairedT: { lo: t.lo + nullValue, hi: t.hi + nullValue, p: t.p, df: t.df },
-    signFlipP: signFlipP(centred),
+    signFlipP: centred.length > 0 ? signFlipP(centred) : NaN,
     bootstrap: boot ? { lo: boot.lo, hi: boot.hi } : null,
     holmP: NaN,
     significant: false,

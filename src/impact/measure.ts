@@ -228,9 +228,18 @@ function prepareTestSets(test: ImageLabels, families: readonly CorruptionFamily[
     if (!c.images) continue;
     info.push({ id: `augmented:${c.name}`, kind: 'augmented', label: c.name });
     // a held-out epoch (2^32 − 1) so the test images are not augmented as training image i was
-    data.set(`augmented:${c.name}`, c.images(test.batch, seed, 2 ** 32 - 1).data);
+    try {
+      data.set(`augmented:${c.name}`, c.images(test.batch, seed, 2 ** 32 - 1).data);
+    } catch (error) {
+      throw new Error(`conditions.${c.name} threw on the test images: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   return { info, data };
+}
+
+/** What identifies a model apart from its layers' generated names (which count up in a process): layer classes and weight shapes. */
+function modelShape(a: ModelArtifacts): unknown {
+  return [JSON.stringify(a.modelTopology).match(/"class_name":"[^"]*"/g), a.weightSpecs.map((w) => [w.shape, w.dtype])];
 }
 
 function fingerprint(parts: unknown[]): string {
@@ -423,7 +432,7 @@ export async function measureImpact(options: MeasureImpactOptions): Promise<Impa
 
   const testSets = prepareTestSets(test, families, conditions, s.seeds[0]!, s.valueRange);
   const print = fingerprint([IMPACT_SCHEMA, train.batch.data, train.labels, test.batch.data, test.labels, s.epochs, s.batchSize, s.scale, s.offset,
-    conditions.map((x) => [x.name, x.description, x.changes]), testSets.info, [...artifacts.entries()].map(([k, a]) => [k, a.modelTopology, a.trainingConfig, new Uint8Array(a.weightData)])]);
+    conditions.map((x) => [x.name, x.description, x.changes]), testSets.info, [...artifacts.entries()].map(([k, a]) => [k, modelShape(a), a.trainingConfig, new Uint8Array(a.weightData)])]);
   const runs: RunRecord[] = readCheckpoint(options.checkpoint, options.resume === true, print);
   const have = new Set(runs.map((r) => `${r.condition}/${r.seed}`));
   let nextId = 0;

@@ -172,13 +172,15 @@ export class Pipeline {
 
   private resolve(batch: unknown, options: unknown, isAsync: boolean): { b: Batch; index: number; epoch: number; record: boolean; threads?: number } {
     const checked = checkBatch(batch);
+    // undefined means no options; null, like any other non-object, is an error (as for every op)
     const o = (options ?? {}) as { index?: unknown; epoch?: unknown; record?: unknown; threads?: unknown };
     const method = isAsync ? 'Pipeline.runAsync' : 'Pipeline.run';
-    if (!isPlainObject(o)) throw invalidParameterError(`${method} options`, 'an object { index?, epoch?, record? }', options);
+    if (options === null || !isPlainObject(o)) throw invalidParameterError(`${method} options`, 'an object { index?, epoch?, record? }', options);
     // threads only where there is a pool to use: on run it would do nothing
     const allowed = isAsync ? ['index', 'epoch', 'record', 'threads'] : ['index', 'epoch', 'record'];
     const unknown = Object.keys(o).find((k) => !allowed.includes(k));
     if (unknown) throw new TypeError(`Unknown option '${unknown}' for ${method}; expected one of: ${allowed.join(', ')}`);
+    if (o.record !== undefined && typeof o.record !== 'boolean') throw invalidParameterError('record', 'a boolean', o.record);
     return {
       // the steps each return a new batch; with none, the result is still a copy
       b: batchResult(checked, this.steps.length === 0 ? checked.data.slice() : checked.data),

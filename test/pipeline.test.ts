@@ -174,6 +174,15 @@ describe('Pipeline', () => {
     expect(() => pipeline.run(b, { threads: 2 } as object)).toThrow("Unknown option 'threads' for Pipeline.run; expected one of: index, epoch, record");
   });
 
+  it('run options are checked like any options object: null is not "no options", record must be a boolean', async () => {
+    const b = images(1);
+    expect(() => pipeline.run(b, null as never)).toThrow(new TypeError('Expected an object { index?, epoch?, record? } for Pipeline.run options but received null of type null'));
+    await expect(pipeline.runAsync(b, null as never)).rejects.toThrow(new TypeError('Expected an object { index?, epoch?, record? } for Pipeline.runAsync options but received null of type null'));
+    expect(() => pipeline.run(b, { record: 'yes' } as never)).toThrow(new TypeError("Expected a boolean for record but received 'yes' of type string"));
+    await expect(pipeline.runAsync(b, { record: 1 } as never)).rejects.toThrow(new TypeError('Expected a boolean for record but received 1 of type number'));
+    expect(pipeline.run(b, { record: false }).records).toBeUndefined();
+  });
+
   it('fromJSON: text that does not parse, and unknown fields, are errors naming json', () => {
     expect(() => Pipeline.fromJSON('{"seed": "1", "steps": [')).toThrow(/^Expected JSON text for json but it does not parse: /);
     expect(() => Pipeline.fromJSON({ ...pipeline.toJSON(), seeed: '3' })).toThrow("Unknown field 'seeed' in json; expected the output of Pipeline.toJSON(): seed, steps");

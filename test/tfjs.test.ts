@@ -22,6 +22,14 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
     afterAll(() => tf.disposeVariables());
 
+    it('tensorToBatch takes only the layouts NHWC and NCHW (any other string was taken as NCHW)', () => {
+      const t = tf.tensor4d([1], [1, 1, 1, 1]);
+      expect(() => tensorToBatch(t, 'x' as never)).toThrow(new TypeError("Expected 'NHWC' or 'NCHW' for layout but received 'x' of type string"));
+      expect(() => tensorToBatch(t, null as never)).toThrow("Expected 'NHWC' or 'NCHW' for layout but received null");
+      expect(tensorToBatch(t, 'NCHW').layout).toBe('NCHW');
+      tf.dispose(t);
+    });
+
     it('maps int32 pixels to uint8, float32 to float32, and back', () => {
       const t = tf.tensor4d([0, 1, 254, 255], [1, 2, 2, 1], 'int32');
       const b = tensorToBatch(t);

@@ -43,7 +43,7 @@ interface StepOf<K extends PipelineOp, O> {
 
 /** One step: an op and its options, typed per op, so a misspelt option is a type error too. */
 export type PipelineStep =
-  | StepOf<'shift', ShiftOptions>
+  | StepOf<'shift', Omit<ShiftOptions, 'dx' | 'dy'> & { dx?: number; dy?: number }>
   | StepOf<'gaussianNoise', GaussianNoiseOptions>
   | StepOf<'uniformNoise', UniformNoiseOptions>
   | StepOf<'speckleNoise', SpeckleNoiseOptions>
@@ -142,6 +142,16 @@ export class Pipeline {
     if (!isPlainObject(options)) throw invalidParameterError(`steps[${position}].options`, 'a plain object', options);
     const reserved = Object.keys(options).find((k) => RESERVED.includes(k));
     if (reserved) throw new TypeError(`steps[${position}] (${op}): '${reserved}' is set by the pipeline, not by a step`);
+    if (op === 'shift') {
+      // a step's offsets are one number for every image: a per-image list would
+      // fit only batches of its length (and a typed array does not survive toJSON)
+      for (const name of ['dx', 'dy'] as const) {
+        const d = options[name];
+        if (d !== undefined && typeof d !== 'number') {
+          throw invalidParameterError(`steps[${position}].options.${name}`, 'a number (a step shifts every image by the same given offset; per-image offsets are not a pipeline option: use x, y to draw them)', d);
+        }
+      }
+    }
     const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]');
     // check the options now, on a tiny float32 batch (dtype-specific checks happen at run time)
     try {

@@ -143,6 +143,22 @@ describe('fastaug preview', () => {
     expect(() => execFileSync(process.execPath, [cli, 'preview', bad, '--out', path.join(dir, 'x.png')], { encoding: 'utf8', stdio: 'pipe' })).toThrow(`fastaug: ${bad}: not a readable PNG (`);
   });
 
+  it('caps the preview size before any work, with an error naming --scale', () => {
+    writeDataset(dir, 't10k', 20);
+    const out = path.join(dir, 'big.png');
+    // 8 columns of 28 · 100 + 2 pixels: 22 418 wide
+    expect(() => renderPreview({ data: dir, samples: 1, scale: 100, seed: 1, out })).toThrow(new RangeError(
+      `--scale 100 makes a preview of ${TRANSFORMS.length * 2802 + 2}×2804 pixels from 1 images of 28×28; the largest is 16384 pixels a side and 2^25 in all: use a smaller --scale, fewer images (--samples) or smaller ones`));
+    // a huge scale: no "size out of range" from pngjs, no null dereference
+    expect(() => renderPreview({ data: dir, samples: 1, scale: 2 ** 40, seed: 1, out })).toThrow(/^--scale 1099511627776 makes a preview of /);
+    // a large PNG at --scale 1: 8 · 4002 pixels wide
+    const large = path.join(dir, 'large.png');
+    writeFileSync(large, PNG.sync.write(new PNG({ width: 4000, height: 10 })));
+    const started = Date.now();
+    expect(() => renderPreview({ data: dir, images: [large], samples: 1, scale: 1, seed: 1, out })).toThrow(/^--scale 1 makes a preview of 32018×14 pixels from 1 images of 4000×10;/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('the CLI takes any seed the library takes, 0 (its default) included', () => {
     writeDataset(dir, 't10k', 20);
     const cli = path.resolve(__dirname, '../dist/cjs/cli/main.js');

@@ -61,14 +61,34 @@ function loadSamples(o: PreviewOptions): Batch {
   return { data: test.images.slice(0, n * test.h * test.w), shape: [n, test.h, test.w, 1] };
 }
 
+/** Largest preview: each side, and in all (2^25 pixels: 128 MiB of RGBA, a few seconds to encode). */
+export const MAX_PREVIEW_SIDE = 16384;
+export const MAX_PREVIEW_PIXELS = 2 ** 25;
+const GAP = 2;
+
+/** The grid's size in pixels, or an error naming the flags that set it when it is larger than a preview may be. */
+function previewSize(n: number, h: number, w: number, scale: number): { width: number; height: number } {
+  const width = TRANSFORMS.length * (w * scale + GAP) + GAP;
+  const height = n * (h * scale + GAP) + GAP;
+  if (!(width <= MAX_PREVIEW_SIDE && height <= MAX_PREVIEW_SIDE && width * height <= MAX_PREVIEW_PIXELS)) {
+    throw new RangeError(
+      `--scale ${scale} makes a preview of ${width}×${height} pixels from ${n} images of ${w}×${h}; the largest is ${MAX_PREVIEW_SIDE} pixels a side and 2^25 in all: `
+      + 'use a smaller --scale, fewer images (--samples) or smaller ones',
+    );
+  }
+  return { width, height };
+}
+
 export function renderPreview(o: PreviewOptions): { rows: number; columns: number } {
   const samples = loadSamples(o);
   const [n, h, w, c] = samples.shape;
+  // before any work: a large image or --scale would take minutes and gigabytes
+  const size = previewSize(n, h, w, o.scale);
   const columns = TRANSFORMS.map((t) => t.apply(samples, o.seed).data);
-  const gap = 2;
+  const gap = GAP;
   const cellW = w * o.scale;
   const cellH = h * o.scale;
-  const png = new PNG({ width: TRANSFORMS.length * (cellW + gap) + gap, height: n * (cellH + gap) + gap });
+  const png = new PNG(size);
   png.data.fill(255);
   for (let col = 0; col < TRANSFORMS.length; col += 1) {
     for (let i = 0; i < n; i += 1) {

@@ -6,12 +6,49 @@ import { constants as bufferConstants } from 'node:buffer';
 /** Longest typed array this runtime can allocate (elements). */
 export const MAX_TYPED_ARRAY_LENGTH: number = bufferConstants.MAX_LENGTH;
 
+// The typed-array accessors themselves, read from %TypedArray%.prototype once:
+// an array's own `length`, `buffer` or `byteOffset` property (defineProperty)
+// would otherwise decide how many elements the kernels see.
+const TYPED_ARRAY_PROTOTYPE = Object.getPrototypeOf(Uint8Array.prototype) as object;
+function intrinsicGetter(key: PropertyKey): (this: unknown) => unknown {
+  return Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTOTYPE, key)!.get!;
+}
+const typedArrayLength = intrinsicGetter('length');
+const typedArrayBuffer = intrinsicGetter('buffer');
+const typedArrayByteOffset = intrinsicGetter('byteOffset');
+const typedArrayByteLength = intrinsicGetter('byteLength');
+
+/** A typed array's element count from its internal slots (byteLength / BYTES_PER_ELEMENT), whatever its properties say. */
+export function elementLength(view: ArrayBufferView): number {
+  return typedArrayLength.call(view) as number;
+}
+
+/** The buffer, byte offset and byte length of a typed array, from its internal slots. */
+export function memoryOf(view: ArrayBufferView): { buffer: ArrayBufferLike; byteOffset: number; byteLength: number } {
+  return { buffer: typedArrayBuffer.call(view) as ArrayBufferLike, byteOffset: typedArrayByteOffset.call(view) as number, byteLength: typedArrayByteLength.call(view) as number };
+}
+
+type ViewType<T> = { new (length: number): T; new (buffer: ArrayBufferLike, byteOffset: number, length: number): T };
+
+/**
+ * A fresh view of a typed array's elements, made from its internal slots: what
+ * the kernels work on, so that no property the caller defined on the array
+ * (`length`, `subarray`, …) is read once work has started.
+ */
+export function plainView<T extends ArrayBufferView>(Type: ViewType<T>, view: T): T {
+  const length = elementLength(view);
+  // a detached buffer cannot be viewed again; it has no elements to lose
+  if (length === 0) return new Type(0);
+  const { buffer, byteOffset } = memoryOf(view);
+  return new Type(buffer, byteOffset, length);
+}
+
 export function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'bigint') return `${value}n`;
   if (ArrayBuffer.isView(value)) {
-    const length = (value as unknown as { length?: number }).length;
-    return `${value.constructor.name}(${length ?? value.byteLength})`;
+    const length = value instanceof DataView ? value.byteLength : elementLength(value);
+    return `${value.constructor.name}(${length})`;
   }
   if (Array.isArray(value)) return `array(${value.length})`;
   if (typeof value === 'object' && value !== null) return value.constructor?.name ?? 'object';
@@ -85,7 +122,9 @@ export function numberInRange(name: string, value: unknown, min: number, max: nu
 
 /** Whether two typed arrays share any byte. */
 export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  const x = memoryOf(a);
+  const y = memoryOf(b);
+  return x.buffer === y.buffer && x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
 }
 
 /**
@@ -93,14 +132,16 @@ export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
  * (the same buffer from the same byte: in place, which element-wise ops allow).
  */
 export function overlapsPartly(out: ArrayBufferView, input: ArrayBufferView): boolean {
-  const inPlace = out.buffer === input.buffer && out.byteOffset === input.byteOffset;
+  const x = memoryOf(out);
+  const y = memoryOf(input);
+  const inPlace = x.buffer === y.buffer && x.byteOffset === y.byteOffset;
   return !inPlace && overlaps(out, input);
 }
 
-/** Optional `out`: a Float32Array of exactly `length` elements. */
+/** Optional `out`: a Float32Array of exactly `length` elements (its length from its internal slots). */
 export function float32Out(name: string, value: unknown, length: number): Float32Array | undefined {
   if (value === undefined) return undefined;
   if (!(value instanceof Float32Array)) throw invalidParameterError(name, 'a Float32Array', value);
-  if (value.length !== length) throw invalidParameterError(name, `a Float32Array of length ${length}`, value, 'range');
+  if (elementLength(value) !== length) throw invalidParameterError(name, `a Float32Array of length ${length}`, value, 'range');
   return value;
 }

@@ -1,7 +1,7 @@
 // Image batches (DESIGN §2) and per-image random parameters (DESIGN §3),
 // shared by every image op: validation, output allocation, parameter draws.
 import { philoxBlock, philoxQuad } from '../backends/js/random.js';
-import { integerInRange, invalidParameterError, isPlainObject, MAX_TYPED_ARRAY_LENGTH, overlaps, overlapsPartly } from '../validate.js';
+import { elementLength, integerInRange, invalidParameterError, isPlainObject, MAX_TYPED_ARRAY_LENGTH, overlaps, overlapsPartly, plainView } from '../validate.js';
 import type { SeedKey } from './common.js';
 
 export type Layout = 'NHWC' | 'NCHW';
@@ -20,6 +20,7 @@ export type Range = number | [number, number];
 
 /** A batch after validation, with everything an op and its kernels need. */
 export interface CheckedBatch {
+  /** A plain view of the caller's data (see plainView): what the kernels read. */
   data: Uint8Array | Float32Array;
   dtype: 'uint8' | 'float32';
   n: number;
@@ -44,10 +45,17 @@ export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
   if (h * w * c > MAX_TYPED_ARRAY_LENGTH) throw invalidParameterError(`${name}.shape`, `[n, h, w, c] with h*w*c <= ${MAX_TYPED_ARRAY_LENGTH}`, shape, 'range');
   if (layout !== 'NHWC' && layout !== 'NCHW') throw invalidParameterError(`${name}.layout`, "'NHWC' or 'NCHW'", layout);
   const expected = n * h * w * c;
-  if (data.length !== expected) {
+  if (elementLength(data) !== expected) {
     throw invalidParameterError(`${name}.data`, `a typed array of length n*h*w*c = ${expected}`, data, 'range');
   }
-  return { data, dtype: data instanceof Uint8Array ? 'uint8' : 'float32', n, h, w, c, layout };
+  const uint8 = data instanceof Uint8Array;
+  return { data: uint8 ? plainView(Uint8Array, data) : plainView(Float32Array, data), dtype: uint8 ? 'uint8' : 'float32', n, h, w, c, layout };
+}
+
+/** Where an op writes: `view` for the kernels, `result` the array the op returns (the caller's `out`, or the same new array). */
+export interface OutputArray {
+  view: Uint8Array | Float32Array;
+  result: Uint8Array | Float32Array;
 }
 
 /**
@@ -55,16 +63,20 @@ export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
  * input itself only where the op allows in place, never a partial overlap),
  * else a new one.
  */
-export function outputArray(b: CheckedBatch, out: unknown, allowInPlace: boolean): Uint8Array | Float32Array {
-  if (out === undefined) return b.dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+export function outputArray(b: CheckedBatch, out: unknown, allowInPlace: boolean): OutputArray {
+  const length = b.data.length;
+  if (out === undefined) {
+    const created = b.dtype === 'uint8' ? new Uint8Array(length) : new Float32Array(length);
+    return { view: created, result: created };
+  }
   const Type = b.dtype === 'uint8' ? Uint8Array : Float32Array;
   if (!(out instanceof Type)) throw invalidParameterError('out', `a ${Type.name} like the batch data`, out);
-  if (out.length !== b.data.length) throw invalidParameterError('out', `a ${Type.name} of length ${b.data.length}`, out, 'range');
+  if (elementLength(out) !== length) throw invalidParameterError('out', `a ${Type.name} of length ${length}`, out, 'range');
   if (allowInPlace ? overlapsPartly(out, b.data) : overlaps(out, b.data)) {
     const expected = allowInPlace ? 'batch.data itself or an array that does not overlap it' : 'an array that does not overlap batch.data (this op cannot run in place)';
     throw invalidParameterError('out', expected, out, 'range');
   }
-  return out;
+  return { view: out instanceof Uint8Array ? plainView(Uint8Array, out) : plainView(Float32Array, out as Float32Array), result: out };
 }
 
 export function batchResult(b: CheckedBatch, data: Uint8Array | Float32Array): Batch {

@@ -64,7 +64,10 @@ type AnyNoiseOptions = Partial<GaussianNoiseOptions & UniformNoiseOptions & Salt
 
 interface ResolvedNoise {
   batch: CheckedBatch;
+  /** Written by the kernels. */
   out: Uint8Array | Float32Array;
+  /** Returned: the caller's `out`, or `out` itself. */
+  result: Uint8Array | Float32Array;
   request: NoiseRequest;
   threads: number;
 }
@@ -147,14 +150,14 @@ function resolveNoise(op: Op, batch: unknown, options: unknown, isAsync: boolean
       break;
     }
   }
-  const out = outputArray(b, o.out, true);
-  return { batch: b, out, request, threads: isAsync ? threadsOption(o.threads) : 1 };
+  const { view: out, result } = outputArray(b, o.out, true);
+  return { batch: b, out, result, request, threads: isAsync ? threadsOption(o.threads) : 1 };
 }
 
 function run(op: Op, batch: unknown, options: unknown): Batch {
   const r = resolveNoise(op, batch, options, false);
   activeBackend().noise(r.batch.data, r.out, r.request, 0, r.batch.n * noisePositions(r.request));
-  return batchResult(r.batch, r.out);
+  return batchResult(r.batch, r.result);
 }
 
 /**
@@ -171,7 +174,7 @@ async function runAsync(op: Op, batch: unknown, options: unknown): Promise<Batch
   const align = r.request.perChannel ? SPLIT_POSITIONS * r.request.c : SPLIT_POSITIONS;
   await lendArrays(`${op}Async`, [['batch.data', r.batch.data], ['out', r.out]]).settle(
     splitRange(total, r.threads, align).map(([start, count]) => backend.noiseAsync(r.batch.data, r.out, r.request, start, start + count)));
-  return batchResult(r.batch, r.out);
+  return batchResult(r.batch, r.result);
 }
 
 /** x + N(mean, std²) per element (or per pixel); uint8: saturate(roundHalfEven(x + n)). */

@@ -76,7 +76,10 @@ export interface ShiftOffsets {
 
 interface ResolvedShift {
   batch: CheckedBatch;
+  /** Written by the kernels. */
   out: Uint8Array | Float32Array;
+  /** Returned: the caller's `out`, or `out` itself. */
+  result: Uint8Array | Float32Array;
   request: ShiftRequest;
   offsets: ShiftOffsets;
   threads: number;
@@ -175,13 +178,13 @@ function resolveShift(batch: unknown, options: unknown, isAsync: boolean): Resol
   if (o.epoch !== undefined) epochOption(o.epoch);
   const { fill, fillValue } = fillOptions(b, o);
   const offsets = resolveOffsets(b, o, interpolation === 'nearest');
-  const out = outputArray(b, o.out, false);
+  const { view: out, result } = outputArray(b, o.out, false);
   const threads = isAsync ? threadsOption(o.threads) : 1;
   const uint8 = b.dtype === 'uint8';
   const x = axisTaps(offsets.dx, uint8);
   const y = axisTaps(offsets.dy, uint8);
   return {
-    batch: b, out, offsets, threads,
+    batch: b, out, result, offsets, threads,
     request: { h: b.h, w: b.w, c: b.c, layout: b.layout, fill, fillValue, kx: x.k, ky: y.k, wx1: x.w1, wx0: x.w0, wy1: y.w1, wy0: y.w0 },
   };
 }
@@ -190,7 +193,7 @@ function resolveShift(batch: unknown, options: unknown, isAsync: boolean): Resol
 export function shift(batch: Batch, options?: ShiftOptions): Batch {
   const r = resolveShift(batch, options, false);
   activeBackend().shift(r.batch.data, r.out, r.request, 0, r.batch.n);
-  return batchResult(r.batch, r.out);
+  return batchResult(r.batch, r.result);
 }
 
 /** shift on the libuv thread pool, images split over `threads`; the same bytes. */
@@ -199,7 +202,7 @@ export async function shiftAsync(batch: Batch, options?: ShiftOptions & AsyncOpt
   const backend = activeBackend();
   await lendArrays('shiftAsync', [['batch.data', r.batch.data], ['out', r.out]]).settle(
     splitRange(r.batch.n, r.threads, 1).map(([first, count]) => backend.shiftAsync(r.batch.data, r.out, r.request, first, count)));
-  return batchResult(r.batch, r.out);
+  return batchResult(r.batch, r.result);
 }
 
 /** The offsets in pixels a shift with these options gives each image (for records and reports). */

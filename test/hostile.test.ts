@@ -1,0 +1,60 @@
+// Hostile arguments (issue 21): arrays whose properties lie, options read
+// through getters, Proxies. Each op either does its work on what it checked
+// or fails with the one error shape naming the argument — on every backend.
+import { describe, expect, it } from 'vitest';
+
+import {
+  flipLabels, gaussianDropout, gaussianNoise, labelSmoothing, randomNormal, randomNormalAsync, randomUniform, shift, type Batch,
+} from '../src/index.js';
+import { firstDifference } from './helpers/rng.js';
+
+/** A typed array whose own `length` property says `fake`, whatever its real length. */
+function withLength<T extends ArrayBufferView>(array: T, fake: number): T {
+  Object.defineProperty(array, 'length', { value: fake });
+  return array;
+}
+
+/** All the elements of a whole-buffer typed array, whatever its `length` property says. */
+function real<T extends Uint8Array | Float32Array>(array: T): T {
+  return (array instanceof Uint8Array ? new Uint8Array(array.buffer) : new Float32Array(array.buffer)) as T;
+}
+
+function pixels(n: number): Uint8Array {
+  return Uint8Array.from({ length: n }, (_, i) => (i * 37) % 256);
+}
+
+describe('a typed array with a fake own length', () => {
+  it('is checked by its real length: 4 elements that claim 40 are 4', async () => {
+    expect(() => randomNormal(40, { out: withLength(new Float32Array(4), 40) })).toThrow(new RangeError('Expected a Float32Array of length 40 for out but received Float32Array(4) of type Float32Array'));
+    await expect(randomNormalAsync(40, { out: withLength(new Float32Array(4), 40) })).rejects.toThrow('Expected a Float32Array of length 40 for out but received Float32Array(4)');
+    const data = withLength(pixels(4), 40);
+    expect(() => shift({ data, shape: [1, 2, 2, 10] }, { dx: 1 })).toThrow(new RangeError('Expected a typed array of length n*h*w*c = 40 for batch.data but received Uint8Array(4) of type Uint8Array'));
+    expect(() => gaussianNoise({ data: pixels(40), shape: [1, 2, 2, 10] }, { std: 1, out: withLength(new Uint8Array(4), 40) })).toThrow('Expected a Uint8Array of length 40 for out but received Uint8Array(4)');
+    expect(() => gaussianDropout(withLength(new Float32Array(4), 40), { rate: 0.5, out: new Float32Array(40) })).toThrow('Expected a Float32Array of length 4 for out but received Float32Array(40)');
+    expect(() => labelSmoothing(withLength(new Float32Array(4), 40), { numClasses: 8, epsilon: 0.1 })).toThrow('Expected a Float32Array whose length is a multiple of numClasses (8) for oneHot but received Float32Array(4)');
+  });
+
+  it('does all its real elements when it claims fewer, on every op family', () => {
+    expect(firstDifference(real(randomUniform(40, { seed: 3, out: withLength(new Float32Array(40), 4) })), randomUniform(40, { seed: 3 }))).toBe(-1);
+    const b: Batch = { data: pixels(40), shape: [1, 2, 2, 10] };
+    const lying: Batch = { data: withLength(pixels(40), 4), shape: [1, 2, 2, 10] };
+    expect(shift(lying, { dx: 1 }).data.length).toBe(40);
+    expect(firstDifference(shift(lying, { dx: 1 }).data, shift(b, { dx: 1 }).data)).toBe(-1);
+    expect(firstDifference(gaussianNoise(lying, { std: 9, seed: 2 }).data, gaussianNoise(b, { std: 9, seed: 2 }).data)).toBe(-1);
+    const out = withLength(new Uint8Array(40), 4);
+    expect(gaussianNoise(b, { std: 9, seed: 2, out }).data).toBe(out);
+    expect(firstDifference(new Uint8Array(out.buffer), gaussianNoise(b, { std: 9, seed: 2 }).data)).toBe(-1);
+    const x = Float32Array.from({ length: 40 }, (_, i) => i);
+    expect(firstDifference(gaussianDropout(withLength(x.slice(), 4), { rate: 0.3, seed: 1 }), gaussianDropout(x, { rate: 0.3, seed: 1 }))).toBe(-1);
+    expect(firstDifference(labelSmoothing(withLength(x.slice(), 4), { numClasses: 4, epsilon: 0.1 }), labelSmoothing(x, { numClasses: 4, epsilon: 0.1 }))).toBe(-1);
+    const labels = Uint8Array.from({ length: 40 }, (_, i) => i % 5);
+    expect(firstDifference(real(flipLabels(withLength(labels.slice(), 4), { p: 0.5, numClasses: 5, seed: 1 })), flipLabels(labels, { p: 0.5, numClasses: 5, seed: 1 }))).toBe(-1);
+  });
+
+  it('cannot hide an overlap behind a fake byteOffset', () => {
+    const data = pixels(40);
+    const out = new Uint8Array(data.buffer, 0, 40);
+    Object.defineProperty(out, 'byteOffset', { value: 4096 });
+    expect(() => shift({ data, shape: [1, 2, 2, 10] }, { dx: 1, out })).toThrow('Expected an array that does not overlap batch.data (this op cannot run in place) for out');
+  });
+});

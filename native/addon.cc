@@ -180,6 +180,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("noise", &Addon::Noise),
         InstanceMethod("gaussianDropout", &Addon::GaussianDropout),
         InstanceMethod("dropoutMask", &Addon::DropoutMask),
+        InstanceMethod("memoryOverlap", &Addon::MemoryOverlap),
         InstanceValue("version", Napi::String::New(env, FASTAUG_VERSION)),
     });
   }
@@ -336,6 +337,30 @@ class Addon : public Napi::Addon<Addon> {
   }
 
   // (isa, out, key0, key1, first, epoch, stream, rate, keepValue, async)
+  // memoryOverlap(a, b): how the bytes of two typed arrays relate in memory,
+  // which JavaScript cannot see for two SharedArrayBuffer objects over the
+  // same memory (structuredClone, postMessage): 0 disjoint, 1 the same first
+  // byte, 2 any other overlap. Only addresses are compared; nothing is read.
+  Napi::Value MemoryOverlap(const Napi::CallbackInfo& info) {
+    uintptr_t begin[2], end[2];
+    for (size_t i : {0, 1}) {
+      if (i >= info.Length() || !info[i].IsTypedArray()) ThrowType(info.Env(), "memoryOverlap takes two typed arrays");
+      Napi::TypedArray array = info[i].As<Napi::TypedArray>();
+      void* data = nullptr;
+      size_t length = 0;
+      napi_typedarray_type type;
+      napi_value buffer;
+      size_t offset = 0;
+      if (napi_get_typedarray_info(info.Env(), array, &type, &length, &data, &buffer, &offset) != napi_ok) {
+        ThrowType(info.Env(), "memoryOverlap: cannot read a typed array");
+      }
+      begin[i] = reinterpret_cast<uintptr_t>(data);
+      end[i] = begin[i] + array.ByteLength();
+    }
+    if (begin[0] == end[0] || begin[1] == end[1] || begin[0] >= end[1] || begin[1] >= end[0]) return Napi::Number::New(info.Env(), 0);
+    return Napi::Number::New(info.Env(), begin[0] == begin[1] ? 1 : 2);
+  }
+
   Napi::Value DropoutMask(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     size_t n;

@@ -3,6 +3,8 @@
 // before any work starts.
 import { constants as bufferConstants } from 'node:buffer';
 
+import { loadNative } from './backends/native.js';
+
 /** Longest typed array this runtime can allocate (elements). */
 export const MAX_TYPED_ARRAY_LENGTH: number = bufferConstants.MAX_LENGTH;
 
@@ -120,22 +122,39 @@ export function numberInRange(name: string, value: unknown, min: number, max: nu
   return value;
 }
 
-/** Whether two typed arrays share any byte. */
-export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+const MEMORY = { disjoint: 0, sameStart: 1, partial: 2 } as const;
+type MemoryRelation = (typeof MEMORY)[keyof typeof MEMORY];
+
+/**
+ * How the bytes of two typed arrays relate. Views on one buffer object are
+ * compared by offset. Two SharedArrayBuffer objects can be the same memory
+ * (structuredClone, postMessage), which JavaScript cannot see: the native
+ * addon compares their addresses when it is loaded (whatever the backend);
+ * without it they count as disjoint (README, "Errors").
+ */
+function memoryRelation(a: ArrayBufferView, b: ArrayBufferView): MemoryRelation {
   const x = memoryOf(a);
   const y = memoryOf(b);
-  return x.buffer === y.buffer && x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
+  if (x.buffer !== y.buffer) {
+    const shared = typeof SharedArrayBuffer === 'function' && x.buffer instanceof SharedArrayBuffer && y.buffer instanceof SharedArrayBuffer;
+    const addon = shared ? loadNative().addon : undefined;
+    return addon ? (addon.memoryOverlap(a, b) as MemoryRelation) : MEMORY.disjoint;
+  }
+  if (!(x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength)) return MEMORY.disjoint;
+  return x.byteOffset === y.byteOffset ? MEMORY.sameStart : MEMORY.partial;
+}
+
+/** Whether two typed arrays share any byte. */
+export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return memoryRelation(a, b) !== MEMORY.disjoint;
 }
 
 /**
  * Whether out shares bytes with input other than as the very same elements
- * (the same buffer from the same byte: in place, which element-wise ops allow).
+ * (the same memory from the same byte: in place, which element-wise ops allow).
  */
 export function overlapsPartly(out: ArrayBufferView, input: ArrayBufferView): boolean {
-  const x = memoryOf(out);
-  const y = memoryOf(input);
-  const inPlace = x.buffer === y.buffer && x.byteOffset === y.byteOffset;
-  return !inPlace && overlaps(out, input);
+  return memoryRelation(out, input) === MEMORY.partial;
 }
 
 /** Optional `out`: a Float32Array of exactly `length` elements (its length from its internal slots). */

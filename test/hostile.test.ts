@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   flipLabels, gaussianDropout, gaussianNoise, labelSmoothing, randomNormal, randomNormalAsync, randomUniform, shift, type Batch,
 } from '../src/index.js';
+import { loadNative } from '../src/backends/native.js';
 import { firstDifference } from './helpers/rng.js';
 
 /** A typed array whose own `length` property says `fake`, whatever its real length. */
@@ -56,5 +57,43 @@ describe('a typed array with a fake own length', () => {
     const out = new Uint8Array(data.buffer, 0, 40);
     Object.defineProperty(out, 'byteOffset', { value: 4096 });
     expect(() => shift({ data, shape: [1, 2, 2, 10] }, { dx: 1, out })).toThrow('Expected an array that does not overlap batch.data (this op cannot run in place) for out');
+  });
+});
+
+describe('out on a second SharedArrayBuffer object over the same memory', () => {
+  // structuredClone(sab) is another SharedArrayBuffer object on the same bytes
+  const addon = loadNative().addon;
+  const shared = (bytes: number): [SharedArrayBuffer, SharedArrayBuffer] => {
+    const sab = new SharedArrayBuffer(bytes);
+    return [sab, structuredClone(sab)];
+  };
+
+  it.skipIf(!addon)('is an overlap when it overlaps (the addon compares addresses, whatever the backend)', () => {
+    const [sab, twin] = shared(80);
+    const data = new Uint8Array(sab, 0, 40);
+    data.set(pixels(40));
+    const batch: Batch = { data, shape: [1, 2, 2, 10] };
+    const noInPlace = 'Expected an array that does not overlap batch.data (this op cannot run in place) for out';
+    expect(() => shift(batch, { dx: 0.5, out: new Uint8Array(twin, 4, 40) })).toThrow(new RangeError(`${noInPlace} but received Uint8Array(40) of type Uint8Array`));
+    expect(() => shift(batch, { x: 0.3, out: new Uint8Array(twin, 0, 40) })).toThrow(noInPlace);
+    expect(() => gaussianNoise(batch, { std: 5, out: new Uint8Array(twin, 1, 40) })).toThrow(new RangeError('Expected batch.data itself or an array that does not overlap it for out but received Uint8Array(40) of type Uint8Array'));
+    const x = new Float32Array(sab, 0, 8);
+    expect(() => gaussianDropout(x, { rate: 0.5, out: new Float32Array(twin, 4, 8) })).toThrow('Expected x itself or an array that does not overlap it for out');
+    expect(() => labelSmoothing(x, { numClasses: 2, epsilon: 0.1, out: new Float32Array(twin, 8, 8) })).toThrow('Expected oneHot itself or an array that does not overlap it for out');
+    // nothing was written
+    expect(firstDifference(data, pixels(40))).toBe(-1);
+  });
+
+  it.skipIf(!addon)('is in place when it starts at the same byte, and independent when disjoint', () => {
+    const [sab, twin] = shared(80);
+    const data = new Uint8Array(sab, 0, 40);
+    data.set(pixels(40));
+    const expected = gaussianNoise({ data: pixels(40), shape: [1, 2, 2, 10] }, { std: 5, seed: 1 }).data;
+    const same = new Uint8Array(twin, 0, 40);
+    expect(gaussianNoise({ data, shape: [1, 2, 2, 10] }, { std: 5, seed: 1, out: same }).data).toBe(same);
+    expect(firstDifference(data, expected)).toBe(-1);
+    data.set(pixels(40));
+    const apart = new Uint8Array(twin, 40, 40);
+    expect(firstDifference(shift({ data, shape: [1, 2, 2, 10] }, { dx: 1, out: apart }).data, shift({ data: pixels(40), shape: [1, 2, 2, 10] }, { dx: 1 }).data)).toBe(-1);
   });
 });

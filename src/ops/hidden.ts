@@ -3,7 +3,7 @@
 import { activeBackend } from '../backends/select.js';
 import type { StreamRequest } from '../backends/backend.js';
 import { STREAM } from '../streams.js';
-import { elementLength, float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, overlaps, plainView } from '../validate.js';
+import { elementLength, float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, overlapsPartly, plainView } from '../validate.js';
 import { epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 
 export interface GaussianDropoutOptions extends RandomOptions {
@@ -39,7 +39,7 @@ function resolveDropout(x: unknown, options: unknown, isAsync: boolean): { x: Fl
   const length = elementLength(x);
   const request = streamRequest(o, length, STREAM.gaussianDropout, 1, scale);
   const result = float32Out('out', o.out, length) ?? new Float32Array(length);
-  if (result !== x && overlaps(result, x)) {
+  if (overlapsPartly(result, x)) {
     throw invalidParameterError('out', 'x itself or an array that does not overlap it', result, 'range');
   }
   return { x: plainView(Float32Array, x), out: plainView(Float32Array, result), result, request, threads: isAsync ? threadsOption(o.threads) : 1 };

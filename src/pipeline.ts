@@ -7,8 +7,8 @@
 // sample i is U(w0) < p for word 0 of block (0, i, epoch, 65) under the step
 // seed's key. Every draw depends only on (seed, step, sample index, epoch).
 import { philoxBlock, uniformFromWord } from './backends/js/random.js';
-import { batchResult, checkBatch, perSampleWords, sampleIndex, type Batch } from './ops/batch.js';
-import { epochOption, seedKey, threadsOption, type AsyncOptions } from './ops/common.js';
+import { batchResult, checkBatch, checkBatchFields, perSampleWords, readBatch, sampleIndex, type Batch } from './ops/batch.js';
+import { epochOption, readOptions, seedKey, threadsOption, type AsyncOptions } from './ops/common.js';
 import { noisePlan } from './ops/noise.js';
 import * as noise from './ops/noise.js';
 import type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, UniformNoiseOptions } from './ops/noise.js';
@@ -181,15 +181,15 @@ export class Pipeline {
   }
 
   private resolve(batch: unknown, options: unknown, isAsync: boolean): { b: Batch; index: number; epoch: number; record: boolean; threads?: number } {
-    const checked = checkBatch(batch);
+    const fields = readBatch(batch);
     // undefined means no options; null, like any other non-object, is an error (as for every op)
-    const o = (options ?? {}) as { index?: unknown; epoch?: unknown; record?: unknown; threads?: unknown };
     const method = isAsync ? 'Pipeline.runAsync' : 'Pipeline.run';
-    if (options === null || !isPlainObject(o)) throw invalidParameterError(`${method} options`, 'an object { index?, epoch?, record? }', options);
+    if (options !== undefined && !isPlainObject(options)) throw invalidParameterError(`${method} options`, 'an object { index?, epoch?, record? }', options);
     // threads only where there is a pool to use: on run it would do nothing
     const allowed = isAsync ? ['index', 'epoch', 'record', 'threads'] : ['index', 'epoch', 'record'];
-    const unknown = Object.keys(o).find((k) => !allowed.includes(k));
-    if (unknown) throw new TypeError(`Unknown option '${unknown}' for ${method}; expected one of: ${allowed.join(', ')}`);
+    // read once, like the batch, before either is checked
+    const o = readOptions<{ index: unknown; epoch: unknown; record: unknown; threads: unknown }>(method, options, allowed);
+    const checked = checkBatchFields(fields);
     if (o.record !== undefined && typeof o.record !== 'boolean') throw invalidParameterError('record', 'a boolean', o.record);
     return {
       // the steps each return a new batch; with none, the result is still a copy

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  flipLabels, gaussianDropout, gaussianNoise, labelSmoothing, randomNormal, randomNormalAsync, randomUniform, shift, type Batch,
+  flipLabels, gaussianDropout, gaussianNoise, gaussianNoiseAsync, labelSmoothing, Pipeline, randomNormal, randomNormalAsync, randomUniform, shift, speckleNoise, type Batch,
 } from '../src/index.js';
 import { loadNative } from '../src/backends/native.js';
 import { firstDifference } from './helpers/rng.js';
@@ -95,5 +95,61 @@ describe('out on a second SharedArrayBuffer object over the same memory', () => 
     data.set(pixels(40));
     const apart = new Uint8Array(twin, 40, 40);
     expect(firstDifference(shift({ data, shape: [1, 2, 2, 10] }, { dx: 1, out: apart }).data, shift({ data: pixels(40), shape: [1, 2, 2, 10] }, { dx: 1 }).data)).toBe(-1);
+  });
+});
+
+describe('options and arrays are read once, before any check', () => {
+  /** An object whose property `key` is a getter counting its reads and returning values[read - 1] (the last one after that). */
+  function counting<T extends object>(base: T, key: string, values: unknown[]): { object: T; reads: () => number } {
+    let reads = 0;
+    Object.defineProperty(base, key, { enumerable: true, configurable: true, get: () => values[Math.min(reads++, values.length - 1)] });
+    return { object: base, reads: () => reads };
+  }
+
+  it('clip[0] is read once: a getter cannot make the applied range lo > hi', () => {
+    const data = Float32Array.from({ length: 40 }, (_, i) => i / 40 - 0.5);
+    const clip = counting([0, 0.1] as [number, number], '0', [0, 0.9]);
+    const result = gaussianNoise({ data, shape: [1, 2, 2, 10] }, { std: 0.5, seed: 1, clip: clip.object });
+    expect(clip.reads()).toBe(1);
+    expect(firstDifference(result.data, gaussianNoise({ data, shape: [1, 2, 2, 10] }, { std: 0.5, seed: 1, clip: [0, 0.1] }).data)).toBe(-1);
+  });
+
+  it('seed is read once: per-image std and the noise come from the same seed', () => {
+    const b: Batch = { data: pixels(80), shape: [2, 2, 2, 10] };
+    for (const op of [gaussianNoise, speckleNoise] as const) {
+      const seed = counting({ std: [1, 30] as [number, number] }, 'seed', [5, 6]);
+      const result = op(b, seed.object as never);
+      expect(seed.reads()).toBe(1);
+      expect(firstDifference(result.data, op(b, { std: [1, 30], seed: 5 }).data)).toBe(-1);
+    }
+    const stream = counting({ std: 2 }, 'seed', [5, 6]);
+    expect(firstDifference(randomNormal(8, stream.object as never), randomNormal(8, { std: 2, seed: 5 }))).toBe(-1);
+    expect(stream.reads()).toBe(1);
+  });
+
+  it('every field of a batch and of its shape is read once', () => {
+    const batch = counting({ shape: [1, 2, 2, 10] }, 'data', [pixels(40), new Uint8Array(1)]);
+    const shape = counting([1, 2, 2, 10], '3', [10, 1]);
+    Object.defineProperty(batch.object, 'shape', { value: shape.object, enumerable: true });
+    expect(shift(batch.object as unknown as Batch, { dx: 1 }).data.length).toBe(40);
+    expect([batch.reads(), shape.reads()]).toEqual([1, 1]);
+  });
+
+  it('a getter that detaches batch.data while options are read gives a RangeError naming batch.data, not a short batch', async () => {
+    for (const isAsync of [false, true]) {
+      const data = pixels(40);
+      const options = counting({ std: 3 }, 'seed', [1]);
+      Object.defineProperty(options.object, 'seed', { enumerable: true, get: () => { structuredClone(data.buffer, { transfer: [data.buffer as ArrayBuffer] }); return 1; } });
+      const call = async () => (isAsync ? gaussianNoiseAsync : gaussianNoise)({ data, shape: [1, 2, 2, 10] }, options.object as never);
+      await expect(call()).rejects.toThrow(new RangeError('Expected a typed array of length n*h*w*c = 40 for batch.data but received Uint8Array(0) of type Uint8Array'));
+    }
+  });
+
+  it('Pipeline.run reads its options once', () => {
+    const pipeline = new Pipeline([{ op: 'gaussianNoise', options: { std: 4 } }], { seed: 1 });
+    const b: Batch = { data: pixels(40), shape: [1, 2, 2, 10] };
+    const record = counting({}, 'record', [true, 'no']);
+    expect(pipeline.run(b, record.object as never).records).toHaveLength(1);
+    expect(record.reads()).toBe(1);
   });
 });

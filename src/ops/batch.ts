@@ -2,7 +2,7 @@
 // shared by every image op: validation, output allocation, parameter draws.
 import { philoxBlock, philoxQuad } from '../backends/js/random.js';
 import { elementLength, integerInRange, invalidParameterError, isPlainObject, MAX_TYPED_ARRAY_LENGTH, overlaps, overlapsPartly, plainView } from '../validate.js';
-import type { SeedKey } from './common.js';
+import { readOnce, type SeedKey } from './common.js';
 
 export type Layout = 'NHWC' | 'NCHW';
 export type Shape = [n: number, h: number, w: number, c: number];
@@ -33,9 +33,32 @@ export interface CheckedBatch {
 /** Largest size of one dimension: the addon takes each as a uint32 (and no array is longer). */
 const MAX_DIMENSION = Math.min(MAX_TYPED_ARRAY_LENGTH, 2 ** 32 - 1);
 
-export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
+/** A batch's fields, each read once (shape copied), not yet checked. */
+export interface BatchFields {
+  readonly name: string;
+  readonly data: unknown;
+  readonly shape: unknown;
+  readonly layout: unknown;
+}
+
+/**
+ * Reads a batch's fields once. Ops read the batch and their options first and
+ * check both after, so that no getter runs between the checks and the work
+ * (one that detached batch.data after it was checked made js return a batch of
+ * the wrong length).
+ */
+export function readBatch(batch: unknown, name = 'batch'): BatchFields {
   if (!isPlainObject(batch)) throw invalidParameterError(name, 'an object { data, shape, layout? }', batch);
   const { data, shape, layout = 'NHWC' } = batch as { data?: unknown; shape?: unknown; layout?: unknown };
+  return { name, data, shape: readOnce(shape), layout };
+}
+
+/** Reads and checks a batch (see readBatch for ops that also take options). */
+export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
+  return checkBatchFields(readBatch(batch, name));
+}
+
+export function checkBatchFields({ name, data, shape, layout }: BatchFields): CheckedBatch {
   if (!(data instanceof Uint8Array) && !(data instanceof Float32Array)) {
     throw invalidParameterError(`${name}.data`, 'a Uint8Array (or Buffer) or Float32Array', data);
   }

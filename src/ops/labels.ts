@@ -6,8 +6,8 @@ import { uniformFromWord } from '../backends/js/random.js';
 import { STREAM } from '../streams.js';
 
 import { perSampleWords, sampleIndex } from './batch.js';
-import { checkOptionNames, elementLength, integerInRange, invalidParameterError, numberInRange, overlapsPartly, plainView } from '../validate.js';
-import { epochOption, RANDOM_OPTION_NAMES, seedKey, type RandomOptions } from './common.js';
+import { elementLength, integerInRange, invalidParameterError, numberInRange, overlapsPartly, plainView } from '../validate.js';
+import { epochOption, RANDOM_OPTION_NAMES, readOptions, seedKey, type RandomOptions } from './common.js';
 
 export interface LabelSmoothingOptions {
   numClasses: number;
@@ -44,7 +44,7 @@ function checkNoPartialOverlap(out: ArrayBufferView, input: ArrayBufferView, inp
 /** y · (1 − ε) + ε / K per element, in float32 (both terms rounded, then the sum). */
 export function labelSmoothing(oneHot: Float32Array, options: LabelSmoothingOptions): Float32Array {
   if (!(oneHot instanceof Float32Array)) throw invalidParameterError('oneHot', 'a Float32Array of one-hot rows', oneHot);
-  const o = checkOptionNames<LabelSmoothingOptions>('labelSmoothing', options, ['numClasses', 'epsilon', 'out']);
+  const o = readOptions<LabelSmoothingOptions>('labelSmoothing', options, ['numClasses', 'epsilon', 'out']);
   const k = numClassesOption(o.numClasses);
   const epsilon = numberInRange('epsilon', o.epsilon, 0, 1, 'a number in [0, 1]');
   const length = elementLength(oneHot);
@@ -79,7 +79,7 @@ export function flipLabels<T extends LabelArray>(labels: T, options: FlipLabelsO
   if (!(labels instanceof Int32Array || labels instanceof Uint8Array || labels instanceof Uint16Array)) {
     throw invalidParameterError('labels', 'an Int32Array, Uint8Array or Uint16Array', labels);
   }
-  const o = checkOptionNames<FlipLabelsOptions>('flipLabels', options, [...RANDOM_OPTION_NAMES, 'p', 'numClasses', 'out']);
+  const o = readOptions<FlipLabelsOptions>('flipLabels', options, [...RANDOM_OPTION_NAMES, 'p', 'numClasses', 'out']);
   const p = numberInRange('p', o.p, 0, 1, 'a number in [0, 1]');
   const k = numClassesOption(o.numClasses, maxClasses(labels));
   const Type = labelType(labels);

@@ -7,7 +7,7 @@ import { uniformFromWord } from '../backends/js/random.js';
 import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { finiteNumber, invalidParameterError, numberInRange } from '../validate.js';
-import { batchResult, checkBatch, outputArray, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
+import { batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
 import { epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { roundHalfEven } from './shift.js';
 
@@ -96,8 +96,9 @@ function clipOption(b: CheckedBatch, clip: unknown): { clip: boolean; clipLo: nu
 }
 
 function resolveNoise(op: Op, batch: unknown, options: unknown, isAsync: boolean): ResolvedNoise {
-  const b = checkBatch(batch);
+  const fields = readBatch(batch);
   const o = opOptions<AnyNoiseOptions>(op, options, NAMES[op], isAsync);
+  const b = checkBatchFields(fields);
   if (options === undefined) throw invalidParameterError(`${op} options`, op === 'uniformNoise' ? 'an object with low and high' : op === 'saltAndPepper' ? 'an object with amount' : 'an object with std', options);
   const key = seedKey(o.seed);
   const firstSample = sampleIndex(o.index, b.n);

@@ -9,7 +9,7 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { invalidParameterError, isInteger } from '../validate.js';
 import {
-  batchResult, checkBatch, outputArray, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range,
+  batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range,
 } from './batch.js';
 import { epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 
@@ -166,10 +166,11 @@ function fillOptions(b: CheckedBatch, o: Partial<ShiftOptions>): { fill: number;
 const MAX_SHIFT_WIDTH = 2 ** 31 - 1;
 
 function resolveShift(batch: unknown, options: unknown, isAsync: boolean): ResolvedShift {
-  const b = checkBatch(batch);
+  const fields = readBatch(batch);
+  const o = opOptions<ShiftOptions & AsyncOptions>('shift', options, NAMES, isAsync);
+  const b = checkBatchFields(fields);
   // both backends map columns through 32-bit index tables
   if (b.w > MAX_SHIFT_WIDTH) throw invalidParameterError('batch.shape[2]', `an integer between 1 and ${MAX_SHIFT_WIDTH} for shift`, b.w, 'range');
-  const o = opOptions<ShiftOptions & AsyncOptions>('shift', options, NAMES, isAsync);
   const interpolation = o.interpolation ?? 'bilinear';
   if (interpolation !== 'bilinear' && interpolation !== 'nearest') throw invalidParameterError('interpolation', "'nearest' or 'bilinear'", interpolation);
   if (o.subpixel !== undefined && typeof o.subpixel !== 'boolean') throw invalidParameterError('subpixel', 'a boolean', o.subpixel);

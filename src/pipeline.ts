@@ -161,7 +161,14 @@ export class Pipeline {
     }
     // a deep, frozen copy: arrays the caller still holds (a std range, per-image
     // offsets) must not change the pipeline after it was checked
-    return Object.freeze({ op: op as PipelineOp, options: deepFreeze(structuredClone(options)), p });
+    let copy: Record<string, unknown>;
+    try {
+      copy = structuredClone(options);
+    } catch (error) {
+      // a DOMException (DataCloneError) for a Proxy or other value that cannot be copied
+      throw invalidParameterError(`steps[${position}].options`, `options of plain data (numbers, strings, booleans, arrays), which the pipeline copies (${error instanceof Error ? error.message : String(error)})`, options);
+    }
+    return Object.freeze({ op: op as PipelineOp, options: deepFreeze(copy), p });
   }
 
   /** Which images of a batch step `position` applies to. */

@@ -143,6 +143,18 @@ describe('fastaug preview', () => {
     expect(() => execFileSync(process.execPath, [cli, 'preview', bad, '--out', path.join(dir, 'x.png')], { encoding: 'utf8', stdio: 'pipe' })).toThrow(`fastaug: ${bad}: not a readable PNG (`);
   });
 
+  it('names the file whose images have no pixels (an IDX with h = 0, a 0-wide PNG), not batch.shape', () => {
+    const empty = path.join(dir, 'empty');
+    mkdirSync(empty, { recursive: true });
+    writeFileSync(path.join(empty, 't10k-images-idx3-ubyte'), idx([2, 0, 28], new Uint8Array(0)));
+    writeFileSync(path.join(empty, 't10k-labels-idx1-ubyte'), idx([2], new Uint8Array(2)));
+    const out = path.join(dir, 'empty.png');
+    expect(() => renderPreview({ data: empty, samples: 2, scale: 1, seed: 1, out })).toThrow(`${path.join(empty, 't10k-images-idx3-ubyte')}: images of 0×28 pixels; expected at least 1×1`);
+    const narrow = path.join(dir, 'narrow.png');
+    writeFileSync(narrow, PNG.sync.write(new PNG({ width: 0, height: 5 })));
+    expect(() => renderPreview({ data: dir, images: [narrow], samples: 1, scale: 1, seed: 1, out })).toThrow(`${narrow}: an image of 0×5 pixels; expected at least 1×1`);
+  });
+
   it('caps the preview size before any work, with an error naming --scale', () => {
     writeDataset(dir, 't10k', 20);
     const out = path.join(dir, 'big.png');

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  flipLabels, gaussianDropout, gaussianNoise, gaussianNoiseAsync, labelSmoothing, Pipeline, randomNormal, randomNormalAsync, randomUniform, shift, speckleNoise, type Batch,
+  flipLabels, gaussianDropout, gaussianNoise, gaussianNoiseAsync, labelSmoothing, Pipeline, randomNormal, randomNormalAsync, randomUniform, shift, shiftAsync, speckleNoise, type Batch,
 } from '../src/index.js';
 import { loadNative } from '../src/backends/native.js';
 import { firstDifference } from './helpers/rng.js';
@@ -151,5 +151,43 @@ describe('options and arrays are read once, before any check', () => {
     const record = counting({}, 'record', [true, 'no']);
     expect(pipeline.run(b, record.object as never).records).toHaveLength(1);
     expect(record.reads()).toBe(1);
+  });
+});
+
+describe('errors that name the argument, whatever the value', () => {
+  const b = (): Batch => ({ data: pixels(40), shape: [1, 2, 2, 10] });
+
+  it('a Proxy around a typed array is not one: a TypeError naming it, not "called on incompatible receiver"', () => {
+    expect(() => shift({ data: new Proxy(pixels(40), {}), shape: [1, 2, 2, 10] }, { dx: 1 })).toThrow(new TypeError('Expected a Uint8Array (or Buffer) or Float32Array for batch.data but received Uint8Array of type object'));
+    expect(() => gaussianNoise(b(), { std: 1, out: new Proxy(new Uint8Array(40), {}) })).toThrow(new TypeError('Expected a Uint8Array like the batch data for out but received Uint8Array of type object'));
+    expect(() => randomNormal(4, { out: new Proxy(new Float32Array(4), {}) })).toThrow(new TypeError('Expected a Float32Array for out but received Float32Array of type object'));
+    expect(() => gaussianDropout(new Proxy(new Float32Array(4), {}), { rate: 0.5 })).toThrow('Expected a Float32Array of activations for x but received Float32Array of type object');
+    expect(() => flipLabels(new Proxy(new Uint8Array(4), {}), { p: 0.5, numClasses: 2 })).toThrow('Expected an Int32Array, Uint8Array or Uint16Array for labels but received Uint8Array of type object');
+  });
+
+  it('a revoked Proxy as options, or a prototype whose constructor getter throws', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(() => shift(b(), proxy)).toThrow(new TypeError('Expected a plain object for shift options but received object of type object'));
+    expect(() => randomUniform(4, proxy)).toThrow(new TypeError('Expected a plain object for randomUniform options but received object of type object'));
+    const hostile = Object.create({ get constructor(): never { throw new Error('boom'); } }) as object;
+    expect(() => gaussianNoise(b(), hostile as never)).toThrow(new TypeError('Expected a plain object for gaussianNoise options but received object of type object'));
+    expect(() => shift(hostile as never)).toThrow(new TypeError('Expected an object { data, shape, layout? } for batch but received object of type object'));
+  });
+
+  it('a step option the pipeline cannot copy is a TypeError naming steps[i].options, not a DOMException', () => {
+    const make = () => new Pipeline([{ op: 'gaussianNoise', options: { std: new Proxy([1, 2], {}) as unknown as [number, number] } }]);
+    expect(make).toThrow(TypeError);
+    expect(make).toThrow(/^Expected options of plain data \(numbers, strings, booleans, arrays\), which the pipeline copies \(.*\) for steps\[0\]\.options but received Object of type object$/);
+  });
+
+  it('an out on a growable SharedArrayBuffer that grows during an async call keeps its result', async () => {
+    // growable SharedArrayBuffers are ES2024, past this project's lib
+    const gsab = new (SharedArrayBuffer as unknown as new (n: number, o: object) => SharedArrayBuffer & { grow(n: number): void })(40, { maxByteLength: 80 });
+    const out = new Uint8Array(gsab);
+    const pending = shiftAsync(b(), { dx: 1, out });
+    gsab.grow(80);
+    expect((await pending).data).toBe(out);
+    expect(firstDifference(out.subarray(0, 40), shift(b(), { dx: 1 }).data)).toBe(-1);
   });
 });

@@ -22,6 +22,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
     afterAll(() => tf.disposeVariables());
 
+    it('pipelineTensor names its pipeline argument when it is not one', () => {
+      const t = tf.tensor4d([1], [1, 1, 1, 1]);
+      expect(() => pipelineTensor({} as never, t)).toThrow(new TypeError('Expected a Pipeline for pipeline but received Object of type object'));
+      expect(() => pipelineTensor(null as never, t)).toThrow(new TypeError('Expected a Pipeline for pipeline but received null of type null'));
+      tf.dispose(t);
+    });
+
     it('tensorToBatch takes only the layouts NHWC and NCHW (any other string was taken as NCHW)', () => {
       const t = tf.tensor4d([1], [1, 1, 1, 1]);
       expect(() => tensorToBatch(t, 'x' as never)).toThrow(new TypeError("Expected 'NHWC' or 'NCHW' for layout but received 'x' of type string"));

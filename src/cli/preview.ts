@@ -49,6 +49,7 @@ function loadSamples(o: PreviewOptions): Batch {
   if (o.images && o.images.length > 0) {
     const pngs = o.images.map(readPng);
     const { width, height } = pngs[0]!;
+    if (width === 0 || height === 0) throw new Error(`${o.images[0]}: an image of ${width}×${height} pixels; expected at least 1×1`);
     const data = new Uint8Array(pngs.length * height * width * 3);
     pngs.forEach((png, i) => {
       if (png.width !== width || png.height !== height) throw new Error(`${o.images![i]}: ${png.width}×${png.height}, but the first image is ${width}×${height}`);

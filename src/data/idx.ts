@@ -158,5 +158,6 @@ export function loadImageDataset(dir: string, split: 'train' | 't10k'): ImageDat
     throw new Error(`${labelsFile}: expected ${images.shape[0]} uint8 labels`);
   }
   const [n, h, w] = images.shape as [number, number, number];
+  if (h === 0 || w === 0) throw new Error(`${imagesFile}: images of ${h}×${w} pixels; expected at least 1×1`);
   return { images: images.data, labels: labels.data, n, h, w };
 }

@@ -1,7 +1,7 @@
 // Image batches (DESIGN §2) and per-image random parameters (DESIGN §3),
 // shared by every image op: validation, output allocation, parameter draws.
 import { philoxBlock, philoxQuad } from '../backends/js/random.js';
-import { elementLength, integerInRange, invalidParameterError, isPlainObject, MAX_TYPED_ARRAY_LENGTH, overlaps, overlapsPartly, plainView } from '../validate.js';
+import { elementLength, isTypedArray, integerInRange, invalidParameterError, isPlainObject, MAX_TYPED_ARRAY_LENGTH, overlaps, overlapsPartly, plainView } from '../validate.js';
 import { readOnce, type SeedKey } from './common.js';
 
 export type Layout = 'NHWC' | 'NCHW';
@@ -59,7 +59,7 @@ export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
 }
 
 export function checkBatchFields({ name, data, shape, layout }: BatchFields): CheckedBatch {
-  if (!(data instanceof Uint8Array) && !(data instanceof Float32Array)) {
+  if (!isTypedArray(data, Uint8Array) && !isTypedArray(data, Float32Array)) {
     throw invalidParameterError(`${name}.data`, 'a Uint8Array (or Buffer) or Float32Array', data);
   }
   if (!Array.isArray(shape) || shape.length !== 4) throw invalidParameterError(`${name}.shape`, 'an array [n, h, w, c]', shape);
@@ -71,7 +71,7 @@ export function checkBatchFields({ name, data, shape, layout }: BatchFields): Ch
   if (elementLength(data) !== expected) {
     throw invalidParameterError(`${name}.data`, `a typed array of length n*h*w*c = ${expected}`, data, 'range');
   }
-  const uint8 = data instanceof Uint8Array;
+  const uint8 = isTypedArray(data, Uint8Array);
   return { data: uint8 ? plainView(Uint8Array, data) : plainView(Float32Array, data), dtype: uint8 ? 'uint8' : 'float32', n, h, w, c, layout };
 }
 
@@ -93,13 +93,13 @@ export function outputArray(b: CheckedBatch, out: unknown, allowInPlace: boolean
     return { view: created, result: created };
   }
   const Type = b.dtype === 'uint8' ? Uint8Array : Float32Array;
-  if (!(out instanceof Type)) throw invalidParameterError('out', `a ${Type.name} like the batch data`, out);
+  if (!isTypedArray(out, Type as { name: string; prototype: Uint8Array | Float32Array })) throw invalidParameterError('out', `a ${Type.name} like the batch data`, out);
   if (elementLength(out) !== length) throw invalidParameterError('out', `a ${Type.name} of length ${length}`, out, 'range');
   if (allowInPlace ? overlapsPartly(out, b.data) : overlaps(out, b.data)) {
     const expected = allowInPlace ? 'batch.data itself or an array that does not overlap it' : 'an array that does not overlap batch.data (this op cannot run in place)';
     throw invalidParameterError('out', expected, out, 'range');
   }
-  return { view: out instanceof Uint8Array ? plainView(Uint8Array, out) : plainView(Float32Array, out as Float32Array), result: out };
+  return { view: isTypedArray(out, Uint8Array) ? plainView(Uint8Array, out) : plainView(Float32Array, out as Float32Array), result: out };
 }
 
 export function batchResult(b: CheckedBatch, data: Uint8Array | Float32Array): Batch {

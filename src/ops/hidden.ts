@@ -3,7 +3,7 @@
 import { activeBackend } from '../backends/select.js';
 import type { StreamRequest } from '../backends/backend.js';
 import { STREAM } from '../streams.js';
-import { elementLength, float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, overlapsPartly, plainView } from '../validate.js';
+import { elementLength, isTypedArray, float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, overlapsPartly, plainView } from '../validate.js';
 import { epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 
 export interface GaussianDropoutOptions extends RandomOptions {
@@ -32,7 +32,7 @@ function streamRequest(o: Partial<RandomOptions>, length: number, stream: number
 
 /** x and out as plain views for the kernels (see plainView), result the array returned. */
 function resolveDropout(x: unknown, options: unknown, isAsync: boolean): { x: Float32Array; out: Float32Array; result: Float32Array; request: StreamRequest; threads: number } {
-  if (!(x instanceof Float32Array)) throw invalidParameterError('x', 'a Float32Array of activations', x);
+  if (!isTypedArray(x, Float32Array)) throw invalidParameterError('x', 'a Float32Array of activations', x);
   const o = opOptions<GaussianDropoutOptions & AsyncOptions>('gaussianDropout', options, NAMES, isAsync);
   const rate = rateOption(o);
   const scale = Math.fround(Math.sqrt(rate / (1 - rate)));

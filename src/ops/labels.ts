@@ -6,7 +6,7 @@ import { uniformFromWord } from '../backends/js/random.js';
 import { STREAM } from '../streams.js';
 
 import { perSampleWords, sampleIndex } from './batch.js';
-import { elementLength, integerInRange, invalidParameterError, numberInRange, overlapsPartly, plainView } from '../validate.js';
+import { elementLength, isTypedArray, integerInRange, invalidParameterError, numberInRange, overlapsPartly, plainView } from '../validate.js';
 import { epochOption, RANDOM_OPTION_NAMES, readOptions, seedKey, type RandomOptions } from './common.js';
 
 export interface LabelSmoothingOptions {
@@ -31,8 +31,8 @@ function numClassesOption(value: unknown, max = 2 ** 31 - 1): number {
 
 /** Classes a label array can hold: a Uint8Array label cannot name class 256. */
 function maxClasses(labels: LabelArray): number {
-  if (labels instanceof Uint8Array) return 2 ** 8;
-  if (labels instanceof Uint16Array) return 2 ** 16;
+  if (isTypedArray(labels, Uint8Array)) return 2 ** 8;
+  if (isTypedArray(labels, Uint16Array)) return 2 ** 16;
   return 2 ** 31 - 1;
 }
 
@@ -43,7 +43,7 @@ function checkNoPartialOverlap(out: ArrayBufferView, input: ArrayBufferView, inp
 
 /** y · (1 − ε) + ε / K per element, in float32 (both terms rounded, then the sum). */
 export function labelSmoothing(oneHot: Float32Array, options: LabelSmoothingOptions): Float32Array {
-  if (!(oneHot instanceof Float32Array)) throw invalidParameterError('oneHot', 'a Float32Array of one-hot rows', oneHot);
+  if (!isTypedArray(oneHot, Float32Array)) throw invalidParameterError('oneHot', 'a Float32Array of one-hot rows', oneHot);
   const o = readOptions<LabelSmoothingOptions>('labelSmoothing', options, ['numClasses', 'epsilon', 'out']);
   const k = numClassesOption(o.numClasses);
   const epsilon = numberInRange('epsilon', o.epsilon, 0, 1, 'a number in [0, 1]');
@@ -51,7 +51,7 @@ export function labelSmoothing(oneHot: Float32Array, options: LabelSmoothingOpti
   if (length % k !== 0) throw invalidParameterError('oneHot', `a Float32Array whose length is a multiple of numClasses (${k})`, oneHot, 'range');
   let result: Float32Array = new Float32Array(length);
   if (o.out !== undefined) {
-    if (!(o.out instanceof Float32Array)) throw invalidParameterError('out', 'a Float32Array', o.out);
+    if (!isTypedArray(o.out, Float32Array)) throw invalidParameterError('out', 'a Float32Array', o.out);
     if (elementLength(o.out) !== length) throw invalidParameterError('out', `a Float32Array of length ${length}`, o.out, 'range');
     checkNoPartialOverlap(o.out, oneHot, 'oneHot');
     result = o.out;
@@ -66,8 +66,8 @@ export function labelSmoothing(oneHot: Float32Array, options: LabelSmoothingOpti
 
 /** The label array's own type (not its `constructor` property, which the caller can change). */
 function labelType(labels: LabelArray): typeof Int32Array | typeof Uint8Array | typeof Uint16Array {
-  if (labels instanceof Int32Array) return Int32Array;
-  return labels instanceof Uint8Array ? Uint8Array : Uint16Array;
+  if (isTypedArray(labels, Int32Array)) return Int32Array;
+  return isTypedArray(labels, Uint8Array) ? Uint8Array : Uint16Array;
 }
 
 /**
@@ -76,7 +76,7 @@ function labelType(labels: LabelArray): typeof Int32Array | typeof Uint8Array | 
  * (label + 1 + ⌊U(w1) · (K − 1)⌋) mod K — uniform over the others, never itself.
  */
 export function flipLabels<T extends LabelArray>(labels: T, options: FlipLabelsOptions): T {
-  if (!(labels instanceof Int32Array || labels instanceof Uint8Array || labels instanceof Uint16Array)) {
+  if (!(isTypedArray(labels, Int32Array) || isTypedArray(labels, Uint8Array) || isTypedArray(labels, Uint16Array))) {
     throw invalidParameterError('labels', 'an Int32Array, Uint8Array or Uint16Array', labels);
   }
   const o = readOptions<FlipLabelsOptions>('flipLabels', options, [...RANDOM_OPTION_NAMES, 'p', 'numClasses', 'out']);
@@ -91,7 +91,7 @@ export function flipLabels<T extends LabelArray>(labels: T, options: FlipLabelsO
   }
   let result = new Type(length) as T;
   if (o.out !== undefined) {
-    if (!(o.out instanceof Type)) throw invalidParameterError('out', `a ${Type.name} like labels`, o.out);
+    if (!isTypedArray(o.out, Type as { name: string; prototype: LabelArray })) throw invalidParameterError('out', `a ${Type.name} like labels`, o.out);
     if (elementLength(o.out) !== length) throw invalidParameterError('out', `a ${Type.name} of length ${length}`, o.out, 'range');
     checkNoPartialOverlap(o.out, labels, 'labels');
     result = o.out as T;

@@ -191,3 +191,20 @@ describe('errors that name the argument, whatever the value', () => {
     expect(firstDifference(out.subarray(0, 40), shift(b(), { dx: 1 }).data)).toBe(-1);
   });
 });
+
+describe('the addon names the arrays it is given', () => {
+  // the facade checks every array first; these reach the addon directly, as a caller bypassing it would
+  const addon = loadNative().addon;
+  const perImage = () => [new Int32Array(1), new Int32Array(1), new Float32Array(1), new Float32Array(1), new Float32Array(1), new Float32Array(1)] as const;
+
+  it.skipIf(!addon)('a wrong type or a short array is an error naming batch.data, out or x', () => {
+    const a = addon!;
+    expect(() => a.randomNormal(0, new Uint8Array(4) as never, 0, 0, 0, 0, 2, 0, 1, false)).toThrow(new TypeError('fastaug native: Expected a Float32Array for out'));
+    const shiftWith = (src: Uint8Array, dst: Uint8Array) => () => a.shift(0, src, dst, 2, 2, 10, false, 0, 0, ...perImage(), 0, 1, false);
+    expect(shiftWith(new Uint8Array(4), new Uint8Array(40))).toThrow(new RangeError('fastaug native: Expected an array of at least 40 elements for batch.data but received 4'));
+    expect(shiftWith(new Uint8Array(40), new Uint8Array(39))).toThrow(new RangeError('fastaug native: Expected an array of at least 40 elements for out but received 39'));
+    expect(() => a.shift(0, new Uint8Array(40), new Float32Array(40) as never, 2, 2, 10, false, 0, 0, ...perImage(), 0, 1, false)).toThrow(new TypeError('fastaug native: Expected a Uint8Array for out'));
+    expect(() => a.gaussianDropout(0, new Float32Array(8), new Float32Array(4), 0, 0, 0, 0, 40, 1, 1, false)).toThrow(new RangeError('fastaug native: Expected an array of at least 8 elements for out but received 4'));
+    expect(() => a.gaussianDropout(0, [] as never, new Float32Array(4), 0, 0, 0, 0, 40, 1, 1, false)).toThrow(new TypeError('fastaug native: Expected a Float32Array for x'));
+  });
+});

@@ -273,8 +273,17 @@ export class Pipeline {
    * recorded offsets). Samples need not be consecutive.
    */
   replay(batch: Batch, records: SampleRecord[]): Batch {
-    const b = checkBatch(batch);
-    if (!Array.isArray(records) || records.length !== b.n) throw invalidParameterError('records', `${b.n} sample records (one per image)`, records);
+    const fields = readBatch(batch);
+    // records are read once, whole, before anything is checked (a getter in them could otherwise detach batch.data after its check)
+    let copied: unknown;
+    try {
+      copied = structuredClone(records);
+    } catch (error) {
+      throw invalidParameterError('records', `sample records of plain data, which replay copies (${error instanceof Error ? error.message : String(error)})`, records);
+    }
+    const b = checkBatchFields(fields);
+    if (!Array.isArray(copied) || copied.length !== b.n) throw invalidParameterError('records', `${b.n} sample records (one per image)`, records);
+    records = copied as SampleRecord[];
     const per = b.h * b.w * b.c;
     const out = b.data.slice();
     records.forEach((r, k) => {

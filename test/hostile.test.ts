@@ -208,3 +208,22 @@ describe('the addon names the arrays it is given', () => {
     expect(() => a.gaussianDropout(0, [] as never, new Float32Array(4), 0, 0, 0, 0, 40, 1, 1, false)).toThrow(new TypeError('fastaug native: Expected a Float32Array for x'));
   });
 });
+
+describe('Pipeline.replay reads its records once, before any check', () => {
+  const pipeline = new Pipeline([{ op: 'shift', options: { x: 0.3 } }, { op: 'gaussianNoise', options: { std: 4 }, p: 0.5 }], { seed: 3 });
+
+  it('a getter in a record is read once, and one that detaches batch.data is a RangeError naming batch.data', () => {
+    const b: Batch = { data: pixels(40), shape: [1, 2, 2, 10] };
+    const { records, data: expected } = pipeline.run(b, { record: true });
+    let reads = 0;
+    const step = { ...records[0]!.steps[0]! };
+    Object.defineProperty(step, 'applied', { enumerable: true, get: () => { reads += 1; return reads === 1; } });
+    const hostile = [{ ...records[0]!, steps: [step, records[0]!.steps[1]!] }];
+    expect(firstDifference(pipeline.replay(b, hostile).data, expected)).toBe(-1);
+    expect(reads).toBe(1);
+    const data = pixels(40);
+    const detaching = [{ ...records[0]!, get index() { structuredClone(data.buffer, { transfer: [data.buffer as ArrayBuffer] }); return 0; } }];
+    expect(() => pipeline.replay({ data, shape: [1, 2, 2, 10] }, detaching)).toThrow(new RangeError('Expected a typed array of length n*h*w*c = 40 for batch.data but received Uint8Array(0) of type Uint8Array'));
+    expect(() => pipeline.replay(b, [new Proxy(records[0]!, {})])).toThrow(/^Expected sample records of plain data, which replay copies \(.*\) for records but received array\(1\) of type array$/);
+  });
+});

@@ -30,14 +30,14 @@ using Job = std::function<void()>;
 // every index, stream position and element count the addon takes.
 constexpr uint64_t kMaxSafeInteger = (uint64_t(1) << 53) - 1;
 
-// A job's own failure as a message (a kernel allocates nothing, but a shift's
-// scratch rows can be larger than the machine will give), or "" when it ran.
+// A job's own failure as a message (kernels allocate nothing; this is a
+// guard for any job that does), or "" when it ran.
 std::string RunCatching(const Job& job) {
   try {
     job();
     return "";
   } catch (const std::bad_alloc&) {
-    return "fastaug native: out of memory for this call's scratch buffers";
+    return "fastaug native: out of memory";
   } catch (const std::exception& e) {
     return std::string("fastaug native: ") + e.what();
   }
@@ -265,13 +265,12 @@ class Addon : public Napi::Addon<Addon> {
     const size_t elements = ElementsOf(info, "shift", images, uint64_t(p.h * p.w * p.c));
     std::vector<Napi::Object> pinned;
     for (size_t i : {1, 2, 9, 10, 11, 12, 13, 14}) pinned.push_back(info[i].As<Napi::Object>());
-    const size_t scratch_bytes = shift_scratch_bytes(p);
     auto shift_u8 = kernels.shift_u8;
     auto shift_f32 = kernels.shift_f32;
     return RunImageJob(
         info, elements, pinned, BoolArg(info, 17),
-        [=](const uint8_t* src, uint8_t* dst) { std::vector<char> scratch(scratch_bytes); shift_u8(src, dst, p, first, count, scratch.data()); },
-        [=](const float* src, float* dst) { std::vector<char> scratch(scratch_bytes); shift_f32(src, dst, p, first, count, scratch.data()); });
+        [=](const uint8_t* src, uint8_t* dst) { shift_u8(src, dst, p, first, count); },
+        [=](const float* src, float* dst) { shift_f32(src, dst, p, first, count); });
   }
 
   // (isa, src, dst, h, w, c, nchw, perChannel, kind, key0, key1, epoch, stream, firstSample,

@@ -30,14 +30,14 @@ using Job = std::function<void()>;
 // every index, stream position and element count the addon takes.
 constexpr uint64_t kMaxSafeInteger = (uint64_t(1) << 53) - 1;
 
-// A job's own failure as a message (a kernel allocates nothing, but a shift's
-// scratch rows can be larger than the machine will give), or "" when it ran.
+// A job's own failure as a message (kernels allocate nothing; this is a
+// guard for any job that does), or "" when it ran.
 std::string RunCatching(const Job& job) {
   try {
     job();
     return "";
   } catch (const std::bad_alloc&) {
-    return "fastaug native: out of memory for this call's scratch buffers";
+    return "fastaug native: out of memory";
   } catch (const std::exception& e) {
     return std::string("fastaug native: ") + e.what();
   }
@@ -102,10 +102,17 @@ Napi::Value RunJob(Napi::Env env, Job job, const std::vector<Napi::Object>& pinn
   throw Napi::TypeError::New(env, "fastaug native: " + what);
 }
 
+// `name` is the argument as the caller of the public function knows it
+// (batch.data, out, x), in the facade's message shape.
+[[noreturn]] void ThrowShort(Napi::Env env, const char* name, size_t needed, size_t length) {
+  throw Napi::RangeError::New(env, "fastaug native: Expected an array of at least " + std::to_string(needed) + " elements for " + name +
+                                       " but received " + std::to_string(length));
+}
+
 template <typename T, napi_typedarray_type kType>
-T* TypedData(const Napi::CallbackInfo& info, size_t i, const char* what, size_t* length) {
+T* TypedData(const Napi::CallbackInfo& info, size_t i, const char* what, const char* name, size_t* length) {
   if (i >= info.Length() || !info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != kType) {
-    ThrowType(info.Env(), std::string("argument ") + std::to_string(i) + " must be a " + what);
+    ThrowType(info.Env(), std::string("Expected a ") + what + " for " + name);
   }
   Napi::TypedArrayOf<T> array = info[i].As<Napi::TypedArrayOf<T>>();
   *length = array.ElementLength();
@@ -148,22 +155,25 @@ bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
   return i < info.Length() && info[i].ToBoolean().Value();
 }
 
-// Runs an image kernel on the batch arrays of arguments 1 (src) and 2 (dst):
+// Runs an image kernel on the batch arrays of arguments 1 (src, the caller's
+// batch.data) and 2 (dst, its out):
 // both uint8 or both float32, each holding at least `elements` values.
 template <class RunU8, class RunF32>
-Napi::Value RunImageJob(const Napi::CallbackInfo& info, const char* op, size_t elements, const std::vector<Napi::Object>& pinned,
+Napi::Value RunImageJob(const Napi::CallbackInfo& info, size_t elements, const std::vector<Napi::Object>& pinned,
                         bool async, RunU8 run_u8, RunF32 run_f32) {
   size_t n_src, n_dst;
   if (info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
-    const uint8_t* src = TypedData<uint8_t, napi_uint8_array>(info, 1, "Uint8Array", &n_src);
-    uint8_t* dst = TypedData<uint8_t, napi_uint8_array>(info, 2, "Uint8Array", &n_dst);
-    if (n_src < elements || n_dst < elements) ThrowType(info.Env(), std::string(op) + ": arrays shorter than the images");
+    const uint8_t* src = TypedData<uint8_t, napi_uint8_array>(info, 1, "Uint8Array", "batch.data", &n_src);
+    uint8_t* dst = TypedData<uint8_t, napi_uint8_array>(info, 2, "Uint8Array", "out", &n_dst);
+    if (n_src < elements) ThrowShort(info.Env(), "batch.data", elements, n_src);
+    if (n_dst < elements) ThrowShort(info.Env(), "out", elements, n_dst);
     if (elements == 0) return RunJob(info.Env(), [] {}, pinned, async);  // nothing to do: no scratch either
     return RunJob(info.Env(), [=] { run_u8(src, dst); }, pinned, async);
   }
-  const float* src = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n_src);
-  float* dst = TypedData<float, napi_float32_array>(info, 2, "Float32Array", &n_dst);
-  if (n_src < elements || n_dst < elements) ThrowType(info.Env(), std::string(op) + ": arrays shorter than the images");
+  const float* src = TypedData<float, napi_float32_array>(info, 1, "Float32Array", "batch.data", &n_src);
+  float* dst = TypedData<float, napi_float32_array>(info, 2, "Float32Array", "out", &n_dst);
+  if (n_src < elements) ThrowShort(info.Env(), "batch.data", elements, n_src);
+  if (n_dst < elements) ThrowShort(info.Env(), "out", elements, n_dst);
   if (elements == 0) return RunJob(info.Env(), [] {}, pinned, async);
   return RunJob(info.Env(), [=] { run_f32(src, dst); }, pinned, async);
 }
@@ -180,6 +190,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("noise", &Addon::Noise),
         InstanceMethod("gaussianDropout", &Addon::GaussianDropout),
         InstanceMethod("dropoutMask", &Addon::DropoutMask),
+        InstanceMethod("memoryOverlap", &Addon::MemoryOverlap),
         InstanceValue("version", Napi::String::New(env, FASTAUG_VERSION)),
     });
   }
@@ -204,9 +215,9 @@ class Addon : public Napi::Addon<Addon> {
   // philox4x32(counter: Uint32Array(4), key: Uint32Array(2), out: Uint32Array(4))
   Napi::Value Philox4x32(const Napi::CallbackInfo& info) {
     size_t n_ctr, n_key, n_out;
-    const uint32_t* ctr = TypedData<uint32_t, napi_uint32_array>(info, 0, "Uint32Array", &n_ctr);
-    const uint32_t* key = TypedData<uint32_t, napi_uint32_array>(info, 1, "Uint32Array", &n_key);
-    uint32_t* out = TypedData<uint32_t, napi_uint32_array>(info, 2, "Uint32Array", &n_out);
+    const uint32_t* ctr = TypedData<uint32_t, napi_uint32_array>(info, 0, "Uint32Array", "counter", &n_ctr);
+    const uint32_t* key = TypedData<uint32_t, napi_uint32_array>(info, 1, "Uint32Array", "key", &n_key);
+    uint32_t* out = TypedData<uint32_t, napi_uint32_array>(info, 2, "Uint32Array", "out", &n_out);
     if (n_ctr != 4 || n_key != 2 || n_out != 4) ThrowType(info.Env(), "philox4x32 takes 4 + 2 words and 4 out");
     philox4x32_10(ctr, key, out);
     return info.Env().Undefined();
@@ -217,7 +228,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value RunStream(const Napi::CallbackInfo& info, StreamKernel Kernels::*which) {
     const Kernels& kernels = KernelsArg(info, 0);
     size_t n;
-    float* out = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n);
+    float* out = TypedData<float, napi_float32_array>(info, 1, "Float32Array", "out", &n);
     const StreamParams sp = StreamArgs(info, 2);
     const AffineParams ap{float(NumberArg(info, 7)), float(NumberArg(info, 8))};
     StreamKernel kernel = kernels.*which;
@@ -238,12 +249,12 @@ class Addon : public Napi::Addon<Addon> {
     p.fill = int(Uint32Arg(info, 7));
     p.fill_value = float(NumberArg(info, 8));
     size_t n_kx, n_ky, n_wx1, n_wx0, n_wy1, n_wy0;
-    p.kx = TypedData<int32_t, napi_int32_array>(info, 9, "Int32Array", &n_kx);
-    p.ky = TypedData<int32_t, napi_int32_array>(info, 10, "Int32Array", &n_ky);
-    p.wx1 = TypedData<float, napi_float32_array>(info, 11, "Float32Array", &n_wx1);
-    p.wx0 = TypedData<float, napi_float32_array>(info, 12, "Float32Array", &n_wx0);
-    p.wy1 = TypedData<float, napi_float32_array>(info, 13, "Float32Array", &n_wy1);
-    p.wy0 = TypedData<float, napi_float32_array>(info, 14, "Float32Array", &n_wy0);
+    p.kx = TypedData<int32_t, napi_int32_array>(info, 9, "Int32Array", "kx (per-image shift parameters)", &n_kx);
+    p.ky = TypedData<int32_t, napi_int32_array>(info, 10, "Int32Array", "ky (per-image shift parameters)", &n_ky);
+    p.wx1 = TypedData<float, napi_float32_array>(info, 11, "Float32Array", "wx1 (per-image shift parameters)", &n_wx1);
+    p.wx0 = TypedData<float, napi_float32_array>(info, 12, "Float32Array", "wx0 (per-image shift parameters)", &n_wx0);
+    p.wy1 = TypedData<float, napi_float32_array>(info, 13, "Float32Array", "wy1 (per-image shift parameters)", &n_wy1);
+    p.wy0 = TypedData<float, napi_float32_array>(info, 14, "Float32Array", "wy0 (per-image shift parameters)", &n_wy0);
     const size_t first = Uint32Arg(info, 15), count = Uint32Arg(info, 16);
     const size_t images = first + count;
     for (size_t n : {n_kx, n_ky, n_wx1, n_wx0, n_wy1, n_wy0}) {
@@ -254,13 +265,12 @@ class Addon : public Napi::Addon<Addon> {
     const size_t elements = ElementsOf(info, "shift", images, uint64_t(p.h * p.w * p.c));
     std::vector<Napi::Object> pinned;
     for (size_t i : {1, 2, 9, 10, 11, 12, 13, 14}) pinned.push_back(info[i].As<Napi::Object>());
-    const size_t scratch_bytes = shift_scratch_bytes(p);
     auto shift_u8 = kernels.shift_u8;
     auto shift_f32 = kernels.shift_f32;
     return RunImageJob(
-        info, "shift", elements, pinned, BoolArg(info, 17),
-        [=](const uint8_t* src, uint8_t* dst) { std::vector<char> scratch(scratch_bytes); shift_u8(src, dst, p, first, count, scratch.data()); },
-        [=](const float* src, float* dst) { std::vector<char> scratch(scratch_bytes); shift_f32(src, dst, p, first, count, scratch.data()); });
+        info, elements, pinned, BoolArg(info, 17),
+        [=](const uint8_t* src, uint8_t* dst) { shift_u8(src, dst, p, first, count); },
+        [=](const float* src, float* dst) { shift_f32(src, dst, p, first, count); });
   }
 
   // (isa, src, dst, h, w, c, nchw, perChannel, kind, key0, key1, epoch, stream, firstSample,
@@ -280,13 +290,13 @@ class Addon : public Napi::Addon<Addon> {
     p.stream = Uint32Arg(info, 12);
     p.first_sample = Uint32Arg(info, 13);
     size_t n_offset, n_scale, n_pepper, n_salt;
-    p.offset = TypedData<float, napi_float32_array>(info, 14, "Float32Array", &n_offset);
-    p.scale = TypedData<float, napi_float32_array>(info, 15, "Float32Array", &n_scale);
+    p.offset = TypedData<float, napi_float32_array>(info, 14, "Float32Array", "offset (per-image noise parameters)", &n_offset);
+    p.scale = TypedData<float, napi_float32_array>(info, 15, "Float32Array", "scale (per-image noise parameters)", &n_scale);
     p.clip = BoolArg(info, 16);
     p.clip_lo = float(NumberArg(info, 17));
     p.clip_hi = float(NumberArg(info, 18));
-    p.pepper_below = TypedData<uint32_t, napi_uint32_array>(info, 19, "Uint32Array", &n_pepper);
-    p.salt_below = TypedData<uint32_t, napi_uint32_array>(info, 20, "Uint32Array", &n_salt);
+    p.pepper_below = TypedData<uint32_t, napi_uint32_array>(info, 19, "Uint32Array", "pepperBelow (per-image noise parameters)", &n_pepper);
+    p.salt_below = TypedData<uint32_t, napi_uint32_array>(info, 20, "Uint32Array", "saltBelow (per-image noise parameters)", &n_salt);
     p.pepper_value = float(NumberArg(info, 21));
     p.salt_value = float(NumberArg(info, 22));
     // stream positions [begin, end) of the batch, image after image
@@ -305,7 +315,7 @@ class Addon : public Napi::Addon<Addon> {
     auto noise_u8 = kernels.noise_u8;
     auto noise_f32 = kernels.noise_f32;
     return RunImageJob(
-        info, "noise", elements, pinned, BoolArg(info, 25),
+        info, elements, pinned, BoolArg(info, 25),
         [=](const uint8_t* src, uint8_t* dst) { noise_u8(src, dst, p, begin, end); },
         [=](const float* src, float* dst) { noise_f32(src, dst, p, begin, end); });
   }
@@ -326,9 +336,9 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value GaussianDropout(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     size_t n_x, n_out;
-    const float* x = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n_x);
-    float* out = TypedData<float, napi_float32_array>(info, 2, "Float32Array", &n_out);
-    if (n_out < n_x) ThrowType(info.Env(), "gaussianDropout: out shorter than x");
+    const float* x = TypedData<float, napi_float32_array>(info, 1, "Float32Array", "x", &n_x);
+    float* out = TypedData<float, napi_float32_array>(info, 2, "Float32Array", "out", &n_out);
+    if (n_out < n_x) ThrowShort(info.Env(), "out", n_x, n_out);
     const StreamParams sp = StreamArgs(info, 3);
     const AffineParams ap{float(NumberArg(info, 8)), float(NumberArg(info, 9))};
     auto kernel = kernels.gaussian_dropout;
@@ -336,10 +346,34 @@ class Addon : public Napi::Addon<Addon> {
   }
 
   // (isa, out, key0, key1, first, epoch, stream, rate, keepValue, async)
+  // memoryOverlap(a, b): how the bytes of two typed arrays relate in memory,
+  // which JavaScript cannot see for two SharedArrayBuffer objects over the
+  // same memory (structuredClone, postMessage): 0 disjoint, 1 the same first
+  // byte, 2 any other overlap. Only addresses are compared; nothing is read.
+  Napi::Value MemoryOverlap(const Napi::CallbackInfo& info) {
+    uintptr_t begin[2], end[2];
+    for (size_t i : {0, 1}) {
+      if (i >= info.Length() || !info[i].IsTypedArray()) ThrowType(info.Env(), "memoryOverlap takes two typed arrays");
+      Napi::TypedArray array = info[i].As<Napi::TypedArray>();
+      void* data = nullptr;
+      size_t length = 0;
+      napi_typedarray_type type;
+      napi_value buffer;
+      size_t offset = 0;
+      if (napi_get_typedarray_info(info.Env(), array, &type, &length, &data, &buffer, &offset) != napi_ok) {
+        ThrowType(info.Env(), "memoryOverlap: cannot read a typed array");
+      }
+      begin[i] = reinterpret_cast<uintptr_t>(data);
+      end[i] = begin[i] + array.ByteLength();
+    }
+    if (begin[0] == end[0] || begin[1] == end[1] || begin[0] >= end[1] || begin[1] >= end[0]) return Napi::Number::New(info.Env(), 0);
+    return Napi::Number::New(info.Env(), begin[0] == begin[1] ? 1 : 2);
+  }
+
   Napi::Value DropoutMask(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     size_t n;
-    float* out = TypedData<float, napi_float32_array>(info, 1, "Float32Array", &n);
+    float* out = TypedData<float, napi_float32_array>(info, 1, "Float32Array", "out", &n);
     const StreamParams sp = StreamArgs(info, 2);
     const float rate = float(NumberArg(info, 7)), keep = float(NumberArg(info, 8));
     auto kernel = kernels.dropout_mask;

@@ -7,8 +7,8 @@
 // sample i is U(w0) < p for word 0 of block (0, i, epoch, 65) under the step
 // seed's key. Every draw depends only on (seed, step, sample index, epoch).
 import { philoxBlock, uniformFromWord } from './backends/js/random.js';
-import { batchResult, checkBatch, perSampleWords, sampleIndex, type Batch } from './ops/batch.js';
-import { epochOption, seedKey, threadsOption, type AsyncOptions } from './ops/common.js';
+import { batchResult, checkBatch, checkBatchFields, perSampleWords, readBatch, sampleIndex, type Batch } from './ops/batch.js';
+import { epochOption, readOptions, seedKey, threadsOption, type AsyncOptions } from './ops/common.js';
 import { noisePlan } from './ops/noise.js';
 import * as noise from './ops/noise.js';
 import type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, UniformNoiseOptions } from './ops/noise.js';
@@ -43,7 +43,7 @@ interface StepOf<K extends PipelineOp, O> {
 
 /** One step: an op and its options, typed per op, so a misspelt option is a type error too. */
 export type PipelineStep =
-  | StepOf<'shift', ShiftOptions>
+  | StepOf<'shift', Omit<ShiftOptions, 'dx' | 'dy'> & { dx?: number; dy?: number }>
   | StepOf<'gaussianNoise', GaussianNoiseOptions>
   | StepOf<'uniformNoise', UniformNoiseOptions>
   | StepOf<'speckleNoise', SpeckleNoiseOptions>
@@ -142,6 +142,16 @@ export class Pipeline {
     if (!isPlainObject(options)) throw invalidParameterError(`steps[${position}].options`, 'a plain object', options);
     const reserved = Object.keys(options).find((k) => RESERVED.includes(k));
     if (reserved) throw new TypeError(`steps[${position}] (${op}): '${reserved}' is set by the pipeline, not by a step`);
+    if (op === 'shift') {
+      // a step's offsets are one number for every image: a per-image list would
+      // fit only batches of its length (and a typed array does not survive toJSON)
+      for (const name of ['dx', 'dy'] as const) {
+        const d = options[name];
+        if (d !== undefined && typeof d !== 'number') {
+          throw invalidParameterError(`steps[${position}].options.${name}`, 'a number (a step shifts every image by the same given offset; per-image offsets are not a pipeline option: use x, y to draw them)', d);
+        }
+      }
+    }
     const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]');
     // check the options now, on a tiny float32 batch (dtype-specific checks happen at run time)
     try {
@@ -151,7 +161,14 @@ export class Pipeline {
     }
     // a deep, frozen copy: arrays the caller still holds (a std range, per-image
     // offsets) must not change the pipeline after it was checked
-    return Object.freeze({ op: op as PipelineOp, options: deepFreeze(structuredClone(options)), p });
+    let copy: Record<string, unknown>;
+    try {
+      copy = structuredClone(options);
+    } catch (error) {
+      // a DOMException (DataCloneError) for a Proxy or other value that cannot be copied
+      throw invalidParameterError(`steps[${position}].options`, `options of plain data (numbers, strings, booleans, arrays), which the pipeline copies (${error instanceof Error ? error.message : String(error)})`, options);
+    }
+    return Object.freeze({ op: op as PipelineOp, options: deepFreeze(copy), p });
   }
 
   /** Which images of a batch step `position` applies to. */
@@ -171,14 +188,16 @@ export class Pipeline {
   }
 
   private resolve(batch: unknown, options: unknown, isAsync: boolean): { b: Batch; index: number; epoch: number; record: boolean; threads?: number } {
-    const checked = checkBatch(batch);
-    const o = (options ?? {}) as { index?: unknown; epoch?: unknown; record?: unknown; threads?: unknown };
+    const fields = readBatch(batch);
+    // undefined means no options; null, like any other non-object, is an error (as for every op)
     const method = isAsync ? 'Pipeline.runAsync' : 'Pipeline.run';
-    if (!isPlainObject(o)) throw invalidParameterError(`${method} options`, 'an object { index?, epoch?, record? }', options);
+    if (options !== undefined && !isPlainObject(options)) throw invalidParameterError(`${method} options`, 'an object { index?, epoch?, record? }', options);
     // threads only where there is a pool to use: on run it would do nothing
     const allowed = isAsync ? ['index', 'epoch', 'record', 'threads'] : ['index', 'epoch', 'record'];
-    const unknown = Object.keys(o).find((k) => !allowed.includes(k));
-    if (unknown) throw new TypeError(`Unknown option '${unknown}' for ${method}; expected one of: ${allowed.join(', ')}`);
+    // read once, like the batch, before either is checked
+    const o = readOptions<{ index: unknown; epoch: unknown; record: unknown; threads: unknown }>(method, options, allowed);
+    const checked = checkBatchFields(fields);
+    if (o.record !== undefined && typeof o.record !== 'boolean') throw invalidParameterError('record', 'a boolean', o.record);
     return {
       // the steps each return a new batch; with none, the result is still a copy
       b: batchResult(checked, this.steps.length === 0 ? checked.data.slice() : checked.data),
@@ -254,8 +273,17 @@ export class Pipeline {
    * recorded offsets). Samples need not be consecutive.
    */
   replay(batch: Batch, records: SampleRecord[]): Batch {
-    const b = checkBatch(batch);
-    if (!Array.isArray(records) || records.length !== b.n) throw invalidParameterError('records', `${b.n} sample records (one per image)`, records);
+    const fields = readBatch(batch);
+    // records are read once, whole, before anything is checked (a getter in them could otherwise detach batch.data after its check)
+    let copied: unknown;
+    try {
+      copied = structuredClone(records);
+    } catch (error) {
+      throw invalidParameterError('records', `sample records of plain data, which replay copies (${error instanceof Error ? error.message : String(error)})`, records);
+    }
+    const b = checkBatchFields(fields);
+    if (!Array.isArray(copied) || copied.length !== b.n) throw invalidParameterError('records', `${b.n} sample records (one per image)`, records);
+    records = copied as SampleRecord[];
     const per = b.h * b.w * b.c;
     const out = b.data.slice();
     records.forEach((r, k) => {

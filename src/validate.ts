@@ -3,25 +3,108 @@
 // before any work starts.
 import { constants as bufferConstants } from 'node:buffer';
 
+import { loadNative } from './backends/native.js';
+
 /** Longest typed array this runtime can allocate (elements). */
 export const MAX_TYPED_ARRAY_LENGTH: number = bufferConstants.MAX_LENGTH;
+
+// The typed-array accessors themselves, read from %TypedArray%.prototype once:
+// an array's own `length`, `buffer` or `byteOffset` property (defineProperty)
+// would otherwise decide how many elements the kernels see.
+const TYPED_ARRAY_PROTOTYPE = Object.getPrototypeOf(Uint8Array.prototype) as object;
+function intrinsicGetter(key: PropertyKey): (this: unknown) => unknown {
+  return Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTOTYPE, key)!.get!;
+}
+const typedArrayLength = intrinsicGetter('length');
+const typedArrayBuffer = intrinsicGetter('buffer');
+const typedArrayByteOffset = intrinsicGetter('byteOffset');
+const typedArrayByteLength = intrinsicGetter('byteLength');
+
+const typedArrayTag = intrinsicGetter(Symbol.toStringTag);
+
+/**
+ * Whether value is a typed array of this type, by its internal slot (the
+ * %TypedArray%.prototype[@@toStringTag] getter): a Proxy around one, whose
+ * prototype chain says it is, has no such slot, and the accessors above would
+ * throw on it ("called on incompatible receiver").
+ */
+export function isTypedArray<T>(value: unknown, Type: { readonly name: string; readonly prototype: T }): value is T {
+  return typedArrayTag.call(value) === Type.name;
+}
+
+/** A typed array's element count from its internal slots (byteLength / BYTES_PER_ELEMENT), whatever its properties say. */
+export function elementLength(view: ArrayBufferView): number {
+  return typedArrayLength.call(view) as number;
+}
+
+/** The buffer, byte offset and byte length of a typed array, from its internal slots. */
+export function memoryOf(view: ArrayBufferView): { buffer: ArrayBufferLike; byteOffset: number; byteLength: number } {
+  return { buffer: typedArrayBuffer.call(view) as ArrayBufferLike, byteOffset: typedArrayByteOffset.call(view) as number, byteLength: typedArrayByteLength.call(view) as number };
+}
+
+type ViewType<T> = { new (length: number): T; new (buffer: ArrayBufferLike, byteOffset: number, length: number): T };
+
+/**
+ * A fresh view of a typed array's elements, made from its internal slots: what
+ * the kernels work on, so that no property the caller defined on the array
+ * (`length`, `subarray`, …) is read once work has started.
+ */
+export function plainView<T extends ArrayBufferView>(Type: ViewType<T>, view: T): T {
+  const length = elementLength(view);
+  // a detached buffer cannot be viewed again; it has no elements to lose
+  if (length === 0) return new Type(0);
+  const { buffer, byteOffset } = memoryOf(view);
+  return new Type(buffer, byteOffset, length);
+}
+
+/**
+ * The name of an object's class, read without running any of its code: only a
+ * data property `constructor` on its prototype counts (a getter there, or a
+ * revoked Proxy, must not turn the error being built into another one).
+ */
+function className(value: object): string | undefined {
+  try {
+    const proto = Object.getPrototypeOf(value) as object | null;
+    const ctor = proto === null ? undefined : (Object.getOwnPropertyDescriptor(proto, 'constructor')?.value as unknown);
+    const name = typeof ctor === 'function' ? (Object.getOwnPropertyDescriptor(ctor, 'name')?.value as unknown) : undefined;
+    return typeof name === 'string' && name !== '' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Array.isArray, which throws on a revoked Proxy. */
+function isArraySafe(value: unknown): value is unknown[] {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
 
 export function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'bigint') return `${value}n`;
-  if (ArrayBuffer.isView(value)) {
-    const length = (value as unknown as { length?: number }).length;
-    return `${value.constructor.name}(${length ?? value.byteLength})`;
+  const tag = typedArrayTag.call(value) as string | undefined;
+  if (tag !== undefined) return `${className(value as object) ?? tag}(${elementLength(value as ArrayBufferView)})`;
+  if (ArrayBuffer.isView(value)) return `${className(value) ?? 'DataView'}(${(value as DataView).byteLength})`;
+  if (isArraySafe(value)) {
+    try {
+      return `array(${value.length})`;
+    } catch {
+      return 'array';
+    }
   }
-  if (Array.isArray(value)) return `array(${value.length})`;
-  if (typeof value === 'object' && value !== null) return value.constructor?.name ?? 'object';
+  if (typeof value === 'object' && value !== null) return className(value) ?? 'object';
   return String(value);
 }
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
-  if (ArrayBuffer.isView(value)) return value.constructor.name;
-  if (Array.isArray(value)) return 'array';
+  const tag = typedArrayTag.call(value) as string | undefined;
+  if (tag !== undefined) return className(value as object) ?? tag;
+  if (ArrayBuffer.isView(value)) return 'DataView';
+  if (isArraySafe(value)) return 'array';
   return typeof value;
 }
 
@@ -42,16 +125,29 @@ export function invalidParameterError(name: string, expected: string, actual: un
  * inherited option would pass the checks and then be lost in a copy.
  */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as object | null;
-  return proto === null || Object.getPrototypeOf(proto) === null;
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    // both throw on a revoked Proxy, which is no plain object
+    if (Array.isArray(value)) return false;
+    const proto = Object.getPrototypeOf(value) as object | null;
+    return proto === null || Object.getPrototypeOf(proto) === null;
+  } catch {
+    return false;
+  }
 }
 
 /** Options must be an object (or undefined) whose keys are all known: a typo must not be ignored. */
 export function checkOptionNames<T extends object>(op: string, options: unknown, allowed: readonly string[]): Partial<T> {
   if (options === undefined) return {};
   if (!isPlainObject(options)) throw invalidParameterError(`${op} options`, 'a plain object', options);
-  for (const key of Object.keys(options)) {
+  let keys: string[];
+  try {
+    keys = Object.keys(options);
+  } catch (error) {
+    // a Proxy whose ownKeys trap throws, or one revoked after the check above
+    throw invalidParameterError(`${op} options`, `a plain object whose keys can be listed (${error instanceof Error ? error.message : String(error)})`, options);
+  }
+  for (const key of keys) {
     if (!allowed.includes(key)) {
       throw new TypeError(`Unknown option '${key}' for ${op}; expected one of: ${allowed.join(', ')}`);
     }
@@ -83,24 +179,45 @@ export function numberInRange(name: string, value: unknown, min: number, max: nu
   return value;
 }
 
+const MEMORY = { disjoint: 0, sameStart: 1, partial: 2 } as const;
+type MemoryRelation = (typeof MEMORY)[keyof typeof MEMORY];
+
+/**
+ * How the bytes of two typed arrays relate. Views on one buffer object are
+ * compared by offset. Two SharedArrayBuffer objects can be the same memory
+ * (structuredClone, postMessage), which JavaScript cannot see: the native
+ * addon compares their addresses when it is loaded (whatever the backend);
+ * without it they count as disjoint (README, "Errors").
+ */
+function memoryRelation(a: ArrayBufferView, b: ArrayBufferView): MemoryRelation {
+  const x = memoryOf(a);
+  const y = memoryOf(b);
+  if (x.buffer !== y.buffer) {
+    const shared = typeof SharedArrayBuffer === 'function' && x.buffer instanceof SharedArrayBuffer && y.buffer instanceof SharedArrayBuffer;
+    const addon = shared ? loadNative().addon : undefined;
+    return addon ? (addon.memoryOverlap(a, b) as MemoryRelation) : MEMORY.disjoint;
+  }
+  if (!(x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength)) return MEMORY.disjoint;
+  return x.byteOffset === y.byteOffset ? MEMORY.sameStart : MEMORY.partial;
+}
+
 /** Whether two typed arrays share any byte. */
 export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  return memoryRelation(a, b) !== MEMORY.disjoint;
 }
 
 /**
  * Whether out shares bytes with input other than as the very same elements
- * (the same buffer from the same byte: in place, which element-wise ops allow).
+ * (the same memory from the same byte: in place, which element-wise ops allow).
  */
 export function overlapsPartly(out: ArrayBufferView, input: ArrayBufferView): boolean {
-  const inPlace = out.buffer === input.buffer && out.byteOffset === input.byteOffset;
-  return !inPlace && overlaps(out, input);
+  return memoryRelation(out, input) === MEMORY.partial;
 }
 
-/** Optional `out`: a Float32Array of exactly `length` elements. */
+/** Optional `out`: a Float32Array of exactly `length` elements (its length from its internal slots). */
 export function float32Out(name: string, value: unknown, length: number): Float32Array | undefined {
   if (value === undefined) return undefined;
-  if (!(value instanceof Float32Array)) throw invalidParameterError(name, 'a Float32Array', value);
-  if (value.length !== length) throw invalidParameterError(name, `a Float32Array of length ${length}`, value, 'range');
+  if (!isTypedArray(value, Float32Array)) throw invalidParameterError(name, 'a Float32Array', value);
+  if (elementLength(value) !== length) throw invalidParameterError(name, `a Float32Array of length ${length}`, value, 'range');
   return value;
 }

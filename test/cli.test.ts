@@ -79,6 +79,35 @@ describe('fastaug preview', () => {
     expect(() => execFileSync(process.execPath, [cli, 'preview', bad, '--out', path.join(dir, 'x.png')], { encoding: 'utf8', stdio: 'pipe' })).toThrow(`fastaug: ${bad}: not a readable PNG (`);
   });
 
+  it('names the file whose images have no pixels (an IDX with h = 0, a 0-wide PNG), not batch.shape', () => {
+    const empty = path.join(dir, 'empty');
+    mkdirSync(empty, { recursive: true });
+    writeFileSync(path.join(empty, 't10k-images-idx3-ubyte'), idx([2, 0, 28], new Uint8Array(0)));
+    writeFileSync(path.join(empty, 't10k-labels-idx1-ubyte'), idx([2], new Uint8Array(2)));
+    const out = path.join(dir, 'empty.png');
+    expect(() => renderPreview({ data: empty, samples: 2, scale: 1, seed: 1, out })).toThrow(`${path.join(empty, 't10k-images-idx3-ubyte')}: images of 0×28 pixels; expected at least 1×1`);
+    const narrow = path.join(dir, 'narrow.png');
+    writeFileSync(narrow, PNG.sync.write(new PNG({ width: 0, height: 5 })));
+    expect(() => renderPreview({ data: dir, images: [narrow], samples: 1, scale: 1, seed: 1, out })).toThrow(`${narrow}: an image of 0×5 pixels; expected at least 1×1`);
+  });
+
+  it('caps the preview size before any work, with an error naming --scale', () => {
+    writeDataset(dir, 't10k', 20);
+    const out = path.join(dir, 'big.png');
+    const columns = 1 + previewColumns(1).length;
+    // the image cells alone: columns · (28 · 100 + 6) − 6 + 16 wide
+    expect(() => renderPreview({ data: dir, samples: 1, scale: 100, seed: 1, out })).toThrow(new RangeError(
+      `--scale 100 makes a preview of at least ${columns * 2806 + 10}×2816 pixels from 1 images of 28×28; the largest is 16384 pixels a side and 2^25 in all: use a smaller --scale, fewer images or smaller ones`));
+    // a huge scale: no "size out of range" from pngjs, no null dereference
+    expect(() => renderPreview({ data: dir, samples: 1, scale: 2 ** 40, seed: 1, out })).toThrow(/^--scale 1099511627776 makes a preview of /);
+    // a large PNG at --scale 1
+    const large = path.join(dir, 'large.png');
+    writeFileSync(large, PNG.sync.write(new PNG({ width: 4000, height: 10 })));
+    const started = Date.now();
+    expect(() => renderPreview({ data: dir, images: [large], samples: 1, scale: 1, seed: 1, out })).toThrow(new RegExp(`^--scale 1 makes a preview of at least ${columns * 4006 + 10}×26 pixels from 1 images of 4000×10;`));
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('the CLI takes any seed the library takes, 0 (its default) included', () => {
     writeDataset(dir, 't10k', 20);
     const cli = path.resolve(__dirname, '../dist/cjs/cli/main.js');

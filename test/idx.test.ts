@@ -46,6 +46,22 @@ describe('IDX', () => {
     expect(bomb.length).toBeLessThan(100_000);
     expect(() => parseIdx(bomb, 'bomb.gz')).toThrow('bomb.gz: not a valid gzipped IDX file (inflates to more bytes than its header declares)');
   });
+  it('finds the IDX header after gzip header fields of any length (a long file name did not bypass the inflate limit)', () => {
+    // gzipSync writes no optional fields: insert FEXTRA, FNAME and FCOMMENT after the fixed 10 bytes
+    const withFields = (gz: Uint8Array, fileName: number): Buffer => Buffer.concat([
+      Buffer.from([...gz.subarray(0, 3), 0x04 | 0x08 | 0x10, ...gz.subarray(4, 10)]),
+      Buffer.from([3, 0, 1, 2, 3]), Buffer.alloc(fileName, 'a'), Buffer.from([0]), Buffer.from('comment\0'),
+      gz.subarray(10),
+    ]);
+    const read = parseIdx(withFields(gzipSync(images), 7840), 'named.gz');
+    expect(read.shape).toEqual([2, 2, 3]);
+    expect([...read.data]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 255]);
+    // a 1-byte file declared, 64 MiB inflated, its header beyond the first 4096 bytes of the file
+    const bomb = withFields(gzipSync(Buffer.concat([Buffer.from([0, 0, 8, 1, 0, 0, 0, 1]), Buffer.alloc(64 << 20)])), 7840);
+    expect(() => parseIdx(bomb, 'bomb.gz')).toThrow('bomb.gz: not a valid gzipped IDX file (inflates to more bytes than its header declares)');
+    expect(() => parseIdx(withFields(gzipSync(images), 7840).subarray(0, 2000), 'cut.gz')).toThrow('cut.gz: not a valid gzipped IDX file (truncated gzip header)');
+  });
+
   it('loads a dataset directory and names the package when files are missing', () => {
     writeFileSync(path.join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(images));
     writeFileSync(path.join(dir, 'train-labels-idx1-ubyte'), labels);

@@ -174,6 +174,30 @@ describe('Pipeline', () => {
     expect(() => pipeline.run(b, { threads: 2 } as object)).toThrow("Unknown option 'threads' for Pipeline.run; expected one of: index, epoch, record");
   });
 
+  it('run options are checked like any options object: null is not "no options", record must be a boolean', async () => {
+    const b = images(1);
+    expect(() => pipeline.run(b, null as never)).toThrow(new TypeError('Expected an object { index?, epoch?, record? } for Pipeline.run options but received null of type null'));
+    await expect(pipeline.runAsync(b, null as never)).rejects.toThrow(new TypeError('Expected an object { index?, epoch?, record? } for Pipeline.runAsync options but received null of type null'));
+    expect(() => pipeline.run(b, { record: 'yes' } as never)).toThrow(new TypeError("Expected a boolean for record but received 'yes' of type string"));
+    await expect(pipeline.runAsync(b, { record: 1 } as never)).rejects.toThrow(new TypeError('Expected a boolean for record but received 1 of type number'));
+    expect(pipeline.run(b, { record: false }).records).toBeUndefined();
+  });
+
+  it('a shift step takes given offsets dx, dy as numbers only: per-image lists are an error at construction', () => {
+    const message = (name: string, got: string, type: string) => new TypeError(`Expected a number (a step shifts every image by the same given offset; per-image offsets are not a pipeline option: use x, y to draw them) for steps[0].options.${name} but received ${got} of type ${type}`);
+    // [1, 2] failed on the 1-image check batch, [1] failed on every batch of n != 1, a Float64Array broke toJSON
+    // @ts-expect-error per-image offsets are not a step option
+    expect(() => new Pipeline([{ op: 'shift', options: { dx: [1, 2] } }])).toThrow(message('dx', 'array(2)', 'array'));
+    // @ts-expect-error per-image offsets are not a step option
+    expect(() => new Pipeline([{ op: 'shift', options: { dx: [1] } }])).toThrow(message('dx', 'array(1)', 'array'));
+    // @ts-expect-error per-image offsets are not a step option
+    expect(() => new Pipeline([{ op: 'shift', options: { dy: new Float64Array([1]) } }])).toThrow(message('dy', 'Float64Array(1)', 'Float64Array'));
+    expect(() => new Pipeline([{ op: 'shift', options: { dy: '1' as never } }])).toThrow(message('dy', "'1'", 'string'));
+    const fixed = new Pipeline([{ op: 'shift', options: { dx: 1, dy: -2 } }]);
+    expect(firstDifference(fixed.run(images(3)).data, shift(images(3), { dx: 1, dy: -2 }).data)).toBe(-1);
+    expect(Pipeline.fromJSON(JSON.stringify(fixed)).toJSON()).toEqual(fixed.toJSON());
+  });
+
   it('fromJSON: text that does not parse, and unknown fields, are errors naming json', () => {
     expect(() => Pipeline.fromJSON('{"seed": "1", "steps": [')).toThrow(/^Expected JSON text for json but it does not parse: /);
     expect(() => Pipeline.fromJSON({ ...pipeline.toJSON(), seeed: '3' })).toThrow("Unknown field 'seeed' in json; expected the output of Pipeline.toJSON(): seed, steps");

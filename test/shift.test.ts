@@ -1,5 +1,8 @@
 // shift (DESIGN §4): hand-computed cases, an independent float64 reference,
 // every backend and ISA bit-identical, split/thread invariance, bad input.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import type { ShiftRequest } from '../src/backends/backend.js';
@@ -358,4 +361,24 @@ describe('float32 constant fill with subpixel offsets', () => {
       }
     }
   });
+});
+
+describe('memory a shift needs', () => {
+  it('does not grow with the image width: a [1, 1, 2^24, 3] uint8 image (48 MiB) stays under 400 MB peak RSS on each backend', () => {
+    // in a child process, so that the peak is this call's: input + output are 96 MiB; per-row
+    // scratch once added 2 · 4 + 2 · 12 bytes per pixel native (847 MB) and 2 · 24 on js (1 041 MB)
+    const dist = path.resolve(__dirname, '../dist/cjs/index.js');
+    const script = `
+      const { shift } = require(${JSON.stringify(dist)});
+      const w = 2 ** 24;
+      const data = new Uint8Array(w * 3).map((_, i) => i & 255);
+      const out = shift({ data, shape: [1, 1, w, 3] }, { dx: 0.5, dy: 0.25, fill: 'reflect' }).data;
+      // pixel 1000, channel 0: the mean of 3000 & 255 = 184 and 2997 & 255 = 181 (dx 0.5; h = 1, so dy blends equal rows), half to even
+      if (out.length !== w * 3 || out[3000] !== 182) throw new Error('wrong result ' + out[3000]);
+      console.log(process.resourceUsage().maxRSS);`;
+    for (const backend of backends.some((b) => b.name === 'native') ? ['js', 'native'] : ['js']) {
+      const kb = Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, FASTAUG_BACKEND: backend } }).trim());
+      expect(kb / 1024, backend).toBeLessThan(400);
+    }
+  }, 60_000);
 });

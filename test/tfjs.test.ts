@@ -22,6 +22,21 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
     afterAll(() => tf.disposeVariables());
 
+    it('pipelineTensor names its pipeline argument when it is not one', () => {
+      const t = tf.tensor4d([1], [1, 1, 1, 1]);
+      expect(() => pipelineTensor({} as never, t)).toThrow(new TypeError('Expected a Pipeline for pipeline but received Object of type object'));
+      expect(() => pipelineTensor(null as never, t)).toThrow(new TypeError('Expected a Pipeline for pipeline but received null of type null'));
+      tf.dispose(t);
+    });
+
+    it('tensorToBatch takes only the layouts NHWC and NCHW (any other string was taken as NCHW)', () => {
+      const t = tf.tensor4d([1], [1, 1, 1, 1]);
+      expect(() => tensorToBatch(t, 'x' as never)).toThrow(new TypeError("Expected 'NHWC' or 'NCHW' for layout but received 'x' of type string"));
+      expect(() => tensorToBatch(t, null as never)).toThrow("Expected 'NHWC' or 'NCHW' for layout but received null");
+      expect(tensorToBatch(t, 'NCHW').layout).toBe('NCHW');
+      tf.dispose(t);
+    });
+
     it('maps int32 pixels to uint8, float32 to float32, and back', () => {
       const t = tf.tensor4d([0, 1, 254, 255], [1, 2, 2, 1], 'int32');
       const b = tensorToBatch(t);

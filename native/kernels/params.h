@@ -41,15 +41,10 @@ struct ShiftParams {
   const float* wy0;
 };
 
-// The two helpers below are static (internal linkage): this header is
+// The helper below is static (internal linkage): this header is
 // compiled into every ISA file, and an inline function emitted there under
 // one name could be merged by the linker with another ISA's copy (at -O0,
 // or with sanitizers, they are emitted out of line).
-
-// Scratch a shift call needs (allocated by the caller, so kernels allocate nothing).
-static inline size_t shift_scratch_bytes(const ShiftParams& p) {
-  return size_t(2 * p.w) * sizeof(int32_t) + size_t(3 * p.w * (p.nchw ? 1 : p.c)) * sizeof(float);
-}
 
 // Noise on image batches (DESIGN §5), resolved by src/ops/noise.ts. Image i
 // (sample first_sample + i) draws from its own per-sample stream; position j
@@ -79,9 +74,9 @@ struct Kernels {
   const char* name;
   void (*random_uniform)(float* out, size_t n, const StreamParams& s, const AffineParams& a);
   void (*random_normal)(float* out, size_t n, const StreamParams& s, const AffineParams& a);
-  // images [first, first + count) of the batch; scratch: shift_scratch_bytes(p)
-  void (*shift_u8)(const uint8_t* src, uint8_t* dst, const ShiftParams& p, size_t first, size_t count, void* scratch);
-  void (*shift_f32)(const float* src, float* dst, const ShiftParams& p, size_t first, size_t count, void* scratch);
+  // images [first, first + count) of the batch (no scratch: memory does not grow with the image)
+  void (*shift_u8)(const uint8_t* src, uint8_t* dst, const ShiftParams& p, size_t first, size_t count);
+  void (*shift_f32)(const float* src, float* dst, const ShiftParams& p, size_t first, size_t count);
   // stream positions [begin, end) of the batch, image after image (see noise_positions);
   // with per_channel in NCHW, begin and end are whole pixels (multiples of c)
   void (*noise_u8)(const uint8_t* src, uint8_t* dst, const NoiseParams& p, uint64_t begin, uint64_t end);

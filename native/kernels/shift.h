@@ -51,210 +51,187 @@ inline void interior(int64_t w, int64_t k, bool two_taps, int64_t& lo, int64_t& 
   if (lo > hi) lo = hi;
 }
 
-// The horizontal pass of one source row (or the constant row) for one image:
-// float32 into float, uint8 into integers scaled by 4096.
-struct Row {
-  const int32_t* col0;
-  const int32_t* col1;
-  int64_t w, c, k;
-  float w1, w0;
+// One plane of one image as the kernels see it: offsets, tap weights, fill.
+struct Plane {
+  int64_t h, w, c, kx, ky;
+  int fill;
   float fill_value;
+  float wx1, wx0, wy1, wy0;
 };
-
-inline void horizontal_f32(const Row& r, const float* row, float* into) {
-  int64_t lo, hi;
-  const bool two = r.w1 != 0.0f;
-  interior(r.w, r.k, two, lo, hi);
-  const float w1 = r.w1, w0 = r.w0;
-  for (int64_t x = 0; x < r.w; ++x) {
-    if (x == lo) x = hi;  // the interior is done below
-    if (x >= r.w) break;
-    const int64_t s0 = r.col0[x], s1 = r.col1[x];
-    for (int64_t ch = 0; ch < r.c; ++ch) {
-      const float a0 = (row == nullptr || s0 < 0) ? r.fill_value : row[s0 * r.c + ch];
-      if (!two) {
-        into[x * r.c + ch] = a0;
-        continue;
-      }
-      const float a1 = (row == nullptr || s1 < 0) ? r.fill_value : row[s1 * r.c + ch];
-      into[x * r.c + ch] = w1 * a1 + w0 * a0;
-    }
-  }
-  if (row == nullptr) {
-    for (int64_t i = lo * r.c; i < hi * r.c; ++i) into[i] = two ? w1 * r.fill_value + w0 * r.fill_value : r.fill_value;
-    return;
-  }
-  // interior element i reads source element i − k·c (tap s0) and one pixel before it (s1)
-  const float* p0 = row + (lo - r.k) * r.c;
-  float* o = into + lo * r.c;
-  const int64_t n = (hi - lo) * r.c;
-  if (two) {
-    const float* p1 = p0 - r.c;
-    for (int64_t i = 0; i < n; ++i) o[i] = w1 * p1[i] + w0 * p0[i];
-  } else {
-    for (int64_t i = 0; i < n; ++i) o[i] = p0[i];
-  }
-}
-
-inline void horizontal_u8(const Row& r, const uint8_t* row, uint32_t* into) {
-  int64_t lo, hi;
-  const bool two = r.w1 != 0.0f;
-  interior(r.w, r.k, two, lo, hi);
-  const uint32_t w1 = uint32_t(r.w1), w0 = uint32_t(r.w0), fill = uint32_t(r.fill_value);
-  for (int64_t x = 0; x < r.w; ++x) {
-    if (x == lo) x = hi;
-    if (x >= r.w) break;
-    const int64_t s0 = r.col0[x], s1 = r.col1[x];
-    for (int64_t ch = 0; ch < r.c; ++ch) {
-      const uint32_t a0 = (row == nullptr || s0 < 0) ? fill : row[s0 * r.c + ch];
-      const uint32_t a1 = (row == nullptr || s1 < 0) ? fill : row[s1 * r.c + ch];
-      into[x * r.c + ch] = two ? w1 * a1 + w0 * a0 : kOneQ * a0;
-    }
-  }
-  if (row == nullptr) {
-    for (int64_t i = lo * r.c; i < hi * r.c; ++i) into[i] = two ? w1 * fill + w0 * fill : kOneQ * fill;
-    return;
-  }
-  const uint8_t* p0 = row + (lo - r.k) * r.c;
-  uint32_t* o = into + lo * r.c;
-  const int64_t n = (hi - lo) * r.c;
-  if (two) {
-    const uint8_t* p1 = p0 - r.c;
-    for (int64_t i = 0; i < n; ++i) o[i] = w1 * uint32_t(p1[i]) + w0 * uint32_t(p0[i]);
-  } else {
-    for (int64_t i = 0; i < n; ++i) o[i] = kOneQ * uint32_t(p0[i]);
-  }
-}
 
 // An integer shift of one row: the interior is one block copy, the edges go
-// through the column map. `row` is null for a constant-filled row.
+// through the fill rule. `row` is null for a constant-filled row.
 template <class T>
-inline void copy_row(const Row& r, const T* row, T* out) {
-  const T fill = T(r.fill_value);
+inline void copy_row(const Plane& q, const T* row, T* out) {
+  const T fill = T(q.fill_value);
   if (row == nullptr) {
-    for (int64_t i = 0; i < r.w * r.c; ++i) out[i] = fill;
+    for (int64_t i = 0; i < q.w * q.c; ++i) out[i] = fill;
     return;
   }
   int64_t lo, hi;
-  interior(r.w, r.k, false, lo, hi);
-  for (int64_t x = 0; x < r.w; ++x) {
+  interior(q.w, q.kx, false, lo, hi);
+  for (int64_t x = 0; x < q.w; ++x) {
     if (x == lo) x = hi;
-    if (x >= r.w) break;
-    const int64_t s = r.col0[x];
-    for (int64_t ch = 0; ch < r.c; ++ch) out[x * r.c + ch] = s < 0 ? fill : row[s * r.c + ch];
+    if (x >= q.w) break;
+    const int64_t s = map_index(x - q.kx, q.w, q.fill);
+    for (int64_t ch = 0; ch < q.c; ++ch) out[x * q.c + ch] = s < 0 ? fill : row[s * q.c + ch];
   }
-  if (hi > lo) __builtin_memcpy(out + lo * r.c, row + (lo - r.k) * r.c, size_t((hi - lo) * r.c) * sizeof(T));
-}
-
-// Scratch layout: col0[w], col1[w] (int32), then three rows of w·c 4-byte values.
-struct Scratch {
-  int32_t* col0;
-  int32_t* col1;
-  void* row_a;
-  void* row_b;
-};
-
-inline Scratch carve(void* scratch, int64_t w, int64_t c) {
-  char* p = static_cast<char*>(scratch);
-  Scratch s;
-  s.col0 = reinterpret_cast<int32_t*>(p);
-  s.col1 = s.col0 + w;
-  s.row_a = p + 2 * w * sizeof(int32_t);
-  s.row_b = static_cast<char*>(s.row_a) + w * c * 4;
-  return s;
+  if (hi > lo) __builtin_memcpy(out + lo * q.c, row + (lo - q.kx) * q.c, size_t((hi - lo) * q.c) * sizeof(T));
 }
 
 // An integer shift of a whole plane. Rows whose source is inside the image
 // form one band; their interiors are contiguous in both planes apart from
 // the edge columns in between, so the band is ONE block copy (edges included,
-// wrongly), then the edge columns are rewritten through the column map.
+// wrongly), then the edge columns are rewritten through the fill rule.
 // Rows outside the band go through the row map one at a time.
 template <class T>
-void copy_plane(const T* src, T* dst, const ShiftParams& p, const Row& r, int64_t ky) {
-  const int64_t h = p.h, row_len = r.w * r.c;
+void copy_plane(const T* src, T* dst, const Plane& q) {
+  const int64_t h = q.h, ky = q.ky, row_len = q.w * q.c;
   int64_t lo, hi;
-  interior(r.w, r.k, false, lo, hi);
+  interior(q.w, q.kx, false, lo, hi);
   const int64_t ylo = ky > 0 ? (ky < h ? ky : h) : 0;
   const int64_t yhi = h + ky < h ? (h + ky > 0 ? h + ky : 0) : h;
-  const T fill = T(r.fill_value);
+  const T fill = T(q.fill_value);
   for (int64_t y = 0; y < h; ++y) {
     if (y >= ylo && y < yhi && hi > lo) continue;
-    const int64_t m = map_index(y - ky, h, p.fill);
-    copy_row<T>(r, m < 0 ? nullptr : src + m * row_len, dst + y * row_len);
+    const int64_t m = map_index(y - ky, h, q.fill);
+    copy_row<T>(q, m < 0 ? nullptr : src + m * row_len, dst + y * row_len);
   }
   if (ylo >= yhi || hi <= lo) return;
-  const int64_t length = (yhi - ylo - 1) * row_len + (hi - lo) * r.c;
-  __builtin_memcpy(dst + ylo * row_len + lo * r.c, src + (ylo - ky) * row_len + (lo - r.k) * r.c, size_t(length) * sizeof(T));
+  const int64_t length = (yhi - ylo - 1) * row_len + (hi - lo) * q.c;
+  __builtin_memcpy(dst + ylo * row_len + lo * q.c, src + (ylo - ky) * row_len + (lo - q.kx) * q.c, size_t(length) * sizeof(T));
   for (int64_t y = ylo; y < yhi; ++y) {
     const T* row = src + (y - ky) * row_len;
     T* out = dst + y * row_len;
-    for (int64_t x = 0; x < lo; ++x) {
-      const int64_t s = r.col0[x];
-      for (int64_t ch = 0; ch < r.c; ++ch) out[x * r.c + ch] = s < 0 ? fill : row[s * r.c + ch];
-    }
-    for (int64_t x = hi; x < r.w; ++x) {
-      const int64_t s = r.col0[x];
-      for (int64_t ch = 0; ch < r.c; ++ch) out[x * r.c + ch] = s < 0 ? fill : row[s * r.c + ch];
+    for (int64_t x = 0; x < q.w; ++x) {
+      if (x == lo) x = hi;
+      if (x >= q.w) break;
+      const int64_t s = map_index(x - q.kx, q.w, q.fill);
+      for (int64_t ch = 0; ch < q.c; ++ch) out[x * q.c + ch] = s < 0 ? fill : row[s * q.c + ch];
     }
   }
 }
 
-template <class T, class Acc>
-void shift_plane(const T* src, T* dst, const ShiftParams& p, int64_t c, size_t image, const Scratch& s) {
-  const int64_t h = p.h, w = p.w, row_len = w * c;
-  const int64_t kx = p.kx[image], ky = p.ky[image];
-  for (int64_t x = 0; x < w; ++x) {
-    s.col0[x] = int32_t(map_index(x - kx, w, p.fill));
-    s.col1[x] = int32_t(map_index(x - kx - 1, w, p.fill));
+// The value of one output element from its four taps (a<row><column>: row
+// r0 or r1, column s0 or s1), in the order of the two-pass definition: the
+// horizontal blend of each source row, then the blend of the rows. float32
+// rounds every product before the sum; uint8 is exact integer math in
+// 1/4096ths per axis, rounded once at the end.
+inline float blend(const Plane& q, float a00, float a01, float a10, float a11) {
+  const bool two_x = q.wx1 != 0.0f;
+  const float h0 = two_x ? q.wx1 * a01 + q.wx0 * a00 : a00;
+  if (q.wy1 == 0.0f) return h0;
+  const float h1 = two_x ? q.wx1 * a11 + q.wx0 * a10 : a10;
+  return q.wy1 * h1 + q.wy0 * h0;
+}
+
+inline uint8_t blend(const Plane& q, uint8_t a00, uint8_t a01, uint8_t a10, uint8_t a11) {
+  const bool two_x = q.wx1 != 0.0f;
+  const uint32_t w1 = uint32_t(q.wx1), w0 = uint32_t(q.wx0);
+  const uint32_t h0 = two_x ? w1 * a01 + w0 * a00 : kOneQ * a00;
+  if (q.wy1 == 0.0f) return round_q2(kOneQ * h0);
+  const uint32_t h1 = two_x ? w1 * a11 + w0 * a10 : kOneQ * a10;
+  return round_q2(uint32_t(q.wy1) * h1 + uint32_t(q.wy0) * h0);
+}
+
+// Output columns [x0, x1) of one row through the fill rule, element by
+// element; r0, r1 are the source rows (null: the constant row).
+template <class T>
+void blend_columns(const Plane& q, const T* r0, const T* r1, T* out, int64_t x0, int64_t x1) {
+  const T fill = T(q.fill_value);
+  for (int64_t x = x0; x < x1; ++x) {
+    const int64_t s0 = map_index(x - q.kx, q.w, q.fill), s1 = map_index(x - q.kx - 1, q.w, q.fill);
+    for (int64_t ch = 0; ch < q.c; ++ch) {
+      const T a00 = (r0 == nullptr || s0 < 0) ? fill : r0[s0 * q.c + ch];
+      const T a01 = (r0 == nullptr || s1 < 0) ? fill : r0[s1 * q.c + ch];
+      const T a10 = (r1 == nullptr || s0 < 0) ? fill : r1[s0 * q.c + ch];
+      const T a11 = (r1 == nullptr || s1 < 0) ? fill : r1[s1 * q.c + ch];
+      out[x * q.c + ch] = blend(q, a00, a01, a10, a11);
+    }
   }
-  const Row r{s.col0, s.col1, w, c, kx, p.wx1[image], p.wx0[image], p.fill_value};
-  const float wy1 = p.wy1[image], wy0 = p.wy0[image];
-  if (r.w1 == 0.0f && wy1 == 0.0f) {
-    copy_plane<T>(src, dst, p, r, ky);
+}
+
+// The interior [lo, hi) of one row, where every tap is inside both source
+// rows: element i reads p0[i] (column s0 of r0), p0[i − c] (s1), and the same
+// in p1 (r1). blend() written out once per tap pattern, with the weights in
+// locals and a restrict output, so that each loop vectorizes (a uint8 store
+// could otherwise alias the weights and force a reload per element).
+inline void blend_interior(const Plane& q, const float* p0, const float* p1, float* __restrict out, int64_t n) {
+  const int64_t c = q.c;
+  const float x1 = q.wx1, x0 = q.wx0, y1 = q.wy1, y0 = q.wy0;
+  if (x1 != 0.0f && y1 != 0.0f) {
+    for (int64_t i = 0; i < n; ++i) {
+      const float h0 = x1 * p0[i - c] + x0 * p0[i];
+      const float h1 = x1 * p1[i - c] + x0 * p1[i];
+      out[i] = y1 * h1 + y0 * h0;
+    }
+  } else if (x1 != 0.0f) {
+    for (int64_t i = 0; i < n; ++i) out[i] = x1 * p0[i - c] + x0 * p0[i];
+  } else {
+    for (int64_t i = 0; i < n; ++i) out[i] = y1 * p1[i] + y0 * p0[i];
+  }
+}
+
+inline void blend_interior(const Plane& q, const uint8_t* p0, const uint8_t* p1, uint8_t* __restrict out, int64_t n) {
+  const int64_t c = q.c;
+  const uint32_t x1 = uint32_t(q.wx1), x0 = uint32_t(q.wx0), y1 = uint32_t(q.wy1), y0 = uint32_t(q.wy0);
+  if (x1 != 0 && y1 != 0) {
+    for (int64_t i = 0; i < n; ++i) {
+      const uint32_t h0 = x1 * p0[i - c] + x0 * p0[i];
+      const uint32_t h1 = x1 * p1[i - c] + x0 * p1[i];
+      out[i] = round_q2(y1 * h1 + y0 * h0);
+    }
+  } else if (x1 != 0) {
+    for (int64_t i = 0; i < n; ++i) out[i] = round_q2(kOneQ * (x1 * p0[i - c] + x0 * p0[i]));
+  } else {
+    for (int64_t i = 0; i < n; ++i) out[i] = round_q2(y1 * (kOneQ * p1[i]) + y0 * (kOneQ * p0[i]));
+  }
+}
+
+// A plane shifted by fractional offsets, one output element at a time from
+// its four taps: no row buffers or column tables, so the memory a call needs
+// does not grow with the image (a 2^24-pixel-wide row once took 700 MB of
+// scratch).
+template <class T>
+void shift_plane(const T* src, T* dst, const Plane& q) {
+  if (q.wx1 == 0.0f && q.wy1 == 0.0f) {
+    copy_plane<T>(src, dst, q);
     return;
   }
-  Acc* a = static_cast<Acc*>(s.row_a);
-  Acc* b = static_cast<Acc*>(s.row_b);
+  const int64_t row_len = q.w * q.c;
+  const bool two_y = q.wy1 != 0.0f;
+  int64_t lo, hi;
+  interior(q.w, q.kx, q.wx1 != 0.0f, lo, hi);
+  if (hi < 0) lo = hi = 0;  // shifted out to the left: no interior, and the edge ranges below start at 0
   auto source_row = [&](int64_t y) -> const T* {
-    const int64_t m = map_index(y, h, p.fill);
+    const int64_t m = map_index(y, q.h, q.fill);
     return m < 0 ? nullptr : src + m * row_len;
   };
-  for (int64_t y = 0; y < h; ++y) {
+  for (int64_t y = 0; y < q.h; ++y) {
     T* out = dst + y * row_len;
-    const T* r0 = source_row(y - ky);
-    if constexpr (sizeof(T) == 1) {
-      horizontal_u8(r, r0, a);
-      if (wy1 == 0.0f) {
-        for (int64_t i = 0; i < row_len; ++i) out[i] = round_q2(kOneQ * a[i]);
-        continue;
-      }
-      horizontal_u8(r, source_row(y - ky - 1), b);
-      const uint32_t q1 = uint32_t(wy1), q0 = uint32_t(wy0);
-      for (int64_t i = 0; i < row_len; ++i) out[i] = round_q2(q1 * b[i] + q0 * a[i]);
-    } else {
-      horizontal_f32(r, r0, a);
-      if (wy1 == 0.0f) {
-        for (int64_t i = 0; i < row_len; ++i) out[i] = a[i];
-        continue;
-      }
-      horizontal_f32(r, source_row(y - ky - 1), b);
-      for (int64_t i = 0; i < row_len; ++i) out[i] = wy1 * b[i] + wy0 * a[i];
+    const T* r0 = source_row(y - q.ky);
+    const T* r1 = two_y ? source_row(y - q.ky - 1) : r0;
+    if (r0 == nullptr || r1 == nullptr) {
+      blend_columns<T>(q, r0, r1, out, 0, q.w);
+      continue;
     }
+    blend_columns<T>(q, r0, r1, out, 0, lo);
+    blend_columns<T>(q, r0, r1, out, hi, q.w);
+    if (hi > lo) blend_interior(q, r0 + (lo - q.kx) * q.c, r1 + (lo - q.kx) * q.c, out + lo * q.c, (hi - lo) * q.c);
   }
 }
 
-template <class T, class Acc>
-void shift_images(const T* src, T* dst, const ShiftParams& p, size_t first, size_t count, void* scratch) {
+template <class T>
+void shift_images(const T* src, T* dst, const ShiftParams& p, size_t first, size_t count) {
   const int64_t plane = p.h * p.w;
-  const int64_t c = p.nchw ? 1 : p.c;
-  const Scratch s = carve(scratch, p.w, c);
   for (size_t i = first; i < first + count; ++i) {
+    Plane q{p.h, p.w, p.nchw ? 1 : p.c, p.kx[i], p.ky[i], p.fill, p.fill_value, p.wx1[i], p.wx0[i], p.wy1[i], p.wy0[i]};
     if (!p.nchw) {
-      shift_plane<T, Acc>(src + int64_t(i) * plane * p.c, dst + int64_t(i) * plane * p.c, p, p.c, i, s);
+      shift_plane<T>(src + int64_t(i) * plane * p.c, dst + int64_t(i) * plane * p.c, q);
     } else {
       for (int64_t ch = 0; ch < p.c; ++ch) {
         const int64_t at = (int64_t(i) * p.c + ch) * plane;
-        shift_plane<T, Acc>(src + at, dst + at, p, 1, i, s);
+        shift_plane<T>(src + at, dst + at, q);
       }
     }
   }
@@ -262,10 +239,10 @@ void shift_images(const T* src, T* dst, const ShiftParams& p, size_t first, size
 
 }  // namespace shift_detail
 
-inline void shift_u8(const uint8_t* src, uint8_t* dst, const ShiftParams& p, size_t first, size_t count, void* scratch) {
-  shift_detail::shift_images<uint8_t, uint32_t>(src, dst, p, first, count, scratch);
+inline void shift_u8(const uint8_t* src, uint8_t* dst, const ShiftParams& p, size_t first, size_t count) {
+  shift_detail::shift_images<uint8_t>(src, dst, p, first, count);
 }
 
-inline void shift_f32(const float* src, float* dst, const ShiftParams& p, size_t first, size_t count, void* scratch) {
-  shift_detail::shift_images<float, float>(src, dst, p, first, count, scratch);
+inline void shift_f32(const float* src, float* dst, const ShiftParams& p, size_t first, size_t count) {
+  shift_detail::shift_images<float>(src, dst, p, first, count);
 }

@@ -33,6 +33,8 @@ export interface NativeAddon {
   ): Promise<void> | undefined;
   gaussianDropout(isa: number, x: Float32Array, out: Float32Array, key0: number, key1: number, first: number, epoch: number, stream: number, offset: number, scale: number, async: boolean): Promise<void> | undefined;
   dropoutMask(isa: number, out: Float32Array, key0: number, key1: number, first: number, epoch: number, stream: number, rate: number, keepValue: number, async: boolean): Promise<void> | undefined;
+  /** How two arrays' bytes relate in memory (by address): 0 disjoint, 1 the same first byte, 2 any other overlap. */
+  memoryOverlap(a: ArrayBufferView, b: ArrayBufferView): number;
 }
 
 export type NativeLoad = { addon: NativeAddon; error?: undefined } | { addon?: undefined; error: string };
@@ -50,7 +52,7 @@ export function packageRoot(): string {
 }
 
 /** Every function the TypeScript side calls on the addon. */
-export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask'] as const;
+export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap'] as const;
 
 /**
  * Why a loaded addon cannot serve this package (a stale build or prebuild

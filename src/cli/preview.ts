@@ -7,7 +7,7 @@ import { PNG } from 'pngjs';
 
 import { DEFAULT_DATA_DIR, loadImageDataset } from '../data/idx.js';
 import { Pipeline, type Batch } from '../index.js';
-import { preview, type PreviewColumn } from '../preview/index.js';
+import { checkPreviewSize, preview, type PreviewColumn } from '../preview/index.js';
 
 export interface PreviewOptions {
   data: string;
@@ -55,6 +55,7 @@ function loadSamples(o: PreviewOptions): Batch {
   if (o.images && o.images.length > 0) {
     const pngs = o.images.map(readPng);
     const { width, height } = pngs[0]!;
+    if (width === 0 || height === 0) throw new Error(`${o.images[0]}: an image of ${width}×${height} pixels; expected at least 1×1`);
     const data = new Uint8Array(pngs.length * height * width * 3);
     pngs.forEach((png, i) => {
       if (png.width !== width || png.height !== height) throw new Error(`${o.images![i]}: ${png.width}×${png.height}, but the first image is ${width}×${height}`);
@@ -70,6 +71,8 @@ function loadSamples(o: PreviewOptions): Batch {
 export function renderPreview(o: PreviewOptions): { rows: number; columns: number } {
   const samples = loadSamples(o);
   const columns = previewColumns(o.seed);
+  // before any work: a large image or --scale would take minutes and gigabytes
+  checkPreviewSize(samples.shape, 1 + columns.length, o.scale, '--scale');
   const rowLabels = o.images && o.images.length > 0 ? o.images.map((f) => path.basename(f)) : undefined;
   writeFileSync(o.out, preview(samples, columns, { scale: o.scale, seed: o.seed, ...(rowLabels ? { rowLabels } : {}) }));
   return { rows: samples.shape[0], columns: 1 + columns.length };

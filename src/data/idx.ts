@@ -57,11 +57,42 @@ function gunzipIdx(bytes: Uint8Array, name: string): Uint8Array {
       throw new Error(`${name}: not a valid gzipped IDX file (${why})`);
     }
   };
-  const head = inflate(bytes.subarray(0, 4096), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-  // the whole header is out unless the gzip header itself is unusually long
-  const whole = head.length >= 4 && head.length >= 4 + 4 * head[3]!;
-  const limit = whole ? declaredLength(readHeader(head, name)) + 1 : MAX_INFLATED;
+  // the look-ahead starts where the compressed data does: the gzip header's
+  // optional fields (a file name, a comment) can be of any length
+  const head = inflate(bytes.subarray(0, gzipHeaderLength(bytes, name) + HEAD_BYTES), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  if (head.length < 4 || head.length < 4 + 4 * head[3]!) {
+    // a real deflate stream gives its first kilobyte from far fewer bytes: never inflate without a declared length
+    throw new Error(`${name}: not a valid gzipped IDX file (no IDX header in the first ${HEAD_BYTES} compressed bytes)`);
+  }
+  const limit = declaredLength(readHeader(head, name)) + 1;
   return inflate(bytes, { maxOutputLength: Math.min(limit, MAX_INFLATED) });
+}
+
+/** Compressed bytes inflated to find the IDX header (at most 4 + 4 · 255 bytes). */
+const HEAD_BYTES = 4096;
+
+/** Where the compressed data of a gzip member starts (RFC 1952 §2.3): after the fixed 10 bytes and the optional fields FLG announces. */
+function gzipHeaderLength(bytes: Uint8Array, name: string): number {
+  const truncated = (): Error => new Error(`${name}: not a valid gzipped IDX file (truncated gzip header)`);
+  if (bytes.length < 10) throw truncated();
+  const flags = bytes[3]!;
+  let at = 10;
+  if (flags & 0x04) {
+    // FEXTRA: a little-endian length, then that many bytes
+    if (at + 2 > bytes.length) throw truncated();
+    at += 2 + (bytes[at]! | (bytes[at + 1]! << 8));
+  }
+  for (const field of [0x08, 0x10]) {
+    // FNAME, FCOMMENT: zero-terminated
+    if (flags & field) {
+      const end = bytes.indexOf(0, at);
+      if (end < 0) throw truncated();
+      at = end + 1;
+    }
+  }
+  if (flags & 0x02) at += 2; // FHCRC
+  if (at > bytes.length) throw truncated();
+  return at;
 }
 
 /** Largest inflated IDX file (1 GiB: Fashion-MNIST's training images are 47 MB). */
@@ -127,5 +158,6 @@ export function loadImageDataset(dir: string, split: 'train' | 't10k'): ImageDat
     throw new Error(`${labelsFile}: expected ${images.shape[0]} uint8 labels`);
   }
   const [n, h, w] = images.shape as [number, number, number];
+  if (h === 0 || w === 0) throw new Error(`${imagesFile}: images of ${h}×${w} pixels; expected at least 1×1`);
   return { images: images.data, labels: labels.data, n, h, w };
 }

@@ -1,8 +1,8 @@
 // Image batches (DESIGN §2) and per-image random parameters (DESIGN §3),
 // shared by every image op: validation, output allocation, parameter draws.
 import { philoxBlock, philoxQuad } from '../backends/js/random.js';
-import { integerInRange, invalidParameterError, isPlainObject, MAX_TYPED_ARRAY_LENGTH, overlaps, overlapsPartly } from '../validate.js';
-import type { SeedKey } from './common.js';
+import { elementLength, isTypedArray, integerInRange, invalidParameterError, isPlainObject, MAX_TYPED_ARRAY_LENGTH, overlaps, overlapsPartly, plainView } from '../validate.js';
+import { readOnce, type SeedKey } from './common.js';
 
 export type Layout = 'NHWC' | 'NCHW';
 export type Shape = [n: number, h: number, w: number, c: number];
@@ -20,6 +20,7 @@ export type Range = number | [number, number];
 
 /** A batch after validation, with everything an op and its kernels need. */
 export interface CheckedBatch {
+  /** A plain view of the caller's data (see plainView): what the kernels read. */
   data: Uint8Array | Float32Array;
   dtype: 'uint8' | 'float32';
   n: number;
@@ -32,10 +33,33 @@ export interface CheckedBatch {
 /** Largest size of one dimension: the addon takes each as a uint32 (and no array is longer). */
 const MAX_DIMENSION = Math.min(MAX_TYPED_ARRAY_LENGTH, 2 ** 32 - 1);
 
-export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
+/** A batch's fields, each read once (shape copied), not yet checked. */
+export interface BatchFields {
+  readonly name: string;
+  readonly data: unknown;
+  readonly shape: unknown;
+  readonly layout: unknown;
+}
+
+/**
+ * Reads a batch's fields once. Ops read the batch and their options first and
+ * check both after, so that no getter runs between the checks and the work
+ * (one that detached batch.data after it was checked made js return a batch of
+ * the wrong length).
+ */
+export function readBatch(batch: unknown, name = 'batch'): BatchFields {
   if (!isPlainObject(batch)) throw invalidParameterError(name, 'an object { data, shape, layout? }', batch);
   const { data, shape, layout = 'NHWC' } = batch as { data?: unknown; shape?: unknown; layout?: unknown };
-  if (!(data instanceof Uint8Array) && !(data instanceof Float32Array)) {
+  return { name, data, shape: readOnce(shape), layout };
+}
+
+/** Reads and checks a batch (see readBatch for ops that also take options). */
+export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
+  return checkBatchFields(readBatch(batch, name));
+}
+
+export function checkBatchFields({ name, data, shape, layout }: BatchFields): CheckedBatch {
+  if (!isTypedArray(data, Uint8Array) && !isTypedArray(data, Float32Array)) {
     throw invalidParameterError(`${name}.data`, 'a Uint8Array (or Buffer) or Float32Array', data);
   }
   if (!Array.isArray(shape) || shape.length !== 4) throw invalidParameterError(`${name}.shape`, 'an array [n, h, w, c]', shape);
@@ -44,10 +68,17 @@ export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
   if (h * w * c > MAX_TYPED_ARRAY_LENGTH) throw invalidParameterError(`${name}.shape`, `[n, h, w, c] with h*w*c <= ${MAX_TYPED_ARRAY_LENGTH}`, shape, 'range');
   if (layout !== 'NHWC' && layout !== 'NCHW') throw invalidParameterError(`${name}.layout`, "'NHWC' or 'NCHW'", layout);
   const expected = n * h * w * c;
-  if (data.length !== expected) {
+  if (elementLength(data) !== expected) {
     throw invalidParameterError(`${name}.data`, `a typed array of length n*h*w*c = ${expected}`, data, 'range');
   }
-  return { data, dtype: data instanceof Uint8Array ? 'uint8' : 'float32', n, h, w, c, layout };
+  const uint8 = isTypedArray(data, Uint8Array);
+  return { data: uint8 ? plainView(Uint8Array, data) : plainView(Float32Array, data), dtype: uint8 ? 'uint8' : 'float32', n, h, w, c, layout };
+}
+
+/** Where an op writes: `view` for the kernels, `result` the array the op returns (the caller's `out`, or the same new array). */
+export interface OutputArray {
+  view: Uint8Array | Float32Array;
+  result: Uint8Array | Float32Array;
 }
 
 /**
@@ -55,16 +86,20 @@ export function checkBatch(batch: unknown, name = 'batch'): CheckedBatch {
  * input itself only where the op allows in place, never a partial overlap),
  * else a new one.
  */
-export function outputArray(b: CheckedBatch, out: unknown, allowInPlace: boolean): Uint8Array | Float32Array {
-  if (out === undefined) return b.dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+export function outputArray(b: CheckedBatch, out: unknown, allowInPlace: boolean): OutputArray {
+  const length = b.data.length;
+  if (out === undefined) {
+    const created = b.dtype === 'uint8' ? new Uint8Array(length) : new Float32Array(length);
+    return { view: created, result: created };
+  }
   const Type = b.dtype === 'uint8' ? Uint8Array : Float32Array;
-  if (!(out instanceof Type)) throw invalidParameterError('out', `a ${Type.name} like the batch data`, out);
-  if (out.length !== b.data.length) throw invalidParameterError('out', `a ${Type.name} of length ${b.data.length}`, out, 'range');
+  if (!isTypedArray(out, Type as { name: string; prototype: Uint8Array | Float32Array })) throw invalidParameterError('out', `a ${Type.name} like the batch data`, out);
+  if (elementLength(out) !== length) throw invalidParameterError('out', `a ${Type.name} of length ${length}`, out, 'range');
   if (allowInPlace ? overlapsPartly(out, b.data) : overlaps(out, b.data)) {
     const expected = allowInPlace ? 'batch.data itself or an array that does not overlap it' : 'an array that does not overlap batch.data (this op cannot run in place)';
     throw invalidParameterError('out', expected, out, 'range');
   }
-  return out;
+  return { view: isTypedArray(out, Uint8Array) ? plainView(Uint8Array, out) : plainView(Float32Array, out as Float32Array), result: out };
 }
 
 export function batchResult(b: CheckedBatch, data: Uint8Array | Float32Array): Batch {

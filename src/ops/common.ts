@@ -53,9 +53,30 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
-/** Checks option names for an op and its …Async twin (which also takes `threads`). */
-export function opOptions<T extends object>(op: string, options: unknown, names: readonly string[], isAsync: boolean): Partial<T> {
-  return checkOptionNames<T>(isAsync ? `${op}Async` : op, options, isAsync ? [...names, ...ASYNC_OPTION_NAMES] : names);
+/** A value read once: an array is copied element by element (each index read once), anything else kept. */
+export function readOnce(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  const list: unknown[] = value;
+  return Object.freeze(Array.from({ length: list.length }, (_, i) => list[i]));
+}
+
+/**
+ * Options read once, before any check: each own property of the caller's
+ * object is read a single time (arrays copied) into a frozen object with no
+ * prototype, and the op checks and uses only that copy. A getter cannot give
+ * a check one value and the work another (sharp's pattern: validate into a
+ * baton).
+ */
+export function readOptions<T extends object>(op: string, options: unknown, allowed: readonly string[]): Readonly<Partial<T>> {
+  const checked = checkOptionNames<Record<string, unknown>>(op, options, allowed);
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(checked)) copy[key] = readOnce(checked[key]);
+  return Object.freeze(copy) as Readonly<Partial<T>>;
+}
+
+/** An op's options, read once (readOptions); its …Async twin also takes `threads`. */
+export function opOptions<T extends object>(op: string, options: unknown, names: readonly string[], isAsync: boolean): Readonly<Partial<T>> {
+  return readOptions<T>(isAsync ? `${op}Async` : op, options, isAsync ? [...names, ...ASYNC_OPTION_NAMES] : names);
 }
 
 /**

@@ -3,7 +3,7 @@
 import { activeBackend } from '../backends/select.js';
 import type { StreamRequest } from '../backends/backend.js';
 import { STREAM } from '../streams.js';
-import { float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, overlaps } from '../validate.js';
+import { elementLength, isTypedArray, float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, overlapsPartly, plainView } from '../validate.js';
 import { epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 
 export interface GaussianDropoutOptions extends RandomOptions {
@@ -30,17 +30,19 @@ function streamRequest(o: Partial<RandomOptions>, length: number, stream: number
   return { ...seedKey(o.seed), first, epoch: epochOption(o.epoch), stream, offset, scale };
 }
 
-function resolveDropout(x: unknown, options: unknown, isAsync: boolean): { x: Float32Array; out: Float32Array; request: StreamRequest; threads: number } {
-  if (!(x instanceof Float32Array)) throw invalidParameterError('x', 'a Float32Array of activations', x);
+/** x and out as plain views for the kernels (see plainView), result the array returned. */
+function resolveDropout(x: unknown, options: unknown, isAsync: boolean): { x: Float32Array; out: Float32Array; result: Float32Array; request: StreamRequest; threads: number } {
+  if (!isTypedArray(x, Float32Array)) throw invalidParameterError('x', 'a Float32Array of activations', x);
   const o = opOptions<GaussianDropoutOptions & AsyncOptions>('gaussianDropout', options, NAMES, isAsync);
   const rate = rateOption(o);
   const scale = Math.fround(Math.sqrt(rate / (1 - rate)));
-  const request = streamRequest(o, x.length, STREAM.gaussianDropout, 1, scale);
-  const out = float32Out('out', o.out, x.length) ?? new Float32Array(x.length);
-  if (out !== x && overlaps(out, x)) {
-    throw invalidParameterError('out', 'x itself or an array that does not overlap it', out, 'range');
+  const length = elementLength(x);
+  const request = streamRequest(o, length, STREAM.gaussianDropout, 1, scale);
+  const result = float32Out('out', o.out, length) ?? new Float32Array(length);
+  if (overlapsPartly(result, x)) {
+    throw invalidParameterError('out', 'x itself or an array that does not overlap it', result, 'range');
   }
-  return { x, out, request, threads: isAsync ? threadsOption(o.threads) : 1 };
+  return { x: plainView(Float32Array, x), out: plainView(Float32Array, result), result, request, threads: isAsync ? threadsOption(o.threads) : 1 };
 }
 
 /**
@@ -50,7 +52,7 @@ function resolveDropout(x: unknown, options: unknown, isAsync: boolean): { x: Fl
 export function gaussianDropout(x: Float32Array, options: GaussianDropoutOptions): Float32Array {
   const r = resolveDropout(x, options, false);
   activeBackend().gaussianDropout(r.x, r.out, r.request);
-  return r.out;
+  return r.result;
 }
 
 /** gaussianDropout on the libuv thread pool, split over `threads`; the same bytes. */
@@ -60,7 +62,7 @@ export async function gaussianDropoutAsync(x: Float32Array, options: GaussianDro
   await lendArrays('gaussianDropoutAsync', [['x', r.x], ['out', r.out]]).settle(
     splitRange(r.x.length, r.threads, 256).map(([start, count]) =>
       backend.gaussianDropoutAsync(r.x.subarray(start, start + count), r.out.subarray(start, start + count), { ...r.request, first: r.request.first + start })));
-  return r.out;
+  return r.result;
 }
 
 /** A dropout mask: 0 where U(w) < float32(rate) (stream 41), else float32(1 / (1 − rate)). */
@@ -69,7 +71,7 @@ export function dropoutMask(length: number, options: DropoutMaskOptions): Float3
   const o = opOptions<DropoutMaskOptions>('dropoutMask', options, NAMES, false);
   const rate = rateOption(o);
   const request = streamRequest(o, n, STREAM.dropoutMask, 0, 1);
-  const out = float32Out('out', o.out, n) ?? new Float32Array(n);
-  activeBackend().dropoutMask(out, request, Math.fround(rate), Math.fround(1 / (1 - rate)));
-  return out;
+  const result = float32Out('out', o.out, n) ?? new Float32Array(n);
+  activeBackend().dropoutMask(plainView(Float32Array, result), request, Math.fround(rate), Math.fround(1 / (1 - rate)));
+  return result;
 }

@@ -6,8 +6,8 @@ import { uniformFromWord } from '../backends/js/random.js';
 import { STREAM } from '../streams.js';
 
 import { perSampleWords, sampleIndex } from './batch.js';
-import { checkOptionNames, integerInRange, invalidParameterError, numberInRange, overlapsPartly } from '../validate.js';
-import { epochOption, RANDOM_OPTION_NAMES, seedKey, type RandomOptions } from './common.js';
+import { elementLength, isTypedArray, integerInRange, invalidParameterError, numberInRange, overlapsPartly, plainView } from '../validate.js';
+import { epochOption, RANDOM_OPTION_NAMES, readOptions, seedKey, type RandomOptions } from './common.js';
 
 export interface LabelSmoothingOptions {
   numClasses: number;
@@ -31,8 +31,8 @@ function numClassesOption(value: unknown, max = 2 ** 31 - 1): number {
 
 /** Classes a label array can hold: a Uint8Array label cannot name class 256. */
 function maxClasses(labels: LabelArray): number {
-  if (labels instanceof Uint8Array) return 2 ** 8;
-  if (labels instanceof Uint16Array) return 2 ** 16;
+  if (isTypedArray(labels, Uint8Array)) return 2 ** 8;
+  if (isTypedArray(labels, Uint16Array)) return 2 ** 16;
   return 2 ** 31 - 1;
 }
 
@@ -43,22 +43,31 @@ function checkNoPartialOverlap(out: ArrayBufferView, input: ArrayBufferView, inp
 
 /** y · (1 − ε) + ε / K per element, in float32 (both terms rounded, then the sum). */
 export function labelSmoothing(oneHot: Float32Array, options: LabelSmoothingOptions): Float32Array {
-  if (!(oneHot instanceof Float32Array)) throw invalidParameterError('oneHot', 'a Float32Array of one-hot rows', oneHot);
-  const o = checkOptionNames<LabelSmoothingOptions>('labelSmoothing', options, ['numClasses', 'epsilon', 'out']);
+  if (!isTypedArray(oneHot, Float32Array)) throw invalidParameterError('oneHot', 'a Float32Array of one-hot rows', oneHot);
+  const o = readOptions<LabelSmoothingOptions>('labelSmoothing', options, ['numClasses', 'epsilon', 'out']);
   const k = numClassesOption(o.numClasses);
   const epsilon = numberInRange('epsilon', o.epsilon, 0, 1, 'a number in [0, 1]');
-  if (oneHot.length % k !== 0) throw invalidParameterError('oneHot', `a Float32Array whose length is a multiple of numClasses (${k})`, oneHot, 'range');
-  let out: Float32Array = new Float32Array(oneHot.length);
+  const length = elementLength(oneHot);
+  if (length % k !== 0) throw invalidParameterError('oneHot', `a Float32Array whose length is a multiple of numClasses (${k})`, oneHot, 'range');
+  let result: Float32Array = new Float32Array(length);
   if (o.out !== undefined) {
-    if (!(o.out instanceof Float32Array)) throw invalidParameterError('out', 'a Float32Array', o.out);
-    if (o.out.length !== oneHot.length) throw invalidParameterError('out', `a Float32Array of length ${oneHot.length}`, o.out, 'range');
+    if (!isTypedArray(o.out, Float32Array)) throw invalidParameterError('out', 'a Float32Array', o.out);
+    if (elementLength(o.out) !== length) throw invalidParameterError('out', `a Float32Array of length ${length}`, o.out, 'range');
     checkNoPartialOverlap(o.out, oneHot, 'oneHot');
-    out = o.out;
+    result = o.out;
   }
+  const x = plainView(Float32Array, oneHot);
+  const out = plainView(Float32Array, result);
   const keep = Math.fround(1 - epsilon);
   const spread = Math.fround(epsilon / k);
-  for (let i = 0; i < oneHot.length; i += 1) out[i] = Math.fround(oneHot[i]! * keep) + spread;
-  return out;
+  for (let i = 0; i < length; i += 1) out[i] = Math.fround(x[i]! * keep) + spread;
+  return result;
+}
+
+/** The label array's own type (not its `constructor` property, which the caller can change). */
+function labelType(labels: LabelArray): typeof Int32Array | typeof Uint8Array | typeof Uint16Array {
+  if (isTypedArray(labels, Int32Array)) return Int32Array;
+  return isTypedArray(labels, Uint8Array) ? Uint8Array : Uint16Array;
 }
 
 /**
@@ -67,28 +76,31 @@ export function labelSmoothing(oneHot: Float32Array, options: LabelSmoothingOpti
  * (label + 1 + ⌊U(w1) · (K − 1)⌋) mod K — uniform over the others, never itself.
  */
 export function flipLabels<T extends LabelArray>(labels: T, options: FlipLabelsOptions): T {
-  if (!(labels instanceof Int32Array || labels instanceof Uint8Array || labels instanceof Uint16Array)) {
+  if (!(isTypedArray(labels, Int32Array) || isTypedArray(labels, Uint8Array) || isTypedArray(labels, Uint16Array))) {
     throw invalidParameterError('labels', 'an Int32Array, Uint8Array or Uint16Array', labels);
   }
-  const o = checkOptionNames<FlipLabelsOptions>('flipLabels', options, [...RANDOM_OPTION_NAMES, 'p', 'numClasses', 'out']);
+  const o = readOptions<FlipLabelsOptions>('flipLabels', options, [...RANDOM_OPTION_NAMES, 'p', 'numClasses', 'out']);
   const p = numberInRange('p', o.p, 0, 1, 'a number in [0, 1]');
   const k = numClassesOption(o.numClasses, maxClasses(labels));
-  for (let i = 0; i < labels.length; i += 1) {
-    const label = labels[i]!;
+  const Type = labelType(labels);
+  const input = plainView<LabelArray>(Type, labels);
+  const length = input.length;
+  for (let i = 0; i < length; i += 1) {
+    const label = input[i]!;
     if (!(label >= 0 && label < k)) throw invalidParameterError(`labels[${i}]`, `a class in [0, ${k - 1}]`, label, 'range');
   }
-  const Type = labels.constructor as new (n: number) => T;
-  let out = new Type(labels.length);
+  let result = new Type(length) as T;
   if (o.out !== undefined) {
-    if (!(o.out instanceof Type)) throw invalidParameterError('out', `a ${Type.name} like labels`, o.out);
-    if (o.out.length !== labels.length) throw invalidParameterError('out', `a ${Type.name} of length ${labels.length}`, o.out, 'range');
+    if (!isTypedArray(o.out, Type as { name: string; prototype: LabelArray })) throw invalidParameterError('out', `a ${Type.name} like labels`, o.out);
+    if (elementLength(o.out) !== length) throw invalidParameterError('out', `a ${Type.name} of length ${length}`, o.out, 'range');
     checkNoPartialOverlap(o.out, labels, 'labels');
-    out = o.out as T;
+    result = o.out as T;
   }
-  const words = perSampleWords(labels.length, seedKey(o.seed), sampleIndex(o.index, labels.length), epochOption(o.epoch), STREAM.flipLabels);
-  for (let i = 0; i < labels.length; i += 1) {
-    const label = labels[i]!;
+  const out = plainView<LabelArray>(Type, result);
+  const words = perSampleWords(length, seedKey(o.seed), sampleIndex(o.index, length), epochOption(o.epoch), STREAM.flipLabels);
+  for (let i = 0; i < length; i += 1) {
+    const label = input[i]!;
     out[i] = uniformFromWord(words[4 * i]!) < p ? (label + 1 + Math.floor(uniformFromWord(words[4 * i + 1]!) * (k - 1))) % k : label;
   }
-  return out;
+  return result;
 }

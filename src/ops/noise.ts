@@ -7,7 +7,7 @@ import { uniformFromWord } from '../backends/js/random.js';
 import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { finiteNumber, invalidParameterError, numberInRange } from '../validate.js';
-import { batchResult, checkBatch, outputArray, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
+import { batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
 import { epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { roundHalfEven } from './shift.js';
 
@@ -64,7 +64,10 @@ type AnyNoiseOptions = Partial<GaussianNoiseOptions & UniformNoiseOptions & Salt
 
 interface ResolvedNoise {
   batch: CheckedBatch;
+  /** Written by the kernels. */
   out: Uint8Array | Float32Array;
+  /** Returned: the caller's `out`, or `out` itself. */
+  result: Uint8Array | Float32Array;
   request: NoiseRequest;
   threads: number;
 }
@@ -93,8 +96,9 @@ function clipOption(b: CheckedBatch, clip: unknown): { clip: boolean; clipLo: nu
 }
 
 function resolveNoise(op: Op, batch: unknown, options: unknown, isAsync: boolean): ResolvedNoise {
-  const b = checkBatch(batch);
+  const fields = readBatch(batch);
   const o = opOptions<AnyNoiseOptions>(op, options, NAMES[op], isAsync);
+  const b = checkBatchFields(fields);
   if (options === undefined) throw invalidParameterError(`${op} options`, op === 'uniformNoise' ? 'an object with low and high' : op === 'saltAndPepper' ? 'an object with amount' : 'an object with std', options);
   const key = seedKey(o.seed);
   const firstSample = sampleIndex(o.index, b.n);
@@ -147,14 +151,14 @@ function resolveNoise(op: Op, batch: unknown, options: unknown, isAsync: boolean
       break;
     }
   }
-  const out = outputArray(b, o.out, true);
-  return { batch: b, out, request, threads: isAsync ? threadsOption(o.threads) : 1 };
+  const { view: out, result } = outputArray(b, o.out, true);
+  return { batch: b, out, result, request, threads: isAsync ? threadsOption(o.threads) : 1 };
 }
 
 function run(op: Op, batch: unknown, options: unknown): Batch {
   const r = resolveNoise(op, batch, options, false);
   activeBackend().noise(r.batch.data, r.out, r.request, 0, r.batch.n * noisePositions(r.request));
-  return batchResult(r.batch, r.out);
+  return batchResult(r.batch, r.result);
 }
 
 /**
@@ -171,7 +175,7 @@ async function runAsync(op: Op, batch: unknown, options: unknown): Promise<Batch
   const align = r.request.perChannel ? SPLIT_POSITIONS * r.request.c : SPLIT_POSITIONS;
   await lendArrays(`${op}Async`, [['batch.data', r.batch.data], ['out', r.out]]).settle(
     splitRange(total, r.threads, align).map(([start, count]) => backend.noiseAsync(r.batch.data, r.out, r.request, start, start + count)));
-  return batchResult(r.batch, r.out);
+  return batchResult(r.batch, r.result);
 }
 
 /** x + N(mean, std²) per element (or per pixel); uint8: saturate(roundHalfEven(x + n)). */

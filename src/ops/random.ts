@@ -4,7 +4,7 @@ import type { Backend, StreamRequest } from '../backends/backend.js';
 import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import {
-  finiteNumber, float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange,
+  finiteNumber, float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, plainView,
 } from '../validate.js';
 import {
   epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption,
@@ -37,7 +37,10 @@ const THREAD_ALIGN = 256;
 type StreamKernel = 'randomUniform' | 'randomNormal';
 
 interface ResolvedStream {
+  /** Written by the kernels (a plain view of `result`). */
   out: Float32Array;
+  /** Returned: the caller's `out`, or a new array. */
+  result: Float32Array;
   request: StreamRequest;
   threads: number;
 }
@@ -84,26 +87,26 @@ function resolveStream(
   const first = streamIndex(o.index, n);
   const epoch = epochOption(o.epoch);
   const affine = op === 'randomUniform' ? uniformAffine(o) : normalAffine(o);
-  const out = float32Out('out', o.out, n) ?? new Float32Array(n);
+  const result = float32Out('out', o.out, n) ?? new Float32Array(n);
   const threads = isAsync ? threadsOption(o.threads) : 1;
-  return { out, threads, request: { key0, key1, first, epoch, stream: STREAM[op], ...affine } };
+  return { out: plainView(Float32Array, result), result, threads, request: { key0, key1, first, epoch, stream: STREAM[op], ...affine } };
 }
 
 function runSync(op: StreamKernel, length: unknown, options: unknown): Float32Array {
-  const { out, request } = resolveStream(op, length, options, false);
+  const { out, result, request } = resolveStream(op, length, options, false);
   activeBackend()[op](out, request);
-  return out;
+  return result;
 }
 
 async function runAsync(op: StreamKernel, length: unknown, options: unknown): Promise<Float32Array> {
   // async: validation errors reject the promise rather than throw
-  const { out, request, threads } = resolveStream(op, length, options, true);
+  const { out, result, request, threads } = resolveStream(op, length, options, true);
   const backend: Backend = activeBackend();
   const kernel = op === 'randomUniform' ? backend.randomUniformAsync : backend.randomNormalAsync;
   await lendArrays(`${op}Async`, [['out', out]]).settle(
     splitRange(out.length, threads, THREAD_ALIGN).map(([start, count]) =>
       kernel(out.subarray(start, start + count), { ...request, first: request.first + start })));
-  return out;
+  return result;
 }
 
 /**

@@ -9,7 +9,7 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { invalidParameterError, isInteger } from '../validate.js';
 import {
-  batchResult, checkBatch, outputArray, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range,
+  batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range,
 } from './batch.js';
 import { epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 
@@ -76,7 +76,10 @@ export interface ShiftOffsets {
 
 interface ResolvedShift {
   batch: CheckedBatch;
+  /** Written by the kernels. */
   out: Uint8Array | Float32Array;
+  /** Returned: the caller's `out`, or `out` itself. */
+  result: Uint8Array | Float32Array;
   request: ShiftRequest;
   offsets: ShiftOffsets;
   threads: number;
@@ -163,10 +166,11 @@ function fillOptions(b: CheckedBatch, o: Partial<ShiftOptions>): { fill: number;
 const MAX_SHIFT_WIDTH = 2 ** 31 - 1;
 
 function resolveShift(batch: unknown, options: unknown, isAsync: boolean): ResolvedShift {
-  const b = checkBatch(batch);
+  const fields = readBatch(batch);
+  const o = opOptions<ShiftOptions & AsyncOptions>('shift', options, NAMES, isAsync);
+  const b = checkBatchFields(fields);
   // both backends map columns through 32-bit index tables
   if (b.w > MAX_SHIFT_WIDTH) throw invalidParameterError('batch.shape[2]', `an integer between 1 and ${MAX_SHIFT_WIDTH} for shift`, b.w, 'range');
-  const o = opOptions<ShiftOptions & AsyncOptions>('shift', options, NAMES, isAsync);
   const interpolation = o.interpolation ?? 'bilinear';
   if (interpolation !== 'bilinear' && interpolation !== 'nearest') throw invalidParameterError('interpolation', "'nearest' or 'bilinear'", interpolation);
   if (o.subpixel !== undefined && typeof o.subpixel !== 'boolean') throw invalidParameterError('subpixel', 'a boolean', o.subpixel);
@@ -175,13 +179,13 @@ function resolveShift(batch: unknown, options: unknown, isAsync: boolean): Resol
   if (o.epoch !== undefined) epochOption(o.epoch);
   const { fill, fillValue } = fillOptions(b, o);
   const offsets = resolveOffsets(b, o, interpolation === 'nearest');
-  const out = outputArray(b, o.out, false);
+  const { view: out, result } = outputArray(b, o.out, false);
   const threads = isAsync ? threadsOption(o.threads) : 1;
   const uint8 = b.dtype === 'uint8';
   const x = axisTaps(offsets.dx, uint8);
   const y = axisTaps(offsets.dy, uint8);
   return {
-    batch: b, out, offsets, threads,
+    batch: b, out, result, offsets, threads,
     request: { h: b.h, w: b.w, c: b.c, layout: b.layout, fill, fillValue, kx: x.k, ky: y.k, wx1: x.w1, wx0: x.w0, wy1: y.w1, wy0: y.w0 },
   };
 }
@@ -190,7 +194,7 @@ function resolveShift(batch: unknown, options: unknown, isAsync: boolean): Resol
 export function shift(batch: Batch, options?: ShiftOptions): Batch {
   const r = resolveShift(batch, options, false);
   activeBackend().shift(r.batch.data, r.out, r.request, 0, r.batch.n);
-  return batchResult(r.batch, r.out);
+  return batchResult(r.batch, r.result);
 }
 
 /** shift on the libuv thread pool, images split over `threads`; the same bytes. */
@@ -199,7 +203,7 @@ export async function shiftAsync(batch: Batch, options?: ShiftOptions & AsyncOpt
   const backend = activeBackend();
   await lendArrays('shiftAsync', [['batch.data', r.batch.data], ['out', r.out]]).settle(
     splitRange(r.batch.n, r.threads, 1).map(([first, count]) => backend.shiftAsync(r.batch.data, r.out, r.request, first, count)));
-  return batchResult(r.batch, r.out);
+  return batchResult(r.batch, r.result);
 }
 
 /** The offsets in pixels a shift with these options gives each image (for records and reports). */

@@ -93,6 +93,25 @@ function pixelReader(b: CheckedBatch, range: [number, number]): (i: number, y: n
     : (i, y, x, ch) => level(data[((i * c + channel(ch)) * h + y) * w + x]!);
 }
 
+/** Largest preview: each side, and in all (2^25 pixels: 128 MiB of RGBA, a few seconds to encode). */
+export const MAX_PREVIEW_SIDE = 16384;
+export const MAX_PREVIEW_PIXELS = 2 ** 25;
+
+/**
+ * Refuses, before any work, a grid larger than a preview may be: its image
+ * cells alone (labels only add to them) of `columns` columns at `scale`.
+ * The error names `flag`, what the caller controls the size with.
+ */
+export function checkPreviewSize(shape: readonly number[], columns: number, scale: number, flag: string): void {
+  const [n = 0, h = 0, w = 0] = shape;
+  const width = columns * (w * scale + GAP) - GAP + 2 * PAD;
+  const height = n * (h * scale + GAP) - GAP + 2 * PAD;
+  if (!(width <= MAX_PREVIEW_SIDE && height <= MAX_PREVIEW_SIDE && width * height <= MAX_PREVIEW_PIXELS)) {
+    throw new RangeError(`${flag} ${scale} makes a preview of at least ${width}×${height} pixels from ${n} images of ${w}×${h}; the largest is ${MAX_PREVIEW_SIDE} pixels a side and 2^25 in all: `
+      + `use a smaller ${flag}, fewer images or smaller ones`);
+  }
+}
+
 /**
  * A PNG (bytes) showing `batch` and what each transformation does to it:
  * the original, then one column per step of `augment` (each run alone) and
@@ -117,6 +136,7 @@ export function preview(batch: Batch, augment: Pipeline | PreviewColumn[], optio
     range = [finiteNumber('range[0]', o.range[0]), finiteNumber('range[1]', o.range[1])];
     if (!(range[0] < range[1])) throw invalidParameterError('range', '[lo, hi] with lo < hi', o.range, 'range');
   }
+  checkPreviewSize([b.n, b.h, b.w], 1 + (augment instanceof Pipeline ? augment.steps.length + 1 : Array.isArray(augment) ? augment.length : 0), scale, 'scale');
   const columns = columnsOf(batch, augment, o.seed, { index, epoch });
   const title = o.title ?? `fastaug preview · seed ${String(o.seed ?? (augment instanceof Pipeline ? augment.seed : 0))} · epoch ${epoch}`;
   const rowLabels = (o.rowLabels ?? Array.from({ length: b.n }, (_, i) => `#${index + i}`)).map((l) => [...l].slice(0, 16).join(''));

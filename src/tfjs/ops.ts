@@ -63,6 +63,10 @@ export const saltAndPepperTensor = imageOp<SaltAndPepperOptions>('saltAndPepperT
 
 /** A Pipeline run on a Tensor4D (NHWC): { index, epoch } as in Pipeline.run. */
 export function pipelineTensor(pipeline: Pipeline, images: Tensor, options?: { index?: number; epoch?: number }): Tensor {
+  // by shape, not instanceof: fastaug and fastaug/tfjs may come from the ESM and the CJS build
+  if (typeof pipeline !== 'object' || pipeline === null || typeof (pipeline as { run?: unknown }).run !== 'function') {
+    throw invalidParameterError('pipeline', 'a Pipeline', pipeline);
+  }
   return batchToTensor(pipeline.run(tensorToBatch(images), options), images);
 }
 

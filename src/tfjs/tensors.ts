@@ -34,6 +34,8 @@ export function tensorData(name: string, t: unknown): Uint8Array | Float32Array 
 
 /** A Tensor4D as an image batch (a copy of its data). */
 export function tensorToBatch(t: unknown, layout: Layout = 'NHWC', name = 'images'): Batch {
+  // any other string would be taken as NCHW below
+  if (layout !== 'NHWC' && layout !== 'NCHW') throw invalidParameterError('layout', "'NHWC' or 'NCHW'", layout);
   if (isTensor(t) && t.rank !== 4) throw invalidParameterError(`${name}.rank`, 'a rank-4 tensor', t.rank, 'range');
   const data = tensorData(name, t);
   const [a, b, c, d] = (t as Tensor).shape as Shape;

@@ -36,84 +36,138 @@ export function mapIndex(s: number, size: number, fill: number): number {
   }
 }
 
-function columnMap(w: number, k: number, tap: number, fill: number): Int32Array {
-  const map = new Int32Array(w);
-  for (let x = 0; x < w; x += 1) map[x] = mapIndex(x - k - tap, w, fill);
-  return map;
-}
-
 /** The bits of a float32 array, as a view of the same memory. */
 function float32Bits(a: Float32Array): Uint32Array {
   return new Uint32Array(a.buffer, a.byteOffset, a.length);
 }
 
-/** Shifts one plane (h × w pixels of c interleaved channels) from src into dst. */
-function shiftPlane(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, srcAt: number, dstAt: number, c: number, image: number): void {
-  const { h, w, fill } = req;
-  const kx = req.kx[image]!;
-  const ky = req.ky[image]!;
-  const wx1 = req.wx1[image]!;
-  const wx0 = req.wx0[image]!;
-  const wy1 = req.wy1[image]!;
-  const wy0 = req.wy0[image]!;
-  const rowLength = w * c;
-  const col0 = columnMap(w, kx, 0, fill);
-  const col1 = columnMap(w, kx, 1, fill);
-  const fillValue = req.fillValue;
-  const isUint8 = src instanceof Uint8Array;
-  const rowA = new Float64Array(rowLength); // H(r0)
-  const rowB = new Float64Array(rowLength); // H(r1)
+/** One plane of one image: offsets, tap weights, fill (as shift.h's Plane). */
+interface Plane {
+  h: number;
+  w: number;
+  c: number;
+  kx: number;
+  ky: number;
+  fill: number;
+  fillValue: number;
+  wx1: number;
+  wx0: number;
+  wy1: number;
+  wy0: number;
+}
 
-  // horizontal pass of one source row (or the constant row when r = −1) into `into`
-  const horizontal = (r: number, into: Float64Array): void => {
-    const base = srcAt + r * rowLength;
-    for (let x = 0; x < w; x += 1) {
-      const s0 = col0[x]!;
-      const s1 = col1[x]!;
+/**
+ * One output element from its four taps (a<row><column>: row r0 or r1,
+ * column s0 or s1), in the order of the two-pass definition: the horizontal
+ * blend of each source row, then the blend of the rows. float32 rounds every
+ * product and sum; uint8 is exact integer math in 1/4096ths per axis,
+ * rounded once.
+ */
+function blendFloat32(q: Plane, a00: number, a01: number, a10: number, a11: number): number {
+  const h0 = q.wx1 !== 0 ? Math.fround(Math.fround(q.wx1 * a01) + Math.fround(q.wx0 * a00)) : a00;
+  if (q.wy1 === 0) return h0;
+  const h1 = q.wx1 !== 0 ? Math.fround(Math.fround(q.wx1 * a11) + Math.fround(q.wx0 * a10)) : a10;
+  return Math.fround(Math.fround(q.wy1 * h1) + Math.fround(q.wy0 * h0));
+}
+
+function blendUint8(q: Plane, a00: number, a01: number, a10: number, a11: number): number {
+  const h0 = q.wx1 !== 0 ? q.wx1 * a01 + q.wx0 * a00 : a00 * ONE_Q;
+  if (q.wy1 === 0) return roundQ(h0 * ONE_Q);
+  const h1 = q.wx1 !== 0 ? q.wx1 * a11 + q.wx0 * a10 : a10 * ONE_Q;
+  return roundQ(q.wy1 * h1 + q.wy0 * h0);
+}
+
+/**
+ * Shifts one plane (h × w pixels of c interleaved channels) from src into
+ * dst, one output element at a time from its four taps: no row buffers or
+ * column tables, so memory does not grow with the image.
+ */
+function shiftPlane(q: Plane, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, srcAt: number, dstAt: number): void {
+  const { h, w, c, kx, ky, fill } = q;
+  if (q.wx1 === 0 && q.wy1 === 0) {
+    if (src instanceof Uint8Array) copyPlane(src, dst as Uint8Array, srcAt, dstAt, q, q.fillValue);
+    // float32 as bits: an element-wise copy through a JS number would quiet a
+    // signalling NaN, where the native block copies keep every bit
+    else copyPlane(float32Bits(src), float32Bits(dst as Float32Array), srcAt, dstAt, q, float32Bits(Float32Array.of(q.fillValue))[0]!);
+    return;
+  }
+  const blend = src instanceof Uint8Array ? blendUint8 : blendFloat32;
+  const rowLength = w * c;
+  const fillValue = q.fillValue;
+  // interior [lo, hi): every tap inside the row
+  const lo = Math.max(0, Math.min(w, kx + (q.wx1 !== 0 ? 1 : 0)));
+  const hi = Math.max(lo, Math.min(w, w + kx));
+  const twoY = q.wy1 !== 0;
+  // output columns [x0, x1) through the fill rule; r0, r1 are row starts in src, or −1 for the constant row
+  const columns = (r0: number, r1: number, out: number, x0: number, x1: number): void => {
+    for (let x = x0; x < x1; x += 1) {
+      const s0 = mapIndex(x - kx, w, fill);
+      const s1 = mapIndex(x - kx - 1, w, fill);
       for (let ch = 0; ch < c; ch += 1) {
-        const a0 = r < 0 || s0 < 0 ? fillValue : src[base + s0 * c + ch]!;
-        if (wx1 === 0) {
-          into[x * c + ch] = isUint8 ? a0 * ONE_Q : a0;
-          continue;
-        }
-        const a1 = r < 0 || s1 < 0 ? fillValue : src[base + s1 * c + ch]!;
-        into[x * c + ch] = isUint8 ? wx1 * a1 + wx0 * a0 : Math.fround(Math.fround(wx1 * a1) + Math.fround(wx0 * a0));
+        const a00 = r0 < 0 || s0 < 0 ? fillValue : src[r0 + s0 * c + ch]!;
+        const a01 = r0 < 0 || s1 < 0 ? fillValue : src[r0 + s1 * c + ch]!;
+        const a10 = r1 < 0 || s0 < 0 ? fillValue : src[r1 + s0 * c + ch]!;
+        const a11 = r1 < 0 || s1 < 0 ? fillValue : src[r1 + s1 * c + ch]!;
+        dst[out + x * c + ch] = blend(q, a00, a01, a10, a11);
       }
     }
   };
-
-  if (wx1 === 0 && wy1 === 0) {
-    if (src instanceof Uint8Array) copyPlane(src, dst as Uint8Array, srcAt, dstAt, h, c, kx, ky, fill, col0, fillValue);
-    // float32 as bits: an element-wise copy through a JS number would quiet a
-    // signalling NaN, where the native block copies keep every bit
-    else copyPlane(float32Bits(src), float32Bits(dst as Float32Array), srcAt, dstAt, h, c, kx, ky, fill, col0, float32Bits(Float32Array.of(fillValue))[0]!);
-    return;
-  }
   for (let y = 0; y < h; y += 1) {
     const out = dstAt + y * rowLength;
-    const r0 = mapIndex(y - ky, h, fill);
-    horizontal(r0, rowA);
-    if (wy1 === 0) {
-      for (let i = 0; i < rowLength; i += 1) dst[out + i] = isUint8 ? roundQ(rowA[i]! * ONE_Q) : rowA[i]!;
+    const m0 = mapIndex(y - ky, h, fill);
+    const m1 = twoY ? mapIndex(y - ky - 1, h, fill) : m0;
+    const r0 = m0 < 0 ? -1 : srcAt + m0 * rowLength;
+    const r1 = m1 < 0 ? -1 : srcAt + m1 * rowLength;
+    if (r0 < 0 || r1 < 0) {
+      columns(r0, r1, out, 0, w);
       continue;
     }
-    horizontal(mapIndex(y - ky - 1, h, fill), rowB);
-    for (let i = 0; i < rowLength; i += 1) {
-      dst[out + i] = isUint8
-        ? roundQ(wy1 * rowB[i]! + wy0 * rowA[i]!)
-        : Math.fround(Math.fround(wy1 * rowB[i]!) + Math.fround(wy0 * rowA[i]!));
+    columns(r0, r1, out, 0, lo);
+    columns(r0, r1, out, hi, w);
+    interior(q, src, dst, r0 + (lo - kx) * c, r1 + (lo - kx) * c, out + lo * c, (hi - lo) * c);
+  }
+}
+
+/**
+ * The interior of one row, where every tap is inside both source rows:
+ * element i reads p0 + i (column s0) and p0 + i − c (s1) in row r0, p1 the
+ * same in r1. blendUint8 / blendFloat32 written out per tap pattern, so that
+ * the hot loop makes no calls.
+ */
+function interior(q: Plane, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, p0: number, p1: number, o: number, n: number): void {
+  const { c, wx1, wx0, wy1, wy0 } = q;
+  const f = Math.fround;
+  if (src instanceof Uint8Array) {
+    if (wx1 !== 0 && wy1 !== 0) {
+      for (let i = 0; i < n; i += 1) dst[o + i] = roundQ(wy1 * (wx1 * src[p1 + i - c]! + wx0 * src[p1 + i]!) + wy0 * (wx1 * src[p0 + i - c]! + wx0 * src[p0 + i]!));
+    } else if (wx1 !== 0) {
+      for (let i = 0; i < n; i += 1) dst[o + i] = roundQ((wx1 * src[p0 + i - c]! + wx0 * src[p0 + i]!) * ONE_Q);
+    } else {
+      for (let i = 0; i < n; i += 1) dst[o + i] = roundQ(wy1 * (src[p1 + i]! * ONE_Q) + wy0 * (src[p0 + i]! * ONE_Q));
     }
+    return;
+  }
+  if (wx1 !== 0 && wy1 !== 0) {
+    for (let i = 0; i < n; i += 1) {
+      const h0 = f(f(wx1 * src[p0 + i - c]!) + f(wx0 * src[p0 + i]!));
+      const h1 = f(f(wx1 * src[p1 + i - c]!) + f(wx0 * src[p1 + i]!));
+      dst[o + i] = f(f(wy1 * h1) + f(wy0 * h0));
+    }
+  } else if (wx1 !== 0) {
+    for (let i = 0; i < n; i += 1) dst[o + i] = f(f(wx1 * src[p0 + i - c]!) + f(wx0 * src[p0 + i]!));
+  } else {
+    for (let i = 0; i < n; i += 1) dst[o + i] = f(f(wy1 * src[p1 + i]!) + f(wy0 * src[p0 + i]!));
   }
 }
 
 /**
  * An integer shift of a whole plane: the rows whose source is inside the
  * image are one block copy (their edge columns included, wrongly), then the
- * edge columns are rewritten through the column map; the other rows go
+ * edge columns are rewritten through the fill rule; the other rows go
  * through the row map one at a time. Same bytes as row-by-row copies.
  */
-function copyPlane(src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, srcAt: number, dstAt: number, h: number, c: number, kx: number, ky: number, fill: number, col0: Int32Array, fillValue: number): void {
-  const w = col0.length;
+function copyPlane(src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, srcAt: number, dstAt: number, q: Plane, fillValue: number): void {
+  const { h, w, c, kx, ky, fill } = q;
   const rowLength = w * c;
   const lo = Math.max(0, Math.min(w, kx));
   const hi = Math.max(lo, Math.min(w, w + kx));
@@ -123,14 +177,14 @@ function copyPlane(src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array,
   for (let y = 0; y < h; y += 1) {
     if (band && y >= ylo && y < yhi) continue;
     const r0 = mapIndex(y - ky, h, fill);
-    copyRow(src, dst, r0 < 0 ? -1 : srcAt + r0 * rowLength, dstAt + y * rowLength, col0, c, fillValue);
+    copyRow(src, dst, r0 < 0 ? -1 : srcAt + r0 * rowLength, dstAt + y * rowLength, q, fillValue);
   }
   if (!band) return;
   const from = srcAt + (ylo - ky) * rowLength + (lo - kx) * c;
   const length = (yhi - ylo - 1) * rowLength + (hi - lo) * c;
   dst.set(src.subarray(from, from + length), dstAt + ylo * rowLength + lo * c);
   const edge = (row: number, out: number, x: number): void => {
-    const s = col0[x]!;
+    const s = mapIndex(x - kx, w, fill);
     for (let ch = 0; ch < c; ch += 1) dst[out + x * c + ch] = s < 0 ? fillValue : src[row + s * c + ch]!;
   };
   for (let y = ylo; y < yhi; y += 1) {
@@ -148,19 +202,19 @@ function roundQ(v: number): number {
   return r > ROUND_SHIFT / 2 || (r === ROUND_SHIFT / 2 && (q & 1) === 1) ? q + 1 : q;
 }
 
-/** One output row of an integer shift: the interior as one block copy, the edges through the map. */
-function copyRow(src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, rowAt: number, out: number, col0: Int32Array, c: number, fillValue: number): void {
-  const w = col0.length;
+/** One output row of an integer shift: the interior as one block copy, the edges through the fill rule. */
+function copyRow(src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, rowAt: number, out: number, q: Plane, fillValue: number): void {
+  const { w, c, kx, fill } = q;
   if (rowAt < 0) {
     dst.fill(fillValue, out, out + w * c);
     return;
   }
   let x = 0;
   while (x < w) {
-    const s = col0[x]!;
+    const s = mapIndex(x - kx, w, fill);
     // a run of consecutive source columns copies as one block
     let end = x + 1;
-    if (s >= 0) while (end < w && col0[end] === s + (end - x)) end += 1;
+    if (s >= 0) while (end < w && mapIndex(end - kx, w, fill) === s + (end - x)) end += 1;
     if (s < 0) {
       dst.fill(fillValue, out + x * c, out + end * c);
     } else if (end - x > 8) {
@@ -177,10 +231,14 @@ export function shiftImages(req: ShiftRequest, src: Uint8Array | Float32Array, d
   const { h, w, c } = req;
   const plane = h * w;
   for (let i = first; i < first + count; i += 1) {
+    const q: Plane = {
+      h, w, c: req.layout === 'NHWC' ? c : 1, kx: req.kx[i]!, ky: req.ky[i]!, fill: req.fill, fillValue: req.fillValue,
+      wx1: req.wx1[i]!, wx0: req.wx0[i]!, wy1: req.wy1[i]!, wy0: req.wy0[i]!,
+    };
     if (req.layout === 'NHWC') {
-      shiftPlane(req, src, dst, i * plane * c, i * plane * c, c, i);
+      shiftPlane(q, src, dst, i * plane * c, i * plane * c);
     } else {
-      for (let ch = 0; ch < c; ch += 1) shiftPlane(req, src, dst, (i * c + ch) * plane, (i * c + ch) * plane, 1, i);
+      for (let ch = 0; ch < c; ch += 1) shiftPlane(q, src, dst, (i * c + ch) * plane, (i * c + ch) * plane);
     }
   }
 }

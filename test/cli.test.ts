@@ -1,7 +1,7 @@
 // The CLI commands end to end on a tiny synthetic IDX dataset written by the
 // test: the bench errors and the preview grid (impact: test/impact-cli.test.ts).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 

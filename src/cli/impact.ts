@@ -210,7 +210,7 @@ export async function runImpact(o: ImpactCliOptions): Promise<ImpactReport> {
       resume: o.resume,
       ...(o.backend ? { backend: o.backend } : {}),
       ...(numClasses === 10 && o.data === DEFAULT_DATA_DIR ? { classNames: FASHION_MNIST_CLASSES } : {}),
-      dataDescription: `${o.data} (${trainSet.ys.length} training, ${testSet.ys.length} test images, ${h}×${w}×${c}, ${numClasses} classes)`,
+      dataDescription: o.data,
       onProgress: (p) => reporter.update(p),
     });
     writeImpactReport(report, o.out);

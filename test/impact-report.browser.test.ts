@@ -62,7 +62,9 @@ describe.skipIf(!haveChromium)('the HTML report in chromium', () => {
 
   beforeAll(async () => {
     const puppeteer = (await import('puppeteer-core')).default;
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    // the browser gets the environment less the sanitizer run's preload (libasan in a browser that was not built with it)
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['LD_PRELOAD', 'ASAN_OPTIONS', 'UBSAN_OPTIONS'].includes(k))) as Record<string, string>;
+    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, env, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   });
   afterAll(async () => {
     await browser?.close();

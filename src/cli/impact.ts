@@ -160,17 +160,24 @@ function progressReporter(mode: ImpactCliOptions['progress']): { update: (p: Imp
       stop: () => bar.stop(),
     };
   }
-  // not a terminal: a plain line every few seconds, and at the end
-  let lastLine = 0;
+  // not a terminal: a plain line every 5 seconds (a run can take minutes), and at the end
+  const started = Date.now();
+  let latest: ImpactProgress | undefined;
+  const print = (): void => {
+    if (!latest) return;
+    const elapsed = (Date.now() - started) / 1000;
+    const left = Number.isFinite(latest.etaSeconds) ? Math.max(0, latest.etaSeconds - (elapsed - latest.elapsedSeconds)) : NaN;
+    const eta = Number.isFinite(left) ? `, about ${Math.ceil(left)} s left` : '';
+    process.stderr.write(`fastaug impact: ${latest.done}/${latest.total} runs${latest.failed ? ` (${latest.failed} failed)` : ''}, ${elapsed.toFixed(0)} s${eta}\n`);
+  };
+  const timer = setInterval(print, 5000);
+  timer.unref();
   return {
     update: (p) => {
-      const now = Date.now();
-      if (now - lastLine < 5000 && p.done < p.total) return;
-      lastLine = now;
-      const eta = Number.isFinite(p.etaSeconds) ? `, about ${Math.ceil(p.etaSeconds)} s left` : '';
-      process.stderr.write(`fastaug impact: ${p.done}/${p.total} runs${p.failed ? ` (${p.failed} failed)` : ''}, ${p.elapsedSeconds.toFixed(0)} s${eta}\n`);
+      latest = p;
+      if (p.done === p.total) print();
     },
-    stop: () => {},
+    stop: () => clearInterval(timer),
   };
 }
 

@@ -46,6 +46,7 @@ describe('backend selection', () => {
   });
 
   it('an addon named by FASTAUG_NATIVE_PATH that does not load is an error, not js', async () => {
+    delete process.env.FASTAUG_BACKEND;
     vi.resetModules();
     process.env.FASTAUG_NATIVE_PATH = '/nonexistent/fastaug.node';
     const native = await import('../src/backends/native.js');

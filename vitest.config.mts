@@ -5,5 +5,30 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // `npm run test:coverage` (the native pass of CI): v8 coverage of src/, with thresholds
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: [
+        // Run only in other processes or threads, which v8 coverage of the test
+        // process does not see: the CLI entry point (spawned from dist/ by
+        // test/cli.test.ts, test/impact-cli.test.ts) and the impact training
+        // worker (a worker_threads Worker on dist/cjs/impact/worker.js, driven
+        // by test/impact.test.ts and test/examples.test.ts).
+        'src/cli/main.ts',
+        // the subcommands `fastaug bench` (and its chart, svg.ts) and `fastaug
+        // impact`, which only main.ts runs: test/cli.test.ts and
+        // test/impact-cli.test.ts run them as a user does, in a child process
+        'src/cli/bench.ts',
+        'src/cli/svg.ts',
+        'src/cli/impact.ts',
+        'src/impact/worker.ts',
+        'src/impact/trainer.ts',
+        // declarations only
+        'src/types/**',
+      ],
+      reporter: ['text', 'text-summary'],
+      thresholds: { lines: 95, branches: 90 },
+    },
   },
 });

@@ -13,7 +13,7 @@ import { noisePlan } from './ops/noise.js';
 import * as noise from './ops/noise.js';
 import type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, UniformNoiseOptions } from './ops/noise.js';
 import { shift, shiftAsync, shiftOffsets, type ShiftOptions } from './ops/shift.js';
-import { integerInRange, invalidParameterError, isPlainObject, numberInRange } from './validate.js';
+import { integerInRange, invalidParameterError, isArraySafe, isPlainObject, numberInRange } from './validate.js';
 
 export const PIPELINE_STREAM = { stepSeed: 64, applied: 65 } as const;
 
@@ -118,7 +118,7 @@ export class Pipeline {
   private readonly stepSeeds: bigint[];
 
   constructor(steps: PipelineStep[], options?: { seed?: number | bigint }) {
-    if (!Array.isArray(steps)) throw invalidParameterError('steps', 'an array of { op, options?, p? }', steps);
+    if (!isArraySafe(steps)) throw invalidParameterError('steps', 'an array of { op, options?, p? }', steps);
     if (options !== undefined && !isPlainObject(options)) throw invalidParameterError('Pipeline options', 'an object { seed? }', options);
     const unknown = Object.keys(options ?? {}).find((k) => k !== 'seed');
     if (unknown) throw new TypeError(`Unknown option '${unknown}' for Pipeline; expected one of: seed`);
@@ -138,7 +138,8 @@ export class Pipeline {
     if (extra) throw new TypeError(`Unknown option '${extra}' for steps[${position}]; expected one of: op, options, p`);
     const op = step.op;
     if (typeof op !== 'string' || !Object.hasOwn(OPS, op)) throw invalidParameterError(`steps[${position}].op`, `one of ${Object.keys(OPS).join(', ')}`, op);
-    const options = step.options ?? {};
+    // undefined means none; null, like any other non-object, is an error (as for an op's options)
+    const options = step.options === undefined ? {} : step.options;
     if (!isPlainObject(options)) throw invalidParameterError(`steps[${position}].options`, 'a plain object', options);
     const reserved = Object.keys(options).find((k) => RESERVED.includes(k));
     if (reserved) throw new TypeError(`steps[${position}] (${op}): '${reserved}' is set by the pipeline, not by a step`);

@@ -73,8 +73,8 @@ function className(value: object): string | undefined {
   }
 }
 
-/** Array.isArray, which throws on a revoked Proxy. */
-function isArraySafe(value: unknown): value is unknown[] {
+/** Array.isArray, which throws on a revoked Proxy (false for one here). */
+export function isArraySafe(value: unknown): value is unknown[] {
   try {
     return Array.isArray(value);
   } catch {

@@ -162,6 +162,23 @@ describe('measureImpact on bad input', () => {
     await expect(small({ conditions: { broken: () => { throw new Error('nope'); } } })).rejects.toThrow('conditions.broken threw on the test images: nope');
   });
 
+  it('names each study setting that is out of range', async () => {
+    const cases: Array<[Partial<MeasureImpactOptions>, string | RegExp]> = [
+      [{ seeds: [] }, 'Expected a count ≥ 1 or a non-empty array of seeds for seeds'],
+      [{ seeds: [1, 1] }, 'Expected distinct seeds but received [1, 1]'],
+      [{ seeds: [1, -2] }, 'for seeds[1]'],
+      [{ workers: 0 }, 'Expected an integer between 1 and 256 for workers'],
+      [{ normalize: { scale: NaN, offset: 0 } }, 'Expected { scale, offset } (finite numbers) for normalize'],
+      [{ level: 0.4 }, 'Expected a confidence level in (0.5, 1) for level but received 0.4'],
+      [{ epochs: 0 }, 'Expected an integer between 1 and 10000 for epochs'],
+      [{ batchSize: 1.5 }, 'for batchSize'],
+      [{ budget: 0 }, 'Expected seconds > 0 for budget but received 0'],
+      [{ bootstrap: { replicates: 10 } }, 'for bootstrap.replicates'],
+      [{ bootstrap: { seed: -1 } }, 'for bootstrap.seed'],
+    ];
+    for (const [extra, message] of cases) await expect(small(extra), JSON.stringify(extra)).rejects.toThrow(message);
+  });
+
   it('a run that fails (NaN loss, a throwing augmenter) is recorded with its reason; the others finish', async () => {
     const r = await measureImpact(base({
       seeds: 2,

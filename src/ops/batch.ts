@@ -50,7 +50,7 @@ export interface BatchFields {
 export function readBatch(batch: unknown, name = 'batch'): BatchFields {
   if (!isPlainObject(batch)) throw invalidParameterError(name, 'an object { data, shape, layout? }', batch);
   const { data, shape, layout = 'NHWC' } = batch as { data?: unknown; shape?: unknown; layout?: unknown };
-  return { name, data, shape: readOnce(shape), layout };
+  return { name, data, shape: readOnce(`${name}.shape`, shape), layout };
 }
 
 /** Reads and checks a batch (see readBatch for ops that also take options). */

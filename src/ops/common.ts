@@ -53,10 +53,20 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
-/** A value read once: an array is copied element by element (each index read once), anything else kept. */
-export function readOnce(value: unknown): unknown {
-  if (!Array.isArray(value)) return value;
-  const list: unknown[] = value;
+/**
+ * A value read once: an array is copied element by element (each index read
+ * once), anything else kept. A revoked Proxy, which no check could read, is
+ * an error naming the argument here.
+ */
+export function readOnce(name: string, value: unknown): unknown {
+  let isArray: boolean;
+  try {
+    isArray = Array.isArray(value);
+  } catch (error) {
+    throw invalidParameterError(name, `a value that can be read (${error instanceof Error ? error.message : String(error)})`, value);
+  }
+  if (!isArray) return value;
+  const list = value as unknown[];
   return Object.freeze(Array.from({ length: list.length }, (_, i) => list[i]));
 }
 
@@ -70,7 +80,7 @@ export function readOnce(value: unknown): unknown {
 export function readOptions<T extends object>(op: string, options: unknown, allowed: readonly string[]): Readonly<Partial<T>> {
   const checked = checkOptionNames<Record<string, unknown>>(op, options, allowed);
   const copy = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(checked)) copy[key] = readOnce(checked[key]);
+  for (const key of Object.keys(checked)) copy[key] = readOnce(key, checked[key]);
   return Object.freeze(copy) as Readonly<Partial<T>>;
 }
 

@@ -99,7 +99,7 @@ function resolveNoise(op: Op, batch: unknown, options: unknown, isAsync: boolean
   const fields = readBatch(batch);
   const o = opOptions<AnyNoiseOptions>(op, options, NAMES[op], isAsync);
   const b = checkBatchFields(fields);
-  if (options === undefined) throw invalidParameterError(`${op} options`, op === 'uniformNoise' ? 'an object with low and high' : op === 'saltAndPepper' ? 'an object with amount' : 'an object with std', options);
+  if (options === undefined) throw invalidParameterError(isAsync ? `${op}Async options` : `${op} options`, op === 'uniformNoise' ? 'an object with low and high' : op === 'saltAndPepper' ? 'an object with amount' : 'an object with std', options);
   const key = seedKey(o.seed);
   const firstSample = sampleIndex(o.index, b.n);
   const epoch = epochOption(o.epoch);

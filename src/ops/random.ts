@@ -137,11 +137,15 @@ export function randomNormalAsync(length: number, options?: RandomNormalOptions 
 
 function uint32Words(name: string, value: unknown, count: number): Uint32Array {
   const expected = `${count} integers between 0 and 2^32 - 1`;
-  if (typeof value !== 'object' || value === null || typeof (value as ArrayLike<number>).length !== 'number') {
-    throw invalidParameterError(name, expected, value);
+  let length: unknown;
+  try {
+    length = typeof value === 'object' && value !== null ? (value as ArrayLike<number>).length : undefined;
+  } catch {
+    // a revoked Proxy
   }
+  if (typeof length !== 'number') throw invalidParameterError(name, expected, value);
   const words = value as ArrayLike<unknown>;
-  if (words.length !== count) throw invalidParameterError(name, expected, value, 'range');
+  if (length !== count) throw invalidParameterError(name, expected, value, 'range');
   const result = new Uint32Array(count);
   for (let i = 0; i < count; i += 1) result[i] = integerInRange(`${name}[${i}]`, words[i], 0, 0xffffffff);
   return result;

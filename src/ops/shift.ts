@@ -151,9 +151,9 @@ function axisTaps(d: Float64Array, uint8: boolean): { k: Int32Array; w1: Float32
 }
 
 function fillOptions(b: CheckedBatch, o: Partial<ShiftOptions>): { fill: number; fillValue: number } {
-  const fill = o.fill ?? 'reflect';
+  const fill = o.fill === undefined ? 'reflect' : o.fill;
   if (typeof fill !== 'string' || !Object.hasOwn(FILL_CODES, fill)) throw invalidParameterError('fill', "'constant', 'nearest', 'reflect', 'mirror' or 'wrap'", fill);
-  const value = o.fillValue ?? 0;
+  const value = o.fillValue === undefined ? 0 : o.fillValue;
   if (typeof value !== 'number') throw invalidParameterError('fillValue', 'a number', value);
   if (b.dtype === 'uint8' && !(isInteger(value) && value >= 0 && value <= 255)) {
     throw invalidParameterError('fillValue', 'an integer between 0 and 255 for uint8 data', value, 'range');
@@ -171,7 +171,7 @@ function resolveShift(batch: unknown, options: unknown, isAsync: boolean): Resol
   const b = checkBatchFields(fields);
   // both backends map columns through 32-bit index tables
   if (b.w > MAX_SHIFT_WIDTH) throw invalidParameterError('batch.shape[2]', `an integer between 1 and ${MAX_SHIFT_WIDTH} for shift`, b.w, 'range');
-  const interpolation = o.interpolation ?? 'bilinear';
+  const interpolation = o.interpolation === undefined ? 'bilinear' : o.interpolation;
   if (interpolation !== 'bilinear' && interpolation !== 'nearest') throw invalidParameterError('interpolation', "'nearest' or 'bilinear'", interpolation);
   if (o.subpixel !== undefined && typeof o.subpixel !== 'boolean') throw invalidParameterError('subpixel', 'a boolean', o.subpixel);
   if (o.index !== undefined) sampleIndex(o.index, b.n);

@@ -1,0 +1,610 @@
+// Property-based tests (issue 21, "Keep it checked"). fast-check draws
+// shapes, dtypes, layouts, array placements, options, `out` (none, given, in
+// place where allowed), split points and thread counts for every op; every
+// case must hold on js and on the native addon at every ISA this CPU has:
+//   - the same bytes as js (any NaN counts as any NaN: README, Noise),
+//   - split invariance: images (or elements) [0, k) with the case's index and
+//     [k, n) with index + k give the whole,
+//   - …Async at any thread count gives the sync bytes,
+//   - Pipeline: replay of the records gives the run, in any order.
+// A fixed seed and a fixed number of runs per property, so CI runs the same
+// cases every time; FASTAUG_PROPERTY_SEED and FASTAUG_PROPERTY_SCALE (a
+// multiplier of the runs) explore others locally.
+import fc from 'fast-check';
+import { afterAll, describe, it, vi } from 'vitest';
+
+import type { Backend } from '../src/backends/backend.js';
+
+// The public ops run on whatever activeBackend() returns; here it returns the
+// backend under test, so each case goes through validation, `out` handling
+// and splitting exactly as a caller's would, at each ISA in turn.
+const active = vi.hoisted(() => ({ backend: undefined as Backend | undefined }));
+vi.mock('../src/backends/select.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../src/backends/select.js')>();
+  return { ...original, activeBackend: (): Backend => active.backend ?? original.activeBackend() };
+});
+
+import {
+  dropoutMask, flipLabels, gaussianDropout, gaussianDropoutAsync, gaussianNoise, gaussianNoiseAsync, labelSmoothing, Pipeline, randomNormal, randomNormalAsync,
+  randomUniform, randomUniformAsync, saltAndPepper, saltAndPepperAsync, shift, shiftAsync, speckleNoise, speckleNoiseAsync, uniformNoise, uniformNoiseAsync,
+  type Batch, type Fill, type LabelArray, type PipelineStep, type SampleRecord, type Shape,
+} from '../src/index.js';
+import { backendName, backends } from './helpers/backends.js';
+import { testRng } from './helpers/rng.js';
+
+const SEED = Number(process.env.FASTAUG_PROPERTY_SEED ?? 20261205);
+const SCALE = Number(process.env.FASTAUG_PROPERTY_SCALE ?? 1);
+/** Cases per property: together 20 400 per run (≥ 10 000 asked), each on every backend, about 20 s on one core. */
+const RUNS = {
+  shift: 3200, gaussianNoise: 2000, uniformNoise: 1400, speckleNoise: 1400, saltAndPepper: 1800, randomUniform: 1600, randomNormal: 1600,
+  gaussianDropout: 1600, dropoutMask: 1200, labelSmoothing: 1000, flipLabels: 1200, Pipeline: 2400,
+} as const;
+const cases: Record<string, number> = {};
+const started = Date.now();
+
+afterAll(() => {
+  const total = Object.values(cases).reduce((a, b) => a + b, 0);
+  console.log(`property tests: ${total} cases (seed ${SEED}) in ${((Date.now() - started) / 1000).toFixed(1)} s, each on ${backends.map(backendName).join(', ')}: `
+    + Object.entries(cases).map(([op, n]) => `${op} ${n}`).join(', '));
+});
+
+async function check<T>(name: keyof typeof RUNS, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void> | void): Promise<void> {
+  cases[name] = 0;
+  await fc.assert(fc.asyncProperty(arbitrary, async (value) => {
+    await predicate(value);
+    cases[name]! += 1;
+  }), { seed: SEED, numRuns: Math.max(1, Math.round(RUNS[name] * SCALE)) });
+  // the count includes shrinking runs only on failure, which stops the test anyway
+}
+
+// ---- running an op on one backend ------------------------------------------
+
+function on<T>(backend: Backend, run: () => T): T {
+  const previous = active.backend;
+  active.backend = backend;
+  try {
+    return run();
+  } finally {
+    active.backend = previous;
+  }
+}
+
+async function onAsync<T>(backend: Backend, run: () => Promise<T>): Promise<T> {
+  const previous = active.backend;
+  active.backend = backend;
+  try {
+    return await run();
+  } finally {
+    active.backend = previous;
+  }
+}
+
+// ---- arrays ------------------------------------------------------------------
+
+type Values = Uint8Array | Float32Array | Int32Array | Uint16Array;
+interface ValuesType {
+  new (length: number): Values;
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): Values;
+  readonly BYTES_PER_ELEMENT: number;
+  readonly name: string;
+}
+
+function typeOf(values: Values): ValuesType {
+  if (values instanceof Float32Array) return Float32Array;
+  if (values instanceof Int32Array) return Int32Array;
+  if (values instanceof Uint16Array) return Uint16Array;
+  return Uint8Array;
+}
+
+/** A plain copy (Buffer's slice would be a view). */
+function copyOf<T extends Values>(values: T): T {
+  const copy = new (typeOf(values))(values.length) as T;
+  copy.set(values as never);
+  return copy;
+}
+
+function concat<T extends Values>(parts: T[], Type: ValuesType = typeOf(parts[0]!)): T {
+  const whole = new Type(parts.reduce((a, p) => a + p.length, 0)) as T;
+  let at = 0;
+  for (const p of parts) {
+    whole.set(p as never, at);
+    at += p.length;
+  }
+  return whole;
+}
+
+/** Where an array lives: its own buffer, at an offset in a larger one, on a SharedArrayBuffer, or a Node Buffer (uint8). */
+type Placement = 'plain' | 'offset' | 'shared' | 'buffer';
+const placementArb = fc.constantFrom<Placement>('plain', 'offset', 'shared', 'buffer');
+
+function placed<T extends Values>(values: T, where: Placement): T {
+  const Type = typeOf(values);
+  const bytes = Type.BYTES_PER_ELEMENT;
+  let array: Values;
+  switch (where) {
+    case 'plain': array = new Type(values.length); break;
+    case 'offset': array = new Type(new ArrayBuffer((values.length + 5) * bytes), 3 * bytes, values.length); break;
+    case 'shared': array = new Type(new SharedArrayBuffer((values.length + 2) * bytes), bytes, values.length); break;
+    case 'buffer': array = Type === (Uint8Array as ValuesType) ? Buffer.alloc(values.length) : new Type(values.length); break;
+  }
+  array.set(values as never);
+  return array as T;
+}
+
+/** float32 values compare by bits, except that any NaN equals any NaN (its bit pattern is not specified). */
+function firstMismatch(actual: Values, expected: Values): number {
+  if (actual.length !== expected.length || typeOf(actual) !== typeOf(expected)) return 0;
+  if (actual instanceof Float32Array) {
+    const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+    const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+    for (let i = 0; i < a.length; i += 1) {
+      if (a[i] !== e[i] && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) return i;
+    }
+    return -1;
+  }
+  for (let i = 0; i < actual.length; i += 1) if (actual[i] !== expected[i]) return i;
+  return -1;
+}
+
+function assertSame(actual: Values, expected: Values, what: string): void {
+  const i = firstMismatch(actual, expected);
+  if (i >= 0) {
+    throw new Error(`${what}: differs at element ${i} of ${expected.length} (${typeOf(actual).name} ${actual[i]} vs ${typeOf(expected).name} ${expected[i]})`);
+  }
+}
+
+const SPECIALS = [NaN, Infinity, -Infinity, -0, 0, 3.4e38, -3.4e38, 1e-45, 0.5, 255.5, 1e30];
+
+/** Test data from a seed (mulberry32 in test/helpers/rng.ts, not the library's generator); some float32 elements special. */
+function dataOf(dtype: 'uint8' | 'float32', length: number, seed: number, specials: boolean): Uint8Array | Float32Array {
+  const rng = testRng(seed);
+  if (dtype === 'uint8') return Uint8Array.from({ length }, () => rng.int(0, 255));
+  return Float32Array.from({ length }, () => (specials && rng.next() < 0.15 ? rng.pick(SPECIALS) : (rng.next() - 0.3) * 300));
+}
+
+// ---- arbitraries -------------------------------------------------------------
+
+const seedArb = fc.oneof(fc.nat(), fc.constantFrom(0, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }));
+/** A per-sample index such that index + n ≤ 2^32. */
+const sampleIndexArb = (n: number): fc.Arbitrary<number> => fc.bigInt({ min: 0n, max: BigInt(2 ** 32 - Math.max(n, 1)) }).map(Number);
+/** An element-stream index such that every position stays a safe integer. */
+const streamIndexArb = (length: number): fc.Arbitrary<number> =>
+  fc.oneof(fc.nat(), fc.bigInt({ min: 0n, max: BigInt(Number.MAX_SAFE_INTEGER - length) }).map(Number));
+const epochArb = fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }).map(Number);
+const threadsArb = fc.integer({ min: 1, max: 6 });
+const finite = (min: number, max: number): fc.Arbitrary<number> => fc.double({ min, max, noNaN: true });
+const sortedPair = (min: number, max: number): fc.Arbitrary<[number, number]> =>
+  fc.tuple(finite(min, max), finite(min, max)).map(([a, b]) => (a <= b ? [a, b] : [b, a]));
+
+/** Random options, each present or not. */
+function randomOptionsArb(index: fc.Arbitrary<number>): fc.Arbitrary<Record<string, unknown>> {
+  return fc.record({ seed: seedArb, index, epoch: epochArb }, { requiredKeys: [] });
+}
+
+const merge = (...parts: fc.Arbitrary<Record<string, unknown>>[]): fc.Arbitrary<Record<string, unknown>> =>
+  fc.tuple(...parts).map((objects) => Object.assign({}, ...objects) as Record<string, unknown>);
+
+interface BatchSpec {
+  dtype: 'uint8' | 'float32';
+  layout: 'NHWC' | 'NCHW';
+  shape: Shape;
+  dataSeed: number;
+  specials: boolean;
+  placement: Placement;
+}
+
+const batchSpecArb: fc.Arbitrary<BatchSpec> = fc.record({
+  dtype: fc.constantFrom('uint8', 'float32'),
+  layout: fc.constantFrom('NHWC', 'NCHW'),
+  shape: fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 5 })),
+  dataSeed: fc.nat(),
+  specials: fc.boolean(),
+  placement: placementArb,
+});
+
+const FILLS: Fill[] = ['constant', 'nearest', 'reflect', 'mirror', 'wrap'];
+/** Integers, ties, fractions, far offsets (every tap outside the image) and the largest allowed. */
+const offsetArb = fc.oneof(
+  fc.integer({ min: -12, max: 12 }), fc.integer({ min: -24, max: 24 }).map((v) => v / 2), finite(-12, 12),
+  fc.constantFrom(-1e6 - 0.25, 1e6, 2 ** 30, -(2 ** 30), 1e-9, -1e-9, 0.5 - 2 ** -40),
+);
+const symmetricRangeArb = fc.oneof(finite(0, 1.5), sortedPair(-1.5, 1.5));
+
+/** Options of shift; a pipeline step's offsets are numbers, per-image lists are for shift itself. */
+function shiftOptionsArb(dtype: BatchSpec['dtype'], n: number, step: boolean): fc.Arbitrary<Record<string, unknown>> {
+  const perImage = step ? offsetArb : fc.oneof(offsetArb, fc.array(offsetArb, { minLength: n, maxLength: n }), fc.array(offsetArb, { minLength: n, maxLength: n }).map((a) => Float64Array.from(a)));
+  const given = fc.record({ dx: perImage, dy: perImage }, { requiredKeys: [] });
+  const drawn = fc.record({ x: symmetricRangeArb, y: symmetricRangeArb, subpixel: fc.boolean() }, { requiredKeys: [] });
+  const common = fc.record({
+    interpolation: fc.constantFrom('bilinear', 'nearest'),
+    fill: fc.constantFrom(...FILLS),
+    fillValue: dtype === 'uint8' ? fc.integer({ min: 0, max: 255 }) : fc.oneof(fc.integer({ min: 0, max: 255 }), finite(-1e30, 1e30)),
+  }, { requiredKeys: [] });
+  return step ? merge(fc.oneof(given, drawn), common) : merge(fc.oneof(given, drawn, fc.constant({})), common, randomOptionsArb(sampleIndexArb(n)));
+}
+
+type NoiseOp = 'gaussianNoise' | 'uniformNoise' | 'speckleNoise' | 'saltAndPepper';
+const nonNegativeRange = (max: number): fc.Arbitrary<number | [number, number]> => fc.oneof(finite(0, max), sortedPair(0, max));
+
+/** Options of a noise op for this dtype (clip, min and max are float32-only). */
+function noiseOptionsArb(op: NoiseOp, dtype: BatchSpec['dtype'], n: number, step: boolean): fc.Arbitrary<Record<string, unknown>> {
+  const float = dtype === 'float32';
+  const clip = float ? fc.record({ clip: sortedPair(-2, 300) }, { requiredKeys: [] }) : fc.constant({});
+  const perChannel = fc.record({ perChannel: fc.boolean() }, { requiredKeys: [] });
+  let own: fc.Arbitrary<Record<string, unknown>>;
+  switch (op) {
+    case 'gaussianNoise':
+      own = merge(fc.record({ std: nonNegativeRange(40), mean: finite(-50, 50) }, { requiredKeys: ['std'] }), clip);
+      break;
+    case 'uniformNoise':
+      own = merge(sortedPair(-60, 60).map(([low, high]) => ({ low, high })), clip);
+      break;
+    case 'speckleNoise':
+      own = merge(fc.record({ std: nonNegativeRange(2) }), clip);
+      break;
+    case 'saltAndPepper':
+      own = fc.record({
+        amount: nonNegativeRange(1), saltRatio: finite(0, 1), ...(float ? { min: finite(-5, 5), max: finite(-5, 300) } : {}),
+      }, { requiredKeys: ['amount'] });
+      break;
+  }
+  return step ? merge(own, perChannel) : merge(own, perChannel, randomOptionsArb(sampleIndexArb(n)));
+}
+
+// ---- image ops ---------------------------------------------------------------
+
+type ImageOp = 'shift' | NoiseOp;
+const SYNC = { shift, gaussianNoise, uniformNoise, speckleNoise, saltAndPepper } as Record<ImageOp, (b: Batch, o: object) => Batch>;
+const ASYNC = {
+  shift: shiftAsync, gaussianNoise: gaussianNoiseAsync, uniformNoise: uniformNoiseAsync, speckleNoise: speckleNoiseAsync, saltAndPepper: saltAndPepperAsync,
+} as Record<ImageOp, (b: Batch, o: object) => Promise<Batch>>;
+
+type OutMode = 'new' | 'out' | 'inPlace';
+
+interface ImageCase {
+  spec: BatchSpec;
+  options: Record<string, unknown>;
+  out: OutMode;
+  outPlacement: Placement;
+  split: number;
+  threads: number;
+}
+
+function imageCaseArb(op: ImageOp): fc.Arbitrary<ImageCase> {
+  return batchSpecArb.chain((spec) => fc.record({
+    spec: fc.constant(spec),
+    options: op === 'shift' ? shiftOptionsArb(spec.dtype, spec.shape[0], false) : noiseOptionsArb(op, spec.dtype, spec.shape[0], false),
+    // shift cannot run in place
+    out: fc.constantFrom<OutMode>(...(op === 'shift' ? ['new', 'out'] as const : ['new', 'out', 'inPlace'] as const)),
+    outPlacement: placementArb,
+    split: fc.integer({ min: 0, max: spec.shape[0] }),
+    threads: threadsArb,
+  }));
+}
+
+/** The batch of images [first, first + count) of a case, with options for them (index and per-image offsets moved along). */
+function partOf(c: ImageCase, values: Uint8Array | Float32Array, first: number, count: number): { values: Uint8Array | Float32Array; shape: Shape; options: Record<string, unknown> } {
+  const [n, h, w, ch] = c.spec.shape;
+  const per = h * w * ch;
+  const options = { ...c.options };
+  if (first > 0 || count < n) {
+    options.index = ((options.index as number | undefined) ?? 0) + first;
+    for (const name of ['dx', 'dy']) {
+      const d = options[name];
+      if (Array.isArray(d) || d instanceof Float64Array) options[name] = d.slice(first, first + count);
+    }
+  }
+  return { values: values.slice(first * per, (first + count) * per), shape: [count, h, w, ch], options };
+}
+
+/** Runs the op as the case says (placements, out mode) and returns a copy of the result, after checking what it returned and that the input is unchanged. */
+async function runImage(
+  op: ImageOp, c: ImageCase, part: ReturnType<typeof partOf>, threads: number | undefined,
+): Promise<Uint8Array | Float32Array> {
+  const data = placed(part.values, c.spec.placement);
+  const batch: Batch = { data, shape: part.shape, layout: c.spec.layout };
+  const out = c.out === 'inPlace' ? data : c.out === 'out' ? placed(new (typeOf(data))(data.length) as Uint8Array | Float32Array, c.outPlacement) : undefined;
+  const options = { ...part.options, ...(out ? { out } : {}) };
+  const result = threads === undefined ? SYNC[op](batch, options) : await ASYNC[op](batch, { ...options, threads });
+  if (out !== undefined && result.data !== out) throw new Error('the result is not the given out');
+  if (result.data.length !== data.length || typeOf(result.data) !== typeOf(data)) throw new Error('the result has another type or length than batch.data');
+  if (result.shape.join() !== part.shape.join() || result.layout !== c.spec.layout) throw new Error(`shape/layout ${result.shape}/${result.layout} returned`);
+  if (c.out !== 'inPlace') assertSame(data, part.values, 'batch.data changed');
+  return copyOf(result.data);
+}
+
+async function checkImageCase(op: ImageOp, c: ImageCase): Promise<void> {
+  const [n, h, w, ch] = c.spec.shape;
+  const values = dataOf(c.spec.dtype, n * h * w * ch, c.spec.dataSeed, c.spec.specials);
+  const whole = partOf(c, values, 0, n);
+  let expected: Uint8Array | Float32Array | undefined;
+  for (const backend of backends) {
+    const name = backendName(backend);
+    const result = await onAsync(backend, () => runImage(op, c, whole, undefined));
+    if (expected === undefined) expected = result;
+    else assertSame(result, expected, `${name} vs js`);
+    const parts = [];
+    for (const [first, count] of [[0, c.split], [c.split, n - c.split]] as const) {
+      // an empty part is a batch of n = 0 (tested as a whole case); at the last index it is out of range
+      if (count > 0) parts.push(await onAsync(backend, () => runImage(op, c, partOf(c, values, first, count), undefined)));
+    }
+    if (parts.length > 0) assertSame(concat(parts), expected, `${name}: images [0, ${c.split}) and [${c.split}, ${n}) vs the whole`);
+    assertSame(await onAsync(backend, () => runImage(op, c, whole, c.threads)), expected, `${name}: ${op}Async with threads ${c.threads}`);
+  }
+}
+
+describe('image ops: every ISA == js, split and thread invariance', () => {
+  for (const op of ['shift', 'gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper'] as const) {
+    it(op, async () => {
+      await check(op, imageCaseArb(op), (c) => checkImageCase(op, c));
+    });
+  }
+});
+
+// ---- element streams: randomUniform, randomNormal, gaussianDropout, dropoutMask ----
+
+interface StreamCase {
+  length: number;
+  options: Record<string, unknown>;
+  out: OutMode;
+  placement: Placement;
+  outPlacement: Placement;
+  dataSeed: number;
+  split: number;
+  threads: number;
+}
+
+const rateArb = fc.oneof(finite(0, 0.999), fc.constantFrom(0, 0.5, 1 - 2 ** -53));
+
+function streamCaseArb(own: fc.Arbitrary<Record<string, unknown>>, outModes: readonly OutMode[]): fc.Arbitrary<StreamCase> {
+  return fc.integer({ min: 0, max: 300 }).chain((length) => fc.record({
+    length: fc.constant(length),
+    options: merge(own, randomOptionsArb(streamIndexArb(length))),
+    out: fc.constantFrom(...outModes),
+    placement: placementArb,
+    outPlacement: placementArb,
+    dataSeed: fc.nat(),
+    split: fc.integer({ min: 0, max: length }),
+    threads: threadsArb,
+  }));
+}
+
+const uniformOptionsArb = fc.oneof(
+  fc.constant({}), sortedPair(-1e6, 1e6).map(([low, high]) => ({ low, high })), finite(-50, 1).map((low) => ({ low })), finite(0, 50).map((high) => ({ high })),
+  fc.constantFrom({ low: -1.7e38, high: 1.7e38 }, { low: 5, high: 5 }, { low: -0, high: 0 }),
+);
+const normalOptionsArb = fc.record({ mean: finite(-1e3, 1e3), std: fc.oneof(finite(0, 1e3), fc.constantFrom(0, 3e38)) }, { requiredKeys: [] });
+
+/** A stream op on elements [first, first + count) of a case: its options with index moved along, its input x if it has one. */
+type StreamRun = (options: Record<string, unknown>, count: number, x: Float32Array | undefined, threads: number | undefined) => Promise<Float32Array> | Float32Array;
+
+async function runStream(c: StreamCase, values: Float32Array | undefined, first: number, count: number, threads: number | undefined, run: StreamRun): Promise<Float32Array> {
+  const options = { ...c.options };
+  if (first > 0) options.index = ((options.index as number | undefined) ?? 0) + first;
+  const x = values === undefined ? undefined : placed(values.slice(first, first + count), c.placement);
+  const out = c.out === 'inPlace' ? x : c.out === 'out' ? placed(new Float32Array(count), c.outPlacement) : undefined;
+  const result = await run(out ? { ...options, out } : options, count, x, threads);
+  if (out !== undefined && result !== out) throw new Error('the result is not the given out');
+  if (result.length !== count) throw new Error(`length ${result.length} returned for ${count}`);
+  if (x !== undefined && c.out !== 'inPlace') assertSame(x, values!.slice(first, first + count), 'x changed');
+  return copyOf(result);
+}
+
+async function checkStreamCase(c: StreamCase, hasInput: boolean, hasAsync: boolean, run: StreamRun, property?: (result: Float32Array) => void): Promise<void> {
+  const values = hasInput ? dataOf('float32', c.length, c.dataSeed, true) as Float32Array : undefined;
+  let expected: Float32Array | undefined;
+  for (const backend of backends) {
+    const name = backendName(backend);
+    const result = await onAsync(backend, () => runStream(c, values, 0, c.length, undefined, run));
+    if (expected === undefined) {
+      expected = result;
+      property?.(result);
+    } else {
+      assertSame(result, expected, `${name} vs js`);
+    }
+    const head = await onAsync(backend, () => runStream(c, values, 0, c.split, undefined, run));
+    const tail = await onAsync(backend, () => runStream(c, values, c.split, c.length - c.split, undefined, run));
+    assertSame(concat([head, tail]), expected, `${name}: elements [0, ${c.split}) and [${c.split}, ${c.length}) vs the whole`);
+    if (hasAsync) assertSame(await onAsync(backend, () => runStream(c, values, 0, c.length, c.threads, run)), expected, `${name}: Async with threads ${c.threads}`);
+  }
+}
+
+describe('element streams: every ISA == js, split and thread invariance', () => {
+  it('randomUniform', async () => {
+    await check('randomUniform', streamCaseArb(uniformOptionsArb, ['new', 'out']), (c) => checkStreamCase(c, false, true,
+      (o, n, _x, threads) => (threads === undefined ? randomUniform(n, o) : randomUniformAsync(n, { ...o, threads }))));
+  });
+
+  it('randomNormal', async () => {
+    await check('randomNormal', streamCaseArb(normalOptionsArb, ['new', 'out']), (c) => checkStreamCase(c, false, true,
+      (o, n, _x, threads) => (threads === undefined ? randomNormal(n, o) : randomNormalAsync(n, { ...o, threads }))));
+  });
+
+  it('gaussianDropout (x itself allowed as out)', async () => {
+    await check('gaussianDropout', streamCaseArb(fc.record({ rate: rateArb }), ['new', 'out', 'inPlace']), (c) => checkStreamCase(c, true, true,
+      (o, _n, x, threads) => (threads === undefined ? gaussianDropout(x!, o as never) : gaussianDropoutAsync(x!, { ...o, threads } as never)),
+      (result) => {
+        // rate 0: the normal's scale is 0, so x · (1 + 0 · z) is x (NaN stays NaN)
+        if (c.options.rate === 0) assertSame(result, dataOf('float32', c.length, c.dataSeed, true) as Float32Array, 'rate 0 changed x');
+      }));
+  });
+
+  it('dropoutMask: each element 0 or 1 / (1 − rate)', async () => {
+    await check('dropoutMask', streamCaseArb(fc.record({ rate: rateArb }), ['new', 'out']), (c) => {
+      const rate = c.options.rate as number;
+      const keep = Math.fround(1 / (1 - rate));
+      return checkStreamCase(c, false, false, (o, n) => dropoutMask(n, o as never), (result) => {
+        for (const v of result) if (!(Object.is(v, 0) || v === keep)) throw new Error(`mask value ${v} with rate ${rate}`);
+        if (rate === 0 && result.some((v) => v !== 1)) throw new Error('rate 0 dropped an element');
+      });
+    });
+  });
+});
+
+// ---- labels (one TypeScript implementation for both backends) ---------------
+
+describe('labels: the same on every backend, split invariance, in place', () => {
+  it('labelSmoothing: y · (1 − ε) + ε / K per element in float32', async () => {
+    const arb = fc.record({
+      rows: fc.integer({ min: 0, max: 20 }), k: fc.integer({ min: 2, max: 12 }), epsilon: fc.oneof(finite(0, 1), fc.constantFrom(0, 1)),
+      dataSeed: fc.nat(), oneHot: fc.boolean(), out: fc.constantFrom<OutMode>('new', 'out', 'inPlace'), placement: placementArb, split: fc.nat(),
+    });
+    await check('labelSmoothing', arb, (c) => {
+      const rng = testRng(c.dataSeed);
+      const length = c.rows * c.k;
+      const values = c.oneHot
+        ? Float32Array.from({ length }, (_, i) => (i % c.k === c.dataSeed % c.k ? 1 : 0))
+        : Float32Array.from({ length }, () => (rng.next() < 0.1 ? rng.pick(SPECIALS) : rng.next() * 2 - 0.5));
+      const keep = Math.fround(1 - c.epsilon);
+      const spread = Math.fround(c.epsilon / c.k);
+      const expected = Float32Array.from(values, (y) => Math.fround(y * keep) + spread);
+      const run = (from: number, to: number): Float32Array => {
+        const x = placed(values.slice(from * c.k, to * c.k), c.placement);
+        const out = c.out === 'inPlace' ? x : c.out === 'out' ? new Float32Array(x.length) : undefined;
+        const result = labelSmoothing(x, { numClasses: c.k, epsilon: c.epsilon, ...(out ? { out } : {}) });
+        if (out !== undefined && result !== out) throw new Error('the result is not the given out');
+        return copyOf(result);
+      };
+      const split = c.split % (c.rows + 1);
+      for (const backend of backends) {
+        on(backend, () => {
+          assertSame(run(0, c.rows), expected, `${backendName(backend)}: the definition`);
+          assertSame(concat([run(0, split), run(split, c.rows)]), expected, `${backendName(backend)}: rows split at ${split}`);
+        });
+      }
+    });
+  });
+
+  it('flipLabels: a flipped label is another class; p = 0 keeps, p = 1 flips all', async () => {
+    const labelTypes = [Int32Array, Uint8Array, Uint16Array] as const;
+    const arb = fc.record({
+      length: fc.integer({ min: 0, max: 200 }), type: fc.integer({ min: 0, max: 2 }), k: fc.oneof(fc.integer({ min: 2, max: 10 }), fc.constantFrom(256, 65536, 2 ** 31 - 1)),
+      p: fc.oneof(finite(0, 1), fc.constantFrom(0, 1)), options: randomOptionsArb(sampleIndexArb(200)), dataSeed: fc.nat(),
+      out: fc.constantFrom<OutMode>('new', 'out', 'inPlace'), placement: placementArb, split: fc.nat(),
+    });
+    await check('flipLabels', arb, (c) => {
+      const Type = labelTypes[c.type]!;
+      const k = Math.min(c.k, Type === Uint8Array ? 256 : Type === Uint16Array ? 65536 : 2 ** 31 - 1);
+      const rng = testRng(c.dataSeed);
+      const values = new (Type as ValuesType)(c.length) as LabelArray;
+      for (let i = 0; i < c.length; i += 1) values[i] = rng.int(0, k - 1);
+      const run = (from: number, to: number): LabelArray => {
+        const labels = placed(values.slice(from, to) as LabelArray, c.placement);
+        const out = c.out === 'inPlace' ? labels : c.out === 'out' ? new (Type as ValuesType)(to - from) as LabelArray : undefined;
+        const index = ((c.options.index as number | undefined) ?? 0) + from;
+        const result = flipLabels(labels, { ...c.options, index, p: c.p, numClasses: k, ...(out ? { out } : {}) });
+        if (out !== undefined && result !== out) throw new Error('the result is not the given out');
+        if (c.out !== 'inPlace') assertSame(labels, values.slice(from, to) as LabelArray, 'labels changed');
+        return copyOf(result);
+      };
+      const split = c.split % (c.length + 1);
+      let expected: LabelArray | undefined;
+      for (const backend of backends) {
+        on(backend, () => {
+          const result = run(0, c.length);
+          if (expected === undefined) expected = result;
+          else assertSame(result, expected, `${backendName(backend)} vs js`);
+          // an empty part at the last index would be out of range: runs of n = 0 are whole cases
+          const parts = [[0, split], [split, c.length]].filter(([from, to]) => to! > from!).map(([from, to]) => run(from!, to!));
+          if (parts.length > 0) assertSame(concat(parts), expected!, `${backendName(backend)}: labels split at ${split}`);
+        });
+      }
+      expected!.forEach((label, i) => {
+        if (!(label >= 0 && label < k)) throw new Error(`label ${label} outside [0, ${k})`);
+        if (c.p === 0 && label !== values[i]) throw new Error('p = 0 flipped a label');
+        if (c.p === 1 && label === values[i]) throw new Error('p = 1 kept a label');
+      });
+    });
+  });
+});
+
+// ---- Pipeline ----------------------------------------------------------------
+
+const IMAGE_OPS: ImageOp[] = ['shift', 'gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper'];
+
+function stepArb(dtype: BatchSpec['dtype']): fc.Arbitrary<PipelineStep> {
+  return fc.constantFrom(...IMAGE_OPS).chain((op) => fc.record({
+    op: fc.constant(op),
+    options: op === 'shift' ? shiftOptionsArb(dtype, 1, true) : noiseOptionsArb(op, dtype, 1, true),
+    p: fc.oneof(fc.constantFrom(0, 1), finite(0, 1)),
+  }, { requiredKeys: ['op', 'options'] }) as fc.Arbitrary<PipelineStep>);
+}
+
+interface PipelineCase {
+  spec: BatchSpec;
+  steps: PipelineStep[];
+  seed: number | bigint;
+  run: { index?: number; epoch?: number };
+  split: number;
+  threads: number;
+  order: number;
+}
+
+const pipelineCaseArb: fc.Arbitrary<PipelineCase> = batchSpecArb.chain((spec) => fc.record({
+  spec: fc.constant(spec),
+  steps: fc.array(stepArb(spec.dtype), { maxLength: 4 }),
+  seed: seedArb,
+  run: fc.record({ index: sampleIndexArb(spec.shape[0]), epoch: epochArb }, { requiredKeys: [] }),
+  split: fc.integer({ min: 0, max: spec.shape[0] }),
+  threads: threadsArb,
+  order: fc.nat(),
+}));
+
+async function checkPipelineCase(c: PipelineCase): Promise<void> {
+  const [n, h, w, ch] = c.spec.shape;
+  const per = h * w * ch;
+  const values = dataOf(c.spec.dtype, n * per, c.spec.dataSeed, c.spec.specials);
+  const pipeline = new Pipeline(c.steps, { seed: c.seed });
+  const batchOf = (from: number, to: number): Batch => ({ data: placed(values.slice(from * per, to * per), c.spec.placement), shape: [to - from, h, w, ch], layout: c.spec.layout });
+  const index = c.run.index ?? 0;
+  let expected: { data: Uint8Array | Float32Array; records: string } | undefined;
+  for (const backend of backends) {
+    const name = backendName(backend);
+    await onAsync(backend, async () => {
+      const batch = batchOf(0, n);
+      const result = pipeline.run(batch, { ...c.run, record: true });
+      assertSame(batch.data, values, 'Pipeline.run changed batch.data');
+      const records = JSON.stringify(result.records);
+      if (expected === undefined) {
+        expected = { data: copyOf(result.data), records };
+      } else {
+        assertSame(result.data, expected.data, `${name} vs js`);
+        if (records !== expected.records) throw new Error(`${name}: records differ from js`);
+      }
+      // replay: each image from its record alone, in any order, from JSON
+      const order = Array.from({ length: n }, (_, i) => i);
+      const rng = testRng(c.order);
+      for (let i = n - 1; i > 0; i -= 1) {
+        const j = rng.int(0, i);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const shuffled: Batch = { data: concat(order.map((i) => values.slice(i * per, (i + 1) * per)), typeOf(values)), shape: [n, h, w, ch], layout: c.spec.layout };
+      const replayed = pipeline.replay(shuffled, JSON.parse(JSON.stringify(order.map((i) => result.records[i]))) as SampleRecord[]);
+      assertSame(replayed.data, concat(order.map((i) => expected!.data.slice(i * per, (i + 1) * per)), typeOf(values)), `${name}: replay in order ${order}`);
+      // split at any image, the second part's index moved along
+      const parts = [];
+      const partRecords: SampleRecord[] = [];
+      for (const [from, to] of [[0, c.split], [c.split, n]] as const) {
+        if (to === from) continue;
+        const part = pipeline.run(batchOf(from, to), { ...c.run, index: index + from, record: true });
+        parts.push(part.data);
+        partRecords.push(...part.records);
+      }
+      if (parts.length > 0) {
+        assertSame(concat(parts), expected.data, `${name}: images [0, ${c.split}) and [${c.split}, ${n}) vs the whole`);
+        if (JSON.stringify(partRecords) !== expected.records) throw new Error(`${name}: records of the split run differ`);
+      }
+      const viaAsync = await pipeline.runAsync(batchOf(0, n), { ...c.run, threads: c.threads });
+      assertSame(viaAsync.data, expected.data, `${name}: runAsync with threads ${c.threads}`);
+    });
+  }
+  // the JSON round trip runs the same pipeline
+  const restored = Pipeline.fromJSON(JSON.stringify(pipeline));
+  assertSame(restored.run(batchOf(0, n), c.run).data, expected!.data, 'Pipeline.fromJSON(JSON.stringify(pipeline))');
+}
+
+describe('Pipeline: every ISA == js, replay == run, split and thread invariance', () => {
+  it('Pipeline', async () => {
+    await check('Pipeline', pipelineCaseArb, checkPipelineCase);
+  });
+});

@@ -42,6 +42,53 @@ describe('event loop', () => {
   });
 });
 
+// How long the event loop is blocked while …Async calls run on one large
+// image (4096 × 4096 × 3 float32 for shift, the issue's case; 2048 × 2048 × 3
+// for the others): the js backend works in slices of a few milliseconds
+// (src/slices.ts), the native one on the pool. Measured in a child process
+// per backend with monitorEventLoopDelay at 1 ms resolution; the figures are
+// printed. Before rows were sliced, js shiftAsync blocked for ~2 s.
+describe('event-loop lag of …Async calls on one large image', () => {
+  const script = `
+    const { monitorEventLoopDelay } = require('node:perf_hooks');
+    const fa = require(${JSON.stringify(path.resolve(__dirname, '../dist/cjs/index.js'))});
+    const lagOf = async (call) => {
+      const h = monitorEventLoopDelay({ resolution: 1 });
+      h.enable();
+      await call();
+      h.disable();
+      return Math.max(0, h.max / 1e6 - 1);
+    };
+    (async () => {
+      const big = { data: new Float32Array(4096 * 4096 * 3).fill(0.5), shape: [1, 4096, 4096, 3] };
+      const image = { data: new Float32Array(2048 * 2048 * 3).fill(0.5), shape: [1, 2048, 2048, 3] };
+      const nchw = { ...image, layout: 'NCHW' };
+      const lags = {
+        shiftAsync: await lagOf(() => fa.shiftAsync(big, { dx: 1.5, dy: -0.25, threads: 2 })),
+        'shiftAsync integer': await lagOf(() => fa.shiftAsync(image, { dx: 3, dy: -2, fill: 'wrap' })),
+        'shiftAsync NCHW': await lagOf(() => fa.shiftAsync(nchw, { dx: 0.5 })),
+        gaussianNoiseAsync: await lagOf(() => fa.gaussianNoiseAsync(image, { std: 0.1, threads: 8 })),
+        'gaussianNoiseAsync NCHW in place': await lagOf(() => fa.gaussianNoiseAsync(nchw, { std: 0.1, out: nchw.data })),
+        uniformNoiseAsync: await lagOf(() => fa.uniformNoiseAsync(image, { low: 0, high: 1, perChannel: false })),
+        speckleNoiseAsync: await lagOf(() => fa.speckleNoiseAsync(image, { std: 0.1 })),
+        saltAndPepperAsync: await lagOf(() => fa.saltAndPepperAsync(image, { amount: 0.1 })),
+        randomNormalAsync: await lagOf(() => fa.randomNormalAsync(image.data.length)),
+        randomUniformAsync: await lagOf(() => fa.randomUniformAsync(image.data.length, { threads: 64 })),
+        gaussianDropoutAsync: await lagOf(() => fa.gaussianDropoutAsync(image.data, { rate: 0.2 })),
+      };
+      console.log(JSON.stringify({ backend: fa.backendInfo().backend, lags }));
+    })();`;
+  for (const forced of ['js', 'native']) {
+    it.skipIf(forced === 'native' && nativeBackends.length === 0)(`stays within a few milliseconds, on ${forced}`, () => {
+      const { backend, lags } = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, FASTAUG_BACKEND: forced } })) as { backend: string; lags: Record<string, number> };
+      expect(backend).toBe(forced);
+      console.log(`max event-loop lag on ${forced} (ms): ${Object.entries(lags).map(([op, ms]) => `${op} ${ms.toFixed(1)}`).join(', ')}`);
+      // slices are SLICE_MS = 4 ms; the bound leaves room for a busy machine
+      for (const [op, ms] of Object.entries(lags)) expect(ms, op).toBeLessThan(50);
+    }, 120_000);
+  }
+});
+
 // An array transferred away while an …Async call works on it: the call
 // rejects, naming the array, instead of resolving with an empty one. The
 // transferred buffer is kept alive (`moved`) until the call settles: the

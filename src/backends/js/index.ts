@@ -40,6 +40,7 @@ function* dropoutUnits(x: Float32Array, out: Float32Array, req: StreamRequest): 
 export const jsBackend: Backend = {
   name: 'js',
   isa: 'js',
+  poolThreads: false,
   philox4x32: random.philox4x32,
   randomUniform: random.randomUniform,
   randomNormal: random.randomNormal,

@@ -46,7 +46,9 @@ std::string RunCatching(const Job& job) {
 // Runs a job on the libuv thread pool. References keep the typed arrays the
 // job reads and writes from being collected until the promise settles; they
 // cannot stop a transfer from detaching one (Node-API has no way to pin an
-// ArrayBuffer's memory), which README asks callers not to do meanwhile.
+// ArrayBuffer's memory), so the facade passes only arrays no caller can
+// detach: on a SharedArrayBuffer, created for the call, or staging copies
+// (runOnLentArrays in src/ops/common.ts).
 class JobWorker : public Napi::AsyncWorker {
  public:
   JobWorker(Napi::Env env, Job job, const std::vector<Napi::Object>& pinned)

@@ -8,7 +8,7 @@
 // seed's key. Every draw depends only on (seed, step, sample index, epoch).
 import { philoxBlock, uniformFromWord } from './backends/js/random.js';
 import { batchResult, checkBatch, checkBatchFields, perSampleWords, readBatch, sampleIndex, type Batch } from './ops/batch.js';
-import { epochOption, readOptions, seedKey, threadsOption, type AsyncOptions } from './ops/common.js';
+import { epochOption, holdBuffer, readOptions, releaseBuffer, seedKey, threadsOption, type AsyncOptions } from './ops/common.js';
 import { noisePlan } from './ops/noise.js';
 import * as noise from './ops/noise.js';
 import type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, UniformNoiseOptions } from './ops/noise.js';
@@ -253,8 +253,11 @@ export class Pipeline {
         throw stepError(`steps[${position}]`, step.op, error);
       }
       Pipeline.keepUnapplied(current, next, mask);
+      // a step's output is the next step's input, out of the caller's reach: no staging copy for it
+      holdBuffer(next.data.buffer);
       current = next;
     }
+    releaseBuffer(current.data.buffer);
     return records ? { ...current, records } : current;
   }
 

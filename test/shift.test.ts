@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { ShiftRequest } from '../src/backends/backend.js';
 import { shift, shiftAsync, shiftOffsets, type Batch, type Fill, type ShiftOptions } from '../src/index.js';
+import { shiftImages, shiftPieces } from '../src/backends/js/shift.js';
 import { shiftPlan } from '../src/ops/shift.js';
 import { backendName, backends, nativeBackends } from './helpers/backends.js';
 import { firstDifference, testRng } from './helpers/rng.js';
@@ -254,6 +255,31 @@ describe('batch split and threads', () => {
       }
       for (const threads of [1, 2, 3, 8]) {
         expect(firstDifference((await shiftAsync(b, { ...opts, threads })).data, whole.data)).toBe(-1);
+      }
+    }
+  });
+
+  it('js async work cut into row pieces of any size gives the bytes of the whole images', () => {
+    const rng = testRng(21);
+    for (const dtype of ['uint8', 'float32'] as const) {
+      for (const layout of ['NHWC', 'NCHW'] as const) {
+        for (const fill of FILLS) {
+          for (const offsets of [{ dx: [1.5, -7, 0.25], dy: [-0.5, 2, 9] }, { dx: [2, -13, 0], dy: [0, 3, -1] }]) {
+            const b = randomBatch(rng, [3, 5, 11, 3], dtype, layout);
+            const plan = shiftPlan(b, { ...offsets, fill, fillValue: 7 });
+            const whole = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+            shiftImages(plan, b.data, whole, 0, 3);
+            // units of 1 and 2 elements cut every row into single columns; 5 and 40 cut rows and join them
+            for (const unit of [1, 2, 5, 40]) {
+              const pieces = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+              let yields = 0;
+              for (const _ of shiftPieces(plan, b.data, pieces, 0, 3, unit)) yields += 1;
+              expect(firstDifference(pieces, whole), `${dtype} ${layout} ${fill} unit ${unit}`).toBe(-1);
+              // unit 1: one yield per column of every row of every plane
+              if (unit === 1) expect(yields).toBe(3 * (layout === 'NCHW' ? 3 : 1) * 5 * 11);
+            }
+          }
+        }
       }
     }
   });

@@ -74,6 +74,11 @@ export interface Backend {
   readonly name: 'native' | 'js';
   /** The ISA its kernels run on ('js' for the TypeScript backend). */
   readonly isa: string;
+  /**
+   * Async kernels run on pool threads, on the arrays' memory itself: arrays
+   * the caller could detach meanwhile are staged (runOnLentArrays).
+   */
+  readonly poolThreads: boolean;
   philox4x32(counter: Uint32Array, key: Uint32Array, out: Uint32Array): void;
   randomUniform(out: Float32Array, request: StreamRequest): void;
   randomNormal(out: Float32Array, request: StreamRequest): void;

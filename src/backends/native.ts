@@ -135,6 +135,7 @@ export function nativeBackend(addon: NativeAddon, isa: string): Backend {
   return {
     name: 'native',
     isa,
+    poolThreads: true,
     philox4x32: (counter, key, out) => addon.philox4x32(counter, key, out),
     randomUniform: (out, r) => void streamCall(addon.randomUniform, index, out, r, false),
     randomNormal: (out, r) => void streamCall(addon.randomNormal, index, out, r, false),

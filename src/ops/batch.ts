@@ -79,6 +79,8 @@ export function checkBatchFields({ name, data, shape, layout }: BatchFields): Ch
 export interface OutputArray {
   view: Uint8Array | Float32Array;
   result: Uint8Array | Float32Array;
+  /** A new array, not the caller's `out`. */
+  created: boolean;
 }
 
 /**
@@ -90,7 +92,7 @@ export function outputArray(b: CheckedBatch, out: unknown, allowInPlace: boolean
   const length = b.data.length;
   if (out === undefined) {
     const created = b.dtype === 'uint8' ? new Uint8Array(length) : new Float32Array(length);
-    return { view: created, result: created };
+    return { view: created, result: created, created: true };
   }
   const Type = b.dtype === 'uint8' ? Uint8Array : Float32Array;
   if (!isTypedArray(out, Type as { name: string; prototype: Uint8Array | Float32Array })) throw invalidParameterError('out', `a ${Type.name} like the batch data`, out);
@@ -99,7 +101,7 @@ export function outputArray(b: CheckedBatch, out: unknown, allowInPlace: boolean
     const expected = allowInPlace ? 'batch.data itself or an array that does not overlap it' : 'an array that does not overlap batch.data (this op cannot run in place)';
     throw invalidParameterError('out', expected, out, 'range');
   }
-  return { view: isTypedArray(out, Uint8Array) ? plainView(Uint8Array, out) : plainView(Float32Array, out as Float32Array), result: out };
+  return { view: isTypedArray(out, Uint8Array) ? plainView(Uint8Array, out) : plainView(Float32Array, out as Float32Array), result: out, created: false };
 }
 
 export function batchResult(b: CheckedBatch, data: Uint8Array | Float32Array): Batch {

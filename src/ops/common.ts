@@ -2,7 +2,8 @@
 // the thread count of …Async ops.
 import { availableParallelism } from 'node:os';
 
-import { checkOptionNames, integerInRange, invalidParameterError } from '../validate.js';
+import { runInSlices } from '../slices.js';
+import { checkOptionNames, elementLength, integerInRange, invalidParameterError, memoryOf } from '../validate.js';
 
 /** Random options shared by every op (DESIGN §3). */
 export interface RandomOptions {
@@ -106,36 +107,129 @@ export function splitRange(length: number, parts: number, align: number): Array<
   return ranges;
 }
 
+/** The typed arrays kernels take. */
+export type KernelArray = Uint8Array | Float32Array;
+
 /** An array an …Async call reads or writes, by the name the user knows it by. */
-export type LentArray = readonly [name: string, array: ArrayBufferView];
+export interface LentArray {
+  readonly name: string;
+  /** A plain view (plainView) of the caller's array, or one the op created. */
+  readonly array: KernelArray;
+  /** Whether the kernels read it (input, in place) and whether they write it (whole). */
+  readonly read: boolean;
+  readonly write: boolean;
+  /** Created by the op for this call: the caller cannot reach it before the call settles. */
+  readonly created?: boolean;
+}
+
+/** Bytes copied per unit of staging work (well under a millisecond). */
+const STAGING_UNIT_BYTES = 1 << 21;
+
+/** Buffers the library created and has not handed out (a Pipeline's intermediate batches): no caller can reach them. */
+const heldBuffers = new WeakSet<ArrayBufferLike>();
+
+export function holdBuffer(buffer: ArrayBufferLike): void {
+  heldBuffers.add(buffer);
+}
+
+/** Hands a held buffer out: from now on its owner could detach it. */
+export function releaseBuffer(buffer: ArrayBufferLike): void {
+  heldBuffers.delete(buffer);
+}
 
 /**
- * Lends arrays to an …Async call: pool threads work on their memory until it
- * settles, and Node-API cannot pin an ArrayBuffer. A resizable one (not
- * shared) could shrink under them, so it is refused up front; `settle` awaits
- * the call's parts, then checks that every array still has its bytes (one
- * transferred or detached meanwhile has lost the result, so the call rejects
- * rather than resolve with an empty array; it cannot stop the threads from
- * touching memory the transfer handed on, which is why README asks callers
- * not to).
+ * Whether pool threads may use the array's memory directly: the caller can
+ * never detach it. A SharedArrayBuffer cannot be detached (a growable one
+ * only grows, in place); an array the op created, or one on a held buffer,
+ * is out of the caller's reach until the call settles.
  */
-export function lendArrays(op: string, lent: readonly LentArray[]): { settle(parts: ReadonlyArray<Promise<unknown>>): Promise<void> } {
-  for (const [name, array] of lent) {
-    if ((array.buffer as ArrayBuffer & { resizable?: boolean }).resizable === true) {
+function safelyOwned(lent: LentArray): boolean {
+  if (lent.created === true || lent.array.byteLength === 0) return true;
+  const { buffer } = memoryOf(lent.array);
+  return heldBuffers.has(buffer) || (typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer);
+}
+
+function detachedError(op: string, name: string, array: ArrayBufferView): Error {
+  return invalidParameterError(name, `an array that stays attached until ${op} settles (it was transferred or detached while the call ran, and the result is lost)`, array);
+}
+
+/** A lent array and the memory the kernels use for it: the array itself, or a staging copy. */
+interface Staged {
+  lent: LentArray;
+  length: number;
+  view: KernelArray;
+  /** Staged: the kernels use a copy (one per distinct memory; in place shares it). */
+  staged: boolean;
+  read: boolean;
+  write: boolean;
+}
+
+function sameMemory(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  const x = memoryOf(a);
+  const y = memoryOf(b);
+  return x.buffer === y.buffer && x.byteOffset === y.byteOffset && x.byteLength === y.byteLength;
+}
+
+/** Copies `pairs` in units of STAGING_UNIT_BYTES, checking before each unit that the caller's array is still attached. */
+function* copyUnits(op: string, pairs: ReadonlyArray<{ from: KernelArray; to: KernelArray; caller: Staged }>): Generator<void> {
+  for (const { from, to, caller } of pairs) {
+    const step = Math.max(1, Math.floor(STAGING_UNIT_BYTES / from.BYTES_PER_ELEMENT));
+    for (let start = 0; start < caller.length; start += step) {
+      if (elementLength(caller.lent.array) !== caller.length) throw detachedError(op, caller.lent.name, caller.lent.array);
+      (to as Uint8Array).set((from as Uint8Array).subarray(start, start + step), start);
+      yield;
+    }
+  }
+}
+
+/**
+ * Lends arrays to an …Async call and runs it: `start` gets the arrays the
+ * kernels are to use and returns the call's parts.
+ *
+ * Node-API cannot pin an ArrayBuffer: a caller that transfers an array while
+ * pool threads use its memory hands that memory to a new owner, and if that
+ * owner is collected the threads write freed memory (the process crashed).
+ * So on a backend whose async kernels run on pool threads, an array the
+ * caller could detach meanwhile is staged: the kernels get a copy only this
+ * call holds (inputs copied in, outputs copied back after), in main-thread
+ * units that give the event loop back (src/slices.ts). Arrays that are safely
+ * owned (safelyOwned) are used in place, at no cost.
+ *
+ * An array transferred or detached before the call settles makes it reject
+ * with a TypeError naming the array (the result is lost), never crash. A
+ * resizable ArrayBuffer (not shared) could shrink under the threads, so it is
+ * refused up front.
+ */
+export async function runOnLentArrays(
+  op: string, poolThreads: boolean, lent: readonly LentArray[], start: (views: KernelArray[]) => ReadonlyArray<Promise<unknown>>,
+): Promise<void> {
+  for (const { name, array } of lent) {
+    if ((memoryOf(array).buffer as ArrayBuffer & { resizable?: boolean }).resizable === true) {
       throw invalidParameterError(name, `an array on a fixed-length ArrayBuffer for ${op} (a resizable one could shrink while pool threads use it)`, array);
     }
   }
-  const byteLengths = lent.map(([, array]) => array.byteLength);
-  return {
-    async settle(parts) {
-      const settled = await Promise.allSettled(parts);
-      lent.forEach(([name, array], i) => {
-        if (array.byteLength !== byteLengths[i]) {
-          throw invalidParameterError(name, `an array that stays attached until ${op} settles (it was transferred or detached while the call ran, and the result is lost)`, array);
-        }
-      });
-      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failed !== undefined) throw failed.reason;
-    },
-  };
+  const staged: Staged[] = [];
+  for (const entry of lent) {
+    const twin = staged.find((s) => s.staged && sameMemory(s.lent.array, entry.array));
+    if (twin !== undefined) {
+      // in place: one copy serves both names
+      staged.push({ ...twin, lent: entry, read: false, write: false });
+      twin.read ||= entry.read;
+      twin.write ||= entry.write;
+      continue;
+    }
+    const stage = poolThreads && !safelyOwned(entry);
+    const { array } = entry;
+    const view = stage ? (array instanceof Uint8Array ? new Uint8Array(array.length) : new Float32Array(array.length)) : array;
+    staged.push({ lent: entry, length: array.length, view, staged: stage, read: entry.read, write: entry.write });
+  }
+  const copies = staged.filter((s) => s.staged);
+  if (copies.some((s) => s.read)) await runInSlices(copyUnits(op, copies.filter((s) => s.read).map((s) => ({ from: s.lent.array, to: s.view, caller: s }))));
+  const settled = await Promise.allSettled(start(staged.map((s) => s.view)));
+  for (const s of staged) {
+    if (elementLength(s.lent.array) !== s.length) throw detachedError(op, s.lent.name, s.lent.array);
+  }
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  if (copies.some((s) => s.write)) await runInSlices(copyUnits(op, copies.filter((s) => s.write).map((s) => ({ from: s.view, to: s.lent.array, caller: s }))));
 }

@@ -4,7 +4,7 @@ import { activeBackend } from '../backends/select.js';
 import type { StreamRequest } from '../backends/backend.js';
 import { STREAM } from '../streams.js';
 import { elementLength, isTypedArray, float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, overlapsPartly, plainView } from '../validate.js';
-import { epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, runOnLentArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 
 export interface GaussianDropoutOptions extends RandomOptions {
   /** In [0, 1): each activation is multiplied by N(1, rate / (1 − rate)). */
@@ -31,18 +31,19 @@ function streamRequest(o: Partial<RandomOptions>, length: number, stream: number
 }
 
 /** x and out as plain views for the kernels (see plainView), result the array returned. */
-function resolveDropout(x: unknown, options: unknown, isAsync: boolean): { x: Float32Array; out: Float32Array; result: Float32Array; request: StreamRequest; threads: number } {
+function resolveDropout(x: unknown, options: unknown, isAsync: boolean): { x: Float32Array; out: Float32Array; result: Float32Array; created: boolean; request: StreamRequest; threads: number } {
   if (!isTypedArray(x, Float32Array)) throw invalidParameterError('x', 'a Float32Array of activations', x);
   const o = opOptions<GaussianDropoutOptions & AsyncOptions>('gaussianDropout', options, NAMES, isAsync);
   const rate = rateOption(o);
   const scale = Math.fround(Math.sqrt(rate / (1 - rate)));
   const length = elementLength(x);
   const request = streamRequest(o, length, STREAM.gaussianDropout, 1, scale);
-  const result = float32Out('out', o.out, length) ?? new Float32Array(length);
+  const given = float32Out('out', o.out, length);
+  const result = given ?? new Float32Array(length);
   if (overlapsPartly(result, x)) {
     throw invalidParameterError('out', 'x itself or an array that does not overlap it', result, 'range');
   }
-  return { x: plainView(Float32Array, x), out: plainView(Float32Array, result), result, request, threads: isAsync ? threadsOption(o.threads) : 1 };
+  return { x: plainView(Float32Array, x), out: plainView(Float32Array, result), result, created: given === undefined, request, threads: isAsync ? threadsOption(o.threads) : 1 };
 }
 
 /**
@@ -59,9 +60,10 @@ export function gaussianDropout(x: Float32Array, options: GaussianDropoutOptions
 export async function gaussianDropoutAsync(x: Float32Array, options: GaussianDropoutOptions & AsyncOptions): Promise<Float32Array> {
   const r = resolveDropout(x, options, true);
   const backend = activeBackend();
-  await lendArrays('gaussianDropoutAsync', [['x', r.x], ['out', r.out]]).settle(
+  const lent = [{ name: 'x', array: r.x, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
+  await runOnLentArrays('gaussianDropoutAsync', backend.poolThreads, lent, ([x, out]) =>
     splitRange(r.x.length, r.threads, 256).map(([start, count]) =>
-      backend.gaussianDropoutAsync(r.x.subarray(start, start + count), r.out.subarray(start, start + count), { ...r.request, first: r.request.first + start })));
+      backend.gaussianDropoutAsync((x as Float32Array).subarray(start, start + count), (out as Float32Array).subarray(start, start + count), { ...r.request, first: r.request.first + start })));
   return r.result;
 }
 

@@ -8,7 +8,7 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { finiteNumber, invalidParameterError, numberInRange } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
-import { epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, runOnLentArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { roundHalfEven } from './shift.js';
 
 interface NoiseCommon extends RandomOptions {
@@ -68,6 +68,8 @@ interface ResolvedNoise {
   out: Uint8Array | Float32Array;
   /** Returned: the caller's `out`, or `out` itself. */
   result: Uint8Array | Float32Array;
+  /** `out` is a new array, not the caller's. */
+  created: boolean;
   request: NoiseRequest;
   threads: number;
 }
@@ -151,8 +153,8 @@ function resolveNoise(op: Op, batch: unknown, options: unknown, isAsync: boolean
       break;
     }
   }
-  const { view: out, result } = outputArray(b, o.out, true);
-  return { batch: b, out, result, request, threads: isAsync ? threadsOption(o.threads) : 1 };
+  const { view: out, result, created } = outputArray(b, o.out, true);
+  return { batch: b, out, result, created, request, threads: isAsync ? threadsOption(o.threads) : 1 };
 }
 
 function run(op: Op, batch: unknown, options: unknown): Batch {
@@ -173,8 +175,9 @@ async function runAsync(op: Op, batch: unknown, options: unknown): Promise<Batch
   const backend = activeBackend();
   const total = r.batch.n * noisePositions(r.request);
   const align = r.request.perChannel ? SPLIT_POSITIONS * r.request.c : SPLIT_POSITIONS;
-  await lendArrays(`${op}Async`, [['batch.data', r.batch.data], ['out', r.out]]).settle(
-    splitRange(total, r.threads, align).map(([start, count]) => backend.noiseAsync(r.batch.data, r.out, r.request, start, start + count)));
+  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
+  await runOnLentArrays(`${op}Async`, backend.poolThreads, lent, ([src, dst]) =>
+    splitRange(total, r.threads, align).map(([start, count]) => backend.noiseAsync(src!, dst!, r.request, start, start + count)));
   return batchResult(r.batch, r.result);
 }
 

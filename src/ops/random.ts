@@ -7,7 +7,7 @@ import {
   finiteNumber, float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, plainView,
 } from '../validate.js';
 import {
-  epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption,
+  epochOption, runOnLentArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption,
   type AsyncOptions, type RandomOptions,
 } from './common.js';
 
@@ -41,6 +41,8 @@ interface ResolvedStream {
   out: Float32Array;
   /** Returned: the caller's `out`, or a new array. */
   result: Float32Array;
+  /** `result` is a new array, not the caller's. */
+  created: boolean;
   request: StreamRequest;
   threads: number;
 }
@@ -87,9 +89,10 @@ function resolveStream(
   const first = streamIndex(o.index, n);
   const epoch = epochOption(o.epoch);
   const affine = op === 'randomUniform' ? uniformAffine(o) : normalAffine(o);
-  const result = float32Out('out', o.out, n) ?? new Float32Array(n);
+  const given = float32Out('out', o.out, n);
+  const result = given ?? new Float32Array(n);
   const threads = isAsync ? threadsOption(o.threads) : 1;
-  return { out: plainView(Float32Array, result), result, threads, request: { key0, key1, first, epoch, stream: STREAM[op], ...affine } };
+  return { out: plainView(Float32Array, result), result, created: given === undefined, threads, request: { key0, key1, first, epoch, stream: STREAM[op], ...affine } };
 }
 
 function runSync(op: StreamKernel, length: unknown, options: unknown): Float32Array {
@@ -100,12 +103,12 @@ function runSync(op: StreamKernel, length: unknown, options: unknown): Float32Ar
 
 async function runAsync(op: StreamKernel, length: unknown, options: unknown): Promise<Float32Array> {
   // async: validation errors reject the promise rather than throw
-  const { out, result, request, threads } = resolveStream(op, length, options, true);
+  const { out, result, created, request, threads } = resolveStream(op, length, options, true);
   const backend: Backend = activeBackend();
   const kernel = op === 'randomUniform' ? backend.randomUniformAsync : backend.randomNormalAsync;
-  await lendArrays(`${op}Async`, [['out', out]]).settle(
+  await runOnLentArrays(`${op}Async`, backend.poolThreads, [{ name: 'out', array: out, read: false, write: true, created }], ([view]) =>
     splitRange(out.length, threads, THREAD_ALIGN).map(([start, count]) =>
-      kernel(out.subarray(start, start + count), { ...request, first: request.first + start })));
+      kernel((view as Float32Array).subarray(start, start + count), { ...request, first: request.first + start })));
   return result;
 }
 

@@ -11,7 +11,7 @@ import { invalidParameterError, isInteger } from '../validate.js';
 import {
   batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range,
 } from './batch.js';
-import { epochOption, lendArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, runOnLentArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 
 export type Fill = 'constant' | 'nearest' | 'reflect' | 'mirror' | 'wrap';
 export type Interpolation = 'nearest' | 'bilinear';
@@ -80,6 +80,8 @@ interface ResolvedShift {
   out: Uint8Array | Float32Array;
   /** Returned: the caller's `out`, or `out` itself. */
   result: Uint8Array | Float32Array;
+  /** `out` is a new array, not the caller's. */
+  created: boolean;
   request: ShiftRequest;
   offsets: ShiftOffsets;
   threads: number;
@@ -179,13 +181,13 @@ function resolveShift(batch: unknown, options: unknown, isAsync: boolean): Resol
   if (o.epoch !== undefined) epochOption(o.epoch);
   const { fill, fillValue } = fillOptions(b, o);
   const offsets = resolveOffsets(b, o, interpolation === 'nearest');
-  const { view: out, result } = outputArray(b, o.out, false);
+  const { view: out, result, created } = outputArray(b, o.out, false);
   const threads = isAsync ? threadsOption(o.threads) : 1;
   const uint8 = b.dtype === 'uint8';
   const x = axisTaps(offsets.dx, uint8);
   const y = axisTaps(offsets.dy, uint8);
   return {
-    batch: b, out, result, offsets, threads,
+    batch: b, out, result, created, offsets, threads,
     request: { h: b.h, w: b.w, c: b.c, layout: b.layout, fill, fillValue, kx: x.k, ky: y.k, wx1: x.w1, wx0: x.w0, wy1: y.w1, wy0: y.w0 },
   };
 }
@@ -201,8 +203,9 @@ export function shift(batch: Batch, options?: ShiftOptions): Batch {
 export async function shiftAsync(batch: Batch, options?: ShiftOptions & AsyncOptions): Promise<Batch> {
   const r = resolveShift(batch, options, true);
   const backend = activeBackend();
-  await lendArrays('shiftAsync', [['batch.data', r.batch.data], ['out', r.out]]).settle(
-    splitRange(r.batch.n, r.threads, 1).map(([first, count]) => backend.shiftAsync(r.batch.data, r.out, r.request, first, count)));
+  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
+  await runOnLentArrays('shiftAsync', backend.poolThreads, lent, ([src, dst]) =>
+    splitRange(r.batch.n, r.threads, 1).map(([first, count]) => backend.shiftAsync(src!, dst!, r.request, first, count)));
   return batchResult(r.batch, r.result);
 }
 

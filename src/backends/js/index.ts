@@ -1,60 +1,56 @@
 // The pure-TypeScript backend: used where the addon cannot load, or when
-// FASTAUG_BACKEND=js. Async calls run in slices on the main thread and yield
-// to the event loop between slices, so timers and I/O keep running.
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-
+// FASTAUG_BACKEND=js. Async calls run on the main thread as jobs of small
+// units (src/slices.ts): a few thousand elements, or a piece of one image
+// row, so that a turn gives the event loop back after a few milliseconds
+// even for one huge image.
 import type { Backend, NoiseRequest, StreamRequest } from '../backend.js';
+import { runInSlices, UNIT_ELEMENTS } from '../../slices.js';
 import * as random from './random.js';
 import * as noise from './noise.js';
-import { shiftImages } from './shift.js';
+import { shiftImages, shiftPieces } from './shift.js';
 
-/** Elements per slice before yielding: a few milliseconds of work. */
-const SLICE = 1 << 16;
-
-async function inSlices(out: Float32Array, req: StreamRequest, kernel: (o: Float32Array, r: StreamRequest) => void): Promise<void> {
-  for (let start = 0; start < out.length; start += SLICE) {
-    await yieldToEventLoop();
-    kernel(out.subarray(start, start + SLICE), { ...req, first: req.first + start });
+function* streamUnits(out: Float32Array, req: StreamRequest, kernel: (o: Float32Array, r: StreamRequest) => void): Generator<void> {
+  for (let start = 0; start < out.length; start += UNIT_ELEMENTS) {
+    kernel(out.subarray(start, start + UNIT_ELEMENTS), { ...req, first: req.first + start });
+    yield;
   }
 }
 
-/** Positions per async slice: whole pixels for NCHW per-channel ranges. */
-function noiseSliceAlign(req: NoiseRequest): number {
-  return req.perChannel && req.layout === 'NCHW' ? Math.ceil(SLICE / req.c) * req.c : SLICE;
+/** Positions per unit: about UNIT_ELEMENTS elements, whole pixels for NCHW per-channel ranges. */
+function noiseUnit(req: NoiseRequest): number {
+  if (!req.perChannel) return Math.max(1, Math.floor(UNIT_ELEMENTS / req.c));
+  return req.layout === 'NCHW' ? Math.ceil(UNIT_ELEMENTS / req.c) * req.c : UNIT_ELEMENTS;
 }
 
-/** Image ops: one image per slice, yielding to the event loop in between. */
-async function imagesInSlices(first: number, count: number, image: (i: number) => void): Promise<void> {
-  for (let i = first; i < first + count; i += 1) {
-    await yieldToEventLoop();
-    image(i);
+function* noiseUnits(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, req: NoiseRequest, begin: number, end: number): Generator<void> {
+  const step = noiseUnit(req);
+  for (let start = begin; start < end; start = Math.min(end, start + step)) {
+    noise.noiseRange(req, src, dst, start, Math.min(end, start + step));
+    yield;
+  }
+}
+
+function* dropoutUnits(x: Float32Array, out: Float32Array, req: StreamRequest): Generator<void> {
+  for (let start = 0; start < x.length; start += UNIT_ELEMENTS) {
+    noise.gaussianDropout(x.subarray(start, start + UNIT_ELEMENTS), out.subarray(start, start + UNIT_ELEMENTS), { ...req, first: req.first + start });
+    yield;
   }
 }
 
 export const jsBackend: Backend = {
   name: 'js',
   isa: 'js',
+  poolThreads: false,
   philox4x32: random.philox4x32,
   randomUniform: random.randomUniform,
   randomNormal: random.randomNormal,
-  randomUniformAsync: (out, req) => inSlices(out, req, random.randomUniform),
-  randomNormalAsync: (out, req) => inSlices(out, req, random.randomNormal),
+  randomUniformAsync: (out, req) => runInSlices(streamUnits(out, req, random.randomUniform)),
+  randomNormalAsync: (out, req) => runInSlices(streamUnits(out, req, random.randomNormal)),
   shift: (src, dst, req, first, count) => shiftImages(req, src, dst, first, count),
-  shiftAsync: (src, dst, req, first, count) => imagesInSlices(first, count, (i) => shiftImages(req, src, dst, i, 1)),
+  shiftAsync: (src, dst, req, first, count) => runInSlices(shiftPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
   noise: (src, dst, req, begin, end) => noise.noiseRange(req, src, dst, begin, end),
-  noiseAsync: async (src, dst, req, begin, end) => {
-    const step = noiseSliceAlign(req);
-    for (let start = begin; start < end; start = Math.min(end, start + step)) {
-      await yieldToEventLoop();
-      noise.noiseRange(req, src, dst, start, Math.min(end, start + step));
-    }
-  },
+  noiseAsync: (src, dst, req, begin, end) => runInSlices(noiseUnits(src, dst, req, begin, end)),
   gaussianDropout: noise.gaussianDropout,
-  gaussianDropoutAsync: async (x, out, req) => {
-    for (let start = 0; start < x.length; start += SLICE) {
-      await yieldToEventLoop();
-      noise.gaussianDropout(x.subarray(start, start + SLICE), out.subarray(start, start + SLICE), { ...req, first: req.first + start });
-    }
-  },
+  gaussianDropoutAsync: (x, out, req) => runInSlices(dropoutUnits(x, out, req)),
   dropoutMask: noise.dropoutMask,
 };

@@ -78,54 +78,52 @@ function blendUint8(q: Plane, a00: number, a01: number, a10: number, a11: number
 }
 
 /**
- * Shifts one plane (h × w pixels of c interleaved channels) from src into
- * dst, one output element at a time from its four taps: no row buffers or
- * column tables, so memory does not grow with the image.
+ * Output columns [x0, x1) of a row through the fill rule, one element at a
+ * time from its four taps; r0, r1 are the source rows' starts, or −1 for the
+ * constant row.
  */
-function shiftPlane(q: Plane, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, srcAt: number, dstAt: number): void {
+function blendColumns(q: Plane, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r0: number, r1: number, out: number, x0: number, x1: number): void {
+  const { w, c, kx, fill, fillValue } = q;
+  const blend = src instanceof Uint8Array ? blendUint8 : blendFloat32;
+  for (let x = x0; x < x1; x += 1) {
+    const s0 = mapIndex(x - kx, w, fill);
+    const s1 = mapIndex(x - kx - 1, w, fill);
+    for (let ch = 0; ch < c; ch += 1) {
+      const a00 = r0 < 0 || s0 < 0 ? fillValue : src[r0 + s0 * c + ch]!;
+      const a01 = r0 < 0 || s1 < 0 ? fillValue : src[r0 + s1 * c + ch]!;
+      const a10 = r1 < 0 || s0 < 0 ? fillValue : src[r1 + s0 * c + ch]!;
+      const a11 = r1 < 0 || s1 < 0 ? fillValue : src[r1 + s1 * c + ch]!;
+      dst[out + x * c + ch] = blend(q, a00, a01, a10, a11);
+    }
+  }
+}
+
+/**
+ * Columns [x0, x1) of output row y of a plane (h × w pixels of c interleaved
+ * channels starting at srcAt in src, dstAt in dst) with a fractional offset,
+ * each element from its four taps: no row buffers or column tables, so memory
+ * does not grow with the image.
+ */
+function blendRow(q: Plane, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, srcAt: number, dstAt: number, y: number, x0: number, x1: number): void {
   const { h, w, c, kx, ky, fill } = q;
-  if (q.wx1 === 0 && q.wy1 === 0) {
-    if (src instanceof Uint8Array) copyPlane(src, dst as Uint8Array, srcAt, dstAt, q, q.fillValue);
-    // float32 as bits: an element-wise copy through a JS number would quiet a
-    // signalling NaN, where the native block copies keep every bit
-    else copyPlane(float32Bits(src), float32Bits(dst as Float32Array), srcAt, dstAt, q, float32Bits(Float32Array.of(q.fillValue))[0]!);
+  const rowLength = w * c;
+  const out = dstAt + y * rowLength;
+  const m0 = mapIndex(y - ky, h, fill);
+  const m1 = q.wy1 !== 0 ? mapIndex(y - ky - 1, h, fill) : m0;
+  const r0 = m0 < 0 ? -1 : srcAt + m0 * rowLength;
+  const r1 = m1 < 0 ? -1 : srcAt + m1 * rowLength;
+  if (r0 < 0 || r1 < 0) {
+    blendColumns(q, src, dst, r0, r1, out, x0, x1);
     return;
   }
-  const blend = src instanceof Uint8Array ? blendUint8 : blendFloat32;
-  const rowLength = w * c;
-  const fillValue = q.fillValue;
   // interior [lo, hi): every tap inside the row
   const lo = Math.max(0, Math.min(w, kx + (q.wx1 !== 0 ? 1 : 0)));
   const hi = Math.max(lo, Math.min(w, w + kx));
-  const twoY = q.wy1 !== 0;
-  // output columns [x0, x1) through the fill rule; r0, r1 are row starts in src, or −1 for the constant row
-  const columns = (r0: number, r1: number, out: number, x0: number, x1: number): void => {
-    for (let x = x0; x < x1; x += 1) {
-      const s0 = mapIndex(x - kx, w, fill);
-      const s1 = mapIndex(x - kx - 1, w, fill);
-      for (let ch = 0; ch < c; ch += 1) {
-        const a00 = r0 < 0 || s0 < 0 ? fillValue : src[r0 + s0 * c + ch]!;
-        const a01 = r0 < 0 || s1 < 0 ? fillValue : src[r0 + s1 * c + ch]!;
-        const a10 = r1 < 0 || s0 < 0 ? fillValue : src[r1 + s0 * c + ch]!;
-        const a11 = r1 < 0 || s1 < 0 ? fillValue : src[r1 + s1 * c + ch]!;
-        dst[out + x * c + ch] = blend(q, a00, a01, a10, a11);
-      }
-    }
-  };
-  for (let y = 0; y < h; y += 1) {
-    const out = dstAt + y * rowLength;
-    const m0 = mapIndex(y - ky, h, fill);
-    const m1 = twoY ? mapIndex(y - ky - 1, h, fill) : m0;
-    const r0 = m0 < 0 ? -1 : srcAt + m0 * rowLength;
-    const r1 = m1 < 0 ? -1 : srcAt + m1 * rowLength;
-    if (r0 < 0 || r1 < 0) {
-      columns(r0, r1, out, 0, w);
-      continue;
-    }
-    columns(r0, r1, out, 0, lo);
-    columns(r0, r1, out, hi, w);
-    interior(q, src, dst, r0 + (lo - kx) * c, r1 + (lo - kx) * c, out + lo * c, (hi - lo) * c);
-  }
+  blendColumns(q, src, dst, r0, r1, out, x0, Math.min(x1, lo));
+  blendColumns(q, src, dst, r0, r1, out, Math.max(x0, hi), x1);
+  const a = Math.max(x0, lo);
+  const b = Math.min(x1, hi);
+  if (b > a) interior(q, src, dst, r0 + (a - kx) * c, r1 + (a - kx) * c, out + a * c, (b - a) * c);
 }
 
 /**
@@ -160,41 +158,6 @@ function interior(q: Plane, src: Uint8Array | Float32Array, dst: Uint8Array | Fl
   }
 }
 
-/**
- * An integer shift of a whole plane: the rows whose source is inside the
- * image are one block copy (their edge columns included, wrongly), then the
- * edge columns are rewritten through the fill rule; the other rows go
- * through the row map one at a time. Same bytes as row-by-row copies.
- */
-function copyPlane(src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, srcAt: number, dstAt: number, q: Plane, fillValue: number): void {
-  const { h, w, c, kx, ky, fill } = q;
-  const rowLength = w * c;
-  const lo = Math.max(0, Math.min(w, kx));
-  const hi = Math.max(lo, Math.min(w, w + kx));
-  const ylo = Math.max(0, Math.min(h, ky));
-  const yhi = Math.max(ylo, Math.min(h, h + ky));
-  const band = yhi > ylo && hi > lo;
-  for (let y = 0; y < h; y += 1) {
-    if (band && y >= ylo && y < yhi) continue;
-    const r0 = mapIndex(y - ky, h, fill);
-    copyRow(src, dst, r0 < 0 ? -1 : srcAt + r0 * rowLength, dstAt + y * rowLength, q, fillValue);
-  }
-  if (!band) return;
-  const from = srcAt + (ylo - ky) * rowLength + (lo - kx) * c;
-  const length = (yhi - ylo - 1) * rowLength + (hi - lo) * c;
-  dst.set(src.subarray(from, from + length), dstAt + ylo * rowLength + lo * c);
-  const edge = (row: number, out: number, x: number): void => {
-    const s = mapIndex(x - kx, w, fill);
-    for (let ch = 0; ch < c; ch += 1) dst[out + x * c + ch] = s < 0 ? fillValue : src[row + s * c + ch]!;
-  };
-  for (let y = ylo; y < yhi; y += 1) {
-    const row = srcAt + (y - ky) * rowLength;
-    const out = dstAt + y * rowLength;
-    for (let x = 0; x < lo; x += 1) edge(row, out, x);
-    for (let x = hi; x < w; x += 1) edge(row, out, x);
-  }
-}
-
 /** v / 2^24 rounded half to even (v ≥ 0, an exact integer). */
 function roundQ(v: number): number {
   const q = Math.floor(v / ROUND_SHIFT);
@@ -202,43 +165,95 @@ function roundQ(v: number): number {
   return r > ROUND_SHIFT / 2 || (r === ROUND_SHIFT / 2 && (q & 1) === 1) ? q + 1 : q;
 }
 
-/** One output row of an integer shift: the interior as one block copy, the edges through the fill rule. */
-function copyRow(src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, rowAt: number, out: number, q: Plane, fillValue: number): void {
-  const { w, c, kx, fill } = q;
-  if (rowAt < 0) {
-    dst.fill(fillValue, out, out + w * c);
+/**
+ * Columns [x0, x1) of output row y of an integer shift: the columns whose
+ * source is inside the row as one block copy, the others through the fill
+ * rule.
+ */
+function copyRow(q: Plane, src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, srcAt: number, dstAt: number, y: number, x0: number, x1: number, fillValue: number): void {
+  const { h, w, c, kx, ky, fill } = q;
+  const rowLength = w * c;
+  const out = dstAt + y * rowLength;
+  const m = mapIndex(y - ky, h, fill);
+  if (m < 0) {
+    dst.fill(fillValue, out + x0 * c, out + x1 * c);
     return;
   }
-  let x = 0;
-  while (x < w) {
-    const s = mapIndex(x - kx, w, fill);
-    // a run of consecutive source columns copies as one block
-    let end = x + 1;
-    if (s >= 0) while (end < w && mapIndex(end - kx, w, fill) === s + (end - x)) end += 1;
-    if (s < 0) {
-      dst.fill(fillValue, out + x * c, out + end * c);
-    } else if (end - x > 8) {
-      dst.set(src.subarray(rowAt + s * c, rowAt + (s + end - x) * c), out + x * c);
-    } else {
-      for (let i = 0; i < (end - x) * c; i += 1) dst[out + x * c + i] = src[rowAt + s * c + i]!;
+  const row = srcAt + m * rowLength;
+  const edge = (from: number, to: number): void => {
+    for (let x = from; x < to; x += 1) {
+      const s = mapIndex(x - kx, w, fill);
+      for (let ch = 0; ch < c; ch += 1) dst[out + x * c + ch] = s < 0 ? fillValue : src[row + s * c + ch]!;
     }
-    x = end;
+  };
+  const lo = Math.max(0, Math.min(w, kx));
+  const hi = Math.max(lo, Math.min(w, w + kx));
+  edge(x0, Math.min(x1, lo));
+  edge(Math.max(x0, hi), x1);
+  const a = Math.max(x0, lo);
+  const b = Math.min(x1, hi);
+  if (b > a) dst.set(src.subarray(row + (a - kx) * c, row + (b - kx) * c), out + a * c);
+}
+
+/** Writes columns [x0, x1) of output row y of plane p of one image (p: the channel in NCHW, 0 in NHWC). */
+type RowWriter = (p: number, y: number, x0: number, x1: number) => void;
+
+function imageRows(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, image: number): RowWriter {
+  const { h, w } = req;
+  const c = req.layout === 'NHWC' ? req.c : 1;
+  const q: Plane = {
+    h, w, c, kx: req.kx[image]!, ky: req.ky[image]!, fill: req.fill, fillValue: req.fillValue,
+    wx1: req.wx1[image]!, wx0: req.wx0[image]!, wy1: req.wy1[image]!, wy0: req.wy0[image]!,
+  };
+  const planeLength = h * w * c;
+  const at = image * h * w * req.c;
+  if (q.wx1 !== 0 || q.wy1 !== 0) return (p, y, x0, x1) => blendRow(q, src, dst, at + p * planeLength, at + p * planeLength, y, x0, x1);
+  if (src instanceof Uint8Array) {
+    const out = dst as Uint8Array;
+    return (p, y, x0, x1) => copyRow(q, src, out, at + p * planeLength, at + p * planeLength, y, x0, x1, q.fillValue);
   }
+  // float32 as bits: an element-wise copy through a JS number would quiet a
+  // signalling NaN, where the native block copies keep every bit
+  const [from, to] = [float32Bits(src), float32Bits(dst as Float32Array)];
+  const fillBits = float32Bits(Float32Array.of(q.fillValue))[0]!;
+  return (p, y, x0, x1) => copyRow(q, from, to, at + p * planeLength, at + p * planeLength, y, x0, x1, fillBits);
 }
 
 /** Shifts images [first, first + count) of the batch. */
 export function shiftImages(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, first: number, count: number): void {
-  const { h, w, c } = req;
-  const plane = h * w;
+  const planes = req.layout === 'NHWC' ? 1 : req.c;
   for (let i = first; i < first + count; i += 1) {
-    const q: Plane = {
-      h, w, c: req.layout === 'NHWC' ? c : 1, kx: req.kx[i]!, ky: req.ky[i]!, fill: req.fill, fillValue: req.fillValue,
-      wx1: req.wx1[i]!, wx0: req.wx0[i]!, wy1: req.wy1[i]!, wy0: req.wy0[i]!,
-    };
-    if (req.layout === 'NHWC') {
-      shiftPlane(q, src, dst, i * plane * c, i * plane * c);
-    } else {
-      for (let ch = 0; ch < c; ch += 1) shiftPlane(q, src, dst, (i * c + ch) * plane, (i * c + ch) * plane);
+    const row = imageRows(req, src, dst, i);
+    for (let p = 0; p < planes; p += 1) {
+      for (let y = 0; y < req.h; y += 1) row(p, y, 0, req.w);
+    }
+  }
+}
+
+/**
+ * shiftImages as a job for the async scheduler (src/slices.ts): yields after
+ * about `unit` output elements, cutting rows longer than that into column
+ * ranges, so that no unit of work grows with the image.
+ */
+export function* shiftPieces(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, first: number, count: number, unit: number): Generator<void> {
+  const planes = req.layout === 'NHWC' ? 1 : req.c;
+  const c = req.layout === 'NHWC' ? req.c : 1;
+  const columns = Math.max(1, Math.floor(unit / c));
+  let done = 0;
+  for (let i = first; i < first + count; i += 1) {
+    const row = imageRows(req, src, dst, i);
+    for (let p = 0; p < planes; p += 1) {
+      for (let y = 0; y < req.h; y += 1) {
+        for (let x0 = 0; x0 < req.w; x0 += columns) {
+          const x1 = Math.min(req.w, x0 + columns);
+          row(p, y, x0, x1);
+          done += (x1 - x0) * c;
+          if (done >= unit) {
+            done = 0;
+            yield;
+          }
+        }
+      }
     }
   }
 }

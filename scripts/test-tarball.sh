@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The package as a user installs it: npm pack (prepack makes the prebuilds
 # when they are missing or stale), then `npm install <tarball>` into an empty
-# project with no compiler on PATH (PATH is one directory holding only node
-# and npm). The native backend must load from prebuilds/linux-x64, and the
+# project with no compiler on PATH (PATH is one directory holding only node,
+# npm and sh). The native backend must load from prebuilds/linux-x64, and the
 # install must not have compiled (no build/, no "compiling" line). Prints the
 # install time (npm cache warm: the dependencies came with npm ci).
 # Then: FASTAUG_BUILD_FROM_SOURCE=1 npm rebuild fastaug must try to compile
@@ -25,18 +25,19 @@ for p in package/prebuilds/linux-x64/fastaug.glibc.node package/prebuilds/linux-
 done
 echo "test-tarball: $tarball ($(du -k "$work/$tarball" | cut -f1) kB) holds the linux-x64 and linux-arm64 prebuilds"
 
-# a PATH with node and npm only: no g++, cc, make or python3
+# a PATH with node, npm and sh only: no g++, cc, make or python3
 mkdir -p "$work/bin" "$work/project"
 ln -s "$(command -v node)" "$work/bin/node"
 ln -s "$(readlink -f "$(command -v npm)")" "$work/bin/npm"
+ln -s "$(command -v sh)" "$work/bin/sh"  # npm runs scripts with sh
 for tool in g++ cc make python3; do PATH="$work/bin" command -v "$tool" >/dev/null && fail "$tool is still on the stripped PATH"; done
 cd "$work/project"
 echo '{ "name": "tarball-user", "private": true }' > package.json
+t0=$(date +%s%N)
 env -u FASTAUG_SKIP_BUILD -u FASTAUG_BUILD_FROM_SOURCE -u npm_config_build_from_source -u FASTAUG_BACKEND -u FASTAUG_NATIVE_PATH \
-  PATH="$work/bin" HOME="$HOME" bash -c "
-  t0=\$(date +%s%N)
-  npm install --prefer-offline --no-audit --no-fund --foreground-scripts '$work/$tarball' > '$work/install.log' 2>&1 || { cat '$work/install.log'; exit 1; }
-  echo \"test-tarball: npm install <tarball> took \$(( (\$(date +%s%N) - t0) / 1000000 )) ms (warm npm cache, no compiler on PATH)\""
+  PATH="$work/bin" HOME="$HOME" npm install --prefer-offline --no-audit --no-fund --foreground-scripts "$work/$tarball" > "$work/install.log" 2>&1 \
+  || { cat "$work/install.log"; fail "npm install $tarball failed"; }
+echo "test-tarball: npm install <tarball> took $(( ($(date +%s%N) - t0) / 1000000 )) ms (warm npm cache, no compiler on PATH)"
 if grep -q 'compiling' "$work/install.log" || [ -e node_modules/fastaug/build ]; then cat "$work/install.log"; fail "the install compiled"; fi
 info="$(PATH="$work/bin" node -e "
   const f = require('fastaug'); const i = f.backendInfo();
@@ -49,7 +50,12 @@ echo "test-tarball: $info"
 env FASTAUG_BUILD_FROM_SOURCE=1 PATH="$work/bin" HOME="$HOME" npm rebuild fastaug --foreground-scripts > "$work/rebuild.log" 2>&1 || true
 grep -q 'fastaug: building the addon from source (FASTAUG_BUILD_FROM_SOURCE), compiling (about a minute)' "$work/rebuild.log" \
   || { cat "$work/rebuild.log"; fail "FASTAUG_BUILD_FROM_SOURCE=1 did not try to compile"; }
-echo "test-tarball: FASTAUG_BUILD_FROM_SOURCE=1 npm rebuild fastaug tries to compile (and, with no compiler, keeps the prebuild)"
+env PATH="$work/bin" HOME="$HOME" npm rebuild fastaug --build-from-source --foreground-scripts > "$work/rebuild2.log" 2>&1 || true
+grep -q 'fastaug: building the addon from source (--build-from-source), compiling (about a minute)' "$work/rebuild2.log" \
+  || { cat "$work/rebuild2.log"; fail "npm rebuild fastaug --build-from-source did not try to compile"; }
+after="$(PATH="$work/bin" node -p "require('fastaug').backendInfo().backend")"
+[ "$after" = native ] || fail "after the failed source builds the backend is $after"
+echo "test-tarball: FASTAUG_BUILD_FROM_SOURCE=1 and --build-from-source try to compile (with no compiler here: they warn, and the prebuild still loads)"
 
 # the arm64 prebuild, checked with the cross binutils
 cd "$root"

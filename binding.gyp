@@ -46,7 +46,7 @@
     {
       "target_name": "fastaug_sse4",
       "type": "static_library",
-      "sources": ["native/isa/sse4.cc"],
+      "conditions": [["target_arch=='x64'", { "sources": ["native/isa/sse4.cc"] }, { "type": "none" }]],
       "cflags!": ["-fno-omit-frame-pointer"],
       "cflags_cc": ["-msse4.1", "-fschedule-insns", "-fsched-pressure"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-msse4.1"] }
@@ -54,7 +54,7 @@
     {
       "target_name": "fastaug_avx2",
       "type": "static_library",
-      "sources": ["native/isa/avx2.cc"],
+      "conditions": [["target_arch=='x64'", { "sources": ["native/isa/avx2.cc"] }, { "type": "none" }]],
       "cflags!": ["-fno-omit-frame-pointer"],
       "cflags_cc": ["-mavx2", "-mno-fma", "-fschedule-insns", "-fsched-pressure"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx2", "-mno-fma"] }
@@ -62,7 +62,7 @@
     {
       "target_name": "fastaug_avx512",
       "type": "static_library",
-      "sources": ["native/isa/avx512.cc"],
+      "conditions": [["target_arch=='x64'", { "sources": ["native/isa/avx512.cc"] }, { "type": "none" }]],
       "cflags!": ["-fno-omit-frame-pointer"],
       "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mno-fma", "-Wno-maybe-uninitialized", "-Wno-uninitialized", "-fschedule-insns", "-fsched-pressure"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mno-fma"] }

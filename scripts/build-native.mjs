@@ -3,10 +3,14 @@
 // Node's own install prefix (<prefix>/include/node), never from a download.
 //
 //   node scripts/build-native.mjs               rebuild build/Release/fastaug.node
-//   node scripts/build-native.mjs --if-missing  npm's install step: skip when a
-//                                                prebuild or build already loads; a failed
-//                                                build warns (the js backend still works)
-//   node scripts/build-native.mjs --prebuild    prebuildify an N-API prebuild into prebuilds/
+//   node scripts/build-native.mjs --if-missing  npm's install step: skip when a prebuild
+//                                                (prebuilds/, shipped in the package) or a
+//                                                build of this version already loads, unless
+//                                                asked to build from source
+//                                                (npm install --build-from-source, or
+//                                                FASTAUG_BUILD_FROM_SOURCE=1); a failed build
+//                                                warns (the js backend still works)
+//   node scripts/build-native.mjs --prebuild    the prebuilds: see scripts/prebuild.mjs
 //   extra args after -- go to node-gyp (e.g. -- --debug)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -35,13 +39,24 @@ function nodeGypScript() {
   }
 }
 
-function alreadyLoads() {
+/** Why no prebuild or build of this version loads here, or null when one does. */
+function whyNoAddon() {
   try {
-    require('node-gyp-build')(root);
-    return true;
-  } catch {
-    return false;
+    const addon = require('node-gyp-build')(root);
+    const version = require(path.join(root, 'package.json')).version;
+    return addon.version === version ? null : `the addon found is from fastaug ${addon.version}`;
+  } catch (error) {
+    return String(error?.message ?? error).split('\n')[0];
   }
+}
+
+/** Asked to compile even where a prebuild fits: npm install --build-from-source, or FASTAUG_BUILD_FROM_SOURCE. */
+function fromSourceRequested() {
+  const npmFlag = process.env.npm_config_build_from_source;
+  const own = process.env.FASTAUG_BUILD_FROM_SOURCE;
+  if (own && own !== '0' && own !== 'false') return 'FASTAUG_BUILD_FROM_SOURCE';
+  if (npmFlag === 'true' || npmFlag === 'fastaug') return '--build-from-source';
+  return null;
 }
 
 function run(command, commandArgs) {
@@ -51,8 +66,18 @@ function run(command, commandArgs) {
 
 function main() {
   const ifMissing = args.includes('--if-missing');
+  if (args.includes('--prebuild')) {
+    return spawnSync(process.execPath, [path.join(root, 'scripts', 'prebuild.mjs'), ...passThrough], { stdio: 'inherit' }).status ?? 1;
+  }
   if (ifMissing && process.env.FASTAUG_SKIP_BUILD) return 0;
-  if (ifMissing && alreadyLoads()) return 0;
+  if (ifMissing) {
+    const asked = fromSourceRequested();
+    const why = asked ? null : whyNoAddon();
+    if (!asked && !why) return 0;
+    console.log(asked
+      ? `fastaug: building the addon from source (${asked}), compiling (about a minute)…`
+      : `fastaug: no prebuilt addon for ${process.platform}-${process.arch}, compiling (about a minute)…`);
+  }
   const nodedir = nodeHeadersDir();
   const gyp = nodeGypScript();
   const problem = !nodedir
@@ -61,10 +86,7 @@ function main() {
       ? 'node-gyp is not installed'
       : null;
   let ok = !problem;
-  if (ok && args.includes('--prebuild')) {
-    const prebuildify = require.resolve('prebuildify/bin.js');
-    ok = run(process.execPath, [prebuildify, '--napi', '--strip', `--nodedir=${nodedir}`, ...passThrough]);
-  } else if (ok) {
+  if (ok) {
     ok = run(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '-j', 'max', ...passThrough]);
   }
   if (ok) return 0;

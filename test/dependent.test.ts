@@ -99,7 +99,7 @@ describe('a project where the addon is not built', () => {
     const r = run("console.log(JSON.stringify(require('fastaug').backendInfo()))", 'commonjs');
     const info = JSON.parse(r.stdout) as { backend: string; nativeUnavailable: string };
     expect(info.backend).toBe('js');
-    expect(info.nativeUnavailable).toMatch(/^the native addon did not load \(.+\); rebuild it from your project with 'npm rebuild fastaug' \(needs g\+\+, make, python3 and Node headers; npm 12 and later run it only once approved: 'npm install-scripts approve fastaug'\)$/);
+    expect(info.nativeUnavailable).toMatch(/^the native addon did not load \(.+\); fastaug ships prebuilt addons for linux-x64 and linux-arm64 \(glibc\); where none loads, compile one from your project with 'npm rebuild fastaug' \(needs g\+\+, make, python3 and Node headers; npm 12 and later run it only once approved: 'npm install-scripts approve fastaug'\)$/);
   });
 
   it("advises fastaug's own npm script only in fastaug's own checkout", () => {

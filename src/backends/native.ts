@@ -73,15 +73,21 @@ function packageVersion(root: string): string {
 
 const NEEDS = 'needs g++, make, python3 and Node headers';
 
+/** The prebuilt addons the npm package ships (scripts/prebuild.mjs). */
+export const PREBUILT_FOR = ['linux-x64', 'linux-arm64'] as const;
+
 /**
- * How to build the addon for the fastaug at `root`: `npm run build:native`
- * exists only in fastaug's own checkout, so a copy installed under a
- * project's node_modules is rebuilt through npm (which runs its install
- * script, and from npm 12 only once the project has approved it).
+ * How to get an addon for the fastaug at `root`. The package ships
+ * prebuilds for PREBUILT_FOR (glibc), which load without any build; elsewhere
+ * (or where a prebuild does not load) it is compiled from source.
+ * `npm run build:native` exists only in fastaug's own checkout, so a copy
+ * installed under a project's node_modules is rebuilt through npm (which
+ * runs its install script, and from npm 12 only once the project has
+ * approved it).
  */
 export function buildAdvice(root: string): string {
   return root.split(path.sep).includes('node_modules')
-    ? `rebuild it from your project with 'npm rebuild fastaug' (${NEEDS}; npm 12 and later run it only once approved: 'npm install-scripts approve fastaug')`
+    ? `fastaug ships prebuilt addons for ${PREBUILT_FOR.join(' and ')} (glibc); where none loads, compile one from your project with 'npm rebuild fastaug' (${NEEDS}; npm 12 and later run it only once approved: 'npm install-scripts approve fastaug')`
     : `build it with 'npm run build:native' (${NEEDS})`;
 }
 

@@ -50,7 +50,7 @@ describe('fastaug bench', () => {
     const results = path.resolve(__dirname, '../bench/results/shift.json');
     const before = existsSync(results) ? statSync(results).mtimeMs : undefined;
     const r = spawnSync(process.execPath, [cli, 'bench', 'W7', '--quick', '--out', 'my results'], { cwd, encoding: 'utf8' });
-    expect(r.status).toBe(0);
+    expect(r.status, `stderr:\n${r.stderr}`).toBe(0);
     const wrote = r.stdout.split('\n').filter((l) => l.startsWith('wrote '));
     expect(wrote).toEqual([`wrote ${path.join('my results', 'shift.json')}`, `wrote ${path.join('my results', 'shift.svg')}`]);
     expect(JSON.parse(readFileSync(path.join(cwd, 'my results', 'shift.json'), 'utf8')).cases.map((c: { id: string }) => c.id)).toEqual(['W7']);

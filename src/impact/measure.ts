@@ -80,11 +80,19 @@ interface Settings {
   budget: number; backend: string; setup: string[]; level: number; replicates: number; bootstrapSeed: number;
 }
 
-function settingsOf(o: MeasureImpactOptions, jobs: number, dtype: 'uint8' | 'float32'): Settings {
-  const seeds = typeof o.seeds === 'number' || o.seeds === undefined
-    ? Array.from({ length: integerInRange('seeds', o.seeds ?? 5, 1, 1000) }, (_, i) => i + 1)
-    : Array.isArray(o.seeds) && o.seeds.length > 0 ? o.seeds.map((s, i) => integerInRange(`seeds[${i}]`, s, 0, 2 ** 31 - 1)) : (() => { throw invalidParameterError('seeds', 'a count ≥ 1 or a non-empty array of seeds', o.seeds); })();
+/** `seeds`: a count (seeds 1…count, default 5) or a list of distinct seeds. */
+function seedsOf(given: MeasureImpactOptions['seeds']): number[] {
+  if (typeof given === 'number' || given === undefined) {
+    return Array.from({ length: integerInRange('seeds', given ?? 5, 1, 1000) }, (_, i) => i + 1);
+  }
+  if (!Array.isArray(given) || given.length === 0) throw invalidParameterError('seeds', 'a count ≥ 1 or a non-empty array of seeds', given);
+  const seeds = given.map((s, i) => integerInRange(`seeds[${i}]`, s, 0, 2 ** 31 - 1));
   if (new Set(seeds).size !== seeds.length) throw new RangeError(`Expected distinct seeds but received [${seeds.join(', ')}]`);
+  return seeds;
+}
+
+function settingsOf(o: MeasureImpactOptions, jobs: number, dtype: 'uint8' | 'float32'): Settings {
+  const seeds = seedsOf(o.seeds);
   const workers = o.workers === undefined || o.workers === 'auto' ? Math.max(1, Math.min(os.availableParallelism(), jobs)) : integerInRange('workers', o.workers, 1, 256);
   const normalize = o.normalize ?? (dtype === 'uint8' ? { scale: 1 / 255, offset: 0 } : { scale: 1, offset: 0 });
   if (!isPlainObject(normalize) || !Number.isFinite(normalize.scale) || !Number.isFinite(normalize.offset)) throw invalidParameterError('normalize', '{ scale, offset } (finite numbers)', o.normalize);

@@ -24,7 +24,7 @@ export async function modelFromArtifacts(tf: Tf, artifacts: Job['artifacts']): P
   return tf.loadLayersModel(tf.io.fromMemory(artifacts as unknown as import('@tensorflow/tfjs').io.ModelArtifacts));
 }
 
-/** The model's input for `count` images starting at image `first` of `order` (or in place order when null). */
+/** The model's input: the images listed in `order` (all of them, in order, when null), each pixel scaled and offset. */
 function modelInput(images: Uint8Array | Float32Array, order: Int32Array | null, pixels: number, scale: number, offset: number): Float32Array {
   const count = order ? order.length : images.length / pixels;
   const x = new Float32Array(count * pixels);

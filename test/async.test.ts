@@ -47,18 +47,26 @@ describe('event loop', () => {
 // image (4096 × 4096 × 3 float32 for shift, the issue's case; 2048 × 2048 × 3
 // for the others): the js backend works in slices of a few milliseconds
 // (src/slices.ts), the native one on the pool. Measured in a child process
-// per backend with monitorEventLoopDelay at 1 ms resolution; the figures are
-// printed. Before rows were sliced, js shiftAsync blocked for ~2 s.
+// per backend with monitorEventLoopDelay at 1 ms resolution (a lag of 25 ms
+// or more is measured again, up to 3 times, and the smallest kept: a busy
+// machine's preemption is not the call's); the figures are printed. Before rows were sliced, js shiftAsync blocked for ~2 s.
 describe('event-loop lag of …Async calls on one large image', () => {
   const script = `
     const { monitorEventLoopDelay } = require('node:perf_hooks');
     const fa = require(${JSON.stringify(path.resolve(__dirname, '../dist/cjs/index.js'))});
-    const lagOf = async (call) => {
+    const lagOnce = async (call) => {
       const h = monitorEventLoopDelay({ resolution: 1 });
       h.enable();
       await call();
       h.disable();
       return Math.max(0, h.max / 1e6 - 1);
+    };
+    // A call that blocks the loop does so on every try; a busy machine
+    // preempting this process does not: up to 3 tries, the smallest lag.
+    const lagOf = async (call) => {
+      let best = Infinity;
+      for (let t = 0; t < 3 && best >= 25; t += 1) best = Math.min(best, await lagOnce(call));
+      return best;
     };
     (async () => {
       const big = { data: new Float32Array(4096 * 4096 * 3).fill(0.5), shape: [1, 4096, 4096, 3] };
@@ -84,8 +92,11 @@ describe('event-loop lag of …Async calls on one large image', () => {
       const { backend, lags } = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, FASTAUG_BACKEND: forced } })) as { backend: string; lags: Record<string, number> };
       expect(backend).toBe(forced);
       console.log(`max event-loop lag on ${forced} (ms): ${Object.entries(lags).map(([op, ms]) => `${op} ${ms.toFixed(1)}`).join(', ')}`);
-      // slices are SLICE_MS = 4 ms; the bound leaves room for a busy machine
-      for (const [op, ms] of Object.entries(lags)) expect(ms, op).toBeLessThan(50);
+      // slices are SLICE_MS = 4 ms (5–10 ms lags on a quiet machine); the
+      // bound leaves room for a machine busy with other work (25–75 ms seen
+      // with CI's coverage run next to other builds) and is still far below
+      // an unsliced call: 400 ms for the 2048² noise ops, ~2 s for the shift
+      for (const [op, ms] of Object.entries(lags)) expect(ms, op).toBeLessThan(100);
     }, 120_000);
   }
 });

@@ -49,7 +49,10 @@ describe('fastaug bench', () => {
     const cwd = tempDir('fastaug-bench-');
     const results = path.resolve(__dirname, '../bench/results/shift.json');
     const before = existsSync(results) ? statSync(results).mtimeMs : undefined;
-    const r = spawnSync(process.execPath, [cli, 'bench', 'W7', '--quick', '--out', 'my results'], { cwd, encoding: 'utf8' });
+    // run from another directory: a relative FASTAUG_NATIVE_PATH (CI's cmake-js pass) is made absolute first
+    const env = { ...process.env };
+    if (env.FASTAUG_NATIVE_PATH) env.FASTAUG_NATIVE_PATH = path.resolve(env.FASTAUG_NATIVE_PATH);
+    const r = spawnSync(process.execPath, [cli, 'bench', 'W7', '--quick', '--out', 'my results'], { cwd, env, encoding: 'utf8' });
     expect(r.status, `stderr:\n${r.stderr}`).toBe(0);
     const wrote = r.stdout.split('\n').filter((l) => l.startsWith('wrote '));
     expect(wrote).toEqual([`wrote ${path.join('my results', 'shift.json')}`, `wrote ${path.join('my results', 'shift.svg')}`]);

@@ -236,6 +236,39 @@ describe('runOnLentArrays: which arrays pool threads may use in place', () => {
   });
 });
 
+describe('staging memory is reused between calls, never shared by two pending ones', () => {
+  const lendOut = (array: Float32Array): LentArray => ({ name: 'out', array, read: false, write: true });
+
+  it('a call after another settles gets the same staging buffer; calls pending together get distinct ones', async () => {
+    let first: ArrayBufferLike | undefined;
+    await runOnLentArrays('op', true, [lendOut(new Float32Array(1000))], ([view]) => { first = view!.buffer; return []; });
+    let again: ArrayBufferLike | undefined;
+    await runOnLentArrays('op', true, [lendOut(new Float32Array(1000))], ([view]) => { again = view!.buffer; return []; });
+    expect(again).toBe(first);
+    const buffers: ArrayBufferLike[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const calls = [1, 2, 3].map((k) => runOnLentArrays('op', true, [lendOut(new Float32Array(1000))], ([view]) => {
+      buffers.push(view!.buffer);
+      view!.fill(k);
+      return [gate];
+    }));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await Promise.all(calls);
+    expect(new Set(buffers).size).toBe(3);
+  });
+
+  it('back-to-back and concurrent calls on ordinary arrays give the sync bytes', async () => {
+    const outs = [1, 2, 3, 4].map(() => new Float32Array(4096));
+    await Promise.all(outs.map((out, k) => randomNormalAsync(4096, { seed: k, out, threads: 2 })));
+    outs.forEach((out, k) => expect(out).toEqual(randomNormal(4096, { seed: k })));
+    await randomNormalAsync(4096, { seed: 9, out: outs[0]!, threads: 1 });
+    expect(outs[0]).toEqual(randomNormal(4096, { seed: 9 }));
+  });
+});
+
 // A Worker that ends while its …Async call is pending: the call's completion
 // then comes into an environment that can no longer run JavaScript, and must
 // not take the process down with it.

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { StreamRequest } from '../src/backends/backend.js';
 import { gaussianNoiseAsync, randomNormal, randomNormalAsync } from '../src/index.js';
-import { runOnLentArrays, type LentArray } from '../src/ops/common.js';
+import { runOnLentArrays, threadSplit, threadsWorth, type LentArray } from '../src/ops/common.js';
 import { backendName, backends, nativeBackends } from './helpers/backends.js';
 
 async function ticksDuring(work: () => Promise<unknown>): Promise<number> {
@@ -233,6 +233,25 @@ describe('runOnLentArrays: which arrays pool threads may use in place', () => {
     structuredClone(input.buffer, { transfer: [input.buffer as ArrayBuffer] });
     await expect(early).rejects.toThrow('for batch.data');
     await expect(runOnLentArrays('op', true, [lend(new Uint8Array(2), true, true)], () => [Promise.reject(new RangeError('kernel'))])).rejects.toThrow('kernel');
+  });
+});
+
+describe('threads by size: a short op runs on one thread', () => {
+  it('threadsWorth gives one thread per threadSplit.minPartNs of estimated work, at least 1, at most those asked for', () => {
+    const testing = threadSplit.minPartNs;
+    try {
+      threadSplit.minPartNs = 500_000;
+      expect(threadsWorth(2, 784, 0.4)).toBe(1);  // one 28×28 image
+      expect(threadsWorth(2, 1024 * 784, 0.4)).toBe(1);  // 1024×28×28×1: 0.3 ms
+      expect(threadsWorth(2, 2_500_000, 0.4)).toBe(2);  // 1 ms: two halves of 0.5 ms
+      expect(threadsWorth(8, 2_500_000, 0.4)).toBe(2);
+      expect(threadsWorth(8, 64 * 224 * 224 * 3, 0.4)).toBe(7);
+      expect(threadsWorth(1, 1e9, 1)).toBe(1);
+      threadSplit.minPartNs = 0;  // what the tests run with (test/setup.ts): as many as asked
+      expect(threadsWorth(3, 10, 0.1)).toBe(3);
+    } finally {
+      threadSplit.minPartNs = testing;
+    }
   });
 });
 

@@ -107,6 +107,29 @@ export function splitRange(length: number, parts: number, align: number): Array<
   return ranges;
 }
 
+/**
+ * Splitting an op over pool threads pays only when each part is long enough:
+ * a part handed to the pool costs ~50 µs before it starts, and Linux
+ * sometimes runs both parts on one vCPU (docs/performance.md), so short ops
+ * split in two ran slower than on one thread (1024×28×28×1 float32 gaussian
+ * noise, 0.5 ms: 0.21×). Each part gets at least `minPartNs` of estimated
+ * work; an op estimated under twice that runs on one thread. (Tests set it
+ * to 0, so that every split of the kernels' ranges is exercised on small
+ * inputs: test/setup.ts.)
+ */
+export const threadSplit = { minPartNs: 500_000 };
+
+/**
+ * How many of the `threads` asked for an op of `units` units of work, each
+ * about `nsPerUnit` ns on one thread (a fast core's figure, so that the
+ * estimate errs towards fewer threads on slower ones), is worth: at most one
+ * per threadSplit.minPartNs of work, at least 1. Results never depend on it.
+ */
+export function threadsWorth(threads: number, units: number, nsPerUnit: number): number {
+  const parts = threadSplit.minPartNs <= 0 ? threads : Math.floor((units * nsPerUnit) / threadSplit.minPartNs);
+  return Math.max(1, Math.min(threads, parts));
+}
+
 /** The typed arrays kernels take. */
 export type KernelArray = Uint8Array | Float32Array;
 

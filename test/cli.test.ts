@@ -3,6 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 import { PNG } from 'pngjs';
@@ -34,12 +35,17 @@ function writeDataset(dir: string, split: 'train' | 't10k', n: number): void {
 }
 
 describe('fastaug bench', () => {
-  it('an unknown case or family is one line naming what exists, not a stack trace', () => {
+  it('an unknown case or family is one line naming what exists, not a stack trace', async () => {
     const cli = path.resolve(__dirname, '../dist/cjs/cli/main.js');
     const r = spawnSync(process.execPath, [cli, 'bench', 'nosuch'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     const lines = r.stderr.split(/[\r\n]+/).map((l) => l.trim()).filter((l) => l.startsWith('fastaug:'));
-    expect(lines).toEqual(['fastaug: no bench case or family nosuch; families: noise, random, shift; cases: W3, W4, W6, P1, L1, N1, N2, N3, R1, R2, W1, W2, W7']);
+    // the lists come from bench/cases/*.mjs, in file then declaration order
+    const lib = (await import(pathToFileURL(path.resolve(__dirname, '../bench/lib.mjs')).href)) as { loadCases(): Promise<Array<{ id: string; family: string }>> };
+    const cases = await lib.loadCases();
+    expect(cases.map((c) => c.id)).toEqual(expect.arrayContaining(['W3', 'W4', 'W6', 'P1', 'L1', 'N1', 'N2', 'N3', 'R1', 'R2', 'W1', 'W2', 'W7']));
+    const families = [...new Set(cases.map((c) => c.family))].join(', ');
+    expect(lines).toEqual([`fastaug: no bench case or family nosuch; families: ${families}; cases: ${cases.map((c) => c.id).join(', ')}`]);
     expect(r.stderr).not.toContain('    at ');
   });
 

@@ -22,7 +22,7 @@ export default [
   imageCase({ id: 'W3', name: 'gaussianNoise float32 64x224x224x3, std 0.1', Type: Float32Array, op: 'gaussianNoise', opts: { std: 0.1 }, vs: 'G3' }),
   imageCase({ id: 'W4', name: 'gaussianNoise uint8 64x224x224x3, std 10', Type: Uint8Array, op: 'gaussianNoise', opts: { std: 10 }, vs: 'G3' }),
   imageCase({ id: 'W6', name: 'saltAndPepper uint8 64x224x224x3, 5 %', Type: Uint8Array, op: 'saltAndPepper', opts: { amount: 0.05 } }),
-  imageCase({ id: 'P1', name: 'gaussianNoise float32 64x224x224x3, std 0.1, one draw per pixel', Type: Float32Array, op: 'gaussianNoise', opts: { std: 0.1, perChannel: false }, vs: 'G1' }),
+  imageCase({ id: 'P1', name: 'gaussianNoise float32 64x224x224x3, std 0.1, one draw per pixel', Type: Float32Array, op: 'gaussianNoise', opts: { std: 0.1, perChannel: false }, vs: 'G3' }),
   imageCase({ id: 'L1', name: 'gaussianNoise float32 64x224x224x3 in NCHW, std 0.1', Type: Float32Array, op: 'gaussianNoise', opts: { std: 0.1 }, layout: 'NCHW', vs: 'G3' }),
   imageCase({ id: 'N1', name: 'uniformNoise float32, 16.7 M elements', Type: Float32Array, op: 'uniformNoise', opts: { low: -0.1, high: 0.1 }, shape: [1, 4096, 4096, 1] }),
   imageCase({ id: 'N2', name: 'speckleNoise float32, 16.7 M elements', Type: Float32Array, op: 'speckleNoise', opts: { std: 0.1 }, shape: [1, 4096, 4096, 1] }),

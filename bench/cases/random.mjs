@@ -13,7 +13,12 @@ const streamCase = (id, op, unit) => ({
     threads === 1 ? fastaug[op](N, { seed: 1, out: ctx.out }) : fastaug[`${op}Async`](N, { seed: 1, out: ctx.out, threads }),
 });
 
-/** Normals into a cache-resident 1 MiB buffer, 2^18 per call (index moved along): what a fused noise op of `count` normals costs for its generator alone. */
+/**
+ * Normals into a cache-resident 1 MiB buffer, 2^18 per call (index moved
+ * along): the generator alone, without the memory traffic. The noise cases
+ * of as many elements are measured against it (`vs`, the issue's "randomNormal
+ * of the same length"); G1 has P1's count of normals (one per pixel).
+ */
 const CACHED = 1 << 18;
 const cachedNormals = (id, count, what) => ({
   id,

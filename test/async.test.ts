@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { StreamRequest } from '../src/backends/backend.js';
 import { gaussianNoiseAsync, randomNormal, randomNormalAsync } from '../src/index.js';
-import { runOnLentArrays, threadSplit, threadsWorth, type LentArray } from '../src/ops/common.js';
+import { pooledStagingBytes, runOnLentArrays, STAGING_IDLE_MS, threadSplit, threadsWorth, type LentArray } from '../src/ops/common.js';
 import { backendName, backends, nativeBackends } from './helpers/backends.js';
 
 async function ticksDuring(work: () => Promise<unknown>): Promise<number> {
@@ -277,6 +277,13 @@ describe('staging memory is reused between calls, never shared by two pending on
     release();
     await Promise.all(calls);
     expect(new Set(buffers).size).toBe(3);
+  });
+
+  it('is let go once no call has used it for STAGING_IDLE_MS', async () => {
+    await runOnLentArrays('op', true, [lendOut(new Float32Array(1000))], () => []);
+    expect(pooledStagingBytes()).toBeGreaterThanOrEqual(4000);
+    await new Promise((resolve) => setTimeout(resolve, STAGING_IDLE_MS + 200));
+    expect(pooledStagingBytes()).toBe(0);
   });
 
   it('back-to-back and concurrent calls on ordinary arrays give the sync bytes', async () => {

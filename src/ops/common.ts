@@ -191,8 +191,30 @@ function detachedError(op: string, name: string, array: ArrayBufferView): Error 
  */
 export const STAGING_POOL_BYTES = 256 * 2 ** 20;
 
+/** Staging memory is let go once no …Async call has used it for this long, so that one large call does not hold it for good. */
+export const STAGING_IDLE_MS = 1000;
+
 /** Free staging buffers, oldest first; a call takes one out while it runs, so no two pending calls share one. */
 const stagingPool: ArrayBuffer[] = [];
+let releaseTimer: NodeJS.Timeout | undefined;
+
+/** Bytes of staging memory kept for later calls (for tests). */
+export function pooledStagingBytes(): number {
+  return stagingPool.reduce((sum, b) => sum + b.byteLength, 0);
+}
+
+/** (Re)starts the idle timer that empties the pool; it never keeps the process alive. */
+function releaseWhenIdle(): void {
+  if (releaseTimer !== undefined) {
+    releaseTimer.refresh();
+    return;
+  }
+  releaseTimer = setTimeout(() => {
+    stagingPool.length = 0;
+    releaseTimer = undefined;
+  }, STAGING_IDLE_MS);
+  releaseTimer.unref();
+}
 
 /** A staging array of `length` elements like `like`: a pooled buffer of exactly its size when there is one, else a new one. */
 function takeStaging(like: KernelArray, length: number): KernelArray {
@@ -207,8 +229,9 @@ function giveBackStaging(view: KernelArray): void {
   const buffer = memoryOf(view).buffer as ArrayBuffer;
   if (buffer.byteLength > STAGING_POOL_BYTES) return;
   stagingPool.push(buffer);
-  let pooled = stagingPool.reduce((sum, b) => sum + b.byteLength, 0);
+  let pooled = pooledStagingBytes();
   while (pooled > STAGING_POOL_BYTES) pooled -= stagingPool.shift()!.byteLength;
+  releaseWhenIdle();
 }
 
 /** A lent array and the memory the kernels use for it: the array itself, or a staging copy. */

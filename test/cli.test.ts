@@ -59,7 +59,14 @@ describe('fastaug bench', () => {
     expect(r.status, `stderr:\n${r.stderr}`).toBe(0);
     const wrote = r.stdout.split('\n').filter((l) => l.startsWith('wrote '));
     expect(wrote).toEqual([`wrote ${path.join('my results', 'shift.json')}`, `wrote ${path.join('my results', 'shift.svg')}`]);
-    expect(JSON.parse(readFileSync(path.join(cwd, 'my results', 'shift.json'), 'utf8')).cases.map((c: { id: string }) => c.id)).toEqual(['W7']);
+    const written = JSON.parse(readFileSync(path.join(cwd, 'my results', 'shift.json'), 'utf8')) as {
+      cases: Array<{ id: string }>; host: { cpu?: string; family?: number; model?: number; flags: string[] }; rows: Array<{ variant: string; isa?: string }>;
+    };
+    expect(written.cases.map((c) => c.id)).toEqual(['W7']);
+    // the proof: what CPU and ISA each figure was measured on
+    expect(typeof written.host.cpu).toBe('string');
+    if (process.platform === 'linux' && process.arch === 'x64') expect(Number.isInteger(written.host.family) && Number.isInteger(written.host.model)).toBe(true);
+    for (const row of written.rows.filter((r) => r.variant !== 'memcpy')) expect(row.isa, row.variant).toBe(row.variant === 'js' ? 'js' : row.variant.slice('native/'.length));
     expect(readFileSync(path.join(cwd, 'my results', 'shift.svg'), 'utf8')).toContain('<svg');
     // nothing written into the package's own directory
     expect(existsSync(results) ? statSync(results).mtimeMs : undefined).toBe(before);

@@ -1,5 +1,6 @@
 // Shared by the bench runner and its workers: the case list.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -11,4 +12,44 @@ export async function loadCases() {
   const files = readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort();
   const lists = await Promise.all(files.map(async (f) => (await import(pathToFileURL(path.join(dir, f)).href)).default));
   return lists.flat();
+}
+
+/**
+ * What the figures were measured on: the CPU's vendor, family, model and
+ * name (from /proc/cpuinfo on Linux, os.cpus() elsewhere), its x86 SIMD
+ * flags, and a host class where the family is known. AVX-512 speed depends on
+ * the class: Zen 4 runs each 512-bit operation as two 256-bit halves, Zen 5
+ * server and desktop parts in one pass.
+ */
+export function hostInfo() {
+  const cpuinfo = readCpuinfo();
+  const field = (name) => cpuinfo.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm'))?.[1]?.trim();
+  const vendor = field('vendor_id');
+  const family = field('cpu family') === undefined ? undefined : Number(field('cpu family'));
+  const model = field('model') === undefined ? undefined : Number(field('model'));
+  const flags = (field('flags') ?? '').split(/\s+/).filter((f) => /^(sse4_1|avx2|avx512f|avx512bw|avx512vl|fma)$/.test(f));
+  return {
+    cpu: field('model name') ?? os.cpus()[0]?.model,
+    vendor, family, model, stepping: field('stepping') === undefined ? undefined : Number(field('stepping')),
+    flags, hostClass: hostClass(vendor, family, model), logicalCpus: os.availableParallelism(),
+  };
+}
+
+function readCpuinfo() {
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8').split('\n\n')[0];
+  } catch {
+    return '';
+  }
+}
+
+/** AMD families by number: 0x19 = 25 (Zen 3 / Zen 4), 0x1a = 26 (Zen 5). */
+function hostClass(vendor, family, model) {
+  if (vendor !== 'AuthenticAMD' || family === undefined) return undefined;
+  if (family === 26) return 'Zen 5';
+  if (family === 25) {
+    const zen4 = (model >= 0x10 && model <= 0x1f) || (model >= 0x60 && model <= 0x7f) || (model >= 0xa0 && model <= 0xaf);
+    return zen4 ? 'Zen 4 (AVX-512 as two 256-bit halves)' : 'Zen 3';
+  }
+  return undefined;
 }

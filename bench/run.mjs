@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
-import { benchDir, loadCases } from './lib.mjs';
+import { benchDir, hostInfo, loadCases } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
@@ -23,9 +23,11 @@ if (outAt >= 0 && (args[outAt + 1] === undefined || args[outAt + 1].startsWith('
 const outDir = outAt >= 0 ? path.resolve(args[outAt + 1]) : path.join(benchDir, 'results');
 const filters = args.filter((a, i) => !a.startsWith('--') && !(outAt >= 0 && i === outAt + 1));
 const allCases = await loadCases();
-const cases = allCases.filter((c) => filters.length === 0 || filters.includes(c.family) || filters.includes(c.id));
+const chosen = allCases.filter((c) => filters.length === 0 || filters.includes(c.family) || filters.includes(c.id));
+// a case measured against another (`vs`) brings that one along
+const cases = allCases.filter((c) => chosen.includes(c) || chosen.some((x) => x.vs === c.id));
 const unknown = filters.filter((f) => !allCases.some((c) => c.family === f || c.id === f));
-if (unknown.length > 0 || cases.length === 0) {
+if (unknown.length > 0 || chosen.length === 0) {
   // a usage error: one line and exit code 2 (fastaug bench passes the line on as it is)
   const families = [...new Set(allCases.map((c) => c.family))].join(', ');
   console.error(`no bench case or family ${unknown.join(' ')}; families: ${families}; cases: ${allCases.map((c) => c.id).join(', ')}`);
@@ -52,6 +54,7 @@ function runVariant(variant) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
+const host = hostInfo();
 const runs = variants.map(runVariant);
 const all = runs.flatMap((run) => run.results);
 const find = (id, variant, threads) => all.find((r) => r.id === id && r.variant === variant && r.threads === threads);
@@ -66,7 +69,7 @@ for (const c of cases) {
   for (const r of all.filter((x) => x.id === c.id)) {
     const js = find(c.id, 'js', r.threads);
     rows.push({
-      case: c.id, name: c.name, variant: r.variant, threads: r.threads,
+      case: c.id, name: c.name, variant: r.variant, isa: r.variant === 'js' ? 'js' : r.variant.slice('native/'.length), threads: r.threads,
       medianMs: r.medianMs,
       rate: `${fmtRate(c.items, r.medianMs)} ${c.unit}`,
       xMemcpy: r.medianMs / r.memcpyMs,  // against the memcpy measured next to it
@@ -75,16 +78,17 @@ for (const c of cases) {
   }
   // the memcpy row shown: the one measured next to the best native ISA (or js)
   const memcpyMs = (find(c.id, variants[0], 1) ?? find(c.id, 'js', 1)).memcpyMs;
-  rows.push({ case: c.id, name: c.name, variant: 'memcpy', threads: 1, medianMs: memcpyMs, rate: `${fmtRate(c.bytes, memcpyMs)} bytes`, xMemcpy: 1 });
+  rows.push({ case: c.id, name: c.name, variant: 'memcpy', isa: undefined, threads: 1, medianMs: memcpyMs, rate: `${fmtRate(c.bytes, memcpyMs)} bytes`, xMemcpy: 1 });
 }
 
 const pad = (s, n) => String(s).padEnd(n);
-console.log(`\nfastaug ${runs[0].info.version} · ${os.cpus()[0]?.model ?? 'cpu'} · ${os.availableParallelism()} threads · node ${process.version}`);
+const hostLine = `${host.cpu ?? 'cpu'}${host.family === undefined ? '' : ` (family ${host.family} model ${host.model}${host.hostClass ? `: ${host.hostClass}` : ''})`}`;
+console.log(`\nfastaug ${runs[0].info.version} · ${hostLine} · ${os.availableParallelism()} threads · node ${process.version}`);
 console.log('medians of per-call times; × memcpy = time / time of copying the same bytes (measured next to it); vs js = js time / this time (same threads)\n');
 console.log([pad('case', 5), pad('variant', 16), pad('thr', 4), pad('median ms', 11), pad('rate', 22), pad('× memcpy', 10), 'vs js'].join(''));
 for (const r of rows) {
   console.log([
-    pad(r.case, 5), pad(r.variant, 16), pad(r.threads, 4), pad(r.medianMs.toFixed(2), 11), pad(r.rate, 22),
+    pad(r.case, 5), pad(r.variant, 16), pad(r.threads, 4), pad(r.medianMs < 0.1 ? r.medianMs.toPrecision(3) : r.medianMs.toFixed(2), 11), pad(r.rate, 22),
     pad(r.xMemcpy.toFixed(2), 10), r.speedupVsJs ? `${r.speedupVsJs.toFixed(1)}×` : '',
   ].join(''));
 }
@@ -94,15 +98,30 @@ for (const c of cases) {
   if (best && two) console.log(`${c.id}: 2 threads / 1 thread on ${isas[0]} = ${(best.medianMs / two.medianMs).toFixed(2)}×`);
 }
 
+// A case with `vs` (another case's id) is also given as a ratio to that case,
+// both on one thread of the same variant, measured in the same process.
+const ratios = [];
+for (const c of cases.filter((x) => x.vs !== undefined)) {
+  for (const variant of variants) {
+    const mine = find(c.id, variant, 1);
+    const base = find(c.vs, variant, 1);
+    if (mine && base) ratios.push({ case: c.id, vs: c.vs, variant, ratio: mine.medianMs / base.medianMs });
+  }
+}
+for (const r of ratios) {
+  console.log(`${r.case} / ${r.vs} on ${r.variant} = ${r.ratio.toFixed(2)}×`);
+}
+
 mkdirSync(outDir, { recursive: true });
 const families = [...new Set(cases.map((c) => c.family))];
 for (const family of families) {
   const ids = new Set(cases.filter((c) => c.family === family).map((c) => c.id));
   const file = path.join(outDir, `${family}.json`);
   writeFileSync(file, `${JSON.stringify({
-    date: new Date().toISOString(), cpu: os.cpus()[0]?.model, node: process.version, info: runs[0].info,
-    cases: cases.filter((c) => ids.has(c.id)).map(({ id, name, bytes, items, unit }) => ({ id, name, bytes, items, unit })),
+    date: new Date().toISOString(), cpu: host.cpu, host, node: process.version, info: runs[0].info,
+    cases: cases.filter((c) => ids.has(c.id)).map(({ id, name, bytes, items, unit, vs }) => ({ id, name, bytes, items, unit, vs })),
     rows: rows.filter((r) => ids.has(r.case)),
+    ratios: ratios.filter((r) => ids.has(r.case)),
   }, null, 2)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }

@@ -51,7 +51,8 @@ const results = [];
 for (const c of cases) {
   const ctx = c.setup(fastaug);
   const memcpy = await measure(memcpyRun(c));
-  for (const threads of threadList.split(',').map(Number)) {
+  // a case timing one particular call (an …Async call with threads: 1, say) runs once, as "1 thread"
+  for (const threads of c.oneThread ? [1] : threadList.split(',').map(Number)) {
     const r = await measure(() => c.run(fastaug, ctx, threads));
     results.push({ id: c.id, variant, threads, ...r, memcpyMs: memcpy.medianMs });
   }

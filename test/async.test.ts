@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { StreamRequest } from '../src/backends/backend.js';
 import { gaussianNoiseAsync, randomNormal, randomNormalAsync } from '../src/index.js';
-import { runOnLentArrays, type LentArray } from '../src/ops/common.js';
+import { pooledStagingBytes, runOnLentArrays, STAGING_IDLE_MS, threadSplit, threadsWorth, type LentArray } from '../src/ops/common.js';
 import { backendName, backends, nativeBackends } from './helpers/backends.js';
 
 async function ticksDuring(work: () => Promise<unknown>): Promise<number> {
@@ -244,6 +244,65 @@ describe('runOnLentArrays: which arrays pool threads may use in place', () => {
     structuredClone(input.buffer, { transfer: [input.buffer as ArrayBuffer] });
     await expect(early).rejects.toThrow('for batch.data');
     await expect(runOnLentArrays('op', true, [lend(new Uint8Array(2), true, true)], () => [Promise.reject(new RangeError('kernel'))])).rejects.toThrow('kernel');
+  });
+});
+
+describe('threads by size: a short op runs on one thread', () => {
+  it('threadsWorth gives one thread per threadSplit.minPartNs of estimated work, at least 1, at most those asked for', () => {
+    const testing = threadSplit.minPartNs;
+    try {
+      threadSplit.minPartNs = 500_000;
+      expect(threadsWorth(2, 784, 0.4)).toBe(1);  // one 28×28 image
+      expect(threadsWorth(2, 1024 * 784, 0.4)).toBe(1);  // 1024×28×28×1: 0.3 ms
+      expect(threadsWorth(2, 2_500_000, 0.4)).toBe(2);  // 1 ms: two halves of 0.5 ms
+      expect(threadsWorth(8, 2_500_000, 0.4)).toBe(2);
+      expect(threadsWorth(8, 64 * 224 * 224 * 3, 0.4)).toBe(7);
+      expect(threadsWorth(1, 1e9, 1)).toBe(1);
+      threadSplit.minPartNs = 0;  // what the tests run with (test/setup.ts): as many as asked
+      expect(threadsWorth(3, 10, 0.1)).toBe(3);
+    } finally {
+      threadSplit.minPartNs = testing;
+    }
+  });
+});
+
+describe('staging memory is reused between calls, never shared by two pending ones', () => {
+  const lendOut = (array: Float32Array): LentArray => ({ name: 'out', array, read: false, write: true });
+
+  it('a call after another settles gets the same staging buffer; calls pending together get distinct ones', async () => {
+    let first: ArrayBufferLike | undefined;
+    await runOnLentArrays('op', true, [lendOut(new Float32Array(1000))], ([view]) => { first = view!.buffer; return []; });
+    let again: ArrayBufferLike | undefined;
+    await runOnLentArrays('op', true, [lendOut(new Float32Array(1000))], ([view]) => { again = view!.buffer; return []; });
+    expect(again).toBe(first);
+    const buffers: ArrayBufferLike[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const calls = [1, 2, 3].map((k) => runOnLentArrays('op', true, [lendOut(new Float32Array(1000))], ([view]) => {
+      buffers.push(view!.buffer);
+      view!.fill(k);
+      return [gate];
+    }));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await Promise.all(calls);
+    expect(new Set(buffers).size).toBe(3);
+  });
+
+  it('is let go once no call has used it for STAGING_IDLE_MS', async () => {
+    await runOnLentArrays('op', true, [lendOut(new Float32Array(1000))], () => []);
+    expect(pooledStagingBytes()).toBeGreaterThanOrEqual(4000);
+    await new Promise((resolve) => setTimeout(resolve, STAGING_IDLE_MS + 200));
+    expect(pooledStagingBytes()).toBe(0);
+  });
+
+  it('back-to-back and concurrent calls on ordinary arrays give the sync bytes', async () => {
+    const outs = [1, 2, 3, 4].map(() => new Float32Array(4096));
+    await Promise.all(outs.map((out, k) => randomNormalAsync(4096, { seed: k, out, threads: 2 })));
+    outs.forEach((out, k) => expect(out).toEqual(randomNormal(4096, { seed: k })));
+    await randomNormalAsync(4096, { seed: 9, out: outs[0]!, threads: 1 });
+    expect(outs[0]).toEqual(randomNormal(4096, { seed: 9 }));
   });
 });
 

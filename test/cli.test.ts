@@ -3,6 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 import { PNG } from 'pngjs';
@@ -34,12 +35,17 @@ function writeDataset(dir: string, split: 'train' | 't10k', n: number): void {
 }
 
 describe('fastaug bench', () => {
-  it('an unknown case or family is one line naming what exists, not a stack trace', () => {
+  it('an unknown case or family is one line naming what exists, not a stack trace', async () => {
     const cli = path.resolve(__dirname, '../dist/cjs/cli/main.js');
     const r = spawnSync(process.execPath, [cli, 'bench', 'nosuch'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     const lines = r.stderr.split(/[\r\n]+/).map((l) => l.trim()).filter((l) => l.startsWith('fastaug:'));
-    expect(lines).toEqual(['fastaug: no bench case or family nosuch; families: noise, random, shift; cases: W3, W4, W6, P1, L1, N1, N2, N3, R1, R2, W1, W2, W7']);
+    // the lists come from bench/cases/*.mjs, in file then declaration order
+    const lib = (await import(pathToFileURL(path.resolve(__dirname, '../bench/lib.mjs')).href)) as { loadCases(): Promise<Array<{ id: string; family: string }>> };
+    const cases = await lib.loadCases();
+    expect(cases.map((c) => c.id)).toEqual(expect.arrayContaining(['W3', 'W4', 'W6', 'P1', 'L1', 'N1', 'N2', 'N3', 'R1', 'R2', 'W1', 'W2', 'W7']));
+    const families = [...new Set(cases.map((c) => c.family))].join(', ');
+    expect(lines).toEqual([`fastaug: no bench case or family nosuch; families: ${families}; cases: ${cases.map((c) => c.id).join(', ')}`]);
     expect(r.stderr).not.toContain('    at ');
   });
 
@@ -56,7 +62,14 @@ describe('fastaug bench', () => {
     expect(r.status, `stderr:\n${r.stderr}`).toBe(0);
     const wrote = r.stdout.split('\n').filter((l) => l.startsWith('wrote '));
     expect(wrote).toEqual([`wrote ${path.join('my results', 'shift.json')}`, `wrote ${path.join('my results', 'shift.svg')}`]);
-    expect(JSON.parse(readFileSync(path.join(cwd, 'my results', 'shift.json'), 'utf8')).cases.map((c: { id: string }) => c.id)).toEqual(['W7']);
+    const written = JSON.parse(readFileSync(path.join(cwd, 'my results', 'shift.json'), 'utf8')) as {
+      cases: Array<{ id: string }>; host: { cpu?: string; family?: number; model?: number; flags: string[] }; rows: Array<{ variant: string; isa?: string }>;
+    };
+    expect(written.cases.map((c) => c.id)).toEqual(['W7']);
+    // the proof: what CPU and ISA each figure was measured on
+    expect(typeof written.host.cpu).toBe('string');
+    if (process.platform === 'linux' && process.arch === 'x64') expect(Number.isInteger(written.host.family) && Number.isInteger(written.host.model)).toBe(true);
+    for (const row of written.rows.filter((r) => r.variant !== 'memcpy')) expect(row.isa, row.variant).toBe(row.variant === 'js' ? 'js' : row.variant.slice('native/'.length));
     expect(readFileSync(path.join(cwd, 'my results', 'shift.svg'), 'utf8')).toContain('<svg');
     // nothing written into the package's own directory
     expect(existsSync(results) ? statSync(results).mtimeMs : undefined).toBe(before);

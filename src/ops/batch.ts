@@ -63,7 +63,7 @@ export function checkBatchFields({ name, data, shape, layout }: BatchFields): Ch
     throw invalidParameterError(`${name}.data`, 'a Uint8Array (or Buffer) or Float32Array', data);
   }
   if (!Array.isArray(shape) || shape.length !== 4) throw invalidParameterError(`${name}.shape`, 'an array [n, h, w, c]', shape);
-  const [n, h, w, c] = shape.map((v, i) => integerInRange(`${name}.shape[${i}]`, v, i === 0 ? 0 : 1, MAX_DIMENSION)) as Shape;
+  const [n, h, w, c] = checkedShape(name, shape);
   // one image must fit in an array even when n = 0 (sizes are computed from it)
   if (h * w * c > MAX_TYPED_ARRAY_LENGTH) throw invalidParameterError(`${name}.shape`, `[n, h, w, c] with h*w*c <= ${MAX_TYPED_ARRAY_LENGTH}`, shape, 'range');
   if (layout !== 'NHWC' && layout !== 'NCHW') throw invalidParameterError(`${name}.layout`, "'NHWC' or 'NCHW'", layout);
@@ -73,6 +73,17 @@ export function checkBatchFields({ name, data, shape, layout }: BatchFields): Ch
   }
   const uint8 = isTypedArray(data, Uint8Array);
   return { data: uint8 ? plainView(Uint8Array, data) : plainView(Float32Array, data), dtype: uint8 ? 'uint8' : 'float32', n, h, w, c, layout };
+}
+
+/** Each dimension an integer in [0 or 1, MAX_DIMENSION]; the error's name (`batch.shape[2]`) is built only when one is not (per-call cost on small images). */
+function checkedShape(name: string, shape: readonly unknown[]): Shape {
+  const dims: number[] = [];
+  for (let i = 0; i < 4; i += 1) {
+    const v = shape[i];
+    const min = i === 0 ? 0 : 1;
+    dims.push(typeof v === 'number' && Number.isInteger(v) && v >= min && v <= MAX_DIMENSION ? v : integerInRange(`${name}.shape[${i}]`, v, min, MAX_DIMENSION));
+  }
+  return dims as Shape;
 }
 
 /** Where an op writes: `view` for the kernels, `result` the array the op returns (the caller's `out`, or the same new array). */

@@ -68,21 +68,27 @@ export function readOnce(name: string, value: unknown): unknown {
   }
   if (!isArray) return value;
   const list = value as unknown[];
-  return Object.freeze(Array.from({ length: list.length }, (_, i) => list[i]));
+  const length: unknown = list.length;
+  // a plain loop: Array.from with a map function cost ~0.4 µs per call, a tenth of a call on a 28×28 image
+  if (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > 2 ** 32 - 1) return Object.freeze(Array.from({ length: length as number }, (_, i) => list[i]));
+  const copy: unknown[] = [];
+  for (let i = 0; i < length; i += 1) copy.push(list[i]);
+  return Object.freeze(copy);
 }
 
 /**
  * Options read once, before any check: each own property of the caller's
- * object is read a single time (arrays copied) into a frozen object with no
+ * object is read a single time (arrays copied) into an object with no
  * prototype, and the op checks and uses only that copy. A getter cannot give
  * a check one value and the work another (sharp's pattern: validate into a
- * baton).
+ * baton). The copy never leaves the op and is typed Readonly; it is not
+ * frozen at run time (Object.freeze on it cost ~0.5 µs per call).
  */
 export function readOptions<T extends object>(op: string, options: unknown, allowed: readonly string[]): Readonly<Partial<T>> {
   const checked = checkOptionNames<Record<string, unknown>>(op, options, allowed);
   const copy = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(checked)) copy[key] = readOnce(key, checked[key]);
-  return Object.freeze(copy) as Readonly<Partial<T>>;
+  return copy as Readonly<Partial<T>>;
 }
 
 /** An op's options, read once (readOptions); its …Async twin also takes `threads`. */
@@ -105,6 +111,29 @@ export function splitRange(length: number, parts: number, align: number): Array<
     start = end;
   }
   return ranges;
+}
+
+/**
+ * Splitting an op over pool threads pays only when each part is long enough:
+ * a part handed to the pool costs ~50 µs before it starts, and Linux
+ * sometimes runs both parts on one vCPU (docs/performance.md), so short ops
+ * split in two ran slower than on one thread (1024×28×28×1 float32 gaussian
+ * noise, 0.5 ms: 0.21×). Each part gets at least `minPartNs` of estimated
+ * work; an op estimated under twice that runs on one thread. (Tests set it
+ * to 0, so that every split of the kernels' ranges is exercised on small
+ * inputs: test/setup.ts.)
+ */
+export const threadSplit = { minPartNs: 500_000 };
+
+/**
+ * How many of the `threads` asked for an op of `units` units of work, each
+ * about `nsPerUnit` ns on one thread (a fast core's figure, so that the
+ * estimate errs towards fewer threads on slower ones), is worth: at most one
+ * per threadSplit.minPartNs of work, at least 1. Results never depend on it.
+ */
+export function threadsWorth(threads: number, units: number, nsPerUnit: number): number {
+  const parts = threadSplit.minPartNs <= 0 ? threads : Math.floor((units * nsPerUnit) / threadSplit.minPartNs);
+  return Math.max(1, Math.min(threads, parts));
 }
 
 /** The typed arrays kernels take. */
@@ -151,6 +180,58 @@ function safelyOwned(lent: LentArray): boolean {
 
 function detachedError(op: string, name: string, array: ArrayBufferView): Error {
   return invalidParameterError(name, `an array that stays attached until ${op} settles (it was transferred or detached while the call ran, and the result is lost)`, array);
+}
+
+/**
+ * Staging memory kept between …Async calls, at most this many bytes. A fresh
+ * staging array costs a page fault per 4 KiB on its first touch: on the
+ * project's 2-vCPU hosts copying 38.5 MB into a fresh array took 160–250 ms,
+ * into a reused one 2–7 ms (gaussianNoiseAsync on W3 with threads: 1 went
+ * from ~300 ms to ~11 ms against a 5.7 ms sync call).
+ */
+export const STAGING_POOL_BYTES = 256 * 2 ** 20;
+
+/** Staging memory is let go once no …Async call has used it for this long, so that one large call does not hold it for good. */
+export const STAGING_IDLE_MS = 1000;
+
+/** Free staging buffers, oldest first; a call takes one out while it runs, so no two pending calls share one. */
+const stagingPool: ArrayBuffer[] = [];
+let releaseTimer: NodeJS.Timeout | undefined;
+
+/** Bytes of staging memory kept for later calls (for tests). */
+export function pooledStagingBytes(): number {
+  return stagingPool.reduce((sum, b) => sum + b.byteLength, 0);
+}
+
+/** (Re)starts the idle timer that empties the pool; it never keeps the process alive. */
+function releaseWhenIdle(): void {
+  if (releaseTimer !== undefined) {
+    releaseTimer.refresh();
+    return;
+  }
+  releaseTimer = setTimeout(() => {
+    stagingPool.length = 0;
+    releaseTimer = undefined;
+  }, STAGING_IDLE_MS);
+  releaseTimer.unref();
+}
+
+/** A staging array of `length` elements like `like`: a pooled buffer of exactly its size when there is one, else a new one. */
+function takeStaging(like: KernelArray, length: number): KernelArray {
+  const bytes = length * like.BYTES_PER_ELEMENT;
+  const at = stagingPool.findIndex((buffer) => buffer.byteLength === bytes);
+  const buffer = at >= 0 ? stagingPool.splice(at, 1)[0]! : new ArrayBuffer(bytes);
+  return like instanceof Uint8Array ? new Uint8Array(buffer) : new Float32Array(buffer);
+}
+
+/** Puts a staging array's buffer back for later calls, dropping the oldest buffers beyond STAGING_POOL_BYTES. */
+function giveBackStaging(view: KernelArray): void {
+  const buffer = memoryOf(view).buffer as ArrayBuffer;
+  if (buffer.byteLength > STAGING_POOL_BYTES) return;
+  stagingPool.push(buffer);
+  let pooled = pooledStagingBytes();
+  while (pooled > STAGING_POOL_BYTES) pooled -= stagingPool.shift()!.byteLength;
+  releaseWhenIdle();
 }
 
 /** A lent array and the memory the kernels use for it: the array itself, or a staging copy. */
@@ -220,12 +301,28 @@ export async function runOnLentArrays(
     }
     const stage = poolThreads && !safelyOwned(entry);
     const { array } = entry;
-    const view = stage ? (array instanceof Uint8Array ? new Uint8Array(array.length) : new Float32Array(array.length)) : array;
+    const view = stage ? takeStaging(array, array.length) : array;
     staged.push({ lent: entry, length: array.length, view, staged: stage, read: entry.read, write: entry.write });
   }
   const copies = staged.filter((s) => s.staged);
+  const kernels = { running: false };
+  try {
+    await runStaged(op, staged, copies, start, kernels);
+  } finally {
+    // Reused only once no kernel can touch them: a part that started before
+    // another part threw might still be running, so its copies are left to GC.
+    if (!kernels.running) for (const view of new Set(copies.map((s) => s.view))) giveBackStaging(view);  // in place: two names, one copy
+  }
+}
+
+/** Copies staged inputs in, runs the kernels, checks every lent array is still attached, copies staged outputs back. */
+async function runStaged(
+  op: string, staged: readonly Staged[], copies: readonly Staged[], start: (views: KernelArray[]) => ReadonlyArray<Promise<unknown>>, kernels: { running: boolean },
+): Promise<void> {
   if (copies.some((s) => s.read)) await runInSlices(copyUnits(op, copies.filter((s) => s.read).map((s) => ({ from: s.lent.array, to: s.view, caller: s }))));
+  kernels.running = true;
   const settled = await Promise.allSettled(start(staged.map((s) => s.view)));
+  kernels.running = false;
   for (const s of staged) {
     if (elementLength(s.lent.array) !== s.length) throw detachedError(op, s.lent.name, s.lent.array);
   }

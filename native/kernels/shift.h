@@ -133,59 +133,93 @@ inline void copy_backward(T* __restrict out, const T* __restrict row, int64_t s,
     for (int64_t ch = 0; ch < c; ++ch) out[j * c + ch] = from[ch - j * c];
 }
 
+// n bytes from `from` to `to` (not overlapping) in 64-byte pieces, the last
+// one overlapping the one before: rows of a few hundred bytes, where a call
+// to memcpy per row costs as much as the copy. Constant-size memcpy
+// compiles to the target's widest moves.
+inline void copy_bytes(void* __restrict to_, const void* __restrict from_, size_t n) {
+  char* to = static_cast<char*>(to_);
+  const char* from = static_cast<const char*>(from_);
+  if (n >= 64) {
+    for (size_t i = 0; i + 64 < n; i += 64) __builtin_memcpy(to + i, from + i, 64);
+    __builtin_memcpy(to + n - 64, from + n - 64, 64);
+    return;
+  }
+  if (n >= 16) {
+    for (size_t i = 0; i + 16 < n; i += 16) __builtin_memcpy(to + i, from + i, 16);
+    __builtin_memcpy(to + n - 16, from + n - 16, 16);
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) to[i] = from[i];
+}
+
 template <class T>
 inline void fill_elements(T* __restrict out, int64_t n, T value) {
   for (int64_t i = 0; i < n; ++i) out[i] = value;
 }
 
-// Output columns [x0, x1) of one row from source row `row` (c channels per
-// pixel), run by run. T is an unsigned integer type: float32 is copied as
+// The runs of one output row: the same for every row of a plane, so they
+// are found once per plane (next_run takes a division for the periodic
+// fills). A row has at most 4 runs (a partial period, at most one whole
+// segment, a partial period); `count` short of the row's end means the
+// rest is found run by run.
+struct RowRuns {
+  static constexpr int kCapacity = 8;
+  Run run[kCapacity];
+  int count = 0;
+  int64_t end = 0;  // first column not covered by run[0 .. count)
+};
+
+inline RowRuns plan_row(const Plane& q) {
+  RowRuns p;
+  while (p.end < q.w && p.count < RowRuns::kCapacity) {
+    p.run[p.count] = next_run(p.end, q.w, q.w, q.kx, q.fill);
+    p.end += p.run[p.count++].n;
+  }
+  return p;
+}
+
+// One run of output pixels starting at `o`, from source row `row` (c
+// channels per pixel). T is an unsigned integer type: float32 is copied as
 // its bits, so a signalling NaN stays signalling.
 template <class T, int C>
-void write_runs(const Plane& q, const T* row, T* out, T fill, int64_t x0, int64_t x1) {
-  const int64_t c = channels<C>(q.c);
-  for (int64_t x = x0; x < x1;) {
-    const Run r = next_run(x, x1, q.w, q.kx, q.fill);
-    T* o = out + x * c;
-    switch (r.kind) {
-      case RunKind::kForward: __builtin_memcpy(o, row + r.s * c, size_t(r.n * c) * sizeof(T)); break;
-      case RunKind::kBackward: copy_backward<T, C>(o, row, r.s, r.n, c); break;
-      case RunKind::kRepeat: repeat_pixel<T, C>(o, row + r.s * c, r.n, c); break;
-      case RunKind::kFill: fill_elements<T>(o, r.n * c, fill); break;
-    }
-    x += r.n;
+inline void write_run(const Run& r, const T* row, T* o, T fill, int64_t c_) {
+  const int64_t c = channels<C>(c_);
+  switch (r.kind) {
+    case RunKind::kForward: copy_bytes(o, row + r.s * c, size_t(r.n * c) * sizeof(T)); break;
+    case RunKind::kBackward: copy_backward<T, C>(o, row, r.s, r.n, c); break;
+    case RunKind::kRepeat: repeat_pixel<T, C>(o, row + r.s * c, r.n, c); break;
+    case RunKind::kFill: fill_elements<T>(o, r.n * c, fill); break;
   }
 }
 
-// An integer shift of a whole plane. Rows whose source is inside the image
-// form one band; their interiors are contiguous in both planes apart from
-// the edge columns in between, so the band is ONE block copy (edges included,
-// wrongly), then each row's edge columns are rewritten as runs. Rows outside
-// the band are written as runs whole (or filled, for the constant fill).
+// An integer shift of a whole plane, row by row in one pass over the
+// output: each row is its runs (or the fill value, for a row whose source is
+// outside the image under the constant fill). One pass writes every output
+// byte once; a block copy of all the rows followed by an edge fix-up pass
+// measured slower (the fix-up revisits every row).
 template <class T, int C>
 void copy_plane_runs(const T* src, T* dst, const Plane& q, T fill) {
-  const int64_t h = q.h, ky = q.ky, row_len = q.w * q.c;
-  int64_t lo, hi;
-  interior(q.w, q.kx, false, lo, hi);
-  const int64_t ylo = ky > 0 ? (ky < h ? ky : h) : 0;
-  const int64_t yhi = h + ky < h ? (h + ky > 0 ? h + ky : 0) : h;
-  const bool band = ylo < yhi && hi > lo;
-  for (int64_t y = 0; y < h; ++y) {
-    if (band && y >= ylo && y < yhi) continue;
-    const int64_t m = map_index(y - ky, h, q.fill);
+  const int64_t row_len = q.w * q.c;
+  const RowRuns plan = plan_row(q);
+  for (int64_t y = 0; y < q.h; ++y) {
+    T* out = dst + y * row_len;
+    const int64_t m = map_index(y - q.ky, q.h, q.fill);
     if (m < 0) {
-      fill_elements<T>(dst + y * row_len, row_len, fill);
-    } else {
-      write_runs<T, C>(q, src + m * row_len, dst + y * row_len, fill, 0, q.w);
+      fill_elements<T>(out, row_len, fill);
+      continue;
     }
-  }
-  if (!band) return;
-  const int64_t length = (yhi - ylo - 1) * row_len + (hi - lo) * q.c;
-  __builtin_memcpy(dst + ylo * row_len + lo * q.c, src + (ylo - ky) * row_len + (lo - q.kx) * q.c, size_t(length) * sizeof(T));
-  for (int64_t y = ylo; y < yhi; ++y) {
-    const T* row = src + (y - ky) * row_len;
-    write_runs<T, C>(q, row, dst + y * row_len, fill, 0, lo);
-    write_runs<T, C>(q, row, dst + y * row_len, fill, hi, q.w);
+    const T* row = src + m * row_len;
+    int64_t x = 0;
+    for (int i = 0; i < plan.count; ++i) {
+      write_run<T, C>(plan.run[i], row, out + x * q.c, fill, q.c);
+      x += plan.run[i].n;
+    }
+    while (x < q.w) {
+      const Run r = next_run(x, q.w, q.w, q.kx, q.fill);
+      write_run<T, C>(r, row, out + x * q.c, fill, q.c);
+      x += r.n;
+    }
   }
 }
 

@@ -251,6 +251,35 @@ describe('integer shifts written as runs (block copies, broadcasts, reversed cop
   });
 });
 
+describe('bilinear edges laid out in tiles (native) give the bytes of the per-element js backend', () => {
+  it('rows wider than a tile, channel counts 1/3/4/5 and 300 (element by element), every fill, both dtypes and layouts', () => {
+    const rng = testRng(2021);
+    for (let t = 0; t < 40; t += 1) {
+      const c = rng.pick([1, 3, 4, 5, 300]);
+      const w = c === 300 ? rng.pick([2, 7]) : rng.pick([260, 700, 1100]);
+      const shape: [number, number, number, number] = [2, rng.pick([1, 2, 4]), w, c];
+      const dtype = rng.pick(['uint8', 'float32'] as const);
+      const b = randomBatch(rng, shape, dtype, rng.pick(['NHWC', 'NCHW'] as const));
+      const frac = (): number => rng.pick([0.5, 0.25, 0.731, -0.37]);
+      const opts: ShiftOptions = {
+        fill: FILLS[t % FILLS.length]!,
+        fillValue: dtype === 'uint8' ? rng.int(0, 255) : rng.next(),
+        dx: [rng.pick([0, 3, -w + 2, w, -2 * w - 1, 5 * w, 400]) + frac(), rng.pick([0, 1, -17]) + frac()],
+        dy: [rng.pick([0, 1, -1, 3]) + frac(), rng.pick([0, 2])],
+      };
+      const plan = shiftPlan(b, opts);
+      const results = backends.map((backend) => {
+        const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+        backend.shift(b.data, out, plan, 0, shape[0]);
+        return out;
+      });
+      for (let k = 1; k < backends.length; k += 1) {
+        expect(firstDifference(results[k]!, results[0]!), `${backendName(backends[k]!)} vs js, case ${t} ${JSON.stringify({ shape, dtype, ...opts })}`).toBe(-1);
+      }
+    }
+  });
+});
+
 describe('integer shifts copy float32 bits', () => {
   it('a signalling NaN stays signalling on every backend (no element goes through a JS number)', () => {
     // a row [sNaN, 1, 2, qNaN'] shifted right by 1 with wrap: [qNaN', sNaN, 1, 2], bit for bit

@@ -37,9 +37,12 @@ inline int64_t map_index(int64_t s, int64_t size, int fill) {
 }
 
 // v / 2^24, rounded half to even (v is a convex combination: at most 255 · 2^24).
+// With v = q · 2^24 + r, the result is q + 1 exactly when r + (q & 1) > 2^23,
+// i.e. when v + (2^23 − 1) + (q & 1) reaches the next multiple of 2^24: no
+// branch, so the loops vectorize (checked against the compare-and-branch
+// form for every v up to 255 · 2^24; 255 · 2^24 + 2^23 still fits 32 bits).
 inline uint8_t round_q2(uint32_t v) {
-  const uint32_t q = v >> 24, r = v & 0xFFFFFFu;
-  return uint8_t(q + ((r > kHalfQ2 || (r == kHalfQ2 && (q & 1))) ? 1 : 0));
+  return uint8_t((v + (kHalfQ2 - 1) + ((v >> 24) & 1u)) >> 24);
 }
 
 // Interior [lo, hi) of the output columns whose taps are all inside the image.
@@ -133,24 +136,38 @@ inline void copy_backward(T* __restrict out, const T* __restrict row, int64_t s,
     for (int64_t ch = 0; ch < c; ++ch) out[j * c + ch] = from[ch - j * c];
 }
 
-// n bytes from `from` to `to` (not overlapping) in 64-byte pieces, the last
-// one overlapping the one before: rows of a few hundred bytes, where a call
-// to memcpy per row costs as much as the copy. Constant-size memcpy
-// compiles to the target's widest moves.
+// n bytes from `from` to `to` (not overlapping). Rows are short (28 bytes
+// for MNIST, a few hundred for ImageNet crops), where a call to memcpy per
+// run costs as much as the copy: below 64 bytes, two overlapping moves of
+// the largest power of two that fits; above, 64-byte pieces, the last one
+// overlapping the one before. Constant-size memcpy compiles to the target's
+// widest moves. (GCC turns the 64-byte loop into a memmove call anyway: it
+// only runs for runs of 64 bytes or more, where the call pays for itself.)
+template <size_t N>
+inline void copy_two_overlapping(char* to, const char* from, size_t n) {
+  __builtin_memcpy(to, from, N);
+  __builtin_memcpy(to + n - N, from + n - N, N);
+}
+
 inline void copy_bytes(void* __restrict to_, const void* __restrict from_, size_t n) {
   char* to = static_cast<char*>(to_);
   const char* from = static_cast<const char*>(from_);
   if (n >= 64) {
     for (size_t i = 0; i + 64 < n; i += 64) __builtin_memcpy(to + i, from + i, 64);
     __builtin_memcpy(to + n - 64, from + n - 64, 64);
-    return;
+  } else if (n >= 32) {
+    copy_two_overlapping<32>(to, from, n);
+  } else if (n >= 16) {
+    copy_two_overlapping<16>(to, from, n);
+  } else if (n >= 8) {
+    copy_two_overlapping<8>(to, from, n);
+  } else if (n >= 4) {
+    copy_two_overlapping<4>(to, from, n);
+  } else if (n > 0) {  // 1 to 3 bytes: first, middle, last
+    to[0] = from[0];
+    to[n / 2] = from[n / 2];
+    to[n - 1] = from[n - 1];
   }
-  if (n >= 16) {
-    for (size_t i = 0; i + 16 < n; i += 16) __builtin_memcpy(to + i, from + i, 16);
-    __builtin_memcpy(to + n - 16, from + n - 16, 16);
-    return;
-  }
-  for (size_t i = 0; i < n; ++i) to[i] = from[i];
 }
 
 template <class T>
@@ -317,10 +334,54 @@ inline void blend_interior(const Plane& q, const uint8_t* p0, const uint8_t* p1,
   }
 }
 
-// A plane shifted by fractional offsets, one output element at a time from
-// its four taps: no row buffers or column tables, so the memory a call needs
-// does not grow with the image (a 2^24-pixel-wide row once took 700 MB of
-// scratch).
+// The s0 source pixel of each output column [x0, x1) of one row, through the
+// fill rule, written as runs into `ext` (c elements per pixel); a null row is
+// the constant fill row.
+template <class T>
+void extend_columns(const Plane& q, const T* row, T* ext, int64_t x0, int64_t x1) {
+  const T fill = T(q.fill_value);
+  if (row == nullptr) {
+    fill_elements<T>(ext, (x1 - x0) * q.c, fill);
+    return;
+  }
+  for (int64_t x = x0; x < x1;) {
+    const Run r = next_run(x, x1, q.w, q.kx, q.fill);
+    write_run<T, 0>(r, row, ext + (x - x0) * q.c, fill, q.c);
+    x += r.n;
+  }
+}
+
+// Bilinear output columns [x0, x1) of one row where taps may fall outside
+// the image, in tiles: each tile's taps are first laid out in two short
+// extended rows (runs through the fill rule, as the integer shift writes
+// them), then blended by the interior loop, so the edges cost about what the
+// interior does (an index map and four branches per element cost more than
+// the whole interior at offsets of ±10 %). The scratch is two tiles on the
+// stack whatever the width; an image with more channels than a tile holds
+// goes element by element.
+constexpr int64_t kTileElements = 1024;
+
+template <class T>
+void blend_edge_columns(const Plane& q, const T* r0, const T* r1, T* out, int64_t x0, int64_t x1) {
+  if (q.c > kTileElements / 4) {
+    blend_columns<T>(q, r0, r1, out, x0, x1);
+    return;
+  }
+  T ext0[kTileElements], ext1[kTileElements];
+  const int64_t tile = kTileElements / q.c - 1;  // one more pixel: the s1 tap of the tile's first column
+  for (int64_t x = x0; x < x1; x += tile) {
+    const int64_t n = x1 - x < tile ? x1 - x : tile;
+    extend_columns<T>(q, r0, ext0, x - 1, x + n);
+    if (q.wy1 != 0.0f) extend_columns<T>(q, r1, ext1, x - 1, x + n);
+    blend_interior(q, ext0 + q.c, ext1 + q.c, out + x * q.c, n * q.c);
+  }
+}
+
+// A plane shifted by fractional offsets: the interior of each row straight
+// from the source rows, the edges (and rows with a tap outside the image)
+// through bounded tiles. No whole-row buffers or column tables, so the
+// memory a call needs does not grow with the image (a 2^24-pixel-wide row
+// once took 700 MB of scratch).
 template <class T>
 void shift_plane(const T* src, T* dst, const Plane& q) {
   if (q.wx1 == 0.0f && q.wy1 == 0.0f) {
@@ -341,11 +402,11 @@ void shift_plane(const T* src, T* dst, const Plane& q) {
     const T* r0 = source_row(y - q.ky);
     const T* r1 = two_y ? source_row(y - q.ky - 1) : r0;
     if (r0 == nullptr || r1 == nullptr) {
-      blend_columns<T>(q, r0, r1, out, 0, q.w);
+      blend_edge_columns<T>(q, r0, r1, out, 0, q.w);
       continue;
     }
-    blend_columns<T>(q, r0, r1, out, 0, lo);
-    blend_columns<T>(q, r0, r1, out, hi, q.w);
+    blend_edge_columns<T>(q, r0, r1, out, 0, lo);
+    blend_edge_columns<T>(q, r0, r1, out, hi, q.w);
     if (hi > lo) blend_interior(q, r0 + (lo - q.kx) * q.c, r1 + (lo - q.kx) * q.c, out + lo * q.c, (hi - lo) * q.c);
   }
 }

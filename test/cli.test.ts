@@ -39,7 +39,7 @@ describe('fastaug bench', () => {
     const r = spawnSync(process.execPath, [cli, 'bench', 'nosuch'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     const lines = r.stderr.split(/[\r\n]+/).map((l) => l.trim()).filter((l) => l.startsWith('fastaug:'));
-    expect(lines).toEqual(['fastaug: no bench case or family nosuch; families: noise, random, shift; cases: W3, W4, W6, P1, L1, N1, N2, N3, R1, R2, W1, W2, W7']);
+    expect(lines).toEqual(['fastaug: no bench case or family nosuch; families: noise, random, shift; cases: W3, W4, W6, P1, L1, N1, N2, N3, R1, R2, W1, W2, W7, I10-u8-constant, I10-u8-nearest, I10-u8-wrap, I10-u8-reflect, I10-u8-mirror, I10-f32-constant, I10-f32-nearest, I10-f32-wrap, I10-f32-reflect, I10-f32-mirror, I20-u8-constant, I20-u8-nearest, I20-u8-wrap, I20-u8-reflect, I20-u8-mirror, I20-f32-constant, I20-f32-nearest, I20-f32-wrap, I20-f32-reflect, I20-f32-mirror, B10-f32, B10-u8']);
     expect(r.stderr).not.toContain('    at ');
   });
 

@@ -224,6 +224,62 @@ describe('every backend and ISA gives the same bytes', () => {
   });
 });
 
+describe('integer shifts written as runs (block copies, broadcasts, reversed copies) equal the per-element definition', () => {
+  // Offsets around every run boundary: 0, ±1, a few pixels, exactly ±w,
+  // ±(w ± 1), ±2w (one reflect period), ±(2w − 2) (one mirror period), far out.
+  const offsetsFor = (size: number): number[] => [0, 1, -1, 3, -4, size - 1, -(size - 1), size, -size, size + 1, -(size + 1), 2 * size, -2 * size, 2 * size - 2, -(2 * size - 3), 5 * size + 2, -7 * size - 1, 1_000_003];
+  it('randomized shapes, channel counts 1/3/4/5, both layouts, both dtypes, every fill, every backend and ISA', () => {
+    const rng = testRng(2020);
+    for (let t = 0; t < 120; t += 1) {
+      const shape: [number, number, number, number] = [rng.int(1, 3), rng.pick([1, 2, 3, 9, 24]), rng.pick([1, 2, 3, 5, 17, 40, 67]), rng.pick([1, 3, 4, 5])];
+      const dtype = rng.pick(['uint8', 'float32'] as const);
+      const layout = rng.pick(['NHWC', 'NCHW'] as const);
+      const fill = FILLS[t % FILLS.length]!;
+      const b = randomBatch(rng, shape, dtype, layout);
+      const dx = Array.from({ length: shape[0] }, () => rng.pick(offsetsFor(shape[2])));
+      const dy = Array.from({ length: shape[0] }, () => rng.pick(offsetsFor(shape[1])));
+      const fillValue = dtype === 'uint8' ? rng.int(0, 255) : Math.fround(rng.next() * 10 - 5);
+      const expected = referenceShift(b, dx, dy, fill, fillValue);
+      const plan = shiftPlan(b, { dx, dy, fill, fillValue });
+      for (const backend of backends) {
+        const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+        backend.shift(b.data, out, plan, 0, shape[0]);
+        const wrong = expected.findIndex((v, i) => v !== out[i]);
+        expect(wrong, `${backendName(backend)}, case ${t} ${JSON.stringify({ shape, dtype, layout, fill, dx, dy })}`).toBe(-1);
+      }
+    }
+  });
+});
+
+describe('bilinear edges laid out in tiles (native) give the bytes of the per-element js backend', () => {
+  it('rows wider than a tile, channel counts 1/3/4/5 and 300 (element by element), every fill, both dtypes and layouts', () => {
+    const rng = testRng(2021);
+    for (let t = 0; t < 40; t += 1) {
+      const c = rng.pick([1, 3, 4, 5, 300]);
+      const w = c === 300 ? rng.pick([2, 7]) : rng.pick([260, 700, 1100]);
+      const shape: [number, number, number, number] = [2, rng.pick([1, 2, 4]), w, c];
+      const dtype = rng.pick(['uint8', 'float32'] as const);
+      const b = randomBatch(rng, shape, dtype, rng.pick(['NHWC', 'NCHW'] as const));
+      const frac = (): number => rng.pick([0.5, 0.25, 0.731, -0.37]);
+      const opts: ShiftOptions = {
+        fill: FILLS[t % FILLS.length]!,
+        fillValue: dtype === 'uint8' ? rng.int(0, 255) : rng.next(),
+        dx: [rng.pick([0, 3, -w + 2, w, -2 * w - 1, 5 * w, 400]) + frac(), rng.pick([0, 1, -17]) + frac()],
+        dy: [rng.pick([0, 1, -1, 3]) + frac(), rng.pick([0, 2])],
+      };
+      const plan = shiftPlan(b, opts);
+      const results = backends.map((backend) => {
+        const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+        backend.shift(b.data, out, plan, 0, shape[0]);
+        return out;
+      });
+      for (let k = 1; k < backends.length; k += 1) {
+        expect(firstDifference(results[k]!, results[0]!), `${backendName(backends[k]!)} vs js, case ${t} ${JSON.stringify({ shape, dtype, ...opts })}`).toBe(-1);
+      }
+    }
+  });
+});
+
 describe('integer shifts copy float32 bits', () => {
   it('a signalling NaN stays signalling on every backend (no element goes through a JS number)', () => {
     // a row [sNaN, 1, 2, qNaN'] shifted right by 1 with wrap: [qNaN', sNaN, 1, 2], bit for bit

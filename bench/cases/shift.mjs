@@ -1,12 +1,24 @@
 // Pixel shifts: the issue's workloads W1, W2, W7.
 const W1 = [64, 224, 224, 3];
 const W7 = [1024, 28, 28, 1];
+const FILLS = ['constant', 'nearest', 'wrap', 'reflect', 'mirror'];
 const size = (s) => s.reduce((a, b) => a * b, 1);
 
 function ramp(Type, n) {
   const data = new Type(n);
   for (let i = 0; i < n; i += 1) data[i] = Type === Uint8Array ? (i * 7) & 255 : ((i * 7) & 255) / 255;
   return data;
+}
+
+/**
+ * n offsets spread evenly over [−limit, limit] (a low-discrepancy sequence,
+ * so images differ and both edges are exercised), whole pixels unless subpixel.
+ */
+function spreadOffsets(n, limit, step, subpixel) {
+  return Array.from({ length: n }, (_, i) => {
+    const v = (2 * ((i * step) % 1) - 1) * limit;
+    return subpixel ? v : Math.round(v);
+  });
 }
 
 const shiftCase = ({ id, name, shape, Type, opts }) => ({
@@ -19,9 +31,14 @@ const shiftCase = ({ id, name, shape, Type, opts }) => ({
   setup: () => {
     const batch = { data: ramp(Type, size(shape)), shape };
     // integer per-image offsets (W1) or subpixel ones (W2), the same every run
-    const dx = Array.from({ length: shape[0] }, (_, i) => opts.subpixelOffsets ? ((i % 9) - 4) * 1.37 : (i % 9) - 4);
-    const dy = Array.from({ length: shape[0] }, (_, i) => opts.subpixelOffsets ? ((i % 7) - 3) * 0.83 : (i % 7) - 3);
-    const { subpixelOffsets, ...rest } = opts;
+    // offsets in [−4, 4] (W1, W2), or spread over ±spread of the size
+    const { subpixelOffsets, spread, ...rest } = opts;
+    const [dx, dy] = spread === undefined
+      ? [
+          Array.from({ length: shape[0] }, (_, i) => subpixelOffsets ? ((i % 9) - 4) * 1.37 : (i % 9) - 4),
+          Array.from({ length: shape[0] }, (_, i) => subpixelOffsets ? ((i % 7) - 3) * 0.83 : (i % 7) - 3),
+        ]
+      : [spreadOffsets(shape[0], spread * shape[2], 0.618034, subpixelOffsets), spreadOffsets(shape[0], spread * shape[1], 0.414214, subpixelOffsets)];
     const given = rest.x === undefined ? { dx, dy } : {};
     return { batch, opts: { ...rest, ...given }, out: new Type(size(shape)) };
   },
@@ -33,4 +50,14 @@ export default [
   shiftCase({ id: 'W1', name: 'shift uint8 64x224x224x3, integer offsets, constant fill', shape: W1, Type: Uint8Array, opts: { fill: 'constant' } }),
   shiftCase({ id: 'W2', name: 'shift float32 64x224x224x3, subpixel bilinear, reflect', shape: W1, Type: Float32Array, opts: { fill: 'reflect', subpixelOffsets: true } }),
   shiftCase({ id: 'W7', name: 'shift uint8 1024x28x28x1, drawn integer offsets, reflect', shape: W7, Type: Uint8Array, opts: { fill: 'reflect', x: 0.1, y: 0.1, subpixel: false, seed: 1 } }),
+  // integer shifts at realistic offsets (Keras RandomTranslation 0.1 and 0.2:
+  // ±22 and ±45 px on 224), every fill, both dtypes: I<percent>-<dtype>-<fill>
+  ...[10, 20].flatMap((percent) => ['u8', 'f32'].flatMap((dtype) => FILLS.map((fill) => shiftCase({
+    id: `I${percent}-${dtype}-${fill}`,
+    name: `shift ${dtype === 'u8' ? 'uint8' : 'float32'} 64x224x224x3, integer offsets ±${percent} %, ${fill}`,
+    shape: W1, Type: dtype === 'u8' ? Uint8Array : Float32Array, opts: { fill, spread: percent / 100 },
+  })))),
+  // bilinear at ±10 % (the issue's W2 offsets, [−22, 22]): B10-<dtype>
+  shiftCase({ id: 'B10-f32', name: 'shift float32 64x224x224x3, subpixel bilinear ±10 %, reflect', shape: W1, Type: Float32Array, opts: { fill: 'reflect', spread: 0.1, subpixelOffsets: true } }),
+  shiftCase({ id: 'B10-u8', name: 'shift uint8 64x224x224x3, subpixel bilinear ±10 %, reflect', shape: W1, Type: Uint8Array, opts: { fill: 'reflect', spread: 0.1, subpixelOffsets: true } }),
 ];

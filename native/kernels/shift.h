@@ -37,9 +37,12 @@ inline int64_t map_index(int64_t s, int64_t size, int fill) {
 }
 
 // v / 2^24, rounded half to even (v is a convex combination: at most 255 · 2^24).
+// With v = q · 2^24 + r, the result is q + 1 exactly when r + (q & 1) > 2^23,
+// i.e. when v + (2^23 − 1) + (q & 1) reaches the next multiple of 2^24: no
+// branch, so the loops vectorize (checked against the compare-and-branch
+// form for every v up to 255 · 2^24; 255 · 2^24 + 2^23 still fits 32 bits).
 inline uint8_t round_q2(uint32_t v) {
-  const uint32_t q = v >> 24, r = v & 0xFFFFFFu;
-  return uint8_t(q + ((r > kHalfQ2 || (r == kHalfQ2 && (q & 1))) ? 1 : 0));
+  return uint8_t((v + (kHalfQ2 - 1) + ((v >> 24) & 1u)) >> 24);
 }
 
 // Interior [lo, hi) of the output columns whose taps are all inside the image.
@@ -59,58 +62,201 @@ struct Plane {
   float wx1, wx0, wy1, wy0;
 };
 
-// An integer shift of one row: the interior is one block copy, the edges go
-// through the fill rule. `row` is null for a constant-filled row.
-template <class T>
-inline void copy_row(const Plane& q, const T* row, T* out) {
-  const T fill = T(q.fill_value);
-  if (row == nullptr) {
-    for (int64_t i = 0; i < q.w * q.c; ++i) out[i] = fill;
-    return;
-  }
-  int64_t lo, hi;
-  interior(q.w, q.kx, false, lo, hi);
-  for (int64_t x = 0; x < q.w; ++x) {
-    if (x == lo) x = hi;
-    if (x >= q.w) break;
-    const int64_t s = map_index(x - q.kx, q.w, q.fill);
-    for (int64_t ch = 0; ch < q.c; ++ch) out[x * q.c + ch] = s < 0 ? fill : row[s * q.c + ch];
-  }
-  if (hi > lo) __builtin_memcpy(out + lo * q.c, row + (lo - q.kx) * q.c, size_t((hi - lo) * q.c) * sizeof(T));
+// --- integer shifts: every output row is a few runs ----------------------
+//
+// Through any fill rule, the source columns of a row of output pixels form
+// at most a handful of runs: the constant value, one source pixel repeated
+// (nearest), source pixels in order (the interior, wrap, the forward halves
+// of reflect and mirror) or in reverse order (their backward halves). Each
+// run is written as a block: a memcpy, a broadcast or a reversed copy, with
+// no per-element index map or branch (the map cost 2-8x a memcpy at offsets
+// of ±10-20 % of the width).
+
+enum class RunKind { kFill, kRepeat, kForward, kBackward };
+
+// Output pixels [x, x + n) from source pixels s, s + 1, ... (kForward),
+// s, s − 1, ... (kBackward), s again and again (kRepeat), or the fill value.
+struct Run {
+  RunKind kind;
+  int64_t s, n;
+};
+
+inline int64_t floor_mod(int64_t a, int64_t m) {
+  const int64_t r = a % m;
+  return r < 0 ? r + m : r;
 }
 
-// An integer shift of a whole plane. Rows whose source is inside the image
-// form one band; their interiors are contiguous in both planes apart from
-// the edge columns in between, so the band is ONE block copy (edges included,
-// wrongly), then the edge columns are rewritten through the fill rule.
-// Rows outside the band go through the row map one at a time.
-template <class T>
-void copy_plane(const T* src, T* dst, const Plane& q) {
-  const int64_t h = q.h, ky = q.ky, row_len = q.w * q.c;
-  int64_t lo, hi;
-  interior(q.w, q.kx, false, lo, hi);
-  const int64_t ylo = ky > 0 ? (ky < h ? ky : h) : 0;
-  const int64_t yhi = h + ky < h ? (h + ky > 0 ? h + ky : 0) : h;
-  const T fill = T(q.fill_value);
-  for (int64_t y = 0; y < h; ++y) {
-    if (y >= ylo && y < yhi && hi > lo) continue;
-    const int64_t m = map_index(y - ky, h, q.fill);
-    copy_row<T>(q, m < 0 ? nullptr : src + m * row_len, dst + y * row_len);
+// The run starting at output column x of a row shifted by k, at most
+// end − x long. Unmapped source column t = x − k; the periodic fills take
+// t modulo their period (wrap w, reflect 2w, mirror 2w − 2), as map_index.
+inline Run next_run(int64_t x, int64_t end, int64_t w, int64_t k, int fill) {
+  const int64_t t = x - k, room = end - x;
+  auto clip = [room](int64_t n) { return n < room ? n : room; };
+  if (t >= 0 && t < w) return {RunKind::kForward, t, clip(w - t)};
+  switch (fill) {
+    case 1:  // nearest: the edge pixel until the source re-enters the row
+      return t < 0 ? Run{RunKind::kRepeat, 0, clip(-t)} : Run{RunKind::kRepeat, w - 1, room};
+    case 2: {  // reflect: abcd dcba, period 2w
+      const int64_t m = floor_mod(t, 2 * w);
+      return m < w ? Run{RunKind::kForward, m, clip(w - m)} : Run{RunKind::kBackward, 2 * w - 1 - m, clip(2 * w - m)};
+    }
+    case 3: {  // mirror: abcd cb, period 2w − 2 (a single column repeats)
+      if (w == 1) return {RunKind::kRepeat, 0, room};
+      const int64_t m = floor_mod(t, 2 * w - 2);
+      return m < w ? Run{RunKind::kForward, m, clip(w - m)} : Run{RunKind::kBackward, 2 * w - 2 - m, clip(2 * w - 2 - m)};
+    }
+    case 4: {  // wrap: abcd abcd, period w
+      const int64_t m = floor_mod(t, w);
+      return {RunKind::kForward, m, clip(w - m)};
+    }
+    default:  // constant until the source re-enters the row
+      return t < 0 ? Run{RunKind::kFill, 0, clip(-t)} : Run{RunKind::kFill, 0, room};
   }
-  if (ylo >= yhi || hi <= lo) return;
-  const int64_t length = (yhi - ylo - 1) * row_len + (hi - lo) * q.c;
-  __builtin_memcpy(dst + ylo * row_len + lo * q.c, src + (ylo - ky) * row_len + (lo - q.kx) * q.c, size_t(length) * sizeof(T));
-  for (int64_t y = ylo; y < yhi; ++y) {
-    const T* row = src + (y - ky) * row_len;
+}
+
+// Pixel loops with the channel count C known at compile time (1, 3, 4),
+// or C = 0 for any other count c: the inner loop then unrolls, and the c = 1
+// reversed copy and broadcast vectorize.
+template <int C>
+inline int64_t channels(int64_t c) { return C > 0 ? C : c; }
+
+template <class T, int C>
+inline void repeat_pixel(T* __restrict out, const T* __restrict pixel, int64_t n, int64_t c_) {
+  const int64_t c = channels<C>(c_);
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t ch = 0; ch < c; ++ch) out[j * c + ch] = pixel[ch];
+}
+
+// out pixel j = row pixel s − j
+template <class T, int C>
+inline void copy_backward(T* __restrict out, const T* __restrict row, int64_t s, int64_t n, int64_t c_) {
+  const int64_t c = channels<C>(c_);
+  const T* from = row + s * c;
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t ch = 0; ch < c; ++ch) out[j * c + ch] = from[ch - j * c];
+}
+
+// n bytes from `from` to `to` (not overlapping). Rows are short (28 bytes
+// for MNIST, a few hundred for ImageNet crops), where a call to memcpy per
+// run costs as much as the copy: below 64 bytes, two overlapping moves of
+// the largest power of two that fits; above, 64-byte pieces, the last one
+// overlapping the one before. Constant-size memcpy compiles to the target's
+// widest moves. (GCC turns the 64-byte loop into a memmove call anyway: it
+// only runs for runs of 64 bytes or more, where the call pays for itself.)
+template <size_t N>
+inline void copy_two_overlapping(char* to, const char* from, size_t n) {
+  __builtin_memcpy(to, from, N);
+  __builtin_memcpy(to + n - N, from + n - N, N);
+}
+
+inline void copy_bytes(void* __restrict to_, const void* __restrict from_, size_t n) {
+  char* to = static_cast<char*>(to_);
+  const char* from = static_cast<const char*>(from_);
+  if (n >= 64) {
+    for (size_t i = 0; i + 64 < n; i += 64) __builtin_memcpy(to + i, from + i, 64);
+    __builtin_memcpy(to + n - 64, from + n - 64, 64);
+  } else if (n >= 32) {
+    copy_two_overlapping<32>(to, from, n);
+  } else if (n >= 16) {
+    copy_two_overlapping<16>(to, from, n);
+  } else if (n >= 8) {
+    copy_two_overlapping<8>(to, from, n);
+  } else if (n >= 4) {
+    copy_two_overlapping<4>(to, from, n);
+  } else if (n > 0) {  // 1 to 3 bytes: first, middle, last
+    to[0] = from[0];
+    to[n / 2] = from[n / 2];
+    to[n - 1] = from[n - 1];
+  }
+}
+
+template <class T>
+inline void fill_elements(T* __restrict out, int64_t n, T value) {
+  for (int64_t i = 0; i < n; ++i) out[i] = value;
+}
+
+// The runs of one output row: the same for every row of a plane, so they
+// are found once per plane (next_run takes a division for the periodic
+// fills). A row has at most 4 runs (a partial period, at most one whole
+// segment, a partial period); `count` short of the row's end means the
+// rest is found run by run.
+struct RowRuns {
+  static constexpr int kCapacity = 8;
+  Run run[kCapacity];
+  int count = 0;
+  int64_t end = 0;  // first column not covered by run[0 .. count)
+};
+
+inline RowRuns plan_row(const Plane& q) {
+  RowRuns p;
+  while (p.end < q.w && p.count < RowRuns::kCapacity) {
+    p.run[p.count] = next_run(p.end, q.w, q.w, q.kx, q.fill);
+    p.end += p.run[p.count++].n;
+  }
+  return p;
+}
+
+// One run of output pixels starting at `o`, from source row `row` (c
+// channels per pixel). T is an unsigned integer type: float32 is copied as
+// its bits, so a signalling NaN stays signalling.
+template <class T, int C>
+inline void write_run(const Run& r, const T* row, T* o, T fill, int64_t c_) {
+  const int64_t c = channels<C>(c_);
+  switch (r.kind) {
+    case RunKind::kForward: copy_bytes(o, row + r.s * c, size_t(r.n * c) * sizeof(T)); break;
+    case RunKind::kBackward: copy_backward<T, C>(o, row, r.s, r.n, c); break;
+    case RunKind::kRepeat: repeat_pixel<T, C>(o, row + r.s * c, r.n, c); break;
+    case RunKind::kFill: fill_elements<T>(o, r.n * c, fill); break;
+  }
+}
+
+// An integer shift of a whole plane, row by row in one pass over the
+// output: each row is its runs (or the fill value, for a row whose source is
+// outside the image under the constant fill). One pass writes every output
+// byte once; a block copy of all the rows followed by an edge fix-up pass
+// measured slower (the fix-up revisits every row).
+template <class T, int C>
+void copy_plane_runs(const T* src, T* dst, const Plane& q, T fill) {
+  const int64_t row_len = q.w * q.c;
+  const RowRuns plan = plan_row(q);
+  for (int64_t y = 0; y < q.h; ++y) {
     T* out = dst + y * row_len;
-    for (int64_t x = 0; x < q.w; ++x) {
-      if (x == lo) x = hi;
-      if (x >= q.w) break;
-      const int64_t s = map_index(x - q.kx, q.w, q.fill);
-      for (int64_t ch = 0; ch < q.c; ++ch) out[x * q.c + ch] = s < 0 ? fill : row[s * q.c + ch];
+    const int64_t m = map_index(y - q.ky, q.h, q.fill);
+    if (m < 0) {
+      fill_elements<T>(out, row_len, fill);
+      continue;
+    }
+    const T* row = src + m * row_len;
+    int64_t x = 0;
+    for (int i = 0; i < plan.count; ++i) {
+      write_run<T, C>(plan.run[i], row, out + x * q.c, fill, q.c);
+      x += plan.run[i].n;
+    }
+    while (x < q.w) {
+      const Run r = next_run(x, q.w, q.w, q.kx, q.fill);
+      write_run<T, C>(r, row, out + x * q.c, fill, q.c);
+      x += r.n;
     }
   }
 }
+
+template <class T>
+void copy_plane(const T* src, T* dst, const Plane& q, T fill) {
+  switch (q.c) {
+    case 1: copy_plane_runs<T, 1>(src, dst, q, fill); break;
+    case 3: copy_plane_runs<T, 3>(src, dst, q, fill); break;
+    case 4: copy_plane_runs<T, 4>(src, dst, q, fill); break;
+    default: copy_plane_runs<T, 0>(src, dst, q, fill); break;
+  }
+}
+
+// The fill value as the copied type: a uint8, or the bits of a float32.
+inline uint8_t fill_as_copied(const uint8_t*, float v) { return uint8_t(v); }
+inline uint32_t fill_as_copied(const float*, float v) { return __builtin_bit_cast(uint32_t, v); }
+inline const uint8_t* as_copied(const uint8_t* p) { return p; }
+inline uint8_t* as_copied(uint8_t* p) { return p; }
+inline const uint32_t* as_copied(const float* p) { return reinterpret_cast<const uint32_t*>(p); }
+inline uint32_t* as_copied(float* p) { return reinterpret_cast<uint32_t*>(p); }
 
 // The value of one output element from its four taps (a<row><column>: row
 // r0 or r1, column s0 or s1), in the order of the two-pass definition: the
@@ -188,14 +334,58 @@ inline void blend_interior(const Plane& q, const uint8_t* p0, const uint8_t* p1,
   }
 }
 
-// A plane shifted by fractional offsets, one output element at a time from
-// its four taps: no row buffers or column tables, so the memory a call needs
-// does not grow with the image (a 2^24-pixel-wide row once took 700 MB of
-// scratch).
+// The s0 source pixel of each output column [x0, x1) of one row, through the
+// fill rule, written as runs into `ext` (c elements per pixel); a null row is
+// the constant fill row.
+template <class T>
+void extend_columns(const Plane& q, const T* row, T* ext, int64_t x0, int64_t x1) {
+  const T fill = T(q.fill_value);
+  if (row == nullptr) {
+    fill_elements<T>(ext, (x1 - x0) * q.c, fill);
+    return;
+  }
+  for (int64_t x = x0; x < x1;) {
+    const Run r = next_run(x, x1, q.w, q.kx, q.fill);
+    write_run<T, 0>(r, row, ext + (x - x0) * q.c, fill, q.c);
+    x += r.n;
+  }
+}
+
+// Bilinear output columns [x0, x1) of one row where taps may fall outside
+// the image, in tiles: each tile's taps are first laid out in two short
+// extended rows (runs through the fill rule, as the integer shift writes
+// them), then blended by the interior loop, so the edges cost about what the
+// interior does (an index map and four branches per element cost more than
+// the whole interior at offsets of ±10 %). The scratch is two tiles on the
+// stack whatever the width; an image with more channels than a tile holds
+// goes element by element.
+constexpr int64_t kTileElements = 1024;
+
+template <class T>
+void blend_edge_columns(const Plane& q, const T* r0, const T* r1, T* out, int64_t x0, int64_t x1) {
+  if (q.c > kTileElements / 4) {
+    blend_columns<T>(q, r0, r1, out, x0, x1);
+    return;
+  }
+  T ext0[kTileElements], ext1[kTileElements];
+  const int64_t tile = kTileElements / q.c - 1;  // one more pixel: the s1 tap of the tile's first column
+  for (int64_t x = x0; x < x1; x += tile) {
+    const int64_t n = x1 - x < tile ? x1 - x : tile;
+    extend_columns<T>(q, r0, ext0, x - 1, x + n);
+    if (q.wy1 != 0.0f) extend_columns<T>(q, r1, ext1, x - 1, x + n);
+    blend_interior(q, ext0 + q.c, ext1 + q.c, out + x * q.c, n * q.c);
+  }
+}
+
+// A plane shifted by fractional offsets: the interior of each row straight
+// from the source rows, the edges (and rows with a tap outside the image)
+// through bounded tiles. No whole-row buffers or column tables, so the
+// memory a call needs does not grow with the image (a 2^24-pixel-wide row
+// once took 700 MB of scratch).
 template <class T>
 void shift_plane(const T* src, T* dst, const Plane& q) {
   if (q.wx1 == 0.0f && q.wy1 == 0.0f) {
-    copy_plane<T>(src, dst, q);
+    copy_plane(as_copied(src), as_copied(dst), q, fill_as_copied(src, q.fill_value));
     return;
   }
   const int64_t row_len = q.w * q.c;
@@ -212,11 +402,11 @@ void shift_plane(const T* src, T* dst, const Plane& q) {
     const T* r0 = source_row(y - q.ky);
     const T* r1 = two_y ? source_row(y - q.ky - 1) : r0;
     if (r0 == nullptr || r1 == nullptr) {
-      blend_columns<T>(q, r0, r1, out, 0, q.w);
+      blend_edge_columns<T>(q, r0, r1, out, 0, q.w);
       continue;
     }
-    blend_columns<T>(q, r0, r1, out, 0, lo);
-    blend_columns<T>(q, r0, r1, out, hi, q.w);
+    blend_edge_columns<T>(q, r0, r1, out, 0, lo);
+    blend_edge_columns<T>(q, r0, r1, out, hi, q.w);
     if (hi > lo) blend_interior(q, r0 + (lo - q.kx) * q.c, r1 + (lo - q.kx) * q.c, out + lo * q.c, (hi - lo) * q.c);
   }
 }

@@ -165,34 +165,151 @@ function roundQ(v: number): number {
   return r > ROUND_SHIFT / 2 || (r === ROUND_SHIFT / 2 && (q & 1) === 1) ? q + 1 : q;
 }
 
+// --- integer shifts as runs (as shift.h): through any fill rule, the source
+// columns of a row form a few runs — the fill value, one pixel repeated, or
+// pixels in forward or reverse order — written with fill / set / short loops
+// instead of an index map per element.
+
+const RUN_FILL = 0;
+const RUN_REPEAT = 1;
+const RUN_FORWARD = 2;
+const RUN_BACKWARD = 3;
+
+/** One run: output pixels [x, x + n) from source pixel s onward (forward, backward, repeated) or the fill. */
+interface Run {
+  kind: number;
+  s: number;
+  n: number;
+}
+
+function floorMod(a: number, m: number): number {
+  const r = a % m;
+  return r < 0 ? r + m : r;
+}
+
+/** The run starting at output column x of a row shifted by k, at most end − x long, written into `run`. */
+function nextRun(run: Run, x: number, end: number, w: number, k: number, fill: number): void {
+  const t = x - k;
+  const room = end - x;
+  let kind: number;
+  let s: number;
+  let n: number;
+  if (t >= 0 && t < w) {
+    [kind, s, n] = [RUN_FORWARD, t, w - t];
+  } else if (fill === FILL_CODES.nearest) {
+    [kind, s, n] = t < 0 ? [RUN_REPEAT, 0, -t] : [RUN_REPEAT, w - 1, room];
+  } else if (fill === FILL_CODES.reflect) { // abcd dcba, period 2w
+    const m = floorMod(t, 2 * w);
+    [kind, s, n] = m < w ? [RUN_FORWARD, m, w - m] : [RUN_BACKWARD, 2 * w - 1 - m, 2 * w - m];
+  } else if (fill === FILL_CODES.mirror) { // abcd cb, period 2w − 2
+    const m = w === 1 ? 0 : floorMod(t, 2 * w - 2);
+    [kind, s, n] = w === 1 ? [RUN_REPEAT, 0, room] : m < w ? [RUN_FORWARD, m, w - m] : [RUN_BACKWARD, 2 * w - 2 - m, 2 * w - 2 - m];
+  } else if (fill === FILL_CODES.wrap) {
+    const m = floorMod(t, w);
+    [kind, s, n] = [RUN_FORWARD, m, w - m];
+  } else {
+    [kind, s, n] = t < 0 ? [RUN_FILL, 0, -t] : [RUN_FILL, 0, room];
+  }
+  run.kind = kind;
+  run.s = s;
+  run.n = Math.min(n, room);
+}
+
+/** Below this many elements a loop beats set(subarray(…)), which allocates a view. */
+const SHORT_COPY = 256;
+
 /**
- * Columns [x0, x1) of output row y of an integer shift: the columns whose
- * source is inside the row as one block copy, the others through the fill
- * rule.
+ * Output columns [x0, x1) of one row from the source row starting at `row`
+ * (c elements per pixel), run by run; `out` is the output row's start.
+ */
+function writeRuns(q: Plane, src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, row: number, out: number, x0: number, x1: number, fillValue: number): void {
+  const { w, c, kx, fill } = q;
+  const run: Run = { kind: 0, s: 0, n: 0 };
+  for (let x = x0; x < x1; x += run.n) {
+    nextRun(run, x, x1, w, kx, fill);
+    const o = out + x * c;
+    const length = run.n * c;
+    if (run.kind === RUN_FILL) {
+      dst.fill(fillValue, o, o + length);
+    } else if (run.kind === RUN_FORWARD) {
+      const from = row + run.s * c;
+      if (length >= SHORT_COPY) dst.set(src.subarray(from, from + length), o);
+      else for (let i = 0; i < length; i += 1) dst[o + i] = src[from + i]!;
+    } else if (run.kind === RUN_BACKWARD) {
+      const from = row + run.s * c; // pixel j of the run is source pixel s − j
+      if (c === 3) { // written out: the common case, and V8 does not unroll the channel loop
+        for (let j = 0; j < run.n; j += 1) {
+          const a = o + 3 * j;
+          const b = from - 3 * j;
+          dst[a] = src[b]!;
+          dst[a + 1] = src[b + 1]!;
+          dst[a + 2] = src[b + 2]!;
+        }
+      } else {
+        for (let j = 0; j < run.n; j += 1) {
+          for (let ch = 0; ch < c; ch += 1) dst[o + j * c + ch] = src[from - j * c + ch]!;
+        }
+      }
+    } else if (c === 1) {
+      dst.fill(src[row + run.s]!, o, o + length);
+    } else {
+      const from = row + run.s * c;
+      for (let i = 0; i < length; i += c) {
+        for (let ch = 0; ch < c; ch += 1) dst[o + i + ch] = src[from + ch]!;
+      }
+    }
+  }
+}
+
+/**
+ * Columns [x0, x1) of output row y of an integer shift (plane at srcAt in
+ * src, dstAt in dst), as runs; a row whose source is outside the image under
+ * the constant fill is filled.
  */
 function copyRow(q: Plane, src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, srcAt: number, dstAt: number, y: number, x0: number, x1: number, fillValue: number): void {
-  const { h, w, c, kx, ky, fill } = q;
-  const rowLength = w * c;
+  const rowLength = q.w * q.c;
   const out = dstAt + y * rowLength;
-  const m = mapIndex(y - ky, h, fill);
-  if (m < 0) {
-    dst.fill(fillValue, out + x0 * c, out + x1 * c);
-    return;
-  }
-  const row = srcAt + m * rowLength;
-  const edge = (from: number, to: number): void => {
-    for (let x = from; x < to; x += 1) {
-      const s = mapIndex(x - kx, w, fill);
-      for (let ch = 0; ch < c; ch += 1) dst[out + x * c + ch] = s < 0 ? fillValue : src[row + s * c + ch]!;
-    }
-  };
+  const m = mapIndex(y - q.ky, q.h, q.fill);
+  if (m < 0) dst.fill(fillValue, out + x0 * q.c, out + x1 * q.c);
+  else writeRuns(q, src, dst, srcAt + m * rowLength, out, x0, x1, fillValue);
+}
+
+/**
+ * A whole plane of an integer shift, with few calls: the rows whose source
+ * is inside the image form a band whose interiors are contiguous in both
+ * planes, so they are ONE set (edge columns included, wrongly), then each
+ * band row's edges are rewritten as runs. A row outside the band whose
+ * source row is also a band row's (reflect, wrap, …) is a copyWithin of
+ * that output row.
+ */
+function copyPlane(q: Plane, src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, at: number, fillValue: number): void {
+  const { h, w, c, kx, ky } = q;
+  const rowLength = w * c;
   const lo = Math.max(0, Math.min(w, kx));
   const hi = Math.max(lo, Math.min(w, w + kx));
-  edge(x0, Math.min(x1, lo));
-  edge(Math.max(x0, hi), x1);
-  const a = Math.max(x0, lo);
-  const b = Math.min(x1, hi);
-  if (b > a) dst.set(src.subarray(row + (a - kx) * c, row + (b - kx) * c), out + a * c);
+  const ylo = Math.max(0, Math.min(h, ky));
+  const yhi = Math.max(ylo, Math.min(h, h + ky));
+  if (hi === lo || yhi === ylo) {
+    for (let y = 0; y < h; y += 1) copyRow(q, src, dst, at, at, y, 0, w, fillValue);
+    return;
+  }
+  const from = at + (ylo - ky) * rowLength + (lo - kx) * c;
+  const length = (yhi - ylo - 1) * rowLength + (hi - lo) * c;
+  dst.set(src.subarray(from, from + length), at + ylo * rowLength + lo * c);
+  for (let y = ylo; y < yhi; y += 1) {
+    const row = at + (y - ky) * rowLength;
+    writeRuns(q, src, dst, row, at + y * rowLength, 0, lo, fillValue);
+    writeRuns(q, src, dst, row, at + y * rowLength, hi, w, fillValue);
+  }
+  for (let y = 0; y < h; y += 1) {
+    if (y === ylo) y = yhi;
+    if (y >= h) break;
+    const m = mapIndex(y - ky, h, q.fill);
+    const out = at + y * rowLength;
+    if (m < 0) dst.fill(fillValue, out, out + rowLength);
+    else if (m + ky >= ylo && m + ky < yhi) dst.copyWithin(out, at + (m + ky) * rowLength, at + (m + ky + 1) * rowLength);
+    else writeRuns(q, src, dst, at + m * rowLength, out, 0, w, fillValue);
+  }
 }
 
 /** Writes columns [x0, x1) of output row y of plane p of one image (p: the channel in NCHW, 0 in NHWC). */
@@ -223,11 +340,30 @@ function imageRows(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8
 export function shiftImages(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, first: number, count: number): void {
   const planes = req.layout === 'NHWC' ? 1 : req.c;
   for (let i = first; i < first + count; i += 1) {
+    if (req.wx1[i] === 0 && req.wy1[i] === 0) {
+      copyImage(req, src, dst, i);
+      continue;
+    }
     const row = imageRows(req, src, dst, i);
     for (let p = 0; p < planes; p += 1) {
       for (let y = 0; y < req.h; y += 1) row(p, y, 0, req.w);
     }
   }
+}
+
+/** An integer shift of one image, plane by plane (copyPlane). */
+function copyImage(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, image: number): void {
+  const { h, w } = req;
+  const c = req.layout === 'NHWC' ? req.c : 1;
+  const q: Plane = {
+    h, w, c, kx: req.kx[image]!, ky: req.ky[image]!, fill: req.fill, fillValue: req.fillValue, wx1: 0, wx0: 1, wy1: 0, wy0: 1,
+  };
+  const planeLength = h * w * c;
+  const at = image * h * w * req.c;
+  const [from, to, fillValue] = src instanceof Uint8Array
+    ? [src, dst as Uint8Array, q.fillValue]
+    : [float32Bits(src), float32Bits(dst as Float32Array), float32Bits(Float32Array.of(q.fillValue))[0]!];
+  for (let p = 0; p < req.c / c; p += 1) copyPlane(q, from, to, at + p * planeLength, fillValue);
 }
 
 /**

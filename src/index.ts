@@ -13,6 +13,8 @@ export { STREAM } from './streams.js';
 export { shift, shiftAsync, shiftOffsets } from './ops/shift.js';
 export type { Fill, Interpolation, ShiftOffsets, ShiftOptions } from './ops/shift.js';
 export type { Batch, Layout, Range, Shape } from './ops/batch.js';
+export { flip, flipAsync, flipDecisions } from './ops/flip.js';
+export type { FlipDecisions, FlipMode, FlipOptions } from './ops/flip.js';
 export {
   gaussianNoise, gaussianNoiseAsync, saltAndPepper, saltAndPepperAsync, speckleNoise, speckleNoiseAsync, uniformNoise, uniformNoiseAsync,
 } from './ops/noise.js';

@@ -13,6 +13,7 @@ import { noisePlan } from './ops/noise.js';
 import * as noise from './ops/noise.js';
 import type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, UniformNoiseOptions } from './ops/noise.js';
 import { shift, shiftAsync, shiftOffsets, type ShiftOptions } from './ops/shift.js';
+import { flip, flipAsync, flipDecisions, type FlipOptions } from './ops/flip.js';
 import { integerInRange, invalidParameterError, isArraySafe, isPlainObject, numberInRange } from './validate.js';
 
 export const PIPELINE_STREAM = { stepSeed: 64, applied: 65 } as const;
@@ -27,6 +28,7 @@ const OPS = {
   uniformNoise: { run: noise.uniformNoise, runAsync: noise.uniformNoiseAsync },
   speckleNoise: { run: noise.speckleNoise, runAsync: noise.speckleNoiseAsync },
   saltAndPepper: { run: noise.saltAndPepper, runAsync: noise.saltAndPepperAsync },
+  flip: { run: flip, runAsync: flipAsync },
 } as const satisfies Record<string, { run: ImageOp; runAsync: ImageOpAsync }>;
 
 export type PipelineOp = keyof typeof OPS;
@@ -47,7 +49,8 @@ export type PipelineStep =
   | StepOf<'gaussianNoise', GaussianNoiseOptions>
   | StepOf<'uniformNoise', UniformNoiseOptions>
   | StepOf<'speckleNoise', SpeckleNoiseOptions>
-  | StepOf<'saltAndPepper', SaltAndPepperOptions>;
+  | StepOf<'saltAndPepper', SaltAndPepperOptions>
+  | StepOf<'flip', Omit<FlipOptions, 'horizontal' | 'vertical'> & { horizontal?: boolean; vertical?: boolean }>;
 
 /** A checked step as the pipeline keeps it (frozen). */
 export interface ResolvedStep {
@@ -59,7 +62,7 @@ export interface ResolvedStep {
 export interface StepRecord {
   op: PipelineOp;
   applied: boolean;
-  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds. */
+  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1. */
   params: Record<string, number>;
 }
 
@@ -106,6 +109,10 @@ function recordParams(op: PipelineOp, batch: Batch, options: Record<string, unkn
     const { dx, dy } = shiftOffsets(batch, options);
     return Array.from({ length: n }, (_, i) => ({ dx: dx[i]!, dy: dy[i]! }));
   }
+  if (op === 'flip') {
+    const { horizontal, vertical } = flipDecisions(batch, options);
+    return Array.from({ length: n }, (_, i) => ({ horizontal: horizontal[i]!, vertical: vertical[i]! }));
+  }
   const plan = noisePlan(op, batch, options);
   if (op === 'saltAndPepper') return Array.from({ length: n }, (_, i) => ({ saltBelow: plan.saltBelow[i]!, pepperBelow: plan.pepperBelow[i]! }));
   if (op === 'uniformNoise') return Array.from({ length: n }, () => ({ low: plan.offset[0]!, span: plan.scale[0]! }));
@@ -150,6 +157,15 @@ export class Pipeline {
         const d = options[name];
         if (d !== undefined && typeof d !== 'number') {
           throw invalidParameterError(`steps[${position}].options.${name}`, 'a number (a step shifts every image by the same given offset; per-image offsets are not a pipeline option: use x, y to draw them)', d);
+        }
+      }
+    }
+    if (op === 'flip') {
+      // as for shift: given flips are one boolean for every image
+      for (const name of ['horizontal', 'vertical'] as const) {
+        const given = options[name];
+        if (given !== undefined && typeof given !== 'boolean') {
+          throw invalidParameterError(`steps[${position}].options.${name}`, 'a boolean (a step flips every image the same way when given; per-image flips are not a pipeline option: use mode, p to draw them)', given);
         }
       }
     }
@@ -306,6 +322,10 @@ export class Pipeline {
           for (const name of ['x', 'y', 'subpixel']) delete opts[name];
           Object.assign(opts, { dx: s.params.dx, dy: s.params.dy });
         }
+        if (step.op === 'flip') {
+          for (const name of ['mode', 'p']) delete opts[name];
+          Object.assign(opts, { horizontal: s.params.horizontal === 1, vertical: s.params.vertical === 1 });
+        }
         try {
           image = OPS[step.op].run(image, opts as never);
         } catch (error) {
@@ -317,7 +337,7 @@ export class Pipeline {
     return batchResult(b, out);
   }
 
-  /** One step of a sample record, as replay needs it: the step's op, whether it applied, and a shift's offsets. */
+  /** One step of a sample record, as replay needs it: the step's op, whether it applied, a shift's offsets and a flip's decisions. */
   private static checkStepRecord(at: string, s: unknown, op: PipelineOp): StepRecord {
     if (!isPlainObject(s)) throw invalidParameterError(at, '{ op, applied, params }', s);
     if (s.op !== op) throw invalidParameterError(`${at}.op`, `'${op}'`, s.op);
@@ -329,6 +349,12 @@ export class Pipeline {
         const v = s.params[name];
         if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'a finite number (pixels)', v);
         if (!Number.isFinite(v)) throw invalidParameterError(`${at}.params.${name}`, 'a finite number (pixels)', v, 'range');
+      }
+    }
+    if (op === 'flip' && s.applied) {
+      for (const name of ['horizontal', 'vertical']) {
+        const v = s.params[name];
+        if (v !== 0 && v !== 1) throw invalidParameterError(`${at}.params.${name}`, '0 or 1 (whether the image flipped along that axis)', v, typeof v === 'number' ? 'range' : 'type');
       }
     }
     return s as unknown as StepRecord;

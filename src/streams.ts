@@ -5,6 +5,10 @@ export const STREAM = {
   randomNormal: 2,
   /** shift: per-image offsets (words 0 and 1 of block 0) */
   shift: 16,
+  /** flip: per-image decisions (word 0 horizontal, word 1 vertical of block 0) */
+  flip: 17,
+  /** crop: per-image offsets (word 0 top, word 1 left of block 0) */
+  crop: 18,
   gaussianNoise: 32,
   gaussianNoiseParams: 33,
   uniformNoise: 34,

@@ -16,6 +16,8 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
 #include "../kernels/noise.h"
+#include "../kernels/flip.h"
+#include "../kernels/crop.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_avx2 = {
@@ -28,5 +30,9 @@ extern const Kernels kKernels_avx2 = {
     &avx2::noise_f32,
     &avx2::gaussian_dropout,
     &avx2::dropout_mask,
+    &avx2::flip_u8,
+    &avx2::flip_f32,
+    &avx2::crop_u8,
+    &avx2::crop_f32,
 };
 }  // namespace fastaug

@@ -15,6 +15,8 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
 #include "../kernels/noise.h"
+#include "../kernels/flip.h"
+#include "../kernels/crop.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_scalar = {
@@ -27,5 +29,9 @@ extern const Kernels kKernels_scalar = {
     &scalar::noise_f32,
     &scalar::gaussian_dropout,
     &scalar::dropout_mask,
+    &scalar::flip_u8,
+    &scalar::flip_f32,
+    &scalar::crop_u8,
+    &scalar::crop_f32,
 };
 }  // namespace fastaug

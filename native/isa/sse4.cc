@@ -16,6 +16,8 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
 #include "../kernels/noise.h"
+#include "../kernels/flip.h"
+#include "../kernels/crop.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_sse4 = {
@@ -28,5 +30,9 @@ extern const Kernels kKernels_sse4 = {
     &sse4::noise_f32,
     &sse4::gaussian_dropout,
     &sse4::dropout_mask,
+    &sse4::flip_u8,
+    &sse4::flip_f32,
+    &sse4::crop_u8,
+    &sse4::crop_f32,
 };
 }  // namespace fastaug

@@ -15,6 +15,8 @@ export type { Fill, Interpolation, ShiftOffsets, ShiftOptions } from './ops/shif
 export type { Batch, Layout, Range, Shape } from './ops/batch.js';
 export { flip, flipAsync, flipDecisions } from './ops/flip.js';
 export type { FlipDecisions, FlipMode, FlipOptions } from './ops/flip.js';
+export { crop, cropAsync, cropOffsets } from './ops/crop.js';
+export type { CropOffsets, CropOptions } from './ops/crop.js';
 export {
   gaussianNoise, gaussianNoiseAsync, saltAndPepper, saltAndPepperAsync, speckleNoise, speckleNoiseAsync, uniformNoise, uniformNoiseAsync,
 } from './ops/noise.js';

@@ -202,6 +202,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("memoryOverlap", &Addon::MemoryOverlap),
         InstanceMethod("flip", &Addon::Flip),
         InstanceMethod("crop", &Addon::Crop),
+        InstanceMethod("colorAffine", &Addon::ColorAffine),
         InstanceValue("version", Napi::String::New(env, FASTAUG_VERSION)),
     });
   }
@@ -449,6 +450,39 @@ class Addon : public Napi::Addon<Addon> {
         info, src_elements, dst_elements, pinned, BoolArg(info, 15),
         [=](const uint8_t* src, uint8_t* dst) { crop_u8(src, dst, p, first, count); },
         [=](const float* src, float* dst) { crop_f32(src, dst, p, first, count); });
+  }
+
+  // (isa, src, dst, h, w, c, nchw, scale: Float32Array, offset: Float32Array, clip, clipLo, clipHi, first, count, async);
+  // scale and offset hold one value per channel of every image; dst may be src (in place)
+  Napi::Value ColorAffine(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    ColorParams p;
+    p.h = Uint32Arg(info, 3);
+    p.w = Uint32Arg(info, 4);
+    p.c = Uint32Arg(info, 5);
+    p.nchw = BoolArg(info, 6);
+    size_t n_scale, n_offset;
+    p.scale = TypedData<float, napi_float32_array>(info, 7, "Float32Array", "scale (per-image colour parameters)", &n_scale);
+    p.offset = TypedData<float, napi_float32_array>(info, 8, "Float32Array", "offset (per-image colour parameters)", &n_offset);
+    p.clip = BoolArg(info, 9);
+    p.clip_lo = float(NumberArg(info, 10));
+    p.clip_hi = float(NumberArg(info, 11));
+    const size_t first = Uint32Arg(info, 12), count = Uint32Arg(info, 13);
+    const size_t images = first + count;
+    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "colorAffine: bad dimensions");
+    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "colorAffine: an image larger than any array");
+    if (uint64_t(n_scale) < uint64_t(images) * uint64_t(p.c) || uint64_t(n_offset) < uint64_t(images) * uint64_t(p.c)) {
+      ThrowType(info.Env(), "colorAffine: fewer per-channel parameters than images");
+    }
+    const size_t elements = ElementsOf(info, "colorAffine", images, uint64_t(p.h * p.w * p.c));
+    std::vector<Napi::Object> pinned;
+    for (size_t i : {1, 2, 7, 8}) pinned.push_back(info[i].As<Napi::Object>());
+    auto run_u8 = kernels.color_affine_u8;
+    auto run_f32 = kernels.color_affine_f32;
+    return RunImageJob(
+        info, elements, pinned, BoolArg(info, 14),
+        [=](const uint8_t* src, uint8_t* dst) { run_u8(src, dst, p, first, count); },
+        [=](const float* src, float* dst) { run_f32(src, dst, p, first, count); });
   }
 };
 

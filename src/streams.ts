@@ -19,4 +19,6 @@ export const STREAM = {
   gaussianDropout: 40,
   dropoutMask: 41,
   flipLabels: 42,
+  /** brightness: per-image factor (word 0) and delta (word 1) of block 0 */
+  brightnessParams: 48,
 } as const;

@@ -10,10 +10,9 @@ import { cropImages, cropPieces } from '../src/backends/js/crop.js';
 import { crop, cropAsync, cropOffsets, philox4x32, Pipeline, preview, STREAM, type Batch, type CropOptions, type Fill } from '../src/index.js';
 import { cropPlan } from '../src/ops/crop.js';
 import { backendName, backends } from './helpers/backends.js';
+import { randomBatch, type Shape } from './helpers/batches.js';
 import { extensionIndex, FILLS } from './helpers/fills.js';
 import { firstDifference, testRng, uniformOfWord } from './helpers/rng.js';
-
-type Shape = [number, number, number, number];
 
 /** From the definition: output (y, x) of image i is the extended input at (y + top[i], x + left[i]). */
 function referenceCrop(b: Batch, height: number, width: number, top: ArrayLike<number>, left: ArrayLike<number>, fill: Fill, fillValue: number): Uint8Array | Float32Array {
@@ -30,12 +29,6 @@ function referenceCrop(b: Batch, height: number, width: number, top: ArrayLike<n
     }
   }
   return out;
-}
-
-function randomBatch(rng: ReturnType<typeof testRng>, shape: Shape, dtype: 'uint8' | 'float32', layout: 'NHWC' | 'NCHW'): Batch {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const data = dtype === 'uint8' ? Uint8Array.from({ length: size }, () => rng.int(0, 255)) : Float32Array.from({ length: size }, () => (rng.next() - 0.5) * 100);
-  return { data, shape, layout };
 }
 
 describe('hand-computed: the row [10, 20, 30, 40], a window of 6 from column −3', () => {

@@ -9,15 +9,9 @@ import { flipImages, flipPieces } from '../src/backends/js/flip.js';
 import { flip, flipAsync, flipDecisions, philox4x32, Pipeline, STREAM, type Batch, type FlipOptions } from '../src/index.js';
 import { flipPlan } from '../src/ops/flip.js';
 import { backendName, backends } from './helpers/backends.js';
+import { randomBatch, type Shape } from './helpers/batches.js';
 import { firstDifference, testRng, uniformOfWord } from './helpers/rng.js';
 
-type Shape = [number, number, number, number];
-
-function randomBatch(rng: ReturnType<typeof testRng>, shape: Shape, dtype: 'uint8' | 'float32', layout: 'NHWC' | 'NCHW'): Batch {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const data = dtype === 'uint8' ? Uint8Array.from({ length: size }, () => rng.int(0, 255)) : Float32Array.from({ length: size }, () => (rng.next() - 0.5) * 100);
-  return { data, shape, layout };
-}
 
 /** From the definition: output (y, x) of image i is the input at (h − 1 − y if vertical, w − 1 − x if horizontal). */
 function referenceFlip(b: Batch, horizontal: ArrayLike<number>, vertical: ArrayLike<number>): Uint8Array | Float32Array {

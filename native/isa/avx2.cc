@@ -18,6 +18,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/noise.h"
 #include "../kernels/flip.h"
 #include "../kernels/crop.h"
+#include "../kernels/color.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_avx2 = {
@@ -34,5 +35,7 @@ extern const Kernels kKernels_avx2 = {
     &avx2::flip_f32,
     &avx2::crop_u8,
     &avx2::crop_f32,
+    &avx2::color_affine_u8,
+    &avx2::color_affine_f32,
 };
 }  // namespace fastaug

@@ -16,6 +16,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/noise.h"
 #include "../kernels/flip.h"
 #include "../kernels/crop.h"
+#include "../kernels/color.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_neon = {
@@ -32,5 +33,7 @@ extern const Kernels kKernels_neon = {
     &neon::flip_f32,
     &neon::crop_u8,
     &neon::crop_f32,
+    &neon::color_affine_u8,
+    &neon::color_affine_f32,
 };
 }  // namespace fastaug

@@ -17,6 +17,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/noise.h"
 #include "../kernels/flip.h"
 #include "../kernels/crop.h"
+#include "../kernels/color.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_scalar = {
@@ -33,5 +34,7 @@ extern const Kernels kKernels_scalar = {
     &scalar::flip_f32,
     &scalar::crop_u8,
     &scalar::crop_f32,
+    &scalar::color_affine_u8,
+    &scalar::color_affine_f32,
 };
 }  // namespace fastaug

@@ -89,6 +89,19 @@ struct CropParams {
   const int32_t* left;
 };
 
+// Per-image, per-channel affine colour maps (src/ops/color.ts): element x of
+// channel ch of image i becomes float32(float32(x · scale[i·c + ch]) +
+// offset[i·c + ch]); uint8 rounds half to even and saturates, float32 clips
+// if asked. Element-wise: dst may be src (in place).
+struct ColorParams {
+  int64_t h, w, c;
+  bool nchw;
+  const float* scale;
+  const float* offset;
+  bool clip;
+  float clip_lo, clip_hi;
+};
+
 // Every kernel one ISA provides. dispatch.cc keeps one table per ISA; a new
 // op adds a field here and one line per ISA file.
 struct Kernels {
@@ -110,6 +123,9 @@ struct Kernels {
   void (*flip_f32)(const float* src, float* dst, const FlipParams& p, size_t first, size_t count);
   void (*crop_u8)(const uint8_t* src, uint8_t* dst, const CropParams& p, size_t first, size_t count);
   void (*crop_f32)(const float* src, float* dst, const CropParams& p, size_t first, size_t count);
+  // images [first, first + count); element-wise, so dst may be src
+  void (*color_affine_u8)(const uint8_t* src, uint8_t* dst, const ColorParams& p, size_t first, size_t count);
+  void (*color_affine_f32)(const float* src, float* dst, const ColorParams& p, size_t first, size_t count);
 };
 
 }  // namespace fastaug

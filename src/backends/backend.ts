@@ -64,6 +64,24 @@ export interface CropRequest {
   left: Int32Array;
 }
 
+/**
+ * A resolved per-image colour map (src/ops/color.ts): element x of channel ch
+ * of image i becomes float32(float32(x · scale[i·c + ch]) + offset[i·c + ch]);
+ * uint8 rounds half to even and saturates, float32 clips if asked. dst may be src.
+ */
+export interface ColorRequest {
+  h: number;
+  w: number;
+  c: number;
+  layout: 'NHWC' | 'NCHW';
+  /** n·c float32 values each. */
+  scale: Float32Array;
+  offset: Float32Array;
+  clip: boolean;
+  clipLo: number;
+  clipHi: number;
+}
+
 export const NOISE_KIND = { addNormal: 0, addUniform: 1, multiplyNormal: 2, saltAndPepper: 3 } as const;
 
 /** Resolved image noise (src/ops/noise.ts): per-image parameters, stream ids, dtype rules. */
@@ -136,4 +154,7 @@ export interface Backend {
   /** Crops images [first, first + count) of src into dst (outH × outW per image). */
   crop(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: CropRequest, first: number, count: number): void;
   cropAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: CropRequest, first: number, count: number): Promise<void>;
+  /** Maps images [first, first + count) of src into dst (which may be src). */
+  colorAffine(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ColorRequest, first: number, count: number): void;
+  colorAffineAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ColorRequest, first: number, count: number): Promise<void>;
 }

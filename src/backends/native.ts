@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import nodeGypBuild from 'node-gyp-build';
 
-import type { Backend, CropRequest, FlipRequest, NoiseRequest, ShiftRequest, StreamRequest } from './backend.js';
+import type { Backend, ColorRequest, CropRequest, FlipRequest, NoiseRequest, ShiftRequest, StreamRequest } from './backend.js';
 
 type StreamFn = (
   isa: number, out: Float32Array, key0: number, key1: number, first: number,
@@ -41,6 +41,10 @@ export interface NativeAddon {
     isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean,
     outH: number, outW: number, fill: number, fillValue: number, top: Int32Array, left: Int32Array, first: number, count: number, async: boolean,
   ): Promise<void> | undefined;
+  colorAffine(
+    isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean,
+    scale: Float32Array, offset: Float32Array, clip: boolean, clipLo: number, clipHi: number, first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
   /** How two arrays' bytes relate in memory (by address): 0 disjoint, 1 the same first byte, 2 any other overlap. */
   memoryOverlap(a: ArrayBufferView, b: ArrayBufferView): number;
 }
@@ -60,7 +64,7 @@ export function packageRoot(): string {
 }
 
 /** Every function the TypeScript side calls on the addon. */
-export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop'] as const;
+export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'colorAffine'] as const;
 
 /**
  * Why a loaded addon cannot serve this package (a stale build or prebuild
@@ -150,6 +154,10 @@ function cropCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Arra
   return addon.crop(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.outH, r.outW, r.fill, r.fillValue, r.top, r.left, first, count, async);
 }
 
+function colorCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: ColorRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
+  return addon.colorAffine(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.scale, r.offset, r.clip, r.clipLo, r.clipHi, first, count, async);
+}
+
 /** A Backend running the addon's kernels for the ISA `isa` (one of addon.isas()). */
 export function nativeBackend(addon: NativeAddon, isa: string): Backend {
   const index = addon.isas().indexOf(isa);
@@ -174,5 +182,7 @@ export function nativeBackend(addon: NativeAddon, isa: string): Backend {
     flipAsync: (src, dst, r, first, count) => flipCall(addon, index, src, dst, r, first, count, true)!,
     crop: (src, dst, r, first, count) => void cropCall(addon, index, src, dst, r, first, count, false),
     cropAsync: (src, dst, r, first, count) => cropCall(addon, index, src, dst, r, first, count, true)!,
+    colorAffine: (src, dst, r, first, count) => void colorCall(addon, index, src, dst, r, first, count, false),
+    colorAffineAsync: (src, dst, r, first, count) => colorCall(addon, index, src, dst, r, first, count, true)!,
   };
 }

@@ -203,6 +203,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("flip", &Addon::Flip),
         InstanceMethod("crop", &Addon::Crop),
         InstanceMethod("colorAffine", &Addon::ColorAffine),
+        InstanceMethod("channelSums", &Addon::ChannelSums),
         InstanceValue("version", Napi::String::New(env, FASTAUG_VERSION)),
     });
   }
@@ -483,6 +484,36 @@ class Addon : public Napi::Addon<Addon> {
         info, elements, pinned, BoolArg(info, 14),
         [=](const uint8_t* src, uint8_t* dst) { run_u8(src, dst, p, first, count); },
         [=](const float* src, float* dst) { run_f32(src, dst, p, first, count); });
+  }
+
+  // (isa, src, h, w, c, nchw, sums: Float64Array, first, count, async): per-image, per-channel sums
+  Napi::Value ChannelSums(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    ColorParams p{};
+    p.h = Uint32Arg(info, 2);
+    p.w = Uint32Arg(info, 3);
+    p.c = Uint32Arg(info, 4);
+    p.nchw = BoolArg(info, 5);
+    size_t n_sums, n_src;
+    double* sums = TypedData<double, napi_float64_array>(info, 6, "Float64Array", "sums (per-image channel sums)", &n_sums);
+    const size_t first = Uint32Arg(info, 7), count = Uint32Arg(info, 8);
+    const size_t images = first + count;
+    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "channelSums: bad dimensions");
+    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "channelSums: an image larger than any array");
+    if (uint64_t(n_sums) < uint64_t(images) * uint64_t(p.c)) ThrowType(info.Env(), "channelSums: fewer sums than channels of the images");
+    const size_t elements = ElementsOf(info, "channelSums", images, uint64_t(p.h * p.w * p.c));
+    std::vector<Napi::Object> pinned{info[1].As<Napi::Object>(), info[6].As<Napi::Object>()};
+    const bool async = BoolArg(info, 9);
+    if (info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+      const uint8_t* src = TypedData<uint8_t, napi_uint8_array>(info, 1, "Uint8Array", "batch.data", &n_src);
+      if (n_src < elements) ThrowShort(info.Env(), "batch.data", elements, n_src);
+      auto run = kernels.channel_sums_u8;
+      return RunJob(info.Env(), [=] { run(src, p, first, count, sums); }, pinned, async);
+    }
+    const float* src = TypedData<float, napi_float32_array>(info, 1, "Float32Array", "batch.data", &n_src);
+    if (n_src < elements) ThrowShort(info.Env(), "batch.data", elements, n_src);
+    auto run = kernels.channel_sums_f32;
+    return RunJob(info.Env(), [=] { run(src, p, first, count, sums); }, pinned, async);
   }
 };
 

@@ -15,7 +15,7 @@ import type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, U
 import { shift, shiftAsync, shiftOffsets, type ShiftOptions } from './ops/shift.js';
 import { flip, flipAsync, flipDecisions, type FlipOptions } from './ops/flip.js';
 import { crop, cropAsync, cropOffsets, cropProbe, type CropOptions } from './ops/crop.js';
-import { brightness, brightnessAsync, brightnessParams, type BrightnessOptions } from './ops/color.js';
+import { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams, type BrightnessOptions, type ContrastOptions } from './ops/color.js';
 import { integerInRange, invalidParameterError, isArraySafe, isPlainObject, numberInRange } from './validate.js';
 
 export const PIPELINE_STREAM = { stepSeed: 64, applied: 65 } as const;
@@ -33,6 +33,7 @@ const OPS = {
   flip: { run: flip, runAsync: flipAsync },
   crop: { run: crop, runAsync: cropAsync },
   brightness: { run: brightness, runAsync: brightnessAsync },
+  contrast: { run: contrast, runAsync: contrastAsync },
 } as const satisfies Record<string, { run: ImageOp; runAsync: ImageOpAsync }>;
 
 export type PipelineOp = keyof typeof OPS;
@@ -56,7 +57,8 @@ export type PipelineStep =
   | StepOf<'saltAndPepper', SaltAndPepperOptions>
   | StepOf<'flip', Omit<FlipOptions, 'horizontal' | 'vertical'> & { horizontal?: boolean; vertical?: boolean }>
   | StepOf<'crop', Omit<CropOptions, 'top' | 'left'> & { top?: number; left?: number }>
-  | StepOf<'brightness', BrightnessOptions>;
+  | StepOf<'brightness', BrightnessOptions>
+  | StepOf<'contrast', ContrastOptions>;
 
 /** A checked step as the pipeline keeps it (frozen). */
 export interface ResolvedStep {
@@ -68,7 +70,7 @@ export interface ResolvedStep {
 export interface StepRecord {
   op: PipelineOp;
   applied: boolean;
-  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}. */
+  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}. */
   params: Record<string, number>;
 }
 
@@ -122,6 +124,10 @@ function recordParams(op: PipelineOp, batch: Batch, options: Record<string, unkn
   if (op === 'brightness') {
     const { factor, delta } = brightnessParams(batch, options);
     return Array.from({ length: n }, (_, i) => ({ factor: factor[i]!, delta: delta[i]! }));
+  }
+  if (op === 'contrast') {
+    const { factor } = contrastParams(batch, options as unknown as ContrastOptions);
+    return Array.from({ length: n }, (_, i) => ({ factor: factor[i]! }));
   }
   if (op === 'crop') {
     const { top, left } = cropOffsets(batch, options as unknown as CropOptions);
@@ -351,6 +357,7 @@ export class Pipeline {
           Object.assign(opts, { dx: s.params.dx, dy: s.params.dy });
         }
         if (step.op === 'brightness') Object.assign(opts, { factor: s.params.factor, delta: s.params.delta });
+        if (step.op === 'contrast') opts.factor = s.params.factor;
         if (step.op === 'crop') {
           delete opts.padding;
           Object.assign(opts, { top: s.params.top, left: s.params.left });
@@ -370,7 +377,7 @@ export class Pipeline {
     return { data: out, shape: [b.n, outH, outW, b.c], layout: b.layout };
   }
 
-  /** One step of a sample record, as replay needs it: the step's op, whether it applied, a shift's or crop's offsets, a flip's decisions, a brightness's factor and delta. */
+  /** One step of a sample record, as replay needs it: the step's op, whether it applied, a shift's or crop's offsets, a flip's decisions, a brightness's factor and delta, a contrast's factor. */
   private static checkStepRecord(at: string, s: unknown, op: PipelineOp): StepRecord {
     if (!isPlainObject(s)) throw invalidParameterError(at, '{ op, applied, params }', s);
     if (s.op !== op) throw invalidParameterError(`${at}.op`, `'${op}'`, s.op);
@@ -392,8 +399,8 @@ export class Pipeline {
         if (!Number.isInteger(v) || Math.abs(v) > 2 ** 30) throw invalidParameterError(`${at}.params.${name}`, 'an integer with |value| <= 2^30 (pixels)', v, 'range');
       }
     }
-    if (op === 'brightness' && s.applied) {
-      for (const name of ['factor', 'delta']) {
+    if ((op === 'brightness' || op === 'contrast') && s.applied) {
+      for (const name of op === 'brightness' ? ['factor', 'delta'] : ['factor']) {
         const v = s.params[name];
         if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'a finite float32 number', v);
         if (!Number.isFinite(v) || Math.fround(v) !== v || (name === 'factor' && !(v >= 0))) throw invalidParameterError(`${at}.params.${name}`, name === 'factor' ? 'a finite float32 number >= 0' : 'a finite float32 number', v, 'range');

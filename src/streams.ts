@@ -21,4 +21,6 @@ export const STREAM = {
   flipLabels: 42,
   /** brightness: per-image factor (word 0) and delta (word 1) of block 0 */
   brightnessParams: 48,
+  /** contrast: per-image factor (word 0 of block 0) */
+  contrastParams: 49,
 } as const;

@@ -1,4 +1,4 @@
-// brightness (issue 19): hand-computed cases with ties and both ends, a
+// brightness and contrast (issue 19): hand-computed cases with ties and both ends, a
 // reference from the definition's float32 order, every backend and ISA
 // bit-identical (in place, clip, NaN and infinities), drawn parameters from
 // the published stream layout, split/thread invariance, Pipeline, bad input.
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { ColorRequest } from '../src/backends/backend.js';
 import { colorAffinePieces } from '../src/backends/js/color.js';
-import { brightness, brightnessAsync, brightnessParams, philox4x32, Pipeline, STREAM, type Batch, type BrightnessOptions } from '../src/index.js';
+import { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams, philox4x32, Pipeline, STREAM, type Batch, type BrightnessOptions, type ContrastOptions } from '../src/index.js';
 import { brightnessPlan } from '../src/ops/color.js';
 import { backendName, backends } from './helpers/backends.js';
 import { randomBatch, type Shape } from './helpers/batches.js';
@@ -218,5 +218,145 @@ describe('bad input', () => {
   });
   it('n = 0 is a valid, empty batch', () => {
     expect(brightness({ data: new Float32Array(0), shape: [0, 3, 3, 1] }, { factor: [0, 2] }).data).toHaveLength(0);
+  });
+});
+
+/**
+ * contrast from its definition: per image (and channel) the float64 sum of
+ * the channel's elements pixel after pixel, m = float32(sum / count), then
+ * y = float32(float32(x · c) + float32(m − float32(m · c))).
+ */
+function referenceContrast(b: Batch, factor: ArrayLike<number>, perChannel: boolean, clip?: [number, number]): Uint8Array | Float32Array {
+  const [n, h, w, c] = b.shape;
+  const at = (i: number, p: number, ch: number): number => (b.layout === 'NCHW' ? (i * c + ch) * h * w + p : (i * h * w + p) * c + ch);
+  const out = b.data instanceof Uint8Array ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+  for (let i = 0; i < n; i += 1) {
+    const sums = Array.from({ length: c }, (_, ch) => {
+      let s = 0;
+      for (let p = 0; p < h * w; p += 1) s += b.data[at(i, p, ch)]!;
+      return s;
+    });
+    const total = sums.reduce((a, x) => a + x, 0);
+    for (let ch = 0; ch < c; ch += 1) {
+      const m = perChannel ? f(sums[ch]! / (h * w)) : f(total / (h * w * c));
+      const offset = f(m - f(m * factor[i]!));
+      for (let p = 0; p < h * w; p += 1) {
+        const y = f(f(b.data[at(i, p, ch)]! * factor[i]!) + offset);
+        if (out instanceof Uint8Array) out[at(i, p, ch)] = Number.isNaN(y) ? 0 : Math.min(255, Math.max(0, halfEven(y)));
+        else out[at(i, p, ch)] = clip === undefined ? y : Math.min(f(clip[1]), Math.max(f(clip[0]), y));
+      }
+    }
+  }
+  return out;
+}
+
+describe('contrast', () => {
+  it('hand-computed: about the mean 15 of [0, 10, 20, 30]; ties half to even; factor 0 gives the mean', () => {
+    const b: Batch = { data: Uint8Array.from([0, 10, 20, 30]), shape: [1, 2, 2, 1] };
+    expect([...contrast(b, { factor: 2 }).data]).toEqual([0, 5, 25, 45]); // 2x − 15
+    expect([...contrast(b, { factor: 0.5 }).data]).toEqual([8, 12, 18, 22]); // 0.5x + 7.5: 7.5, 12.5, 17.5, 22.5
+    expect([...contrast(b, { factor: 0 }).data]).toEqual([15, 15, 15, 15]);
+    expect([...contrast(b, { factor: 1 }).data]).toEqual([0, 10, 20, 30]);
+    const fl: Batch = { data: Float32Array.from([0, 10, 20, 30]), shape: [1, 2, 2, 1] };
+    expect([...contrast(fl, { factor: 2, clip: [0, 40] }).data]).toEqual([0, 5, 25, 40]);
+  });
+
+  it('perChannel: one mean per channel (default) or one over the image', () => {
+    // two channels: [0, 100] and [10, 30]; per channel means 50 and 20, overall 35
+    const b: Batch = { data: Uint8Array.from([0, 10, 100, 30]), shape: [1, 1, 2, 2] };
+    expect([...contrast(b, { factor: 0 }).data]).toEqual([50, 20, 50, 20]);
+    expect([...contrast(b, { factor: 0, perChannel: false }).data]).toEqual([35, 35, 35, 35]);
+    expect([...contrast({ ...b, data: Uint8Array.from([0, 100, 10, 30]), layout: 'NCHW' }, { factor: 0 }).data]).toEqual([50, 50, 20, 20]);
+  });
+
+  it('matches the reference on every backend and ISA, bit for bit (in place, both layouts, clip)', () => {
+    const rng = testRng(4949);
+    for (let t = 0; t < 150; t += 1) {
+      const shape: Shape = [rng.int(0, 4), rng.pick([1, 2, 5, 9]), rng.pick([1, 3, 8, 17]), rng.int(1, 5)];
+      const dtype = rng.pick(['uint8', 'float32'] as const);
+      const b = randomBatch(rng, shape, dtype, rng.pick(['NHWC', 'NCHW'] as const));
+      const opts: ContrastOptions = {
+        factor: rng.pick([0, 0.5, 1, 1.7, [0.5, 1.5], [0, 3]] as const) as ContrastOptions['factor'],
+        perChannel: rng.next() < 0.6,
+        seed: rng.int(0, 1000), index: rng.int(0, 10_000), epoch: rng.int(0, 3),
+      };
+      if (dtype === 'float32' && rng.next() < 0.3) opts.clip = [-20, 20];
+      const factor = contrastParams(b, opts).factor;
+      const expected = referenceContrast(b, factor, opts.perChannel !== false, opts.clip);
+      const what = `case ${t} ${JSON.stringify({ shape, dtype, layout: b.layout, ...opts })}`;
+      expect(firstDifference(contrast(b, opts).data, expected), what).toBe(-1);
+      // every backend: the sums kernel and the map kernel
+      for (const backend of backends) {
+        const sums = new Float64Array(shape[0] * shape[3]);
+        backend.channelSums(b.data, { h: shape[1], w: shape[2], c: shape[3], layout: b.layout! }, sums, 0, shape[0]);
+        const js = new Float64Array(sums.length);
+        backends[0]!.channelSums(b.data, { h: shape[1], w: shape[2], c: shape[3], layout: b.layout! }, js, 0, shape[0]);
+        expect(firstDifference(sums, js), `${backendName(backend)} sums ${what}`).toBe(-1);
+      }
+      const inPlace = b.data.slice();
+      expect(firstDifference(contrast({ ...b, data: inPlace }, { ...opts, out: inPlace }).data, expected), `in place ${what}`).toBe(-1);
+    }
+  });
+
+  it('float32 is within 1e-5 (relative) of (x − mean) · factor + mean in float64', () => {
+    const rng = testRng(50);
+    const b = randomBatch(rng, [4, 6, 7, 3], 'float32', 'NHWC');
+    const got = contrast(b, { factor: 1.3 }).data;
+    const per = 6 * 7 * 3;
+    for (let i = 0; i < 4; i += 1) {
+      for (let ch = 0; ch < 3; ch += 1) {
+        let sum = 0;
+        for (let p = 0; p < 42; p += 1) sum += b.data[i * per + p * 3 + ch]!;
+        const mean = sum / 42;
+        for (let p = 0; p < 42; p += 1) {
+          const k = i * per + p * 3 + ch;
+          const exact = (b.data[k]! - mean) * 1.3 + mean;
+          expect(Math.abs(got[k]! - exact)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(exact)) * 10);
+        }
+      }
+    }
+  });
+
+  it('draws the factor from block (0, index + k, epoch, 49), word 0', () => {
+    const b: Batch = { data: new Uint8Array(100), shape: [100, 1, 1, 1] };
+    const { factor } = contrastParams(b, { factor: [0.2, 1.8], seed: 3, index: 5, epoch: 6 });
+    for (let k = 0; k < 100; k += 1) expect(factor[k]).toBe(f(0.2 + 1.6 * uniformOfWord(philox4x32([0, 5 + k, 6, STREAM.contrastParams], [3, 0])[0]!)));
+  });
+
+  it('split, threads, async in place, and a Pipeline step with records { factor } and replay', async () => {
+    const rng = testRng(94);
+    for (const dtype of ['uint8', 'float32'] as const) {
+      const b = randomBatch(rng, [9, 7, 10, 3], dtype, 'NCHW');
+      const opts: ContrastOptions = { factor: [0.5, 1.5], seed: 77n, index: 100, epoch: 2 };
+      const whole = contrast(b, opts);
+      const per = 7 * 10 * 3;
+      for (const [from, to] of [[0, 4], [4, 9]] as const) {
+        const part = contrast({ data: b.data.subarray(from * per, to * per), shape: [to - from, 7, 10, 3], layout: 'NCHW' }, { ...opts, index: 100 + from });
+        expect(firstDifference(part.data, whole.data.subarray(from * per, to * per))).toBe(-1);
+      }
+      for (const threads of [1, 2, 3]) {
+        expect(firstDifference((await contrastAsync(b, { ...opts, threads })).data, whole.data)).toBe(-1);
+        const inPlace = b.data.slice();
+        await contrastAsync({ data: inPlace, shape: b.shape, layout: 'NCHW' }, { ...opts, threads, out: inPlace });
+        expect(firstDifference(inPlace, whole.data)).toBe(-1);
+      }
+    }
+    const pipeline = new Pipeline([{ op: 'contrast', options: { factor: [0.5, 1.5], perChannel: false }, p: 0.5 }], { seed: 2 });
+    const b = randomBatch(rng, [12, 4, 4, 3], 'uint8', 'NHWC');
+    const run = pipeline.run(b, { record: true });
+    expect(run.records.every((r) => Object.keys(r.steps[0]!.params).join() === 'factor')).toBe(true);
+    expect(firstDifference(pipeline.replay(b, JSON.parse(JSON.stringify(run.records)) as typeof run.records).data, run.data)).toBe(-1);
+    expect(firstDifference((await pipeline.runAsync(b, { threads: 2 })).data, run.data)).toBe(-1);
+  });
+
+  it('bad input is named before any work', async () => {
+    const b: Batch = { data: new Uint8Array(24), shape: [2, 3, 4, 1] };
+    expect(() => contrast(b, undefined as unknown as ContrastOptions)).toThrow(new TypeError('Expected a number >= 0 or [lo, hi] with 0 <= lo <= hi for factor but received undefined of type undefined'));
+    expect(() => contrast(b, { factor: -0.5 })).toThrow(RangeError);
+    expect(() => contrast(b, { factor: 1, perChannel: 1 as unknown as boolean })).toThrow(new TypeError('Expected a boolean for perChannel but received 1 of type number'));
+    expect(() => contrast(b, { factor: 1, clip: [0, 1] })).toThrow(RangeError);
+    expect(() => contrast(b, { factor: 1, delta: 1 } as ContrastOptions)).toThrow("Unknown option 'delta' for contrast; expected one of: seed, index, epoch, factor, perChannel, clip, out");
+    await expect(contrastAsync(b, { factor: [2, 1] })).rejects.toThrow(RangeError);
+    expect(contrast({ data: new Float32Array(0), shape: [0, 2, 2, 1] }, { factor: 2 }).data).toHaveLength(0);
   });
 });

@@ -37,5 +37,7 @@ extern const Kernels kKernels_avx2 = {
     &avx2::crop_f32,
     &avx2::color_affine_u8,
     &avx2::color_affine_f32,
+    &avx2::channel_sums_u8,
+    &avx2::channel_sums_f32,
 };
 }  // namespace fastaug

@@ -37,5 +37,7 @@ extern const Kernels kKernels_avx512 = {
     &avx512::crop_f32,
     &avx512::color_affine_u8,
     &avx512::color_affine_f32,
+    &avx512::channel_sums_u8,
+    &avx512::channel_sums_f32,
 };
 }  // namespace fastaug

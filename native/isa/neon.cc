@@ -35,5 +35,7 @@ extern const Kernels kKernels_neon = {
     &neon::crop_f32,
     &neon::color_affine_u8,
     &neon::color_affine_f32,
+    &neon::channel_sums_u8,
+    &neon::channel_sums_f32,
 };
 }  // namespace fastaug

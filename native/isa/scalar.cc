@@ -36,5 +36,7 @@ extern const Kernels kKernels_scalar = {
     &scalar::crop_f32,
     &scalar::color_affine_u8,
     &scalar::color_affine_f32,
+    &scalar::channel_sums_u8,
+    &scalar::channel_sums_f32,
 };
 }  // namespace fastaug

@@ -37,5 +37,7 @@ extern const Kernels kKernels_sse4 = {
     &sse4::crop_f32,
     &sse4::color_affine_u8,
     &sse4::color_affine_f32,
+    &sse4::channel_sums_u8,
+    &sse4::channel_sums_f32,
 };
 }  // namespace fastaug

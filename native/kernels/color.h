@@ -78,3 +78,38 @@ inline void color_affine_u8(const uint8_t* src, uint8_t* dst, const ColorParams&
 inline void color_affine_f32(const float* src, float* dst, const ColorParams& p, size_t first, size_t count) {
   color_detail::affine_images<float>(src, dst, p, first, count);
 }
+
+// Per-image, per-channel sums for contrast's means (src/ops/color.ts), in
+// float64, channel ch of image i into sums[i·c + ch]. uint8: the exact
+// integer sum (any order gives it). float32: each element added in turn,
+// pixel after pixel, to its channel's float64 sum (the same order in either
+// layout, and in src/backends/js/color.ts).
+namespace color_detail {
+
+template <class T, class Acc>
+void channel_sums_images(const T* src, const ColorParams& p, size_t first, size_t count, double* sums) {
+  const int64_t plane = p.h * p.w;
+  for (size_t i = first; i < first + count; ++i) {
+    const T* image = src + int64_t(i) * plane * p.c;
+    for (int64_t ch = 0; ch < p.c; ++ch) {
+      Acc acc = 0;
+      if (p.nchw) {
+        const T* at = image + ch * plane;
+        for (int64_t k = 0; k < plane; ++k) acc += Acc(at[k]);
+      } else {
+        for (int64_t k = 0; k < plane; ++k) acc += Acc(image[k * p.c + ch]);
+      }
+      sums[int64_t(i) * p.c + ch] = double(acc);
+    }
+  }
+}
+
+}  // namespace color_detail
+
+inline void channel_sums_u8(const uint8_t* src, const ColorParams& p, size_t first, size_t count, double* sums) {
+  color_detail::channel_sums_images<uint8_t, uint64_t>(src, p, first, count, sums);
+}
+
+inline void channel_sums_f32(const float* src, const ColorParams& p, size_t first, size_t count, double* sums) {
+  color_detail::channel_sums_images<float, double>(src, p, first, count, sums);
+}

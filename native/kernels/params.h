@@ -126,6 +126,9 @@ struct Kernels {
   // images [first, first + count); element-wise, so dst may be src
   void (*color_affine_u8)(const uint8_t* src, uint8_t* dst, const ColorParams& p, size_t first, size_t count);
   void (*color_affine_f32)(const float* src, float* dst, const ColorParams& p, size_t first, size_t count);
+  // per-image, per-channel float64 sums of images [first, first + count) into sums[i·c + ch] (p.h, w, c, nchw only)
+  void (*channel_sums_u8)(const uint8_t* src, const ColorParams& p, size_t first, size_t count, double* sums);
+  void (*channel_sums_f32)(const float* src, const ColorParams& p, size_t first, size_t count, double* sums);
 };
 
 }  // namespace fastaug

@@ -157,4 +157,11 @@ export interface Backend {
   /** Maps images [first, first + count) of src into dst (which may be src). */
   colorAffine(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ColorRequest, first: number, count: number): void;
   colorAffineAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ColorRequest, first: number, count: number): Promise<void>;
+  /**
+   * Per-image, per-channel float64 sums of images [first, first + count) into
+   * sums[i·c + ch]: uint8 exact, float32 each element added in turn, pixel
+   * after pixel, to its channel's sum.
+   */
+  channelSums(src: Uint8Array | Float32Array, request: Pick<ColorRequest, 'h' | 'w' | 'c' | 'layout'>, sums: Float64Array, first: number, count: number): void;
+  channelSumsAsync(src: Uint8Array | Float32Array, request: Pick<ColorRequest, 'h' | 'w' | 'c' | 'layout'>, sums: Float64Array, first: number, count: number): Promise<void>;
 }

@@ -45,6 +45,9 @@ export interface NativeAddon {
     isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean,
     scale: Float32Array, offset: Float32Array, clip: boolean, clipLo: number, clipHi: number, first: number, count: number, async: boolean,
   ): Promise<void> | undefined;
+  channelSums(
+    isa: number, src: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean, sums: Float64Array, first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
   /** How two arrays' bytes relate in memory (by address): 0 disjoint, 1 the same first byte, 2 any other overlap. */
   memoryOverlap(a: ArrayBufferView, b: ArrayBufferView): number;
 }
@@ -64,7 +67,7 @@ export function packageRoot(): string {
 }
 
 /** Every function the TypeScript side calls on the addon. */
-export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'colorAffine'] as const;
+export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'colorAffine', 'channelSums'] as const;
 
 /**
  * Why a loaded addon cannot serve this package (a stale build or prebuild
@@ -184,5 +187,7 @@ export function nativeBackend(addon: NativeAddon, isa: string): Backend {
     cropAsync: (src, dst, r, first, count) => cropCall(addon, index, src, dst, r, first, count, true)!,
     colorAffine: (src, dst, r, first, count) => void colorCall(addon, index, src, dst, r, first, count, false),
     colorAffineAsync: (src, dst, r, first, count) => colorCall(addon, index, src, dst, r, first, count, true)!,
+    channelSums: (src, r, sums, first, count) => void addon.channelSums(index, src, r.h, r.w, r.c, r.layout === 'NCHW', sums, first, count, false),
+    channelSumsAsync: (src, r, sums, first, count) => addon.channelSums(index, src, r.h, r.w, r.c, r.layout === 'NCHW', sums, first, count, true)!,
   };
 }

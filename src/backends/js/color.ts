@@ -39,3 +39,31 @@ export function* colorAffinePieces(req: ColorRequest, src: Uint8Array | Float32A
 export function colorAffineImages(req: ColorRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, first: number, count: number): void {
   for (const _ of colorAffinePieces(req, src, dst, first, count, Infinity));
 }
+
+/**
+ * Channel sums of images [first, first + count) as a job for the async
+ * scheduler: each channel's float64 sum adds its elements pixel after pixel
+ * (the order native/kernels/color.h uses), yielding after `unit` elements.
+ */
+export function* channelSumPieces(req: Pick<ColorRequest, 'h' | 'w' | 'c' | 'layout'>, src: Uint8Array | Float32Array, sums: Float64Array, first: number, count: number, unit: number): Generator<void> {
+  const plane = req.h * req.w;
+  const { c } = req;
+  const [step, stride] = req.layout === 'NHWC' ? [c, 1] : [1, plane];
+  for (let i = first; i < first + count; i += 1) {
+    for (let ch = 0; ch < c; ch += 1) {
+      const at = i * plane * c + ch * stride;
+      let acc = 0;
+      for (let from = 0; from < plane; from += unit) {
+        const to = Math.min(plane, from + unit);
+        for (let k = from; k < to; k += 1) acc += src[at + k * step]!;
+        if (to < plane) yield;
+      }
+      sums[i * c + ch] = acc;
+      yield;
+    }
+  }
+}
+
+export function channelSums(req: Pick<ColorRequest, 'h' | 'w' | 'c' | 'layout'>, src: Uint8Array | Float32Array, sums: Float64Array, first: number, count: number): void {
+  for (const _ of channelSumPieces(req, src, sums, first, count, Infinity));
+}

@@ -10,7 +10,7 @@ import * as noise from './noise.js';
 import { shiftImages, shiftPieces } from './shift.js';
 import { flipImages, flipPieces } from './flip.js';
 import { cropImages, cropPieces } from './crop.js';
-import { colorAffineImages, colorAffinePieces } from './color.js';
+import { channelSumPieces, channelSums, colorAffineImages, colorAffinePieces } from './color.js';
 
 function* streamUnits(out: Float32Array, req: StreamRequest, kernel: (o: Float32Array, r: StreamRequest) => void): Generator<void> {
   for (let start = 0; start < out.length; start += UNIT_ELEMENTS) {
@@ -62,4 +62,6 @@ export const jsBackend: Backend = {
   cropAsync: (src, dst, req, first, count) => runInSlices(cropPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
   colorAffine: (src, dst, req, first, count) => colorAffineImages(req, src, dst, first, count),
   colorAffineAsync: (src, dst, req, first, count) => runInSlices(colorAffinePieces(req, src, dst, first, count, UNIT_ELEMENTS)),
+  channelSums: (src, req, sums, first, count) => channelSums(req, src, sums, first, count),
+  channelSumsAsync: (src, req, sums, first, count) => runInSlices(channelSumPieces(req, src, sums, first, count, UNIT_ELEMENTS)),
 };

@@ -39,7 +39,7 @@ describe('fastaug bench', () => {
     const r = spawnSync(process.execPath, [cli, 'bench', 'nosuch'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     const lines = r.stderr.split(/[\r\n]+/).map((l) => l.trim()).filter((l) => l.startsWith('fastaug:'));
-    expect(lines).toEqual(['fastaug: no bench case or family nosuch; families: flip, crop, noise, random, shift; cases: F1, F2, C1, C2, W3, W4, W6, P1, L1, N1, N2, N3, R1, R2, W1, W2, W7']);
+    expect(lines).toEqual(['fastaug: no bench case or family nosuch; families: brightness, contrast, flip, crop, noise, random, shift; cases: B1, B2, K1, K2, F1, F2, C1, C2, W3, W4, W6, P1, L1, N1, N2, N3, R1, R2, W1, W2, W7']);
     expect(r.stderr).not.toContain('    at ');
   });
 

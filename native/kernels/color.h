@@ -33,18 +33,34 @@ inline void affine_run(const T* src, T* dst, int64_t count, float a, float b, co
   }
 }
 
-template <class T, int C>
-inline void affine_pixels(const T* src, T* dst, int64_t pixels, const float* a, const float* b, const ColorParams& p) {
-  for (int64_t k = 0; k < pixels; ++k) {
-    for (int ch = 0; ch < C; ++ch) {
-      const float y = float(src[k * C + ch]) * a[ch] + b[ch];
-      if constexpr (sizeof(T) == 1) {
-        dst[k * C + ch] = saturate_u8(y);
-      } else {
-        dst[k * C + ch] = p.clip ? clip_value(y, p.clip_lo, p.clip_hi) : y;
-      }
+// Interleaved channels (NHWC, c = 2…4): blocks of kPixels pixels against
+// per-element copies of the channel's a and b, so that the inner loop is
+// one contiguous element-wise map the compiler vectorizes (the same
+// operations on each element as affine_run).
+constexpr int64_t kPixels = 64;  // 64·c elements: whole vectors of uint8 lanes at every ISA
+
+template <class T>
+inline void affine_pattern(const T* src, T* dst, int64_t count, const float* a, const float* b, const ColorParams& p) {
+  for (int64_t k = 0; k < count; ++k) {
+    const float y = float(src[k]) * a[k] + b[k];
+    if constexpr (sizeof(T) == 1) {
+      dst[k] = saturate_u8(y);
+    } else {
+      dst[k] = p.clip ? clip_value(y, p.clip_lo, p.clip_hi) : y;
     }
   }
+}
+
+template <class T>
+inline void affine_pixels(const T* src, T* dst, int64_t pixels, int64_t c, const float* a, const float* b, const ColorParams& p) {
+  float pa[kPixels * 4], pb[kPixels * 4];
+  for (int64_t j = 0; j < kPixels * c; ++j) {
+    pa[j] = a[j % c];
+    pb[j] = b[j % c];
+  }
+  int64_t k = 0;
+  for (; k + kPixels <= pixels; k += kPixels) affine_pattern<T>(src + k * c, dst + k * c, kPixels * c, pa, pb, p);
+  affine_pattern<T>(src + k * c, dst + k * c, (pixels - k) * c, pa, pb, p);
 }
 
 template <class T>
@@ -58,13 +74,12 @@ void affine_images(const T* src, T* dst, const ColorParams& p, size_t first, siz
       for (int64_t ch = 0; ch < p.c; ++ch) affine_run<T>(src + at + ch * plane, dst + at + ch * plane, plane, a[ch], b[ch], p);
       continue;
     }
-    switch (p.c) {
-      case 3: affine_pixels<T, 3>(src + at, dst + at, plane, a, b, p); break;
-      case 4: affine_pixels<T, 4>(src + at, dst + at, plane, a, b, p); break;
-      default:
-        for (int64_t k = 0; k < plane; ++k) {
-          for (int64_t ch = 0; ch < p.c; ++ch) affine_run<T>(src + at + k * p.c + ch, dst + at + k * p.c + ch, 1, a[ch], b[ch], p);
-        }
+    if (p.c <= 4) {
+      affine_pixels<T>(src + at, dst + at, plane, p.c, a, b, p);
+      continue;
+    }
+    for (int64_t k = 0; k < plane; ++k) {
+      for (int64_t ch = 0; ch < p.c; ++ch) affine_run<T>(src + at + k * p.c + ch, dst + at + k * p.c + ch, 1, a[ch], b[ch], p);
     }
   }
 }
@@ -86,11 +101,35 @@ inline void color_affine_f32(const float* src, float* dst, const ColorParams& p,
 // layout, and in src/backends/js/color.ts).
 namespace color_detail {
 
+// uint8, interleaved channels (c = 2…4): integer sums are exact in any
+// order, so elements are summed against a repeating lane pattern (one
+// contiguous, vectorizable loop), each lane folded into its channel after.
+inline void channel_sums_interleaved_u8(const uint8_t* image, int64_t pixels, int64_t c, double* sums) {
+  uint64_t acc[kPixels * 4] = {};
+  int64_t k = 0;
+  for (; k + kPixels <= pixels; k += kPixels) {
+    const uint8_t* at = image + k * c;
+    for (int64_t j = 0; j < kPixels * c; ++j) acc[j] += at[j];
+  }
+  for (int64_t j = 0; j < (pixels - k) * c; ++j) acc[j] += image[k * c + j];
+  for (int64_t ch = 0; ch < c; ++ch) {
+    uint64_t total = 0;
+    for (int64_t j = ch; j < kPixels * c; j += c) total += acc[j];
+    sums[ch] = double(total);
+  }
+}
+
 template <class T, class Acc>
 void channel_sums_images(const T* src, const ColorParams& p, size_t first, size_t count, double* sums) {
   const int64_t plane = p.h * p.w;
   for (size_t i = first; i < first + count; ++i) {
     const T* image = src + int64_t(i) * plane * p.c;
+    if constexpr (sizeof(T) == 1) {
+      if (!p.nchw && p.c > 1 && p.c <= 4) {
+        channel_sums_interleaved_u8(image, plane, p.c, sums + int64_t(i) * p.c);
+        continue;
+      }
+    }
     for (int64_t ch = 0; ch < p.c; ++ch) {
       Acc acc = 0;
       if (p.nchw) {

@@ -223,7 +223,8 @@ describe('bad input', () => {
 
 /**
  * contrast from its definition: per image (and channel) the float64 sum of
- * the channel's elements pixel after pixel, m = float32(sum / count), then
+ * the channel's elements in eight partial sums (pixel p into partial p mod 8,
+ * then p0 + p1 + … + p7 in order), m = float32(sum / count), then
  * y = float32(float32(x · c) + float32(m − float32(m · c))).
  */
 function referenceContrast(b: Batch, factor: ArrayLike<number>, perChannel: boolean, clip?: [number, number]): Uint8Array | Float32Array {
@@ -232,9 +233,9 @@ function referenceContrast(b: Batch, factor: ArrayLike<number>, perChannel: bool
   const out = b.data instanceof Uint8Array ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
   for (let i = 0; i < n; i += 1) {
     const sums = Array.from({ length: c }, (_, ch) => {
-      let s = 0;
-      for (let p = 0; p < h * w; p += 1) s += b.data[at(i, p, ch)]!;
-      return s;
+      const partials = [0, 0, 0, 0, 0, 0, 0, 0];
+      for (let p = 0; p < h * w; p += 1) partials[p % 8] = partials[p % 8]! + b.data[at(i, p, ch)]!;
+      return partials.reduce((a, x) => a + x);
     });
     const total = sums.reduce((a, x) => a + x, 0);
     for (let ch = 0; ch < c; ch += 1) {
@@ -295,6 +296,30 @@ describe('contrast', () => {
       }
       const inPlace = b.data.slice();
       expect(firstDifference(contrast({ ...b, data: inPlace }, { ...opts, out: inPlace }).data, expected), `in place ${what}`).toBe(-1);
+    }
+  });
+
+  it('channel sums agree on every backend for many channels and any tail of pixels', () => {
+    const rng = testRng(51);
+    for (const shape of [[2, 3, 5, 70], [1, 1, 1, 3], [1, 3, 3, 2], [2, 1, 17, 4], [1, 4, 4, 1]] as Shape[]) {
+      for (const layout of ['NHWC', 'NCHW'] as const) {
+        const b = randomBatch(rng, shape, 'float32', layout);
+        const [n, h, w, c] = shape;
+        const js = new Float64Array(n * c);
+        backends[0]!.channelSums(b.data, { h, w, c, layout }, js, 0, n);
+        const expected = Array.from({ length: n * c }, (_, k) => {
+          const [i, ch] = [Math.floor(k / c), k % c];
+          const partials = [0, 0, 0, 0, 0, 0, 0, 0];
+          for (let p = 0; p < h * w; p += 1) partials[p % 8] = partials[p % 8]! + b.data[layout === 'NCHW' ? (i * c + ch) * h * w + p : (i * h * w + p) * c + ch]!;
+          return partials.reduce((a, x) => a + x);
+        });
+        expect([...js]).toEqual(expected);
+        for (const backend of backends) {
+          const sums = new Float64Array(n * c);
+          backend.channelSums(b.data, { h, w, c, layout }, sums, 0, n);
+          expect(firstDifference(sums, js), `${backendName(backend)} ${JSON.stringify(shape)} ${layout}`).toBe(-1);
+        }
+      }
     }
   });
 

@@ -96,9 +96,10 @@ inline void color_affine_f32(const float* src, float* dst, const ColorParams& p,
 
 // Per-image, per-channel sums for contrast's means (src/ops/color.ts), in
 // float64, channel ch of image i into sums[i·c + ch]. uint8: the exact
-// integer sum (any order gives it). float32: each element added in turn,
-// pixel after pixel, to its channel's float64 sum (the same order in either
-// layout, and in src/backends/js/color.ts).
+// integer sum (any order gives it). float32: pixel p is added to partial sum
+// p mod 8 of its channel, pixel after pixel, and the channel's sum is
+// ((p0 + p1) + p2) + … + p7 (the same in either layout, and in
+// src/backends/js/color.ts): eight independent chains, which vectorize.
 namespace color_detail {
 
 // uint8, interleaved channels (c = 2…4): integer sums are exact in any
@@ -119,6 +120,41 @@ inline void channel_sums_interleaved_u8(const uint8_t* image, int64_t pixels, in
   }
 }
 
+constexpr int64_t kPartials = 8;
+
+// float32: the eight partial sums of each channel (partial j of channel ch
+// at acc[j·c + ch]); blocks of eight pixels are contiguous in NHWC, so
+// element j of a block adds to acc[j].
+inline void channel_sums_f32_image(const float* image, int64_t plane, int64_t c, bool nchw, double* sums) {
+  for (int64_t ch0 = 0; ch0 < (nchw ? c : 1); ++ch0) {
+    const int64_t lanes = nchw ? 1 : c;  // channels interleaved in one pass
+    const float* at = nchw ? image + ch0 * plane : image;
+    double acc[kPartials * 64] = {};
+    if (lanes > 64) {
+      // very many channels: one channel at a time, strided
+      for (int64_t ch = 0; ch < c; ++ch) {
+        double part[kPartials] = {};
+        for (int64_t p = 0; p < plane; ++p) part[p % kPartials] += double(at[p * c + ch]);
+        double total = part[0];
+        for (int64_t j = 1; j < kPartials; ++j) total += part[j];
+        sums[ch] = total;
+      }
+      return;
+    }
+    int64_t p = 0;
+    for (; p + kPartials <= plane; p += kPartials) {
+      const float* block = at + p * lanes;
+      for (int64_t j = 0; j < kPartials * lanes; ++j) acc[j] += double(block[j]);
+    }
+    for (int64_t j = 0; j < (plane - p) * lanes; ++j) acc[j] += double(at[p * lanes + j]);
+    for (int64_t l = 0; l < lanes; ++l) {
+      double total = acc[l];
+      for (int64_t j = 1; j < kPartials; ++j) total += acc[j * lanes + l];
+      sums[nchw ? ch0 : l] = total;
+    }
+  }
+}
+
 template <class T, class Acc>
 void channel_sums_images(const T* src, const ColorParams& p, size_t first, size_t count, double* sums) {
   const int64_t plane = p.h * p.w;
@@ -129,6 +165,9 @@ void channel_sums_images(const T* src, const ColorParams& p, size_t first, size_
         channel_sums_interleaved_u8(image, plane, p.c, sums + int64_t(i) * p.c);
         continue;
       }
+    } else {
+      channel_sums_f32_image(image, plane, p.c, p.nchw, sums + int64_t(i) * p.c);
+      continue;
     }
     for (int64_t ch = 0; ch < p.c; ++ch) {
       Acc acc = 0;

@@ -159,8 +159,8 @@ export interface Backend {
   colorAffineAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ColorRequest, first: number, count: number): Promise<void>;
   /**
    * Per-image, per-channel float64 sums of images [first, first + count) into
-   * sums[i·c + ch]: uint8 exact, float32 each element added in turn, pixel
-   * after pixel, to its channel's sum.
+   * sums[i·c + ch]: uint8 exact; float32 ((p0 + p1) + …) + p7, partial j
+   * adding the channel's elements of pixels j, j + 8, … in turn.
    */
   channelSums(src: Uint8Array | Float32Array, request: Pick<ColorRequest, 'h' | 'w' | 'c' | 'layout'>, sums: Float64Array, first: number, count: number): void;
   channelSumsAsync(src: Uint8Array | Float32Array, request: Pick<ColorRequest, 'h' | 'w' | 'c' | 'layout'>, sums: Float64Array, first: number, count: number): Promise<void>;

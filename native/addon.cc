@@ -158,26 +158,33 @@ bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
 }
 
 // Runs an image kernel on the batch arrays of arguments 1 (src, the caller's
-// batch.data) and 2 (dst, its out):
-// both uint8 or both float32, each holding at least `elements` values.
+// batch.data) and 2 (dst, its out): both uint8 or both float32, holding at
+// least `src_elements` and `dst_elements` values (the same for ops that keep
+// the image size).
 template <class RunU8, class RunF32>
-Napi::Value RunImageJob(const Napi::CallbackInfo& info, size_t elements, const std::vector<Napi::Object>& pinned,
+Napi::Value RunImageJob(const Napi::CallbackInfo& info, size_t src_elements, size_t dst_elements, const std::vector<Napi::Object>& pinned,
                         bool async, RunU8 run_u8, RunF32 run_f32) {
   size_t n_src, n_dst;
   if (info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
     const uint8_t* src = TypedData<uint8_t, napi_uint8_array>(info, 1, "Uint8Array", "batch.data", &n_src);
     uint8_t* dst = TypedData<uint8_t, napi_uint8_array>(info, 2, "Uint8Array", "out", &n_dst);
-    if (n_src < elements) ThrowShort(info.Env(), "batch.data", elements, n_src);
-    if (n_dst < elements) ThrowShort(info.Env(), "out", elements, n_dst);
-    if (elements == 0) return RunJob(info.Env(), [] {}, pinned, async);  // nothing to do: no scratch either
+    if (n_src < src_elements) ThrowShort(info.Env(), "batch.data", src_elements, n_src);
+    if (n_dst < dst_elements) ThrowShort(info.Env(), "out", dst_elements, n_dst);
+    if (src_elements == 0 || dst_elements == 0) return RunJob(info.Env(), [] {}, pinned, async);  // nothing to do: no scratch either
     return RunJob(info.Env(), [=] { run_u8(src, dst); }, pinned, async);
   }
   const float* src = TypedData<float, napi_float32_array>(info, 1, "Float32Array", "batch.data", &n_src);
   float* dst = TypedData<float, napi_float32_array>(info, 2, "Float32Array", "out", &n_dst);
-  if (n_src < elements) ThrowShort(info.Env(), "batch.data", elements, n_src);
-  if (n_dst < elements) ThrowShort(info.Env(), "out", elements, n_dst);
-  if (elements == 0) return RunJob(info.Env(), [] {}, pinned, async);
+  if (n_src < src_elements) ThrowShort(info.Env(), "batch.data", src_elements, n_src);
+  if (n_dst < dst_elements) ThrowShort(info.Env(), "out", dst_elements, n_dst);
+  if (src_elements == 0 || dst_elements == 0) return RunJob(info.Env(), [] {}, pinned, async);
   return RunJob(info.Env(), [=] { run_f32(src, dst); }, pinned, async);
+}
+
+template <class RunU8, class RunF32>
+Napi::Value RunImageJob(const Napi::CallbackInfo& info, size_t elements, const std::vector<Napi::Object>& pinned,
+                        bool async, RunU8 run_u8, RunF32 run_f32) {
+  return RunImageJob(info, elements, elements, pinned, async, run_u8, run_f32);
 }
 
 class Addon : public Napi::Addon<Addon> {
@@ -193,6 +200,10 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("gaussianDropout", &Addon::GaussianDropout),
         InstanceMethod("dropoutMask", &Addon::DropoutMask),
         InstanceMethod("memoryOverlap", &Addon::MemoryOverlap),
+        InstanceMethod("flip", &Addon::Flip),
+        InstanceMethod("crop", &Addon::Crop),
+        InstanceMethod("colorAffine", &Addon::ColorAffine),
+        InstanceMethod("channelSums", &Addon::ChannelSums),
         InstanceValue("version", Napi::String::New(env, FASTAUG_VERSION)),
     });
   }
@@ -380,6 +391,129 @@ class Addon : public Napi::Addon<Addon> {
     const float rate = float(NumberArg(info, 7)), keep = float(NumberArg(info, 8));
     auto kernel = kernels.dropout_mask;
     return RunJob(info.Env(), [=] { kernel(out, n, sp, rate, keep); }, {info[1].As<Napi::Object>()}, BoolArg(info, 9));
+  }
+
+  // (isa, src, dst, h, w, c, nchw, horizontal: Uint8Array, vertical: Uint8Array, first, count, async);
+  // dst may be src (in place)
+  Napi::Value Flip(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    FlipParams p;
+    p.h = Uint32Arg(info, 3);
+    p.w = Uint32Arg(info, 4);
+    p.c = Uint32Arg(info, 5);
+    p.nchw = BoolArg(info, 6);
+    size_t n_horizontal, n_vertical;
+    p.horizontal = TypedData<uint8_t, napi_uint8_array>(info, 7, "Uint8Array", "horizontal (per-image flips)", &n_horizontal);
+    p.vertical = TypedData<uint8_t, napi_uint8_array>(info, 8, "Uint8Array", "vertical (per-image flips)", &n_vertical);
+    const size_t first = Uint32Arg(info, 9), count = Uint32Arg(info, 10);
+    const size_t images = first + count;
+    if (n_horizontal < images || n_vertical < images) ThrowType(info.Env(), "flip: fewer per-image flips than images");
+    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "flip: bad dimensions");
+    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "flip: an image larger than any array");
+    const size_t elements = ElementsOf(info, "flip", images, uint64_t(p.h * p.w * p.c));
+    std::vector<Napi::Object> pinned;
+    for (size_t i : {1, 2, 7, 8}) pinned.push_back(info[i].As<Napi::Object>());
+    auto flip_u8 = kernels.flip_u8;
+    auto flip_f32 = kernels.flip_f32;
+    return RunImageJob(
+        info, elements, pinned, BoolArg(info, 11),
+        [=](const uint8_t* src, uint8_t* dst) { flip_u8(src, dst, p, first, count); },
+        [=](const float* src, float* dst) { flip_f32(src, dst, p, first, count); });
+  }
+
+  // (isa, src, dst, h, w, c, nchw, outH, outW, fill, fillValue, top: Int32Array, left: Int32Array, first, count, async)
+  Napi::Value Crop(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    CropParams p;
+    p.h = Uint32Arg(info, 3);
+    p.w = Uint32Arg(info, 4);
+    p.c = Uint32Arg(info, 5);
+    p.nchw = BoolArg(info, 6);
+    p.out_h = Uint32Arg(info, 7);
+    p.out_w = Uint32Arg(info, 8);
+    p.fill = int(Uint32Arg(info, 9));
+    p.fill_value = float(NumberArg(info, 10));
+    size_t n_top, n_left;
+    p.top = TypedData<int32_t, napi_int32_array>(info, 11, "Int32Array", "top (per-image crop offsets)", &n_top);
+    p.left = TypedData<int32_t, napi_int32_array>(info, 12, "Int32Array", "left (per-image crop offsets)", &n_left);
+    const size_t first = Uint32Arg(info, 13), count = Uint32Arg(info, 14);
+    const size_t images = first + count;
+    if (n_top < images || n_left < images) ThrowType(info.Env(), "crop: fewer per-image offsets than images");
+    if (p.h < 1 || p.w < 1 || p.c < 1 || p.out_h < 1 || p.out_w < 1 || p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "crop: bad dimensions or fill");
+    if (!ImageFits(p.h, p.w, p.c) || !ImageFits(p.out_h, p.out_w, p.c)) ThrowType(info.Env(), "crop: an image larger than any array");
+    const size_t src_elements = ElementsOf(info, "crop", images, uint64_t(p.h * p.w * p.c));
+    const size_t dst_elements = ElementsOf(info, "crop", images, uint64_t(p.out_h * p.out_w * p.c));
+    std::vector<Napi::Object> pinned;
+    for (size_t i : {1, 2, 11, 12}) pinned.push_back(info[i].As<Napi::Object>());
+    auto crop_u8 = kernels.crop_u8;
+    auto crop_f32 = kernels.crop_f32;
+    return RunImageJob(
+        info, src_elements, dst_elements, pinned, BoolArg(info, 15),
+        [=](const uint8_t* src, uint8_t* dst) { crop_u8(src, dst, p, first, count); },
+        [=](const float* src, float* dst) { crop_f32(src, dst, p, first, count); });
+  }
+
+  // (isa, src, dst, h, w, c, nchw, scale: Float32Array, offset: Float32Array, clip, clipLo, clipHi, first, count, async);
+  // scale and offset hold one value per channel of every image; dst may be src (in place)
+  Napi::Value ColorAffine(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    ColorParams p;
+    p.h = Uint32Arg(info, 3);
+    p.w = Uint32Arg(info, 4);
+    p.c = Uint32Arg(info, 5);
+    p.nchw = BoolArg(info, 6);
+    size_t n_scale, n_offset;
+    p.scale = TypedData<float, napi_float32_array>(info, 7, "Float32Array", "scale (per-image colour parameters)", &n_scale);
+    p.offset = TypedData<float, napi_float32_array>(info, 8, "Float32Array", "offset (per-image colour parameters)", &n_offset);
+    p.clip = BoolArg(info, 9);
+    p.clip_lo = float(NumberArg(info, 10));
+    p.clip_hi = float(NumberArg(info, 11));
+    const size_t first = Uint32Arg(info, 12), count = Uint32Arg(info, 13);
+    const size_t images = first + count;
+    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "colorAffine: bad dimensions");
+    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "colorAffine: an image larger than any array");
+    if (uint64_t(n_scale) < uint64_t(images) * uint64_t(p.c) || uint64_t(n_offset) < uint64_t(images) * uint64_t(p.c)) {
+      ThrowType(info.Env(), "colorAffine: fewer per-channel parameters than images");
+    }
+    const size_t elements = ElementsOf(info, "colorAffine", images, uint64_t(p.h * p.w * p.c));
+    std::vector<Napi::Object> pinned;
+    for (size_t i : {1, 2, 7, 8}) pinned.push_back(info[i].As<Napi::Object>());
+    auto run_u8 = kernels.color_affine_u8;
+    auto run_f32 = kernels.color_affine_f32;
+    return RunImageJob(
+        info, elements, pinned, BoolArg(info, 14),
+        [=](const uint8_t* src, uint8_t* dst) { run_u8(src, dst, p, first, count); },
+        [=](const float* src, float* dst) { run_f32(src, dst, p, first, count); });
+  }
+
+  // (isa, src, h, w, c, nchw, sums: Float64Array, first, count, async): per-image, per-channel sums
+  Napi::Value ChannelSums(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    ColorParams p{};
+    p.h = Uint32Arg(info, 2);
+    p.w = Uint32Arg(info, 3);
+    p.c = Uint32Arg(info, 4);
+    p.nchw = BoolArg(info, 5);
+    size_t n_sums, n_src;
+    double* sums = TypedData<double, napi_float64_array>(info, 6, "Float64Array", "sums (per-image channel sums)", &n_sums);
+    const size_t first = Uint32Arg(info, 7), count = Uint32Arg(info, 8);
+    const size_t images = first + count;
+    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "channelSums: bad dimensions");
+    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "channelSums: an image larger than any array");
+    if (uint64_t(n_sums) < uint64_t(images) * uint64_t(p.c)) ThrowType(info.Env(), "channelSums: fewer sums than channels of the images");
+    const size_t elements = ElementsOf(info, "channelSums", images, uint64_t(p.h * p.w * p.c));
+    std::vector<Napi::Object> pinned{info[1].As<Napi::Object>(), info[6].As<Napi::Object>()};
+    const bool async = BoolArg(info, 9);
+    if (info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+      const uint8_t* src = TypedData<uint8_t, napi_uint8_array>(info, 1, "Uint8Array", "batch.data", &n_src);
+      if (n_src < elements) ThrowShort(info.Env(), "batch.data", elements, n_src);
+      auto run = kernels.channel_sums_u8;
+      return RunJob(info.Env(), [=] { run(src, p, first, count, sums); }, pinned, async);
+    }
+    const float* src = TypedData<float, napi_float32_array>(info, 1, "Float32Array", "batch.data", &n_src);
+    if (n_src < elements) ThrowShort(info.Env(), "batch.data", elements, n_src);
+    auto run = kernels.channel_sums_f32;
+    return RunJob(info.Env(), [=] { run(src, p, first, count, sums); }, pinned, async);
   }
 };
 

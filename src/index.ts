@@ -13,6 +13,12 @@ export { STREAM } from './streams.js';
 export { shift, shiftAsync, shiftOffsets } from './ops/shift.js';
 export type { Fill, Interpolation, ShiftOffsets, ShiftOptions } from './ops/shift.js';
 export type { Batch, Layout, Range, Shape } from './ops/batch.js';
+export { flip, flipAsync, flipDecisions } from './ops/flip.js';
+export type { FlipDecisions, FlipMode, FlipOptions } from './ops/flip.js';
+export { crop, cropAsync, cropOffsets } from './ops/crop.js';
+export type { CropOffsets, CropOptions } from './ops/crop.js';
+export { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams } from './ops/color.js';
+export type { BrightnessOptions, BrightnessParams, ContrastOptions, ContrastParams } from './ops/color.js';
 export {
   gaussianNoise, gaussianNoiseAsync, saltAndPepper, saltAndPepperAsync, speckleNoise, speckleNoiseAsync, uniformNoise, uniformNoiseAsync,
 } from './ops/noise.js';

@@ -13,6 +13,9 @@ import { noisePlan } from './ops/noise.js';
 import * as noise from './ops/noise.js';
 import type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, UniformNoiseOptions } from './ops/noise.js';
 import { shift, shiftAsync, shiftOffsets, type ShiftOptions } from './ops/shift.js';
+import { flip, flipAsync, flipDecisions, type FlipOptions } from './ops/flip.js';
+import { crop, cropAsync, cropOffsets, cropProbe, type CropOptions } from './ops/crop.js';
+import { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams, type BrightnessOptions, type ContrastOptions } from './ops/color.js';
 import { integerInRange, invalidParameterError, isArraySafe, isPlainObject, numberInRange } from './validate.js';
 
 export const PIPELINE_STREAM = { stepSeed: 64, applied: 65 } as const;
@@ -27,6 +30,10 @@ const OPS = {
   uniformNoise: { run: noise.uniformNoise, runAsync: noise.uniformNoiseAsync },
   speckleNoise: { run: noise.speckleNoise, runAsync: noise.speckleNoiseAsync },
   saltAndPepper: { run: noise.saltAndPepper, runAsync: noise.saltAndPepperAsync },
+  flip: { run: flip, runAsync: flipAsync },
+  crop: { run: crop, runAsync: cropAsync },
+  brightness: { run: brightness, runAsync: brightnessAsync },
+  contrast: { run: contrast, runAsync: contrastAsync },
 } as const satisfies Record<string, { run: ImageOp; runAsync: ImageOpAsync }>;
 
 export type PipelineOp = keyof typeof OPS;
@@ -47,7 +54,11 @@ export type PipelineStep =
   | StepOf<'gaussianNoise', GaussianNoiseOptions>
   | StepOf<'uniformNoise', UniformNoiseOptions>
   | StepOf<'speckleNoise', SpeckleNoiseOptions>
-  | StepOf<'saltAndPepper', SaltAndPepperOptions>;
+  | StepOf<'saltAndPepper', SaltAndPepperOptions>
+  | StepOf<'flip', Omit<FlipOptions, 'horizontal' | 'vertical'> & { horizontal?: boolean; vertical?: boolean }>
+  | StepOf<'crop', Omit<CropOptions, 'top' | 'left'> & { top?: number; left?: number }>
+  | StepOf<'brightness', BrightnessOptions>
+  | StepOf<'contrast', ContrastOptions>;
 
 /** A checked step as the pipeline keeps it (frozen). */
 export interface ResolvedStep {
@@ -59,7 +70,7 @@ export interface ResolvedStep {
 export interface StepRecord {
   op: PipelineOp;
   applied: boolean;
-  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds. */
+  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}. */
   params: Record<string, number>;
 }
 
@@ -105,6 +116,22 @@ function recordParams(op: PipelineOp, batch: Batch, options: Record<string, unkn
   if (op === 'shift') {
     const { dx, dy } = shiftOffsets(batch, options);
     return Array.from({ length: n }, (_, i) => ({ dx: dx[i]!, dy: dy[i]! }));
+  }
+  if (op === 'flip') {
+    const { horizontal, vertical } = flipDecisions(batch, options);
+    return Array.from({ length: n }, (_, i) => ({ horizontal: horizontal[i]!, vertical: vertical[i]! }));
+  }
+  if (op === 'brightness') {
+    const { factor, delta } = brightnessParams(batch, options);
+    return Array.from({ length: n }, (_, i) => ({ factor: factor[i]!, delta: delta[i]! }));
+  }
+  if (op === 'contrast') {
+    const { factor } = contrastParams(batch, options as unknown as ContrastOptions);
+    return Array.from({ length: n }, (_, i) => ({ factor: factor[i]! }));
+  }
+  if (op === 'crop') {
+    const { top, left } = cropOffsets(batch, options as unknown as CropOptions);
+    return Array.from({ length: n }, (_, i) => ({ top: top[i]!, left: left[i]! }));
   }
   const plan = noisePlan(op, batch, options);
   if (op === 'saltAndPepper') return Array.from({ length: n }, (_, i) => ({ saltBelow: plan.saltBelow[i]!, pepperBelow: plan.pepperBelow[i]! }));
@@ -153,10 +180,30 @@ export class Pipeline {
         }
       }
     }
+    if (op === 'flip') {
+      // as for shift: given flips are one boolean for every image
+      for (const name of ['horizontal', 'vertical'] as const) {
+        const given = options[name];
+        if (given !== undefined && typeof given !== 'boolean') {
+          throw invalidParameterError(`steps[${position}].options.${name}`, 'a boolean (a step flips every image the same way when given; per-image flips are not a pipeline option: use mode, p to draw them)', given);
+        }
+      }
+    }
+    if (op === 'crop') {
+      for (const name of ['top', 'left'] as const) {
+        const given = options[name];
+        if (given !== undefined && typeof given !== 'number') {
+          throw invalidParameterError(`steps[${position}].options.${name}`, 'a number (a step crops every image at the same given offset; per-image offsets are not a pipeline option: use padding to draw them)', given);
+        }
+      }
+    }
     const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]');
-    // check the options now, on a tiny float32 batch (dtype-specific checks happen at run time)
+    // a crop changes the image size: a sample it skipped would not fit the batch
+    if (op === 'crop' && p !== 1) throw invalidParameterError(`steps[${position}].p`, '1 for a crop step (it changes the image size, so it applies to every sample)', p, 'range');
+    // check the options now, on a tiny float32 batch (dtype-specific checks happen at run time);
+    // a crop's on an empty batch of its output size (so that a padded crop of any size fits it)
     try {
-      OPS[op as PipelineOp].run({ data: new Float32Array(4), shape: [1, 2, 2, 1] }, options as never);
+      OPS[op as PipelineOp].run(op === 'crop' ? cropProbe(options) : { data: new Float32Array(4), shape: [1, 2, 2, 1] }, options as never);
     } catch (error) {
       throw stepError(`steps[${position}]`, op, error);
     }
@@ -289,14 +336,17 @@ export class Pipeline {
     if (!Array.isArray(copied) || copied.length !== b.n) throw invalidParameterError('records', `${b.n} sample records (one per image)`, records);
     records = copied as SampleRecord[];
     const per = b.h * b.w * b.c;
-    const out = b.data.slice();
+    // crop steps change the image size: every image ends at the same one
+    const [outH, outW] = this.steps.reduce<[number, number]>((size, s) => (s.op === 'crop' ? [s.options.height as number, s.options.width as number] : size), [b.h, b.w]);
+    const outPer = outH * outW * b.c;
+    const out = b.dtype === 'uint8' ? new Uint8Array(b.n * outPer) : new Float32Array(b.n * outPer);
     records.forEach((r, k) => {
       if (!isPlainObject(r) || !Array.isArray(r.steps) || r.steps.length !== this.steps.length) {
         throw invalidParameterError(`records[${k}]`, `a record of ${this.steps.length} steps from this pipeline`, r);
       }
       const index = integerInRange(`records[${k}].index`, r.index, 0, 2 ** 32 - 1);
       const epoch = integerInRange(`records[${k}].epoch`, r.epoch, 0, 2 ** 32 - 1);
-      let image: Batch = { data: out.subarray(k * per, (k + 1) * per), shape: [1, b.h, b.w, b.c], layout: b.layout };
+      let image: Batch = { data: b.data.subarray(k * per, (k + 1) * per), shape: [1, b.h, b.w, b.c], layout: b.layout };
       this.steps.forEach((step, position) => {
         const at = `records[${k}].steps[${position}]`;
         const s = Pipeline.checkStepRecord(at, r.steps[position], step.op);
@@ -306,18 +356,28 @@ export class Pipeline {
           for (const name of ['x', 'y', 'subpixel']) delete opts[name];
           Object.assign(opts, { dx: s.params.dx, dy: s.params.dy });
         }
+        if (step.op === 'brightness') Object.assign(opts, { factor: s.params.factor, delta: s.params.delta });
+        if (step.op === 'contrast') opts.factor = s.params.factor;
+        if (step.op === 'crop') {
+          delete opts.padding;
+          Object.assign(opts, { top: s.params.top, left: s.params.left });
+        }
+        if (step.op === 'flip') {
+          for (const name of ['mode', 'p']) delete opts[name];
+          Object.assign(opts, { horizontal: s.params.horizontal === 1, vertical: s.params.vertical === 1 });
+        }
         try {
           image = OPS[step.op].run(image, opts as never);
         } catch (error) {
           throw stepError(at, step.op, error);
         }
       });
-      out.set(image.data, k * per);
+      out.set(image.data, k * outPer);
     });
-    return batchResult(b, out);
+    return { data: out, shape: [b.n, outH, outW, b.c], layout: b.layout };
   }
 
-  /** One step of a sample record, as replay needs it: the step's op, whether it applied, and a shift's offsets. */
+  /** One step of a sample record, as replay needs it: the step's op, whether it applied, a shift's or crop's offsets, a flip's decisions, a brightness's factor and delta, a contrast's factor. */
   private static checkStepRecord(at: string, s: unknown, op: PipelineOp): StepRecord {
     if (!isPlainObject(s)) throw invalidParameterError(at, '{ op, applied, params }', s);
     if (s.op !== op) throw invalidParameterError(`${at}.op`, `'${op}'`, s.op);
@@ -329,6 +389,27 @@ export class Pipeline {
         const v = s.params[name];
         if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'a finite number (pixels)', v);
         if (!Number.isFinite(v)) throw invalidParameterError(`${at}.params.${name}`, 'a finite number (pixels)', v, 'range');
+      }
+    }
+    if (op === 'crop') {
+      if (!s.applied) throw invalidParameterError(`${at}.applied`, 'true (a crop step applies to every sample)', s.applied, 'range');
+      for (const name of ['top', 'left']) {
+        const v = s.params[name];
+        if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'an integer with |value| <= 2^30 (pixels)', v);
+        if (!Number.isInteger(v) || Math.abs(v) > 2 ** 30) throw invalidParameterError(`${at}.params.${name}`, 'an integer with |value| <= 2^30 (pixels)', v, 'range');
+      }
+    }
+    if ((op === 'brightness' || op === 'contrast') && s.applied) {
+      for (const name of op === 'brightness' ? ['factor', 'delta'] : ['factor']) {
+        const v = s.params[name];
+        if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'a finite float32 number', v);
+        if (!Number.isFinite(v) || Math.fround(v) !== v || (name === 'factor' && !(v >= 0))) throw invalidParameterError(`${at}.params.${name}`, name === 'factor' ? 'a finite float32 number >= 0' : 'a finite float32 number', v, 'range');
+      }
+    }
+    if (op === 'flip' && s.applied) {
+      for (const name of ['horizontal', 'vertical']) {
+        const v = s.params[name];
+        if (v !== 0 && v !== 1) throw invalidParameterError(`${at}.params.${name}`, '0 or 1 (whether the image flipped along that axis)', v, typeof v === 'number' ? 'range' : 'type');
       }
     }
     return s as unknown as StepRecord;

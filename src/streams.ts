@@ -5,6 +5,10 @@ export const STREAM = {
   randomNormal: 2,
   /** shift: per-image offsets (words 0 and 1 of block 0) */
   shift: 16,
+  /** flip: per-image decisions (word 0 horizontal, word 1 vertical of block 0) */
+  flip: 17,
+  /** crop: per-image offsets (word 0 top, word 1 left of block 0) */
+  crop: 18,
   gaussianNoise: 32,
   gaussianNoiseParams: 33,
   uniformNoise: 34,
@@ -15,4 +19,8 @@ export const STREAM = {
   gaussianDropout: 40,
   dropoutMask: 41,
   flipLabels: 42,
+  /** brightness: per-image factor (word 0) and delta (word 1) of block 0 */
+  brightnessParams: 48,
+  /** contrast: per-image factor (word 0 of block 0) */
+  contrastParams: 49,
 } as const;

@@ -44,6 +44,7 @@ describe('fastaug bench', () => {
     const lib = (await import(pathToFileURL(path.resolve(__dirname, '../bench/lib.mjs')).href)) as { loadCases(): Promise<Array<{ id: string; family: string }>> };
     const cases = await lib.loadCases();
     expect(cases.map((c) => c.id)).toEqual(expect.arrayContaining(['W3', 'W4', 'W6', 'P1', 'L1', 'N1', 'N2', 'N3', 'R1', 'R2', 'W1', 'W2', 'W7']));
+    expect(new Set(cases.map((c) => c.id)).size, 'case ids are distinct').toBe(cases.length);
     const families = [...new Set(cases.map((c) => c.family))].join(', ');
     expect(lines).toEqual([`fastaug: no bench case or family nosuch; families: ${families}; cases: ${cases.map((c) => c.id).join(', ')}`]);
     expect(r.stderr).not.toContain('    at ');

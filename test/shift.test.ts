@@ -10,26 +10,8 @@ import { shift, shiftAsync, shiftOffsets, type Batch, type Fill, type ShiftOptio
 import { shiftImages, shiftPieces } from '../src/backends/js/shift.js';
 import { shiftPlan } from '../src/ops/shift.js';
 import { backendName, backends, nativeBackends } from './helpers/backends.js';
+import { extensionIndex, FILLS } from './helpers/fills.js';
 import { firstDifference, testRng } from './helpers/rng.js';
-
-const FILLS: Fill[] = ['constant', 'nearest', 'reflect', 'mirror', 'wrap'];
-
-/** One period of each fill's extension, written out from the pictures in DESIGN §4. */
-function extensionIndex(s: number, size: number, fill: Fill): number {
-  if (s >= 0 && s < size) return s;
-  const forward = Array.from({ length: size }, (_, i) => i);
-  const backward = [...forward].reverse();
-  let period: number[];
-  switch (fill) {
-    case 'constant': return -1;
-    case 'nearest': return s < 0 ? 0 : size - 1;
-    case 'reflect': period = [...forward, ...backward]; break; // abcd dcba
-    case 'mirror': period = size === 1 ? [0] : [...forward, ...backward.slice(1, -1)]; break; // abcd cb
-    case 'wrap': period = forward; break;
-  }
-  const m = ((s % period.length) + period.length) % period.length;
-  return period[m]!;
-}
 
 /** Bilinear in float64 from the definition: output (y, x) = input (y − dy, x − dx) of the extended image. */
 function referenceShift(b: Batch, dx: number[], dy: number[], fill: Fill, fillValue: number): Float64Array {

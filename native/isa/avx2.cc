@@ -16,6 +16,9 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
 #include "../kernels/noise.h"
+#include "../kernels/flip.h"
+#include "../kernels/crop.h"
+#include "../kernels/color.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_avx2 = {
@@ -28,5 +31,13 @@ extern const Kernels kKernels_avx2 = {
     &avx2::noise_f32,
     &avx2::gaussian_dropout,
     &avx2::dropout_mask,
+    &avx2::flip_u8,
+    &avx2::flip_f32,
+    &avx2::crop_u8,
+    &avx2::crop_f32,
+    &avx2::color_affine_u8,
+    &avx2::color_affine_f32,
+    &avx2::channel_sums_u8,
+    &avx2::channel_sums_f32,
 };
 }  // namespace fastaug

@@ -14,6 +14,9 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
 #include "../kernels/noise.h"
+#include "../kernels/flip.h"
+#include "../kernels/crop.h"
+#include "../kernels/color.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_neon = {
@@ -26,5 +29,13 @@ extern const Kernels kKernels_neon = {
     &neon::noise_f32,
     &neon::gaussian_dropout,
     &neon::dropout_mask,
+    &neon::flip_u8,
+    &neon::flip_f32,
+    &neon::crop_u8,
+    &neon::crop_f32,
+    &neon::color_affine_u8,
+    &neon::color_affine_f32,
+    &neon::channel_sums_u8,
+    &neon::channel_sums_f32,
 };
 }  // namespace fastaug

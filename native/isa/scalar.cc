@@ -15,6 +15,9 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
 #include "../kernels/noise.h"
+#include "../kernels/flip.h"
+#include "../kernels/crop.h"
+#include "../kernels/color.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_scalar = {
@@ -27,5 +30,13 @@ extern const Kernels kKernels_scalar = {
     &scalar::noise_f32,
     &scalar::gaussian_dropout,
     &scalar::dropout_mask,
+    &scalar::flip_u8,
+    &scalar::flip_f32,
+    &scalar::crop_u8,
+    &scalar::crop_f32,
+    &scalar::color_affine_u8,
+    &scalar::color_affine_f32,
+    &scalar::channel_sums_u8,
+    &scalar::channel_sums_f32,
 };
 }  // namespace fastaug

@@ -16,6 +16,9 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
 #include "../kernels/noise.h"
+#include "../kernels/flip.h"
+#include "../kernels/crop.h"
+#include "../kernels/color.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_sse4 = {
@@ -28,5 +31,13 @@ extern const Kernels kKernels_sse4 = {
     &sse4::noise_f32,
     &sse4::gaussian_dropout,
     &sse4::dropout_mask,
+    &sse4::flip_u8,
+    &sse4::flip_f32,
+    &sse4::crop_u8,
+    &sse4::crop_f32,
+    &sse4::color_affine_u8,
+    &sse4::color_affine_f32,
+    &sse4::channel_sums_u8,
+    &sse4::channel_sums_f32,
 };
 }  // namespace fastaug

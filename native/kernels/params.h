@@ -68,6 +68,40 @@ struct NoiseParams {
 // Stream positions per image: elements with per_channel, else pixels.
 static inline int64_t noise_positions(const NoiseParams& p) { return p.per_channel ? p.h * p.w * p.c : p.h * p.w; }
 
+// Per-image flips (src/ops/flip.ts): per image, 1 where that axis flips.
+// Rows and columns move in mirrored pairs, so dst may be src (in place).
+struct FlipParams {
+  int64_t h, w, c;
+  bool nchw;
+  const uint8_t* horizontal;
+  const uint8_t* vertical;
+};
+
+// Crops (src/ops/crop.ts): output (y, x) of image i is the input at
+// (y + top[i], x + left[i]) through the fill rule of ShiftParams.
+struct CropParams {
+  int64_t h, w, c;        // input image
+  int64_t out_h, out_w;   // output image
+  bool nchw;
+  int fill;
+  float fill_value;
+  const int32_t* top;
+  const int32_t* left;
+};
+
+// Per-image, per-channel affine colour maps (src/ops/color.ts): element x of
+// channel ch of image i becomes float32(float32(x · scale[i·c + ch]) +
+// offset[i·c + ch]); uint8 rounds half to even and saturates, float32 clips
+// if asked. Element-wise: dst may be src (in place).
+struct ColorParams {
+  int64_t h, w, c;
+  bool nchw;
+  const float* scale;
+  const float* offset;
+  bool clip;
+  float clip_lo, clip_hi;
+};
+
 // Every kernel one ISA provides. dispatch.cc keeps one table per ISA; a new
 // op adds a field here and one line per ISA file.
 struct Kernels {
@@ -84,6 +118,17 @@ struct Kernels {
   // element streams on Float32Array: x · (offset + scale · z), and the dropout mask
   void (*gaussian_dropout)(const float* x, float* out, size_t n, const StreamParams& s, const AffineParams& a);
   void (*dropout_mask)(float* out, size_t n, const StreamParams& s, float rate, float keep_value);
+  // images [first, first + count) of the batch; flips may run in place (dst == src)
+  void (*flip_u8)(const uint8_t* src, uint8_t* dst, const FlipParams& p, size_t first, size_t count);
+  void (*flip_f32)(const float* src, float* dst, const FlipParams& p, size_t first, size_t count);
+  void (*crop_u8)(const uint8_t* src, uint8_t* dst, const CropParams& p, size_t first, size_t count);
+  void (*crop_f32)(const float* src, float* dst, const CropParams& p, size_t first, size_t count);
+  // images [first, first + count); element-wise, so dst may be src
+  void (*color_affine_u8)(const uint8_t* src, uint8_t* dst, const ColorParams& p, size_t first, size_t count);
+  void (*color_affine_f32)(const float* src, float* dst, const ColorParams& p, size_t first, size_t count);
+  // per-image, per-channel float64 sums of images [first, first + count) into sums[i·c + ch] (p.h, w, c, nchw only)
+  void (*channel_sums_u8)(const uint8_t* src, const ColorParams& p, size_t first, size_t count, double* sums);
+  void (*channel_sums_f32)(const float* src, const ColorParams& p, size_t first, size_t count, double* sums);
 };
 
 }  // namespace fastaug

@@ -35,6 +35,53 @@ export interface ShiftRequest {
   wy0: Float32Array;
 }
 
+/** A resolved flip (src/ops/flip.ts): per image, 1 where that axis flips. dst may be src. */
+export interface FlipRequest {
+  h: number;
+  w: number;
+  c: number;
+  layout: 'NHWC' | 'NCHW';
+  horizontal: Uint8Array;
+  vertical: Uint8Array;
+}
+
+/**
+ * A resolved crop (src/ops/crop.ts): output (y, x) of image i is the input at
+ * (y + top[i], x + left[i]) through the fill rule; outH × outW per image.
+ */
+export interface CropRequest {
+  h: number;
+  w: number;
+  c: number;
+  layout: 'NHWC' | 'NCHW';
+  outH: number;
+  outW: number;
+  /** FILL_CODES value. */
+  fill: number;
+  /** Already a float32 value (float data) or an integer 0…255 (uint8). */
+  fillValue: number;
+  top: Int32Array;
+  left: Int32Array;
+}
+
+/**
+ * A resolved per-image colour map (src/ops/color.ts): element x of channel ch
+ * of image i becomes float32(float32(x · scale[i·c + ch]) + offset[i·c + ch]);
+ * uint8 rounds half to even and saturates, float32 clips if asked. dst may be src.
+ */
+export interface ColorRequest {
+  h: number;
+  w: number;
+  c: number;
+  layout: 'NHWC' | 'NCHW';
+  /** n·c float32 values each. */
+  scale: Float32Array;
+  offset: Float32Array;
+  clip: boolean;
+  clipLo: number;
+  clipHi: number;
+}
+
 export const NOISE_KIND = { addNormal: 0, addUniform: 1, multiplyNormal: 2, saltAndPepper: 3 } as const;
 
 /** Resolved image noise (src/ops/noise.ts): per-image parameters, stream ids, dtype rules. */
@@ -101,4 +148,20 @@ export interface Backend {
   gaussianDropoutAsync(x: Float32Array, out: Float32Array, request: StreamRequest): Promise<void>;
   /** out = U(w) < rate ? 0 : keepValue on the element stream of `request` (rate, keepValue float32). */
   dropoutMask(out: Float32Array, request: StreamRequest, rate: number, keepValue: number): void;
+  /** Flips images [first, first + count) of src into dst (which may be src). */
+  flip(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: FlipRequest, first: number, count: number): void;
+  flipAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: FlipRequest, first: number, count: number): Promise<void>;
+  /** Crops images [first, first + count) of src into dst (outH × outW per image). */
+  crop(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: CropRequest, first: number, count: number): void;
+  cropAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: CropRequest, first: number, count: number): Promise<void>;
+  /** Maps images [first, first + count) of src into dst (which may be src). */
+  colorAffine(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ColorRequest, first: number, count: number): void;
+  colorAffineAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ColorRequest, first: number, count: number): Promise<void>;
+  /**
+   * Per-image, per-channel float64 sums of images [first, first + count) into
+   * sums[i·c + ch]: uint8 exact; float32 ((p0 + p1) + …) + p7, partial j
+   * adding the channel's elements of pixels j, j + 8, … in turn.
+   */
+  channelSums(src: Uint8Array | Float32Array, request: Pick<ColorRequest, 'h' | 'w' | 'c' | 'layout'>, sums: Float64Array, first: number, count: number): void;
+  channelSumsAsync(src: Uint8Array | Float32Array, request: Pick<ColorRequest, 'h' | 'w' | 'c' | 'layout'>, sums: Float64Array, first: number, count: number): Promise<void>;
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import nodeGypBuild from 'node-gyp-build';
 
-import type { Backend, NoiseRequest, ShiftRequest, StreamRequest } from './backend.js';
+import type { Backend, ColorRequest, CropRequest, FlipRequest, NoiseRequest, ShiftRequest, StreamRequest } from './backend.js';
 
 type StreamFn = (
   isa: number, out: Float32Array, key0: number, key1: number, first: number,
@@ -33,6 +33,21 @@ export interface NativeAddon {
   ): Promise<void> | undefined;
   gaussianDropout(isa: number, x: Float32Array, out: Float32Array, key0: number, key1: number, first: number, epoch: number, stream: number, offset: number, scale: number, async: boolean): Promise<void> | undefined;
   dropoutMask(isa: number, out: Float32Array, key0: number, key1: number, first: number, epoch: number, stream: number, rate: number, keepValue: number, async: boolean): Promise<void> | undefined;
+  flip(
+    isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean,
+    horizontal: Uint8Array, vertical: Uint8Array, first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
+  crop(
+    isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean,
+    outH: number, outW: number, fill: number, fillValue: number, top: Int32Array, left: Int32Array, first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
+  colorAffine(
+    isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean,
+    scale: Float32Array, offset: Float32Array, clip: boolean, clipLo: number, clipHi: number, first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
+  channelSums(
+    isa: number, src: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean, sums: Float64Array, first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
   /** How two arrays' bytes relate in memory (by address): 0 disjoint, 1 the same first byte, 2 any other overlap. */
   memoryOverlap(a: ArrayBufferView, b: ArrayBufferView): number;
 }
@@ -52,7 +67,7 @@ export function packageRoot(): string {
 }
 
 /** Every function the TypeScript side calls on the addon. */
-export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap'] as const;
+export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'colorAffine', 'channelSums'] as const;
 
 /**
  * Why a loaded addon cannot serve this package (a stale build or prebuild
@@ -134,6 +149,18 @@ function noiseCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Arr
   );
 }
 
+function flipCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: FlipRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
+  return addon.flip(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.horizontal, r.vertical, first, count, async);
+}
+
+function cropCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: CropRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
+  return addon.crop(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.outH, r.outW, r.fill, r.fillValue, r.top, r.left, first, count, async);
+}
+
+function colorCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: ColorRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
+  return addon.colorAffine(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.scale, r.offset, r.clip, r.clipLo, r.clipHi, first, count, async);
+}
+
 /** A Backend running the addon's kernels for the ISA `isa` (one of addon.isas()). */
 export function nativeBackend(addon: NativeAddon, isa: string): Backend {
   const index = addon.isas().indexOf(isa);
@@ -154,5 +181,13 @@ export function nativeBackend(addon: NativeAddon, isa: string): Backend {
     gaussianDropout: (x, out, r) => void addon.gaussianDropout(index, x, out, r.key0, r.key1, r.first, r.epoch, r.stream, r.offset, r.scale, false),
     gaussianDropoutAsync: (x, out, r) => addon.gaussianDropout(index, x, out, r.key0, r.key1, r.first, r.epoch, r.stream, r.offset, r.scale, true)!,
     dropoutMask: (out, r, rate, keep) => void addon.dropoutMask(index, out, r.key0, r.key1, r.first, r.epoch, r.stream, rate, keep, false),
+    flip: (src, dst, r, first, count) => void flipCall(addon, index, src, dst, r, first, count, false),
+    flipAsync: (src, dst, r, first, count) => flipCall(addon, index, src, dst, r, first, count, true)!,
+    crop: (src, dst, r, first, count) => void cropCall(addon, index, src, dst, r, first, count, false),
+    cropAsync: (src, dst, r, first, count) => cropCall(addon, index, src, dst, r, first, count, true)!,
+    colorAffine: (src, dst, r, first, count) => void colorCall(addon, index, src, dst, r, first, count, false),
+    colorAffineAsync: (src, dst, r, first, count) => colorCall(addon, index, src, dst, r, first, count, true)!,
+    channelSums: (src, r, sums, first, count) => void addon.channelSums(index, src, r.h, r.w, r.c, r.layout === 'NCHW', sums, first, count, false),
+    channelSumsAsync: (src, r, sums, first, count) => addon.channelSums(index, src, r.h, r.w, r.c, r.layout === 'NCHW', sums, first, count, true)!,
   };
 }

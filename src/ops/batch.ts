@@ -95,12 +95,11 @@ export interface OutputArray {
 }
 
 /**
- * The output array: `out` if given (same type and length as the input; the
- * input itself only where the op allows in place, never a partial overlap),
- * else a new one.
+ * The output array: `out` if given (same type as the input, and its length
+ * unless the op resizes images; the input itself only where the op allows in
+ * place, never a partial overlap), else a new one.
  */
-export function outputArray(b: CheckedBatch, out: unknown, allowInPlace: boolean): OutputArray {
-  const length = b.data.length;
+export function outputArray(b: CheckedBatch, out: unknown, allowInPlace: boolean, length = b.data.length): OutputArray {
   if (out === undefined) {
     const created = b.dtype === 'uint8' ? new Uint8Array(length) : new Float32Array(length);
     return { view: created, result: created, created: true };

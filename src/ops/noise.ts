@@ -95,7 +95,8 @@ function perImageF32(b: CheckedBatch, range: [number, number], o: AnyNoiseOption
 
 const EMPTY_F32 = new Float32Array(0);
 
-function clipOption(b: CheckedBatch, clip: unknown): { clip: boolean; clipLo: number; clipHi: number } {
+/** `clip` for this batch: float32 only (uint8 results saturate); lo and hi as float32 values. Shared by the colour ops. */
+export function clipOption(b: CheckedBatch, clip: unknown): { clip: boolean; clipLo: number; clipHi: number } {
   if (clip === undefined) return { clip: false, clipLo: 0, clipHi: 0 };
   if (b.dtype === 'uint8') throw invalidParameterError('clip', 'no clip for uint8 data (results saturate to [0, 255])', clip, 'range');
   if (!Array.isArray(clip) || clip.length !== 2 || typeof clip[0] !== 'number' || typeof clip[1] !== 'number') throw invalidParameterError('clip', '[lo, hi] with lo <= hi', clip);

@@ -152,7 +152,8 @@ function axisTaps(d: Float64Array, uint8: boolean): { k: Int32Array; w1: Float32
   return { k, w1, w0 };
 }
 
-function fillOptions(b: CheckedBatch, o: Partial<ShiftOptions>): { fill: number; fillValue: number } {
+/** `fill` and `fillValue` checked for this batch (crop shares them); `fill` as its FILL_CODES value. */
+export function fillOptions(b: CheckedBatch, o: Partial<Pick<ShiftOptions, 'fill' | 'fillValue'>>): { fill: number; fillValue: number } {
   const fill = o.fill === undefined ? 'reflect' : o.fill;
   if (typeof fill !== 'string' || !Object.hasOwn(FILL_CODES, fill)) throw invalidParameterError('fill', "'constant', 'nearest', 'reflect', 'mirror' or 'wrap'", fill);
   const value = o.fillValue === undefined ? 0 : o.fillValue;

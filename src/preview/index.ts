@@ -138,11 +138,15 @@ export function preview(batch: Batch, augment: Pipeline | PreviewColumn[], optio
   }
   checkPreviewSize([b.n, b.h, b.w], 1 + (augment instanceof Pipeline ? augment.steps.length + 1 : Array.isArray(augment) ? augment.length : 0), scale, 'scale');
   const columns = columnsOf(batch, augment, o.seed, { index, epoch });
+  // a crop step changes the image size: cells fit the largest image, each drawn at its own size
+  const cells = columns.map((column) => checkBatch(column.batch));
+  const [cellRows, cellColumns] = [Math.max(b.h, ...cells.map((cell) => cell.h)), Math.max(b.w, ...cells.map((cell) => cell.w))];
+  checkPreviewSize([b.n, cellRows, cellColumns], columns.length, scale, 'scale');
   const title = o.title ?? `fastaug preview · seed ${String(o.seed ?? (augment instanceof Pipeline ? augment.seed : 0))} · epoch ${epoch}`;
   const rowLabels = (o.rowLabels ?? Array.from({ length: b.n }, (_, i) => `#${index + i}`)).map((l) => [...l].slice(0, 16).join(''));
 
-  const cellW = b.w * scale;
-  const cellH = b.h * scale;
+  const cellW = cellColumns * scale;
+  const cellH = cellRows * scale;
   const headers = columns.map((c) => wrap(c.label, Math.max(1, Math.floor((cellW + 1) / ADVANCE))));
   const headerH = Math.max(...headers.map((lines) => lines.length)) * LINE;
   const titleH = title === '' ? 0 : 2 * GLYPH_HEIGHT + PAD;
@@ -158,11 +162,11 @@ export function preview(batch: Batch, augment: Pipeline | PreviewColumn[], optio
   if (title !== '') drawText(canvas, title, PAD, PAD, 2, INK);
   headers.forEach((lines, col) => lines.forEach((line, k) => drawText(canvas, line, x0 + col * (cellW + GAP), PAD + titleH + k * LINE, 1, INK)));
   rowLabels.forEach((label, i) => drawText(canvas, label, PAD, y0 + i * (cellH + GAP) + Math.floor((cellH - GLYPH_HEIGHT) / 2), 1, INK));
-  columns.forEach((column, col) => {
-    const read = pixelReader(checkBatch(column.batch), range);
+  cells.forEach((cell, col) => {
+    const read = pixelReader(cell, range);
     for (let i = 0; i < b.n; i += 1) {
-      for (let y = 0; y < cellH; y += 1) {
-        for (let x = 0; x < cellW; x += 1) {
+      for (let y = 0; y < cell.h * scale; y += 1) {
+        for (let x = 0; x < cell.w * scale; x += 1) {
           const at = ((y0 + i * (cellH + GAP) + y) * width + x0 + col * (cellW + GAP) + x) * 4;
           for (let ch = 0; ch < 3; ch += 1) png.data[at + ch] = read(i, Math.floor(y / scale), Math.floor(x / scale), ch);
         }

@@ -8,6 +8,9 @@ import { runInSlices, UNIT_ELEMENTS } from '../../slices.js';
 import * as random from './random.js';
 import * as noise from './noise.js';
 import { shiftImages, shiftPieces } from './shift.js';
+import { flipImages, flipPieces } from './flip.js';
+import { cropImages, cropPieces } from './crop.js';
+import { channelSumPieces, channelSums, colorAffineImages, colorAffinePieces } from './color.js';
 
 function* streamUnits(out: Float32Array, req: StreamRequest, kernel: (o: Float32Array, r: StreamRequest) => void): Generator<void> {
   for (let start = 0; start < out.length; start += UNIT_ELEMENTS) {
@@ -53,4 +56,12 @@ export const jsBackend: Backend = {
   gaussianDropout: noise.gaussianDropout,
   gaussianDropoutAsync: (x, out, req) => runInSlices(dropoutUnits(x, out, req)),
   dropoutMask: noise.dropoutMask,
+  flip: (src, dst, req, first, count) => flipImages(req, src, dst, first, count),
+  flipAsync: (src, dst, req, first, count) => runInSlices(flipPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
+  crop: (src, dst, req, first, count) => cropImages(req, src, dst, first, count),
+  cropAsync: (src, dst, req, first, count) => runInSlices(cropPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
+  colorAffine: (src, dst, req, first, count) => colorAffineImages(req, src, dst, first, count),
+  colorAffineAsync: (src, dst, req, first, count) => runInSlices(colorAffinePieces(req, src, dst, first, count, UNIT_ELEMENTS)),
+  channelSums: (src, req, sums, first, count) => channelSums(req, src, sums, first, count),
+  channelSumsAsync: (src, req, sums, first, count) => runInSlices(channelSumPieces(req, src, sums, first, count, UNIT_ELEMENTS)),
 };

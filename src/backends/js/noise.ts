@@ -13,7 +13,8 @@ function roundHalfEven(v: number): number {
   return v + MAGIC - MAGIC;
 }
 
-function saturateU8(v: number): number {
+/** saturate(roundHalfEven(v)) to [0, 255]; NaN stays NaN (a Uint8Array stores 0). Shared by the colour kernels. */
+export function saturateU8(v: number): number {
   const r = roundHalfEven(v);
   return r < 0 ? 0 : r > 255 ? 255 : r;
 }

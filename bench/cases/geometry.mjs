@@ -1,0 +1,43 @@
+// Flips and crops (issue 19): data movement, so memcpy is the yardstick.
+const W1 = [64, 224, 224, 3];
+const size = (s) => s.reduce((a, b) => a * b, 1);
+
+function ramp(Type, n) {
+  const data = new Type(n);
+  for (let i = 0; i < n; i += 1) data[i] = Type === Uint8Array ? (i * 7) & 255 : ((i * 7) & 255) / 255;
+  return data;
+}
+
+const flipCase = ({ id, name, shape, Type, opts }) => ({
+  id,
+  family: 'flip',
+  name,
+  bytes: size(shape) * Type.BYTES_PER_ELEMENT,
+  items: size(shape) / shape[3],
+  unit: 'pixels',
+  setup: () => ({ batch: { data: ramp(Type, size(shape)), shape }, opts, out: new Type(size(shape)) }),
+  run: (fastaug, ctx, threads) =>
+    threads === 1 ? fastaug.flip(ctx.batch, { ...ctx.opts, out: ctx.out }) : fastaug.flipAsync(ctx.batch, { ...ctx.opts, out: ctx.out, threads }),
+});
+
+const cropCase = ({ id, name, shape, Type, opts }) => ({
+  id,
+  family: 'crop',
+  name,
+  // bytes written (the output): a crop reads about as much
+  bytes: shape[0] * opts.height * opts.width * shape[3] * Type.BYTES_PER_ELEMENT,
+  items: shape[0] * opts.height * opts.width,
+  unit: 'pixels',
+  setup: () => ({ batch: { data: ramp(Type, size(shape)), shape }, opts, out: new Type(shape[0] * opts.height * opts.width * shape[3]) }),
+  run: (fastaug, ctx, threads) =>
+    threads === 1 ? fastaug.crop(ctx.batch, { ...ctx.opts, out: ctx.out }) : fastaug.cropAsync(ctx.batch, { ...ctx.opts, out: ctx.out, threads }),
+});
+
+export default [
+  // the issue's target: flip uint8 <= 1.5x memcpy (every image flipped: the slow path throughout)
+  flipCase({ id: 'F1', name: 'flip uint8 64x224x224x3, horizontal, every image', shape: W1, Type: Uint8Array, opts: { horizontal: true } }),
+  flipCase({ id: 'F2', name: 'flip float32 64x224x224x3, drawn horizontal_and_vertical p 0.5', shape: W1, Type: Float32Array, opts: { mode: 'horizontal_and_vertical', seed: 1 } }),
+  // the CIFAR recipe: pad 4 (zeros), crop 32
+  cropCase({ id: 'X1', name: 'crop uint8 1024x32x32x3, padding 4, 32x32, constant', shape: [1024, 32, 32, 3], Type: Uint8Array, opts: { height: 32, width: 32, padding: 4, seed: 1 } }),
+  cropCase({ id: 'X2', name: 'crop float32 64x224x224x3, padding 16, 224x224, reflect', shape: W1, Type: Float32Array, opts: { height: 224, width: 224, padding: 16, fill: 'reflect', seed: 1 } }),
+];

@@ -1,0 +1,193 @@
+// Per-image colour transforms (issue 19: brightness, contrast), bit-identical
+// to src/backends/js/color.ts. Included per ISA inside namespace
+// fastaug::FASTAUG_ISA_NS (no include guard, no standard headers): plain
+// loops the compiler vectorizes for the including file's target, built with
+// -ffp-contract=off (and -mno-fma): no fused multiply-add.
+//
+// Element x of channel ch of image i becomes y = float32(float32(x · a) + b),
+// a = scale[i·c + ch], b = offset[i·c + ch]; float32 data then clips if
+// asked; uint8 data becomes saturate(roundHalfEven(y)) (NaN: 0), the rule of
+// the noise ops applied to the float32 value.
+
+namespace color_detail {
+
+inline float clip_value(float v, float lo, float hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+// roundHalfEven (rint in the default rounding mode) then saturate; NaN fails
+// both comparisons and gives 0, as storing NaN in a Uint8Array does.
+inline uint8_t saturate_u8(float y) {
+  const float r = __builtin_rintf(y);
+  return r >= 255.0f ? uint8_t(255) : (r >= 0.0f ? uint8_t(r) : uint8_t(0));
+}
+
+// `count` elements of one channel (stride 1) or of interleaved channels.
+template <class T>
+inline void affine_run(const T* src, T* dst, int64_t count, float a, float b, const ColorParams& p) {
+  for (int64_t k = 0; k < count; ++k) {
+    const float y = float(src[k]) * a + b;
+    if constexpr (sizeof(T) == 1) {
+      dst[k] = saturate_u8(y);
+    } else {
+      dst[k] = p.clip ? clip_value(y, p.clip_lo, p.clip_hi) : y;
+    }
+  }
+}
+
+// Interleaved channels (NHWC, c = 2…4): blocks of kPixels pixels against
+// per-element copies of the channel's a and b, so that the inner loop is
+// one contiguous element-wise map the compiler vectorizes (the same
+// operations on each element as affine_run).
+constexpr int64_t kPixels = 64;  // 64·c elements: whole vectors of uint8 lanes at every ISA
+
+template <class T>
+inline void affine_pattern(const T* src, T* dst, int64_t count, const float* a, const float* b, const ColorParams& p) {
+  for (int64_t k = 0; k < count; ++k) {
+    const float y = float(src[k]) * a[k] + b[k];
+    if constexpr (sizeof(T) == 1) {
+      dst[k] = saturate_u8(y);
+    } else {
+      dst[k] = p.clip ? clip_value(y, p.clip_lo, p.clip_hi) : y;
+    }
+  }
+}
+
+template <class T>
+inline void affine_pixels(const T* src, T* dst, int64_t pixels, int64_t c, const float* a, const float* b, const ColorParams& p) {
+  float pa[kPixels * 4], pb[kPixels * 4];
+  for (int64_t j = 0; j < kPixels * c; ++j) {
+    pa[j] = a[j % c];
+    pb[j] = b[j % c];
+  }
+  int64_t k = 0;
+  for (; k + kPixels <= pixels; k += kPixels) affine_pattern<T>(src + k * c, dst + k * c, kPixels * c, pa, pb, p);
+  affine_pattern<T>(src + k * c, dst + k * c, (pixels - k) * c, pa, pb, p);
+}
+
+template <class T>
+void affine_images(const T* src, T* dst, const ColorParams& p, size_t first, size_t count) {
+  const int64_t plane = p.h * p.w;
+  for (size_t i = first; i < first + count; ++i) {
+    const int64_t at = int64_t(i) * plane * p.c;
+    const float* a = p.scale + int64_t(i) * p.c;
+    const float* b = p.offset + int64_t(i) * p.c;
+    if (p.nchw || p.c == 1) {
+      for (int64_t ch = 0; ch < p.c; ++ch) affine_run<T>(src + at + ch * plane, dst + at + ch * plane, plane, a[ch], b[ch], p);
+      continue;
+    }
+    if (p.c <= 4) {
+      affine_pixels<T>(src + at, dst + at, plane, p.c, a, b, p);
+      continue;
+    }
+    for (int64_t k = 0; k < plane; ++k) {
+      for (int64_t ch = 0; ch < p.c; ++ch) affine_run<T>(src + at + k * p.c + ch, dst + at + k * p.c + ch, 1, a[ch], b[ch], p);
+    }
+  }
+}
+
+}  // namespace color_detail
+
+inline void color_affine_u8(const uint8_t* src, uint8_t* dst, const ColorParams& p, size_t first, size_t count) {
+  color_detail::affine_images<uint8_t>(src, dst, p, first, count);
+}
+
+inline void color_affine_f32(const float* src, float* dst, const ColorParams& p, size_t first, size_t count) {
+  color_detail::affine_images<float>(src, dst, p, first, count);
+}
+
+// Per-image, per-channel sums for contrast's means (src/ops/color.ts), in
+// float64, channel ch of image i into sums[i·c + ch]. uint8: the exact
+// integer sum (any order gives it). float32: pixel p is added to partial sum
+// p mod 8 of its channel, pixel after pixel, and the channel's sum is
+// ((p0 + p1) + p2) + … + p7 (the same in either layout, and in
+// src/backends/js/color.ts): eight independent chains, which vectorize.
+namespace color_detail {
+
+// uint8, interleaved channels (c = 2…4): integer sums are exact in any
+// order, so elements are summed against a repeating lane pattern (one
+// contiguous, vectorizable loop), each lane folded into its channel after.
+inline void channel_sums_interleaved_u8(const uint8_t* image, int64_t pixels, int64_t c, double* sums) {
+  uint64_t acc[kPixels * 4] = {};
+  int64_t k = 0;
+  for (; k + kPixels <= pixels; k += kPixels) {
+    const uint8_t* at = image + k * c;
+    for (int64_t j = 0; j < kPixels * c; ++j) acc[j] += at[j];
+  }
+  for (int64_t j = 0; j < (pixels - k) * c; ++j) acc[j] += image[k * c + j];
+  for (int64_t ch = 0; ch < c; ++ch) {
+    uint64_t total = 0;
+    for (int64_t j = ch; j < kPixels * c; j += c) total += acc[j];
+    sums[ch] = double(total);
+  }
+}
+
+constexpr int64_t kPartials = 8;
+
+// float32: the eight partial sums of each channel (partial j of channel ch
+// at acc[j·c + ch]); blocks of eight pixels are contiguous in NHWC, so
+// element j of a block adds to acc[j].
+inline void channel_sums_f32_image(const float* image, int64_t plane, int64_t c, bool nchw, double* sums) {
+  for (int64_t ch0 = 0; ch0 < (nchw ? c : 1); ++ch0) {
+    const int64_t lanes = nchw ? 1 : c;  // channels interleaved in one pass
+    const float* at = nchw ? image + ch0 * plane : image;
+    double acc[kPartials * 64] = {};
+    if (lanes > 64) {
+      // very many channels: one channel at a time, strided
+      for (int64_t ch = 0; ch < c; ++ch) {
+        double part[kPartials] = {};
+        for (int64_t p = 0; p < plane; ++p) part[p % kPartials] += double(at[p * c + ch]);
+        double total = part[0];
+        for (int64_t j = 1; j < kPartials; ++j) total += part[j];
+        sums[ch] = total;
+      }
+      return;
+    }
+    int64_t p = 0;
+    for (; p + kPartials <= plane; p += kPartials) {
+      const float* block = at + p * lanes;
+      for (int64_t j = 0; j < kPartials * lanes; ++j) acc[j] += double(block[j]);
+    }
+    for (int64_t j = 0; j < (plane - p) * lanes; ++j) acc[j] += double(at[p * lanes + j]);
+    for (int64_t l = 0; l < lanes; ++l) {
+      double total = acc[l];
+      for (int64_t j = 1; j < kPartials; ++j) total += acc[j * lanes + l];
+      sums[nchw ? ch0 : l] = total;
+    }
+  }
+}
+
+template <class T, class Acc>
+void channel_sums_images(const T* src, const ColorParams& p, size_t first, size_t count, double* sums) {
+  const int64_t plane = p.h * p.w;
+  for (size_t i = first; i < first + count; ++i) {
+    const T* image = src + int64_t(i) * plane * p.c;
+    if constexpr (sizeof(T) == 1) {
+      if (!p.nchw && p.c > 1 && p.c <= 4) {
+        channel_sums_interleaved_u8(image, plane, p.c, sums + int64_t(i) * p.c);
+        continue;
+      }
+    } else {
+      channel_sums_f32_image(image, plane, p.c, p.nchw, sums + int64_t(i) * p.c);
+      continue;
+    }
+    for (int64_t ch = 0; ch < p.c; ++ch) {
+      Acc acc = 0;
+      if (p.nchw) {
+        const T* at = image + ch * plane;
+        for (int64_t k = 0; k < plane; ++k) acc += Acc(at[k]);
+      } else {
+        for (int64_t k = 0; k < plane; ++k) acc += Acc(image[k * p.c + ch]);
+      }
+      sums[int64_t(i) * p.c + ch] = double(acc);
+    }
+  }
+}
+
+}  // namespace color_detail
+
+inline void channel_sums_u8(const uint8_t* src, const ColorParams& p, size_t first, size_t count, double* sums) {
+  color_detail::channel_sums_images<uint8_t, uint64_t>(src, p, first, count, sums);
+}
+
+inline void channel_sums_f32(const float* src, const ColorParams& p, size_t first, size_t count, double* sums) {
+  color_detail::channel_sums_images<float, double>(src, p, first, count, sums);
+}

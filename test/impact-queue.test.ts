@@ -6,7 +6,7 @@
 // failed runs with their reason; an unreachable Redis is named at once.
 // The test starts its own redis-server (helpers/redis.ts) and workers from dist/.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pipeline } from '../src/index.js';
 import { measureImpact, writeImpactReport, type ImpactReport, type MeasureImpactOptions } from '../src/impact/index.js';
 import { QUEUE_JOB_FORMAT } from '../src/impact/queue-job.js';
+import { idxBytes } from './helpers/idx.js';
 import { freePort, startRedis, type TestRedis } from './helpers/redis.js';
 import { tempDir } from './helpers/tempdir.js';
 
@@ -236,6 +237,30 @@ describe('impact studies through a BullMQ queue on Redis', () => {
     } finally {
       await stopWorkers(workers);
       await guarded.stop();
+    }
+  });
+
+  it('fastaug impact --queue: the CLI study (an image, a model and a label condition) through a worker gives the local CLI report', async () => {
+    const data = tempDir('fastaug-queue-idx-');
+    for (const [split, n] of [['train', 150], ['t10k', 50]] as const) {
+      const { xs, ys } = toyData(n, split === 'train' ? 0 : 1);
+      writeFileSync(path.join(data, `${split}-images-idx3-ubyte`), idxBytes([n, H, W], xs.data));
+      writeFileSync(path.join(data, `${split}-labels-idx1-ubyte`), idxBytes([n], ys));
+    }
+    const args = ['impact', '--data', data, '--seeds', '1', '--epochs', '1', '--workers', '1', '--conditions', 'shift-int,hidden-noise,label-smoothing'];
+    const worker = startWorker(redis, 'cli');
+    try {
+      const queued = spawnSync(process.execPath, [cli, ...args, '--out', path.join(outDir, 'cli-queue'), '--queue', redis.url, '--queue-name', 'cli', '--shared-dir', dataDir], { encoding: 'utf8' });
+      expect(queued.stderr).not.toMatch(/fastaug: /);
+      expect(queued.status).toBe(0);
+      const local = spawnSync(process.execPath, [cli, ...args, '--out', path.join(outDir, 'cli-local')], { encoding: 'utf8' });
+      expect(local.status).toBe(0);
+      const read = (dir: string) => JSON.parse(readFileSync(path.join(outDir, dir, 'impact.json'), 'utf8')) as ImpactReport;
+      const viaQueue = read('cli-queue');
+      expect(viaQueue.runs.map((r) => [r.condition, r.status, typeof r.host])).toEqual([['baseline', 'ok', 'string'], ['shift-int', 'ok', 'string'], ['hidden-noise', 'ok', 'string'], ['label-smoothing', 'ok', 'string']]);
+      expect(impactJsonLessTimings(viaQueue, 'cli-queue-less')).toBe(impactJsonLessTimings(read('cli-local'), 'cli-local-less'));
+    } finally {
+      await stopWorkers([worker]);
     }
   });
 

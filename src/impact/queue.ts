@@ -143,10 +143,12 @@ export async function runQueueJobs(study: QueueStudy, jobs: Job[], onDone: (reco
     while (pending.size > 0) {
       for (const jobId of [...pending]) {
         const { job } = entries.get(jobId)!;
+        // the state first: a job's data (its model weights) is read once, when it has finished
+        const state = await queue.getJobState(jobId);
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
         const queued = await queue.getJob(jobId);
         if (!queued) { await add([jobId]); continue; }  // lost with Redis' data (a restart without persistence): enqueue it again
-        const state = await queue.getJobState(jobId);
-        if (state !== 'completed' && state !== 'failed') continue;
+        if (state === 'unknown') continue;
         pending.delete(jobId);
         const record = state === 'completed' ? resultRecord(queued.returnvalue, job) : undefined;
         if (record) {

@@ -40,7 +40,7 @@ program
   .option('--seeds <n>', 'paired seed blocks', integer('seeds'), 5)
   .option('--workers <n>', 'training worker threads (default: one per core)', integer('workers'))
   .option('--budget <seconds>', 'start no new seed block that would end after this', seconds('budget'))
-  .option('--resume', 'continue the study saved in --out (its checkpoint.json)')
+  .option('--resume', 'continue the study saved in --out (its checkpoint.json); with --queue, also from the results in Redis')
   .option('--train <n>', 'training images (default all; --quick 6 000)', integer('train'))
   .option('--test <n>', 'test images (default all; --quick 2 000)', integer('test'))
   .option('--epochs <n>', 'epochs (default 3; --quick 2)', integer('epochs'))

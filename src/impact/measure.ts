@@ -59,7 +59,7 @@ export interface MeasureImpactOptions {
   budget?: number;
   /** a file the runs are saved to after every run */
   checkpoint?: string;
-  /** continue from `checkpoint`: runs already there are kept, not run again */
+  /** continue from `checkpoint`: runs already there are kept, not run again; with `queue`, also gather the results already in Redis */
   resume?: boolean;
   onProgress?: (progress: ImpactProgress) => void;
   /** TF.js backend of the training workers (default 'wasm' when @tensorflow/tfjs-backend-wasm is installed, else 'cpu') */

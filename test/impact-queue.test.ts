@@ -215,6 +215,20 @@ describe('impact studies through a BullMQ queue on Redis', () => {
     }
   });
 
+  it('jobs that fail 3 times are failed runs with their reason, the study completes; run again without resume, the old jobs are replaced', async () => {
+    const workers = [startWorker(redis, 'fails')];
+    try {
+      const options = study({ seeds: 1, corruptions: 'none', conditions: { smooth: { labels: { smooth: 0.1 } } }, backend: 'no-such-backend', queue: { connection: redis.url, name: 'fails', dataDir } });
+      for (const round of [1, 2]) {
+        const report = await measureImpact(options);
+        expect(report.runs.map((r) => [r.condition, r.status]), `round ${round}`).toEqual([['baseline', 'failed'], ['smooth', 'failed']]);
+        expect(report.runs[0]!.error).toMatch(/^the job failed 3 times: a training worker could not start TF\.js: .*no-such-backend/);
+      }
+    } finally {
+      await stopWorkers(workers);
+    }
+  });
+
   it('an unreachable Redis is an error naming the URL (password masked) within a few seconds; so is a worker\'s', async () => {
     const port = await freePort();
     const started = Date.now();

@@ -24,6 +24,9 @@ export default defineConfig({
         'src/cli/svg.ts',
         'src/cli/impact.ts',
         'src/impact/worker.ts',
+        // the queue's worker, run by `fastaug worker` processes that
+        // test/impact-queue.test.ts starts and kills
+        'src/impact/queue-worker.ts',
         'src/impact/trainer.ts',
         // declarations only
         'src/types/**',

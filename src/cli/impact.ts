@@ -34,6 +34,11 @@ export interface ImpactCliOptions {
   conditions?: string[];
   backend?: string;
   progress: 'bar' | 'lines' | 'none';
+  /** run on `fastaug worker` processes through this Redis (redis:// or rediss://) */
+  queue?: string;
+  queueName?: string;
+  /** where the study's data file is written for the workers (a directory every worker reads at the same path) */
+  sharedDir?: string;
 }
 
 /** The hidden-unit noise a model condition inserts after the first hidden layer. */
@@ -216,6 +221,7 @@ export async function runImpact(o: ImpactCliOptions): Promise<ImpactReport> {
       checkpoint: path.join(o.out, 'checkpoint.json'),
       resume: o.resume,
       ...(o.backend ? { backend: o.backend } : {}),
+      ...(o.queue ? { queue: { connection: o.queue, ...(o.queueName ? { name: o.queueName } : {}), ...(o.sharedDir ? { dataDir: o.sharedDir } : {}) } } : {}),
       ...(numClasses === 10 && o.data === DEFAULT_DATA_DIR ? { classNames: FASHION_MNIST_CLASSES } : {}),
       dataDescription: o.data,
       onProgress: (p) => reporter.update(p),

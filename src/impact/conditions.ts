@@ -2,6 +2,7 @@
 // or the model), in one normalized shape the coordinator runs.
 import { flipLabels, labelSmoothing, Pipeline } from '../index.js';
 import type { Batch } from '../ops/batch.js';
+import type { PipelineJSON } from '../pipeline.js';
 import { invalidParameterError, isPlainObject } from '../validate.js';
 
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
@@ -41,6 +42,18 @@ export interface StudyCondition {
   images?: (batch: Batch, seed: number, epoch: number) => Batch;
   labels?: (oneHot: Float32Array, labels: Int32Array, seed: number, epoch: number) => Float32Array;
   model?: ModelFactory;
+  /**
+   * The condition as plain data, for workers that must rebuild it without
+   * code (a queue study): the Pipeline's JSON and the label op. Absent when
+   * the condition's images or labels are the caller's functions.
+   */
+  serial?: SerialCondition;
+}
+
+/** What a queue job carries of a condition: a Pipeline's JSON and/or a label op by name (a model condition travels as model artifacts). */
+export interface SerialCondition {
+  images?: PipelineJSON;
+  labels?: { smooth: number } | { flip: number };
 }
 
 /** The corruption family each Pipeline op trains on (DEFAULT_CORRUPTIONS' names). */
@@ -136,9 +149,36 @@ export function studyConditions(conditions: unknown, numClasses: number): StudyC
       ...(spec.images !== undefined ? { images: imageFunction(name, spec.images) } : {}),
       ...(spec.labels !== undefined ? { labels: labelFunction(name, spec.labels, numClasses) } : {}),
       ...(spec.model !== undefined ? { model: spec.model } : {}),
+      ...(serialOf(spec) ? { serial: serialOf(spec) } : {}),
     });
   }
   return out;
+}
+
+function serialOf(spec: ConditionSpec): SerialCondition | undefined {
+  if (spec.images !== undefined && !(spec.images instanceof Pipeline)) return undefined;
+  if (spec.labels !== undefined && typeof spec.labels === 'function') return undefined;
+  return {
+    ...(spec.images instanceof Pipeline ? { images: spec.images.toJSON() } : {}),
+    ...(spec.labels !== undefined ? { labels: { ...spec.labels } as SerialCondition['labels'] } : {}),
+  };
+}
+
+/**
+ * A condition rebuilt from its plain-data form (what a queue worker receives):
+ * the Pipeline from its JSON, the label op by name. Each is validated as the
+ * caller's own would be, so a malformed job is named, never evaluated.
+ */
+export function conditionFromSerial(name: string, serial: SerialCondition, numClasses: number): StudyCondition {
+  if (!isPlainObject(serial)) throw invalidParameterError(`conditions.${name}`, '{ images?: Pipeline JSON, labels?: { smooth } | { flip } }', serial);
+  const unknown = Object.keys(serial).find((k) => k !== 'images' && k !== 'labels');
+  if (unknown) throw new TypeError(`Unknown field '${unknown}' in conditions.${name}; expected some of: images, labels`);
+  if (serial.labels !== undefined && !isPlainObject(serial.labels)) throw invalidParameterError(`conditions.${name}.labels`, '{ smooth: ε } or { flip: p }', serial.labels);
+  return {
+    name, description: '', changes: [], trainsOn: [],
+    ...(serial.images !== undefined ? { images: imageFunction(name, Pipeline.fromJSON(serial.images)) } : {}),
+    ...(serial.labels !== undefined ? { labels: labelFunction(name, serial.labels, numClasses) } : {}),
+  };
 }
 
 function describe(spec: ConditionSpec): string {

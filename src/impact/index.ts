@@ -3,6 +3,9 @@
 // TensorFlow.js is loaded lazily, when a study starts.
 export { measureImpact } from './measure.js';
 export type { ImpactProgress, MeasureImpactOptions } from './measure.js';
+export type { QueueOptions } from './queue.js';
+export { startImpactWorker } from './queue-worker.js';
+export type { ImpactWorkerOptions } from './queue-worker.js';
 export { analyzeStudy } from './analyze.js';
 export type { Condition, ConditionSpec, ImageAugmenter, LabelAugmenter, ModelFactory } from './conditions.js';
 export { consistencyShift, corruptionFamily, DEFAULT_CORRUPTIONS } from './corruptions.js';

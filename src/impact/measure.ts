@@ -18,6 +18,7 @@ import { oneHotOf, studyConditions, type Condition, type ModelFactory, type Stud
 import { consistencyShift, corruptionFamily, DEFAULT_CORRUPTIONS, type CorruptionFamily } from './corruptions.js';
 import { studyData, type ImageLabels, type StudyData } from './data.js';
 import type { EpochData, FromWorker, Job, ModelArtifacts, ToWorker, WorkerInit } from './protocol.js';
+import { probeRedis, queueSettings, runQueueJobs, type QueueOptions } from './queue.js';
 import { IMPACT_SCHEMA, type ImpactReport, type RunRecord, type TestSetInfo } from './types.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -58,7 +59,7 @@ export interface MeasureImpactOptions {
   budget?: number;
   /** a file the runs are saved to after every run */
   checkpoint?: string;
-  /** continue from `checkpoint`: runs already there are kept, not run again */
+  /** continue from `checkpoint`: runs already there are kept, not run again; with `queue`, also gather the results already in Redis */
   resume?: boolean;
   onProgress?: (progress: ImpactProgress) => void;
   /** TF.js backend of the training workers (default 'wasm' when @tensorflow/tfjs-backend-wasm is installed, else 'cpu') */
@@ -70,10 +71,12 @@ export interface MeasureImpactOptions {
   dataDescription?: string;
   level?: number;
   bootstrap?: { replicates?: number; seed?: number };
+  /** run on `fastaug worker` processes through a BullMQ queue on Redis instead of local threads (README "More machines") */
+  queue?: QueueOptions;
 }
 
 const OPTION_NAMES = ['model', 'train', 'test', 'conditions', 'corruptions', 'seeds', 'epochs', 'batchSize', 'workers', 'normalize', 'valueRange', 'budget',
-  'checkpoint', 'resume', 'onProgress', 'backend', 'setup', 'classNames', 'dataDescription', 'level', 'bootstrap'];
+  'checkpoint', 'resume', 'onProgress', 'backend', 'setup', 'classNames', 'dataDescription', 'level', 'bootstrap', 'queue'];
 
 interface Settings {
   seeds: number[]; epochs: number; batchSize: number; workers: number; scale: number; offset: number; valueRange: [number, number];
@@ -194,7 +197,7 @@ function shared<T extends Uint8Array | Float32Array | Uint16Array>(a: T): T {
 }
 
 /** An epoch's training data for a condition at a seed; runs the caller's augmenters, so its errors name the condition. */
-function makeEpoch(c: StudyCondition, train: ImageLabels, oneHot: Float32Array, numClasses: number, seed: number, epoch: number): EpochData {
+export function makeEpoch(c: StudyCondition, train: ImageLabels, oneHot: Float32Array, numClasses: number, seed: number, epoch: number): EpochData {
   const started = performance.now();
   let images: Uint8Array | Float32Array | null = null;
   if (c.images) {
@@ -283,14 +286,14 @@ function writeCheckpoint(file: string, print: string, runs: RunRecord[]): void {
   renameSync(temp, file);
 }
 
-function workerScript(): string {
+export function workerScript(): string {
   const beside = path.join(__dirname, 'worker.js');
   // from the TypeScript sources (tests), the compiled worker of dist/
   return existsSync(beside) ? beside : path.resolve(__dirname, '../../dist/cjs/impact/worker.js');
 }
 
 /** One training worker thread: started with the study's data, then given one job at a time. */
-class TrainingWorker {
+export class TrainingWorker {
   private readonly worker: Worker;
   private readonly ready: Promise<void>;
   private current?: { job: Job; onEpoch: (epoch: number) => EpochData; resolve: (r: Omit<RunRecord, 'worker'>) => void; reject: (e: Error) => void };
@@ -383,6 +386,9 @@ export async function measureImpact(options: MeasureImpactOptions): Promise<Impa
   if (unknown) throw new TypeError(`Unknown option '${unknown}' for measureImpact; expected some of: ${OPTION_NAMES.join(', ')}`);
   if (typeof options.model !== 'function') throw invalidParameterError('model', 'a function ({ seed }) => compiled tf.LayersModel', options.model);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw invalidParameterError('onProgress', 'a function', options.onProgress);
+  const queue = options.queue === undefined ? undefined : queueSettings(options.queue);
+  if (queue && options.budget !== undefined) throw new TypeError('budget is for local studies: a queue study runs every job it enqueues (leave budget out, or queue)');
+  if (queue) await probeRedis(queue.url, queue.redis);
   const train = await studyData('train', options.train);
   const test = await studyData('test', options.test);
   const [, h, w, c] = train.batch.shape;
@@ -406,6 +412,10 @@ export async function measureImpact(options: MeasureImpactOptions): Promise<Impa
     if (bad >= 0) throw new RangeError(`Expected ${name}.ys in 0…${numClasses - 1} (the model has ${numClasses} classes) but received ${set.labels[bad]} at ${bad}`);
   }
   const conditions = studyConditions(options.conditions, numClasses);
+  const unserial = queue && conditions.find((x) => (x.images || x.labels) && !x.serial);
+  if (unserial) {
+    throw new TypeError(`conditions.${unserial.name} is the caller's function: a queue study sends conditions as data (a Pipeline, { smooth } or { flip }, a model), never code`);
+  }
   const families = options.corruptions === undefined || options.corruptions === 'default' ? DEFAULT_CORRUPTIONS
     : options.corruptions === 'none' ? []
     : Array.isArray(options.corruptions) ? options.corruptions.map((f) => corruptionFamily(f)) : (() => { throw invalidParameterError('corruptions', "'default', 'none' or an array of corruption families", options.corruptions); })();
@@ -441,7 +451,8 @@ export async function measureImpact(options: MeasureImpactOptions): Promise<Impa
   const testSets = prepareTestSets(test, families, conditions, s.seeds[0]!, s.valueRange);
   const print = fingerprint([IMPACT_SCHEMA, train.batch.data, train.labels, test.batch.data, test.labels, s.epochs, s.batchSize, s.scale, s.offset,
     conditions.map((x) => [x.name, x.description, x.changes]), testSets.info, [...artifacts.entries()].map(([k, a]) => [k, modelShape(a), a.trainingConfig, new Uint8Array(a.weightData)])]);
-  const runs: RunRecord[] = readCheckpoint(options.checkpoint, options.resume === true, print);
+  // a queue study resumes from Redis, and from its checkpoint file when it has one
+  const runs: RunRecord[] = readCheckpoint(options.checkpoint, options.resume === true && !(queue && !options.checkpoint), print);
   const have = new Set(runs.map((r) => `${r.condition}/${r.seed}`));
   let nextId = 0;
   const jobs: Job[] = [];
@@ -457,6 +468,7 @@ export async function measureImpact(options: MeasureImpactOptions): Promise<Impa
   const byName = new Map(conditions.map((x) => [x.name, x]));
   const total = jobs.length + runs.length;
   let failed = 0;
+  let workersUsed = Math.min(s.workers, Math.max(1, jobs.length));
   const progress = (last?: RunRecord): void => {
     if (!options.onProgress) return;
     const done = runs.length;
@@ -476,14 +488,18 @@ export async function measureImpact(options: MeasureImpactOptions): Promise<Impa
       testLabels: shared(numClasses <= 256 ? Uint8Array.from(test.labels) : Uint16Array.from(test.labels)),
       backend: s.backend, setup: s.setup,
     };
-    await runJobs(init, Math.min(s.workers, jobs.length), jobs, s.budget, started,
-      (job, epoch) => makeEpoch(byName.get(job.condition)!, train, oneHot, numClasses, job.seed, epoch),
-      (record) => {
-        runs.push(record);
-        if (record.status === 'failed') failed += 1;
-        if (options.checkpoint) writeCheckpoint(options.checkpoint, print, runs);
-        progress(record);
-      });
+    const onDone = (record: RunRecord): void => {
+      runs.push(record);
+      if (record.status === 'failed') failed += 1;
+      if (options.checkpoint) writeCheckpoint(options.checkpoint, print, runs);
+      progress(record);
+    };
+    if (queue) {
+      workersUsed = await runQueueJobs({ settings: queue, fingerprint: print, init, trainLabels: train.labels, trainShape: train.batch.shape, conditions, resume: options.resume === true }, jobs, onDone);
+    } else {
+      await runJobs(init, Math.min(s.workers, jobs.length), jobs, s.budget, started,
+        (job, epoch) => makeEpoch(byName.get(job.condition)!, train, oneHot, numClasses, job.seed, epoch), onDone);
+    }
   }
 
   const order = new Map(s.seeds.flatMap((seed, i) => conditions.map((x, k) => [`${x.name}/${seed}`, i * conditions.length + k] as const)));
@@ -502,13 +518,13 @@ export async function measureImpact(options: MeasureImpactOptions): Promise<Impa
       ...(options.classNames ? { classNames: [...options.classNames] } : {}),
       epochs: s.epochs, batchSize: s.batchSize, seeds: s.seeds, level: s.level,
       bootstrap: { replicates: s.replicates, seed: s.bootstrapSeed },
-      workers: Math.min(s.workers, Math.max(1, jobs.length)),
+      workers: workersUsed,
     },
     testLabels: Buffer.from(numClasses <= 256 ? Uint8Array.from(test.labels) : new Uint8Array(Uint16Array.from(test.labels).buffer)).toString('base64'),
     testSets: testSets.info,
     families: families.map((f) => ({ name: f.name, description: f.description, severities: f.severities.map((x) => x.label), heldOut: f.heldOut })),
     conditions: conditions.map((x) => ({ name: x.name, description: x.description, changes: x.changes, trainsOn: x.trainsOn })),
     runs,
-    timing: { wallSeconds: (performance.now() - started) / 1000, runSeconds: runs.reduce((a, r) => a + r.seconds, 0), workers: Math.min(s.workers, Math.max(1, jobs.length)) },
+    timing: { wallSeconds: (performance.now() - started) / 1000, runSeconds: runs.reduce((a, r) => a + r.seconds, 0), workers: workersUsed },
   });
 }

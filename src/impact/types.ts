@@ -98,6 +98,8 @@ export interface RunRecord {
   /** wall seconds of the run, and which worker ran it */
   seconds: number;
   worker: number;
+  /** queue studies: the worker process that ran it, '<host name>:<pid>' (worker numbers them in order of first result) */
+  host?: string;
 }
 
 export interface ConditionSummary {

@@ -442,7 +442,11 @@ describe('memory a shift needs', () => {
       console.log(process.resourceUsage().maxRSS);`;
     for (const backend of backends.some((b) => b.name === 'native') ? ['js', 'native'] : ['js']) {
       const kb = Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, FASTAUG_BACKEND: backend } }).trim());
-      expect(kb / 1024, backend).toBeLessThan(400);
+      // under the sanitizer run (libasan preloaded) every allocation carries
+      // ASan's redzones and quarantine: 424 MB was seen on js; the width-sized
+      // scratch this guards against took 847-1041 MB
+      const limit = /libasan/.test(process.env.LD_PRELOAD ?? '') ? 600 : 400;
+      expect(kb / 1024, backend).toBeLessThan(limit);
     }
   }, 60_000);
 });

@@ -1,14 +1,7 @@
 // Brightness and contrast (issue 19): one element-wise pass (contrast: a
 // summing pass first), so memcpy is the yardstick (the issue's target:
 // <= 2x memcpy for uint8 and float32).
-const W1 = [64, 224, 224, 3];
-const size = (s) => s.reduce((a, b) => a * b, 1);
-
-function ramp(Type, n) {
-  const data = new Type(n);
-  for (let i = 0; i < n; i += 1) data[i] = Type === Uint8Array ? (i * 7) & 255 : ((i * 7) & 255) / 255;
-  return data;
-}
+import { W1, ramp, size } from '../data.mjs';
 
 const colorCase = ({ id, op, name, Type, opts }) => ({
   id,

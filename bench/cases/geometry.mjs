@@ -1,12 +1,5 @@
 // Flips and crops (issue 19): data movement, so memcpy is the yardstick.
-const W1 = [64, 224, 224, 3];
-const size = (s) => s.reduce((a, b) => a * b, 1);
-
-function ramp(Type, n) {
-  const data = new Type(n);
-  for (let i = 0; i < n; i += 1) data[i] = Type === Uint8Array ? (i * 7) & 255 : ((i * 7) & 255) / 255;
-  return data;
-}
+import { W1, ramp, size } from '../data.mjs';
 
 const flipCase = ({ id, name, shape, Type, opts }) => ({
   id,

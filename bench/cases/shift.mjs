@@ -1,14 +1,8 @@
 // Pixel shifts: the workloads W1, W2, W7.
-const W1 = [64, 224, 224, 3];
+import { W1, ramp, size } from '../data.mjs';
+
 const W7 = [1024, 28, 28, 1];
 const FILLS = ['constant', 'nearest', 'wrap', 'reflect', 'mirror'];
-const size = (s) => s.reduce((a, b) => a * b, 1);
-
-function ramp(Type, n) {
-  const data = new Type(n);
-  for (let i = 0; i < n; i += 1) data[i] = Type === Uint8Array ? (i * 7) & 255 : ((i * 7) & 255) / 255;
-  return data;
-}
 
 /**
  * n offsets spread evenly over [−limit, limit] (a low-discrepancy sequence,

@@ -2,15 +2,10 @@
 // one 28x28 image, where per-image and per-call costs (validation, dispatch)
 // dominate. Ratios: S1 and S2 against randomNormal of the same length (S0),
 // C1–C3 against a randomNormal call of one image's length (C0).
+import { ramp, size } from '../data.mjs';
+
 const SMALL = [1024, 28, 28, 1];
 const ONE = [1, 28, 28, 1];
-const size = (s) => s.reduce((a, b) => a * b, 1);
-
-function ramp(Type, n) {
-  const data = new Type(n);
-  for (let i = 0; i < n; i += 1) data[i] = Type === Uint8Array ? (i * 7) & 255 : ((i * 7) & 255) / 255;
-  return data;
-}
 
 const normals = (id, shape, vs) => ({
   id, family: 'small', name: `randomNormal ${size(shape)} floats (as many as ${shape.join('x')})`,

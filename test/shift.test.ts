@@ -380,7 +380,7 @@ describe('bad input', () => {
     expect(shift(wide, { dx: 1.5 }).data).toHaveLength(0);
     expect((await shiftAsync(wide, { dx: 1.5 })).data).toHaveLength(0);
   });
-  it('a dimension must fit the addon: at most 2^32 − 1, and a width at most 2^31 − 1 (32-bit column maps)', () => {
+  it('a dimension must fit the addon: at most 2^32 − 1, and a width at most 2^31 − 1 (32-bit offsets and columns)', () => {
     expect(() => shift({ data: new Uint8Array(0), shape: [0, 2 ** 32, 1, 1] })).toThrow('Expected an integer between 1 and 4294967295 for batch.shape[1] but received 4294967296');
     expect(() => shift({ data: new Uint8Array(0), shape: [0, 1, 2 ** 31, 1] })).toThrow('Expected an integer between 1 and 2147483647 for shift for batch.shape[2] but received 2147483648');
   });

@@ -108,7 +108,8 @@ struct Kernels {
   const char* name;
   void (*random_uniform)(float* out, size_t n, const StreamParams& s, const AffineParams& a);
   void (*random_normal)(float* out, size_t n, const StreamParams& s, const AffineParams& a);
-  // images [first, first + count) of the batch (no scratch: memory does not grow with the image)
+  // images [first, first + count) of the batch (no heap scratch: bilinear uses two fixed
+  // 1024-element tiles on the stack, so memory does not grow with the image)
   void (*shift_u8)(const uint8_t* src, uint8_t* dst, const ShiftParams& p, size_t first, size_t count);
   void (*shift_f32)(const float* src, float* dst, const ShiftParams& p, size_t first, size_t count);
   // stream positions [begin, end) of the batch, image after image (see noise_positions);

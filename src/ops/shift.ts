@@ -165,14 +165,14 @@ export function fillOptions(b: CheckedBatch, o: Partial<Pick<ShiftOptions, 'fill
   return { fill: FILL_CODES[fill as Fill], fillValue: b.dtype === 'uint8' ? value : Math.fround(value) };
 }
 
-/** Widest image a shift takes: its column maps hold 32-bit signed indices. */
+/** Widest image a shift takes: the kernels hold offsets and column positions in 32-bit signed integers. */
 const MAX_SHIFT_WIDTH = 2 ** 31 - 1;
 
 function resolveShift(batch: unknown, options: unknown, isAsync: boolean): ResolvedShift {
   const fields = readBatch(batch);
   const o = opOptions<ShiftOptions & AsyncOptions>('shift', options, NAMES, isAsync);
   const b = checkBatchFields(fields);
-  // both backends map columns through 32-bit index tables
+  // both backends keep offsets (kx, ky) and column positions in 32-bit signed integers
   if (b.w > MAX_SHIFT_WIDTH) throw invalidParameterError('batch.shape[2]', `an integer between 1 and ${MAX_SHIFT_WIDTH} for shift`, b.w, 'range');
   const interpolation = o.interpolation === undefined ? 'bilinear' : o.interpolation;
   if (interpolation !== 'bilinear' && interpolation !== 'nearest') throw invalidParameterError('interpolation', "'nearest' or 'bilinear'", interpolation);

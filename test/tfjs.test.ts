@@ -5,11 +5,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
-  flipLabels, gaussianDropout, gaussianNoise, labelSmoothing, Pipeline, randomNormal, saltAndPepper, shift, speckleNoise, uniformNoise,
+  brightness, contrast, crop, flip, flipLabels, gaussianDropout, gaussianNoise, labelSmoothing, Pipeline, randomNormal, saltAndPepper, shift, speckleNoise, uniformNoise,
 } from '../src/index.js';
 import { normalsOfStream } from '../src/ops/random.js';
 import {
-  augmentDataset, batchToTensor, flipLabelsTensor, GaussianDropout, gaussianDropoutTensor, GaussianNoise, gaussianNoiseTensor, LAYER_STREAM,
+  augmentDataset, batchToTensor, brightnessTensor, contrastTensor, cropTensor, flipLabelsTensor, flipTensor, GaussianDropout, gaussianDropoutTensor, GaussianNoise, gaussianNoiseTensor, LAYER_STREAM,
   labelSmoothingTensor, pipelineTensor, randomNormalTensor, saltAndPepperTensor, shiftTensor, speckleNoiseTensor, tensorToBatch, uniformNoiseTensor,
 } from '../src/tfjs/index.js';
 import type { Batch } from '../src/ops/batch.js';
@@ -93,6 +93,42 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect([...flipLabelsTensor(labels, { p: 0.5, numClasses: 4, seed: 2 }).dataSync()]).toEqual([...flipLabels(Int32Array.of(0, 1, 2, 3), { p: 0.5, numClasses: 4, seed: 2 })]);
       for (const [t] of cases) t.dispose();
       tf.dispose([images, x, hot, labels]);
+    });
+
+    it('flipTensor, cropTensor, brightnessTensor, contrastTensor equal the array ops (int32 pixels and float32); crop gives the output size', () => {
+      const shape = [3, 5, 7, 2] as [number, number, number, number];
+      const size = shape.reduce((a, b) => a * b, 1);
+      const pixels = Int32Array.from({ length: size }, (_, i) => (i * 89 + 7) % 256);
+      const floats = Float32Array.from({ length: size }, (_, i) => Math.fround(Math.cos(i) * 100));
+      const at = { seed: 21, index: 4, epoch: 2 };
+      for (const [t, data] of [[tf.tensor4d(pixels, shape, 'int32'), Uint8Array.from(pixels)], [tf.tensor4d(floats, shape), floats]] as const) {
+        const batch = { data: data.slice(), shape };
+        const before = tf.memory().numTensors;
+        const results: Array<[tf.Tensor, Batch]> = [
+          [flipTensor(t, { mode: 'horizontal_and_vertical', p: 0.5, ...at }), flip(batch, { mode: 'horizontal_and_vertical', p: 0.5, ...at })],
+          [flipTensor(t, { horizontal: [true, false, true] }), flip(batch, { horizontal: [true, false, true] })],
+          [cropTensor(t, { height: 4, width: 4, padding: 2, fill: 'reflect', ...at }), crop(batch, { height: 4, width: 4, padding: 2, fill: 'reflect', ...at })],
+          [cropTensor(t, { height: 6, width: 3, top: -1, left: [0, 1, 4], fill: 'wrap' }), crop(batch, { height: 6, width: 3, top: -1, left: [0, 1, 4], fill: 'wrap' })],
+          [brightnessTensor(t, { factor: [0.5, 1.5], delta: [-20, 20], ...at }), brightness(batch, { factor: [0.5, 1.5], delta: [-20, 20], ...at })],
+          [contrastTensor(t, { factor: [0.2, 1.8], ...at }), contrast(batch, { factor: [0.2, 1.8], ...at })],
+          [contrastTensor(t, { factor: 1.5, perChannel: false }), contrast(batch, { factor: 1.5, perChannel: false })],
+        ];
+        expect(tf.memory().numTensors).toBe(before + results.length);
+        for (const [out, expected] of results) {
+          expect(out.dtype).toBe(t.dtype);
+          expect(out.shape).toEqual(expected.shape);
+          expect([...out.dataSync()]).toEqual([...expected.data]);
+        }
+        // the input tensor is left as it was
+        expect([...t.dataSync()]).toEqual([...data]);
+        expect(results[2]![0].shape).toEqual([3, 4, 4, 2]);
+        expect(results[3]![0].shape).toEqual([3, 6, 3, 2]);
+        tf.dispose([t, ...results.map(([out]) => out)]);
+      }
+      const images = tf.zeros([1, 2, 2, 1]);
+      expect(() => cropTensor(images, { height: 1, width: 1, out: new Float32Array(1) } as never)).toThrow("Unknown option 'out' for cropTensor");
+      expect(() => flipTensor(images, { mode: 'diagonal' } as never)).toThrow("for mode but received 'diagonal'");
+      images.dispose();
     });
 
     it('GaussianNoise: noise only in training, identity gradient, reproducible', () => {

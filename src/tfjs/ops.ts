@@ -13,6 +13,9 @@ import {
 } from '../ops/noise.js';
 import { randomNormal, randomUniform, type RandomNormalOptions, type RandomUniformOptions } from '../ops/random.js';
 import { shift, type ShiftOptions } from '../ops/shift.js';
+import { flip, type FlipOptions } from '../ops/flip.js';
+import { crop, type CropOptions } from '../ops/crop.js';
+import { brightness, contrast, type BrightnessOptions, type ContrastOptions } from '../ops/color.js';
 import type { Pipeline } from '../pipeline.js';
 import { checkOptionNames, invalidParameterError, integerInRange, isPlainObject } from '../validate.js';
 import { batchToTensor, rejectDisposed, tensorToBatch } from './tensors.js';
@@ -56,6 +59,16 @@ function imageOp<O extends object>(op: string, fn: ImageFn<O>): (images: Tensor,
 }
 
 export const shiftTensor = imageOp<ShiftOptions>('shiftTensor', shift);
+export const flipTensor = imageOp<FlipOptions>('flipTensor', flip) as (images: Tensor, options?: Omit<FlipOptions, 'out'>) => Tensor;
+export const brightnessTensor = imageOp<BrightnessOptions>('brightnessTensor', brightness) as (images: Tensor, options?: Omit<BrightnessOptions, 'out'>) => Tensor;
+export const contrastTensor = imageOp<ContrastOptions>('contrastTensor', contrast);
+
+/** crop on a Tensor4D (NHWC): same dtype, shape [n, height, width, c] (the output size, not the input's). */
+export function cropTensor(images: Tensor, options: Omit<CropOptions, 'out'>): Tensor {
+  const batch = tensorToBatch(images);
+  const out = crop(batch, withoutOut('cropTensor', options) as CropOptions);
+  return tf.tensor(images.dtype === 'int32' ? Int32Array.from(out.data) : out.data, [...out.shape], images.dtype);
+}
 export const gaussianNoiseTensor = imageOp<GaussianNoiseOptions>('gaussianNoiseTensor', gaussianNoise);
 export const uniformNoiseTensor = imageOp<UniformNoiseOptions>('uniformNoiseTensor', uniformNoise);
 export const speckleNoiseTensor = imageOp<SpeckleNoiseOptions>('speckleNoiseTensor', speckleNoise);

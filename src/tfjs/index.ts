@@ -10,3 +10,9 @@ export {
   brightnessTensor, contrastTensor, cropTensor, flipLabelsTensor, flipTensor, gaussianDropoutTensor, gaussianNoiseTensor, labelSmoothingTensor, pipelineTensor, randomNormalTensor,
   randomUniformTensor, saltAndPepperTensor, shiftTensor, speckleNoiseTensor, uniformNoiseTensor,
 } from './ops.js';
+export {
+  fillArgs, KERAS_FILL, KerasAugmentationLayer, kerasRange, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomTranslation,
+} from './keras-layers.js';
+export type {
+  KerasFactor, KerasFillMode, KerasLayerArgs, LayerDraw, RandomBrightnessArgs, RandomContrastArgs, RandomCropArgs, RandomFlipArgs, RandomTranslationArgs,
+} from './keras-layers.js';

@@ -31,7 +31,7 @@ export interface GaussianDropoutArgs extends NonNullable<LayerArgs> {
 export const LAYER_STREAM = { gaussianNoise: 96, gaussianDropout: 97 } as const;
 
 /** The base Layer's own argument names (tfjs-layers LayerArgs), accepted by every layer here. */
-const LAYER_ARG_NAMES = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'] as const;
+export const LAYER_ARG_NAMES = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'] as const;
 
 /**
  * A layer's args must be an object whose keys are all known (as for every

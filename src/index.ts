@@ -26,10 +26,10 @@ export type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, U
 export { dropoutMask, gaussianDropout, gaussianDropoutAsync } from './ops/hidden.js';
 export type { DropoutMaskOptions, GaussianDropoutOptions } from './ops/hidden.js';
 export { flipLabels, labelSmoothing } from './ops/labels.js';
-export { Pipeline, PIPELINE_STREAM } from './pipeline.js';
+export { oneOf, Pipeline, PIPELINE_STREAM, someOf } from './pipeline.js';
 export { preview } from './preview/index.js';
 export type { PreviewColumn, PreviewOptions } from './preview/index.js';
-export type { PipelineJSON, PipelineOp, PipelineStep, ResolvedStep, RunOptions, SampleRecord, StepOptions, StepRecord } from './pipeline.js';
+export type { GroupOp, OneOfStep, PipelineJSON, PipelineOp, PipelineStep, ResolvedStep, SomeOfStep, RunOptions, SampleRecord, StepOptions, StepRecord } from './pipeline.js';
 export type { FlipLabelsOptions, LabelArray, LabelSmoothingOptions } from './ops/labels.js';
 
 export interface BackendInfo {

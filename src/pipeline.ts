@@ -18,7 +18,7 @@ import { crop, cropAsync, cropOffsets, cropProbe, type CropOptions } from './ops
 import { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams, type BrightnessOptions, type ContrastOptions } from './ops/color.js';
 import { integerInRange, invalidParameterError, isArraySafe, isPlainObject, numberInRange } from './validate.js';
 
-export const PIPELINE_STREAM = { stepSeed: 64, applied: 65 } as const;
+export const PIPELINE_STREAM = { stepSeed: 64, applied: 65, choice: 66 } as const;
 
 type ImageOp = (batch: Batch, options: never) => Batch;
 type ImageOpAsync = (batch: Batch, options: never) => Promise<Batch>;
@@ -58,20 +58,66 @@ export type PipelineStep =
   | StepOf<'flip', Omit<FlipOptions, 'horizontal' | 'vertical'> & { horizontal?: boolean; vertical?: boolean }>
   | StepOf<'crop', Omit<CropOptions, 'top' | 'left'> & { top?: number; left?: number }>
   | StepOf<'brightness', BrightnessOptions>
-  | StepOf<'contrast', ContrastOptions>;
+  | StepOf<'contrast', ContrastOptions>
+  | OneOfStep
+  | SomeOfStep;
+
+/** A group of steps (oneOf, someOf): its own drawn choice of which of its steps apply to a sample. */
+export type GroupOp = 'oneOf' | 'someOf';
+
+/** oneOf: per sample (with probability p), one of `steps`, chosen by `weights` (default equal); the chosen step's own p still applies. */
+export interface OneOfStep {
+  op: 'oneOf';
+  options: { steps: PipelineStep[]; weights?: number[] };
+  p?: number;
+}
+
+/** someOf: per sample (with probability p), k distinct steps of `steps`, each subset equally likely, applied in their listed order. */
+export interface SomeOfStep {
+  op: 'someOf';
+  options: { k: number; steps: PipelineStep[] };
+  p?: number;
+}
+
+/** A oneOf group step: `new Pipeline([oneOf([a, b, c], { p: 0.8, weights: [2, 1, 1] }), …])`. */
+export function oneOf(steps: PipelineStep[], options?: { p?: number; weights?: number[] }): OneOfStep {
+  const o = options ?? {};
+  return { op: 'oneOf', options: { steps, ...(o.weights === undefined ? {} : { weights: o.weights }) }, ...(o.p === undefined ? {} : { p: o.p }) };
+}
+
+/** A someOf group step: `new Pipeline([someOf(2, [a, b, c]), …])`. */
+export function someOf(k: number, steps: PipelineStep[], options?: { p?: number }): SomeOfStep {
+  return { op: 'someOf', options: { k, steps }, ...(options?.p === undefined ? {} : { p: options.p }) };
+}
+
+function isGroupOp(op: unknown): op is GroupOp {
+  return op === 'oneOf' || op === 'someOf';
+}
+
+/** A checked group: its steps (checked as pipeline steps), and the choice rule. */
+interface ResolvedGroup {
+  readonly steps: ReadonlyArray<ResolvedStep>;
+  /** oneOf: cumulative weights (float64), the last one the total. */
+  readonly cumulative?: number[];
+  /** someOf: how many steps each sample gets. */
+  readonly k?: number;
+}
 
 /** A checked step as the pipeline keeps it (frozen). */
 export interface ResolvedStep {
-  readonly op: PipelineOp;
+  readonly op: PipelineOp | GroupOp;
   readonly options: Readonly<Record<string, unknown>>;
   readonly p: number;
 }
 
 export interface StepRecord {
-  op: PipelineOp;
+  op: PipelineOp | GroupOp;
+  /** For a group: whether the group applied to the sample (its p); its steps' records say which of them did. */
   applied: boolean;
   /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}. */
   params: Record<string, number>;
+  /** A group's records of its own steps (applied: chosen, the group applied, and the step's own p drawn true); params: oneOf {choice}, someOf {choice0, …} ascending. */
+  steps?: StepRecord[];
 }
 
 export interface SampleRecord {
@@ -90,7 +136,7 @@ export interface RunOptions {
 
 export interface PipelineJSON {
   seed: string;
-  steps: Array<{ op: PipelineOp; options: Record<string, unknown>; p: number }>;
+  steps: Array<{ op: PipelineOp | GroupOp; options: Record<string, unknown>; p: number }>;
 }
 
 const RESERVED = ['seed', 'index', 'epoch', 'out', 'threads'];
@@ -143,6 +189,8 @@ export class Pipeline {
   readonly steps: ReadonlyArray<ResolvedStep>;
   readonly seed: bigint;
   private readonly stepSeeds: bigint[];
+  /** Per step: a group's checked steps and their seeds (undefined for an op step). */
+  private readonly groups: Array<(ResolvedGroup & { seeds: bigint[] }) | undefined>;
 
   constructor(steps: PipelineStep[], options?: { seed?: number | bigint }) {
     if (!isArraySafe(steps)) throw invalidParameterError('steps', 'an array of { op, options?, p? }', steps);
@@ -157,6 +205,192 @@ export class Pipeline {
       philoxBlock(position, 0, 0, PIPELINE_STREAM.stepSeed, key.key0, key.key1, words);
       return BigInt(words[0]!) + (BigInt(words[1]!) << 32n);
     });
+    // step j of a group at `position` seeds from block (position, 1 + j, 0, 64): the group's own is (position, 0, 0, 64)
+    this.groups = this.steps.map((step, position) => {
+      if (!isGroupOp(step.op)) return undefined;
+      const group = Pipeline.checkGroup(step.options, position, step.op);
+      const seeds = group.steps.map((_, j) => {
+        philoxBlock(position, 1 + j, 0, PIPELINE_STREAM.stepSeed, key.key0, key.key1, words);
+        return BigInt(words[0]!) + (BigInt(words[1]!) << 32n);
+      });
+      return { ...group, seeds };
+    });
+  }
+
+  /**
+   * A group's options checked: { steps, weights? } for oneOf, { k, steps } for
+   * someOf; its steps are op steps (no crop: it would change the size of only
+   * the samples that chose it; no nested groups).
+   */
+  private static checkGroup(options: Readonly<Record<string, unknown>>, position: number, op: GroupOp): ResolvedGroup {
+    const at = `steps[${position}].options`;
+    const names = op === 'oneOf' ? ['steps', 'weights'] : ['k', 'steps'];
+    const extra = Object.keys(options).find((k) => !names.includes(k));
+    if (extra) throw new TypeError(`Unknown option '${extra}' for ${at} (${op}); expected one of: ${names.join(', ')}`);
+    const steps = options.steps;
+    if (!Array.isArray(steps) || steps.length === 0) throw invalidParameterError(`${at}.steps`, 'a non-empty array of pipeline steps', steps);
+    const checked = steps.map((child, j) => {
+      if (isPlainObject(child) && isGroupOp(child.op)) throw invalidParameterError(`${at}.steps[${j}].op`, `an op (groups do not nest)`, child.op, 'range');
+      if (isPlainObject(child) && child.op === 'crop') throw invalidParameterError(`${at}.steps[${j}].op`, `an op other than crop (a crop in a group would change the size of only the samples that chose it)`, child.op, 'range');
+      try {
+        return Pipeline.checkStep(child, j);
+      } catch (error) {
+        (error as Error).message = (error as Error).message.replace(/^steps\[/, `${at}.steps[`).replace(/ for steps\[/, ` for ${at}.steps[`);
+        throw error;
+      }
+    });
+    if (op === 'someOf') {
+      const k = integerInRange(`${at}.k`, options.k, 0, steps.length);
+      return { steps: checked, k };
+    }
+    const weights = options.weights === undefined ? steps.map(() => 1) : options.weights;
+    if (!Array.isArray(weights) || weights.length !== steps.length) throw invalidParameterError(`${at}.weights`, `an array of ${steps.length} numbers >= 0 (one per step)`, weights);
+    let total = 0;
+    const cumulative = weights.map((w, j) => {
+      total += numberInRange(`${at}.weights[${j}]`, w, 0, Number.MAX_VALUE, 'a finite number >= 0');
+      return total;
+    });
+    if (!(total > 0) || !Number.isFinite(total)) throw invalidParameterError(`${at}.weights`, 'weights with a finite sum > 0', weights, 'range');
+    return { steps: checked, cumulative };
+  }
+
+  /**
+   * Per sample, which of a group's steps it chose: words of block
+   * (b, index + i, epoch, 66) under the group's step seed, word t being word
+   * t mod 4 of block b = ⌊t / 4⌋. oneOf: the first j with U(w0) · total <
+   * cumulative[j] (float64). someOf: a partial Fisher–Yates shuffle of
+   * 0 … m−1: for t = 0 … k−1, swap t with t + ⌊U(word t) · (m − t)⌋; the first
+   * k are chosen.
+   */
+  private groupChoices(position: number, n: number, index: number, epoch: number): Uint8Array[] {
+    const group = this.groups[position]!;
+    const m = group.steps.length;
+    const { key0, key1 } = seedKey(this.stepSeeds[position]);
+    const chosen = Array.from({ length: n }, () => new Uint8Array(m));
+    const words = new Uint32Array(4);
+    for (let i = 0; i < n; i += 1) {
+      if (group.cumulative) {
+        philoxBlock(0, index + i, epoch, PIPELINE_STREAM.choice, key0, key1, words);
+        const u = uniformFromWord(words[0]!) * group.cumulative[m - 1]!;
+        let j = group.cumulative.findIndex((c) => u < c);
+        if (j < 0) j = m - 1;
+        chosen[i]![j] = 1;
+        continue;
+      }
+      const order = Array.from({ length: m }, (_, j) => j);
+      for (let t = 0; t < group.k!; t += 1) {
+        if (t % 4 === 0) philoxBlock(t / 4, index + i, epoch, PIPELINE_STREAM.choice, key0, key1, words);
+        const r = t + Math.floor(uniformFromWord(words[t % 4]!) * (m - t));
+        [order[t], order[r]] = [order[r]!, order[t]!];
+        chosen[i]![order[t]!] = 1;
+      }
+    }
+    return chosen;
+  }
+
+  /**
+   * A group's steps as the run applies them to a batch: each step's options
+   * (its seed, index, epoch) and the samples it applies to (the group applied,
+   * the sample chose it, and the step's own p drew true); with `records`, adds
+   * the group's record to each sample's.
+   */
+  private groupPlan(position: number, batch: Batch, index: number, epoch: number, records?: SampleRecord[]): Array<{ op: PipelineOp; options: Record<string, unknown>; mask: Uint8Array }> {
+    const group = this.groups[position]!;
+    const n = batch.shape[0];
+    const groupMask = this.appliedMask(position, n, index, epoch);
+    const chosen = this.groupChoices(position, n, index, epoch);
+    const plan = group.steps.map((step, j) => {
+      const options = { ...step.options, seed: group.seeds[j], index, epoch };
+      let own = new Uint8Array(n).fill(1);
+      if (step.p !== 1) {
+        const words = perSampleWords(n, seedKey(group.seeds[j]), index, epoch, PIPELINE_STREAM.applied);
+        own = Uint8Array.from({ length: n }, (_, i) => (uniformFromWord(words[4 * i]!) < step.p ? 1 : 0));
+      }
+      const mask = Uint8Array.from({ length: n }, (_, i) => groupMask[i]! & chosen[i]![j]! & own[i]!);
+      return { op: step.op as PipelineOp, options, mask };
+    });
+    if (records) {
+      const params = plan.map((s) => recordParams(s.op, batch, s.options));
+      records.forEach((r, i) => {
+        const picks = [...chosen[i]!.entries()].filter(([, c]) => c === 1).map(([j]) => j);
+        const groupParams: Record<string, number> = group.cumulative ? { choice: picks[0]! } : Object.fromEntries(picks.map((j, t) => [`choice${t}`, j]));
+        r.steps.push({
+          op: this.steps[position]!.op, applied: groupMask[i] === 1, params: groupParams,
+          steps: plan.map((s, j) => ({ op: s.op, applied: s.mask[i] === 1, params: params[j]![i]! })),
+        });
+      });
+    }
+    return plan;
+  }
+
+  /** run's group step: each of the group's steps over the batch, the samples it does not apply to keeping their input. */
+  private runGroup(position: number, input: Batch, index: number, epoch: number, records?: SampleRecord[]): Batch {
+    let current = input;
+    for (const [j, s] of this.groupPlan(position, current, index, epoch, records).entries()) {
+      if (!s.mask.includes(1)) continue;
+      let next: Batch;
+      try {
+        next = OPS[s.op].run(current, s.options as never);
+      } catch (error) {
+        throw stepError(`steps[${position}].options.steps[${j}]`, s.op, error);
+      }
+      Pipeline.keepUnapplied(current, next, s.mask);
+      current = next;
+    }
+    // a new batch even when no step applied (the input may be the caller's)
+    return current === input ? { ...input, data: input.data.slice() } : current;
+  }
+
+  /** runAsync's group step. */
+  private async runGroupAsync(position: number, input: Batch, index: number, epoch: number, threads: number | undefined, records?: SampleRecord[]): Promise<Batch> {
+    let current = input;
+    for (const [j, s] of this.groupPlan(position, current, index, epoch, records).entries()) {
+      if (!s.mask.includes(1)) continue;
+      let next: Batch;
+      try {
+        next = await OPS[s.op].runAsync(current, { ...s.options, ...(threads ? { threads } : {}) } as never);
+      } catch (error) {
+        throw stepError(`steps[${position}].options.steps[${j}]`, s.op, error);
+      }
+      Pipeline.keepUnapplied(current, next, s.mask);
+      // intermediate, out of the caller's reach (as run's step outputs)
+      holdBuffer(next.data.buffer);
+      current = next;
+    }
+    return current === input ? { ...input, data: input.data.slice() } : current;
+  }
+
+  /** replay's group step for one image: the group's steps its record says applied, with their recorded parameters. */
+  private replayGroup(at: string, position: number, image: Batch, s: unknown, index: number, epoch: number): Batch {
+    const group = this.groups[position]!;
+    const op = this.steps[position]!.op;
+    if (!isPlainObject(s)) throw invalidParameterError(at, '{ op, applied, params, steps }', s);
+    if (s.op !== op) throw invalidParameterError(`${at}.op`, `'${op}'`, s.op);
+    if (typeof s.applied !== 'boolean') throw invalidParameterError(`${at}.applied`, 'a boolean', s.applied);
+    const records: unknown = s.steps;
+    if (!Array.isArray(records) || records.length !== group.steps.length) throw invalidParameterError(`${at}.steps`, `the records of the group's ${group.steps.length} steps`, records);
+    group.steps.forEach((step, j) => {
+      const where = `${at}.steps[${j}]`;
+      const r = Pipeline.checkStepRecord(where, records[j], step.op as PipelineOp);
+      if (!r.applied) return;
+      const opts: Record<string, unknown> = { ...step.options, seed: group.seeds[j], index, epoch };
+      if (step.op === 'shift') {
+        for (const name of ['x', 'y', 'subpixel']) delete opts[name];
+        Object.assign(opts, { dx: r.params.dx, dy: r.params.dy });
+      }
+      if (step.op === 'brightness') Object.assign(opts, { factor: r.params.factor, delta: r.params.delta });
+      if (step.op === 'contrast') opts.factor = r.params.factor;
+      if (step.op === 'flip') {
+        for (const name of ['mode', 'p']) delete opts[name];
+        Object.assign(opts, { horizontal: r.params.horizontal === 1, vertical: r.params.vertical === 1 });
+      }
+      try {
+        image = OPS[step.op as PipelineOp].run(image, opts as never);
+      } catch (error) {
+        throw stepError(where, step.op, error);
+      }
+    });
+    return image;
   }
 
   private static checkStep(step: unknown, position: number): ResolvedStep {
@@ -164,6 +398,7 @@ export class Pipeline {
     const extra = Object.keys(step).find((k) => !['op', 'options', 'p'].includes(k));
     if (extra) throw new TypeError(`Unknown option '${extra}' for steps[${position}]; expected one of: op, options, p`);
     const op = step.op;
+    if (isGroupOp(op)) return Pipeline.checkGroupStep(step, position, op);
     if (typeof op !== 'string' || !Object.hasOwn(OPS, op)) throw invalidParameterError(`steps[${position}].op`, `one of ${Object.keys(OPS).join(', ')}`, op);
     // undefined means none; null, like any other non-object, is an error (as for an op's options)
     const options = step.options === undefined ? {} : step.options;
@@ -219,6 +454,21 @@ export class Pipeline {
     return Object.freeze({ op: op as PipelineOp, options: deepFreeze(copy), p });
   }
 
+  /** A group step as the pipeline keeps it: its options checked (checkGroup) and frozen, as an op step's. */
+  private static checkGroupStep(step: Record<string, unknown>, position: number, op: GroupOp): ResolvedStep {
+    const options = step.options;
+    if (!isPlainObject(options)) throw invalidParameterError(`steps[${position}].options`, op === 'oneOf' ? 'a plain object { steps, weights? }' : 'a plain object { k, steps }', options);
+    const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]');
+    let copy: Record<string, unknown>;
+    try {
+      copy = structuredClone(options);
+    } catch (error) {
+      throw invalidParameterError(`steps[${position}].options`, `options of plain data (numbers, strings, booleans, arrays), which the pipeline copies (${error instanceof Error ? error.message : String(error)})`, options);
+    }
+    Pipeline.checkGroup(copy, position, op);
+    return Object.freeze({ op, options: deepFreeze(copy), p });
+  }
+
   /** Which images of a batch step `position` applies to. */
   private appliedMask(position: number, n: number, index: number, epoch: number): Uint8Array {
     const p = this.steps[position]!.p;
@@ -267,12 +517,16 @@ export class Pipeline {
     let current = b;
     const records = record ? this.emptyRecords(b.shape[0], index, epoch) : undefined;
     this.steps.forEach((step, position) => {
+      if (isGroupOp(step.op)) {
+        current = this.runGroup(position, current, index, epoch, records);
+        return;
+      }
       const opts = { ...step.options, seed: this.stepSeeds[position], index, epoch };
       const mask = this.appliedMask(position, b.shape[0], index, epoch);
       let next: Batch;
       try {
         if (records) this.addRecords(records, position, current, opts, mask);
-        next = OPS[step.op].run(current, opts as never);
+        next = OPS[step.op as PipelineOp].run(current, opts as never);
       } catch (error) {
         throw stepError(`steps[${position}]`, step.op, error);
       }
@@ -290,12 +544,17 @@ export class Pipeline {
     let current = b;
     const records = record ? this.emptyRecords(b.shape[0], index, epoch) : undefined;
     for (const [position, step] of this.steps.entries()) {
+      if (isGroupOp(step.op)) {
+        current = await this.runGroupAsync(position, current, index, epoch, threads, records);
+        holdBuffer(current.data.buffer);
+        continue;
+      }
       const opts = { ...step.options, seed: this.stepSeeds[position], index, epoch, ...(threads ? { threads } : {}) };
       const mask = this.appliedMask(position, b.shape[0], index, epoch);
       let next: Batch;
       try {
         if (records) this.addRecords(records, position, current, { ...step.options, seed: this.stepSeeds[position], index, epoch }, mask);
-        next = await OPS[step.op].runAsync(current, opts as never);
+        next = await OPS[step.op as PipelineOp].runAsync(current, opts as never);
       } catch (error) {
         throw stepError(`steps[${position}]`, step.op, error);
       }
@@ -313,7 +572,7 @@ export class Pipeline {
   }
 
   private addRecords(records: SampleRecord[], position: number, batch: Batch, options: Record<string, unknown>, mask: Uint8Array): void {
-    const op = this.steps[position]!.op;
+    const op = this.steps[position]!.op as PipelineOp;
     const params = recordParams(op, batch, options);
     records.forEach((r, i) => r.steps.push({ op, applied: mask[i] === 1, params: params[i]! }));
   }
@@ -349,6 +608,10 @@ export class Pipeline {
       let image: Batch = { data: b.data.subarray(k * per, (k + 1) * per), shape: [1, b.h, b.w, b.c], layout: b.layout };
       this.steps.forEach((step, position) => {
         const at = `records[${k}].steps[${position}]`;
+        if (isGroupOp(step.op)) {
+          image = this.replayGroup(at, position, image, r.steps[position], index, epoch);
+          return;
+        }
         const s = Pipeline.checkStepRecord(at, r.steps[position], step.op);
         if (!s.applied) return;
         const opts: Record<string, unknown> = { ...step.options, seed: this.stepSeeds[position], index, epoch };
@@ -367,7 +630,7 @@ export class Pipeline {
           Object.assign(opts, { horizontal: s.params.horizontal === 1, vertical: s.params.vertical === 1 });
         }
         try {
-          image = OPS[step.op].run(image, opts as never);
+          image = OPS[step.op as PipelineOp].run(image, opts as never);
         } catch (error) {
           throw stepError(at, step.op, error);
         }

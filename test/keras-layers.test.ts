@@ -5,6 +5,7 @@
 // with Keras's inference behaviour, trains with the layers active, and saves
 // back the Keras config fields.
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -89,9 +90,9 @@ function images(n: number): tf.Tensor4D {
   return tf.tensor4d(Float32Array.from({ length: n * H * W * C }, (_, i) => (i * 53) % 256), [n, H, W, C]);
 }
 
-describe('Keras augmentation layers', () => {
+for (const backend of ['cpu', 'wasm'] as const) describe(`Keras augmentation layers on the ${backend} backend`, () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await tf.setBackend(backend);
     await tf.ready();
   });
 
@@ -225,6 +226,7 @@ describe('Keras augmentation layers', () => {
     expect(() => new RandomCrop({ height: 0, width: 2 })).toThrow(RangeError);
     expect(() => new RandomFlip({ dataFormat: 'channels_first' })).toThrow("Expected 'channels_last' (fastaug's layers take NHWC tensors) for data_format");
     expect(new RandomBrightness({ factor: 0.5, valueRange: [0, 1] }).deltaRange).toEqual([-0.5, 0.5]);
+    expect(new RandomBrightness({ factor: [0.2, -0.1] }).factor).toEqual([-0.1, 0.2]);
   });
 
   it('each layer at inference leaves the input as it is and leaks no tensor', () => {

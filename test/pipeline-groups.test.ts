@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   brightness, contrast, flip, gaussianNoise, oneOf, philox4x32, Pipeline, PIPELINE_STREAM, shift, someOf, type Batch, type PipelineStep,
 } from '../src/index.js';
+import { stepLabel } from '../src/preview/index.js';
 import { testRng, uniformOfWord } from './helpers/rng.js';
 
 function images(n: number, seed = 1): Batch {
@@ -129,6 +130,11 @@ describe('Pipeline groups: oneOf, someOf', () => {
       g.steps = g.steps!.map((s) => ({ ...s, applied: !s.applied }));
       expect([...pipeline.replay(image(b, 0), [changed[0]!]).data]).not.toEqual([...out.data.subarray(0, 108)]);
     }
+  });
+
+  it('preview labels a group by its steps\' ops', () => {
+    expect(stepLabel(oneOf(children, { p: 0.5, weights: [1, 2, 1] }))).toBe('oneOf steps=flip…brightness…gaussianNoise weights=1…2…1 p=0.5');
+    expect(stepLabel(someOf(2, children))).toBe('someOf k=2 steps=flip…brightness…gaussianNoise');
   });
 
   it('a group that applies to no sample returns a new array, not the input', () => {

@@ -37,6 +37,8 @@ const LINE = GLYPH_HEIGHT + 3;
 function formatValue(value: unknown): string {
   if (Array.isArray(value)) return value.map(formatValue).join('…');
   if (typeof value === 'number') return String(Number(value.toPrecision(6)));
+  // a oneOf / someOf group's steps: their ops
+  if (isPlainObject(value) && typeof value.op === 'string') return value.op;
   return String(value);
 }
 

@@ -323,7 +323,9 @@ export class RandomBrightness extends KerasAugmentationLayer {
   constructor(args: RandomBrightnessArgs) {
     const o = kerasArgs<RandomBrightnessArgs>('RandomBrightness', args, ['factor', 'valueRange']);
     super(o);
-    this.factor = kerasRange('factor', o.factor, true, -1, 1);
+    // Keras sorts a [lower, upper] pair: (0.2, -0.1) is [-0.1, 0.2]
+    const pair = Array.isArray(o.factor) && o.factor.length === 2 && o.factor.every((v) => typeof v === 'number') ? [Math.min(...o.factor), Math.max(...o.factor)] : o.factor;
+    this.factor = kerasRange('factor', pair, true, -1, 1);
     this.valueRange = valueRangeArg(o.valueRange);
     this.given = structuredClone(o.factor);
   }

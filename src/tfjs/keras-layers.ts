@@ -26,7 +26,13 @@
 // kerasRange(), fillMode / interpolation / fillValue with fillArgs(); augment()
 // calls affineTensor(x, { rotation / zoom ranges, fill, fillValue,
 // interpolation, ...at }); kerasConfig() returns the fields; one
-// serialization.registerClass line at the end of this file.
+// serialization.registerClass line at the end of this file. Keras's meanings
+// to map: RandomRotation `factor` is a fraction of a full turn (0.1 → ±36°,
+// [lo, hi] as given; positive is counter-clockwise); RandomZoom
+// `height_factor` f gives a zoom drawn in [1 + lo, 1 + hi] where positive
+// zooms OUT (the image shrinks), `width_factor` null ties the width's zoom to
+// the height's (one draw), both within [-1, 1]. Both default to fill_mode
+// 'reflect', interpolation 'bilinear', fill_value 0, like RandomTranslation.
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';

@@ -31,7 +31,7 @@
 // [lo, hi] as given; positive is counter-clockwise); RandomZoom
 // `height_factor` f gives a zoom drawn in [1 + lo, 1 + hi] where positive
 // zooms OUT (the image shrinks), `width_factor` null ties the width's zoom to
-// the height's (one draw), both within [-1, 1]. Both default to fill_mode
+// the height's (one draw); take the bounds Keras checks from its source. Both default to fill_mode
 // 'reflect', interpolation 'bilinear', fill_value 0, like RandomTranslation.
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';

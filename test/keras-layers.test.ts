@@ -203,6 +203,9 @@ for (const backend of ['cpu', 'wasm'] as const) describe(`Keras augmentation lay
       if ([...y.dataSync()].join() === '3,2,1,6,5,4') flipped = y;
     }
     expect(flipped).toBeDefined();
+    expect(() => flip.apply(tf.zeros([2, 2]), { training: true })).toThrow('Expected 3 (one image, HWC) or 4 (a batch, NHWC) for inputs.rank but received 2');
+    // call() without kwargs is inference
+    expect([...(flip.call(img, undefined as never) as tf.Tensor).dataSync()]).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('seeded layers reproduce; unseeded ones take seed 0; construction checks the Keras fields', () => {

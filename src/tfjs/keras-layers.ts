@@ -187,7 +187,7 @@ export abstract class KerasAugmentationLayer extends layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    if (kwargs.training !== true) return onBatch(x, (b) => this.infer(b));
+    if (kwargs?.training !== true) return onBatch(x, (b) => this.infer(b));
     const at = this.drawFor(this.calls);
     this.calls += 1;
     return onBatch(x, (b) => this.augment(b, at));

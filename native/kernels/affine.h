@@ -30,6 +30,21 @@ inline int32_t floor_i(double s) {
   return double(i) > s ? i - 1 : i;
 }
 
+// shift_detail::map_index with the common cases first: a tap within one
+// image size of the border maps without a division (the same results).
+inline int64_t map_tap(int64_t s, int64_t size, int fill) {
+  if (s >= 0 && s < size) return s;
+  if (fill == 2) {  // reflect
+    if (s < 0 && s >= -size) return -1 - s;
+    if (s >= size && s < 2 * size) return 2 * size - 1 - s;
+  } else if (fill == 1) {
+    return s < 0 ? 0 : size - 1;
+  } else if (fill == 0) {
+    return -1;
+  }
+  return shift_detail::map_index(s, size, fill);
+}
+
 // Weights of the taps: float32 (u, l) or uint8 Q12 (as uint32).
 template <class T> struct Weight { using type = float; };
 template <> struct Weight<uint8_t> { using type = uint32_t; };
@@ -111,8 +126,8 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
           T* o = out + (x0 + k) * c;
           int64_t cx = ix[k], cy = iy[k];
           if (cx < 0 || cx >= w || cy < 0 || cy >= h) {
-            cx = shift_detail::map_index(cx, w, fill);
-            cy = shift_detail::map_index(cy, h, fill);
+            cx = map_tap(cx, w, fill);
+            cy = map_tap(cy, h, fill);
             if (cx < 0 || cy < 0) {
               for (int64_t ch = 0; ch < c; ++ch) o[ch] = fv;
               continue;
@@ -133,8 +148,8 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
           for (int64_t ch = 0; ch < c; ++ch) o[ch] = blend(p00[ch], p00[c + ch], p10[ch], p10[c + ch], xu[k], xl[k], yu[k], yl[k]);
           continue;
         }
-        const int64_t c0 = shift_detail::map_index(i0, w, fill), c1 = shift_detail::map_index(i0 + 1, w, fill);
-        const int64_t r0 = shift_detail::map_index(j0, h, fill), r1 = shift_detail::map_index(j0 + 1, h, fill);
+        const int64_t c0 = map_tap(i0, w, fill), c1 = map_tap(i0 + 1, w, fill);
+        const int64_t r0 = map_tap(j0, h, fill), r1 = map_tap(j0 + 1, h, fill);
         const T* p00 = r0 < 0 || c0 < 0 ? nullptr : src + (r0 * w + c0) * c;
         const T* p01 = r0 < 0 || c1 < 0 ? nullptr : src + (r0 * w + c1) * c;
         const T* p10 = r1 < 0 || c0 < 0 ? nullptr : src + (r1 * w + c0) * c;

@@ -202,6 +202,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("memoryOverlap", &Addon::MemoryOverlap),
         InstanceMethod("flip", &Addon::Flip),
         InstanceMethod("crop", &Addon::Crop),
+        InstanceMethod("affine", &Addon::Affine),
         InstanceMethod("colorAffine", &Addon::ColorAffine),
         InstanceMethod("channelSums", &Addon::ChannelSums),
         InstanceValue("version", Napi::String::New(env, FASTAUG_VERSION)),
@@ -284,6 +285,53 @@ class Addon : public Napi::Addon<Addon> {
         info, elements, pinned, BoolArg(info, 17),
         [=](const uint8_t* src, uint8_t* dst) { shift_u8(src, dst, p, first, count); },
         [=](const float* src, float* dst) { shift_f32(src, dst, p, first, count); });
+  }
+
+  // (isa, src, dst, h, w, c, nchw, fill, fillValue, nearest, matrix: Float64Array (6 per image),
+  //  translate: Uint8Array, kx, ky, wx1, wx0, wy1, wy0 (the shift of the translate images), first, count, async)
+  Napi::Value Affine(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    WarpParams p;
+    p.h = Uint32Arg(info, 3);
+    p.w = Uint32Arg(info, 4);
+    p.c = Uint32Arg(info, 5);
+    p.nchw = BoolArg(info, 6);
+    p.fill = int(Uint32Arg(info, 7));
+    p.fill_value = float(NumberArg(info, 8));
+    p.nearest = BoolArg(info, 9);
+    size_t n_m, n_t, n_kx, n_ky, n_wx1, n_wx0, n_wy1, n_wy0;
+    p.matrix = TypedData<double, napi_float64_array>(info, 10, "Float64Array", "matrix (per-image affine matrices)", &n_m);
+    p.translate = TypedData<uint8_t, napi_uint8_array>(info, 11, "Uint8Array", "translate (per-image flags)", &n_t);
+    ShiftParams& s = p.shift;
+    s.h = p.h;
+    s.w = p.w;
+    s.c = p.c;
+    s.nchw = p.nchw;
+    s.fill = p.fill;
+    s.fill_value = p.fill_value;
+    s.kx = TypedData<int32_t, napi_int32_array>(info, 12, "Int32Array", "kx (per-image shift parameters)", &n_kx);
+    s.ky = TypedData<int32_t, napi_int32_array>(info, 13, "Int32Array", "ky (per-image shift parameters)", &n_ky);
+    s.wx1 = TypedData<float, napi_float32_array>(info, 14, "Float32Array", "wx1 (per-image shift parameters)", &n_wx1);
+    s.wx0 = TypedData<float, napi_float32_array>(info, 15, "Float32Array", "wx0 (per-image shift parameters)", &n_wx0);
+    s.wy1 = TypedData<float, napi_float32_array>(info, 16, "Float32Array", "wy1 (per-image shift parameters)", &n_wy1);
+    s.wy0 = TypedData<float, napi_float32_array>(info, 17, "Float32Array", "wy0 (per-image shift parameters)", &n_wy0);
+    const size_t first = Uint32Arg(info, 18), count = Uint32Arg(info, 19);
+    const size_t images = first + count;
+    if (n_m < 6 * images) ThrowType(info.Env(), "affine: fewer per-image matrices than images");
+    for (size_t n : {n_t, n_kx, n_ky, n_wx1, n_wx0, n_wy1, n_wy0}) {
+      if (n < images) ThrowType(info.Env(), "affine: fewer per-image parameters than images");
+    }
+    if (p.h < 1 || p.w < 1 || p.c < 1 || p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "affine: bad dimensions or fill");
+    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "affine: an image larger than any array");
+    const size_t elements = ElementsOf(info, "affine", images, uint64_t(p.h * p.w * p.c));
+    std::vector<Napi::Object> pinned;
+    for (size_t i : {1, 2, 10, 11, 12, 13, 14, 15, 16, 17}) pinned.push_back(info[i].As<Napi::Object>());
+    auto affine_u8 = kernels.affine_u8;
+    auto affine_f32 = kernels.affine_f32;
+    return RunImageJob(
+        info, elements, pinned, BoolArg(info, 20),
+        [=](const uint8_t* src, uint8_t* dst) { affine_u8(src, dst, p, first, count); },
+        [=](const float* src, float* dst) { affine_f32(src, dst, p, first, count); });
   }
 
   // (isa, src, dst, h, w, c, nchw, perChannel, kind, key0, key1, epoch, stream, firstSample,

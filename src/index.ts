@@ -16,6 +16,8 @@ export type { Batch, Layout, Range, Shape } from './ops/batch.js';
 export { flip, flipAsync, flipDecisions } from './ops/flip.js';
 export type { FlipDecisions, FlipMode, FlipOptions } from './ops/flip.js';
 export { crop, cropAsync, cropOffsets } from './ops/crop.js';
+export { affine, affineAsync, affineParams } from './ops/affine.js';
+export type { AffineOptions, AffineParams } from './ops/affine.js';
 export type { CropOffsets, CropOptions } from './ops/crop.js';
 export { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams } from './ops/color.js';
 export type { BrightnessOptions, BrightnessParams, ContrastOptions, ContrastParams } from './ops/color.js';

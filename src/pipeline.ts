@@ -14,6 +14,7 @@ import * as noise from './ops/noise.js';
 import type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, UniformNoiseOptions } from './ops/noise.js';
 import { shift, shiftAsync, shiftOffsets, type ShiftOptions } from './ops/shift.js';
 import { flip, flipAsync, flipDecisions, type FlipOptions } from './ops/flip.js';
+import { affine, affineAsync, affineParams, type AffineOptions } from './ops/affine.js';
 import { crop, cropAsync, cropOffsets, cropProbe, type CropOptions } from './ops/crop.js';
 import { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams, type BrightnessOptions, type ContrastOptions } from './ops/color.js';
 import { integerInRange, invalidParameterError, isArraySafe, isPlainObject, numberInRange } from './validate.js';
@@ -32,6 +33,7 @@ const OPS = {
   saltAndPepper: { run: noise.saltAndPepper, runAsync: noise.saltAndPepperAsync },
   flip: { run: flip, runAsync: flipAsync },
   crop: { run: crop, runAsync: cropAsync },
+  affine: { run: affine, runAsync: affineAsync },
   brightness: { run: brightness, runAsync: brightnessAsync },
   contrast: { run: contrast, runAsync: contrastAsync },
 } as const satisfies Record<string, { run: ImageOp; runAsync: ImageOpAsync }>;
@@ -57,6 +59,7 @@ export type PipelineStep =
   | StepOf<'saltAndPepper', SaltAndPepperOptions>
   | StepOf<'flip', Omit<FlipOptions, 'horizontal' | 'vertical'> & { horizontal?: boolean; vertical?: boolean }>
   | StepOf<'crop', Omit<CropOptions, 'top' | 'left'> & { top?: number; left?: number }>
+  | StepOf<'affine', Omit<AffineOptions, 'matrix'> & { matrix?: number[] }>
   | StepOf<'brightness', BrightnessOptions>
   | StepOf<'contrast', ContrastOptions>
   | OneOfStep
@@ -114,7 +117,7 @@ export interface StepRecord {
   op: PipelineOp | GroupOp;
   /** For a group: whether the group applied to the sample (its p); its steps' records say which of them did. */
   applied: boolean;
-  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}. */
+  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}; affine {rotation, zoomX, zoomY, shear, dx, dy} when drawn and always its matrix {m0, …, m5}. */
   params: Record<string, number>;
   /** A group's records of its own steps (applied: chosen, the group applied, and the step's own p drawn true); params: oneOf {choice}, someOf {choice0, …} ascending. */
   steps?: StepRecord[];
@@ -174,6 +177,15 @@ function recordParams(op: PipelineOp, batch: Batch, options: Record<string, unkn
   if (op === 'contrast') {
     const { factor } = contrastParams(batch, options as unknown as ContrastOptions);
     return Array.from({ length: n }, (_, i) => ({ factor: factor[i]! }));
+  }
+  if (op === 'affine') {
+    const a = affineParams(batch, options as unknown as AffineOptions);
+    const drawn = options.matrix === undefined;
+    return Array.from({ length: n }, (_, i) => {
+      const r: Record<string, number> = drawn ? { rotation: a.rotation[i]!, zoomX: a.zoomX[i]!, zoomY: a.zoomY[i]!, shear: a.shear[i]!, dx: a.dx[i]!, dy: a.dy[i]! } : {};
+      for (let j = 0; j < 6; j += 1) r[`m${j}`] = a.matrix[6 * i + j]!;
+      return r;
+    });
   }
   if (op === 'crop') {
     const { top, left } = cropOffsets(batch, options as unknown as CropOptions);
@@ -432,6 +444,13 @@ export class Pipeline {
         }
       }
     }
+    if (op === 'affine') {
+      // as for shift: a given matrix is one [m0, …, m5] for every image
+      const given = options.matrix;
+      if (given !== undefined && !(Array.isArray(given) && given.length === 6 && given.every((v) => typeof v === 'number'))) {
+        throw invalidParameterError(`steps[${position}].options.matrix`, 'an array of 6 numbers (a step warps every image by the same given matrix; per-image matrices are not a pipeline option: use rotation, zoom, shear, x, y to draw them)', given);
+      }
+    }
     const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]');
     // a crop changes the image size: a sample it skipped would not fit the batch
     if (op === 'crop' && p !== 1) throw invalidParameterError(`steps[${position}].p`, '1 for a crop step (it changes the image size, so it applies to every sample)', p, 'range');
@@ -625,6 +644,10 @@ export class Pipeline {
           delete opts.padding;
           Object.assign(opts, { top: s.params.top, left: s.params.left });
         }
+        if (step.op === 'affine') {
+          for (const name of ['rotation', 'zoom', 'zoomX', 'zoomY', 'shear', 'x', 'y']) delete opts[name];
+          opts.matrix = [0, 1, 2, 3, 4, 5].map((j) => s.params[`m${j}`]);
+        }
         if (step.op === 'flip') {
           for (const name of ['mode', 'p']) delete opts[name];
           Object.assign(opts, { horizontal: s.params.horizontal === 1, vertical: s.params.vertical === 1 });
@@ -667,6 +690,14 @@ export class Pipeline {
         const v = s.params[name];
         if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'a finite float32 number', v);
         if (!Number.isFinite(v) || Math.fround(v) !== v || (name === 'factor' && !(v >= 0))) throw invalidParameterError(`${at}.params.${name}`, name === 'factor' ? 'a finite float32 number >= 0' : 'a finite float32 number', v, 'range');
+      }
+    }
+    if (op === 'affine' && s.applied) {
+      // replay warps by the recorded matrix
+      for (let j = 0; j < 6; j += 1) {
+        const v = s.params[`m${j}`];
+        if (typeof v !== 'number') throw invalidParameterError(`${at}.params.m${j}`, 'a finite number with |value| <= 2^30 (a matrix entry)', v);
+        if (!(Math.abs(v) <= 2 ** 30)) throw invalidParameterError(`${at}.params.m${j}`, 'a finite number with |value| <= 2^30 (a matrix entry)', v, 'range');
       }
     }
     if (op === 'flip' && s.applied) {

@@ -9,6 +9,8 @@ export const STREAM = {
   flip: 17,
   /** crop: per-image offsets (word 0 top, word 1 left of block 0) */
   crop: 18,
+  /** affine: per-image parameters (block 0: w0 rotation, w1 zoomX or zoom, w2 zoomY, w3 shear; block 1: w0 x, w1 y) */
+  affine: 19,
   gaussianNoise: 32,
   gaussianNoiseParams: 33,
   uniformNoise: 34,

@@ -26,6 +26,18 @@ const cropCase = ({ id, name, shape, Type, opts }) => ({
     threads === 1 ? fastaug.crop(ctx.batch, { ...ctx.opts, out: ctx.out }) : fastaug.cropAsync(ctx.batch, { ...ctx.opts, out: ctx.out, threads }),
 });
 
+const affineCase = ({ id, name, shape, Type, opts }) => ({
+  id,
+  family: 'affine',
+  name,
+  bytes: size(shape) * Type.BYTES_PER_ELEMENT,
+  items: size(shape) / shape[3],
+  unit: 'pixels',
+  setup: () => ({ batch: { data: ramp(Type, size(shape)), shape }, opts, out: new Type(size(shape)) }),
+  run: (fastaug, ctx, threads) =>
+    threads === 1 ? fastaug.affine(ctx.batch, { ...ctx.opts, out: ctx.out }) : fastaug.affineAsync(ctx.batch, { ...ctx.opts, out: ctx.out, threads }),
+});
+
 export default [
   // the target: flip uint8 <= 1.5x memcpy (every image flipped: the slow path throughout)
   flipCase({ id: 'F1', name: 'flip uint8 64x224x224x3, horizontal, every image', shape: W1, Type: Uint8Array, opts: { horizontal: true } }),
@@ -33,4 +45,7 @@ export default [
   // the CIFAR recipe: pad 4 (zeros), crop 32
   cropCase({ id: 'X1', name: 'crop uint8 1024x32x32x3, padding 4, 32x32, constant', shape: [1024, 32, 32, 3], Type: Uint8Array, opts: { height: 32, width: 32, padding: 4, seed: 1 } }),
   cropCase({ id: 'X2', name: 'crop float32 64x224x224x3, padding 16, 224x224, reflect', shape: W1, Type: Float32Array, opts: { height: 224, width: 224, padding: 16, fill: 'reflect', seed: 1 } }),
+  // the target: affine bilinear float32 <= 2x the subpixel shift of the same batch (W2)
+  affineCase({ id: 'T1', name: 'affine float32 64x224x224x3, rotation ±15°, zoom 0.9-1.1, reflect, bilinear', shape: W1, Type: Float32Array, opts: { rotation: 15, zoom: [0.9, 1.1], fill: 'reflect', seed: 1 } }),
+  affineCase({ id: 'T2', name: 'affine uint8 64x224x224x3, rotation ±15°, zoom 0.9-1.1, reflect, bilinear', shape: W1, Type: Uint8Array, opts: { rotation: 15, zoom: [0.9, 1.1], fill: 'reflect', seed: 1 } }),
 ];

@@ -102,6 +102,21 @@ struct ColorParams {
   float clip_lo, clip_hi;
 };
 
+// Affine warps (src/ops/affine.ts): output (x, y) of image i reads the input
+// at sx = m0·x + m1·y + m2, sy = m3·x + m4·y + m5 (m = matrix + 6i, float64)
+// through the fill rule of ShiftParams; images with translate[i] = 1 are the
+// shift `shift` describes for them (the same arrays, the same fill).
+struct WarpParams {
+  int64_t h, w, c;
+  bool nchw;
+  int fill;
+  float fill_value;
+  bool nearest;
+  const double* matrix;
+  const uint8_t* translate;
+  ShiftParams shift;
+};
+
 // Every kernel one ISA provides. dispatch.cc keeps one table per ISA; a new
 // op adds a field here and one line per ISA file.
 struct Kernels {
@@ -130,6 +145,8 @@ struct Kernels {
   // per-image, per-channel float64 sums of images [first, first + count) into sums[i·c + ch] (p.h, w, c, nchw only)
   void (*channel_sums_u8)(const uint8_t* src, const ColorParams& p, size_t first, size_t count, double* sums);
   void (*channel_sums_f32)(const float* src, const ColorParams& p, size_t first, size_t count, double* sums);
+  void (*affine_u8)(const uint8_t* src, uint8_t* dst, const WarpParams& p, size_t first, size_t count);
+  void (*affine_f32)(const float* src, float* dst, const WarpParams& p, size_t first, size_t count);
 };
 
 }  // namespace fastaug

@@ -35,6 +35,29 @@ export interface ShiftRequest {
   wy0: Float32Array;
 }
 
+/**
+ * A resolved affine warp (src/ops/affine.ts). Image i's output pixel (x, y)
+ * reads the input at sx = m0·x + m1·y + m2, sy = m3·x + m4·y + m5 (m = the
+ * six float64 numbers matrix[6i … 6i + 5]; pixel centres at integer
+ * coordinates), through the fill rule. Images with translate[i] = 1 (a pure
+ * translation) are done as the shift `shift` describes for that image.
+ */
+export interface AffineRequest {
+  h: number;
+  w: number;
+  c: number;
+  layout: 'NHWC' | 'NCHW';
+  /** FILL_CODES value. */
+  fill: number;
+  /** Already a float32 value (float data) or an integer 0…255 (uint8). */
+  fillValue: number;
+  /** Nearest-neighbour instead of bilinear. */
+  nearest: boolean;
+  matrix: Float64Array;
+  translate: Uint8Array;
+  shift: ShiftRequest;
+}
+
 /** A resolved flip (src/ops/flip.ts): per image, 1 where that axis flips. dst may be src. */
 export interface FlipRequest {
   h: number;
@@ -154,6 +177,9 @@ export interface Backend {
   /** Crops images [first, first + count) of src into dst (outH × outW per image). */
   crop(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: CropRequest, first: number, count: number): void;
   cropAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: CropRequest, first: number, count: number): Promise<void>;
+  /** Warps images [first, first + count) of src into dst (the same size). */
+  affine(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: AffineRequest, first: number, count: number): void;
+  affineAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: AffineRequest, first: number, count: number): Promise<void>;
   /** Maps images [first, first + count) of src into dst (which may be src). */
   colorAffine(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ColorRequest, first: number, count: number): void;
   colorAffineAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ColorRequest, first: number, count: number): Promise<void>;

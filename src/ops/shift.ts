@@ -132,7 +132,7 @@ function resolveOffsets(b: CheckedBatch, o: Partial<ShiftOptions>, nearest: bool
  * w0 = float32(1 − w1). uint8: w1 = round-half-even(fraction · 2^12), w0 = 2^12 − w1.
  * A fraction that rounds to a whole weight moves to the next integer part.
  */
-function axisTaps(d: Float64Array, uint8: boolean): { k: Int32Array; w1: Float32Array; w0: Float32Array } {
+export function axisTaps(d: Float64Array, uint8: boolean): { k: Int32Array; w1: Float32Array; w0: Float32Array } {
   const n = d.length;
   const k = new Int32Array(n);
   const w1 = new Float32Array(n);

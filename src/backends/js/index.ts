@@ -10,6 +10,7 @@ import * as noise from './noise.js';
 import { shiftImages, shiftPieces } from './shift.js';
 import { flipImages, flipPieces } from './flip.js';
 import { cropImages, cropPieces } from './crop.js';
+import { affineImages, affinePieces } from './affine.js';
 import { channelSumPieces, channelSums, colorAffineImages, colorAffinePieces } from './color.js';
 
 function* streamUnits(out: Float32Array, req: StreamRequest, kernel: (o: Float32Array, r: StreamRequest) => void): Generator<void> {
@@ -60,6 +61,8 @@ export const jsBackend: Backend = {
   flipAsync: (src, dst, req, first, count) => runInSlices(flipPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
   crop: (src, dst, req, first, count) => cropImages(req, src, dst, first, count),
   cropAsync: (src, dst, req, first, count) => runInSlices(cropPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
+  affine: (src, dst, req, first, count) => affineImages(req, src, dst, first, count),
+  affineAsync: (src, dst, req, first, count) => runInSlices(affinePieces(req, src, dst, first, count, UNIT_ELEMENTS)),
   colorAffine: (src, dst, req, first, count) => colorAffineImages(req, src, dst, first, count),
   colorAffineAsync: (src, dst, req, first, count) => runInSlices(colorAffinePieces(req, src, dst, first, count, UNIT_ELEMENTS)),
   channelSums: (src, req, sums, first, count) => channelSums(req, src, sums, first, count),

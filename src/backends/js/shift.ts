@@ -159,7 +159,7 @@ function interior(q: Plane, src: Uint8Array | Float32Array, dst: Uint8Array | Fl
 }
 
 /** v / 2^24 rounded half to even (v ≥ 0, an exact integer). */
-function roundQ(v: number): number {
+export function roundQ(v: number): number {
   const q = Math.floor(v / ROUND_SHIFT);
   const r = v - q * ROUND_SHIFT;
   return r > ROUND_SHIFT / 2 || (r === ROUND_SHIFT / 2 && (q & 1) === 1) ? q + 1 : q;

@@ -17,6 +17,8 @@ export { flip, flipAsync, flipDecisions } from './ops/flip.js';
 export type { FlipDecisions, FlipMode, FlipOptions } from './ops/flip.js';
 export { crop, cropAsync, cropOffsets } from './ops/crop.js';
 export type { CropOffsets, CropOptions } from './ops/crop.js';
+export { gaussianBlur, gaussianBlurAsync, gaussianBlurParams } from './ops/blur.js';
+export type { GaussianBlurOptions, GaussianBlurParams } from './ops/blur.js';
 export { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams } from './ops/color.js';
 export type { BrightnessOptions, BrightnessParams, ContrastOptions, ContrastParams } from './ops/color.js';
 export {

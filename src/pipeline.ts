@@ -14,6 +14,7 @@ import * as noise from './ops/noise.js';
 import type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, UniformNoiseOptions } from './ops/noise.js';
 import { shift, shiftAsync, shiftOffsets, type ShiftOptions } from './ops/shift.js';
 import { flip, flipAsync, flipDecisions, type FlipOptions } from './ops/flip.js';
+import { gaussianBlur, gaussianBlurAsync, gaussianBlurParams, type GaussianBlurOptions } from './ops/blur.js';
 import { crop, cropAsync, cropOffsets, cropProbe, type CropOptions } from './ops/crop.js';
 import { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams, type BrightnessOptions, type ContrastOptions } from './ops/color.js';
 import { integerInRange, invalidParameterError, isArraySafe, isPlainObject, numberInRange } from './validate.js';
@@ -34,6 +35,7 @@ const OPS = {
   crop: { run: crop, runAsync: cropAsync },
   brightness: { run: brightness, runAsync: brightnessAsync },
   contrast: { run: contrast, runAsync: contrastAsync },
+  gaussianBlur: { run: gaussianBlur, runAsync: gaussianBlurAsync },
 } as const satisfies Record<string, { run: ImageOp; runAsync: ImageOpAsync }>;
 
 export type PipelineOp = keyof typeof OPS;
@@ -58,7 +60,8 @@ export type PipelineStep =
   | StepOf<'flip', Omit<FlipOptions, 'horizontal' | 'vertical'> & { horizontal?: boolean; vertical?: boolean }>
   | StepOf<'crop', Omit<CropOptions, 'top' | 'left'> & { top?: number; left?: number }>
   | StepOf<'brightness', BrightnessOptions>
-  | StepOf<'contrast', ContrastOptions>;
+  | StepOf<'contrast', ContrastOptions>
+  | StepOf<'gaussianBlur', Omit<GaussianBlurOptions, 'sigmas'>>;
 
 /** A checked step as the pipeline keeps it (frozen). */
 export interface ResolvedStep {
@@ -70,7 +73,7 @@ export interface ResolvedStep {
 export interface StepRecord {
   op: PipelineOp;
   applied: boolean;
-  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}. */
+  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}; gaussianBlur {sigma, radius}. */
   params: Record<string, number>;
 }
 
@@ -128,6 +131,10 @@ function recordParams(op: PipelineOp, batch: Batch, options: Record<string, unkn
   if (op === 'contrast') {
     const { factor } = contrastParams(batch, options as unknown as ContrastOptions);
     return Array.from({ length: n }, (_, i) => ({ factor: factor[i]! }));
+  }
+  if (op === 'gaussianBlur') {
+    const { sigma, radius } = gaussianBlurParams(batch, options as unknown as GaussianBlurOptions);
+    return Array.from({ length: n }, (_, i) => ({ sigma: sigma[i]!, radius: radius[i]! }));
   }
   if (op === 'crop') {
     const { top, left } = cropOffsets(batch, options as unknown as CropOptions);
@@ -196,6 +203,9 @@ export class Pipeline {
           throw invalidParameterError(`steps[${position}].options.${name}`, 'a number (a step crops every image at the same given offset; per-image offsets are not a pipeline option: use padding to draw them)', given);
         }
       }
+    }
+    if (op === 'gaussianBlur' && options.sigmas !== undefined) {
+      throw invalidParameterError(`steps[${position}].options.sigmas`, 'no sigmas (per-image sigmas are not a pipeline option: use sigma, a number or [lo, hi] to draw)', options.sigmas);
     }
     const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]');
     // a crop changes the image size: a sample it skipped would not fit the batch
@@ -358,6 +368,7 @@ export class Pipeline {
         }
         if (step.op === 'brightness') Object.assign(opts, { factor: s.params.factor, delta: s.params.delta });
         if (step.op === 'contrast') opts.factor = s.params.factor;
+        if (step.op === 'gaussianBlur') opts.sigma = s.params.sigma;
         if (step.op === 'crop') {
           delete opts.padding;
           Object.assign(opts, { top: s.params.top, left: s.params.left });
@@ -377,7 +388,7 @@ export class Pipeline {
     return { data: out, shape: [b.n, outH, outW, b.c], layout: b.layout };
   }
 
-  /** One step of a sample record, as replay needs it: the step's op, whether it applied, a shift's or crop's offsets, a flip's decisions, a brightness's factor and delta, a contrast's factor. */
+  /** One step of a sample record, as replay needs it: the step's op, whether it applied, a shift's or crop's offsets, a flip's decisions, a brightness's factor and delta, a contrast's factor, a blur's sigma. */
   private static checkStepRecord(at: string, s: unknown, op: PipelineOp): StepRecord {
     if (!isPlainObject(s)) throw invalidParameterError(at, '{ op, applied, params }', s);
     if (s.op !== op) throw invalidParameterError(`${at}.op`, `'${op}'`, s.op);
@@ -405,6 +416,11 @@ export class Pipeline {
         if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'a finite float32 number', v);
         if (!Number.isFinite(v) || Math.fround(v) !== v || (name === 'factor' && !(v >= 0))) throw invalidParameterError(`${at}.params.${name}`, name === 'factor' ? 'a finite float32 number >= 0' : 'a finite float32 number', v, 'range');
       }
+    }
+    if (op === 'gaussianBlur' && s.applied) {
+      const v = s.params.sigma;
+      if (typeof v !== 'number') throw invalidParameterError(`${at}.params.sigma`, 'a float32 number between 0 and 500', v);
+      if (!(v >= 0 && v <= 500) || Math.fround(v) !== v) throw invalidParameterError(`${at}.params.sigma`, 'a float32 number between 0 and 500', v, 'range');
     }
     if (op === 'flip' && s.applied) {
       for (const name of ['horizontal', 'vertical']) {

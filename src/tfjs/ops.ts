@@ -13,6 +13,7 @@ import {
 } from '../ops/noise.js';
 import { randomNormal, randomUniform, type RandomNormalOptions, type RandomUniformOptions } from '../ops/random.js';
 import { shift, type ShiftOptions } from '../ops/shift.js';
+import { gaussianBlur, type GaussianBlurOptions } from '../ops/blur.js';
 import type { Pipeline } from '../pipeline.js';
 import { checkOptionNames, invalidParameterError, integerInRange, isPlainObject } from '../validate.js';
 import { batchToTensor, rejectDisposed, tensorToBatch } from './tensors.js';
@@ -56,6 +57,7 @@ function imageOp<O extends object>(op: string, fn: ImageFn<O>): (images: Tensor,
 }
 
 export const shiftTensor = imageOp<ShiftOptions>('shiftTensor', shift);
+export const gaussianBlurTensor = imageOp<GaussianBlurOptions>('gaussianBlurTensor', gaussianBlur);
 export const gaussianNoiseTensor = imageOp<GaussianNoiseOptions>('gaussianNoiseTensor', gaussianNoise);
 export const uniformNoiseTensor = imageOp<UniformNoiseOptions>('uniformNoiseTensor', uniformNoise);
 export const speckleNoiseTensor = imageOp<SpeckleNoiseOptions>('speckleNoiseTensor', speckleNoise);

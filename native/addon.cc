@@ -205,6 +205,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("affine", &Addon::Affine),
         InstanceMethod("colorAffine", &Addon::ColorAffine),
         InstanceMethod("channelSums", &Addon::ChannelSums),
+        InstanceMethod("blur", &Addon::Blur),
         InstanceValue("version", Napi::String::New(env, FASTAUG_VERSION)),
     });
   }
@@ -562,6 +563,48 @@ class Addon : public Napi::Addon<Addon> {
     if (n_src < elements) ThrowShort(info.Env(), "batch.data", elements, n_src);
     auto run = kernels.channel_sums_f32;
     return RunJob(info.Env(), [=] { run(src, p, first, count, sums); }, pinned, async);
+  }
+  // (isa, src, dst, h, w, c, nchw, fill, fillValue, radius: Int32Array, weights: Float32Array, stride, first, count, async);
+  // image i has radius[i] and weights weights[i·stride … i·stride + 2·radius[i]]; not in place
+  Napi::Value Blur(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    BlurParams p;
+    p.h = Uint32Arg(info, 3);
+    p.w = Uint32Arg(info, 4);
+    p.c = Uint32Arg(info, 5);
+    p.nchw = BoolArg(info, 6);
+    p.fill = int(Uint32Arg(info, 7));
+    p.fill_value = float(NumberArg(info, 8));
+    size_t n_radius, n_weights;
+    p.radius = TypedData<int32_t, napi_int32_array>(info, 9, "Int32Array", "radius (per-image blur radii)", &n_radius);
+    p.weights = TypedData<float, napi_float32_array>(info, 10, "Float32Array", "weights (per-image blur weights)", &n_weights);
+    p.stride = Uint32Arg(info, 11);
+    const size_t first = Uint32Arg(info, 12), count = Uint32Arg(info, 13);
+    const size_t images = first + count;
+    if (p.h < 1 || p.w < 1 || p.c < 1 || p.fill < 0 || p.fill > 4 || p.stride < 1 || p.stride % 2 != 1 || p.stride > 65535) {
+      ThrowType(info.Env(), "blur: bad dimensions, fill or stride");
+    }
+    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "blur: an image larger than any array");
+    if (n_radius < images || uint64_t(n_weights) < uint64_t(images) * uint64_t(p.stride)) ThrowType(info.Env(), "blur: fewer per-image weights than images");
+    for (size_t i = first; i < images; ++i) {
+      if (p.radius[i] < 0 || 2 * int64_t(p.radius[i]) + 1 > p.stride) ThrowType(info.Env(), "blur: a radius beyond the weights' stride");
+    }
+    const size_t elements = ElementsOf(info, "blur", images, uint64_t(p.h * p.w * p.c));
+    std::vector<Napi::Object> pinned;
+    for (size_t i : {1, 2, 9, 10}) pinned.push_back(info[i].As<Napi::Object>());
+    auto run_u8 = kernels.blur_u8;
+    auto run_f32 = kernels.blur_f32;
+    const size_t scratch = size_t(blur_scratch_floats(p));
+    return RunImageJob(
+        info, elements, pinned, BoolArg(info, 14),
+        [=](const uint8_t* src, uint8_t* dst) {
+          std::vector<float> buffer(scratch);
+          run_u8(src, dst, p, first, count, buffer.data());
+        },
+        [=](const float* src, float* dst) {
+          std::vector<float> buffer(scratch);
+          run_f32(src, dst, p, first, count, buffer.data());
+        });
   }
 };
 

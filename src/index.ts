@@ -19,6 +19,8 @@ export { crop, cropAsync, cropOffsets } from './ops/crop.js';
 export { affine, affineAsync, affineParams } from './ops/affine.js';
 export type { AffineOptions, AffineParams } from './ops/affine.js';
 export type { CropOffsets, CropOptions } from './ops/crop.js';
+export { gaussianBlur, gaussianBlurAsync, gaussianBlurParams } from './ops/blur.js';
+export type { GaussianBlurOptions, GaussianBlurParams } from './ops/blur.js';
 export { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams } from './ops/color.js';
 export type { BrightnessOptions, BrightnessParams, ContrastOptions, ContrastParams } from './ops/color.js';
 export {

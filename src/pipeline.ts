@@ -15,6 +15,7 @@ import type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, U
 import { shift, shiftAsync, shiftOffsets, type ShiftOptions } from './ops/shift.js';
 import { flip, flipAsync, flipDecisions, type FlipOptions } from './ops/flip.js';
 import { affine, affineAsync, affineParams, type AffineOptions } from './ops/affine.js';
+import { gaussianBlur, gaussianBlurAsync, gaussianBlurParams, type GaussianBlurOptions } from './ops/blur.js';
 import { crop, cropAsync, cropOffsets, cropProbe, type CropOptions } from './ops/crop.js';
 import { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams, type BrightnessOptions, type ContrastOptions } from './ops/color.js';
 import { integerInRange, invalidParameterError, isArraySafe, isPlainObject, numberInRange } from './validate.js';
@@ -36,6 +37,7 @@ const OPS = {
   affine: { run: affine, runAsync: affineAsync },
   brightness: { run: brightness, runAsync: brightnessAsync },
   contrast: { run: contrast, runAsync: contrastAsync },
+  gaussianBlur: { run: gaussianBlur, runAsync: gaussianBlurAsync },
 } as const satisfies Record<string, { run: ImageOp; runAsync: ImageOpAsync }>;
 
 export type PipelineOp = keyof typeof OPS;
@@ -62,6 +64,7 @@ export type PipelineStep =
   | StepOf<'affine', Omit<AffineOptions, 'matrix'> & { matrix?: number[] }>
   | StepOf<'brightness', BrightnessOptions>
   | StepOf<'contrast', ContrastOptions>
+  | StepOf<'gaussianBlur', Omit<GaussianBlurOptions, 'sigmas'>>
   | OneOfStep
   | SomeOfStep;
 
@@ -117,7 +120,7 @@ export interface StepRecord {
   op: PipelineOp | GroupOp;
   /** For a group: whether the group applied to the sample (its p); its steps' records say which of them did. */
   applied: boolean;
-  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}; affine {rotation, zoomX, zoomY, shear, dx, dy} when drawn and always its matrix {m0, …, m5}. */
+  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}; gaussianBlur {sigma, radius}; affine {rotation, zoomX, zoomY, shear, dx, dy} when drawn and always its matrix {m0, …, m5}. */
   params: Record<string, number>;
   /** A group's records of its own steps (applied: chosen, the group applied, and the step's own p drawn true); params: oneOf {choice}, someOf {choice0, …} ascending. */
   steps?: StepRecord[];
@@ -186,6 +189,10 @@ function recordParams(op: PipelineOp, batch: Batch, options: Record<string, unkn
       for (let j = 0; j < 6; j += 1) r[`m${j}`] = a.matrix[6 * i + j]!;
       return r;
     });
+  }
+  if (op === 'gaussianBlur') {
+    const { sigma, radius } = gaussianBlurParams(batch, options as unknown as GaussianBlurOptions);
+    return Array.from({ length: n }, (_, i) => ({ sigma: sigma[i]!, radius: radius[i]! }));
   }
   if (op === 'crop') {
     const { top, left } = cropOffsets(batch, options as unknown as CropOptions);
@@ -451,6 +458,9 @@ export class Pipeline {
         throw invalidParameterError(`steps[${position}].options.matrix`, 'an array of 6 numbers (a step warps every image by the same given matrix; per-image matrices are not a pipeline option: use rotation, zoom, shear, x, y to draw them)', given);
       }
     }
+    if (op === 'gaussianBlur' && options.sigmas !== undefined) {
+      throw invalidParameterError(`steps[${position}].options.sigmas`, 'no sigmas (per-image sigmas are not a pipeline option: use sigma, a number or [lo, hi] to draw)', options.sigmas);
+    }
     const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]');
     // a crop changes the image size: a sample it skipped would not fit the batch
     if (op === 'crop' && p !== 1) throw invalidParameterError(`steps[${position}].p`, '1 for a crop step (it changes the image size, so it applies to every sample)', p, 'range');
@@ -640,6 +650,7 @@ export class Pipeline {
         }
         if (step.op === 'brightness') Object.assign(opts, { factor: s.params.factor, delta: s.params.delta });
         if (step.op === 'contrast') opts.factor = s.params.factor;
+        if (step.op === 'gaussianBlur') opts.sigma = s.params.sigma;
         if (step.op === 'crop') {
           delete opts.padding;
           Object.assign(opts, { top: s.params.top, left: s.params.left });
@@ -663,7 +674,7 @@ export class Pipeline {
     return { data: out, shape: [b.n, outH, outW, b.c], layout: b.layout };
   }
 
-  /** One step of a sample record, as replay needs it: the step's op, whether it applied, a shift's or crop's offsets, a flip's decisions, a brightness's factor and delta, a contrast's factor. */
+  /** One step of a sample record, as replay needs it: the step's op, whether it applied, a shift's or crop's offsets, a flip's decisions, a brightness's factor and delta, a contrast's factor, a blur's sigma. */
   private static checkStepRecord(at: string, s: unknown, op: PipelineOp): StepRecord {
     if (!isPlainObject(s)) throw invalidParameterError(at, '{ op, applied, params }', s);
     if (s.op !== op) throw invalidParameterError(`${at}.op`, `'${op}'`, s.op);
@@ -699,6 +710,11 @@ export class Pipeline {
         if (typeof v !== 'number') throw invalidParameterError(`${at}.params.m${j}`, 'a finite number with |value| <= 2^30 (a matrix entry)', v);
         if (!(Math.abs(v) <= 2 ** 30)) throw invalidParameterError(`${at}.params.m${j}`, 'a finite number with |value| <= 2^30 (a matrix entry)', v, 'range');
       }
+    }
+    if (op === 'gaussianBlur' && s.applied) {
+      const v = s.params.sigma;
+      if (typeof v !== 'number') throw invalidParameterError(`${at}.params.sigma`, 'a float32 number between 0 and 500', v);
+      if (!(v >= 0 && v <= 500) || Math.fround(v) !== v) throw invalidParameterError(`${at}.params.sigma`, 'a float32 number between 0 and 500', v, 'range');
     }
     if (op === 'flip' && s.applied) {
       for (const name of ['horizontal', 'vertical']) {

@@ -25,4 +25,6 @@ export const STREAM = {
   brightnessParams: 48,
   /** contrast: per-image factor (word 0 of block 0) */
   contrastParams: 49,
+  /** gaussianBlur: per-image sigma (word 0 of block 0) */
+  gaussianBlurParams: 50,
 } as const;

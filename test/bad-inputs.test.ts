@@ -248,6 +248,29 @@ for (const [call, shiftOp] of [['shift', fastaug.shift], ['shiftAsync', fastaug.
   if (call === 'shiftAsync') threadSites(call, invoke, { dx: 1 });
 }
 
+// gaussianBlur and gaussianBlurAsync
+for (const [call, blurOp] of [['gaussianBlur', fastaug.gaussianBlur], ['gaussianBlurAsync', fastaug.gaussianBlurAsync]] as const) {
+  const invoke = (options: unknown): unknown => (blurOp as ImageCall)(batchOf(), options);
+  const onFloat = (options: unknown): unknown => (blurOp as ImageCall)(floatBatch(), options);
+  batchSites(call, (batch) => (blurOp as ImageCall)(batch, { sigma: 1 }));
+  optionObjectSites(call, call, invoke, { sigma: 1 });
+  imageOutSites(call, blurOp as ImageCall, { sigma: 1 }, false);
+  randomSites(call, invoke, { sigma: [0.5, 1] }, 2 ** 32 - N);
+  const sigmas = [
+    ...NOT_NUMBERS.filter((b) => b.label !== '[1]'), ...NON_FINITE, v('-0.1', -0.1), v('500.5', 500.5), v('[1]', [1]), v('[0, 1, 2]', [0, 1, 2]), v('[2, 1]', [2, 1]),
+    v('[NaN, 0]', [NaN, 0]), v("['0', 1]", ['0', 1]), v('[0, 501]', [0, 501]),
+  ];
+  optionSite(call, 'sigma', sigmas, invoke);
+  optionSite(call, 'sigmas', [v('1', 1), v("'1'", '1'), v('[1] (n = 2)', [1]), v('[1, 2, 3] (n = 2)', [1, 2, 3]), v('null', null)], invoke);
+  site(call, 'sigmas[1]', [v('[1, NaN]', [1, NaN]), v('[1, -1]', [1, -1]), v("[1, '1']", [1, '1']), v('[1, 1e9]', [1, 1e9])], (sigmas) => invoke({ sigmas }));
+  site(call, 'sigma', [v('{ sigma: 1, sigmas: [1, 1] }', { sigma: 1, sigmas: [1, 1] })], invoke);
+  optionSite(call, 'radius', badIntegers(1500), invoke, { sigma: 1 });
+  optionSite(call, 'fill', [v("'zero'", 'zero'), v("'CONSTANT'", 'CONSTANT'), v("'toString'", 'toString'), v('null', null), v('0', 0)], invoke);
+  optionSite(call, 'fillValue', [...badNumbers(), v('256', 256), v('-1', -1), v('0.5', 0.5)], invoke, { fill: 'constant' });
+  optionSite(`${call} (float32)`, 'fillValue', [...NON_FINITE, v('1e39 (∞ in float32)', 1e39)], onFloat, { fill: 'constant' });
+  if (call === 'gaussianBlurAsync') threadSites(call, invoke, { sigma: 1 });
+}
+
 // noise ops, sync and async
 const NOISE_BASE = { gaussianNoise: { std: 1 }, uniformNoise: { low: 0, high: 1 }, speckleNoise: { std: 0.1 }, saltAndPepper: { amount: 0.1 } } as const;
 for (const op of ['gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper'] as const) {

@@ -20,6 +20,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/crop.h"
 #include "../kernels/color.h"
 #include "../kernels/affine.h"
+#include "../kernels/blur.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_avx2 = {
@@ -42,5 +43,7 @@ extern const Kernels kKernels_avx2 = {
     &avx2::channel_sums_f32,
     &avx2::affine_u8,
     &avx2::affine_f32,
+    &avx2::blur_u8,
+    &avx2::blur_f32,
 };
 }  // namespace fastaug

@@ -20,6 +20,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/crop.h"
 #include "../kernels/color.h"
 #include "../kernels/affine.h"
+#include "../kernels/blur.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_avx512 = {
@@ -42,5 +43,7 @@ extern const Kernels kKernels_avx512 = {
     &avx512::channel_sums_f32,
     &avx512::affine_u8,
     &avx512::affine_f32,
+    &avx512::blur_u8,
+    &avx512::blur_f32,
 };
 }  // namespace fastaug

@@ -18,6 +18,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/crop.h"
 #include "../kernels/color.h"
 #include "../kernels/affine.h"
+#include "../kernels/blur.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_neon = {
@@ -40,5 +41,7 @@ extern const Kernels kKernels_neon = {
     &neon::channel_sums_f32,
     &neon::affine_u8,
     &neon::affine_f32,
+    &neon::blur_u8,
+    &neon::blur_f32,
 };
 }  // namespace fastaug

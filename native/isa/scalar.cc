@@ -19,6 +19,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/crop.h"
 #include "../kernels/color.h"
 #include "../kernels/affine.h"
+#include "../kernels/blur.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_scalar = {
@@ -41,5 +42,7 @@ extern const Kernels kKernels_scalar = {
     &scalar::channel_sums_f32,
     &scalar::affine_u8,
     &scalar::affine_f32,
+    &scalar::blur_u8,
+    &scalar::blur_f32,
 };
 }  // namespace fastaug

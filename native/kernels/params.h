@@ -107,6 +107,11 @@ struct ColorParams {
 // through the fill rule of ShiftParams; images with translate[i] = 1 are the
 // shift `shift` describes for them (the same arrays, the same fill).
 struct WarpParams {
+// Gaussian blur (src/ops/blur.ts): image i has radius radius[i] and its
+// 2·radius[i] + 1 float32 weights at weights[i · stride] (stride = 2·R + 1,
+// R the largest radius); the fill rule of ShiftParams at the border.
+// Not in place. Scratch: blur_scratch_floats(p) floats per job.
+struct BlurParams {
   int64_t h, w, c;
   bool nchw;
   int fill;
@@ -116,6 +121,18 @@ struct WarpParams {
   const uint8_t* translate;
   ShiftParams shift;
 };
+
+  const int32_t* radius;
+  const float* weights;
+  int64_t stride;
+};
+
+// Per job: 2·stride floats (stride row pointers of 8 bytes), a fill row of
+// w·c elements (w·c floats, enough for uint8 or float32), ext ((w + 2R)·c).
+static inline int64_t blur_scratch_floats(const BlurParams& p) {
+  const int64_t c = p.nchw ? 1 : p.c;
+  return 2 * p.stride + p.w * c + (p.w + (p.stride - 1)) * c;
+}
 
 // Every kernel one ISA provides. dispatch.cc keeps one table per ISA; a new
 // op adds a field here and one line per ISA file.
@@ -147,6 +164,9 @@ struct Kernels {
   void (*channel_sums_f32)(const float* src, const ColorParams& p, size_t first, size_t count, double* sums);
   void (*affine_u8)(const uint8_t* src, uint8_t* dst, const WarpParams& p, size_t first, size_t count);
   void (*affine_f32)(const float* src, float* dst, const WarpParams& p, size_t first, size_t count);
+  // images [first, first + count); scratch holds blur_scratch_floats(p) floats; not in place
+  void (*blur_u8)(const uint8_t* src, uint8_t* dst, const BlurParams& p, size_t first, size_t count, float* scratch);
+  void (*blur_f32)(const float* src, float* dst, const BlurParams& p, size_t first, size_t count, float* scratch);
 };
 
 }  // namespace fastaug

@@ -105,6 +105,24 @@ export interface ColorRequest {
   clipHi: number;
 }
 
+/**
+ * A resolved Gaussian blur (src/ops/blur.ts): image i has radius radius[i]
+ * and 2·radius[i] + 1 float32 weights at weights[i·stride]; the border
+ * follows shift's fill rule. Not in place.
+ */
+export interface BlurRequest {
+  h: number;
+  w: number;
+  c: number;
+  layout: 'NHWC' | 'NCHW';
+  fill: number;
+  fillValue: number;
+  radius: Int32Array;
+  weights: Float32Array;
+  /** 2·R + 1, R the largest radius of the batch. */
+  stride: number;
+}
+
 export const NOISE_KIND = { addNormal: 0, addUniform: 1, multiplyNormal: 2, saltAndPepper: 3 } as const;
 
 /** Resolved image noise (src/ops/noise.ts): per-image parameters, stream ids, dtype rules. */
@@ -190,4 +208,7 @@ export interface Backend {
    */
   channelSums(src: Uint8Array | Float32Array, request: Pick<ColorRequest, 'h' | 'w' | 'c' | 'layout'>, sums: Float64Array, first: number, count: number): void;
   channelSumsAsync(src: Uint8Array | Float32Array, request: Pick<ColorRequest, 'h' | 'w' | 'c' | 'layout'>, sums: Float64Array, first: number, count: number): Promise<void>;
+  /** Blurs images [first, first + count) of src into dst (not in place). */
+  blur(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: BlurRequest, first: number, count: number): void;
+  blurAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: BlurRequest, first: number, count: number): Promise<void>;
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import nodeGypBuild from 'node-gyp-build';
 
-import type { AffineRequest, Backend, ColorRequest, CropRequest, FlipRequest, NoiseRequest, ShiftRequest, StreamRequest } from './backend.js';
+import type { AffineRequest, Backend, BlurRequest, ColorRequest, CropRequest, FlipRequest, NoiseRequest, ShiftRequest, StreamRequest } from './backend.js';
 
 type StreamFn = (
   isa: number, out: Float32Array, key0: number, key1: number, first: number,
@@ -53,6 +53,10 @@ export interface NativeAddon {
     fill: number, fillValue: number, nearest: boolean, matrix: Float64Array, translate: Uint8Array,
     kx: Int32Array, ky: Int32Array, wx1: Float32Array, wx0: Float32Array, wy1: Float32Array, wy0: Float32Array, first: number, count: number, async: boolean,
   ): Promise<void> | undefined;
+  blur(
+    isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean,
+    fill: number, fillValue: number, radius: Int32Array, weights: Float32Array, stride: number, first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
   /** How two arrays' bytes relate in memory (by address): 0 disjoint, 1 the same first byte, 2 any other overlap. */
   memoryOverlap(a: ArrayBufferView, b: ArrayBufferView): number;
 }
@@ -72,7 +76,7 @@ export function packageRoot(): string {
 }
 
 /** Every function the TypeScript side calls on the addon. */
-export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums'] as const;
+export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums', 'blur'] as const;
 
 /**
  * Why a loaded addon cannot serve this package (a stale build or prebuild
@@ -171,6 +175,10 @@ function affineCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Ar
   return addon.affine(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.fill, r.fillValue, r.nearest, r.matrix, r.translate, s.kx, s.ky, s.wx1, s.wx0, s.wy1, s.wy0, first, count, async);
 }
 
+function blurCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: BlurRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
+  return addon.blur(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.fill, r.fillValue, r.radius, r.weights, r.stride, first, count, async);
+}
+
 /** A Backend running the addon's kernels for the ISA `isa` (one of addon.isas()). */
 export function nativeBackend(addon: NativeAddon, isa: string): Backend {
   const index = addon.isas().indexOf(isa);
@@ -201,5 +209,7 @@ export function nativeBackend(addon: NativeAddon, isa: string): Backend {
     colorAffineAsync: (src, dst, r, first, count) => colorCall(addon, index, src, dst, r, first, count, true)!,
     channelSums: (src, r, sums, first, count) => void addon.channelSums(index, src, r.h, r.w, r.c, r.layout === 'NCHW', sums, first, count, false),
     channelSumsAsync: (src, r, sums, first, count) => addon.channelSums(index, src, r.h, r.w, r.c, r.layout === 'NCHW', sums, first, count, true)!,
+    blur: (src, dst, r, first, count) => void blurCall(addon, index, src, dst, r, first, count, false),
+    blurAsync: (src, dst, r, first, count) => blurCall(addon, index, src, dst, r, first, count, true)!,
   };
 }

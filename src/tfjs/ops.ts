@@ -17,6 +17,7 @@ import { flip, type FlipOptions } from '../ops/flip.js';
 import { crop, type CropOptions } from '../ops/crop.js';
 import { brightness, contrast, type BrightnessOptions, type ContrastOptions } from '../ops/color.js';
 import { affine, type AffineOptions } from '../ops/affine.js';
+import { gaussianBlur, type GaussianBlurOptions } from '../ops/blur.js';
 import type { Pipeline } from '../pipeline.js';
 import { checkOptionNames, invalidParameterError, integerInRange, isPlainObject } from '../validate.js';
 import { batchToTensor, rejectDisposed, tensorToBatch } from './tensors.js';
@@ -71,6 +72,7 @@ export function cropTensor(images: Tensor, options: Omit<CropOptions, 'out'>): T
   return tf.tensor(images.dtype === 'int32' ? Int32Array.from(out.data) : out.data, [...out.shape], images.dtype);
 }
 export const affineTensor = imageOp<AffineOptions>('affineTensor', affine);
+export const gaussianBlurTensor = imageOp<GaussianBlurOptions>('gaussianBlurTensor', gaussianBlur);
 export const gaussianNoiseTensor = imageOp<GaussianNoiseOptions>('gaussianNoiseTensor', gaussianNoise);
 export const uniformNoiseTensor = imageOp<UniformNoiseOptions>('uniformNoiseTensor', uniformNoise);
 export const speckleNoiseTensor = imageOp<SpeckleNoiseOptions>('speckleNoiseTensor', speckleNoise);

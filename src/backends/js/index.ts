@@ -11,6 +11,7 @@ import { shiftImages, shiftPieces } from './shift.js';
 import { flipImages, flipPieces } from './flip.js';
 import { cropImages, cropPieces } from './crop.js';
 import { affineImages, affinePieces } from './affine.js';
+import { blurImages, blurPieces } from './blur.js';
 import { channelSumPieces, channelSums, colorAffineImages, colorAffinePieces } from './color.js';
 
 function* streamUnits(out: Float32Array, req: StreamRequest, kernel: (o: Float32Array, r: StreamRequest) => void): Generator<void> {
@@ -67,4 +68,6 @@ export const jsBackend: Backend = {
   colorAffineAsync: (src, dst, req, first, count) => runInSlices(colorAffinePieces(req, src, dst, first, count, UNIT_ELEMENTS)),
   channelSums: (src, req, sums, first, count) => channelSums(req, src, sums, first, count),
   channelSumsAsync: (src, req, sums, first, count) => runInSlices(channelSumPieces(req, src, sums, first, count, UNIT_ELEMENTS)),
+  blur: (src, dst, req, first, count) => blurImages(req, src, dst, first, count),
+  blurAsync: (src, dst, req, first, count) => runInSlices(blurPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
 };

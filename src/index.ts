@@ -18,6 +18,8 @@ export type { FlipDecisions, FlipMode, FlipOptions } from './ops/flip.js';
 export { crop, cropAsync, cropOffsets } from './ops/crop.js';
 export type { CropOffsets, CropOptions } from './ops/crop.js';
 export { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams } from './ops/color.js';
+export { cutmix, cutmixAsync, cutmixParams, mixup, mixupAsync, mixupParams } from './ops/mix.js';
+export type { CutmixOptions, CutmixParams, MixBoxes, MixResult, MixupOptions, MixupParams } from './ops/mix.js';
 export type { BrightnessOptions, BrightnessParams, ContrastOptions, ContrastParams } from './ops/color.js';
 export {
   gaussianNoise, gaussianNoiseAsync, saltAndPepper, saltAndPepperAsync, speckleNoise, speckleNoiseAsync, uniformNoise, uniformNoiseAsync,

@@ -19,6 +19,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/flip.h"
 #include "../kernels/crop.h"
 #include "../kernels/color.h"
+#include "../kernels/mix.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_avx2 = {
@@ -39,5 +40,7 @@ extern const Kernels kKernels_avx2 = {
     &avx2::color_affine_f32,
     &avx2::channel_sums_u8,
     &avx2::channel_sums_f32,
+    &avx2::mix_u8,
+    &avx2::mix_f32,
 };
 }  // namespace fastaug

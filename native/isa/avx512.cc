@@ -19,6 +19,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/flip.h"
 #include "../kernels/crop.h"
 #include "../kernels/color.h"
+#include "../kernels/mix.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_avx512 = {
@@ -39,5 +40,7 @@ extern const Kernels kKernels_avx512 = {
     &avx512::color_affine_f32,
     &avx512::channel_sums_u8,
     &avx512::channel_sums_f32,
+    &avx512::mix_u8,
+    &avx512::mix_f32,
 };
 }  // namespace fastaug

@@ -17,6 +17,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/flip.h"
 #include "../kernels/crop.h"
 #include "../kernels/color.h"
+#include "../kernels/mix.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_neon = {
@@ -37,5 +38,7 @@ extern const Kernels kKernels_neon = {
     &neon::color_affine_f32,
     &neon::channel_sums_u8,
     &neon::channel_sums_f32,
+    &neon::mix_u8,
+    &neon::mix_f32,
 };
 }  // namespace fastaug

@@ -18,6 +18,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/flip.h"
 #include "../kernels/crop.h"
 #include "../kernels/color.h"
+#include "../kernels/mix.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_scalar = {
@@ -38,5 +39,7 @@ extern const Kernels kKernels_scalar = {
     &scalar::color_affine_f32,
     &scalar::channel_sums_u8,
     &scalar::channel_sums_f32,
+    &scalar::mix_u8,
+    &scalar::mix_f32,
 };
 }  // namespace fastaug

@@ -102,6 +102,24 @@ struct ColorParams {
   float clip_lo, clip_hi;
 };
 
+// MixUp / CutMix pixels (src/ops/mix.ts): image i of dst from image i (a) and
+// image partner[i] (b) of src. paste false: y = float32(float32(a · wa[i]) +
+// float32(b · wb[i])) per element (uint8: round half to even, saturate);
+// paste true: a, with the box rows [top, top + height) × columns [left,
+// left + width) taken from b. Reads other images: dst must not overlap src.
+struct MixParams {
+  int64_t h, w, c;
+  bool nchw;
+  bool paste;
+  const int32_t* partner;
+  const float* wa;
+  const float* wb;
+  const int32_t* top;
+  const int32_t* left;
+  const int32_t* height;
+  const int32_t* width;
+};
+
 // Every kernel one ISA provides. dispatch.cc keeps one table per ISA; a new
 // op adds a field here and one line per ISA file.
 struct Kernels {
@@ -130,6 +148,9 @@ struct Kernels {
   // per-image, per-channel float64 sums of images [first, first + count) into sums[i·c + ch] (p.h, w, c, nchw only)
   void (*channel_sums_u8)(const uint8_t* src, const ColorParams& p, size_t first, size_t count, double* sums);
   void (*channel_sums_f32)(const float* src, const ColorParams& p, size_t first, size_t count, double* sums);
+  // images [first, first + count); reads partner images of src anywhere, so dst must not overlap src
+  void (*mix_u8)(const uint8_t* src, uint8_t* dst, const MixParams& p, size_t first, size_t count);
+  void (*mix_f32)(const float* src, float* dst, const MixParams& p, size_t first, size_t count);
 };
 
 }  // namespace fastaug

@@ -10,6 +10,7 @@ import * as noise from './noise.js';
 import { shiftImages, shiftPieces } from './shift.js';
 import { flipImages, flipPieces } from './flip.js';
 import { cropImages, cropPieces } from './crop.js';
+import { mixImages, mixPieces } from './mix.js';
 import { channelSumPieces, channelSums, colorAffineImages, colorAffinePieces } from './color.js';
 
 function* streamUnits(out: Float32Array, req: StreamRequest, kernel: (o: Float32Array, r: StreamRequest) => void): Generator<void> {
@@ -64,4 +65,6 @@ export const jsBackend: Backend = {
   colorAffineAsync: (src, dst, req, first, count) => runInSlices(colorAffinePieces(req, src, dst, first, count, UNIT_ELEMENTS)),
   channelSums: (src, req, sums, first, count) => channelSums(req, src, sums, first, count),
   channelSumsAsync: (src, req, sums, first, count) => runInSlices(channelSumPieces(req, src, sums, first, count, UNIT_ELEMENTS)),
+  mix: (src, dst, req, first, count) => mixImages(req, src, dst, first, count),
+  mixAsync: (src, dst, req, first, count) => runInSlices(mixPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
 };

@@ -220,3 +220,23 @@ describe('mixup and cutmix', () => {
     expect(() => mixup(batch, labels, { bogus: 1 } as never)).toThrow(/bogus/);
   });
 });
+
+describe('mixupTensor / cutmixTensor', () => {
+  it('equal the typed-array ops', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const { mixupTensor, cutmixTensor } = await import('../src/tfjs/index.js');
+    const rng = testRng(3);
+    const batch = randomBatch(rng, [4, 5, 6, 3], 'float32', 'NHWC');
+    const labels = labelsFor(4, 3, rng);
+    const images = tf.tensor4d(batch.data, [4, 5, 6, 3]);
+    const y = tf.tensor2d(labels, [4, 3]);
+    for (const [fn, op] of [[mixupTensor, mixup], [cutmixTensor, cutmix]] as const) {
+      const r = fn(images, y, { seed: 4 });
+      const e = op(batch, labels, { seed: 4 });
+      expect([...r.images.dataSync()]).toEqual([...e.batch.data]);
+      expect([...r.labels.dataSync()]).toEqual([...e.labels]);
+      expect(r.labels.shape).toEqual([4, 3]);
+    }
+    expect(() => mixupTensor(images, tf.tensor1d([1, 2, 3, 4]))).toThrow(/labels/);
+  });
+});

@@ -7,6 +7,6 @@ export { GaussianDropout, GaussianNoise, LAYER_STREAM } from './layers.js';
 export type { GaussianDropoutArgs, GaussianNoiseArgs } from './layers.js';
 export { batchToTensor, tensorToBatch } from './tensors.js';
 export {
-  flipLabelsTensor, gaussianDropoutTensor, gaussianNoiseTensor, labelSmoothingTensor, pipelineTensor, randomNormalTensor,
+  cutmixTensor, flipLabelsTensor, gaussianDropoutTensor, gaussianNoiseTensor, labelSmoothingTensor, mixupTensor, pipelineTensor, randomNormalTensor,
   randomUniformTensor, saltAndPepperTensor, shiftTensor, speckleNoiseTensor, uniformNoiseTensor,
 } from './ops.js';

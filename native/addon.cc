@@ -204,6 +204,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("crop", &Addon::Crop),
         InstanceMethod("affine", &Addon::Affine),
         InstanceMethod("colorAffine", &Addon::ColorAffine),
+        InstanceMethod("mix", &Addon::Mix),
         InstanceMethod("channelSums", &Addon::ChannelSums),
         InstanceMethod("blur", &Addon::Blur),
         InstanceValue("version", Napi::String::New(env, FASTAUG_VERSION)),
@@ -605,6 +606,52 @@ class Addon : public Napi::Addon<Addon> {
           std::vector<float> buffer(scratch);
           run_f32(src, dst, p, first, count, buffer.data());
         });
+  }
+
+  // (isa, src, dst, h, w, c, nchw, n, paste, partner: Int32Array, wa: Float32Array, wb: Float32Array,
+  //  top, left, height, width: Int32Array, first, count, async): mixup / cutmix of images
+  // [first, first + count) of dst from src's n images; partners and boxes are checked here
+  Napi::Value Mix(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    MixParams p;
+    p.h = Uint32Arg(info, 3);
+    p.w = Uint32Arg(info, 4);
+    p.c = Uint32Arg(info, 5);
+    p.nchw = BoolArg(info, 6);
+    const size_t n = Uint32Arg(info, 7);
+    p.paste = BoolArg(info, 8);
+    size_t lengths[7];
+    p.partner = TypedData<int32_t, napi_int32_array>(info, 9, "Int32Array", "partner (per-image partners)", &lengths[0]);
+    p.wa = TypedData<float, napi_float32_array>(info, 10, "Float32Array", "wa (per-image weights)", &lengths[1]);
+    p.wb = TypedData<float, napi_float32_array>(info, 11, "Float32Array", "wb (per-image weights)", &lengths[2]);
+    p.top = TypedData<int32_t, napi_int32_array>(info, 12, "Int32Array", "top (per-image boxes)", &lengths[3]);
+    p.left = TypedData<int32_t, napi_int32_array>(info, 13, "Int32Array", "left (per-image boxes)", &lengths[4]);
+    p.height = TypedData<int32_t, napi_int32_array>(info, 14, "Int32Array", "height (per-image boxes)", &lengths[5]);
+    p.width = TypedData<int32_t, napi_int32_array>(info, 15, "Int32Array", "width (per-image boxes)", &lengths[6]);
+    const size_t first = Uint32Arg(info, 16), count = Uint32Arg(info, 17);
+    const size_t images = first + count;
+    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "mix: bad dimensions");
+    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "mix: an image larger than any array");
+    if (images > n) ThrowType(info.Env(), "mix: images beyond the batch");
+    for (size_t length : lengths) {
+      if (length < images) ThrowType(info.Env(), "mix: fewer per-image parameters than images");
+    }
+    for (size_t i = first; i < images; ++i) {
+      if (p.partner[i] < 0 || size_t(p.partner[i]) >= n) ThrowType(info.Env(), "mix: a partner outside the batch");
+      if (!p.paste) continue;
+      const int64_t top = p.top[i], left = p.left[i], bh = p.height[i], bw = p.width[i];
+      if (top < 0 || left < 0 || bh < 0 || bw < 0 || top + bh > p.h || left + bw > p.w) ThrowType(info.Env(), "mix: a box outside the image");
+    }
+    const size_t src_elements = ElementsOf(info, "mix", n, uint64_t(p.h * p.w * p.c));
+    const size_t dst_elements = ElementsOf(info, "mix", images, uint64_t(p.h * p.w * p.c));
+    std::vector<Napi::Object> pinned;
+    for (size_t i : {1, 2, 9, 10, 11, 12, 13, 14, 15}) pinned.push_back(info[i].As<Napi::Object>());
+    auto run_u8 = kernels.mix_u8;
+    auto run_f32 = kernels.mix_f32;
+    return RunImageJob(
+        info, src_elements, dst_elements, pinned, BoolArg(info, 18),
+        [=](const uint8_t* src, uint8_t* dst) { run_u8(src, dst, p, first, count); },
+        [=](const float* src, float* dst) { run_f32(src, dst, p, first, count); });
   }
 };
 

@@ -22,6 +22,8 @@ export type { CropOffsets, CropOptions } from './ops/crop.js';
 export { gaussianBlur, gaussianBlurAsync, gaussianBlurParams } from './ops/blur.js';
 export type { GaussianBlurOptions, GaussianBlurParams } from './ops/blur.js';
 export { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams } from './ops/color.js';
+export { cutmix, cutmixAsync, cutmixParams, mixup, mixupAsync, mixupParams } from './ops/mix.js';
+export type { CutmixOptions, CutmixParams, MixBoxes, MixResult, MixupOptions, MixupParams } from './ops/mix.js';
 export type { BrightnessOptions, BrightnessParams, ContrastOptions, ContrastParams } from './ops/color.js';
 export {
   gaussianNoise, gaussianNoiseAsync, saltAndPepper, saltAndPepperAsync, speckleNoise, speckleNoiseAsync, uniformNoise, uniformNoiseAsync,

@@ -21,6 +21,10 @@ export const STREAM = {
   gaussianDropout: 40,
   dropoutMask: 41,
   flipLabels: 42,
+  /** mixup: block 0 word 0 the partner; blocks 1, 2, 3, … the Beta(α, α) draw (src/ops/mix.ts) */
+  mixupParams: 43,
+  /** cutmix: block 0 word 0 the partner, words 1 and 2 the box centre; blocks 1, 2, … the Beta(α, α) draw */
+  cutmixParams: 44,
   /** brightness: per-image factor (word 0) and delta (word 1) of block 0 */
   brightnessParams: 48,
   /** contrast: per-image factor (word 0 of block 0) */

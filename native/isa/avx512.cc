@@ -19,6 +19,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/flip.h"
 #include "../kernels/crop.h"
 #include "../kernels/color.h"
+#include "../kernels/mix.h"
 #include "../kernels/affine.h"
 #include "../kernels/blur.h"
 }  // namespace FASTAUG_ISA_NS
@@ -45,5 +46,7 @@ extern const Kernels kKernels_avx512 = {
     &avx512::affine_f32,
     &avx512::blur_u8,
     &avx512::blur_f32,
+    &avx512::mix_u8,
+    &avx512::mix_f32,
 };
 }  // namespace fastaug

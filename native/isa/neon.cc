@@ -17,6 +17,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/flip.h"
 #include "../kernels/crop.h"
 #include "../kernels/color.h"
+#include "../kernels/mix.h"
 #include "../kernels/affine.h"
 #include "../kernels/blur.h"
 }  // namespace FASTAUG_ISA_NS
@@ -43,5 +44,7 @@ extern const Kernels kKernels_neon = {
     &neon::affine_f32,
     &neon::blur_u8,
     &neon::blur_f32,
+    &neon::mix_u8,
+    &neon::mix_f32,
 };
 }  // namespace fastaug

@@ -18,6 +18,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/flip.h"
 #include "../kernels/crop.h"
 #include "../kernels/color.h"
+#include "../kernels/mix.h"
 #include "../kernels/affine.h"
 #include "../kernels/blur.h"
 }  // namespace FASTAUG_ISA_NS
@@ -44,5 +45,7 @@ extern const Kernels kKernels_scalar = {
     &scalar::affine_f32,
     &scalar::blur_u8,
     &scalar::blur_f32,
+    &scalar::mix_u8,
+    &scalar::mix_f32,
 };
 }  // namespace fastaug

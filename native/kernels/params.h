@@ -107,11 +107,6 @@ struct ColorParams {
 // through the fill rule of ShiftParams; images with translate[i] = 1 are the
 // shift `shift` describes for them (the same arrays, the same fill).
 struct WarpParams {
-// Gaussian blur (src/ops/blur.ts): image i has radius radius[i] and its
-// 2·radius[i] + 1 float32 weights at weights[i · stride] (stride = 2·R + 1,
-// R the largest radius); the fill rule of ShiftParams at the border.
-// Not in place. Scratch: blur_scratch_floats(p) floats per job.
-struct BlurParams {
   int64_t h, w, c;
   bool nchw;
   int fill;
@@ -122,6 +117,15 @@ struct BlurParams {
   ShiftParams shift;
 };
 
+// Gaussian blur (src/ops/blur.ts): image i has radius radius[i] and its
+// 2·radius[i] + 1 float32 weights at weights[i · stride] (stride = 2·R + 1,
+// R the largest radius); the fill rule of ShiftParams at the border.
+// Not in place. Scratch: blur_scratch_floats(p) floats per job.
+struct BlurParams {
+  int64_t h, w, c;
+  bool nchw;
+  int fill;
+  float fill_value;
   const int32_t* radius;
   const float* weights;
   int64_t stride;
@@ -133,6 +137,24 @@ static inline int64_t blur_scratch_floats(const BlurParams& p) {
   const int64_t c = p.nchw ? 1 : p.c;
   return 2 * p.stride + p.w * c + (p.w + (p.stride - 1)) * c;
 }
+
+// MixUp / CutMix pixels (src/ops/mix.ts): image i of dst from image i (a) and
+// image partner[i] (b) of src. paste false: y = float32(float32(a · wa[i]) +
+// float32(b · wb[i])) per element (uint8: round half to even, saturate);
+// paste true: a, with the box rows [top, top + height) × columns [left,
+// left + width) taken from b. Reads other images: dst must not overlap src.
+struct MixParams {
+  int64_t h, w, c;
+  bool nchw;
+  bool paste;
+  const int32_t* partner;
+  const float* wa;
+  const float* wb;
+  const int32_t* top;
+  const int32_t* left;
+  const int32_t* height;
+  const int32_t* width;
+};
 
 // Every kernel one ISA provides. dispatch.cc keeps one table per ISA; a new
 // op adds a field here and one line per ISA file.
@@ -167,6 +189,9 @@ struct Kernels {
   // images [first, first + count); scratch holds blur_scratch_floats(p) floats; not in place
   void (*blur_u8)(const uint8_t* src, uint8_t* dst, const BlurParams& p, size_t first, size_t count, float* scratch);
   void (*blur_f32)(const float* src, float* dst, const BlurParams& p, size_t first, size_t count, float* scratch);
+  // images [first, first + count); reads partner images of src anywhere, so dst must not overlap src
+  void (*mix_u8)(const uint8_t* src, uint8_t* dst, const MixParams& p, size_t first, size_t count);
+  void (*mix_f32)(const float* src, float* dst, const MixParams& p, size_t first, size_t count);
 };
 
 }  // namespace fastaug

@@ -123,6 +123,31 @@ export interface BlurRequest {
   stride: number;
 }
 
+/**
+ * A resolved mixup / cutmix (src/ops/mix.ts): image i of dst from image i (a)
+ * and image partner[i] (b) of src's n images. paste false (mixup): every
+ * element y = float32(float32(a · wa[i]) + float32(b · wb[i])), uint8 then
+ * round half to even and saturate. paste true (cutmix): a, with rows
+ * [top, top + height) × columns [left, left + width) from b. dst must not overlap src.
+ */
+export interface MixRequest {
+  h: number;
+  w: number;
+  c: number;
+  layout: 'NHWC' | 'NCHW';
+  /** Images in src (partners index them). */
+  n: number;
+  paste: boolean;
+  partner: Int32Array;
+  /** float32 weights of a and b (mixup). */
+  wa: Float32Array;
+  wb: Float32Array;
+  top: Int32Array;
+  left: Int32Array;
+  height: Int32Array;
+  width: Int32Array;
+}
+
 export const NOISE_KIND = { addNormal: 0, addUniform: 1, multiplyNormal: 2, saltAndPepper: 3 } as const;
 
 /** Resolved image noise (src/ops/noise.ts): per-image parameters, stream ids, dtype rules. */
@@ -211,4 +236,7 @@ export interface Backend {
   /** Blurs images [first, first + count) of src into dst (not in place). */
   blur(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: BlurRequest, first: number, count: number): void;
   blurAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: BlurRequest, first: number, count: number): Promise<void>;
+  /** Mixes images [first, first + count) of dst from src (any image of src may be read; dst must not overlap src). */
+  mix(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: MixRequest, first: number, count: number): void;
+  mixAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: MixRequest, first: number, count: number): Promise<void>;
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import nodeGypBuild from 'node-gyp-build';
 
-import type { AffineRequest, Backend, BlurRequest, ColorRequest, CropRequest, FlipRequest, NoiseRequest, ShiftRequest, StreamRequest } from './backend.js';
+import type { AffineRequest, Backend, BlurRequest, ColorRequest, CropRequest, FlipRequest, MixRequest, NoiseRequest, ShiftRequest, StreamRequest } from './backend.js';
 
 type StreamFn = (
   isa: number, out: Float32Array, key0: number, key1: number, first: number,
@@ -57,6 +57,11 @@ export interface NativeAddon {
     isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean,
     fill: number, fillValue: number, radius: Int32Array, weights: Float32Array, stride: number, first: number, count: number, async: boolean,
   ): Promise<void> | undefined;
+  mix(
+    isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean, n: number, paste: boolean,
+    partner: Int32Array, wa: Float32Array, wb: Float32Array, top: Int32Array, left: Int32Array, height: Int32Array, width: Int32Array,
+    first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
   /** How two arrays' bytes relate in memory (by address): 0 disjoint, 1 the same first byte, 2 any other overlap. */
   memoryOverlap(a: ArrayBufferView, b: ArrayBufferView): number;
 }
@@ -76,7 +81,7 @@ export function packageRoot(): string {
 }
 
 /** Every function the TypeScript side calls on the addon. */
-export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums', 'blur'] as const;
+export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums', 'blur', 'mix'] as const;
 
 /**
  * Why a loaded addon cannot serve this package (a stale build or prebuild
@@ -179,6 +184,10 @@ function blurCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Arra
   return addon.blur(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.fill, r.fillValue, r.radius, r.weights, r.stride, first, count, async);
 }
 
+function mixCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: MixRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
+  return addon.mix(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.n, r.paste, r.partner, r.wa, r.wb, r.top, r.left, r.height, r.width, first, count, async);
+}
+
 /** A Backend running the addon's kernels for the ISA `isa` (one of addon.isas()). */
 export function nativeBackend(addon: NativeAddon, isa: string): Backend {
   const index = addon.isas().indexOf(isa);
@@ -211,5 +220,7 @@ export function nativeBackend(addon: NativeAddon, isa: string): Backend {
     channelSumsAsync: (src, r, sums, first, count) => addon.channelSums(index, src, r.h, r.w, r.c, r.layout === 'NCHW', sums, first, count, true)!,
     blur: (src, dst, r, first, count) => void blurCall(addon, index, src, dst, r, first, count, false),
     blurAsync: (src, dst, r, first, count) => blurCall(addon, index, src, dst, r, first, count, true)!,
+    mix: (src, dst, r, first, count) => void mixCall(addon, index, src, dst, r, first, count, false),
+    mixAsync: (src, dst, r, first, count) => mixCall(addon, index, src, dst, r, first, count, true)!,
   };
 }

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../ops/batch.js';
 import { gaussianDropout, type GaussianDropoutOptions } from '../ops/hidden.js';
 import { flipLabels, labelSmoothing, type FlipLabelsOptions } from '../ops/labels.js';
+import { cutmix, mixup, type CutmixOptions, type MixupOptions } from '../ops/mix.js';
 import {
   gaussianNoise, saltAndPepper, speckleNoise, uniformNoise,
   type GaussianNoiseOptions, type SaltAndPepperOptions, type SpeckleNoiseOptions, type UniformNoiseOptions,
@@ -111,3 +112,18 @@ export function flipLabelsTensor(labels: Tensor, options: Omit<FlipLabelsOptions
   if (!(labels instanceof tf.Tensor) || labels.dtype !== 'int32') throw invalidParameterError('labels', 'an int32 tf.Tensor of class indices', labels);
   return tf.tensor(flipLabels(Int32Array.from(labels.dataSync()), withoutOut('flipLabelsTensor', options)), labels.shape, 'int32');
 }
+
+/** mixup / cutmix on a Tensor4D (NHWC) and its float32 [n, K] labels: new tensors { images, labels }. */
+function mixOp<O extends object>(op: string, fn: (batch: Batch, labels: Float32Array, options: O) => { batch: Batch; labels: Float32Array }) {
+  return (images: Tensor, labels: Tensor, options?: Omit<O, 'out' | 'labelsOut'>): { images: Tensor; labels: Tensor } => {
+    rejectDisposed('labels', labels);
+    if (!(labels instanceof tf.Tensor) || labels.dtype !== 'float32' || labels.rank !== 2) throw invalidParameterError('labels', 'a float32 tf.Tensor of shape [n, numClasses]', labels);
+    if (isPlainObject(options) && 'labelsOut' in options) throw new TypeError(`Unknown option 'labelsOut' for ${op}: it returns new tensors`);
+    const batch = tensorToBatch(images);
+    const r = fn(batch, Float32Array.from(labels.dataSync()), withoutOut(op, options ?? {}) as O);
+    return { images: batchToTensor(r.batch, images), labels: tf.tensor(r.labels, labels.shape, 'float32') };
+  };
+}
+
+export const mixupTensor = mixOp<MixupOptions>('mixupTensor', mixup);
+export const cutmixTensor = mixOp<CutmixOptions>('cutmixTensor', cutmix);

@@ -12,6 +12,7 @@ import { flipImages, flipPieces } from './flip.js';
 import { cropImages, cropPieces } from './crop.js';
 import { affineImages, affinePieces } from './affine.js';
 import { blurImages, blurPieces } from './blur.js';
+import { mixImages, mixPieces } from './mix.js';
 import { channelSumPieces, channelSums, colorAffineImages, colorAffinePieces } from './color.js';
 
 function* streamUnits(out: Float32Array, req: StreamRequest, kernel: (o: Float32Array, r: StreamRequest) => void): Generator<void> {
@@ -70,4 +71,6 @@ export const jsBackend: Backend = {
   channelSumsAsync: (src, req, sums, first, count) => runInSlices(channelSumPieces(req, src, sums, first, count, UNIT_ELEMENTS)),
   blur: (src, dst, req, first, count) => blurImages(req, src, dst, first, count),
   blurAsync: (src, dst, req, first, count) => runInSlices(blurPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
+  mix: (src, dst, req, first, count) => mixImages(req, src, dst, first, count),
+  mixAsync: (src, dst, req, first, count) => runInSlices(mixPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
 };

@@ -15,21 +15,6 @@
 
 namespace affine_detail {
 
-constexpr double kLimit = 1073741824.0;  // 2^30
-constexpr double kRounder = 4503599627370496.0;  // 2^52: (v + 2^52) − 2^52 rounds v in [0, 2^52) half to even
-constexpr int64_t kChunk = 64;  // output pixels whose coordinates are computed at once
-
-inline double clamp(double s) {
-  s = s < -kLimit ? -kLimit : s;
-  return s > kLimit ? kLimit : s;
-}
-
-// floor(s) for |s| <= 2^30 + 1: truncate, then step down where that rounded up
-inline int32_t floor_i(double s) {
-  const int32_t i = int32_t(s);
-  return double(i) > s ? i - 1 : i;
-}
-
 // shift_detail::map_index with the common cases first: a tap within one
 // image size of the border maps without a division (the same results).
 inline int64_t map_tap(int64_t s, int64_t size, int fill) {
@@ -49,14 +34,39 @@ inline int64_t map_tap(int64_t s, int64_t size, int fill) {
 template <class T> struct Weight { using type = float; };
 template <> struct Weight<uint8_t> { using type = uint32_t; };
 
+// GCC if-converts the clamps and floors of the coordinate loops below into
+// vector compares and blends only when it may assume that comparisons do
+// not trap (the same values: only floating-point exception flags, which
+// nothing reads, could differ).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math")
+#endif
+
+constexpr double kLimit = 1073741824.0;  // 2^30
+constexpr double kRounder = 4503599627370496.0;  // 2^52: (v + 2^52) − 2^52 rounds v in [0, 2^52) half to even
+constexpr int64_t kChunk = 64;  // output pixels whose coordinates are computed at once
+
+inline double clamp(double s) {
+  s = s < -kLimit ? -kLimit : s;
+  return s > kLimit ? kLimit : s;
+}
+
+// floor(s) for |s| <= 2^30 + 1: truncate, then step down where that rounded up
+inline int32_t floor_i(double s) {
+  const int32_t i = int32_t(s);
+  return i - int32_t(double(i) > s);
+}
+
 // Tap coordinates and weights of output pixels x0 … x0 + n − 1 of a row (n <= kChunk).
 template <class T>
-inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64_t n, int32_t* ix, int32_t* iy,
-                        typename Weight<T>::type* xu, typename Weight<T>::type* xl, typename Weight<T>::type* yu,
-                        typename Weight<T>::type* yl) {
+inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64_t n, int32_t* __restrict ix, int32_t* __restrict iy,
+                        typename Weight<T>::type* __restrict xu, typename Weight<T>::type* __restrict xl, typename Weight<T>::type* __restrict yu,
+                        typename Weight<T>::type* __restrict yl) {
   const double m0 = m[0], m3 = m[3];
-  for (int64_t k = 0; k < n; ++k) {
-    const double x = double(x0 + k);
+  const int32_t first = int32_t(x0), count = int32_t(n);
+  for (int32_t k = 0; k < count; ++k) {
+    const double x = double(first + k);
     const double sx = clamp(m0 * x + rx);
     const double sy = clamp(m3 * x + ry);
     int32_t i = floor_i(sx), j = floor_i(sy);
@@ -64,15 +74,15 @@ inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64
     if constexpr (sizeof(T) == 1) {
       const double qx = (tx * 4096.0 + kRounder) - kRounder;
       const double qy = (ty * 4096.0 + kRounder) - kRounder;
-      uint32_t ux = uint32_t(qx), uy = uint32_t(qy);
-      i += int32_t(ux >> 12);  // 4096: the next integer, weight 0
-      j += int32_t(uy >> 12);
-      ux &= 4095u;
-      uy &= 4095u;
-      xu[k] = ux;
-      xl[k] = 4096u - ux;
-      yu[k] = uy;
-      yl[k] = 4096u - uy;
+      int32_t ux = int32_t(qx), uy = int32_t(qy);
+      i += ux >> 12;  // 4096: the next integer, weight 0
+      j += uy >> 12;
+      ux &= 4095;
+      uy &= 4095;
+      xu[k] = uint32_t(ux);
+      xl[k] = uint32_t(4096 - ux);
+      yu[k] = uint32_t(uy);
+      yl[k] = uint32_t(4096 - uy);
     } else {
       const float fx = float(tx), fy = float(ty);
       xu[k] = fx;
@@ -87,12 +97,17 @@ inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64
 
 inline void nearest_coordinates(const double* m, double rx, double ry, int64_t x0, int64_t n, int32_t* ix, int32_t* iy) {
   const double m0 = m[0], m3 = m[3];
-  for (int64_t k = 0; k < n; ++k) {
-    const double x = double(x0 + k);
+  const int32_t first = int32_t(x0), count = int32_t(n);
+  for (int32_t k = 0; k < count; ++k) {
+    const double x = double(first + k);
     ix[k] = floor_i(clamp(m0 * x + rx) + 0.5);
     iy[k] = floor_i(clamp(m3 * x + ry) + 0.5);
   }
 }
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
 
 // One output element from its four taps, in the documented order.
 inline float blend(float a00, float a01, float a10, float a11, float xu, float xl, float yu, float yl) {
@@ -104,9 +119,99 @@ inline uint8_t blend(uint8_t a00, uint8_t a01, uint8_t a10, uint8_t a11, uint32_
   return shift_detail::round_q2(yl * (xl * a00 + xu * a01) + yu * (xl * a10 + xu * a11));
 }
 
-// One plane (h × w pixels of c interleaved channels); C = c when known at compile time, else 0.
+// One pixel of 3 or 4 channels at a time, in GCC/clang vector types (every
+// target has 16-byte vectors): the same products and sums per channel as
+// blend, in the same order, so the same bits; only the loads and the lanes
+// are shared. A 4-lane load at a 3-channel pixel also reads the next pixel's
+// first channel (unused), so the caller keeps that read inside the row.
+typedef float f32x4 __attribute__((vector_size(16)));
+typedef uint32_t u32x4 __attribute__((vector_size(16)));
+typedef uint8_t u8x4 __attribute__((vector_size(4)));
+
+inline f32x4 load4(const float* p) {
+  f32x4 v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+inline u32x4 load4(const uint8_t* p) {
+  u8x4 v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return __builtin_convertvector(v, u32x4);
+}
+template <int C>
+inline void blend_pixel(float* o, const float* p00, const float* p10, int64_t c, float xu, float xl, float yu, float yl) {
+  const f32x4 h0 = xl * load4(p00) + xu * load4(p00 + c);
+  const f32x4 h1 = xl * load4(p10) + xu * load4(p10 + c);
+  const f32x4 r = yl * h0 + yu * h1;
+  __builtin_memcpy(o, &r, C * sizeof(float));
+}
+template <int C>
+inline void blend_pixel(uint8_t* o, const uint8_t* p00, const uint8_t* p10, int64_t c, uint32_t xu, uint32_t xl, uint32_t yu, uint32_t yl) {
+  const u32x4 v = yl * (xl * load4(p00) + xu * load4(p00 + c)) + yu * (xl * load4(p10) + xu * load4(p10 + c));
+  const u32x4 r = (v + (shift_detail::kHalfQ2 - 1) + ((v >> 24) & 1u)) >> 24;  // round_q2 per lane
+  const u8x4 b = __builtin_convertvector(r, u8x4);
+  __builtin_memcpy(o, &b, C);
+}
+
+// An output pixel with a tap outside the image: each tap through the fill
+// rule. Out of line, so that the interior loop keeps its registers.
+template <class T>
+__attribute__((noinline)) void edge_pixel(const T* src, T* o, const WarpParams& p, int64_t c, int64_t i0, int64_t j0,
+                                          typename Weight<T>::type xu, typename Weight<T>::type xl,
+                                          typename Weight<T>::type yu, typename Weight<T>::type yl) {
+  const int64_t w = p.w, h = p.h;
+  const T fv = T(p.fill_value);
+  const int64_t c0 = map_tap(i0, w, p.fill), c1 = map_tap(i0 + 1, w, p.fill);
+  const int64_t r0 = map_tap(j0, h, p.fill), r1 = map_tap(j0 + 1, h, p.fill);
+  const T* p00 = r0 < 0 || c0 < 0 ? nullptr : src + (r0 * w + c0) * c;
+  const T* p01 = r0 < 0 || c1 < 0 ? nullptr : src + (r0 * w + c1) * c;
+  const T* p10 = r1 < 0 || c0 < 0 ? nullptr : src + (r1 * w + c0) * c;
+  const T* p11 = r1 < 0 || c1 < 0 ? nullptr : src + (r1 * w + c1) * c;
+  for (int64_t ch = 0; ch < c; ++ch) {
+    o[ch] = blend(p00 ? p00[ch] : fv, p01 ? p01[ch] : fv, p10 ? p10[ch] : fv, p11 ? p11[ch] : fv, xu, xl, yu, yl);
+  }
+}
+
+// Output pixels 0 … n − 1 of a chunk (at `out`) from their taps and weights.
 template <class T, int C>
-void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, const double* m) {
+inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpParams& p, int64_t c_runtime, int64_t n,
+                        const int32_t* ix, const int32_t* iy, const typename Weight<T>::type* xu,
+                        const typename Weight<T>::type* xl, const typename Weight<T>::type* yu,
+                        const typename Weight<T>::type* yl) {
+  const int64_t c = C > 0 ? C : c_runtime;
+  // unsigned compares: i0 < w − 1 also rules out i0 < 0 (and i0 < w − 2 for
+  // 3 channels keeps the taps' 4-lane loads inside their rows)
+  const uint64_t wide = C == 3 ? (p.w > 2 ? uint64_t(p.w - 2) : 0) : uint64_t(p.w - 1), high = uint64_t(p.h - 1);
+  const int64_t row = p.w * c;
+  for (int64_t k = 0; k < n; ++k) {
+    T* o = out + k * c;
+    const int64_t i0 = ix[k], j0 = iy[k];
+    if (uint64_t(i0) < wide && uint64_t(j0) < high) {
+      const T* p00 = src + (j0 * p.w + i0) * c;
+      if constexpr (C == 3 || C == 4) {
+        blend_pixel<C>(o, p00, p00 + row, C, xu[k], xl[k], yu[k], yl[k]);
+      } else {
+        for (int64_t ch = 0; ch < c; ++ch) o[ch] = blend(p00[ch], p00[c + ch], p00[row + ch], p00[row + c + ch], xu[k], xl[k], yu[k], yl[k]);
+      }
+    } else {
+      edge_pixel<T>(src, o, p, c, i0, j0, xu[k], xl[k], yu[k], yl[k]);
+    }
+  }
+}
+
+// One plane (h × w pixels of c interleaved channels); C = c when known at compile time, else 0.
+// A warp reads its source along slanted lines, which the hardware
+// prefetchers do not follow: reading a plane straight from memory stalls on
+// nearly every new line. So each plane asks for the next plane's source
+// (`next`, the same size, or null), a row's share of it per output row.
+inline void prefetch_share(const void* next, int64_t bytes, int64_t y, int64_t h) {
+  if (next == nullptr) return;
+  const char* b = static_cast<const char*>(next);
+  for (int64_t at = bytes * y / h, end = bytes * (y + 1) / h; at < end; at += 64) __builtin_prefetch(b + at, 0, 2);
+}
+
+template <class T, int C>
+void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, const double* m, const T* next) {
   using W = typename Weight<T>::type;
   const int64_t c = C > 0 ? C : c_runtime;
   const int64_t h = p.h, w = p.w;
@@ -114,7 +219,9 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
   const T fv = T(p.fill_value);
   alignas(64) int32_t ix[kChunk], iy[kChunk];
   alignas(64) W xu[kChunk], xl[kChunk], yu[kChunk], yl[kChunk];
+  const int64_t plane_bytes = h * w * c * int64_t(sizeof(T));
   for (int64_t y = 0; y < h; ++y) {
+    prefetch_share(next, plane_bytes, y, h);
     const double rx = m[1] * double(y) + m[2];
     const double ry = m[4] * double(y) + m[5];
     T* out = dst + y * w * c;
@@ -139,39 +246,23 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
         continue;
       }
       coordinates<T>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
-      for (int64_t k = 0; k < n; ++k) {
-        T* o = out + (x0 + k) * c;
-        const int64_t i0 = ix[k], j0 = iy[k];
-        if (i0 >= 0 && i0 + 1 < w && j0 >= 0 && j0 + 1 < h) {
-          const T* p00 = src + (j0 * w + i0) * c;
-          const T* p10 = p00 + w * c;
-          for (int64_t ch = 0; ch < c; ++ch) o[ch] = blend(p00[ch], p00[c + ch], p10[ch], p10[c + ch], xu[k], xl[k], yu[k], yl[k]);
-          continue;
-        }
-        const int64_t c0 = map_tap(i0, w, fill), c1 = map_tap(i0 + 1, w, fill);
-        const int64_t r0 = map_tap(j0, h, fill), r1 = map_tap(j0 + 1, h, fill);
-        const T* p00 = r0 < 0 || c0 < 0 ? nullptr : src + (r0 * w + c0) * c;
-        const T* p01 = r0 < 0 || c1 < 0 ? nullptr : src + (r0 * w + c1) * c;
-        const T* p10 = r1 < 0 || c0 < 0 ? nullptr : src + (r1 * w + c0) * c;
-        const T* p11 = r1 < 0 || c1 < 0 ? nullptr : src + (r1 * w + c1) * c;
-        for (int64_t ch = 0; ch < c; ++ch) {
-          o[ch] = blend(p00 ? p00[ch] : fv, p01 ? p01[ch] : fv, p10 ? p10[ch] : fv, p11 ? p11[ch] : fv, xu[k], xl[k], yu[k], yl[k]);
-        }
-      }
+      blend_chunk<T, C>(src, out + x0 * c, p, c, n, ix, iy, xu, xl, yu, yl);
     }
   }
 }
 
+// Image i; `last` says whether a next image of this call follows (to prefetch).
 template <class T, int C>
-void warp_image(const T* src, T* dst, const WarpParams& p, size_t i) {
+void warp_image(const T* src, T* dst, const WarpParams& p, size_t i, bool last) {
   const int64_t plane = p.h * p.w;
   const double* m = p.matrix + 6 * i;
   if (!p.nchw) {
-    warp_plane<T, C>(src + int64_t(i) * plane * p.c, dst + int64_t(i) * plane * p.c, p, p.c, m);
+    const T* s = src + int64_t(i) * plane * p.c;
+    warp_plane<T, C>(s, dst + int64_t(i) * plane * p.c, p, p.c, m, last ? nullptr : s + plane * p.c);
   } else {
     for (int64_t ch = 0; ch < p.c; ++ch) {
       const int64_t at = (int64_t(i) * p.c + ch) * plane;
-      warp_plane<T, 1>(src + at, dst + at, p, 1, m);
+      warp_plane<T, 1>(src + at, dst + at, p, 1, m, last && ch + 1 == p.c ? nullptr : src + at + plane);
     }
   }
 }
@@ -179,16 +270,17 @@ void warp_image(const T* src, T* dst, const WarpParams& p, size_t i) {
 template <class T>
 void warp_images(const T* src, T* dst, const WarpParams& p, size_t first, size_t count) {
   for (size_t i = first; i < first + count; ++i) {
+    const bool last = i + 1 == first + count;
     if (p.translate[i]) {
       shift_detail::shift_images<T>(src, dst, p.shift, i, 1);
     } else if (p.nchw || p.c == 1) {
-      warp_image<T, 1>(src, dst, p, i);
+      warp_image<T, 1>(src, dst, p, i, last);
     } else if (p.c == 3) {
-      warp_image<T, 3>(src, dst, p, i);
+      warp_image<T, 3>(src, dst, p, i, last);
     } else if (p.c == 4) {
-      warp_image<T, 4>(src, dst, p, i);
+      warp_image<T, 4>(src, dst, p, i, last);
     } else {
-      warp_image<T, 0>(src, dst, p, i);
+      warp_image<T, 0>(src, dst, p, i, last);
     }
   }
 }

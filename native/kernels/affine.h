@@ -134,23 +134,35 @@ inline f32x4 load4(const float* p) {
   return v;
 }
 inline u32x4 load4(const uint8_t* p) {
-  u8x4 v;
-  __builtin_memcpy(&v, p, sizeof v);
-  return __builtin_convertvector(v, u32x4);
+  uint32_t x;  // one 4-byte load, spread over the lanes (byte-wise loads cost more)
+  __builtin_memcpy(&x, p, sizeof x);
+  const u32x4 spread = {x, x, x, x};
+  const u32x4 by = {0, 8, 16, 24};
+  return (spread >> by) & 255u;  // little-endian: byte k in lane k
 }
+// `spill`: the pixel may also write all 4 lanes (the 4th onto the next
+// pixel of the chunk, which is written after it): one store, not two.
 template <int C>
-inline void blend_pixel(float* o, const float* p00, const float* p10, int64_t c, float xu, float xl, float yu, float yl) {
+inline void blend_pixel(float* o, const float* p00, const float* p10, int64_t c, float xu, float xl, float yu, float yl, bool spill) {
   const f32x4 h0 = xl * load4(p00) + xu * load4(p00 + c);
   const f32x4 h1 = xl * load4(p10) + xu * load4(p10 + c);
   const f32x4 r = yl * h0 + yu * h1;
-  __builtin_memcpy(o, &r, C * sizeof(float));
+  if (C == 4 || spill) {
+    __builtin_memcpy(o, &r, sizeof r);
+  } else {
+    __builtin_memcpy(o, &r, C * sizeof(float));
+  }
 }
 template <int C>
-inline void blend_pixel(uint8_t* o, const uint8_t* p00, const uint8_t* p10, int64_t c, uint32_t xu, uint32_t xl, uint32_t yu, uint32_t yl) {
+inline void blend_pixel(uint8_t* o, const uint8_t* p00, const uint8_t* p10, int64_t c, uint32_t xu, uint32_t xl, uint32_t yu, uint32_t yl, bool spill) {
   const u32x4 v = yl * (xl * load4(p00) + xu * load4(p00 + c)) + yu * (xl * load4(p10) + xu * load4(p10 + c));
   const u32x4 r = (v + (shift_detail::kHalfQ2 - 1) + ((v >> 24) & 1u)) >> 24;  // round_q2 per lane
   const u8x4 b = __builtin_convertvector(r, u8x4);
-  __builtin_memcpy(o, &b, C);
+  if (C == 4 || spill) {
+    __builtin_memcpy(o, &b, sizeof b);
+  } else {
+    __builtin_memcpy(o, &b, C);
+  }
 }
 
 // An output pixel with a tap outside the image: each tap through the fill
@@ -189,7 +201,7 @@ inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpPa
     if (uint64_t(i0) < wide && uint64_t(j0) < high) {
       const T* p00 = src + (j0 * p.w + i0) * c;
       if constexpr (C == 3 || C == 4) {
-        blend_pixel<C>(o, p00, p00 + row, C, xu[k], xl[k], yu[k], yl[k]);
+        blend_pixel<C>(o, p00, p00 + row, C, xu[k], xl[k], yu[k], yl[k], k + 1 < n);
       } else {
         for (int64_t ch = 0; ch < c; ++ch) o[ch] = blend(p00[ch], p00[c + ch], p00[row + ch], p00[row + c + ch], xu[k], xl[k], yu[k], yl[k]);
       }

@@ -1,6 +1,6 @@
 // Keras augmentation layers for TF.js (issue 19): a model.json as the tfjs
 // converter writes it for a Keras 2 model with RandomFlip, RandomTranslation,
-// RandomContrast, RandomBrightness and RandomCrop loads with the real
+// RandomContrast, RandomBrightness, RandomRotation, RandomZoom and RandomCrop loads with the real
 // tf.loadLayersModel (through tf.io.http, weights manifest and all), predicts
 // with Keras's inference behaviour, trains with the layers active, and saves
 // back the Keras config fields.
@@ -8,8 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { affineParams, philox4x32 } from '../src/index.js';
 import {
-  brightnessTensor, contrastTensor, cropTensor, flipTensor, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomTranslation, shiftTensor,
+  affineTensor, brightnessTensor, contrastTensor, cropTensor, flipTensor, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation,
+  RandomTranslation, RandomZoom, randomZoomMatrices, shiftTensor,
 } from '../src/tfjs/index.js';
 
 const H = 6;
@@ -28,6 +30,17 @@ const KERAS_LAYERS = [
   },
   { class_name: 'RandomContrast', config: { name: 'random_contrast', trainable: true, dtype: 'float32', factor: [0.3, 0.5], seed: 13 } },
   { class_name: 'RandomBrightness', config: { name: 'random_brightness', trainable: true, dtype: 'float32', factor: 0.2, value_range: [0, 255], seed: 14 } },
+  {
+    class_name: 'RandomRotation',
+    config: { name: 'random_rotation', trainable: true, dtype: 'float32', factor: 0.1, fill_mode: 'reflect', fill_value: 0.0, interpolation: 'bilinear', seed: 16 },
+  },
+  {
+    class_name: 'RandomZoom',
+    config: {
+      name: 'random_zoom', trainable: true, dtype: 'float32', height_factor: [-0.2, 0.3], width_factor: null,
+      fill_mode: 'nearest', fill_value: 0.0, interpolation: 'bilinear', seed: 17,
+    },
+  },
   { class_name: 'RandomCrop', config: { name: 'random_crop', trainable: true, dtype: 'float32', height: 4, width: 4, seed: 15 } },
 ];
 
@@ -86,6 +99,22 @@ async function loadKerasModel(): Promise<tf.LayersModel> {
   return tf.loadLayersModel(tf.io.http('https://models.example/keras/model.json', { fetchFunc: serve(modelJson()) }));
 }
 
+/**
+ * Keras's zoom matrices written from its definition and the README's stream
+ * layout (an independent expectation for RandomZoom): image k draws
+ * philox (0, k, epoch, 98) with key (seed, 0); z = 1 + lo + (hi − lo)·U(w0)
+ * (the width's from w1 unless tied); matrix [zx, 0, cx(1 − zx), 0, zy, cy(1 − zy)].
+ */
+function kerasZoomMatrices(n: number, seed: number, epoch: number, height: [number, number], width: [number, number] | null = null): number[][] {
+  return Array.from({ length: n }, (_, k) => {
+    const words = philox4x32([0, k, epoch, 98], [seed, 0]);
+    const u = (w: number): number => ((w >>> 9) + 0.5) / 2 ** 23;
+    const zy = 1 + height[0] + (height[1] - height[0]) * u(words[0]!);
+    const zx = width === null ? zy : 1 + width[0] + (width[1] - width[0]) * u(words[1]!);
+    return [zx, 0, ((W - 1) / 2) * (1 - zx), 0, zy, ((H - 1) / 2) * (1 - zy)];
+  });
+}
+
 function images(n: number): tf.Tensor4D {
   return tf.tensor4d(Float32Array.from({ length: n * H * W * C }, (_, i) => (i * 53) % 256), [n, H, W, C]);
 }
@@ -99,7 +128,10 @@ for (const backend of ['cpu', 'wasm'] as const) describe(`Keras augmentation lay
   it('a Keras-exported model.json with the layers loads, predicts (Keras inference behaviour), trains, and saves its Keras fields back', async () => {
     const model = await loadKerasModel();
     const byName = (name: string): tf.layers.Layer => model.getLayer(name);
-    expect(KERAS_LAYERS.map((l) => byName(l.config.name).getClassName())).toEqual(['RandomFlip', 'RandomTranslation', 'RandomContrast', 'RandomBrightness', 'RandomCrop']);
+    expect(KERAS_LAYERS.map((l) => byName(l.config.name).getClassName())).toEqual(['RandomFlip', 'RandomTranslation', 'RandomContrast', 'RandomBrightness', 'RandomRotation', 'RandomZoom', 'RandomCrop']);
+    expect((byName('random_rotation') as RandomRotation).degrees).toEqual([-36, 36]);
+    expect((byName('random_zoom') as RandomZoom).heightFactor).toEqual([-0.2, 0.3]);
+    expect((byName('random_zoom') as RandomZoom).widthFactor).toBeNull();
     expect((byName('random_flip') as RandomFlip).mode).toBe('horizontal_and_vertical');
     expect((byName('random_translation') as RandomTranslation).heightFactor).toEqual([-0.25, 0.25]);
     expect((byName('random_translation') as RandomTranslation).fillMode).toBe('wrap');
@@ -107,7 +139,7 @@ for (const backend of ['cpu', 'wasm'] as const) describe(`Keras augmentation lay
     expect((byName('random_brightness') as RandomBrightness).deltaRange).toEqual([-51, 51]);
     expect(model.outputs[0]!.shape).toEqual([null, 2]);
 
-    // inference: identity through flip / translation / contrast / brightness; RandomCrop's smart
+    // inference: identity through flip / translation / contrast / brightness / rotation / zoom; RandomCrop's smart
     // resize: the centred 6 × 6 window of the 6 × 8 image (left 1), resized bilinearly to 4 × 4
     const x = images(3);
     const predicted = model.predict(x) as tf.Tensor;
@@ -122,17 +154,20 @@ for (const backend of ['cpu', 'wasm'] as const) describe(`Keras augmentation lay
     const translation = byName('random_translation') as RandomTranslation;
     const contrast = byName('random_contrast') as RandomContrast;
     const brightness = byName('random_brightness') as RandomBrightness;
+    const rotation = byName('random_rotation') as RandomRotation;
+    const zoom = byName('random_zoom') as RandomZoom;
     const crop = byName('random_crop') as RandomCrop;
+    const all = [flip, translation, contrast, brightness, rotation, zoom, crop];
     const chain = (input: tf.Tensor): tf.Tensor[] => {
       const outs: tf.Tensor[] = [];
       let t = input;
-      for (const layer of [flip, translation, contrast, brightness, crop]) {
+      for (const layer of all) {
         t = layer.apply(t, { training: true }) as tf.Tensor;
         outs.push(t);
       }
       return outs;
     };
-    const [f0, t0, c0, b0, r0] = chain(x);
+    const [f0, t0, c0, b0, o0, z0, r0] = chain(x);
     const at = (seed: number, epoch: number): { seed: number; index: number; epoch: number } => ({ seed, index: 0, epoch });
     const direct = [
       flipTensor(x, { mode: 'horizontal_and_vertical', p: 0.5, ...at(11, 0) }),
@@ -140,24 +175,28 @@ for (const backend of ['cpu', 'wasm'] as const) describe(`Keras augmentation lay
     direct.push(shiftTensor(direct[0]!, { y: [-0.25, 0.25], x: [-0.1, 0.3], fill: 'wrap', fillValue: 0, interpolation: 'bilinear', ...at(12, 0) }));
     direct.push(contrastTensor(direct[1]!, { factor: [0.7, 1.5], clip: [0, 255], ...at(13, 0) }));
     direct.push(brightnessTensor(direct[2]!, { delta: [-51, 51], clip: [0, 255], ...at(14, 0) }));
-    direct.push(cropTensor(direct[3]!, { height: 4, width: 4, ...at(15, 0) }));
-    [f0, t0, c0, b0, r0].forEach((t, i) => expect([...t!.dataSync()]).toEqual([...direct[i]!.dataSync()]));
+    direct.push(affineTensor(direct[3]!, { rotation: [-36, 36], fill: 'reflect', fillValue: 0, interpolation: 'bilinear', ...at(16, 0) }));
+    direct.push(affineTensor(direct[4]!, { matrix: kerasZoomMatrices(3, 17, 0, [-0.2, 0.3]), fill: 'nearest', fillValue: 0, interpolation: 'bilinear' }));
+    direct.push(cropTensor(direct[5]!, { height: 4, width: 4, ...at(15, 0) }));
+    [f0, t0, c0, b0, o0, z0, r0].forEach((t, i) => expect([...t!.dataSync()]).toEqual([...direct[i]!.dataSync()]));
     expect(r0!.shape).toEqual([3, 4, 4, C]);
     // the training outputs differ from inference (identity / smart resize)
     expect([...f0!.dataSync()]).not.toEqual([...x.dataSync()]);
-    expect([...r0!.dataSync()]).not.toEqual([...(crop.apply(b0!) as tf.Tensor).dataSync()]);
+    expect([...r0!.dataSync()]).not.toEqual([...(crop.apply(z0!) as tf.Tensor).dataSync()]);
+    expect([...o0!.dataSync()]).not.toEqual([...b0!.dataSync()]);
+    expect([...z0!.dataSync()]).not.toEqual([...o0!.dataSync()]);
     // a second training call draws afresh (epoch 1)
     const again = flip.apply(x, { training: true }) as tf.Tensor;
     expect([...again.dataSync()]).toEqual([...flipTensor(x, { mode: 'horizontal_and_vertical', ...at(11, 1) }).dataSync()]);
     expect(flip.calls).toBe(2);
 
     // fit: 6 samples in batches of 2 for 2 epochs: 6 training calls of every layer
-    for (const layer of [flip, translation, contrast, brightness, crop]) layer.calls = 0;
+    for (const layer of all) layer.calls = 0;
     model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
     const history = await model.fit(images(6), tf.oneHot(tf.tensor1d([0, 1, 0, 1, 1, 0], 'int32'), 2), { epochs: 2, batchSize: 2, shuffle: false, verbose: 0 });
     expect(history.history.loss).toHaveLength(2);
     expect(history.history.loss!.every((v) => Number.isFinite(v as number))).toBe(true);
-    for (const layer of [flip, translation, contrast, brightness, crop]) expect(layer.calls).toBe(6);
+    for (const layer of all) expect(layer.calls).toBe(6);
     // training changed the dense weights; prediction still runs
     expect([...(dense.getWeights()[1]!).dataSync()]).not.toEqual([...BIAS]);
 
@@ -232,10 +271,82 @@ for (const backend of ['cpu', 'wasm'] as const) describe(`Keras augmentation lay
     expect(new RandomBrightness({ factor: [0.2, -0.1] }).factor).toEqual([-0.1, 0.2]);
   });
 
+  it('RandomRotation: a quarter turn is counter-clockwise; the matrix is Keras\'s rotation matrix about the centre', () => {
+    // factor [0.25, 0.25]: 90° exactly; output (y, x) reads input (row x, column 2 − y): the right column becomes the top row
+    const img = tf.tensor4d(Float32Array.from({ length: 9 }, (_, i) => i), [1, 3, 3, 1]);
+    const quarter = new RandomRotation({ factor: [0.25, 0.25], seed: 2 });
+    expect([...(quarter.apply(img, { training: true }) as tf.Tensor).dataSync()]).toEqual([2, 5, 8, 1, 4, 7, 0, 3, 6]);
+    expect([...(new RandomRotation({ factor: [-0.25, -0.25] }).apply(img, { training: true }) as tf.Tensor).dataSync()]).toEqual([6, 3, 0, 7, 4, 1, 8, 5, 2]);
+    // Keras 2's get_rotation_matrix: [cos, −sin, x_off, sin, cos, y_off], x_off = ((w − 1) − (cos(w − 1) − sin(h − 1)))/2,
+    // y_off = ((h − 1) − (sin(w − 1) + cos(h − 1)))/2, angle = drawn degrees in radians
+    const layer = new RandomRotation({ factor: 0.2, seed: 9 });
+    const batch = { data: new Float32Array(5 * H * W * C), shape: [5, H, W, C] as [number, number, number, number] };
+    const p = affineParams(batch, { rotation: layer.degrees, ...layer.drawFor(3) });
+    for (let k = 0; k < 5; k += 1) {
+      const a = (p.rotation[k]! * Math.PI) / 180;
+      expect(Math.abs(p.rotation[k]!)).toBeLessThanOrEqual(72);
+      const keras = [Math.cos(a), -Math.sin(a), ((W - 1) - (Math.cos(a) * (W - 1) - Math.sin(a) * (H - 1))) / 2,
+        Math.sin(a), Math.cos(a), ((H - 1) - (Math.sin(a) * (W - 1) + Math.cos(a) * (H - 1))) / 2];
+      keras.forEach((v, j) => expect(Math.abs(p.matrix[6 * k + j]! - v)).toBeLessThan(1e-12));
+    }
+    // and the layer's training output is that affine
+    layer.calls = 3;
+    const x = images(5);
+    expect([...(layer.apply(x, { training: true }) as tf.Tensor).dataSync()]).toEqual([...affineTensor(x, { rotation: [-72, 72], ...layer.drawFor(3) }).dataSync()]);
+  });
+
+  it('RandomZoom: positive factors zoom out; Keras fill modes on a hand case; per-axis draws from stream 98', () => {
+    // z = 2 (factor [1, 1]) on a 1 × 4 row a b c d = 0 10 20 30: input x = 2x − 1.5 → −1.5, 0.5, 2.5, 4.5
+    const row = tf.tensor4d([0, 10, 20, 30], [1, 1, 4, 1]);
+    const zoomOut = (fillMode: string, fillValue = 0): number[] =>
+      [...(new RandomZoom({ heightFactor: [1, 1], fillMode, fillValue }).apply(row, { training: true }) as tf.Tensor).dataSync()];
+    // reflect (d c b a | a b c d | d c b a): −1.5 is halfway between b (−2) and a (−1); 4.5 between d (4) and c (5)
+    expect(zoomOut('reflect')).toEqual([5, 5, 25, 25]);
+    // wrap (a b c d | a b c d): −2 → c, −1 → d; 4 → a, 5 → b
+    expect(zoomOut('wrap')).toEqual([25, 5, 25, 5]);
+    expect(zoomOut('nearest')).toEqual([0, 5, 25, 30]);
+    expect(zoomOut('constant', 7)).toEqual([7, 5, 25, 7]);
+    // negative zooms in: z = 0.5 on 0 10 20 30 reads x/2 + 0.75 → 0.75, 1.25, 1.75, 2.25
+    expect([...(new RandomZoom({ heightFactor: [-0.5, -0.5] }).apply(row, { training: true }) as tf.Tensor).dataSync()]).toEqual([7.5, 12.5, 17.5, 22.5]);
+
+    // the draws: tied (width_factor null) and per axis, equal to Keras's matrices written from the stream layout
+    const tied = randomZoomMatrices(4, H, W, [-0.2, 0.3], null, { seed: 5, index: 0, epoch: 2 });
+    expect([...tied.matrix].map((v) => +v.toPrecision(15))).toEqual(kerasZoomMatrices(4, 5, 2, [-0.2, 0.3]).flat().map((v) => +v.toPrecision(15)));
+    expect([...tied.zoomX]).toEqual([...tied.zoomY]);
+    const free = randomZoomMatrices(4, H, W, [-0.2, 0.3], [0.1, 0.4], { seed: 5, index: 0, epoch: 2 });
+    expect([...free.matrix].map((v) => +v.toPrecision(15))).toEqual(kerasZoomMatrices(4, 5, 2, [-0.2, 0.3], [0.1, 0.4]).flat().map((v) => +v.toPrecision(15)));
+    // uniform in [1 + lo, 1 + hi]: 4000 draws span it, mean near the middle (sd of the mean 0.0023)
+    const many = randomZoomMatrices(4000, H, W, [-0.2, 0.3], [0.1, 0.4], { seed: 1, index: 0, epoch: 0 });
+    const mean = (a: Float64Array): number => a.reduce((s, v) => s + v, 0) / a.length;
+    expect(Math.min(...many.zoomY)).toBeGreaterThanOrEqual(0.8);
+    expect(Math.max(...many.zoomY)).toBeLessThanOrEqual(1.3);
+    expect(Math.abs(mean(many.zoomY) - 1.05)).toBeLessThan(0.01);
+    expect(Math.abs(mean(many.zoomX) - 1.25)).toBeLessThan(0.01);
+    // the layer's output is affine with those matrices
+    const layer = new RandomZoom({ heightFactor: 0.3, widthFactor: [0.1, 0.4], fillMode: 'constant', fillValue: 3, interpolation: 'nearest', seed: 5 });
+    const x = images(4);
+    layer.calls = 2;
+    const expected = affineTensor(x, { matrix: kerasZoomMatrices(4, 5, 2, [-0.3, 0.3], [0.1, 0.4]), fill: 'constant', fillValue: 3, interpolation: 'nearest' });
+    expect([...(layer.apply(x, { training: true }) as tf.Tensor).dataSync()]).toEqual([...expected.dataSync()]);
+  });
+
+  it('RandomRotation / RandomZoom check their Keras fields', () => {
+    expect(new RandomRotation({ factor: [0.3, -0.1] }).factor).toEqual([-0.1, 0.3]);
+    expect(new RandomZoom({ heightFactor: -0.2 }).heightFactor).toEqual([-0.2, 0.2]);
+    expect(() => new RandomRotation({ factor: 'x' as never })).toThrow(TypeError);
+    expect(() => new RandomRotation({ factor: 0.1, fillMode: 'mirror' })).toThrow("for fill_mode but received 'mirror'");
+    expect(() => new RandomZoom({ heightFactor: 1.5 })).toThrow(RangeError);
+    expect(() => new RandomZoom({ heightFactor: 0.1, widthFactor: [-2, 0] })).toThrow('for width_factor');
+    expect(() => new RandomZoom({ heightFactor: 0.1, interpolation: 'bicubic' })).toThrow("for interpolation but received 'bicubic'");
+    expect(() => new RandomZoom({ heightFactor: 0.1, zoom: 1 } as never)).toThrow("Unknown option 'zoom' for RandomZoom");
+    expect(new RandomZoom({ heightFactor: 0.1 }).getConfig()).toMatchObject({ heightFactor: 0.1, widthFactor: null, fillMode: 'reflect', interpolation: 'bilinear', fillValue: 0 });
+  });
+
   it('each layer at inference leaves the input as it is and leaks no tensor', () => {
     const x = images(2);
     const before = tf.memory().numTensors;
-    for (const layer of [new RandomFlip(), new RandomTranslation({ heightFactor: 0.1, widthFactor: 0.1 }), new RandomContrast({ factor: 0.2 }), new RandomBrightness({ factor: 0.2 })]) {
+    for (const layer of [new RandomFlip(), new RandomTranslation({ heightFactor: 0.1, widthFactor: 0.1 }), new RandomContrast({ factor: 0.2 }), new RandomBrightness({ factor: 0.2 }),
+      new RandomRotation({ factor: 0.1 }), new RandomZoom({ heightFactor: 0.2 })]) {
       const y = layer.apply(x) as tf.Tensor;
       expect([...y.dataSync()]).toEqual([...x.dataSync()]);
       y.dispose();

@@ -11,8 +11,8 @@ export {
   randomUniformTensor, saltAndPepperTensor, shiftTensor, speckleNoiseTensor, uniformNoiseTensor,
 } from './ops.js';
 export {
-  fillArgs, KERAS_FILL, KerasAugmentationLayer, kerasRange, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomTranslation,
+  fillArgs, KERAS_FILL, KerasAugmentationLayer, kerasRange, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, randomZoomMatrices,
 } from './keras-layers.js';
 export type {
-  KerasFactor, KerasFillMode, KerasLayerArgs, LayerDraw, RandomBrightnessArgs, RandomContrastArgs, RandomCropArgs, RandomFlipArgs, RandomTranslationArgs,
+  KerasFactor, KerasFillMode, KerasLayerArgs, LayerDraw, RandomBrightnessArgs, RandomContrastArgs, RandomCropArgs, RandomFlipArgs, RandomRotationArgs, RandomTranslationArgs, RandomZoomArgs,
 } from './keras-layers.js';

@@ -1,9 +1,9 @@
 // Keras image-augmentation layers for TF.js (issue 19): registered under the
 // Keras class names, so a model exported by the tfjs converter with
 // RandomFlip / RandomTranslation / RandomContrast / RandomBrightness /
-// RandomCrop loads with tf.loadLayersModel once fastaug/tfjs is imported.
-// Each layer is a thin shell over a fastaug op (flip, shift, contrast,
-// brightness, crop): active only in training (call(x, { training: true })),
+// RandomCrop / RandomRotation / RandomZoom loads with tf.loadLayersModel once
+// fastaug/tfjs is imported. Each layer is a thin shell over a fastaug op
+// (flip, shift, contrast, brightness, crop, affine): active only in training (call(x, { training: true })),
 // Keras's inference behaviour otherwise (identity; RandomCrop: the centred
 // largest window of the target aspect ratio, resized).
 //
@@ -20,19 +20,15 @@
 // ('horizontal_and_vertical' → 'horizontalAndVertical'); getConfig returns
 // them so, and tfjs writes them back in Keras's snake_case on save.
 //
-// Adding RandomRotation / RandomZoom on top of an `affine` op: subclass
-// KerasAugmentationLayer like RandomTranslation below: the constructor reads
-// `factor` (and for RandomZoom `height_factor`, `width_factor`) with
-// kerasRange(), fillMode / interpolation / fillValue with fillArgs(); augment()
-// calls affineTensor(x, { rotation / zoom ranges, fill, fillValue,
-// interpolation, ...at }); kerasConfig() returns the fields; one
-// serialization.registerClass line at the end of this file. Keras's meanings
-// to map: RandomRotation `factor` is a fraction of a full turn (0.1 → ±36°,
-// [lo, hi] as given; positive is counter-clockwise); RandomZoom
-// `height_factor` f gives a zoom drawn in [1 + lo, 1 + hi] where positive
-// zooms OUT (the image shrinks), `width_factor` null ties the width's zoom to
-// the height's (one draw); take the bounds Keras checks from its source. Both default to fill_mode
-// 'reflect', interpolation 'bilinear', fill_value 0, like RandomTranslation.
+// RandomRotation and RandomZoom run fastaug's `affine` op. RandomRotation
+// draws its angle through affine's own rotation draw (stream 19, word 0 of
+// block 0: Keras's uniform angle in [lower, upper]·360°, about the centre
+// ((w − 1)/2, (h − 1)/2), positive counter-clockwise, Keras's matrix).
+// RandomZoom's Keras draw is the matrix entry itself (zoom z uniform in
+// [1 + lower, 1 + upper], input x = z·x + cx·(1 − z)), which affine's zoom
+// option (1/z, uniform in zoom) cannot express: it draws z from a stream of
+// its own, LAYER_STREAM.randomZoom = 98 (word 0 the height's z, word 1 the
+// width's), builds Keras's matrices in float64 and hands them to affine.
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
@@ -41,8 +37,11 @@ import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import type { FlipMode } from '../ops/flip.js';
 import type { Fill, Interpolation } from '../ops/shift.js';
 import { checkOptionNames, integerInRange, invalidParameterError, isPlainObject } from '../validate.js';
-import { brightnessTensor, contrastTensor, cropTensor, flipTensor, shiftTensor } from './ops.js';
-import { LAYER_ARG_NAMES } from './layers.js';
+import { uniformFromWord } from '../backends/js/random.js';
+import { perSampleWords } from '../ops/batch.js';
+import { seedKey } from '../ops/common.js';
+import { affineTensor, brightnessTensor, contrastTensor, cropTensor, flipTensor, shiftTensor } from './ops.js';
+import { LAYER_ARG_NAMES, LAYER_STREAM } from './layers.js';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
 type ShapeArg = Parameters<layers.Layer['computeOutputShape']>[0];
@@ -415,8 +414,139 @@ export class RandomCrop extends KerasAugmentationLayer {
   }
 }
 
+/** A Keras factor pair as Keras 3 reads it: a number f is [−|f|, |f|], a pair is sorted; both ends within [min, max]. */
+function sortedKerasRange(name: string, value: unknown, min: number, max: number): [number, number] {
+  const isPair = Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number');
+  const given = isPair ? [Math.min(...(value as number[])), Math.max(...(value as number[]))] : typeof value === 'number' && value < 0 ? -value : value;
+  return kerasRange(name, given, true, min, max);
+}
+
+export interface RandomRotationArgs extends KerasLayerArgs {
+  /** Fraction of a full turn: f (meaning [−f, f]) or [lower, upper]; the angle is drawn in [lower, upper]·360°, positive counter-clockwise. */
+  factor: KerasFactor;
+  /** 'reflect' (default), 'wrap', 'constant' or 'nearest': fastaug's fill of the same name. */
+  fillMode?: string;
+  /** 'bilinear' (default) or 'nearest'. */
+  interpolation?: string;
+  /** Value for fill_mode 'constant' (default 0). */
+  fillValue?: number;
+}
+
+/**
+ * Keras RandomRotation: fastaug affine with rotation drawn per image in
+ * [lower · 360, upper · 360] degrees (stream 19, word 0), about the image
+ * centre; Keras's rotation matrix exactly (README "Keras layers").
+ */
+export class RandomRotation extends KerasAugmentationLayer {
+  static className = 'RandomRotation';
+  /** The factor as [lower, upper] fractions of a turn. */
+  readonly factor: [number, number];
+  readonly fillMode: KerasFillMode;
+  readonly interpolation: Interpolation;
+  readonly fillValue: number;
+  private readonly given: KerasFactor;
+
+  constructor(args: RandomRotationArgs) {
+    const o = kerasArgs<RandomRotationArgs>('RandomRotation', args, ['factor', 'fillMode', 'interpolation', 'fillValue']);
+    super(o);
+    // no bound in Keras; ±2^20 turns keeps the degrees exact enough and finite
+    this.factor = sortedKerasRange('factor', o.factor, -(2 ** 20), 2 ** 20);
+    this.given = structuredClone(o.factor);
+    ({ fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue } = fillArgs(o));
+  }
+
+  /** The angle range in degrees handed to affine's rotation. */
+  get degrees(): [number, number] {
+    return [this.factor[0] * 360, this.factor[1] * 360];
+  }
+
+  protected augment(x: tf.Tensor, at: LayerDraw): tf.Tensor {
+    return affineTensor(x, { rotation: this.degrees, fill: KERAS_FILL[this.fillMode], fillValue: this.fillValue, interpolation: this.interpolation, ...at });
+  }
+
+  protected kerasConfig(): serialization.ConfigDict {
+    return { factor: this.given, fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue };
+  }
+}
+
+export interface RandomZoomArgs extends KerasLayerArgs {
+  /** Vertical zoom: f (meaning [−f, f]) or [lower, upper] within [−1, 1]; z drawn in [1 + lower, 1 + upper]; positive zooms out (content shrinks). */
+  heightFactor: KerasFactor;
+  /** Horizontal zoom likewise; null / undefined (default): the height's draw, aspect ratio kept. */
+  widthFactor?: KerasFactor | null;
+  /** 'reflect' (default), 'wrap', 'constant' or 'nearest': fastaug's fill of the same name. */
+  fillMode?: string;
+  /** 'bilinear' (default) or 'nearest'. */
+  interpolation?: string;
+  /** Value for fill_mode 'constant' (default 0). */
+  fillValue?: number;
+}
+
+/**
+ * Keras's zoom matrices for one training call: image k draws counter
+ * (0, index + k, epoch, LAYER_STREAM.randomZoom), zy = (1 + lower_h) +
+ * (upper_h − lower_h)·U(w0), zx likewise from w1 (or zx = zy when `width`
+ * is null), all in float64; its output-to-input matrix is
+ * [zx, 0, cx·(1 − zx), 0, zy, cy·(1 − zy)] with cx = (w − 1)/2, cy = (h − 1)/2.
+ */
+export function randomZoomMatrices(n: number, h: number, w: number, height: [number, number], width: [number, number] | null, at: LayerDraw): { zoomX: Float64Array; zoomY: Float64Array; matrix: Float64Array } {
+  const words = perSampleWords(n, seedKey(at.seed), at.index, at.epoch, LAYER_STREAM.randomZoom);
+  const zoomX = new Float64Array(n);
+  const zoomY = new Float64Array(n);
+  const matrix = new Float64Array(6 * n);
+  const draw = (range: [number, number], word: number): number => (1 + range[0]) + (range[1] - range[0]) * uniformFromWord(word);
+  const cx = (w - 1) / 2;
+  const cy = (h - 1) / 2;
+  for (let k = 0; k < n; k += 1) {
+    const zy = draw(height, words[4 * k]!);
+    const zx = width === null ? zy : draw(width, words[4 * k + 1]!);
+    zoomX[k] = zx;
+    zoomY[k] = zy;
+    matrix.set([zx, 0, cx * (1 - zx), 0, zy, cy * (1 - zy)], 6 * k);
+  }
+  return { zoomX, zoomY, matrix };
+}
+
+/**
+ * Keras RandomZoom: zoom factors drawn per image from stream 98 (Keras's
+ * draw: the matrix entry z in [1 + lower, 1 + upper], positive = zoom out),
+ * Keras's zoom matrix about the centre, run by fastaug affine with the
+ * matrices given.
+ */
+export class RandomZoom extends KerasAugmentationLayer {
+  static className = 'RandomZoom';
+  readonly heightFactor: [number, number];
+  /** null: the width takes the height's zoom. */
+  readonly widthFactor: [number, number] | null;
+  readonly fillMode: KerasFillMode;
+  readonly interpolation: Interpolation;
+  readonly fillValue: number;
+  private readonly given: { heightFactor: KerasFactor; widthFactor: KerasFactor | null };
+
+  constructor(args: RandomZoomArgs) {
+    const o = kerasArgs<RandomZoomArgs>('RandomZoom', args, ['heightFactor', 'widthFactor', 'fillMode', 'interpolation', 'fillValue']);
+    super(o);
+    this.heightFactor = sortedKerasRange('height_factor', o.heightFactor, -1, 1);
+    this.widthFactor = o.widthFactor === undefined || o.widthFactor === null ? null : sortedKerasRange('width_factor', o.widthFactor, -1, 1);
+    this.given = { heightFactor: structuredClone(o.heightFactor), widthFactor: o.widthFactor === undefined ? null : structuredClone(o.widthFactor) };
+    ({ fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue } = fillArgs(o));
+  }
+
+  protected augment(x: tf.Tensor, at: LayerDraw): tf.Tensor {
+    const [n, h, w] = x.shape as number[];
+    const { matrix } = randomZoomMatrices(n!, h!, w!, this.heightFactor, this.widthFactor, at);
+    return affineTensor(x, { matrix, fill: KERAS_FILL[this.fillMode], fillValue: this.fillValue, interpolation: this.interpolation });
+  }
+
+  protected kerasConfig(): serialization.ConfigDict {
+    return { ...this.given, fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue };
+  }
+}
+
 serialization.registerClass(RandomFlip);
 serialization.registerClass(RandomTranslation);
 serialization.registerClass(RandomContrast);
 serialization.registerClass(RandomBrightness);
 serialization.registerClass(RandomCrop);
+serialization.registerClass(RandomRotation);
+serialization.registerClass(RandomZoom);

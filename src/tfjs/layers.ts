@@ -28,7 +28,7 @@ export interface GaussianDropoutArgs extends NonNullable<LayerArgs> {
 }
 
 /** Stream ids of the layers' noise (documented in README). */
-export const LAYER_STREAM = { gaussianNoise: 96, gaussianDropout: 97 } as const;
+export const LAYER_STREAM = { gaussianNoise: 96, gaussianDropout: 97, randomZoom: 98 } as const;
 
 /** The base Layer's own argument names (tfjs-layers LayerArgs), accepted by every layer here. */
 export const LAYER_ARG_NAMES = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'] as const;

@@ -291,6 +291,12 @@ export class Pipeline {
     }
   }
 
+  /** The labels the pipeline's steps need: integer classes, Float32Array rows, or none (undefined). */
+  needsLabels(): 'classes' | 'rows' | undefined {
+    const kinds = this.opSteps().map((s) => STEPS[s.op].labels);
+    return kinds.includes('classes') ? 'classes' : kinds.includes('rows') ? 'rows' : undefined;
+  }
+
   /** The labels every label step needs are there, of its kind: before any work. */
   private checkLabelsFor(labels: PipelineLabels | undefined): void {
     for (const { at, op } of this.opSteps()) {

@@ -35,7 +35,7 @@ export { flipLabels, labelSmoothing } from './ops/labels.js';
 export { oneOf, Pipeline, PIPELINE_STREAM, someOf } from './pipeline.js';
 export { preview } from './preview/index.js';
 export type { PreviewColumn, PreviewOptions } from './preview/index.js';
-export type { GroupOp, OneOfStep, PipelineJSON, PipelineOp, PipelineStep, ResolvedStep, SomeOfStep, RunOptions, SampleRecord, StepOptions, StepRecord } from './pipeline.js';
+export type { GroupOp, LabelledBatch, LabelledResult, OneOfStep, PipelineJSON, PipelineLabels, PipelineOp, PipelineStep, ResolvedStep, SomeOfStep, RunOptions, SampleRecord, StepOptions, StepRecord } from './pipeline.js';
 export type { FlipLabelsOptions, LabelArray, LabelSmoothingOptions } from './ops/labels.js';
 
 export interface BackendInfo {

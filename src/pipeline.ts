@@ -1,49 +1,38 @@
-// Pipeline (issue 6): ordered augmentation steps, each applied to a sample
-// with probability p, with per-sample records of what was applied and the
-// parameters drawn, exact replay from records, and JSON round trips.
+// Pipeline (issue 6, labels issue 19): ordered augmentation steps, each
+// applied to a sample with probability p, with per-sample records of what was
+// applied and the parameters drawn, exact replay from records, and JSON
+// round trips. A batch may carry labels ({ images, labels }): label steps
+// (flipLabels, labelSmoothing, mixup, cutmix) change them.
+//
+// The ops themselves live in a table (src/pipeline-steps.ts, STEPS): how
+// each runs, records, replays. This file is the engine: seeds, p, groups,
+// records, replay, JSON. It names no op.
 //
 // Randomness: step s gets its own seed, the first two words of Philox block
 // (s, 0, 0, 64) under the pipeline seed's key; whether step s applies to
 // sample i is U(w0) < p for word 0 of block (0, i, epoch, 65) under the step
 // seed's key. Every draw depends only on (seed, step, sample index, epoch).
 import { philoxBlock, uniformFromWord } from './backends/js/random.js';
-import { batchResult, checkBatch, checkBatchFields, perSampleWords, readBatch, sampleIndex, type Batch } from './ops/batch.js';
+import { batchResult, checkBatchFields, perSampleWords, readBatch, sampleIndex, type Batch, type BatchFields } from './ops/batch.js';
 import { epochOption, holdBuffer, readOptions, releaseBuffer, seedKey, threadsOption, type AsyncOptions } from './ops/common.js';
-import { noisePlan } from './ops/noise.js';
-import * as noise from './ops/noise.js';
 import type { GaussianNoiseOptions, SaltAndPepperOptions, SpeckleNoiseOptions, UniformNoiseOptions } from './ops/noise.js';
-import { shift, shiftAsync, shiftOffsets, type ShiftOptions } from './ops/shift.js';
-import { flip, flipAsync, flipDecisions, type FlipOptions } from './ops/flip.js';
-import { affine, affineAsync, affineParams, type AffineOptions } from './ops/affine.js';
-import { gaussianBlur, gaussianBlurAsync, gaussianBlurParams, type GaussianBlurOptions } from './ops/blur.js';
-import { crop, cropAsync, cropOffsets, cropProbe, type CropOptions } from './ops/crop.js';
-import { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams, type BrightnessOptions, type ContrastOptions } from './ops/color.js';
-import { integerInRange, invalidParameterError, isArraySafe, isPlainObject, numberInRange } from './validate.js';
+import type { ShiftOptions } from './ops/shift.js';
+import type { FlipOptions } from './ops/flip.js';
+import type { AffineOptions } from './ops/affine.js';
+import type { GaussianBlurOptions } from './ops/blur.js';
+import type { CropOptions } from './ops/crop.js';
+import type { BrightnessOptions, ContrastOptions } from './ops/color.js';
+import type { FlipLabelsOptions, LabelSmoothingOptions } from './ops/labels.js';
+import type { CutmixOptions, MixupOptions } from './ops/mix.js';
+import { STEPS, type PipelineLabels, type PipelineOp, type StepKind, type StepState } from './pipeline-steps.js';
+import { integerInRange, invalidParameterError, isArraySafe, isPlainObject, isTypedArray, numberInRange, plainView } from './validate.js';
+
+export type { PipelineLabels, PipelineOp } from './pipeline-steps.js';
 
 export const PIPELINE_STREAM = { stepSeed: 64, applied: 65, choice: 66 } as const;
 
-type ImageOp = (batch: Batch, options: never) => Batch;
-type ImageOpAsync = (batch: Batch, options: never) => Promise<Batch>;
-
-/** The ops a pipeline can run, and what each records per sample. */
-const OPS = {
-  shift: { run: shift, runAsync: shiftAsync },
-  gaussianNoise: { run: noise.gaussianNoise, runAsync: noise.gaussianNoiseAsync },
-  uniformNoise: { run: noise.uniformNoise, runAsync: noise.uniformNoiseAsync },
-  speckleNoise: { run: noise.speckleNoise, runAsync: noise.speckleNoiseAsync },
-  saltAndPepper: { run: noise.saltAndPepper, runAsync: noise.saltAndPepperAsync },
-  flip: { run: flip, runAsync: flipAsync },
-  crop: { run: crop, runAsync: cropAsync },
-  affine: { run: affine, runAsync: affineAsync },
-  brightness: { run: brightness, runAsync: brightnessAsync },
-  contrast: { run: contrast, runAsync: contrastAsync },
-  gaussianBlur: { run: gaussianBlur, runAsync: gaussianBlurAsync },
-} as const satisfies Record<string, { run: ImageOp; runAsync: ImageOpAsync }>;
-
-export type PipelineOp = keyof typeof OPS;
-
-/** An op's options as a step takes them: without seed, index, epoch, out, threads (the pipeline sets those). */
-export type StepOptions<O> = Omit<O, 'seed' | 'index' | 'epoch' | 'out' | 'threads'>;
+/** An op's options as a step takes them: without seed, index, epoch, out, labelsOut, threads (the pipeline sets those). */
+export type StepOptions<O> = Omit<O, 'seed' | 'index' | 'epoch' | 'out' | 'labelsOut' | 'threads'>;
 
 interface StepOf<K extends PipelineOp, O> {
   op: K;
@@ -65,6 +54,10 @@ export type PipelineStep =
   | StepOf<'brightness', BrightnessOptions>
   | StepOf<'contrast', ContrastOptions>
   | StepOf<'gaussianBlur', Omit<GaussianBlurOptions, 'sigmas'>>
+  | StepOf<'flipLabels', FlipLabelsOptions>
+  | StepOf<'labelSmoothing', LabelSmoothingOptions>
+  | StepOf<'mixup', Omit<MixupOptions, 'lambda' | 'partner'> & { lambda?: number }>
+  | StepOf<'cutmix', Omit<CutmixOptions, 'lambda' | 'partner' | 'box'> & { lambda?: number }>
   | OneOfStep
   | SomeOfStep;
 
@@ -120,7 +113,14 @@ export interface StepRecord {
   op: PipelineOp | GroupOp;
   /** For a group: whether the group applied to the sample (its p); its steps' records say which of them did. */
   applied: boolean;
-  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}; gaussianBlur {sigma, radius}; affine {rotation, zoomX, zoomY, shear, dx, dy} when drawn and always its matrix {m0, …, m5}. */
+  /**
+   * What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip
+   * {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}; gaussianBlur
+   * {sigma, radius}; affine {rotation, zoomX, zoomY, shear, dx, dy} when drawn and always its matrix {m0, …, m5};
+   * flipLabels {flipped (0 or 1), label (the class after the step)}; labelSmoothing {} (nothing drawn); mixup
+   * {partner (batch position), partnerIndex (its dataset index), lambda}; cutmix the same and the box {top, left,
+   * height, width}.
+   */
   params: Record<string, number>;
   /** A group's records of its own steps (applied: chosen, the group applied, and the step's own p drawn true); params: oneOf {choice}, someOf {choice0, …} ascending. */
   steps?: StepRecord[];
@@ -140,12 +140,24 @@ export interface RunOptions {
   record?: boolean;
 }
 
+/** A batch with labels: integer classes (Int32Array, Uint8Array, Uint16Array; one per image) or a Float32Array of n rows (one-hot or soft). */
+export interface LabelledBatch<L extends PipelineLabels = PipelineLabels> {
+  images: Batch;
+  labels: L;
+}
+
+/** What a run on a LabelledBatch returns: new images and labels (never the caller's arrays). */
+export interface LabelledResult<L extends PipelineLabels = PipelineLabels> extends LabelledBatch<L> {
+  records?: SampleRecord[];
+}
+
 export interface PipelineJSON {
   seed: string;
+  /** Options as given, except numbers JSON cannot write (-0, ±Infinity, NaN), written as the strings '-0', 'Infinity', '-Infinity', 'NaN' (fromJSON reads them back). */
   steps: Array<{ op: PipelineOp | GroupOp; options: Record<string, unknown>; p: number }>;
 }
 
-const RESERVED = ['seed', 'index', 'epoch', 'out', 'threads'];
+const RESERVED = ['seed', 'index', 'epoch', 'out', 'labelsOut', 'threads'];
 
 /** Freezes a value and everything in it (typed arrays cannot be frozen: options never need them mutable, and they are copies). */
 function deepFreeze<T>(value: T): T {
@@ -162,46 +174,71 @@ function stepError(where: string, op: string, error: unknown): Error {
   return error instanceof RangeError ? new RangeError(message) : new TypeError(message);
 }
 
-/** What step `position` records for each image of the batch. */
-function recordParams(op: PipelineOp, batch: Batch, options: Record<string, unknown>): Array<Record<string, number>> {
-  const n = batch.shape[0];
-  if (op === 'shift') {
-    const { dx, dy } = shiftOffsets(batch, options);
-    return Array.from({ length: n }, (_, i) => ({ dx: dx[i]!, dy: dy[i]! }));
+// ---- JSON: numbers that JSON text cannot hold ---------------------------------
+
+/** JSON writes -0 as 0 and ±Infinity, NaN as null: toJSON writes these strings instead, and fromJSON reads them back. No option takes them as strings. */
+const SPECIAL_NUMBERS: Readonly<Record<string, number>> = { '-0': -0, Infinity: Infinity, '-Infinity': -Infinity, NaN: NaN };
+
+function encodeNumbers(value: unknown): unknown {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : Number.isFinite(value) ? value : String(value);
+  if (Array.isArray(value)) return value.map(encodeNumbers);
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeNumbers(v)]));
+  return value;
+}
+
+function decodeNumbers(value: unknown): unknown {
+  if (typeof value === 'string' && Object.hasOwn(SPECIAL_NUMBERS, value)) return SPECIAL_NUMBERS[value];
+  if (Array.isArray(value)) return value.map(decodeNumbers);
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeNumbers(v)]));
+  return value;
+}
+
+// ---- labels -----------------------------------------------------------------
+
+const LABEL_TYPES = { classes: 'integer class labels (an Int32Array, Uint8Array or Uint16Array of one class per image)', rows: 'label rows (a Float32Array of n × K class weights, one-hot or soft)' } as const;
+
+function isClassLabels(labels: unknown): labels is Int32Array | Uint8Array | Uint16Array {
+  return isTypedArray(labels, Int32Array) || isTypedArray(labels, Uint8Array) || isTypedArray(labels, Uint16Array);
+}
+
+/** The caller's labels checked against the batch's n, as a copy of the pipeline's own. */
+function copyLabels(labels: unknown, n: number): PipelineLabels {
+  if (isTypedArray(labels, Float32Array)) {
+    const rows = plainView(Float32Array, labels);
+    if (n === 0 ? rows.length !== 0 : rows.length === 0 || rows.length % n !== 0) throw invalidParameterError('labels', `a Float32Array of n × K values (n = ${n} images, K >= 1 classes)`, labels, 'range');
+    return new Float32Array(rows);
   }
-  if (op === 'flip') {
-    const { horizontal, vertical } = flipDecisions(batch, options);
-    return Array.from({ length: n }, (_, i) => ({ horizontal: horizontal[i]!, vertical: vertical[i]! }));
+  if (isClassLabels(labels)) {
+    const Type = isTypedArray(labels, Int32Array) ? Int32Array : isTypedArray(labels, Uint8Array) ? Uint8Array : Uint16Array;
+    const classes = plainView<Int32Array | Uint8Array | Uint16Array>(Type, labels);
+    if (classes.length !== n) throw invalidParameterError('labels', `an ${Type.name} of ${n} classes (one per image)`, labels, 'range');
+    return new Type(classes);
   }
-  if (op === 'brightness') {
-    const { factor, delta } = brightnessParams(batch, options);
-    return Array.from({ length: n }, (_, i) => ({ factor: factor[i]!, delta: delta[i]! }));
+  throw invalidParameterError('labels', `${LABEL_TYPES.rows} or ${LABEL_TYPES.classes}`, labels);
+}
+
+/** Per image: its share of the labels (one class, or one row). */
+function labelsPerSample(labels: PipelineLabels, n: number): number {
+  return n === 0 ? 0 : labels.length / n;
+}
+
+// ---- input ------------------------------------------------------------------
+
+interface Input {
+  fields: BatchFields;
+  labelled: boolean;
+  labels?: unknown;
+}
+
+/** A batch, or { images, labels }: read once, not yet checked. */
+function readInput(input: unknown): Input {
+  if (isPlainObject(input) && Object.hasOwn(input, 'images')) {
+    const extra = Object.keys(input).find((k) => k !== 'images' && k !== 'labels');
+    if (extra) throw new TypeError(`Unknown field '${extra}' in batch; expected an image batch { data, shape, layout? } or { images, labels }`);
+    const { images, labels } = input;
+    return { fields: readBatch(images, 'images'), labelled: true, labels };
   }
-  if (op === 'contrast') {
-    const { factor } = contrastParams(batch, options as unknown as ContrastOptions);
-    return Array.from({ length: n }, (_, i) => ({ factor: factor[i]! }));
-  }
-  if (op === 'affine') {
-    const a = affineParams(batch, options as unknown as AffineOptions);
-    const drawn = options.matrix === undefined;
-    return Array.from({ length: n }, (_, i) => {
-      const r: Record<string, number> = drawn ? { rotation: a.rotation[i]!, zoomX: a.zoomX[i]!, zoomY: a.zoomY[i]!, shear: a.shear[i]!, dx: a.dx[i]!, dy: a.dy[i]! } : {};
-      for (let j = 0; j < 6; j += 1) r[`m${j}`] = a.matrix[6 * i + j]!;
-      return r;
-    });
-  }
-  if (op === 'gaussianBlur') {
-    const { sigma, radius } = gaussianBlurParams(batch, options as unknown as GaussianBlurOptions);
-    return Array.from({ length: n }, (_, i) => ({ sigma: sigma[i]!, radius: radius[i]! }));
-  }
-  if (op === 'crop') {
-    const { top, left } = cropOffsets(batch, options as unknown as CropOptions);
-    return Array.from({ length: n }, (_, i) => ({ top: top[i]!, left: left[i]! }));
-  }
-  const plan = noisePlan(op, batch, options);
-  if (op === 'saltAndPepper') return Array.from({ length: n }, (_, i) => ({ saltBelow: plan.saltBelow[i]!, pepperBelow: plan.pepperBelow[i]! }));
-  if (op === 'uniformNoise') return Array.from({ length: n }, () => ({ low: plan.offset[0]!, span: plan.scale[0]! }));
-  return Array.from({ length: n }, (_, i) => ({ std: plan.scale[i]! }));
+  return { fields: readBatch(input), labelled: false };
 }
 
 export class Pipeline {
@@ -234,12 +271,47 @@ export class Pipeline {
       });
       return { ...group, seeds };
     });
+    this.checkLabelKinds();
+  }
+
+  /** Every op step with where it is (`steps[2]`, `steps[1].options.steps[0]`). */
+  private opSteps(): Array<{ at: string; op: PipelineOp }> {
+    return this.steps.flatMap((step, position) => isGroupOp(step.op)
+      ? this.groups[position]!.steps.map((s, j) => ({ at: `steps[${position}].options.steps[${j}]`, op: s.op as PipelineOp }))
+      : [{ at: `steps[${position}]`, op: step.op }]);
+  }
+
+  /** No batch has both integer class labels and label rows: a pipeline that needs both could never run. */
+  private checkLabelKinds(): void {
+    const steps = this.opSteps();
+    const classes = steps.find((s) => STEPS[s.op].labels === 'classes');
+    const rows = steps.find((s) => STEPS[s.op].labels === 'rows');
+    if (classes && rows) {
+      throw new TypeError(`${classes.at} (${classes.op}) takes ${LABEL_TYPES.classes} and ${rows.at} (${rows.op}) takes ${LABEL_TYPES.rows}: one pipeline runs on one kind of labels`);
+    }
+  }
+
+  /** The labels the pipeline's steps need: integer classes, Float32Array rows, or none (undefined). */
+  needsLabels(): 'classes' | 'rows' | undefined {
+    const kinds = this.opSteps().map((s) => STEPS[s.op].labels);
+    return kinds.includes('classes') ? 'classes' : kinds.includes('rows') ? 'rows' : undefined;
+  }
+
+  /** The labels every label step needs are there, of its kind: before any work. */
+  private checkLabelsFor(labels: PipelineLabels | undefined): void {
+    for (const { at, op } of this.opSteps()) {
+      const needs = STEPS[op].labels;
+      if (needs === 'none') continue;
+      if (labels === undefined) throw new TypeError(`${at} (${op}) needs labels: expected ${LABEL_TYPES[needs]} for labels; run the pipeline on { images, labels }`);
+      if ((needs === 'rows') !== (labels instanceof Float32Array)) throw invalidParameterError('labels', `${LABEL_TYPES[needs]}, as ${at} (${op}) takes`, labels);
+    }
   }
 
   /**
    * A group's options checked: { steps, weights? } for oneOf, { k, steps } for
-   * someOf; its steps are op steps (no crop: it would change the size of only
-   * the samples that chose it; no nested groups).
+   * someOf; its steps are op steps (no nested groups, no step whose kind says
+   * notInGroup: crop, which would change the size of only the samples that
+   * chose it).
    */
   private static checkGroup(options: Readonly<Record<string, unknown>>, position: number, op: GroupOp): ResolvedGroup {
     const at = `steps[${position}].options`;
@@ -250,7 +322,8 @@ export class Pipeline {
     if (!Array.isArray(steps) || steps.length === 0) throw invalidParameterError(`${at}.steps`, 'a non-empty array of pipeline steps', steps);
     const checked = steps.map((child, j) => {
       if (isPlainObject(child) && isGroupOp(child.op)) throw invalidParameterError(`${at}.steps[${j}].op`, `an op (groups do not nest)`, child.op, 'range');
-      if (isPlainObject(child) && child.op === 'crop') throw invalidParameterError(`${at}.steps[${j}].op`, `an op other than crop (a crop in a group would change the size of only the samples that chose it)`, child.op, 'range');
+      const notInGroup = isPlainObject(child) && typeof child.op === 'string' && Object.hasOwn(STEPS, child.op) ? (STEPS[child.op as PipelineOp] as StepKind).notInGroup : undefined;
+      if (notInGroup) throw invalidParameterError(`${at}.steps[${j}].op`, `an op other than ${child.op as string} (${notInGroup})`, child.op, 'range');
       try {
         return Pipeline.checkStep(child, j);
       } catch (error) {
@@ -307,80 +380,261 @@ export class Pipeline {
     return chosen;
   }
 
+  /** Which samples a step with probability p and seed `seed` applies to. */
+  private static maskFor(p: number, seed: bigint, n: number, index: number, epoch: number): Uint8Array {
+    if (p === 1) return new Uint8Array(n).fill(1);
+    const words = perSampleWords(n, seedKey(seed), index, epoch, PIPELINE_STREAM.applied);
+    return Uint8Array.from({ length: n }, (_, i) => (uniformFromWord(words[4 * i]!) < p ? 1 : 0));
+  }
+
   /**
    * A group's steps as the run applies them to a batch: each step's options
    * (its seed, index, epoch) and the samples it applies to (the group applied,
    * the sample chose it, and the step's own p drew true); with `records`, adds
-   * the group's record to each sample's.
+   * the group's record (its own params, its steps' records to fill) to each sample's.
    */
-  private groupPlan(position: number, batch: Batch, index: number, epoch: number, records?: SampleRecord[]): Array<{ op: PipelineOp; options: Record<string, unknown>; mask: Uint8Array }> {
+  private groupPlan(position: number, n: number, index: number, epoch: number, records?: SampleRecord[]): Array<{ op: PipelineOp; options: Record<string, unknown>; mask: Uint8Array }> {
     const group = this.groups[position]!;
-    const n = batch.shape[0];
-    const groupMask = this.appliedMask(position, n, index, epoch);
+    const groupMask = Pipeline.maskFor(this.steps[position]!.p, this.stepSeeds[position]!, n, index, epoch);
     const chosen = this.groupChoices(position, n, index, epoch);
     const plan = group.steps.map((step, j) => {
       const options = { ...step.options, seed: group.seeds[j], index, epoch };
-      let own = new Uint8Array(n).fill(1);
-      if (step.p !== 1) {
-        const words = perSampleWords(n, seedKey(group.seeds[j]), index, epoch, PIPELINE_STREAM.applied);
-        own = Uint8Array.from({ length: n }, (_, i) => (uniformFromWord(words[4 * i]!) < step.p ? 1 : 0));
-      }
+      const own = Pipeline.maskFor(step.p, group.seeds[j]!, n, index, epoch);
       const mask = Uint8Array.from({ length: n }, (_, i) => groupMask[i]! & chosen[i]![j]! & own[i]!);
       return { op: step.op as PipelineOp, options, mask };
     });
-    if (records) {
-      const params = plan.map((s) => recordParams(s.op, batch, s.options));
-      records.forEach((r, i) => {
-        const picks = [...chosen[i]!.entries()].filter(([, c]) => c === 1).map(([j]) => j);
-        const groupParams: Record<string, number> = group.cumulative ? { choice: picks[0]! } : Object.fromEntries(picks.map((j, t) => [`choice${t}`, j]));
-        r.steps.push({
-          op: this.steps[position]!.op, applied: groupMask[i] === 1, params: groupParams,
-          steps: plan.map((s, j) => ({ op: s.op, applied: s.mask[i] === 1, params: params[j]![i]! })),
-        });
-      });
-    }
+    records?.forEach((r, i) => {
+      const picks = [...chosen[i]!.entries()].filter(([, c]) => c === 1).map(([j]) => j);
+      const params: Record<string, number> = group.cumulative ? { choice: picks[0]! } : Object.fromEntries(picks.map((j, t) => [`choice${t}`, j]));
+      r.steps.push({ op: this.steps[position]!.op, applied: groupMask[i] === 1, params, steps: [] });
+    });
     return plan;
   }
 
-  /** run's group step: each of the group's steps over the batch, the samples it does not apply to keeping their input. */
-  private runGroup(position: number, input: Batch, index: number, epoch: number, records?: SampleRecord[]): Batch {
-    let current = input;
-    for (const [j, s] of this.groupPlan(position, current, index, epoch, records).entries()) {
-      if (!s.mask.includes(1)) continue;
-      let next: Batch;
-      try {
-        next = OPS[s.op].run(current, s.options as never);
-      } catch (error) {
-        throw stepError(`steps[${position}].options.steps[${j}]`, s.op, error);
-      }
-      Pipeline.keepUnapplied(current, next, s.mask);
-      current = next;
+  /** Samples a step does not apply to keep their input (images and labels). */
+  private static keepUnapplied(input: StepState, output: StepState, mask: Uint8Array): void {
+    const n = input.images.shape[0];
+    const per = input.images.data.length / Math.max(1, n);
+    const labelsPer = input.labels === undefined ? 0 : labelsPerSample(input.labels, n);
+    for (let i = 0; i < mask.length; i += 1) {
+      if (mask[i]) continue;
+      if (output.images.data !== input.images.data) output.images.data.set(input.images.data.subarray(i * per, (i + 1) * per), i * per);
+      if (output.labels !== input.labels) output.labels!.set(input.labels!.subarray(i * labelsPer, (i + 1) * labelsPer) as never, i * labelsPer);
     }
-    // a new batch even when no step applied (the input may be the caller's)
-    return current === input ? { ...input, data: input.data.slice() } : current;
   }
 
-  /** runAsync's group step. */
-  private async runGroupAsync(position: number, input: Batch, index: number, epoch: number, threads: number | undefined, records?: SampleRecord[]): Promise<Batch> {
-    let current = input;
-    for (const [j, s] of this.groupPlan(position, current, index, epoch, records).entries()) {
-      if (!s.mask.includes(1)) continue;
-      let next: Batch;
-      try {
-        next = await OPS[s.op].runAsync(current, { ...s.options, ...(threads ? { threads } : {}) } as never);
-      } catch (error) {
-        throw stepError(`steps[${position}].options.steps[${j}]`, s.op, error);
+  /** Runs one op step over the batch (records first), keeping unapplied samples. */
+  private static applyStep(at: string, op: PipelineOp, current: StepState, options: Record<string, unknown>, mask: Uint8Array, record: Array<StepRecord[]> | undefined): StepState {
+    if (record === undefined && !mask.includes(1)) return current;
+    let next: StepState;
+    try {
+      if (record) {
+        const params = STEPS[op].record(current, options);
+        record.forEach((r, i) => r.push({ op, applied: mask[i] === 1, params: params[i]! }));
       }
-      Pipeline.keepUnapplied(current, next, s.mask);
-      // intermediate, out of the caller's reach (as run's step outputs)
-      holdBuffer(next.data.buffer);
-      current = next;
+      next = mask.includes(1) ? STEPS[op].run(current, options) : current;
+    } catch (error) {
+      throw stepError(at, op, error);
     }
-    return current === input ? { ...input, data: input.data.slice() } : current;
+    if (next !== current) Pipeline.keepUnapplied(current, next, mask);
+    return next;
   }
 
-  /** replay's group step for one image: the group's steps its record says applied, with their recorded parameters. */
-  private replayGroup(at: string, position: number, image: Batch, s: unknown, index: number, epoch: number): Batch {
+  private static async applyStepAsync(at: string, op: PipelineOp, current: StepState, options: Record<string, unknown>, threads: number | undefined, mask: Uint8Array, record: Array<StepRecord[]> | undefined): Promise<StepState> {
+    if (record === undefined && !mask.includes(1)) return current;
+    let next: StepState;
+    try {
+      if (record) {
+        const params = STEPS[op].record(current, options);
+        record.forEach((r, i) => r.push({ op, applied: mask[i] === 1, params: params[i]! }));
+      }
+      next = mask.includes(1) ? await STEPS[op].runAsync(current, { ...options, ...(threads ? { threads } : {}) }) : current;
+    } catch (error) {
+      throw stepError(at, op, error);
+    }
+    if (next === current) return current;
+    Pipeline.keepUnapplied(current, next, mask);
+    // a step's new images are the next step's input, out of the caller's reach: no staging copy for them
+    if (next.images.data !== current.images.data) holdBuffer(next.images.data.buffer);
+    return next;
+  }
+
+  private resolve(input: unknown, options: unknown, isAsync: boolean): { state: StepState; labelled: boolean; index: number; epoch: number; record: boolean; threads?: number } {
+    const read = readInput(input);
+    // undefined means no options; null, like any other non-object, is an error (as for every op)
+    const method = isAsync ? 'Pipeline.runAsync' : 'Pipeline.run';
+    if (options !== undefined && !isPlainObject(options)) throw invalidParameterError(`${method} options`, 'an object { index?, epoch?, record? }', options);
+    // threads only where there is a pool to use: on run it would do nothing
+    const allowed = isAsync ? ['index', 'epoch', 'record', 'threads'] : ['index', 'epoch', 'record'];
+    // read once, like the batch, before either is checked
+    const o = readOptions<{ index: unknown; epoch: unknown; record: unknown; threads: unknown }>(method, options, allowed);
+    const checked = checkBatchFields(read.fields);
+    const labels = read.labelled ? copyLabels(read.labels, checked.n) : undefined;
+    this.checkLabelsFor(labels);
+    if (o.record !== undefined && typeof o.record !== 'boolean') throw invalidParameterError('record', 'a boolean', o.record);
+    return {
+      state: { images: batchResult(checked, checked.data), labels },
+      labelled: read.labelled,
+      index: sampleIndex(o.index, checked.n),
+      epoch: epochOption(o.epoch),
+      record: o.record === true,
+      threads: o.threads === undefined ? undefined : threadsOption(o.threads),
+    };
+  }
+
+  /** The result: new arrays only (a run whose steps left the images alone still returns a copy). */
+  private static result(input: StepState, state: StepState, labelled: boolean, records: SampleRecord[] | undefined): Batch | LabelledResult {
+    const images = state.images.data === input.images.data ? { ...state.images, data: input.images.data.slice() } : state.images;
+    const extra = records ? { records } : {};
+    return labelled ? { images, labels: state.labels!, ...extra } : { ...images, ...extra };
+  }
+
+  /**
+   * Applies the steps in order. Sample k of the batch is dataset index
+   * index + k. With `record: true` the result carries `records`. A batch
+   * { images, labels } returns { images, labels, records? }.
+   */
+  run<L extends PipelineLabels>(batch: LabelledBatch<L>, options: RunOptions & { record: true }): LabelledResult<L> & { records: SampleRecord[] };
+  run<L extends PipelineLabels>(batch: LabelledBatch<L>, options?: RunOptions): LabelledResult<L>;
+  run(batch: Batch, options: RunOptions & { record: true }): Batch & { records: SampleRecord[] };
+  run(batch: Batch, options?: RunOptions): Batch & { records?: SampleRecord[] };
+  run(batch: Batch | LabelledBatch, options?: RunOptions): (Batch & { records?: SampleRecord[] }) | LabelledResult {
+    const { state, labelled, index, epoch, record } = this.resolve(batch, options, false);
+    const n = state.images.shape[0];
+    const records = record ? this.emptyRecords(n, index, epoch) : undefined;
+    let current = state;
+    this.steps.forEach((step, position) => {
+      if (isGroupOp(step.op)) {
+        const plan = this.groupPlan(position, n, index, epoch, records);
+        const groupRecords = records?.map((r) => r.steps[position]!.steps!);
+        plan.forEach((s, j) => {
+          current = Pipeline.applyStep(`steps[${position}].options.steps[${j}]`, s.op, current, s.options, s.mask, groupRecords);
+        });
+        return;
+      }
+      const options = { ...step.options, seed: this.stepSeeds[position], index, epoch };
+      const mask = Pipeline.maskFor(step.p, this.stepSeeds[position]!, n, index, epoch);
+      current = Pipeline.applyStep(`steps[${position}]`, step.op, current, options, mask, records?.map((r) => r.steps));
+    });
+    return Pipeline.result(state, current, labelled, records) as Batch;
+  }
+
+  /** run on the libuv thread pool (each step's …Async op; label-only steps run on the calling thread); the same bytes. */
+  runAsync<L extends PipelineLabels>(batch: LabelledBatch<L>, options: RunOptions & AsyncOptions & { record: true }): Promise<LabelledResult<L> & { records: SampleRecord[] }>;
+  runAsync<L extends PipelineLabels>(batch: LabelledBatch<L>, options?: RunOptions & AsyncOptions): Promise<LabelledResult<L>>;
+  runAsync(batch: Batch, options: RunOptions & AsyncOptions & { record: true }): Promise<Batch & { records: SampleRecord[] }>;
+  runAsync(batch: Batch, options?: RunOptions & AsyncOptions): Promise<Batch & { records?: SampleRecord[] }>;
+  async runAsync(batch: Batch | LabelledBatch, options?: RunOptions & AsyncOptions): Promise<(Batch & { records?: SampleRecord[] }) | LabelledResult> {
+    const { state, labelled, index, epoch, record, threads } = this.resolve(batch, options, true);
+    const n = state.images.shape[0];
+    const records = record ? this.emptyRecords(n, index, epoch) : undefined;
+    let current = state;
+    for (const [position, step] of this.steps.entries()) {
+      if (isGroupOp(step.op)) {
+        const plan = this.groupPlan(position, n, index, epoch, records);
+        const groupRecords = records?.map((r) => r.steps[position]!.steps!);
+        for (const [j, s] of plan.entries()) {
+          current = await Pipeline.applyStepAsync(`steps[${position}].options.steps[${j}]`, s.op, current, s.options, threads, s.mask, groupRecords);
+        }
+        continue;
+      }
+      const options = { ...step.options, seed: this.stepSeeds[position], index, epoch };
+      const mask = Pipeline.maskFor(step.p, this.stepSeeds[position]!, n, index, epoch);
+      current = await Pipeline.applyStepAsync(`steps[${position}]`, step.op, current, options, threads, mask, records?.map((r) => r.steps));
+    }
+    releaseBuffer(current.images.data.buffer);
+    return Pipeline.result(state, current, labelled, records) as Batch;
+  }
+
+  private emptyRecords(n: number, index: number, epoch: number): SampleRecord[] {
+    return Array.from({ length: n }, (_, i) => ({ index: index + i, epoch, steps: [] }));
+  }
+
+  /**
+   * Reproduces a run from its records: sample k is redone from records[k]
+   * (its dataset index, epoch, which steps applied, and the recorded
+   * parameters), step by step over the batch. Samples need not be
+   * consecutive; a mixup or cutmix step also needs the sample's partner
+   * (found by its dataset index, params.partnerIndex) in the batch.
+   * A batch { images, labels } returns { images, labels }.
+   */
+  replay<L extends PipelineLabels>(batch: LabelledBatch<L>, records: SampleRecord[]): LabelledBatch<L>;
+  replay(batch: Batch, records: SampleRecord[]): Batch;
+  replay(batch: Batch | LabelledBatch, records: SampleRecord[]): Batch | LabelledBatch {
+    const read = readInput(batch);
+    // records are read once, whole, before anything is checked (a getter in them could otherwise detach batch.data after its check)
+    let copied: unknown;
+    try {
+      copied = structuredClone(records);
+    } catch (error) {
+      throw invalidParameterError('records', `sample records of plain data, which replay copies (${error instanceof Error ? error.message : String(error)})`, records);
+    }
+    const b = checkBatchFields(read.fields);
+    const labels = read.labelled ? copyLabels(read.labels, b.n) : undefined;
+    this.checkLabelsFor(labels);
+    if (!Array.isArray(copied) || copied.length !== b.n) throw invalidParameterError('records', `${b.n} sample records (one per image)`, records);
+    const samples = (copied as unknown[]).map((r, k) => {
+      if (!isPlainObject(r) || !Array.isArray(r.steps) || r.steps.length !== this.steps.length) {
+        throw invalidParameterError(`records[${k}]`, `a record of ${this.steps.length} steps from this pipeline`, r);
+      }
+      return { index: integerInRange(`records[${k}].index`, r.index, 0, 2 ** 32 - 1), epoch: integerInRange(`records[${k}].epoch`, r.epoch, 0, 2 ** 32 - 1), steps: r.steps as unknown[] };
+    });
+    const per = b.h * b.w * b.c;
+    const labelsPer = labels === undefined ? 0 : labelsPerSample(labels, b.n);
+    let states: StepState[] = samples.map((_, k) => ({
+      images: { data: b.data.subarray(k * per, (k + 1) * per), shape: [1, b.h, b.w, b.c], layout: b.layout },
+      labels: labels?.subarray(k * labelsPer, (k + 1) * labelsPer),
+    }));
+    const find = new Map(samples.map((s, k) => [`${s.epoch}:${s.index}`, k]));
+    this.steps.forEach((step, position) => {
+      if (!isGroupOp(step.op)) {
+        states = this.replayStep(step, this.stepSeeds[position]!, states, samples, find, (k) => [`records[${k}].steps[${position}]`, samples[k]!.steps[position]]);
+        return;
+      }
+      const group = this.groups[position]!;
+      const groupRecords = samples.map((s, k) => this.checkGroupRecord(`records[${k}].steps[${position}]`, position, s.steps[position]));
+      group.steps.forEach((child, j) => {
+        states = this.replayStep(child, group.seeds[j]!, states, samples, find, (k) => [`records[${k}].steps[${position}].steps[${j}]`, groupRecords[k]![j]]);
+      });
+    });
+    // crop steps change the image size: every image ends at the same one
+    const [outH, outW] = this.steps.reduce<[number, number]>((size, s) => (isGroupOp(s.op) ? size : (STEPS[s.op] as StepKind).outputSize?.(s.options) ?? size), [b.h, b.w]);
+    const outPer = outH * outW * b.c;
+    const out = b.dtype === 'uint8' ? new Uint8Array(b.n * outPer) : new Float32Array(b.n * outPer);
+    states.forEach((s, k) => out.set(s.images.data, k * outPer));
+    const images: Batch = { data: out, shape: [b.n, outH, outW, b.c], layout: b.layout };
+    if (labels === undefined) return images;
+    const labelsOut = new (labels.constructor as new (n: number) => PipelineLabels)(labels.length);
+    states.forEach((s, k) => labelsOut.set(s.labels! as never, k * labelsPer));
+    return { images, labels: labelsOut };
+  }
+
+  /** replay of one op step over every sample: each from its record, a mixing step with its partner's state before the step. */
+  private replayStep(step: ResolvedStep, seed: bigint, states: StepState[], samples: Array<{ index: number; epoch: number }>, find: Map<string, number>, recordOf: (k: number) => [string, unknown]): StepState[] {
+    const op = step.op as PipelineOp;
+    const kind: StepKind = STEPS[op];
+    return states.map((own, k) => {
+      const [at, record] = recordOf(k);
+      const s = Pipeline.checkStepRecord(at, record, op);
+      if (!s.applied) return own;
+      const options: Record<string, unknown> = { ...step.options, seed, index: samples[k]!.index, epoch: samples[k]!.epoch };
+      try {
+        if (kind.replayMix) {
+          const j = find.get(`${samples[k]!.epoch}:${s.params.partnerIndex}`);
+          if (j === undefined) {
+            throw invalidParameterError(`params.partnerIndex`, `the dataset index of a sample in the replayed batch (the sample mixes with its partner: replay needs the partner's image and record too)`, s.params.partnerIndex, 'range');
+          }
+          return kind.replayMix(own, j === k ? undefined : states[j], options, s.params);
+        }
+        return kind.run(own, kind.replayOptions ? kind.replayOptions(options, s.params) : options);
+      } catch (error) {
+        throw stepError(at, op, error);
+      }
+    });
+  }
+
+  /** A group's record for one sample, as replay needs it: its steps' records. */
+  private checkGroupRecord(at: string, position: number, s: unknown): unknown[] {
     const group = this.groups[position]!;
     const op = this.steps[position]!.op;
     if (!isPlainObject(s)) throw invalidParameterError(at, '{ op, applied, params, steps }', s);
@@ -388,28 +642,17 @@ export class Pipeline {
     if (typeof s.applied !== 'boolean') throw invalidParameterError(`${at}.applied`, 'a boolean', s.applied);
     const records: unknown = s.steps;
     if (!Array.isArray(records) || records.length !== group.steps.length) throw invalidParameterError(`${at}.steps`, `the records of the group's ${group.steps.length} steps`, records);
-    group.steps.forEach((step, j) => {
-      const where = `${at}.steps[${j}]`;
-      const r = Pipeline.checkStepRecord(where, records[j], step.op as PipelineOp);
-      if (!r.applied) return;
-      const opts: Record<string, unknown> = { ...step.options, seed: group.seeds[j], index, epoch };
-      if (step.op === 'shift') {
-        for (const name of ['x', 'y', 'subpixel']) delete opts[name];
-        Object.assign(opts, { dx: r.params.dx, dy: r.params.dy });
-      }
-      if (step.op === 'brightness') Object.assign(opts, { factor: r.params.factor, delta: r.params.delta });
-      if (step.op === 'contrast') opts.factor = r.params.factor;
-      if (step.op === 'flip') {
-        for (const name of ['mode', 'p']) delete opts[name];
-        Object.assign(opts, { horizontal: r.params.horizontal === 1, vertical: r.params.vertical === 1 });
-      }
-      try {
-        image = OPS[step.op as PipelineOp].run(image, opts as never);
-      } catch (error) {
-        throw stepError(where, step.op, error);
-      }
-    });
-    return image;
+    return records;
+  }
+
+  /** One step of a sample record, as replay needs it: the step's op, whether it applied, and what the step's kind checks of its params. */
+  private static checkStepRecord(at: string, s: unknown, op: PipelineOp): StepRecord {
+    if (!isPlainObject(s)) throw invalidParameterError(at, '{ op, applied, params }', s);
+    if (s.op !== op) throw invalidParameterError(`${at}.op`, `'${op}'`, s.op);
+    if (typeof s.applied !== 'boolean') throw invalidParameterError(`${at}.applied`, 'a boolean', s.applied);
+    if (!isPlainObject(s.params)) throw invalidParameterError(`${at}.params`, 'an object', s.params);
+    (STEPS[op] as StepKind).checkRecord?.(at, s.params, s.applied);
+    return s as unknown as StepRecord;
   }
 
   private static checkStep(step: unknown, position: number): ResolvedStep {
@@ -418,56 +661,21 @@ export class Pipeline {
     if (extra) throw new TypeError(`Unknown option '${extra}' for steps[${position}]; expected one of: op, options, p`);
     const op = step.op;
     if (isGroupOp(op)) return Pipeline.checkGroupStep(step, position, op);
-    if (typeof op !== 'string' || !Object.hasOwn(OPS, op)) throw invalidParameterError(`steps[${position}].op`, `one of ${Object.keys(OPS).join(', ')}`, op);
+    if (typeof op !== 'string' || !Object.hasOwn(STEPS, op)) throw invalidParameterError(`steps[${position}].op`, `one of ${Object.keys(STEPS).join(', ')}`, op);
+    const kind: StepKind = STEPS[op as PipelineOp];
     // undefined means none; null, like any other non-object, is an error (as for an op's options)
     const options = step.options === undefined ? {} : step.options;
     if (!isPlainObject(options)) throw invalidParameterError(`steps[${position}].options`, 'a plain object', options);
     const reserved = Object.keys(options).find((k) => RESERVED.includes(k));
     if (reserved) throw new TypeError(`steps[${position}] (${op}): '${reserved}' is set by the pipeline, not by a step`);
-    if (op === 'shift') {
-      // a step's offsets are one number for every image: a per-image list would
-      // fit only batches of its length (and a typed array does not survive toJSON)
-      for (const name of ['dx', 'dy'] as const) {
-        const d = options[name];
-        if (d !== undefined && typeof d !== 'number') {
-          throw invalidParameterError(`steps[${position}].options.${name}`, 'a number (a step shifts every image by the same given offset; per-image offsets are not a pipeline option: use x, y to draw them)', d);
-        }
-      }
-    }
-    if (op === 'flip') {
-      // as for shift: given flips are one boolean for every image
-      for (const name of ['horizontal', 'vertical'] as const) {
-        const given = options[name];
-        if (given !== undefined && typeof given !== 'boolean') {
-          throw invalidParameterError(`steps[${position}].options.${name}`, 'a boolean (a step flips every image the same way when given; per-image flips are not a pipeline option: use mode, p to draw them)', given);
-        }
-      }
-    }
-    if (op === 'crop') {
-      for (const name of ['top', 'left'] as const) {
-        const given = options[name];
-        if (given !== undefined && typeof given !== 'number') {
-          throw invalidParameterError(`steps[${position}].options.${name}`, 'a number (a step crops every image at the same given offset; per-image offsets are not a pipeline option: use padding to draw them)', given);
-        }
-      }
-    }
-    if (op === 'affine') {
-      // as for shift: a given matrix is one [m0, …, m5] for every image
-      const given = options.matrix;
-      if (given !== undefined && !(Array.isArray(given) && given.length === 6 && given.every((v) => typeof v === 'number'))) {
-        throw invalidParameterError(`steps[${position}].options.matrix`, 'an array of 6 numbers (a step warps every image by the same given matrix; per-image matrices are not a pipeline option: use rotation, zoom, shear, x, y to draw them)', given);
-      }
-    }
-    if (op === 'gaussianBlur' && options.sigmas !== undefined) {
-      throw invalidParameterError(`steps[${position}].options.sigmas`, 'no sigmas (per-image sigmas are not a pipeline option: use sigma, a number or [lo, hi] to draw)', options.sigmas);
-    }
-    const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]');
+    kind.checkOptions?.(`steps[${position}]`, options);
+    // + 0: a p of -0 is kept as 0 (the same probability; JSON writes it so anyway)
+    const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]') + 0;
     // a crop changes the image size: a sample it skipped would not fit the batch
-    if (op === 'crop' && p !== 1) throw invalidParameterError(`steps[${position}].p`, '1 for a crop step (it changes the image size, so it applies to every sample)', p, 'range');
-    // check the options now, on a tiny float32 batch (dtype-specific checks happen at run time);
-    // a crop's on an empty batch of its output size (so that a padded crop of any size fits it)
+    if (kind.alwaysApplies && p !== 1) throw invalidParameterError(`steps[${position}].p`, `1 for a ${op} step (${kind.alwaysApplies})`, p, 'range');
+    // check the options now, on a tiny batch of the kind's own (dtype-specific checks happen at run time)
     try {
-      OPS[op as PipelineOp].run(op === 'crop' ? cropProbe(options) : { data: new Float32Array(4), shape: [1, 2, 2, 1] }, options as never);
+      kind.run(kind.probe(options), options);
     } catch (error) {
       throw stepError(`steps[${position}]`, op, error);
     }
@@ -487,7 +695,8 @@ export class Pipeline {
   private static checkGroupStep(step: Record<string, unknown>, position: number, op: GroupOp): ResolvedStep {
     const options = step.options;
     if (!isPlainObject(options)) throw invalidParameterError(`steps[${position}].options`, op === 'oneOf' ? 'a plain object { steps, weights? }' : 'a plain object { k, steps }', options);
-    const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]');
+    // + 0: a p of -0 is kept as 0 (the same probability; JSON writes it so anyway)
+    const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]') + 0;
     let copy: Record<string, unknown>;
     try {
       copy = structuredClone(options);
@@ -498,235 +707,12 @@ export class Pipeline {
     return Object.freeze({ op, options: deepFreeze(copy), p });
   }
 
-  /** Which images of a batch step `position` applies to. */
-  private appliedMask(position: number, n: number, index: number, epoch: number): Uint8Array {
-    const p = this.steps[position]!.p;
-    if (p === 1) return new Uint8Array(n).fill(1);
-    const words = perSampleWords(n, seedKey(this.stepSeeds[position]), index, epoch, PIPELINE_STREAM.applied);
-    return Uint8Array.from({ length: n }, (_, i) => (uniformFromWord(words[4 * i]!) < p ? 1 : 0));
-  }
-
-  /** Images the step does not apply to keep their input. */
-  private static keepUnapplied(input: Batch, output: Batch, mask: Uint8Array): void {
-    const per = input.data.length / Math.max(1, input.shape[0]);
-    for (let i = 0; i < mask.length; i += 1) {
-      if (!mask[i]) output.data.set(input.data.subarray(i * per, (i + 1) * per), i * per);
-    }
-  }
-
-  private resolve(batch: unknown, options: unknown, isAsync: boolean): { b: Batch; index: number; epoch: number; record: boolean; threads?: number } {
-    const fields = readBatch(batch);
-    // undefined means no options; null, like any other non-object, is an error (as for every op)
-    const method = isAsync ? 'Pipeline.runAsync' : 'Pipeline.run';
-    if (options !== undefined && !isPlainObject(options)) throw invalidParameterError(`${method} options`, 'an object { index?, epoch?, record? }', options);
-    // threads only where there is a pool to use: on run it would do nothing
-    const allowed = isAsync ? ['index', 'epoch', 'record', 'threads'] : ['index', 'epoch', 'record'];
-    // read once, like the batch, before either is checked
-    const o = readOptions<{ index: unknown; epoch: unknown; record: unknown; threads: unknown }>(method, options, allowed);
-    const checked = checkBatchFields(fields);
-    if (o.record !== undefined && typeof o.record !== 'boolean') throw invalidParameterError('record', 'a boolean', o.record);
-    return {
-      // the steps each return a new batch; with none, the result is still a copy
-      b: batchResult(checked, this.steps.length === 0 ? checked.data.slice() : checked.data),
-      index: sampleIndex(o.index, checked.n),
-      epoch: epochOption(o.epoch),
-      record: o.record === true,
-      threads: o.threads === undefined ? undefined : threadsOption(o.threads),
-    };
-  }
-
-  /**
-   * Applies the steps in order. Sample k of the batch is dataset index
-   * index + k. With `record: true` the result carries `records`.
-   */
-  run(batch: Batch, options: RunOptions & { record: true }): Batch & { records: SampleRecord[] };
-  run(batch: Batch, options?: RunOptions): Batch & { records?: SampleRecord[] };
-  run(batch: Batch, options?: RunOptions): Batch & { records?: SampleRecord[] } {
-    const { b, index, epoch, record } = this.resolve(batch, options, false);
-    let current = b;
-    const records = record ? this.emptyRecords(b.shape[0], index, epoch) : undefined;
-    this.steps.forEach((step, position) => {
-      if (isGroupOp(step.op)) {
-        current = this.runGroup(position, current, index, epoch, records);
-        return;
-      }
-      const opts = { ...step.options, seed: this.stepSeeds[position], index, epoch };
-      const mask = this.appliedMask(position, b.shape[0], index, epoch);
-      let next: Batch;
-      try {
-        if (records) this.addRecords(records, position, current, opts, mask);
-        next = OPS[step.op as PipelineOp].run(current, opts as never);
-      } catch (error) {
-        throw stepError(`steps[${position}]`, step.op, error);
-      }
-      Pipeline.keepUnapplied(current, next, mask);
-      current = next;
-    });
-    return records ? { ...current, records } : current;
-  }
-
-  /** run on the libuv thread pool (each step's …Async op); the same bytes. */
-  runAsync(batch: Batch, options: RunOptions & AsyncOptions & { record: true }): Promise<Batch & { records: SampleRecord[] }>;
-  runAsync(batch: Batch, options?: RunOptions & AsyncOptions): Promise<Batch & { records?: SampleRecord[] }>;
-  async runAsync(batch: Batch, options?: RunOptions & AsyncOptions): Promise<Batch & { records?: SampleRecord[] }> {
-    const { b, index, epoch, record, threads } = this.resolve(batch, options, true);
-    let current = b;
-    const records = record ? this.emptyRecords(b.shape[0], index, epoch) : undefined;
-    for (const [position, step] of this.steps.entries()) {
-      if (isGroupOp(step.op)) {
-        current = await this.runGroupAsync(position, current, index, epoch, threads, records);
-        holdBuffer(current.data.buffer);
-        continue;
-      }
-      const opts = { ...step.options, seed: this.stepSeeds[position], index, epoch, ...(threads ? { threads } : {}) };
-      const mask = this.appliedMask(position, b.shape[0], index, epoch);
-      let next: Batch;
-      try {
-        if (records) this.addRecords(records, position, current, { ...step.options, seed: this.stepSeeds[position], index, epoch }, mask);
-        next = await OPS[step.op as PipelineOp].runAsync(current, opts as never);
-      } catch (error) {
-        throw stepError(`steps[${position}]`, step.op, error);
-      }
-      Pipeline.keepUnapplied(current, next, mask);
-      // a step's output is the next step's input, out of the caller's reach: no staging copy for it
-      holdBuffer(next.data.buffer);
-      current = next;
-    }
-    releaseBuffer(current.data.buffer);
-    return records ? { ...current, records } : current;
-  }
-
-  private emptyRecords(n: number, index: number, epoch: number): SampleRecord[] {
-    return Array.from({ length: n }, (_, i) => ({ index: index + i, epoch, steps: [] }));
-  }
-
-  private addRecords(records: SampleRecord[], position: number, batch: Batch, options: Record<string, unknown>, mask: Uint8Array): void {
-    const op = this.steps[position]!.op as PipelineOp;
-    const params = recordParams(op, batch, options);
-    records.forEach((r, i) => r.steps.push({ op, applied: mask[i] === 1, params: params[i]! }));
-  }
-
-  /**
-   * Reproduces a run from its records: image k is redone from records[k]
-   * alone (its dataset index, epoch, which steps applied, and for shifts the
-   * recorded offsets). Samples need not be consecutive.
-   */
-  replay(batch: Batch, records: SampleRecord[]): Batch {
-    const fields = readBatch(batch);
-    // records are read once, whole, before anything is checked (a getter in them could otherwise detach batch.data after its check)
-    let copied: unknown;
-    try {
-      copied = structuredClone(records);
-    } catch (error) {
-      throw invalidParameterError('records', `sample records of plain data, which replay copies (${error instanceof Error ? error.message : String(error)})`, records);
-    }
-    const b = checkBatchFields(fields);
-    if (!Array.isArray(copied) || copied.length !== b.n) throw invalidParameterError('records', `${b.n} sample records (one per image)`, records);
-    records = copied as SampleRecord[];
-    const per = b.h * b.w * b.c;
-    // crop steps change the image size: every image ends at the same one
-    const [outH, outW] = this.steps.reduce<[number, number]>((size, s) => (s.op === 'crop' ? [s.options.height as number, s.options.width as number] : size), [b.h, b.w]);
-    const outPer = outH * outW * b.c;
-    const out = b.dtype === 'uint8' ? new Uint8Array(b.n * outPer) : new Float32Array(b.n * outPer);
-    records.forEach((r, k) => {
-      if (!isPlainObject(r) || !Array.isArray(r.steps) || r.steps.length !== this.steps.length) {
-        throw invalidParameterError(`records[${k}]`, `a record of ${this.steps.length} steps from this pipeline`, r);
-      }
-      const index = integerInRange(`records[${k}].index`, r.index, 0, 2 ** 32 - 1);
-      const epoch = integerInRange(`records[${k}].epoch`, r.epoch, 0, 2 ** 32 - 1);
-      let image: Batch = { data: b.data.subarray(k * per, (k + 1) * per), shape: [1, b.h, b.w, b.c], layout: b.layout };
-      this.steps.forEach((step, position) => {
-        const at = `records[${k}].steps[${position}]`;
-        if (isGroupOp(step.op)) {
-          image = this.replayGroup(at, position, image, r.steps[position], index, epoch);
-          return;
-        }
-        const s = Pipeline.checkStepRecord(at, r.steps[position], step.op);
-        if (!s.applied) return;
-        const opts: Record<string, unknown> = { ...step.options, seed: this.stepSeeds[position], index, epoch };
-        if (step.op === 'shift') {
-          for (const name of ['x', 'y', 'subpixel']) delete opts[name];
-          Object.assign(opts, { dx: s.params.dx, dy: s.params.dy });
-        }
-        if (step.op === 'brightness') Object.assign(opts, { factor: s.params.factor, delta: s.params.delta });
-        if (step.op === 'contrast') opts.factor = s.params.factor;
-        if (step.op === 'gaussianBlur') opts.sigma = s.params.sigma;
-        if (step.op === 'crop') {
-          delete opts.padding;
-          Object.assign(opts, { top: s.params.top, left: s.params.left });
-        }
-        if (step.op === 'affine') {
-          for (const name of ['rotation', 'zoom', 'zoomX', 'zoomY', 'shear', 'x', 'y']) delete opts[name];
-          opts.matrix = [0, 1, 2, 3, 4, 5].map((j) => s.params[`m${j}`]);
-        }
-        if (step.op === 'flip') {
-          for (const name of ['mode', 'p']) delete opts[name];
-          Object.assign(opts, { horizontal: s.params.horizontal === 1, vertical: s.params.vertical === 1 });
-        }
-        try {
-          image = OPS[step.op as PipelineOp].run(image, opts as never);
-        } catch (error) {
-          throw stepError(at, step.op, error);
-        }
-      });
-      out.set(image.data, k * outPer);
-    });
-    return { data: out, shape: [b.n, outH, outW, b.c], layout: b.layout };
-  }
-
-  /** One step of a sample record, as replay needs it: the step's op, whether it applied, a shift's or crop's offsets, a flip's decisions, a brightness's factor and delta, a contrast's factor, a blur's sigma. */
-  private static checkStepRecord(at: string, s: unknown, op: PipelineOp): StepRecord {
-    if (!isPlainObject(s)) throw invalidParameterError(at, '{ op, applied, params }', s);
-    if (s.op !== op) throw invalidParameterError(`${at}.op`, `'${op}'`, s.op);
-    if (typeof s.applied !== 'boolean') throw invalidParameterError(`${at}.applied`, 'a boolean', s.applied);
-    if (!isPlainObject(s.params)) throw invalidParameterError(`${at}.params`, 'an object', s.params);
-    if (op === 'shift' && s.applied) {
-      // replay takes a shift's offsets from the record: both must be there
-      for (const name of ['dx', 'dy']) {
-        const v = s.params[name];
-        if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'a finite number (pixels)', v);
-        if (!Number.isFinite(v)) throw invalidParameterError(`${at}.params.${name}`, 'a finite number (pixels)', v, 'range');
-      }
-    }
-    if (op === 'crop') {
-      if (!s.applied) throw invalidParameterError(`${at}.applied`, 'true (a crop step applies to every sample)', s.applied, 'range');
-      for (const name of ['top', 'left']) {
-        const v = s.params[name];
-        if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'an integer with |value| <= 2^30 (pixels)', v);
-        if (!Number.isInteger(v) || Math.abs(v) > 2 ** 30) throw invalidParameterError(`${at}.params.${name}`, 'an integer with |value| <= 2^30 (pixels)', v, 'range');
-      }
-    }
-    if ((op === 'brightness' || op === 'contrast') && s.applied) {
-      for (const name of op === 'brightness' ? ['factor', 'delta'] : ['factor']) {
-        const v = s.params[name];
-        if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'a finite float32 number', v);
-        if (!Number.isFinite(v) || Math.fround(v) !== v || (name === 'factor' && !(v >= 0))) throw invalidParameterError(`${at}.params.${name}`, name === 'factor' ? 'a finite float32 number >= 0' : 'a finite float32 number', v, 'range');
-      }
-    }
-    if (op === 'affine' && s.applied) {
-      // replay warps by the recorded matrix
-      for (let j = 0; j < 6; j += 1) {
-        const v = s.params[`m${j}`];
-        if (typeof v !== 'number') throw invalidParameterError(`${at}.params.m${j}`, 'a finite number with |value| <= 2^30 (a matrix entry)', v);
-        if (!(Math.abs(v) <= 2 ** 30)) throw invalidParameterError(`${at}.params.m${j}`, 'a finite number with |value| <= 2^30 (a matrix entry)', v, 'range');
-      }
-    }
-    if (op === 'gaussianBlur' && s.applied) {
-      const v = s.params.sigma;
-      if (typeof v !== 'number') throw invalidParameterError(`${at}.params.sigma`, 'a float32 number between 0 and 500', v);
-      if (!(v >= 0 && v <= 500) || Math.fround(v) !== v) throw invalidParameterError(`${at}.params.sigma`, 'a float32 number between 0 and 500', v, 'range');
-    }
-    if (op === 'flip' && s.applied) {
-      for (const name of ['horizontal', 'vertical']) {
-        const v = s.params[name];
-        if (v !== 0 && v !== 1) throw invalidParameterError(`${at}.params.${name}`, '0 or 1 (whether the image flipped along that axis)', v, typeof v === 'number' ? 'range' : 'type');
-      }
-    }
-    return s as unknown as StepRecord;
-  }
-
+  /** The pipeline as JSON data: seed as a decimal string, steps as given (numbers JSON cannot write as strings, see PipelineJSON). */
   toJSON(): PipelineJSON {
-    return { seed: this.seed.toString(), steps: this.steps.map((s) => ({ op: s.op, options: structuredClone(s.options), p: s.p })) };
+    return {
+      seed: this.seed.toString(),
+      steps: this.steps.map((s) => ({ op: s.op, options: encodeNumbers(structuredClone(s.options)) as Record<string, unknown>, p: s.p })),
+    };
   }
 
   static fromJSON(json: unknown): Pipeline {
@@ -743,6 +729,6 @@ export class Pipeline {
     }
     const extra = Object.keys(value).find((k) => k !== 'seed' && k !== 'steps');
     if (extra) throw new TypeError(`Unknown field '${extra}' in json; expected the output of Pipeline.toJSON(): seed, steps`);
-    return new Pipeline(value.steps as PipelineStep[], { seed: BigInt(value.seed) });
+    return new Pipeline(decodeNumbers(value.steps) as PipelineStep[], { seed: BigInt(value.seed) });
   }
 }

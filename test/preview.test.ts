@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { Pipeline, preview, type Batch, type PipelineStep } from '../src/index.js';
 import { drawText, type Canvas } from '../src/preview/font.js';
 import { stepLabel } from '../src/preview/index.js';
+import { previewColumns } from '../src/cli/preview.js';
+import { STEPS, type PipelineOp, type StepKind } from '../src/pipeline-steps.js';
+import { testRng } from './helpers/rng.js';
 
 /** The RGB levels of image i of an NHWC batch of 1 or 3 channels, magnified `scale` times, row by row. */
 function magnified(b: Batch, i: number, scale: number): number[][] {
@@ -86,6 +89,28 @@ describe('preview', () => {
     // the title is drawn twice the font's 7 pixels high, plus 8 pixels of space
     expect(height()).toBe(height('') + 22);
     expect(height('my title')).toBe(height());
+  });
+
+  it('`fastaug preview` shows every op that changes pixels, each column the step run alone (mixup and cutmix on made-up one-hot labels)', () => {
+    const columns = previewColumns(5);
+    const ops = columns.filter((c): c is PipelineStep => !(c instanceof Pipeline)).map((c) => c.op);
+    const pixelOps = (Object.keys(STEPS) as PipelineOp[]).filter((op) => STEPS[op].labels === 'none' || (STEPS[op] as StepKind).mixes);
+    expect(pixelOps).toEqual(expect.arrayContaining(['affine', 'gaussianBlur', 'mixup', 'cutmix', 'flip', 'crop', 'brightness', 'contrast', 'shift', 'gaussianNoise']));
+    for (const op of pixelOps) expect(ops).toContain(op);
+    // three 24×24 images of distinct pixels (a block is found only where it was drawn)
+    const rng = testRng(4);
+    const images: Batch = { data: Uint8Array.from({ length: 3 * 24 * 24 }, () => rng.int(0, 255)), shape: [3, 24, 24, 1] };
+    const png = PNG.sync.read(preview(images, columns, { scale: 1, seed: 5 }));
+    const rows = Float32Array.from({ length: 9 }, (_, j) => (j % 3 === Math.floor(j / 3) ? 1 : 0));
+    const xs = columns.map((column) => {
+      const pipeline = column instanceof Pipeline ? column : new Pipeline([column], { seed: 5 });
+      const result = pipeline.needsLabels() === 'rows' ? pipeline.run({ images, labels: rows }).images : pipeline.run(images);
+      const found = [0, 1, 2].map((i) => find(png, magnified(result, i, 1)));
+      for (const f of found) expect(f.length).toBeGreaterThanOrEqual(1);
+      return Math.max(...found[0]!.map(([x]) => x));
+    });
+    // left to right in the order given (the last place each was found: an identity step would also match the original)
+    expect(xs).toEqual([...xs].sort((a, b) => a - b));
   });
 
   it('labels a step with its op and parameters', () => {

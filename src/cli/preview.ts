@@ -19,20 +19,31 @@ export interface PreviewOptions {
 }
 
 /**
- * The columns after the original: each op alone, with settings chosen so
- * that the noises look different: gaussian both ways around each pixel,
- * so half of the black background stays black; uniform only brightening,
- * so all of it turns grey; speckle multiplicative, so it stays black and
- * the garment's texture breaks up. Then a whole pipeline.
+ * The columns after the original: every op alone, with settings chosen so
+ * that its effect shows on a 28×28 image. The noises look different:
+ * gaussian both ways around each pixel, so half of the black background
+ * stays black; uniform only brightening, so all of it turns grey; speckle
+ * multiplicative, so it stays black and the garment's texture breaks up.
+ * mixup and cutmix mix each sample with a partner from the same batch; the
+ * label-only ops (flipLabels, labelSmoothing) change no pixels and have no
+ * column. Then a whole pipeline.
  */
 export function previewColumns(seed: number): PreviewColumn[] {
   return [
     { op: 'shift', options: { x: 0.15, y: 0.15, subpixel: false, fill: 'constant' } },
     { op: 'shift', options: { x: 0.15, y: 0.15, fill: 'reflect' } },
+    { op: 'flip', options: { mode: 'horizontal', p: 0.5 } },
+    { op: 'crop', options: { height: 20, width: 20 } },
+    { op: 'affine', options: { rotation: 30, zoom: [0.8, 1.2], shear: 10, fill: 'constant' } },
+    { op: 'brightness', options: { factor: [0.5, 1.5] } },
+    { op: 'contrast', options: { factor: [0.3, 1.7] } },
+    { op: 'gaussianBlur', options: { sigma: [0.5, 2] } },
     { op: 'gaussianNoise', options: { std: 25 } },
     { op: 'uniformNoise', options: { low: 40, high: 100 } },
     { op: 'speckleNoise', options: { std: 0.5 } },
     { op: 'saltAndPepper', options: { amount: 0.08 } },
+    { op: 'mixup', options: { alpha: 1 } },
+    { op: 'cutmix', options: { alpha: 1 } },
     new Pipeline([
       { op: 'shift', options: { x: 0.1, y: 0.1, fill: 'constant' } },
       { op: 'gaussianNoise', options: { std: [5, 25] } },

@@ -55,6 +55,32 @@ function pipelineLabel(pipeline: Pipeline): string {
 
 interface Column { label: string; batch: Batch }
 
+/**
+ * A pipeline's images, run on the batch with made-up labels when its steps
+ * need labels: row i one-hot for class i mod K, K the steps' numClasses or
+ * else n (mixup and cutmix then show
+ * the partners' pixels), or class i mod numClasses for flipLabels; a
+ * label-only step (flipLabels, labelSmoothing) leaves the pictures as they are.
+ */
+function runForPreview(pipeline: Pipeline, batch: Batch, at: { index: number; epoch: number }): Batch {
+  const needs = pipeline.needsLabels();
+  if (needs === undefined) return pipeline.run(batch, at);
+  const n = batch.shape[0];
+  const given = labelClasses(pipeline.steps);
+  const k = given.length > 0 ? Math.max(...given) : Math.max(2, n);
+  const labels = needs === 'classes' ? Int32Array.from({ length: n }, (_, i) => i % k) : Float32Array.from({ length: n * k }, (_, j) => (j % k === Math.floor(j / k) % k ? 1 : 0));
+  return pipeline.run({ images: batch, labels }, at).images;
+}
+
+/** The numClasses options of steps (and of groups' steps): made-up labels must fit every one. */
+function labelClasses(steps: ReadonlyArray<{ op: string; options?: Readonly<Record<string, unknown>> }>): number[] {
+  return steps.flatMap((s) => {
+    const inner = s.options?.steps;
+    if (Array.isArray(inner)) return labelClasses(inner as Array<{ op: string; options?: Record<string, unknown> }>);
+    return typeof s.options?.numClasses === 'number' ? [s.options.numClasses] : [];
+  });
+}
+
 function columnsOf(batch: Batch, augment: unknown, seed: number | bigint | undefined, at: { index: number; epoch: number }): Column[] {
   const entries: unknown[] = augment instanceof Pipeline
     ? [...augment.steps.map((s) => ({ op: s.op, options: s.options, p: s.p })), augment]
@@ -65,7 +91,7 @@ function columnsOf(batch: Batch, augment: unknown, seed: number | bigint | undef
   const columns: Column[] = [{ label: 'original', batch }];
   entries.forEach((entry, k) => {
     if (entry instanceof Pipeline) {
-      columns.push({ label: pipelineLabel(entry), batch: entry.run(batch, at) });
+      columns.push({ label: pipelineLabel(entry), batch: runForPreview(entry, batch, at) });
       return;
     }
     if (!isPlainObject(entry)) throw invalidParameterError(`augment[${k}]`, 'a pipeline step { op, options?, p? } or a Pipeline', entry);
@@ -77,7 +103,7 @@ function columnsOf(batch: Batch, augment: unknown, seed: number | bigint | undef
       (error as Error).message = (error as Error).message.replace(/steps\[0\]/g, `augment[${k}]`);
       throw error;
     }
-    columns.push({ label: stepLabel(single.steps[0]!), batch: single.run(batch, at) });
+    columns.push({ label: stepLabel(single.steps[0]!), batch: runForPreview(single, batch, at) });
   });
   return columns;
 }

@@ -18,6 +18,8 @@ import { affine, affineAsync, affineParams, type AffineOptions } from './ops/aff
 import { gaussianBlur, gaussianBlurAsync, gaussianBlurParams, type GaussianBlurOptions } from './ops/blur.js';
 import { crop, cropAsync, cropOffsets, cropProbe, type CropOptions } from './ops/crop.js';
 import { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams, type BrightnessOptions, type ContrastOptions } from './ops/color.js';
+import { gamma, gammaAsync, gammaParams, MAX_GAMMA, MIN_GAMMA, type GammaOptions } from './ops/gamma.js';
+import { erase, eraseAsync, eraseParams, type EraseOptions } from './ops/erase.js';
 import { integerInRange, invalidParameterError, isArraySafe, isPlainObject, numberInRange } from './validate.js';
 
 export const PIPELINE_STREAM = { stepSeed: 64, applied: 65, choice: 66 } as const;
@@ -38,6 +40,8 @@ const OPS = {
   brightness: { run: brightness, runAsync: brightnessAsync },
   contrast: { run: contrast, runAsync: contrastAsync },
   gaussianBlur: { run: gaussianBlur, runAsync: gaussianBlurAsync },
+  gamma: { run: gamma, runAsync: gammaAsync },
+  erase: { run: erase, runAsync: eraseAsync },
 } as const satisfies Record<string, { run: ImageOp; runAsync: ImageOpAsync }>;
 
 export type PipelineOp = keyof typeof OPS;
@@ -65,6 +69,8 @@ export type PipelineStep =
   | StepOf<'brightness', BrightnessOptions>
   | StepOf<'contrast', ContrastOptions>
   | StepOf<'gaussianBlur', Omit<GaussianBlurOptions, 'sigmas'>>
+  | StepOf<'gamma', Omit<GammaOptions, 'gammas'>>
+  | StepOf<'erase', Omit<EraseOptions, 'boxes'>>
   | OneOfStep
   | SomeOfStep;
 
@@ -120,7 +126,7 @@ export interface StepRecord {
   op: PipelineOp | GroupOp;
   /** For a group: whether the group applied to the sample (its p); its steps' records say which of them did. */
   applied: boolean;
-  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}; gaussianBlur {sigma, radius}; affine {rotation, zoomX, zoomY, shear, dx, dy} when drawn and always its matrix {m0, …, m5}. */
+  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}; gaussianBlur {sigma, radius}; gamma {gamma}; erase {erased (0 or 1), and for each box j < count: topj, leftj, heightj, widthj}; affine {rotation, zoomX, zoomY, shear, dx, dy} when drawn and always its matrix {m0, …, m5}. */
   params: Record<string, number>;
   /** A group's records of its own steps (applied: chosen, the group applied, and the step's own p drawn true); params: oneOf {choice}, someOf {choice0, …} ascending. */
   steps?: StepRecord[];
@@ -194,6 +200,19 @@ function recordParams(op: PipelineOp, batch: Batch, options: Record<string, unkn
     const { sigma, radius } = gaussianBlurParams(batch, options as unknown as GaussianBlurOptions);
     return Array.from({ length: n }, (_, i) => ({ sigma: sigma[i]!, radius: radius[i]! }));
   }
+  if (op === 'gamma') {
+    const { gamma: g } = gammaParams(batch, options as unknown as GammaOptions);
+    return Array.from({ length: n }, (_, i) => ({ gamma: g[i]! }));
+  }
+  if (op === 'erase') {
+    const e = eraseParams(batch, options as unknown as EraseOptions);
+    const count = e.top.length / Math.max(n, 1);
+    return Array.from({ length: n }, (_, i) => {
+      const r: Record<string, number> = { erased: e.applied[i]! };
+      for (let j = 0; j < count; j += 1) Object.assign(r, { [`top${j}`]: e.top[i * count + j]!, [`left${j}`]: e.left[i * count + j]!, [`height${j}`]: e.height[i * count + j]!, [`width${j}`]: e.width[i * count + j]! });
+      return r;
+    });
+  }
   if (op === 'crop') {
     const { top, left } = cropOffsets(batch, options as unknown as CropOptions);
     return Array.from({ length: n }, (_, i) => ({ top: top[i]!, left: left[i]! }));
@@ -202,6 +221,13 @@ function recordParams(op: PipelineOp, batch: Batch, options: Record<string, unkn
   if (op === 'saltAndPepper') return Array.from({ length: n }, (_, i) => ({ saltBelow: plan.saltBelow[i]!, pepperBelow: plan.pepperBelow[i]! }));
   if (op === 'uniformNoise') return Array.from({ length: n }, () => ({ low: plan.offset[0]!, span: plan.scale[0]! }));
   return Array.from({ length: n }, (_, i) => ({ std: plan.scale[i]! }));
+}
+
+/** A tiny float32 batch to check a step's options on; as many channels as an erase step's per-channel values (else 1). */
+function probeBatch(options: Record<string, unknown>): Batch {
+  const value = options.value;
+  const c = Array.isArray(value) && value.length > 0 && value.length <= 4096 ? value.length : 1;
+  return { data: new Float32Array(4 * c), shape: [1, 2, 2, c] };
 }
 
 export class Pipeline {
@@ -461,13 +487,19 @@ export class Pipeline {
     if (op === 'gaussianBlur' && options.sigmas !== undefined) {
       throw invalidParameterError(`steps[${position}].options.sigmas`, 'no sigmas (per-image sigmas are not a pipeline option: use sigma, a number or [lo, hi] to draw)', options.sigmas);
     }
+    if (op === 'gamma' && options.gammas !== undefined) {
+      throw invalidParameterError(`steps[${position}].options.gammas`, 'no gammas (per-image gammas are not a pipeline option: use gamma, a number or [lo, hi] to draw)', options.gammas);
+    }
+    if (op === 'erase' && options.boxes !== undefined) {
+      throw invalidParameterError(`steps[${position}].options.boxes`, 'no boxes (per-image boxes are not a pipeline option: use p, count, area, ratio to draw them)', options.boxes);
+    }
     const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]');
     // a crop changes the image size: a sample it skipped would not fit the batch
     if (op === 'crop' && p !== 1) throw invalidParameterError(`steps[${position}].p`, '1 for a crop step (it changes the image size, so it applies to every sample)', p, 'range');
     // check the options now, on a tiny float32 batch (dtype-specific checks happen at run time);
     // a crop's on an empty batch of its output size (so that a padded crop of any size fits it)
     try {
-      OPS[op as PipelineOp].run(op === 'crop' ? cropProbe(options) : { data: new Float32Array(4), shape: [1, 2, 2, 1] }, options as never);
+      OPS[op as PipelineOp].run(op === 'crop' ? cropProbe(options) : probeBatch(options), options as never);
     } catch (error) {
       throw stepError(`steps[${position}]`, op, error);
     }
@@ -651,6 +683,8 @@ export class Pipeline {
         if (step.op === 'brightness') Object.assign(opts, { factor: s.params.factor, delta: s.params.delta });
         if (step.op === 'contrast') opts.factor = s.params.factor;
         if (step.op === 'gaussianBlur') opts.sigma = s.params.sigma;
+        if (step.op === 'gamma') opts.gamma = s.params.gamma;
+        if (step.op === 'erase') Pipeline.eraseReplayOptions(opts, s.params);
         if (step.op === 'crop') {
           delete opts.padding;
           Object.assign(opts, { top: s.params.top, left: s.params.left });
@@ -674,7 +708,15 @@ export class Pipeline {
     return { data: out, shape: [b.n, outH, outW, b.c], layout: b.layout };
   }
 
-  /** One step of a sample record, as replay needs it: the step's op, whether it applied, a shift's or crop's offsets, a flip's decisions, a brightness's factor and delta, a contrast's factor, a blur's sigma. */
+  /** erase's replay options: the recorded boxes of the one image (count from the step's options, default 1). */
+  private static eraseReplayOptions(opts: Record<string, unknown>, params: Record<string, number>): void {
+    const count = (opts.count as number | undefined) ?? 1;
+    for (const name of ['p', 'area', 'ratio']) delete opts[name];
+    const field = (name: string): number[] => Array.from({ length: count }, (_, j) => params[`${name}${j}`]!);
+    opts.boxes = { top: field('top'), left: field('left'), height: field('height'), width: field('width') };
+  }
+
+  /** One step of a sample record, as replay needs it: the step's op, whether it applied, a shift's or crop's offsets, a flip's decisions, a brightness's factor and delta, a contrast's factor, a blur's sigma, a gamma's gamma, an erase's boxes. */
   private static checkStepRecord(at: string, s: unknown, op: PipelineOp): StepRecord {
     if (!isPlainObject(s)) throw invalidParameterError(at, '{ op, applied, params }', s);
     if (s.op !== op) throw invalidParameterError(`${at}.op`, `'${op}'`, s.op);
@@ -715,6 +757,20 @@ export class Pipeline {
       const v = s.params.sigma;
       if (typeof v !== 'number') throw invalidParameterError(`${at}.params.sigma`, 'a float32 number between 0 and 500', v);
       if (!(v >= 0 && v <= 500) || Math.fround(v) !== v) throw invalidParameterError(`${at}.params.sigma`, 'a float32 number between 0 and 500', v, 'range');
+    }
+    if (op === 'gamma' && s.applied) {
+      const v = s.params.gamma;
+      const expected = `a float32 number between ${MIN_GAMMA} and ${MAX_GAMMA}`;
+      if (typeof v !== 'number') throw invalidParameterError(`${at}.params.gamma`, expected, v);
+      if (!(v >= MIN_GAMMA && v <= MAX_GAMMA) || Math.fround(v) !== v) throw invalidParameterError(`${at}.params.gamma`, expected, v, 'range');
+    }
+    if (op === 'erase' && s.applied) {
+      // replay fills the recorded boxes (erase checks that they lie inside the image)
+      for (const [name, v] of Object.entries(s.params)) {
+        if (!/^(top|left|height|width)\d+$/.test(name)) continue;
+        if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'an integer >= 0 (pixels)', v);
+        if (!Number.isInteger(v) || v < 0 || v > 2 ** 32) throw invalidParameterError(`${at}.params.${name}`, 'an integer >= 0 (pixels)', v, 'range');
+      }
     }
     if (op === 'flip' && s.applied) {
       for (const name of ['horizontal', 'vertical']) {

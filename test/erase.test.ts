@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 import { erasePieces } from '../src/backends/js/erase.js';
 import { randomNormal } from '../src/backends/js/random.js';
-import { erase, eraseAsync, eraseParams, philox4x32, STREAM, type Batch, type EraseOptions, type EraseParams } from '../src/index.js';
+import { erase, eraseAsync, eraseParams, philox4x32, Pipeline, someOf, STREAM, type Batch, type EraseOptions, type EraseParams } from '../src/index.js';
 import { erasePlan } from '../src/ops/erase.js';
 import { backendName, backends } from './helpers/backends.js';
 import { randomBatch, type Shape } from './helpers/batches.js';
@@ -252,5 +252,34 @@ describe('bad input', () => {
     expect(() => erase(b, { out: new Uint8Array(3) })).toThrow('for out');
     expect(() => erase(b, { p: 1, scale: 1 } as EraseOptions)).toThrow("Unknown option 'scale' for erase");
     await expect(eraseAsync(b, { threads: 0 })).rejects.toThrow('for threads');
+  });
+});
+
+describe('in a Pipeline', () => {
+  it('records { erased, top0, left0, height0, width0, … }, replays them, survives JSON, runs in a someOf group', async () => {
+    const steps = [
+      { op: 'erase' as const, options: { p: 0.7, count: 2, value: [10, 20, 30] }, p: 0.8 },
+      someOf(1, [{ op: 'erase', options: { p: 1, value: 'noise' } }, { op: 'flip' }]),
+    ];
+    const pipeline = new Pipeline(steps, { seed: 8 });
+    const b: Batch = { data: Float32Array.from({ length: 16 * 12 * 10 * 3 }, (_, i) => (i * 37) % 255), shape: [16, 12, 10, 3] };
+    const run = pipeline.run(b, { index: 9, epoch: 2, record: true });
+    let erased = 0;
+    for (const r of run.records) {
+      const s = r.steps[0]!;
+      if (!s.applied || s.params.erased !== 1) continue;
+      erased += 1;
+      expect(Object.keys(s.params).sort()).toEqual(['erased', 'height0', 'height1', 'left0', 'left1', 'top0', 'top1', 'width0', 'width1']);
+    }
+    expect(erased).toBeGreaterThan(0);
+    expect(firstDifference(pipeline.replay(b, JSON.parse(JSON.stringify(run.records)) as typeof run.records).data, run.data)).toBe(-1);
+    expect(firstDifference((await pipeline.runAsync(b, { index: 9, epoch: 2, threads: 2 })).data, run.data)).toBe(-1);
+    expect(firstDifference(Pipeline.fromJSON(JSON.stringify(pipeline)).run(b, { index: 9, epoch: 2 }).data, run.data)).toBe(-1);
+    const bad = structuredClone(run.records);
+    const at = bad.findIndex((r) => r.steps[0]!.applied && r.steps[0]!.params.erased === 1);
+    bad[at]!.steps[0]!.params.top0 = -1;
+    expect(() => pipeline.replay(b, bad)).toThrow(new RangeError(`Expected an integer >= 0 (pixels) for records[${at}].steps[0].params.top0 but received -1 of type number`));
+    expect(() => new Pipeline([{ op: 'erase', options: { boxes: { top: [0], left: [0], height: [1], width: [1] } } as EraseOptions }])).toThrow(TypeError);
+    expect(() => new Pipeline([{ op: 'erase', options: { value: 300 } }])).not.toThrow(); // checked per dtype at run time (a float32 fill value)
   });
 });

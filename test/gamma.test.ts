@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { gammaPieces, gammaTable, gammaValue, pow64 } from '../src/backends/js/gamma.js';
-import { gamma, gammaAsync, gammaParams, philox4x32, STREAM, type Batch, type GammaOptions } from '../src/index.js';
+import { gamma, gammaAsync, gammaParams, oneOf, philox4x32, Pipeline, STREAM, type Batch, type GammaOptions } from '../src/index.js';
 import { gammaPlan } from '../src/ops/gamma.js';
 import { backendName, backends } from './helpers/backends.js';
 import { randomBatch, type Shape } from './helpers/batches.js';
@@ -256,5 +256,30 @@ describe('bad input', () => {
     expect(() => gamma(b, { gamma: 1, factor: 1 } as GammaOptions)).toThrow("Unknown option 'factor' for gamma");
     expect(() => gamma(b, { out: new Float32Array(3) })).toThrow('for out');
     await expect(gammaAsync(b, { threads: 0 })).rejects.toThrow('for threads');
+  });
+});
+
+describe('in a Pipeline', () => {
+  it('records { gamma }, replays them, survives JSON, runs in a oneOf group', async () => {
+    const pipeline = new Pipeline([{ op: 'gamma', options: { gamma: [0.5, 2] }, p: 0.6 }, oneOf([{ op: 'gamma', options: { gamma: 3 } }, { op: 'flip' }])], { seed: 8 });
+    const b: Batch = { data: Uint8Array.from({ length: 16 * 6 * 5 * 3 }, (_, i) => (i * 37) & 255), shape: [16, 6, 5, 3] };
+    const run = pipeline.run(b, { index: 9, epoch: 2, record: true });
+    let applied = 0;
+    for (const r of run.records) {
+      const s = r.steps[0]!;
+      if (!s.applied) continue;
+      applied += 1;
+      expect(s.params.gamma! >= 0.5 && s.params.gamma! <= 2).toBe(true);
+    }
+    expect(applied).toBeGreaterThan(0);
+    expect(run.records.some((r) => r.steps[1]!.steps![0]!.applied && r.steps[1]!.steps![0]!.params.gamma === 3)).toBe(true);
+    expect(firstDifference(pipeline.replay(b, JSON.parse(JSON.stringify(run.records)) as typeof run.records).data, run.data)).toBe(-1);
+    expect(firstDifference((await pipeline.runAsync(b, { index: 9, epoch: 2, threads: 2 })).data, run.data)).toBe(-1);
+    expect(firstDifference(Pipeline.fromJSON(JSON.stringify(pipeline)).run(b, { index: 9, epoch: 2 }).data, run.data)).toBe(-1);
+    const bad = structuredClone(run.records);
+    const at = bad.findIndex((r) => r.steps[0]!.applied);
+    bad[at]!.steps[0]!.params.gamma = 0;
+    expect(() => pipeline.replay(b, bad)).toThrow(new RangeError(`Expected a float32 number between 0.001 and 1000 for records[${at}].steps[0].params.gamma but received 0 of type number`));
+    expect(() => new Pipeline([{ op: 'gamma', options: { gammas: [1] } as GammaOptions }])).toThrow(TypeError);
   });
 });

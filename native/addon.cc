@@ -205,6 +205,8 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("affine", &Addon::Affine),
         InstanceMethod("colorAffine", &Addon::ColorAffine),
         InstanceMethod("mix", &Addon::Mix),
+        InstanceMethod("gamma", &Addon::Gamma),
+        InstanceMethod("erase", &Addon::Erase),
         InstanceMethod("channelSums", &Addon::ChannelSums),
         InstanceMethod("blur", &Addon::Blur),
         InstanceValue("version", Napi::String::New(env, FASTAUG_VERSION)),
@@ -650,6 +652,90 @@ class Addon : public Napi::Addon<Addon> {
     auto run_f32 = kernels.mix_f32;
     return RunImageJob(
         info, src_elements, dst_elements, pinned, BoolArg(info, 18),
+        [=](const uint8_t* src, uint8_t* dst) { run_u8(src, dst, p, first, count); },
+        [=](const float* src, float* dst) { run_f32(src, dst, p, first, count); });
+  }
+
+  // (isa, src, dst, h, w, c, lut: Uint8Array, gamma: Float32Array, clip, clipLo, clipHi, first, count, async):
+  // gamma of images [first, first + count); uint8 reads 256 table entries per image, float32 one gamma
+  // per image; dst may be src (in place)
+  Napi::Value Gamma(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    GammaParams p;
+    p.h = Uint32Arg(info, 3);
+    p.w = Uint32Arg(info, 4);
+    p.c = Uint32Arg(info, 5);
+    size_t n_lut, n_gamma;
+    p.lut = TypedData<uint8_t, napi_uint8_array>(info, 6, "Uint8Array", "lut (per-image tables)", &n_lut);
+    p.gamma = TypedData<float, napi_float32_array>(info, 7, "Float32Array", "gamma (per-image exponents)", &n_gamma);
+    p.clip = BoolArg(info, 8);
+    p.clip_lo = float(NumberArg(info, 9));
+    p.clip_hi = float(NumberArg(info, 10));
+    const size_t first = Uint32Arg(info, 11), count = Uint32Arg(info, 12);
+    const size_t images = first + count;
+    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "gamma: bad dimensions");
+    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "gamma: an image larger than any array");
+    if (n_gamma < images) ThrowType(info.Env(), "gamma: fewer per-image exponents than images");
+    const size_t elements = ElementsOf(info, "gamma", images, uint64_t(p.h * p.w * p.c));
+    std::vector<Napi::Object> pinned;
+    for (size_t i : {1, 2, 6, 7}) pinned.push_back(info[i].As<Napi::Object>());
+    auto run_u8 = kernels.gamma_u8;
+    auto run_f32 = kernels.gamma_f32;
+    // the tables are checked only for uint8 data (float32 data passes an empty one)
+    const bool tables_short = uint64_t(n_lut) < 256 * uint64_t(images);
+    if (tables_short && info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+      ThrowType(info.Env(), "gamma: fewer per-image tables than images");
+    }
+    return RunImageJob(
+        info, elements, pinned, BoolArg(info, 13),
+        [=](const uint8_t* src, uint8_t* dst) { run_u8(src, dst, p, first, count); },
+        [=](const float* src, float* dst) { run_f32(src, dst, p, first, count); });
+  }
+
+  // (isa, src, dst, h, w, c, nchw, boxes per image, top, left, height, width: Int32Array, noise,
+  //  values: Float32Array, key0, key1, epoch, stream, firstSample, first, count, async): erase boxes
+  // of images [first, first + count); boxes are checked to lie inside the image; dst may be src
+  Napi::Value Erase(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    EraseParams p;
+    p.h = Uint32Arg(info, 3);
+    p.w = Uint32Arg(info, 4);
+    p.c = Uint32Arg(info, 5);
+    p.nchw = BoolArg(info, 6);
+    p.count = Uint32Arg(info, 7);
+    size_t lengths[4], n_values;
+    p.top = TypedData<int32_t, napi_int32_array>(info, 8, "Int32Array", "top (boxes)", &lengths[0]);
+    p.left = TypedData<int32_t, napi_int32_array>(info, 9, "Int32Array", "left (boxes)", &lengths[1]);
+    p.height = TypedData<int32_t, napi_int32_array>(info, 10, "Int32Array", "height (boxes)", &lengths[2]);
+    p.width = TypedData<int32_t, napi_int32_array>(info, 11, "Int32Array", "width (boxes)", &lengths[3]);
+    p.noise = BoolArg(info, 12);
+    p.values = TypedData<float, napi_float32_array>(info, 13, "Float32Array", "values (per-channel fill)", &n_values);
+    p.key0 = Uint32Arg(info, 14);
+    p.key1 = Uint32Arg(info, 15);
+    p.epoch = Uint32Arg(info, 16);
+    p.stream = Uint32Arg(info, 17);
+    p.first_sample = Uint32Arg(info, 18);
+    const size_t first = Uint32Arg(info, 19), count = Uint32Arg(info, 20);
+    const size_t images = first + count;
+    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "erase: bad dimensions");
+    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "erase: an image larger than any array");
+    if (uint64_t(p.first_sample) + images > (uint64_t(1) << 32)) ThrowType(info.Env(), "erase: sample indices beyond 2^32");
+    if (uint64_t(n_values) < uint64_t(p.c)) ThrowType(info.Env(), "erase: fewer fill values than channels");
+    const uint64_t boxes = uint64_t(images) * uint64_t(p.count);
+    for (size_t length : lengths) {
+      if (uint64_t(length) < boxes) ThrowType(info.Env(), "erase: fewer boxes than images");
+    }
+    for (uint64_t b = uint64_t(first) * uint64_t(p.count); b < boxes; ++b) {
+      const int64_t top = p.top[b], left = p.left[b], bh = p.height[b], bw = p.width[b];
+      if (top < 0 || left < 0 || bh < 0 || bw < 0 || top + bh > p.h || left + bw > p.w) ThrowType(info.Env(), "erase: a box outside the image");
+    }
+    const size_t elements = ElementsOf(info, "erase", images, uint64_t(p.h * p.w * p.c));
+    std::vector<Napi::Object> pinned;
+    for (size_t i : {1, 2, 8, 9, 10, 11, 13}) pinned.push_back(info[i].As<Napi::Object>());
+    auto run_u8 = kernels.erase_u8;
+    auto run_f32 = kernels.erase_f32;
+    return RunImageJob(
+        info, elements, pinned, BoolArg(info, 21),
         [=](const uint8_t* src, uint8_t* dst) { run_u8(src, dst, p, first, count); },
         [=](const float* src, float* dst) { run_f32(src, dst, p, first, count); });
   }

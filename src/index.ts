@@ -25,6 +25,10 @@ export { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync,
 export { cutmix, cutmixAsync, cutmixParams, mixup, mixupAsync, mixupParams } from './ops/mix.js';
 export type { CutmixOptions, CutmixParams, MixBoxes, MixResult, MixupOptions, MixupParams } from './ops/mix.js';
 export type { BrightnessOptions, BrightnessParams, ContrastOptions, ContrastParams } from './ops/color.js';
+export { gamma, gammaAsync, gammaParams } from './ops/gamma.js';
+export type { GammaOptions, GammaParams } from './ops/gamma.js';
+export { erase, eraseAsync, eraseParams } from './ops/erase.js';
+export type { EraseBoxes, EraseOptions, EraseParams } from './ops/erase.js';
 export {
   gaussianNoise, gaussianNoiseAsync, saltAndPepper, saltAndPepperAsync, speckleNoise, speckleNoiseAsync, uniformNoise, uniformNoiseAsync,
 } from './ops/noise.js';

@@ -15,6 +15,8 @@ import { affine, affineAsync, affineParams, type AffineOptions } from './ops/aff
 import { gaussianBlur, gaussianBlurAsync, gaussianBlurParams, type GaussianBlurOptions } from './ops/blur.js';
 import { crop, cropAsync, cropOffsets, cropProbe, type CropOptions } from './ops/crop.js';
 import { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams, type ContrastOptions } from './ops/color.js';
+import { gamma, gammaAsync, gammaParams, MAX_GAMMA, MIN_GAMMA, type GammaOptions } from './ops/gamma.js';
+import { erase, eraseAsync, eraseParams, type EraseOptions } from './ops/erase.js';
 import type { Batch } from './ops/batch.js';
 import { invalidParameterError } from './validate.js';
 
@@ -329,6 +331,42 @@ export const STEPS = {
       if (applied) recordedNumber(at, params, 'sigma', 'a float32 number between 0 and 500', (v) => v >= 0 && v <= 500 && Math.fround(v) === v);
     },
     replayOptions: (o, r) => ({ ...o, sigma: r.sigma }),
+  }),
+  gamma: imageStep(gamma, gammaAsync, (b, o) => perImage(b.shape[0], { gamma: gammaParams(b, o as unknown as GammaOptions).gamma }), {
+    checkOptions: (at, o) => forbidOption(at, o, 'gammas', 'per-image gammas are not a pipeline option: use gamma, a number or [lo, hi] to draw'),
+    checkRecord: (at, params, applied) => {
+      if (applied) recordedNumber(at, params, 'gamma', `a float32 number between ${MIN_GAMMA} and ${MAX_GAMMA}`, (v) => v >= MIN_GAMMA && v <= MAX_GAMMA && Math.fround(v) === v);
+    },
+    replayOptions: (o, r) => ({ ...o, gamma: r.gamma }),
+  }),
+  erase: imageStep(erase, eraseAsync, (b, o) => {
+    const e = eraseParams(b, o as unknown as EraseOptions);
+    const n = b.shape[0];
+    const count = n === 0 ? 0 : e.top.length / n;
+    return Array.from({ length: n }, (_, i) => {
+      const r: Params = { erased: e.applied[i]! };
+      for (let j = 0; j < count; j += 1) Object.assign(r, { [`top${j}`]: e.top[i * count + j]!, [`left${j}`]: e.left[i * count + j]!, [`height${j}`]: e.height[i * count + j]!, [`width${j}`]: e.width[i * count + j]! });
+      return r;
+    });
+  }, {
+    // as many channels as a per-channel fill value, so that the value's own check passes
+    probe: (o) => {
+      const value = o.value;
+      const c = Array.isArray(value) && value.length > 0 && value.length <= 4096 ? value.length : 1;
+      return { images: { data: new Float32Array(4 * c), shape: [1, 2, 2, c] } };
+    },
+    checkOptions: (at, o) => forbidOption(at, o, 'boxes', 'per-image boxes are not a pipeline option: use p, count, area, ratio to draw them'),
+    // replay fills the recorded boxes (erase checks that they lie inside the image)
+    checkRecord: (at, params) => {
+      for (const name of Object.keys(params).filter((k) => /^(top|left|height|width)\d+$/.test(k))) {
+        recordedNumber(at, params, name, 'an integer >= 0 (pixels)', (x) => Number.isInteger(x) && x >= 0 && x <= 2 ** 32);
+      }
+    },
+    replayOptions: (o, r) => {
+      const count = (o.count as number | undefined) ?? 1;
+      const field = (name: string): number[] => Array.from({ length: count }, (_, j) => r[`${name}${j}`]!);
+      return { ...without(o, ['p', 'area', 'ratio']), boxes: { top: field('top'), left: field('left'), height: field('height'), width: field('width') } };
+    },
   }),
   flipLabels: flipLabelsStep,
   labelSmoothing: labelSmoothingStep,

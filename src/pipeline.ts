@@ -20,6 +20,8 @@ import type { ShiftOptions } from './ops/shift.js';
 import type { FlipOptions } from './ops/flip.js';
 import type { AffineOptions } from './ops/affine.js';
 import type { GaussianBlurOptions } from './ops/blur.js';
+import type { GammaOptions } from './ops/gamma.js';
+import type { EraseOptions } from './ops/erase.js';
 import type { CropOptions } from './ops/crop.js';
 import type { BrightnessOptions, ContrastOptions } from './ops/color.js';
 import type { FlipLabelsOptions, LabelSmoothingOptions } from './ops/labels.js';
@@ -54,6 +56,8 @@ export type PipelineStep =
   | StepOf<'brightness', BrightnessOptions>
   | StepOf<'contrast', ContrastOptions>
   | StepOf<'gaussianBlur', Omit<GaussianBlurOptions, 'sigmas'>>
+  | StepOf<'gamma', Omit<GammaOptions, 'gammas'>>
+  | StepOf<'erase', Omit<EraseOptions, 'boxes'>>
   | StepOf<'flipLabels', FlipLabelsOptions>
   | StepOf<'labelSmoothing', LabelSmoothingOptions>
   | StepOf<'mixup', Omit<MixupOptions, 'lambda' | 'partner'> & { lambda?: number }>
@@ -116,7 +120,8 @@ export interface StepRecord {
   /**
    * What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip
    * {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}; gaussianBlur
-   * {sigma, radius}; affine {rotation, zoomX, zoomY, shear, dx, dy} when drawn and always its matrix {m0, …, m5};
+   * {sigma, radius}; gamma {gamma}; erase {erased (0 or 1), and for each box j < count: topj, leftj, heightj,
+   * widthj}; affine {rotation, zoomX, zoomY, shear, dx, dy} when drawn and always its matrix {m0, …, m5};
    * flipLabels {flipped (0 or 1), label (the class after the step)}; labelSmoothing {} (nothing drawn); mixup
    * {partner (batch position), partnerIndex (its dataset index), lambda}; cutmix the same and the box {top, left,
    * height, width}.

@@ -9,6 +9,10 @@ export const STREAM = {
   flip: 17,
   /** crop: per-image offsets (word 0 top, word 1 left of block 0) */
   crop: 18,
+  /** erase: block 0 word 0 the apply decision; box j, attempt t: block 1 + 10·j + t (w0 area, w1 aspect ratio, w2 top, w3 left) */
+  eraseParams: 21,
+  /** erase with value 'noise': the fill of position j (NHWC element index within the image) is word j of the per-sample stream */
+  eraseNoise: 22,
   /** affine: per-image parameters (block 0: w0 rotation, w1 zoomX or zoom, w2 zoomY, w3 shear; block 1: w0 x, w1 y) */
   affine: 19,
   gaussianNoise: 32,
@@ -31,4 +35,6 @@ export const STREAM = {
   contrastParams: 49,
   /** gaussianBlur: per-image sigma (word 0 of block 0) */
   gaussianBlurParams: 50,
+  /** gamma: per-image gamma (word 0 of block 0, log-uniform) */
+  gammaParams: 51,
 } as const;

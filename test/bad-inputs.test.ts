@@ -271,6 +271,58 @@ for (const [call, blurOp] of [['gaussianBlur', fastaug.gaussianBlur], ['gaussian
   if (call === 'gaussianBlurAsync') threadSites(call, invoke, { sigma: 1 });
 }
 
+// gamma and gammaAsync
+for (const [call, gammaOp] of [['gamma', fastaug.gamma], ['gammaAsync', fastaug.gammaAsync]] as const) {
+  const invoke = (options: unknown): unknown => (gammaOp as ImageCall)(batchOf(), options);
+  const onFloat = (options: unknown): unknown => (gammaOp as ImageCall)(floatBatch(), options);
+  batchSites(call, (batch) => (gammaOp as ImageCall)(batch, { gamma: 2 }));
+  optionObjectSites(call, call, invoke, { gamma: 2 });
+  imageOutSites(call, gammaOp as ImageCall, { gamma: 2 }, true);
+  randomSites(call, invoke, { gamma: [0.5, 2] }, 2 ** 32 - N);
+  const gammas = [
+    ...NOT_NUMBERS.filter((b) => b.label !== '[1]'), ...NON_FINITE, v('0', 0), v('-1', -1), v('0.0009', 0.0009), v('1000.5', 1000.5), v('[1]', [1]), v('[0, 1, 2]', [0, 1, 2]),
+    v('[2, 1]', [2, 1]), v('[NaN, 1]', [NaN, 1]), v("['1', 2]", ['1', 2]), v('[0, 2]', [0, 2]),
+  ];
+  optionSite(call, 'gamma', gammas, invoke);
+  optionSite(call, 'gammas', [v('1', 1), v("'1'", '1'), v('[1] (n = 2)', [1]), v('[1, 2, 3] (n = 2)', [1, 2, 3]), v('null', null)], invoke);
+  site(call, 'gammas[1]', [v('[1, NaN]', [1, NaN]), v('[1, -1]', [1, -1]), v("[1, '1']", [1, '1']), v('[1, 1e9]', [1, 1e9]), v('[1, 0]', [1, 0])], (gammas) => invoke({ gammas }));
+  site(call, 'gamma', [v('{ gamma: 1, gammas: [1, 1] }', { gamma: 1, gammas: [1, 1] })], invoke);
+  optionSite(call, 'clip', [v('[0, 1] on uint8', [0, 1])], invoke);
+  optionSite(`${call} (float32)`, 'clip', [v('[1, 0]', [1, 0]), v('[NaN, 1]', [NaN, 1]), v('1', 1), v('[0]', [0]), v("['0', 1]", ['0', 1])], onFloat);
+  if (call === 'gammaAsync') threadSites(call, invoke, { gamma: 2 });
+}
+
+// erase and eraseAsync
+for (const [call, eraseOp] of [['erase', fastaug.erase], ['eraseAsync', fastaug.eraseAsync]] as const) {
+  const invoke = (options: unknown): unknown => (eraseOp as ImageCall)(batchOf(), options);
+  const onFloat = (options: unknown): unknown => (eraseOp as ImageCall)(floatBatch(), options);
+  batchSites(call, (batch) => (eraseOp as ImageCall)(batch, { p: 1 }));
+  optionObjectSites(call, call, invoke, { p: 1 });
+  imageOutSites(call, eraseOp as ImageCall, { p: 1 }, true);
+  randomSites(call, invoke, { p: 0.5 }, 2 ** 32 - N);
+  optionSite(call, 'p', [...badNumbers(), v('-0.1', -0.1), v('1.5', 1.5)], invoke);
+  optionSite(call, 'count', badIntegers(64, 1), invoke);
+  const ranges = [
+    ...NOT_NUMBERS.filter((b) => b.label !== '[1]'), ...NON_FINITE, v('-0.1', -0.1), v('[1]', [1]), v('[0, 1, 2]', [0, 1, 2]), v('[0.5, 0.1]', [0.5, 0.1]), v('[NaN, 1]', [NaN, 1]),
+    v("['0', 1]", ['0', 1]),
+  ];
+  optionSite(call, 'area', [...ranges, v('1.5', 1.5), v('[0.5, 2]', [0.5, 2])], invoke);
+  optionSite(call, 'ratio', [...ranges, v('0', 0), v('[0, 1]', [0, 1]), v('[1, 1e4]', [1, 1e4])], invoke);
+  const values = [
+    v('256', 256), v('-1', -1), v('0.5', 0.5), v('NaN', NaN), v("'random'", 'random'), v('null', null), v('{}', {}), v('[1] (c = 2)', [1]), v('[1, 2, 3] (c = 2)', [1, 2, 3]), v('true', true),
+  ];
+  optionSite(call, 'value', values, invoke);
+  site(call, 'value[1]', [v('[1, 256]', [1, 256]), v("[1, 'x']", [1, 'x']), v('[1, -1]', [1, -1]), v('[1, null]', [1, null])], (value) => invoke({ value }));
+  optionSite(`${call} (float32)`, 'value', [...NON_FINITE, v('1e39 (∞ in float32)', 1e39), v("'0'", '0')], onFloat);
+  const box = (over: Record<string, unknown>): Record<string, unknown> => ({ top: [0, 0], left: [0, 0], height: [1, 1], width: [1, 1], ...over });
+  optionSite(call, 'boxes', [v('1', 1), v('null', null), v('[]', []), v("'boxes'", 'boxes')], invoke);
+  site(call, 'boxes.top', [v('missing', box({ top: undefined })), v('[0] (n = 2)', box({ top: [0] })), v("'00'", box({ top: '00' }))], (boxes) => invoke({ boxes }));
+  site(call, 'boxes.height[0]', [v('3 (h = 2)', box({ height: [3, 1] })), v('-1', box({ height: [-1, 1] })), v('0.5', box({ height: [0.5, 1] }))], (boxes) => invoke({ boxes }));
+  site(call, 'boxes.width[1]', [v('3 at left 1 (w = 3)', box({ left: [0, 1], width: [1, 3] })), v('NaN', box({ width: [1, NaN] }))], (boxes) => invoke({ boxes }));
+  site(call, 'p', [v('{ p: 1, boxes }', { p: 1, boxes: box({}) })], invoke);
+  if (call === 'eraseAsync') threadSites(call, invoke, { p: 1 });
+}
+
 // noise ops, sync and async
 const NOISE_BASE = { gaussianNoise: { std: 1 }, uniformNoise: { low: 0, high: 1 }, speckleNoise: { std: 0.1 }, saltAndPepper: { amount: 0.1 } } as const;
 for (const op of ['gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper'] as const) {

@@ -25,7 +25,7 @@ vi.mock('../src/backends/select.js', async (importOriginal) => {
 });
 
 import {
-  dropoutMask, flipLabels, gaussianDropout, gaussianDropoutAsync, gaussianNoise, gaussianNoiseAsync, labelSmoothing, Pipeline, randomNormal, randomNormalAsync,
+  dropoutMask, erase, eraseAsync, flipLabels, gamma, gammaAsync, gaussianDropout, gaussianDropoutAsync, gaussianNoise, gaussianNoiseAsync, labelSmoothing, Pipeline, randomNormal, randomNormalAsync,
   randomUniform, randomUniformAsync, saltAndPepper, saltAndPepperAsync, shift, shiftAsync, speckleNoise, speckleNoiseAsync, uniformNoise, uniformNoiseAsync,
   type Batch, type Fill, type LabelArray, type PipelineStep, type SampleRecord, type Shape,
 } from '../src/index.js';
@@ -34,10 +34,10 @@ import { testRng } from './helpers/rng.js';
 
 const SEED = Number(process.env.FASTAUG_PROPERTY_SEED ?? 20261205);
 const SCALE = Number(process.env.FASTAUG_PROPERTY_SCALE ?? 1);
-/** Cases per property: together 20 400 per run (≥ 10 000 asked), each on every backend, about 20 s on one core. */
+/** Cases per property: together 22 000 per run (≥ 10 000 asked), each on every backend, about 20 s on one core. */
 const RUNS = {
   shift: 3200, gaussianNoise: 2000, uniformNoise: 1400, speckleNoise: 1400, saltAndPepper: 1800, randomUniform: 1600, randomNormal: 1600,
-  gaussianDropout: 1600, dropoutMask: 1200, labelSmoothing: 1000, flipLabels: 1200, Pipeline: 2400,
+  gaussianDropout: 1600, dropoutMask: 1200, labelSmoothing: 1000, flipLabels: 1200, Pipeline: 2400, gamma: 800, erase: 800,
 } as const;
 const cases: Record<string, number> = {};
 const started = Date.now();
@@ -251,13 +251,43 @@ function noiseOptionsArb(op: NoiseOp, dtype: BatchSpec['dtype'], n: number, step
   return step ? merge(own, perChannel) : merge(own, perChannel, randomOptionsArb(sampleIndexArb(n)));
 }
 
+/** Options of gamma: a fixed or drawn exponent over its whole range; clip for float32. */
+function gammaOptionsArb(dtype: BatchSpec['dtype'], n: number, step: boolean): fc.Arbitrary<Record<string, unknown>> {
+  const own = merge(
+    fc.record({ gamma: fc.oneof(finite(0.001, 1000), sortedPair(0.001, 1000), sortedPair(0.2, 5)) }, { requiredKeys: [] }),
+    dtype === 'float32' ? fc.record({ clip: sortedPair(-2, 300) }, { requiredKeys: [] }) : fc.constant({}),
+  );
+  return step ? own : merge(own, randomOptionsArb(sampleIndexArb(n)));
+}
+
+/** Options of erase: probability, boxes per image, area and ratio ranges, constant, per-channel or noise fill. */
+function eraseOptionsArb(dtype: BatchSpec['dtype'], n: number, c: number, step: boolean): fc.Arbitrary<Record<string, unknown>> {
+  const one = dtype === 'uint8' ? fc.integer({ min: 0, max: 255 }) : finite(-1e30, 1e30);
+  const own = fc.record({
+    p: fc.oneof(finite(0, 1), fc.constantFrom(0, 1)),
+    count: fc.integer({ min: 1, max: 3 }),
+    area: fc.oneof(sortedPair(0, 1), finite(0, 1)),
+    ratio: fc.oneof(sortedPair(0.001, 1000), sortedPair(0.3, 3.3)),
+    value: fc.oneof(one, fc.array(one, { minLength: c, maxLength: c }), fc.constant('noise')),
+  }, { requiredKeys: [] });
+  return step ? own : merge(own, randomOptionsArb(sampleIndexArb(n)));
+}
+
 // ---- image ops ---------------------------------------------------------------
 
-type ImageOp = 'shift' | NoiseOp;
-const SYNC = { shift, gaussianNoise, uniformNoise, speckleNoise, saltAndPepper } as Record<ImageOp, (b: Batch, o: object) => Batch>;
+type ImageOp = 'shift' | NoiseOp | 'gamma' | 'erase';
+const SYNC = { shift, gaussianNoise, uniformNoise, speckleNoise, saltAndPepper, gamma, erase } as Record<ImageOp, (b: Batch, o: object) => Batch>;
 const ASYNC = {
   shift: shiftAsync, gaussianNoise: gaussianNoiseAsync, uniformNoise: uniformNoiseAsync, speckleNoise: speckleNoiseAsync, saltAndPepper: saltAndPepperAsync,
+  gamma: gammaAsync, erase: eraseAsync,
 } as Record<ImageOp, (b: Batch, o: object) => Promise<Batch>>;
+
+function imageOptionsArb(op: ImageOp, spec: BatchSpec, step: boolean): fc.Arbitrary<Record<string, unknown>> {
+  if (op === 'shift') return shiftOptionsArb(spec.dtype, spec.shape[0], step);
+  if (op === 'gamma') return gammaOptionsArb(spec.dtype, spec.shape[0], step);
+  if (op === 'erase') return eraseOptionsArb(spec.dtype, spec.shape[0], spec.shape[3], step);
+  return noiseOptionsArb(op, spec.dtype, spec.shape[0], step);
+}
 
 type OutMode = 'new' | 'out' | 'inPlace';
 
@@ -273,7 +303,7 @@ interface ImageCase {
 function imageCaseArb(op: ImageOp): fc.Arbitrary<ImageCase> {
   return batchSpecArb.chain((spec) => fc.record({
     spec: fc.constant(spec),
-    options: op === 'shift' ? shiftOptionsArb(spec.dtype, spec.shape[0], false) : noiseOptionsArb(op, spec.dtype, spec.shape[0], false),
+    options: imageOptionsArb(op, spec, false),
     // shift cannot run in place
     out: fc.constantFrom<OutMode>(...(op === 'shift' ? ['new', 'out'] as const : ['new', 'out', 'inPlace'] as const)),
     outPlacement: placementArb,
@@ -334,7 +364,7 @@ async function checkImageCase(op: ImageOp, c: ImageCase): Promise<void> {
 }
 
 describe('image ops: every ISA == js, split and thread invariance', () => {
-  for (const op of ['shift', 'gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper'] as const) {
+  for (const op of ['shift', 'gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper', 'gamma', 'erase'] as const) {
     it(op, async () => {
       await check(op, imageCaseArb(op), (c) => checkImageCase(op, c));
     });
@@ -520,12 +550,12 @@ describe('labels: the same on every backend, split invariance, in place', () => 
 
 // ---- Pipeline ----------------------------------------------------------------
 
-const IMAGE_OPS: ImageOp[] = ['shift', 'gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper'];
+const IMAGE_OPS: ImageOp[] = ['shift', 'gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper', 'gamma', 'erase'];
 
-function stepArb(dtype: BatchSpec['dtype']): fc.Arbitrary<PipelineStep> {
+function stepArb(spec: BatchSpec): fc.Arbitrary<PipelineStep> {
   return fc.constantFrom(...IMAGE_OPS).chain((op) => fc.record({
     op: fc.constant(op),
-    options: op === 'shift' ? shiftOptionsArb(dtype, 1, true) : noiseOptionsArb(op, dtype, 1, true),
+    options: imageOptionsArb(op, { ...spec, shape: [1, spec.shape[1], spec.shape[2], spec.shape[3]] }, true),
     p: fc.oneof(fc.constantFrom(0, 1), finite(0, 1)),
   }, { requiredKeys: ['op', 'options'] }) as fc.Arbitrary<PipelineStep>);
 }
@@ -542,7 +572,7 @@ interface PipelineCase {
 
 const pipelineCaseArb: fc.Arbitrary<PipelineCase> = batchSpecArb.chain((spec) => fc.record({
   spec: fc.constant(spec),
-  steps: fc.array(stepArb(spec.dtype), { maxLength: 4 }),
+  steps: fc.array(stepArb(spec), { maxLength: 4 }),
   seed: seedArb,
   run: fc.record({ index: sampleIndexArb(spec.shape[0]), epoch: epochArb }, { requiredKeys: [] }),
   split: fc.integer({ min: 0, max: spec.shape[0] }),

@@ -22,6 +22,8 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/mix.h"
 #include "../kernels/affine.h"
 #include "../kernels/blur.h"
+#include "../kernels/gamma.h"
+#include "../kernels/erase.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_avx2 = {
@@ -48,5 +50,9 @@ extern const Kernels kKernels_avx2 = {
     &avx2::blur_f32,
     &avx2::mix_u8,
     &avx2::mix_f32,
+    &avx2::gamma_u8,
+    &avx2::gamma_f32,
+    &avx2::erase_u8,
+    &avx2::erase_f32,
 };
 }  // namespace fastaug

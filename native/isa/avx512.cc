@@ -22,6 +22,8 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/mix.h"
 #include "../kernels/affine.h"
 #include "../kernels/blur.h"
+#include "../kernels/gamma.h"
+#include "../kernels/erase.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_avx512 = {
@@ -48,5 +50,9 @@ extern const Kernels kKernels_avx512 = {
     &avx512::blur_f32,
     &avx512::mix_u8,
     &avx512::mix_f32,
+    &avx512::gamma_u8,
+    &avx512::gamma_f32,
+    &avx512::erase_u8,
+    &avx512::erase_f32,
 };
 }  // namespace fastaug

@@ -20,6 +20,8 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/mix.h"
 #include "../kernels/affine.h"
 #include "../kernels/blur.h"
+#include "../kernels/gamma.h"
+#include "../kernels/erase.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_neon = {
@@ -46,5 +48,9 @@ extern const Kernels kKernels_neon = {
     &neon::blur_f32,
     &neon::mix_u8,
     &neon::mix_f32,
+    &neon::gamma_u8,
+    &neon::gamma_f32,
+    &neon::erase_u8,
+    &neon::erase_f32,
 };
 }  // namespace fastaug

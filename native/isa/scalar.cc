@@ -21,6 +21,8 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/mix.h"
 #include "../kernels/affine.h"
 #include "../kernels/blur.h"
+#include "../kernels/gamma.h"
+#include "../kernels/erase.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_scalar = {
@@ -47,5 +49,9 @@ extern const Kernels kKernels_scalar = {
     &scalar::blur_f32,
     &scalar::mix_u8,
     &scalar::mix_f32,
+    &scalar::gamma_u8,
+    &scalar::gamma_f32,
+    &scalar::erase_u8,
+    &scalar::erase_f32,
 };
 }  // namespace fastaug

@@ -22,6 +22,8 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/mix.h"
 #include "../kernels/affine.h"
 #include "../kernels/blur.h"
+#include "../kernels/gamma.h"
+#include "../kernels/erase.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_sse4 = {
@@ -48,5 +50,9 @@ extern const Kernels kKernels_sse4 = {
     &sse4::blur_f32,
     &sse4::mix_u8,
     &sse4::mix_f32,
+    &sse4::gamma_u8,
+    &sse4::gamma_f32,
+    &sse4::erase_u8,
+    &sse4::erase_f32,
 };
 }  // namespace fastaug

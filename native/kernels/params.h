@@ -156,6 +156,35 @@ struct MixParams {
   const int32_t* width;
 };
 
+// Gamma (src/ops/gamma.ts): uint8 element x of image i becomes lut[256·i + x];
+// float32 x becomes float32(pow64(x, gamma[i])) (native/kernels/gamma.h),
+// clipped if asked. Element-wise, the same for every layout: dst may be src.
+struct GammaParams {
+  int64_t h, w, c;
+  const uint8_t* lut;
+  const float* gamma;
+  bool clip;
+  float clip_lo, clip_hi;
+};
+
+// Random erasing (src/ops/erase.ts): image i copied, then its `count` boxes
+// (entry i·count + j: rows [top, top + height) × columns [left, left + width),
+// inside the image; empty when height or width is 0) filled with values[ch],
+// or with noise from position (y·w + x)·c + ch of sample first_sample + i of
+// stream (key0, key1, epoch, stream). dst may be src (in place).
+struct EraseParams {
+  int64_t h, w, c;
+  bool nchw;
+  int64_t count;
+  const int32_t* top;
+  const int32_t* left;
+  const int32_t* height;
+  const int32_t* width;
+  bool noise;
+  const float* values;
+  uint32_t key0, key1, epoch, stream, first_sample;
+};
+
 // Every kernel one ISA provides. dispatch.cc keeps one table per ISA; a new
 // op adds a field here and one line per ISA file.
 struct Kernels {
@@ -192,6 +221,12 @@ struct Kernels {
   // images [first, first + count); reads partner images of src anywhere, so dst must not overlap src
   void (*mix_u8)(const uint8_t* src, uint8_t* dst, const MixParams& p, size_t first, size_t count);
   void (*mix_f32)(const float* src, float* dst, const MixParams& p, size_t first, size_t count);
+  // images [first, first + count); element-wise, so dst may be src
+  void (*gamma_u8)(const uint8_t* src, uint8_t* dst, const GammaParams& p, size_t first, size_t count);
+  void (*gamma_f32)(const float* src, float* dst, const GammaParams& p, size_t first, size_t count);
+  // images [first, first + count); dst may be src
+  void (*erase_u8)(const uint8_t* src, uint8_t* dst, const EraseParams& p, size_t first, size_t count);
+  void (*erase_f32)(const float* src, float* dst, const EraseParams& p, size_t first, size_t count);
 };
 
 }  // namespace fastaug

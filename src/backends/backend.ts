@@ -148,6 +148,54 @@ export interface MixRequest {
   width: Int32Array;
 }
 
+/**
+ * A resolved gamma (src/ops/gamma.ts). uint8: element x of image i becomes
+ * lut[256·i + x]. float32: x becomes float32(pow64(x, gamma[i])) (the
+ * library's own float64 power, src/backends/js/gamma.ts), x ≤ 0 giving 0;
+ * then clipped if asked. Element-wise: dst may be src.
+ */
+export interface GammaRequest {
+  h: number;
+  w: number;
+  c: number;
+  layout: 'NHWC' | 'NCHW';
+  /** uint8 data: 256 entries per image. */
+  lut: Uint8Array;
+  /** float32 data: the float32 gamma of each image. */
+  gamma: Float32Array;
+  clip: boolean;
+  clipLo: number;
+  clipHi: number;
+}
+
+/**
+ * A resolved erase (src/ops/erase.ts): image i is copied (unless dst is src),
+ * then each of its `count` boxes (rows [top, top + height) × columns
+ * [left, left + width), entry i·count + j; height or width 0 for none) is
+ * filled, box after box: with values[ch] per channel, or (noise) with the
+ * element of NHWC position p = (y·w + x)·c + ch of sample firstSample + i's
+ * stream `stream`: uint8 word(p) >>> 24, float32 the stream's normal z(p).
+ */
+export interface EraseRequest {
+  h: number;
+  w: number;
+  c: number;
+  layout: 'NHWC' | 'NCHW';
+  count: number;
+  top: Int32Array;
+  left: Int32Array;
+  height: Int32Array;
+  width: Int32Array;
+  noise: boolean;
+  /** c values (float32, or integers 0…255 for uint8), when not noise. */
+  values: Float32Array;
+  key0: number;
+  key1: number;
+  epoch: number;
+  stream: number;
+  firstSample: number;
+}
+
 export const NOISE_KIND = { addNormal: 0, addUniform: 1, multiplyNormal: 2, saltAndPepper: 3 } as const;
 
 /** Resolved image noise (src/ops/noise.ts): per-image parameters, stream ids, dtype rules. */
@@ -239,4 +287,10 @@ export interface Backend {
   /** Mixes images [first, first + count) of dst from src (any image of src may be read; dst must not overlap src). */
   mix(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: MixRequest, first: number, count: number): void;
   mixAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: MixRequest, first: number, count: number): Promise<void>;
+  /** Gamma of images [first, first + count); element-wise, so dst may be src. */
+  gamma(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: GammaRequest, first: number, count: number): void;
+  gammaAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: GammaRequest, first: number, count: number): Promise<void>;
+  /** Erase boxes of images [first, first + count); dst may be src. */
+  erase(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: EraseRequest, first: number, count: number): void;
+  eraseAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: EraseRequest, first: number, count: number): Promise<void>;
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import nodeGypBuild from 'node-gyp-build';
 
-import type { AffineRequest, Backend, BlurRequest, ColorRequest, CropRequest, FlipRequest, MixRequest, NoiseRequest, ShiftRequest, StreamRequest } from './backend.js';
+import type { AffineRequest, Backend, BlurRequest, ColorRequest, CropRequest, EraseRequest, FlipRequest, GammaRequest, MixRequest, NoiseRequest, ShiftRequest, StreamRequest } from './backend.js';
 
 type StreamFn = (
   isa: number, out: Float32Array, key0: number, key1: number, first: number,
@@ -62,6 +62,15 @@ export interface NativeAddon {
     partner: Int32Array, wa: Float32Array, wb: Float32Array, top: Int32Array, left: Int32Array, height: Int32Array, width: Int32Array,
     first: number, count: number, async: boolean,
   ): Promise<void> | undefined;
+  gamma(
+    isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number,
+    lut: Uint8Array, gamma: Float32Array, clip: boolean, clipLo: number, clipHi: number, first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
+  erase(
+    isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean, boxes: number,
+    top: Int32Array, left: Int32Array, height: Int32Array, width: Int32Array, noise: boolean, values: Float32Array,
+    key0: number, key1: number, epoch: number, stream: number, firstSample: number, first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
   /** How two arrays' bytes relate in memory (by address): 0 disjoint, 1 the same first byte, 2 any other overlap. */
   memoryOverlap(a: ArrayBufferView, b: ArrayBufferView): number;
 }
@@ -81,7 +90,7 @@ export function packageRoot(): string {
 }
 
 /** Every function the TypeScript side calls on the addon. */
-export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums', 'blur', 'mix'] as const;
+export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums', 'blur', 'mix', 'gamma', 'erase'] as const;
 
 /**
  * Why a loaded addon cannot serve this package (a stale build or prebuild
@@ -188,6 +197,17 @@ function mixCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array
   return addon.mix(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.n, r.paste, r.partner, r.wa, r.wb, r.top, r.left, r.height, r.width, first, count, async);
 }
 
+function gammaCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: GammaRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
+  return addon.gamma(isa, src, dst, r.h, r.w, r.c, r.lut, r.gamma, r.clip, r.clipLo, r.clipHi, first, count, async);
+}
+
+function eraseCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: EraseRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
+  return addon.erase(
+    isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.count, r.top, r.left, r.height, r.width, r.noise, r.values,
+    r.key0, r.key1, r.epoch, r.stream, r.firstSample, first, count, async,
+  );
+}
+
 /** A Backend running the addon's kernels for the ISA `isa` (one of addon.isas()). */
 export function nativeBackend(addon: NativeAddon, isa: string): Backend {
   const index = addon.isas().indexOf(isa);
@@ -222,5 +242,9 @@ export function nativeBackend(addon: NativeAddon, isa: string): Backend {
     blurAsync: (src, dst, r, first, count) => blurCall(addon, index, src, dst, r, first, count, true)!,
     mix: (src, dst, r, first, count) => void mixCall(addon, index, src, dst, r, first, count, false),
     mixAsync: (src, dst, r, first, count) => mixCall(addon, index, src, dst, r, first, count, true)!,
+    gamma: (src, dst, r, first, count) => void gammaCall(addon, index, src, dst, r, first, count, false),
+    gammaAsync: (src, dst, r, first, count) => gammaCall(addon, index, src, dst, r, first, count, true)!,
+    erase: (src, dst, r, first, count) => void eraseCall(addon, index, src, dst, r, first, count, false),
+    eraseAsync: (src, dst, r, first, count) => eraseCall(addon, index, src, dst, r, first, count, true)!,
   };
 }

@@ -38,6 +38,8 @@ export function previewColumns(seed: number): PreviewColumn[] {
     { op: 'brightness', options: { factor: [0.5, 1.5] } },
     { op: 'contrast', options: { factor: [0.3, 1.7] } },
     { op: 'gaussianBlur', options: { sigma: [0.5, 2] } },
+    { op: 'gamma', options: { gamma: [0.4, 2.5] } },
+    { op: 'erase', options: { p: 1, area: [0.1, 0.3], value: 'noise' } },
     { op: 'gaussianNoise', options: { std: 25 } },
     { op: 'uniformNoise', options: { low: 40, high: 100 } },
     { op: 'speckleNoise', options: { std: 0.5 } },

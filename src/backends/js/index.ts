@@ -13,6 +13,8 @@ import { cropImages, cropPieces } from './crop.js';
 import { affineImages, affinePieces } from './affine.js';
 import { blurImages, blurPieces } from './blur.js';
 import { mixImages, mixPieces } from './mix.js';
+import { gammaImages, gammaPieces } from './gamma.js';
+import { eraseImages, erasePieces } from './erase.js';
 import { channelSumPieces, channelSums, colorAffineImages, colorAffinePieces } from './color.js';
 
 function* streamUnits(out: Float32Array, req: StreamRequest, kernel: (o: Float32Array, r: StreamRequest) => void): Generator<void> {
@@ -73,4 +75,8 @@ export const jsBackend: Backend = {
   blurAsync: (src, dst, req, first, count) => runInSlices(blurPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
   mix: (src, dst, req, first, count) => mixImages(req, src, dst, first, count),
   mixAsync: (src, dst, req, first, count) => runInSlices(mixPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
+  gamma: (src, dst, req, first, count) => gammaImages(req, src, dst, first, count),
+  gammaAsync: (src, dst, req, first, count) => runInSlices(gammaPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
+  erase: (src, dst, req, first, count) => eraseImages(req, src, dst, first, count),
+  eraseAsync: (src, dst, req, first, count) => runInSlices(erasePieces(req, src, dst, first, count, UNIT_ELEMENTS)),
 };

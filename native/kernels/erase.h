@@ -1,0 +1,105 @@
+// Random erasing (issue 19), bit-identical to src/backends/js/erase.ts.
+// Included per ISA inside namespace fastaug::FASTAUG_ISA_NS after random.h
+// (its random_normal and random_words give the noise fill); no include
+// guard, no standard headers.
+//
+// Image i is copied (skipped when dst is src), then its boxes are filled in
+// order: with values[ch] per channel, or with noise that depends only on the
+// element's NHWC position p = (y·w + x)·c + ch in the image: position p of
+// sample first_sample + i's stream (uint8: the word >>> 24, uniform 0…255;
+// float32: the stream's standard normal). The copy is the bulk of the work:
+// one memcpy per image.
+
+namespace erase_detail {
+
+constexpr int64_t kChunk = 1024;  // noise values generated at a time (on the stack)
+
+inline void noise_chunk(uint8_t* out, int64_t n, const StreamParams& sp) {
+  uint32_t words[kChunk];
+  random_words(words, size_t(n), sp);
+  for (int64_t k = 0; k < n; ++k) out[k] = uint8_t(words[k] >> 24);
+}
+
+inline void noise_chunk(float* out, int64_t n, const StreamParams& sp) {
+  random_normal(out, size_t(n), sp, AffineParams{0.0f, 1.0f});
+}
+
+// One row of a box: bw pixels from column left of row y.
+template <class T>
+inline void fill_row_constant(T* image, const EraseParams& p, int64_t y, int64_t left, int64_t bw) {
+  const int64_t plane = p.h * p.w;
+  if (p.nchw) {
+    for (int64_t ch = 0; ch < p.c; ++ch) {
+      T* d = image + ch * plane + y * p.w + left;
+      const T v = T(p.values[ch]);
+      for (int64_t x = 0; x < bw; ++x) d[x] = v;
+    }
+    return;
+  }
+  T* d = image + (y * p.w + left) * p.c;
+  const int64_t total = bw * p.c;
+  if (p.c == 1) {
+    const T v = T(p.values[0]);
+    for (int64_t k = 0; k < total; ++k) d[k] = v;
+    return;
+  }
+  // the first pixel, then the filled part copied onto the rest, doubling
+  for (int64_t ch = 0; ch < p.c; ++ch) d[ch] = T(p.values[ch]);
+  for (int64_t filled = p.c; filled < total;) {
+    const int64_t take = filled < total - filled ? filled : total - filled;
+    __builtin_memcpy(d + filled, d, size_t(take) * sizeof(T));
+    filled += take;
+  }
+}
+
+template <class T>
+inline void fill_row_noise(T* image, const EraseParams& p, size_t sample, int64_t y, int64_t left, int64_t bw) {
+  const int64_t plane = p.h * p.w;
+  const int64_t row0 = (y * p.w + left) * p.c;  // NHWC position of the row's first element
+  const int64_t total = bw * p.c;
+  T values[kChunk];
+  for (int64_t done = 0; done < total; done += kChunk) {
+    const int64_t n = total - done < kChunk ? total - done : kChunk;
+    StreamParams sp{p.key0, p.key1, uint64_t(row0 + done), p.epoch, p.stream, uint32_t(sample)};
+    noise_chunk(values, n, sp);
+    if (!p.nchw) {
+      __builtin_memcpy(image + row0 + done, values, size_t(n) * sizeof(T));
+      continue;
+    }
+    for (int64_t k = 0; k < n; ++k) {
+      const int64_t e = done + k;
+      image[(e % p.c) * plane + y * p.w + left + e / p.c] = values[k];
+    }
+  }
+}
+
+template <class T>
+void erase_images(const T* src, T* dst, const EraseParams& p, size_t first, size_t count) {
+  const int64_t image = p.h * p.w * p.c;
+  for (size_t i = first; i < first + count; ++i) {
+    T* d = dst + int64_t(i) * image;
+    if (src != dst) __builtin_memcpy(d, src + int64_t(i) * image, size_t(image) * sizeof(T));
+    for (int64_t j = 0; j < p.count; ++j) {
+      const int64_t box = int64_t(i) * p.count + j;
+      const int64_t top = p.top[box], left = p.left[box], bh = p.height[box], bw = p.width[box];
+      if (bh <= 0 || bw <= 0) continue;
+      for (int64_t y = top; y < top + bh; ++y) {
+        if (p.noise) {
+          fill_row_noise<T>(d, p, size_t(p.first_sample) + i, y, left, bw);
+        } else {
+          fill_row_constant<T>(d, p, y, left, bw);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace erase_detail
+
+inline void erase_u8(const uint8_t* src, uint8_t* dst, const EraseParams& p, size_t first, size_t count) {
+  erase_detail::erase_images<uint8_t>(src, dst, p, first, count);
+}
+
+inline void erase_f32(const float* src, float* dst, const EraseParams& p, size_t first, size_t count) {
+  erase_detail::erase_images<float>(src, dst, p, first, count);
+}

@@ -1,0 +1,88 @@
+// Gamma (issue 19), bit-identical to src/backends/js/gamma.ts. Included per
+// ISA inside namespace fastaug::FASTAUG_ISA_NS (no include guard, no
+// standard headers), built with -ffp-contract=off (and -mno-fma): no fused
+// multiply-add, so every double operation rounds as the TypeScript one does.
+//
+// uint8: element x of image i becomes lut[256·i + x] (tables built in
+// TypeScript). float32: x becomes float32(pow64(x, gamma[i])), the library's
+// own float64 power below (libm's pow and Math.pow differ in the last bits,
+// so neither is called); NaN stays NaN, x ≤ 0 gives 0, +inf stays +inf;
+// then clipped if asked. Element-wise and per image: the layout does not
+// matter and dst may be src.
+
+namespace gamma_detail {
+
+// Mantissas above 1 + 0x3504f3·2^-23 (just below √2) are halved.
+constexpr double kSplit = 1.0 + double(0x3504f3) / 8388608.0;
+constexpr double kLog2e = 1.4426950408889634;
+constexpr double kLn2 = 0.6931471805599453;
+constexpr double kLimit = 200.0;  // |t| clamp: 2^±200 is beyond float32 either way
+
+// x^gamma for a normal double x > 0, in the order of pow64 in gamma.ts:
+// x = m·2^e, ln m = 2s·(1 + s²/3 + … + s²²/23) with s = (m − 1)/(m + 1),
+// t = gamma·(e + ln m·log2 e) clamped, k = floor(t + 0.5),
+// 2^(t − k) by its Taylor series in r = (t − k)·ln 2 to r¹⁴/14!, times 2^k.
+inline double pow64(double x, double gamma) {
+  const uint64_t bits = __builtin_bit_cast(uint64_t, x);
+  int64_t e = int64_t((bits >> 52) & 0x7ff) - 1023;
+  double m = __builtin_bit_cast(double, (bits & 0xfffffffffffffull) | 0x3ff0000000000000ull);
+  const bool halve = m > kSplit;
+  m = halve ? m * 0.5 : m;
+  e = halve ? e + 1 : e;
+  const double s = (m - 1.0) / (m + 1.0);
+  const double s2 = s * s;
+  double q = 1.0 / 23.0;
+  for (int k = 21; k >= 1; k -= 2) q = q * s2 + 1.0 / double(k);
+  const double lnm = 2.0 * s * q;
+  double t = gamma * (double(e) + lnm * kLog2e);
+  t = t > kLimit ? kLimit : (t < -kLimit ? -kLimit : t);
+  const double k = __builtin_floor(t + 0.5);
+  const double r = (t - k) * kLn2;
+  double inv_factorial[14];
+  double fact = 1.0;
+  for (int j = 0; j < 14; ++j) {
+    if (j >= 2) fact *= double(j);
+    inv_factorial[j] = 1.0 / fact;
+  }
+  double p = 1.0 / 87178291200.0;  // 1/14!
+  for (int j = 13; j >= 1; --j) p = p * r + inv_factorial[j];
+  p = p * r + 1.0;
+  // 2^k, k in [−200, 200]: an exact power of two from its bits
+  const double scale = __builtin_bit_cast(double, uint64_t(int64_t(k) + 1023) << 52);
+  return p * scale;
+}
+
+inline float gamma_value(float x, double gamma) {
+  const double xd = double(x);
+  if (xd > 0.0) return xd == __builtin_inf() ? x : float(pow64(xd, gamma));
+  // NaN: the value through double and back (quieted, as the TypeScript store does)
+  return xd <= 0.0 ? 0.0f : float(xd);
+}
+
+inline float clip_value(float v, float lo, float hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+}  // namespace gamma_detail
+
+inline void gamma_u8(const uint8_t* src, uint8_t* dst, const GammaParams& p, size_t first, size_t count) {
+  const int64_t image = p.h * p.w * p.c;
+  for (size_t i = first; i < first + count; ++i) {
+    const uint8_t* lut = p.lut + 256 * int64_t(i);
+    const uint8_t* s = src + int64_t(i) * image;
+    uint8_t* d = dst + int64_t(i) * image;
+    for (int64_t k = 0; k < image; ++k) d[k] = lut[s[k]];
+  }
+}
+
+inline void gamma_f32(const float* src, float* dst, const GammaParams& p, size_t first, size_t count) {
+  const int64_t image = p.h * p.w * p.c;
+  for (size_t i = first; i < first + count; ++i) {
+    const double g = double(p.gamma[i]);
+    const float* s = src + int64_t(i) * image;
+    float* d = dst + int64_t(i) * image;
+    if (p.clip) {
+      for (int64_t k = 0; k < image; ++k) d[k] = gamma_detail::clip_value(gamma_detail::gamma_value(s[k], g), p.clip_lo, p.clip_hi);
+    } else {
+      for (int64_t k = 0; k < image; ++k) d[k] = gamma_detail::gamma_value(s[k], g);
+    }
+  }
+}

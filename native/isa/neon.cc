@@ -20,6 +20,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/mix.h"
 #include "../kernels/affine.h"
 #include "../kernels/blur.h"
+#include "../kernels/resized_crop.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_neon = {
@@ -46,5 +47,7 @@ extern const Kernels kKernels_neon = {
     &neon::blur_f32,
     &neon::mix_u8,
     &neon::mix_f32,
+    &neon::resized_crop_u8,
+    &neon::resized_crop_f32,
 };
 }  // namespace fastaug

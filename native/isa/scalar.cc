@@ -21,6 +21,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/mix.h"
 #include "../kernels/affine.h"
 #include "../kernels/blur.h"
+#include "../kernels/resized_crop.h"
 }  // namespace FASTAUG_ISA_NS
 
 extern const Kernels kKernels_scalar = {
@@ -47,5 +48,7 @@ extern const Kernels kKernels_scalar = {
     &scalar::blur_f32,
     &scalar::mix_u8,
     &scalar::mix_f32,
+    &scalar::resized_crop_u8,
+    &scalar::resized_crop_f32,
 };
 }  // namespace fastaug

@@ -17,6 +17,7 @@ import { flip, flipAsync, flipDecisions, type FlipOptions } from './ops/flip.js'
 import { affine, affineAsync, affineParams, type AffineOptions } from './ops/affine.js';
 import { gaussianBlur, gaussianBlurAsync, gaussianBlurParams, type GaussianBlurOptions } from './ops/blur.js';
 import { crop, cropAsync, cropOffsets, cropProbe, type CropOptions } from './ops/crop.js';
+import { resizedCrop, resizedCropAsync, resizedCropParams, type ResizedCropOptions } from './ops/resized-crop.js';
 import { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams, type BrightnessOptions, type ContrastOptions } from './ops/color.js';
 import { integerInRange, invalidParameterError, isArraySafe, isPlainObject, numberInRange } from './validate.js';
 
@@ -38,9 +39,23 @@ const OPS = {
   brightness: { run: brightness, runAsync: brightnessAsync },
   contrast: { run: contrast, runAsync: contrastAsync },
   gaussianBlur: { run: gaussianBlur, runAsync: gaussianBlurAsync },
+  resizedCrop: { run: resizedCrop, runAsync: resizedCropAsync },
 } as const satisfies Record<string, { run: ImageOp; runAsync: ImageOpAsync }>;
 
 export type PipelineOp = keyof typeof OPS;
+
+/** Steps whose output size is their own (not the input's): they apply to every sample (p 1) and stay out of groups. */
+const RESIZING_OPS: ReadonlySet<string> = new Set(['crop', 'resizedCrop']);
+
+/** The output size [height, width] of a resizing step's options (already checked), or undefined for other steps. */
+function stepOutputSize(op: string, options: Readonly<Record<string, unknown>>): [number, number] | undefined {
+  if (op === 'crop') return [options.height as number, options.width as number];
+  if (op === 'resizedCrop') {
+    const size = options.size as number | [number, number];
+    return typeof size === 'number' ? [size, size] : [size[0], size[1]];
+  }
+  return undefined;
+}
 
 /** An op's options as a step takes them: without seed, index, epoch, out, threads (the pipeline sets those). */
 export type StepOptions<O> = Omit<O, 'seed' | 'index' | 'epoch' | 'out' | 'threads'>;
@@ -65,6 +80,7 @@ export type PipelineStep =
   | StepOf<'brightness', BrightnessOptions>
   | StepOf<'contrast', ContrastOptions>
   | StepOf<'gaussianBlur', Omit<GaussianBlurOptions, 'sigmas'>>
+  | StepOf<'resizedCrop', Omit<ResizedCropOptions, 'boxes'>>
   | OneOfStep
   | SomeOfStep;
 
@@ -120,7 +136,7 @@ export interface StepRecord {
   op: PipelineOp | GroupOp;
   /** For a group: whether the group applied to the sample (its p); its steps' records say which of them did. */
   applied: boolean;
-  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}; gaussianBlur {sigma, radius}; affine {rotation, zoomX, zoomY, shear, dx, dy} when drawn and always its matrix {m0, …, m5}. */
+  /** What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}; gaussianBlur {sigma, radius}; resizedCrop {top, left, height, width} (the box); affine {rotation, zoomX, zoomY, shear, dx, dy} when drawn and always its matrix {m0, …, m5}. */
   params: Record<string, number>;
   /** A group's records of its own steps (applied: chosen, the group applied, and the step's own p drawn true); params: oneOf {choice}, someOf {choice0, …} ascending. */
   steps?: StepRecord[];
@@ -198,6 +214,10 @@ function recordParams(op: PipelineOp, batch: Batch, options: Record<string, unkn
     const { top, left } = cropOffsets(batch, options as unknown as CropOptions);
     return Array.from({ length: n }, (_, i) => ({ top: top[i]!, left: left[i]! }));
   }
+  if (op === 'resizedCrop') {
+    const { top, left, height, width } = resizedCropParams(batch, options as unknown as ResizedCropOptions);
+    return Array.from({ length: n }, (_, i) => ({ top: top[i]!, left: left[i]!, height: height[i]!, width: width[i]! }));
+  }
   const plan = noisePlan(op, batch, options);
   if (op === 'saltAndPepper') return Array.from({ length: n }, (_, i) => ({ saltBelow: plan.saltBelow[i]!, pepperBelow: plan.pepperBelow[i]! }));
   if (op === 'uniformNoise') return Array.from({ length: n }, () => ({ low: plan.offset[0]!, span: plan.scale[0]! }));
@@ -250,7 +270,9 @@ export class Pipeline {
     if (!Array.isArray(steps) || steps.length === 0) throw invalidParameterError(`${at}.steps`, 'a non-empty array of pipeline steps', steps);
     const checked = steps.map((child, j) => {
       if (isPlainObject(child) && isGroupOp(child.op)) throw invalidParameterError(`${at}.steps[${j}].op`, `an op (groups do not nest)`, child.op, 'range');
-      if (isPlainObject(child) && child.op === 'crop') throw invalidParameterError(`${at}.steps[${j}].op`, `an op other than crop (a crop in a group would change the size of only the samples that chose it)`, child.op, 'range');
+      if (isPlainObject(child) && RESIZING_OPS.has(child.op as string)) {
+        throw invalidParameterError(`${at}.steps[${j}].op`, `an op other than crop and resizedCrop (a crop in a group would change the size of only the samples that chose it)`, child.op, 'range');
+      }
       try {
         return Pipeline.checkStep(child, j);
       } catch (error) {
@@ -458,12 +480,15 @@ export class Pipeline {
         throw invalidParameterError(`steps[${position}].options.matrix`, 'an array of 6 numbers (a step warps every image by the same given matrix; per-image matrices are not a pipeline option: use rotation, zoom, shear, x, y to draw them)', given);
       }
     }
+    if (op === 'resizedCrop' && options.boxes !== undefined) {
+      throw invalidParameterError(`steps[${position}].options.boxes`, 'no boxes (per-image boxes are not a pipeline option: scale and ratio draw them; replay takes them from the records)', options.boxes);
+    }
     if (op === 'gaussianBlur' && options.sigmas !== undefined) {
       throw invalidParameterError(`steps[${position}].options.sigmas`, 'no sigmas (per-image sigmas are not a pipeline option: use sigma, a number or [lo, hi] to draw)', options.sigmas);
     }
     const p = step.p === undefined ? 1 : numberInRange(`steps[${position}].p`, step.p, 0, 1, 'a probability in [0, 1]');
     // a crop changes the image size: a sample it skipped would not fit the batch
-    if (op === 'crop' && p !== 1) throw invalidParameterError(`steps[${position}].p`, '1 for a crop step (it changes the image size, so it applies to every sample)', p, 'range');
+    if (RESIZING_OPS.has(op) && p !== 1) throw invalidParameterError(`steps[${position}].p`, `1 for a ${op} step (it changes the image size, so it applies to every sample)`, p, 'range');
     // check the options now, on a tiny float32 batch (dtype-specific checks happen at run time);
     // a crop's on an empty batch of its output size (so that a padded crop of any size fits it)
     try {
@@ -625,7 +650,7 @@ export class Pipeline {
     records = copied as SampleRecord[];
     const per = b.h * b.w * b.c;
     // crop steps change the image size: every image ends at the same one
-    const [outH, outW] = this.steps.reduce<[number, number]>((size, s) => (s.op === 'crop' ? [s.options.height as number, s.options.width as number] : size), [b.h, b.w]);
+    const [outH, outW] = this.steps.reduce<[number, number]>((size, s) => stepOutputSize(s.op, s.options) ?? size, [b.h, b.w]);
     const outPer = outH * outW * b.c;
     const out = b.dtype === 'uint8' ? new Uint8Array(b.n * outPer) : new Float32Array(b.n * outPer);
     records.forEach((r, k) => {
@@ -654,6 +679,10 @@ export class Pipeline {
         if (step.op === 'crop') {
           delete opts.padding;
           Object.assign(opts, { top: s.params.top, left: s.params.left });
+        }
+        if (step.op === 'resizedCrop') {
+          for (const name of ['scale', 'ratio']) delete opts[name];
+          opts.boxes = [s.params.top, s.params.left, s.params.height, s.params.width];
         }
         if (step.op === 'affine') {
           for (const name of ['rotation', 'zoom', 'zoomX', 'zoomY', 'shear', 'x', 'y']) delete opts[name];
@@ -694,6 +723,13 @@ export class Pipeline {
         const v = s.params[name];
         if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'an integer with |value| <= 2^30 (pixels)', v);
         if (!Number.isInteger(v) || Math.abs(v) > 2 ** 30) throw invalidParameterError(`${at}.params.${name}`, 'an integer with |value| <= 2^30 (pixels)', v, 'range');
+      }
+    }
+    if (op === 'resizedCrop') {
+      if (!s.applied) throw invalidParameterError(`${at}.applied`, 'true (a resizedCrop step applies to every sample)', s.applied, 'range');
+      for (const name of ['top', 'left', 'height', 'width']) {
+        const v = s.params[name];
+        if (typeof v !== 'number') throw invalidParameterError(`${at}.params.${name}`, 'an integer (the box, in pixels)', v);
       }
     }
     if ((op === 'brightness' || op === 'contrast') && s.applied) {

@@ -3,9 +3,13 @@
 // every backend and ISA), a float64 bilinear bound, drawn boxes from the
 // published stream layout and against a simulation of torchvision's rule,
 // split / thread invariance, replay from boxes, tensors, bad input.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 
-import { philox4x32, resizedCrop, resizedCropAsync, resizedCropParams, type Batch } from '../src/index.js';
+import { philox4x32, Pipeline, preview, resizedCrop, resizedCropAsync, resizedCropParams, type Batch } from '../src/index.js';
+import { resizedCropTensor } from '../src/tfjs/index.js';
 import { resizedCropPlan } from '../src/ops/resized-crop.js';
 import { threadSplit } from '../src/ops/common.js';
 import { backendName, backends } from './helpers/backends.js';
@@ -282,6 +286,53 @@ describe('invariance and replay', () => {
     const out = new Float32Array(2 * 4 * 4 * 3);
     expect(resizedCrop(b, { size: 4, seed: 1, out }).data).toBe(out);
     expect(firstDifference(out, resizedCrop(b, { size: 4, seed: 1 }).data)).toBe(-1);
+  });
+});
+
+describe('in a Pipeline, a preview and on tensors', () => {
+  it('a step resizes every sample; records hold the boxes; replay and JSON round trips give the same bytes', async () => {
+    const b = randomBatch(testRng(11), [4, 12, 16, 3], 'uint8', 'NHWC');
+    const pipeline = new Pipeline([{ op: 'flip', options: { mode: 'horizontal' } }, { op: 'resizedCrop', options: { size: [6, 8], scale: [0.2, 1] } }, { op: 'brightness', options: { delta: 10 }, p: 0.5 }], { seed: 3 });
+    const r = pipeline.run(b, { index: 7, epoch: 1, record: true });
+    expect(r.shape).toEqual([4, 6, 8, 3]);
+    const params = r.records.map((rec) => rec.steps[1]!.params);
+    expect(params.every((p) => p.top! >= 0 && p.left! >= 0 && p.top! + p.height! <= 12 && p.left! + p.width! <= 16)).toBe(true);
+    expect(new Set(params.map((p) => `${p.height}x${p.width}`)).size).toBeGreaterThan(1);
+    expect(firstDifference(pipeline.replay(b, r.records).data, r.data)).toBe(-1);
+    expect(firstDifference(Pipeline.fromJSON(JSON.stringify(pipeline.toJSON())).run(b, { index: 7, epoch: 1 }).data, r.data)).toBe(-1);
+    expect(firstDifference((await pipeline.runAsync(b, { index: 7, epoch: 1, threads: 2 })).data, r.data)).toBe(-1);
+    // a recorded box that does not fit is named
+    const broken = structuredClone(r.records);
+    broken[0]!.steps[1]!.params.height = 13;
+    expect(() => pipeline.replay(b, broken)).toThrow('boxes');
+  });
+
+  it('a step applies to every sample, stays out of groups and takes no boxes', () => {
+    expect(() => new Pipeline([{ op: 'resizedCrop', options: { size: 4 }, p: 0.5 }])).toThrow('Expected 1 for a resizedCrop step (it changes the image size, so it applies to every sample) for steps[0].p');
+    expect(() => new Pipeline([{ op: 'oneOf', options: { steps: [{ op: 'resizedCrop', options: { size: 4 } }] } } as never])).toThrow('an op other than crop and resizedCrop');
+    expect(() => new Pipeline([{ op: 'resizedCrop', options: { size: 4, boxes: [0, 0, 1, 1] } as never }])).toThrow('for steps[0].options.boxes');
+    expect(() => new Pipeline([{ op: 'resizedCrop', options: { size: 0 } }])).toThrow('size');
+  });
+
+  it('a preview column is drawn at the output size', () => {
+    const b: Batch = { data: new Uint8Array(2 * 4 * 4 * 3).fill(40), shape: [2, 4, 4, 3] };
+    const read = (png: Buffer) => PNG.sync.read(png);
+    const same = read(preview(b, [{ op: 'flip', options: { horizontal: true } }], { title: '', scale: 2 }));
+    const larger = read(preview(b, [{ op: 'resizedCrop', options: { size: [6, 7] } }], { title: '', scale: 2 }));
+    expect(larger.width - same.width).toBe(2 * 3 * 2);
+  });
+
+  it('resizedCropTensor: int32 and float32 NHWC tensors, the output size, the typed-array bytes', () => {
+    const b = randomBatch(testRng(12), [2, 9, 7, 3], 'uint8', 'NHWC');
+    const t = tf.tensor4d(Int32Array.from(b.data), [2, 9, 7, 3], 'int32');
+    const y = resizedCropTensor(t, { size: [5, 4], seed: 2 });
+    expect(y.shape).toEqual([2, 5, 4, 3]);
+    expect(y.dtype).toBe('int32');
+    expect([...y.dataSync()]).toEqual([...resizedCrop(b, { size: [5, 4], seed: 2 }).data]);
+    const f = tf.tensor4d(Float32Array.from(b.data), [2, 9, 7, 3]);
+    expect([...resizedCropTensor(f, { size: 3, boxes: [0, 0, 9, 7] }).dataSync()]).toEqual([...resizedCrop({ data: Float32Array.from(b.data), shape: [2, 9, 7, 3] }, { size: 3, boxes: [0, 0, 9, 7] }).data]);
+    expect(() => resizedCropTensor(f, { size: 3, out: new Float32Array(54) } as never)).toThrow("Unknown option 'out' for resizedCropTensor");
+    tf.dispose([t, y, f]);
   });
 });
 

@@ -205,6 +205,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("affine", &Addon::Affine),
         InstanceMethod("colorAffine", &Addon::ColorAffine),
         InstanceMethod("mix", &Addon::Mix),
+        InstanceMethod("resizedCrop", &Addon::ResizedCrop),
         InstanceMethod("gamma", &Addon::Gamma),
         InstanceMethod("erase", &Addon::Erase),
         InstanceMethod("channelSums", &Addon::ChannelSums),
@@ -738,6 +739,60 @@ class Addon : public Napi::Addon<Addon> {
         info, elements, pinned, BoolArg(info, 21),
         [=](const uint8_t* src, uint8_t* dst) { run_u8(src, dst, p, first, count); },
         [=](const float* src, float* dst) { run_f32(src, dst, p, first, count); });
+  }
+
+  // (isa, src, dst, h, w, c, nchw, outH, outW, x0, x1: Int32Array, wx0, wx1: Float32Array,
+  //  y0, y1: Int32Array, wy0, wy1: Float32Array, first, count, async): resized crops of images
+  // [first, first + count); every tap is checked to be inside the image here
+  Napi::Value ResizedCrop(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    ResizedCropParams p;
+    p.h = Uint32Arg(info, 3);
+    p.w = Uint32Arg(info, 4);
+    p.c = Uint32Arg(info, 5);
+    p.nchw = BoolArg(info, 6);
+    p.out_h = Uint32Arg(info, 7);
+    p.out_w = Uint32Arg(info, 8);
+    size_t lengths[8];
+    p.x0 = TypedData<int32_t, napi_int32_array>(info, 9, "Int32Array", "x0 (column taps)", &lengths[0]);
+    p.x1 = TypedData<int32_t, napi_int32_array>(info, 10, "Int32Array", "x1 (column taps)", &lengths[1]);
+    p.wx0 = TypedData<float, napi_float32_array>(info, 11, "Float32Array", "wx0 (column weights)", &lengths[2]);
+    p.wx1 = TypedData<float, napi_float32_array>(info, 12, "Float32Array", "wx1 (column weights)", &lengths[3]);
+    p.y0 = TypedData<int32_t, napi_int32_array>(info, 13, "Int32Array", "y0 (row taps)", &lengths[4]);
+    p.y1 = TypedData<int32_t, napi_int32_array>(info, 14, "Int32Array", "y1 (row taps)", &lengths[5]);
+    p.wy0 = TypedData<float, napi_float32_array>(info, 15, "Float32Array", "wy0 (row weights)", &lengths[6]);
+    p.wy1 = TypedData<float, napi_float32_array>(info, 16, "Float32Array", "wy1 (row weights)", &lengths[7]);
+    const size_t first = Uint32Arg(info, 17), count = Uint32Arg(info, 18);
+    const size_t images = first + count;
+    if (p.h < 1 || p.w < 1 || p.c < 1 || p.out_h < 1 || p.out_w < 1) ThrowType(info.Env(), "resizedCrop: bad dimensions");
+    if (!ImageFits(p.h, p.w, p.c) || !ImageFits(p.out_h, p.out_w, p.c)) ThrowType(info.Env(), "resizedCrop: an image larger than any array");
+    for (int k = 0; k < 8; ++k) {
+      const uint64_t per_image = uint64_t(k < 4 ? p.out_w : p.out_h);
+      if (lengths[k] < images * per_image) ThrowType(info.Env(), "resizedCrop: fewer taps or weights than output columns and rows");
+    }
+    for (size_t i = first * size_t(p.out_w); i < images * size_t(p.out_w); ++i) {
+      if (p.x0[i] < 0 || p.x0[i] >= p.w || p.x1[i] < 0 || p.x1[i] >= p.w) ThrowType(info.Env(), "resizedCrop: a column tap outside the image");
+    }
+    for (size_t i = first * size_t(p.out_h); i < images * size_t(p.out_h); ++i) {
+      if (p.y0[i] < 0 || p.y0[i] >= p.h || p.y1[i] < 0 || p.y1[i] >= p.h) ThrowType(info.Env(), "resizedCrop: a row tap outside the image");
+    }
+    const size_t src_elements = ElementsOf(info, "resizedCrop", images, uint64_t(p.h * p.w * p.c));
+    const size_t dst_elements = ElementsOf(info, "resizedCrop", images, uint64_t(p.out_h * p.out_w * p.c));
+    std::vector<Napi::Object> pinned;
+    for (size_t i : {1, 2, 9, 10, 11, 12, 13, 14, 15, 16}) pinned.push_back(info[i].As<Napi::Object>());
+    const size_t scratch = size_t(2 * p.out_w * (p.nchw ? 1 : p.c));
+    auto run_u8 = kernels.resized_crop_u8;
+    auto run_f32 = kernels.resized_crop_f32;
+    return RunImageJob(
+        info, src_elements, dst_elements, pinned, BoolArg(info, 19),
+        [=](const uint8_t* src, uint8_t* dst) {
+          std::vector<uint32_t> buffer(scratch);
+          run_u8(src, dst, p, first, count, buffer.data());
+        },
+        [=](const float* src, float* dst) {
+          std::vector<float> buffer(scratch);
+          run_f32(src, dst, p, first, count, buffer.data());
+        });
   }
 };
 

@@ -17,6 +17,8 @@ export { flip, flipAsync, flipDecisions } from './ops/flip.js';
 export type { FlipDecisions, FlipMode, FlipOptions } from './ops/flip.js';
 export { crop, cropAsync, cropOffsets } from './ops/crop.js';
 export { affine, affineAsync, affineParams } from './ops/affine.js';
+export { resizedCrop, resizedCropAsync, resizedCropParams } from './ops/resized-crop.js';
+export type { ResizedCropOptions, ResizedCropParams } from './ops/resized-crop.js';
 export type { AffineOptions, AffineParams } from './ops/affine.js';
 export type { CropOffsets, CropOptions } from './ops/crop.js';
 export { gaussianBlur, gaussianBlurAsync, gaussianBlurParams } from './ops/blur.js';

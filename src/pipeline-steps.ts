@@ -17,6 +17,7 @@ import { crop, cropAsync, cropOffsets, cropProbe, type CropOptions } from './ops
 import { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams, type ContrastOptions } from './ops/color.js';
 import { gamma, gammaAsync, gammaParams, MAX_GAMMA, MIN_GAMMA, type GammaOptions } from './ops/gamma.js';
 import { erase, eraseAsync, eraseParams, type EraseOptions } from './ops/erase.js';
+import { resizedCrop, resizedCropAsync, resizedCropParams, type ResizedCropOptions } from './ops/resized-crop.js';
 import type { Batch } from './ops/batch.js';
 import { invalidParameterError } from './validate.js';
 
@@ -367,6 +368,23 @@ export const STEPS = {
       const field = (name: string): number[] => Array.from({ length: count }, (_, j) => r[`${name}${j}`]!);
       return { ...without(o, ['p', 'area', 'ratio']), boxes: { top: field('top'), left: field('left'), height: field('height'), width: field('width') } };
     },
+  }),
+  resizedCrop: imageStep(resizedCrop, resizedCropAsync, (b, o) => {
+    const { top, left, height, width } = resizedCropParams(b, o as unknown as ResizedCropOptions);
+    return perImage(b.shape[0], { top, left, height, width });
+  }, {
+    notInGroup: 'a resizedCrop in a group would change the size of only the samples that chose it',
+    alwaysApplies: 'it changes the image size, so it applies to every sample',
+    outputSize: (o) => {
+      const size = o.size as number | [number, number];
+      return typeof size === 'number' ? [size, size] : [size[0], size[1]];
+    },
+    checkOptions: (at, o) => forbidOption(at, o, 'boxes', 'per-image boxes are not a pipeline option: scale and ratio draw them; replay takes them from the records'),
+    checkRecord: (at, params, applied) => {
+      if (!applied) throw invalidParameterError(`${at}.applied`, 'true (a resizedCrop step applies to every sample)', applied, 'range');
+      for (const name of ['top', 'left', 'height', 'width']) recordedNumber(at, params, name, 'an integer >= 0 (the box, in pixels)', (v) => Number.isInteger(v) && v >= 0 && v <= 2 ** 31);
+    },
+    replayOptions: (o, r) => ({ ...without(o, ['scale', 'ratio']), boxes: [r.top, r.left, r.height, r.width] }),
   }),
   flipLabels: flipLabelsStep,
   labelSmoothing: labelSmoothingStep,

@@ -22,6 +22,7 @@ import type { AffineOptions } from './ops/affine.js';
 import type { GaussianBlurOptions } from './ops/blur.js';
 import type { GammaOptions } from './ops/gamma.js';
 import type { EraseOptions } from './ops/erase.js';
+import type { ResizedCropOptions } from './ops/resized-crop.js';
 import type { CropOptions } from './ops/crop.js';
 import type { BrightnessOptions, ContrastOptions } from './ops/color.js';
 import type { FlipLabelsOptions, LabelSmoothingOptions } from './ops/labels.js';
@@ -58,6 +59,7 @@ export type PipelineStep =
   | StepOf<'gaussianBlur', Omit<GaussianBlurOptions, 'sigmas'>>
   | StepOf<'gamma', Omit<GammaOptions, 'gammas'>>
   | StepOf<'erase', Omit<EraseOptions, 'boxes'>>
+  | StepOf<'resizedCrop', Omit<ResizedCropOptions, 'boxes'>>
   | StepOf<'flipLabels', FlipLabelsOptions>
   | StepOf<'labelSmoothing', LabelSmoothingOptions>
   | StepOf<'mixup', Omit<MixupOptions, 'lambda' | 'partner'> & { lambda?: number }>
@@ -121,7 +123,7 @@ export interface StepRecord {
    * What the op drew for this sample: shift {dx, dy} in pixels; noise {std} or salt-and-pepper thresholds; flip
    * {horizontal, vertical} as 0 or 1; crop {top, left}; brightness {factor, delta}; contrast {factor}; gaussianBlur
    * {sigma, radius}; gamma {gamma}; erase {erased (0 or 1), and for each box j < count: topj, leftj, heightj,
-   * widthj}; affine {rotation, zoomX, zoomY, shear, dx, dy} when drawn and always its matrix {m0, …, m5};
+   * widthj}; resizedCrop {top, left, height, width} (the box); affine {rotation, zoomX, zoomY, shear, dx, dy} when drawn and always its matrix {m0, …, m5};
    * flipLabels {flipped (0 or 1), label (the class after the step)}; labelSmoothing {} (nothing drawn); mixup
    * {partner (batch position), partnerIndex (its dataset index), lambda}; cutmix the same and the box {top, left,
    * height, width}.

@@ -15,6 +15,8 @@ export const STREAM = {
   eraseNoise: 22,
   /** affine: per-image parameters (block 0: w0 rotation, w1 zoomX or zoom, w2 zoomY, w3 shear; block 1: w0 x, w1 y) */
   affine: 19,
+  /** resizedCrop: per-image boxes (block t = attempt t of 10: w0 area, w1 log aspect ratio, w2 top, w3 left) */
+  resizedCrop: 20,
   gaussianNoise: 32,
   gaussianNoiseParams: 33,
   uniformNoise: 34,

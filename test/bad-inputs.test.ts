@@ -323,6 +323,28 @@ for (const [call, eraseOp] of [['erase', fastaug.erase], ['eraseAsync', fastaug.
   if (call === 'eraseAsync') threadSites(call, invoke, { p: 1 });
 }
 
+// resizedCrop and resizedCropAsync (size [H, W]: the output has the input's length, so the out battery applies)
+for (const [call, resizeOp] of [['resizedCrop', fastaug.resizedCrop], ['resizedCropAsync', fastaug.resizedCropAsync]] as const) {
+  const base = { size: [H, W] };
+  const invoke = (options: unknown): unknown => (resizeOp as ImageCall)(batchOf(), options);
+  batchSites(call, (batch) => (resizeOp as ImageCall)(batch, base));
+  optionObjectSites(call, call, invoke, base);
+  imageOutSites(call, resizeOp as ImageCall, base, false);
+  randomSites(call, invoke, base, 2 ** 32 - N);
+  optionSite(call, 'size', [...badIntegers(2 ** 31 - 1, 1).filter((b) => !['[]', '[1]'].includes(b.label)), v('[1]', [1]), v('[1, 2, 3]', [1, 2, 3]), v('[]', [])], invoke, {});
+  site(call, 'size', [v('missing', undefined)], (size) => invoke({ size }));
+  site(call, 'size[1]', [v('[2, 0]', [2, 0]), v('[2, 1.5]', [2, 1.5]), v("[2, '2']", [2, '2']), v('[2, NaN]', [2, NaN])], (size) => invoke({ size }));
+  site(call, 'size', [v('[65536, 65536] (too large)', [65536, 65536])], (size) => invoke({ size }));
+  const fractions = [...NOT_NUMBERS.filter((b) => b.label !== '[1]'), ...NON_FINITE, v('0.5', 0.5), v('[1]', [1]), v('[0.5, 0.2]', [0.5, 0.2]), v('[0, 1]', [0, 1]), v('[NaN, 1]', [NaN, 1])];
+  optionSite(call, 'scale', [...fractions, v('[0.5, 1.5]', [0.5, 1.5])], invoke, base);
+  optionSite(call, 'ratio', [...fractions, v('[-1, 1]', [-1, 1]), v('[1, Infinity]', [1, Infinity])], invoke, base);
+  optionSite(call, 'boxes', [v('1', 1), v("'0'", '0'), v('null', null), v('[0, 0, 1]', [0, 0, 1]), v('[[0, 0, 1, 1]] (n = 2)', [[0, 0, 1, 1]]), v('7 numbers', [0, 0, 1, 1, 0, 0, 1])], invoke, base);
+  site(call, 'boxes[2]', [v('[0, 0, 3, 1] (taller than the image)', [0, 0, 3, 1]), v('[0, 0, 0, 1]', [0, 0, 0, 1]), v('[0, 0, NaN, 1]', [0, 0, NaN, 1])], (boxes) => invoke({ ...base, boxes }));
+  site(call, 'boxes[1][1]', [v('[[0, 0, 1, 1], [0, -1, 1, 1]]', [[0, 0, 1, 1], [0, -1, 1, 1]]), v("[[0, 0, 1, 1], [0, '0', 1, 1]]", [[0, 0, 1, 1], [0, '0', 1, 1]])], (boxes) => invoke({ ...base, boxes }));
+  site(call, 'boxes', [v('{ boxes, scale }', { ...base, boxes: [0, 0, 1, 1], scale: [0.5, 1] })], invoke);
+  if (call === 'resizedCropAsync') threadSites(call, invoke, base);
+}
+
 // noise ops, sync and async
 const NOISE_BASE = { gaussianNoise: { std: 1 }, uniformNoise: { low: 0, high: 1 }, speckleNoise: { std: 0.1 }, saltAndPepper: { amount: 0.1 } } as const;
 for (const op of ['gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper'] as const) {

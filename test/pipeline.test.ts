@@ -101,8 +101,8 @@ describe('Pipeline', () => {
   });
 
   it('validates steps with their position', () => {
-    expect(() => new Pipeline([{ op: 'rotate' as 'shift' }])).toThrow("Expected one of shift, gaussianNoise, uniformNoise, speckleNoise, saltAndPepper, flip, crop, affine, brightness, contrast, gaussianBlur, gamma, erase, flipLabels, labelSmoothing, mixup, cutmix for steps[0].op but received 'rotate'");
-    expect(() => new Pipeline([{ op: 'toString' as 'shift' }])).toThrow("Expected one of shift, gaussianNoise, uniformNoise, speckleNoise, saltAndPepper, flip, crop, affine, brightness, contrast, gaussianBlur, gamma, erase, flipLabels, labelSmoothing, mixup, cutmix for steps[0].op but received 'toString'");
+    expect(() => new Pipeline([{ op: 'rotate' as 'shift' }])).toThrow("Expected one of shift, gaussianNoise, uniformNoise, speckleNoise, saltAndPepper, flip, crop, affine, brightness, contrast, gaussianBlur, gamma, erase, resizedCrop, flipLabels, labelSmoothing, mixup, cutmix for steps[0].op but received 'rotate'");
+    expect(() => new Pipeline([{ op: 'toString' as 'shift' }])).toThrow("Expected one of shift, gaussianNoise, uniformNoise, speckleNoise, saltAndPepper, flip, crop, affine, brightness, contrast, gaussianBlur, gamma, erase, resizedCrop, flipLabels, labelSmoothing, mixup, cutmix for steps[0].op but received 'toString'");
     expect(() => new Pipeline([steps[0]!, { op: 'gaussianNoise', options: { std: -1 } }])).toThrow(/^steps\[1\] \(gaussianNoise\): Expected a number or \[lo, hi\]/);
     expect(() => new Pipeline([{ op: 'shift', p: 1.5 }])).toThrow('Expected a probability in [0, 1] for steps[0].p but received 1.5');
     // both are type errors as well (the step's options are typed per op); at run time they are errors naming the step

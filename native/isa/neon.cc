@@ -20,6 +20,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/mix.h"
 #include "../kernels/affine.h"
 #include "../kernels/blur.h"
+#include "../kernels/resized_crop.h"
 #include "../kernels/gamma.h"
 #include "../kernels/erase.h"
 }  // namespace FASTAUG_ISA_NS
@@ -48,6 +49,8 @@ extern const Kernels kKernels_neon = {
     &neon::blur_f32,
     &neon::mix_u8,
     &neon::mix_f32,
+    &neon::resized_crop_u8,
+    &neon::resized_crop_f32,
     &neon::gamma_u8,
     &neon::gamma_f32,
     &neon::erase_u8,

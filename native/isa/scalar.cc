@@ -21,6 +21,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/mix.h"
 #include "../kernels/affine.h"
 #include "../kernels/blur.h"
+#include "../kernels/resized_crop.h"
 #include "../kernels/gamma.h"
 #include "../kernels/erase.h"
 }  // namespace FASTAUG_ISA_NS
@@ -49,6 +50,8 @@ extern const Kernels kKernels_scalar = {
     &scalar::blur_f32,
     &scalar::mix_u8,
     &scalar::mix_f32,
+    &scalar::resized_crop_u8,
+    &scalar::resized_crop_f32,
     &scalar::gamma_u8,
     &scalar::gamma_f32,
     &scalar::erase_u8,

@@ -22,6 +22,7 @@ namespace FASTAUG_ISA_NS {
 #include "../kernels/mix.h"
 #include "../kernels/affine.h"
 #include "../kernels/blur.h"
+#include "../kernels/resized_crop.h"
 #include "../kernels/gamma.h"
 #include "../kernels/erase.h"
 }  // namespace FASTAUG_ISA_NS
@@ -50,6 +51,8 @@ extern const Kernels kKernels_sse4 = {
     &sse4::blur_f32,
     &sse4::mix_u8,
     &sse4::mix_f32,
+    &sse4::resized_crop_u8,
+    &sse4::resized_crop_f32,
     &sse4::gamma_u8,
     &sse4::gamma_f32,
     &sse4::erase_u8,

@@ -185,6 +185,25 @@ struct EraseParams {
   uint32_t key0, key1, epoch, stream, first_sample;
 };
 
+// Resized crops (src/ops/resized-crop.ts): output (y, x) of image i blends
+// input rows y0[i·out_h + y], y1[…] with weights wy0, wy1 and columns
+// x0[i·out_w + x], x1[…] with wx0, wx1 (float32, or integers 0…4096 summing
+// to 4096 for uint8). Taps are inside the image (checked by the addon).
+// Not in place. Scratch per job: 2·out_w·c elements (float32 or uint32).
+struct ResizedCropParams {
+  int64_t h, w, c;
+  bool nchw;
+  int64_t out_h, out_w;
+  const int32_t* x0;
+  const int32_t* x1;
+  const float* wx0;
+  const float* wx1;
+  const int32_t* y0;
+  const int32_t* y1;
+  const float* wy0;
+  const float* wy1;
+};
+
 // Every kernel one ISA provides. dispatch.cc keeps one table per ISA; a new
 // op adds a field here and one line per ISA file.
 struct Kernels {
@@ -221,6 +240,9 @@ struct Kernels {
   // images [first, first + count); reads partner images of src anywhere, so dst must not overlap src
   void (*mix_u8)(const uint8_t* src, uint8_t* dst, const MixParams& p, size_t first, size_t count);
   void (*mix_f32)(const float* src, float* dst, const MixParams& p, size_t first, size_t count);
+  // images [first, first + count); scratch holds 2·out_w·c elements (c = 1 for NCHW); not in place
+  void (*resized_crop_u8)(const uint8_t* src, uint8_t* dst, const ResizedCropParams& p, size_t first, size_t count, uint32_t* scratch);
+  void (*resized_crop_f32)(const float* src, float* dst, const ResizedCropParams& p, size_t first, size_t count, float* scratch);
   // images [first, first + count); element-wise, so dst may be src
   void (*gamma_u8)(const uint8_t* src, uint8_t* dst, const GammaParams& p, size_t first, size_t count);
   void (*gamma_f32)(const float* src, float* dst, const GammaParams& p, size_t first, size_t count);

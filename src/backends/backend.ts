@@ -88,6 +88,30 @@ export interface CropRequest {
 }
 
 /**
+ * A resolved resized crop (src/ops/resized-crop.ts): outH × outW per image.
+ * Output (y, x) of image i blends input rows y0, y1 = y0[i·outH + y], … and
+ * columns x0, x1 = x0[i·outW + x], … (absolute, always inside the image) with
+ * weights wy0, wy1 and wx0, wx1: float32 values, or integers 0…4096 that sum
+ * to 4096 for uint8 data.
+ */
+export interface ResizedCropRequest {
+  h: number;
+  w: number;
+  c: number;
+  layout: 'NHWC' | 'NCHW';
+  outH: number;
+  outW: number;
+  x0: Int32Array;
+  x1: Int32Array;
+  wx0: Float32Array;
+  wx1: Float32Array;
+  y0: Int32Array;
+  y1: Int32Array;
+  wy0: Float32Array;
+  wy1: Float32Array;
+}
+
+/**
  * A resolved per-image colour map (src/ops/color.ts): element x of channel ch
  * of image i becomes float32(float32(x · scale[i·c + ch]) + offset[i·c + ch]);
  * uint8 rounds half to even and saturates, float32 clips if asked. dst may be src.
@@ -239,6 +263,9 @@ export interface Backend {
    * Async kernels run on pool threads, on the arrays' memory itself: arrays
    * the caller could detach meanwhile are staged (runOnLentArrays).
    */
+  /** Resizes the boxes of images [first, first + count) of src into dst (outH × outW per image; not in place). */
+  resizedCrop(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ResizedCropRequest, first: number, count: number): void;
+  resizedCropAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ResizedCropRequest, first: number, count: number): Promise<void>;
   readonly poolThreads: boolean;
   philox4x32(counter: Uint32Array, key: Uint32Array, out: Uint32Array): void;
   randomUniform(out: Float32Array, request: StreamRequest): void;

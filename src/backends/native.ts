@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import nodeGypBuild from 'node-gyp-build';
 
-import type { AffineRequest, Backend, BlurRequest, ColorRequest, CropRequest, EraseRequest, FlipRequest, GammaRequest, MixRequest, NoiseRequest, ShiftRequest, StreamRequest } from './backend.js';
+import type { AffineRequest, Backend, BlurRequest, ColorRequest, CropRequest, EraseRequest, FlipRequest, GammaRequest, MixRequest, NoiseRequest, ResizedCropRequest, ShiftRequest, StreamRequest } from './backend.js';
 
 type StreamFn = (
   isa: number, out: Float32Array, key0: number, key1: number, first: number,
@@ -40,6 +40,11 @@ export interface NativeAddon {
   crop(
     isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean,
     outH: number, outW: number, fill: number, fillValue: number, top: Int32Array, left: Int32Array, first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
+  resizedCrop(
+    isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean, outH: number, outW: number,
+    x0: Int32Array, x1: Int32Array, wx0: Float32Array, wx1: Float32Array, y0: Int32Array, y1: Int32Array, wy0: Float32Array, wy1: Float32Array,
+    first: number, count: number, async: boolean,
   ): Promise<void> | undefined;
   colorAffine(
     isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean,
@@ -90,7 +95,7 @@ export function packageRoot(): string {
 }
 
 /** Every function the TypeScript side calls on the addon. */
-export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums', 'blur', 'mix', 'gamma', 'erase'] as const;
+export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums', 'blur', 'mix', 'gamma', 'erase', 'resizedCrop'] as const;
 
 /**
  * Why a loaded addon cannot serve this package (a stale build or prebuild
@@ -208,6 +213,10 @@ function eraseCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Arr
   );
 }
 
+function resizedCropCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: ResizedCropRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
+  return addon.resizedCrop(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', r.outH, r.outW, r.x0, r.x1, r.wx0, r.wx1, r.y0, r.y1, r.wy0, r.wy1, first, count, async);
+}
+
 /** A Backend running the addon's kernels for the ISA `isa` (one of addon.isas()). */
 export function nativeBackend(addon: NativeAddon, isa: string): Backend {
   const index = addon.isas().indexOf(isa);
@@ -242,6 +251,8 @@ export function nativeBackend(addon: NativeAddon, isa: string): Backend {
     blurAsync: (src, dst, r, first, count) => blurCall(addon, index, src, dst, r, first, count, true)!,
     mix: (src, dst, r, first, count) => void mixCall(addon, index, src, dst, r, first, count, false),
     mixAsync: (src, dst, r, first, count) => mixCall(addon, index, src, dst, r, first, count, true)!,
+    resizedCrop: (src, dst, r, first, count) => void resizedCropCall(addon, index, src, dst, r, first, count, false),
+    resizedCropAsync: (src, dst, r, first, count) => resizedCropCall(addon, index, src, dst, r, first, count, true)!,
     gamma: (src, dst, r, first, count) => void gammaCall(addon, index, src, dst, r, first, count, false),
     gammaAsync: (src, dst, r, first, count) => gammaCall(addon, index, src, dst, r, first, count, true)!,
     erase: (src, dst, r, first, count) => void eraseCall(addon, index, src, dst, r, first, count, false),

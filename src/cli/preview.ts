@@ -26,14 +26,17 @@ export interface PreviewOptions {
  * multiplicative, so it stays black and the garment's texture breaks up.
  * mixup and cutmix mix each sample with a partner from the same batch; the
  * label-only ops (flipLabels, labelSmoothing) change no pixels and have no
- * column. Then a whole pipeline.
+ * column. resizedCrop crops a quarter to 60 % of the image and scales it back
+ * to the images' size. Then a whole pipeline.
  */
-export function previewColumns(seed: number): PreviewColumn[] {
+export function previewColumns(seed: number, size: [number, number] = [28, 28]): PreviewColumn[] {
   return [
     { op: 'shift', options: { x: 0.15, y: 0.15, subpixel: false, fill: 'constant' } },
     { op: 'shift', options: { x: 0.15, y: 0.15, fill: 'reflect' } },
     { op: 'flip', options: { mode: 'horizontal', p: 0.5 } },
     { op: 'crop', options: { height: 20, width: 20 } },
+    // back to the images' own size, so that the column lines up with the others
+    { op: 'resizedCrop', options: { size, scale: [0.25, 0.6] } },
     { op: 'affine', options: { rotation: 30, zoom: [0.8, 1.2], shear: 10, fill: 'constant' } },
     { op: 'brightness', options: { factor: [0.5, 1.5] } },
     { op: 'contrast', options: { factor: [0.3, 1.7] } },
@@ -83,7 +86,7 @@ function loadSamples(o: PreviewOptions): Batch {
 
 export function renderPreview(o: PreviewOptions): { rows: number; columns: number } {
   const samples = loadSamples(o);
-  const columns = previewColumns(o.seed);
+  const columns = previewColumns(o.seed, [samples.shape[1], samples.shape[2]]);
   // before any work: a large image or --scale would take minutes and gigabytes
   checkPreviewSize(samples.shape, 1 + columns.length, o.scale, '--scale');
   const rowLabels = o.images && o.images.length > 0 ? o.images.map((f) => path.basename(f)) : undefined;

@@ -18,6 +18,7 @@ import { flip, type FlipOptions } from '../ops/flip.js';
 import { crop, type CropOptions } from '../ops/crop.js';
 import { brightness, contrast, type BrightnessOptions, type ContrastOptions } from '../ops/color.js';
 import { affine, type AffineOptions } from '../ops/affine.js';
+import { resizedCrop, type ResizedCropOptions } from '../ops/resized-crop.js';
 import { gaussianBlur, type GaussianBlurOptions } from '../ops/blur.js';
 import type { Pipeline } from '../pipeline.js';
 import { checkOptionNames, invalidParameterError, integerInRange, isPlainObject } from '../validate.js';
@@ -73,6 +74,13 @@ export function cropTensor(images: Tensor, options: Omit<CropOptions, 'out'>): T
   return tf.tensor(images.dtype === 'int32' ? Int32Array.from(out.data) : out.data, [...out.shape], images.dtype);
 }
 export const affineTensor = imageOp<AffineOptions>('affineTensor', affine);
+
+/** resizedCrop on a Tensor4D (NHWC): same dtype, shape [n, size…, c] (the output size, not the input's). */
+export function resizedCropTensor(images: Tensor, options: Omit<ResizedCropOptions, 'out'>): Tensor {
+  const batch = tensorToBatch(images);
+  const out = resizedCrop(batch, withoutOut('resizedCropTensor', options) as ResizedCropOptions);
+  return tf.tensor(images.dtype === 'int32' ? Int32Array.from(out.data) : out.data, [...out.shape], images.dtype);
+}
 export const gaussianBlurTensor = imageOp<GaussianBlurOptions>('gaussianBlurTensor', gaussianBlur);
 export const gaussianNoiseTensor = imageOp<GaussianNoiseOptions>('gaussianNoiseTensor', gaussianNoise);
 export const uniformNoiseTensor = imageOp<UniformNoiseOptions>('uniformNoiseTensor', uniformNoise);

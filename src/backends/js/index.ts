@@ -10,6 +10,7 @@ import * as noise from './noise.js';
 import { shiftImages, shiftPieces } from './shift.js';
 import { flipImages, flipPieces } from './flip.js';
 import { cropImages, cropPieces } from './crop.js';
+import { resizedCropImages, resizedCropPieces } from './resized-crop.js';
 import { affineImages, affinePieces } from './affine.js';
 import { blurImages, blurPieces } from './blur.js';
 import { mixImages, mixPieces } from './mix.js';
@@ -73,6 +74,8 @@ export const jsBackend: Backend = {
   channelSumsAsync: (src, req, sums, first, count) => runInSlices(channelSumPieces(req, src, sums, first, count, UNIT_ELEMENTS)),
   blur: (src, dst, req, first, count) => blurImages(req, src, dst, first, count),
   blurAsync: (src, dst, req, first, count) => runInSlices(blurPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
+  resizedCrop: (src, dst, req, first, count) => resizedCropImages(req, src, dst, first, count),
+  resizedCropAsync: (src, dst, req, first, count) => runInSlices(resizedCropPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
   mix: (src, dst, req, first, count) => mixImages(req, src, dst, first, count),
   mixAsync: (src, dst, req, first, count) => runInSlices(mixPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
   gamma: (src, dst, req, first, count) => gammaImages(req, src, dst, first, count),

@@ -23,7 +23,8 @@ export interface PreviewOptions {
  * that the noises look different: gaussian both ways around each pixel,
  * so half of the black background stays black; uniform only brightening,
  * so all of it turns grey; speckle multiplicative, so it stays black and
- * the garment's texture breaks up. Then a whole pipeline.
+ * the garment's texture breaks up; gamma over a wide range (darker and
+ * lighter mid-tones), erase on every image (a box of noise). Then a whole pipeline.
  */
 export function previewColumns(seed: number): PreviewColumn[] {
   return [
@@ -33,6 +34,8 @@ export function previewColumns(seed: number): PreviewColumn[] {
     { op: 'uniformNoise', options: { low: 40, high: 100 } },
     { op: 'speckleNoise', options: { std: 0.5 } },
     { op: 'saltAndPepper', options: { amount: 0.08 } },
+    { op: 'gamma', options: { gamma: [0.4, 2.5] } },
+    { op: 'erase', options: { p: 1, value: 'noise' } },
     new Pipeline([
       { op: 'shift', options: { x: 0.1, y: 0.1, fill: 'constant' } },
       { op: 'gaussianNoise', options: { std: [5, 25] } },

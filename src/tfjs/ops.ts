@@ -19,6 +19,8 @@ import { crop, type CropOptions } from '../ops/crop.js';
 import { brightness, contrast, type BrightnessOptions, type ContrastOptions } from '../ops/color.js';
 import { affine, type AffineOptions } from '../ops/affine.js';
 import { gaussianBlur, type GaussianBlurOptions } from '../ops/blur.js';
+import { gamma, type GammaOptions } from '../ops/gamma.js';
+import { erase, type EraseOptions } from '../ops/erase.js';
 import type { Pipeline } from '../pipeline.js';
 import { checkOptionNames, invalidParameterError, integerInRange, isPlainObject } from '../validate.js';
 import { batchToTensor, rejectDisposed, tensorToBatch } from './tensors.js';
@@ -74,6 +76,8 @@ export function cropTensor(images: Tensor, options: Omit<CropOptions, 'out'>): T
 }
 export const affineTensor = imageOp<AffineOptions>('affineTensor', affine);
 export const gaussianBlurTensor = imageOp<GaussianBlurOptions>('gaussianBlurTensor', gaussianBlur);
+export const gammaTensor = imageOp<GammaOptions>('gammaTensor', gamma) as (images: Tensor, options?: Omit<GammaOptions, 'out'>) => Tensor;
+export const eraseTensor = imageOp<EraseOptions>('eraseTensor', erase) as (images: Tensor, options?: Omit<EraseOptions, 'out'>) => Tensor;
 export const gaussianNoiseTensor = imageOp<GaussianNoiseOptions>('gaussianNoiseTensor', gaussianNoise);
 export const uniformNoiseTensor = imageOp<UniformNoiseOptions>('uniformNoiseTensor', uniformNoise);
 export const speckleNoiseTensor = imageOp<SpeckleNoiseOptions>('speckleNoiseTensor', speckleNoise);

@@ -83,9 +83,9 @@ describe('fastaug preview', () => {
     writeDataset(dir, 't10k', 20);
     const out = path.join(dir, 'p.png');
     expect(renderPreview({ data: dir, samples: 3, scale: 2, seed: 1, out })).toEqual({ rows: 3, columns: 1 + previewColumns(1).length });
-    // three rows of 56-pixel cells and eight columns, with room for the labels (test/preview.test.ts checks the layout)
+    // three rows of 56-pixel cells and ten columns, with room for the labels (test/preview.test.ts checks the layout)
     const png = PNG.sync.read(readFileSync(out));
-    expect(png.width).toBeGreaterThan(8 * 56);
+    expect(png.width).toBeGreaterThan(10 * 56);
     expect(png.height).toBeGreaterThan(3 * 56);
   });
 

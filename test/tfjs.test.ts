@@ -5,11 +5,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
-  brightness, contrast, gaussianBlur, crop, flip, flipLabels, gaussianDropout, gaussianNoise, labelSmoothing, Pipeline, randomNormal, saltAndPepper, shift, speckleNoise, uniformNoise,
+  brightness, contrast, erase, gamma, gaussianBlur, crop, flip, flipLabels, gaussianDropout, gaussianNoise, labelSmoothing, Pipeline, randomNormal, saltAndPepper, shift, speckleNoise, uniformNoise,
 } from '../src/index.js';
 import { normalsOfStream } from '../src/ops/random.js';
 import {
-  gaussianBlurTensor,
+  eraseTensor, gammaTensor, gaussianBlurTensor,
   augmentDataset, batchToTensor, brightnessTensor, contrastTensor, cropTensor, flipLabelsTensor, flipTensor, GaussianDropout, gaussianDropoutTensor, GaussianNoise, gaussianNoiseTensor, LAYER_STREAM,
   labelSmoothingTensor, pipelineTensor, randomNormalTensor, saltAndPepperTensor, shiftTensor, speckleNoiseTensor, tensorToBatch, uniformNoiseTensor,
 } from '../src/tfjs/index.js';
@@ -76,6 +76,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
         [counted(() => shiftTensor(images, { dx: [1, -2], fill: 'wrap' })), shift(batch, { dx: [1, -2], fill: 'wrap' }).data],
         [counted(() => gaussianNoiseTensor(images, { std: 9, seed: 3 })), gaussianNoise(batch, { std: 9, seed: 3 }).data],
         [counted(() => gaussianBlurTensor(images, { sigma: [0.5, 2], seed: 3, fill: 'reflect' })), gaussianBlur(batch, { sigma: [0.5, 2], seed: 3, fill: 'reflect' }).data],
+        [counted(() => gammaTensor(images, { gamma: [0.5, 2], seed: 3 })), gamma(batch, { gamma: [0.5, 2], seed: 3 }).data],
+        [counted(() => eraseTensor(images, { p: 1, count: 2, value: 'noise', seed: 3 })), erase(batch, { p: 1, count: 2, value: 'noise', seed: 3 }).data],
         [counted(() => uniformNoiseTensor(images, { low: -4, high: 4 })), uniformNoise(batch, { low: -4, high: 4 }).data],
         [counted(() => speckleNoiseTensor(images, { std: 0.1 })), speckleNoise(batch, { std: 0.1 }).data],
         [counted(() => saltAndPepperTensor(images, { amount: 0.2 })), saltAndPepper(batch, { amount: 0.2 }).data],

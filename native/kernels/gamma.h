@@ -17,6 +17,12 @@ constexpr double kSplit = 1.0 + double(0x3504f3) / 8388608.0;
 constexpr double kLog2e = 1.4426950408889634;
 constexpr double kLn2 = 0.6931471805599453;
 constexpr double kLimit = 200.0;  // |t| clamp: 2^±200 is beyond float32 either way
+// 1/(2k + 1) and 1/j!: each a correctly rounded quotient, folded at compile
+// time (the TypeScript divides at run time: the same doubles)
+constexpr double kInvOdd[12] = {1.0 / 1, 1.0 / 3, 1.0 / 5, 1.0 / 7, 1.0 / 9, 1.0 / 11, 1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21, 1.0 / 23};
+constexpr double kInvFactorial[14] = {
+    1.0 / 1, 1.0 / 1, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320, 1.0 / 362880,
+    1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0};
 
 // x^gamma for a normal double x > 0, in the order of pow64 in gamma.ts:
 // x = m·2^e, ln m = 2s·(1 + s²/3 + … + s²²/23) with s = (m − 1)/(m + 1),
@@ -31,21 +37,15 @@ inline double pow64(double x, double gamma) {
   e = halve ? e + 1 : e;
   const double s = (m - 1.0) / (m + 1.0);
   const double s2 = s * s;
-  double q = 1.0 / 23.0;
-  for (int k = 21; k >= 1; k -= 2) q = q * s2 + 1.0 / double(k);
+  double q = kInvOdd[11];  // 1/23
+  for (int k = 10; k >= 0; --k) q = q * s2 + kInvOdd[k];
   const double lnm = 2.0 * s * q;
   double t = gamma * (double(e) + lnm * kLog2e);
   t = t > kLimit ? kLimit : (t < -kLimit ? -kLimit : t);
   const double k = __builtin_floor(t + 0.5);
   const double r = (t - k) * kLn2;
-  double inv_factorial[14];
-  double fact = 1.0;
-  for (int j = 0; j < 14; ++j) {
-    if (j >= 2) fact *= double(j);
-    inv_factorial[j] = 1.0 / fact;
-  }
   double p = 1.0 / 87178291200.0;  // 1/14!
-  for (int j = 13; j >= 1; --j) p = p * r + inv_factorial[j];
+  for (int j = 13; j >= 1; --j) p = p * r + kInvFactorial[j];
   p = p * r + 1.0;
   // 2^k, k in [−200, 200]: an exact power of two from its bits
   const double scale = __builtin_bit_cast(double, uint64_t(int64_t(k) + 1023) << 52);

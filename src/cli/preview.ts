@@ -24,6 +24,8 @@ export interface PreviewOptions {
  * gaussian both ways around each pixel, so half of the black background
  * stays black; uniform only brightening, so all of it turns grey; speckle
  * multiplicative, so it stays black and the garment's texture breaks up.
+ * gamma spans a wide range (darker and lighter mid-tones); erase puts a box
+ * of noise on every image.
  * mixup and cutmix mix each sample with a partner from the same batch; the
  * label-only ops (flipLabels, labelSmoothing) change no pixels and have no
  * column. resizedCrop crops a quarter to 60 % of the image and scales it back

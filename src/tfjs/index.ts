@@ -7,7 +7,7 @@ export { GaussianDropout, GaussianNoise, LAYER_STREAM } from './layers.js';
 export type { GaussianDropoutArgs, GaussianNoiseArgs } from './layers.js';
 export { batchToTensor, tensorToBatch } from './tensors.js';
 export {
-  affineTensor, brightnessTensor, contrastTensor, cropTensor, cutmixTensor, flipLabelsTensor, flipTensor, gaussianBlurTensor, gaussianDropoutTensor, gaussianNoiseTensor, labelSmoothingTensor, mixupTensor, pipelineTensor, randomNormalTensor, resizedCropTensor,
+  affineTensor, brightnessTensor, contrastTensor, cropTensor, cutmixTensor, eraseTensor, flipLabelsTensor, flipTensor, gammaTensor, gaussianBlurTensor, gaussianDropoutTensor, gaussianNoiseTensor, labelSmoothingTensor, mixupTensor, pipelineTensor, randomNormalTensor, resizedCropTensor,
   randomUniformTensor, saltAndPepperTensor, shiftTensor, speckleNoiseTensor, uniformNoiseTensor,
 } from './ops.js';
 export {

@@ -20,6 +20,8 @@ import { brightness, contrast, type BrightnessOptions, type ContrastOptions } fr
 import { affine, type AffineOptions } from '../ops/affine.js';
 import { resizedCrop, type ResizedCropOptions } from '../ops/resized-crop.js';
 import { gaussianBlur, type GaussianBlurOptions } from '../ops/blur.js';
+import { gamma, type GammaOptions } from '../ops/gamma.js';
+import { erase, type EraseOptions } from '../ops/erase.js';
 import type { Pipeline } from '../pipeline.js';
 import { checkOptionNames, invalidParameterError, integerInRange, isPlainObject } from '../validate.js';
 import { batchToTensor, rejectDisposed, tensorToBatch } from './tensors.js';
@@ -82,6 +84,8 @@ export function resizedCropTensor(images: Tensor, options: Omit<ResizedCropOptio
   return tf.tensor(images.dtype === 'int32' ? Int32Array.from(out.data) : out.data, [...out.shape], images.dtype);
 }
 export const gaussianBlurTensor = imageOp<GaussianBlurOptions>('gaussianBlurTensor', gaussianBlur);
+export const gammaTensor = imageOp<GammaOptions>('gammaTensor', gamma) as (images: Tensor, options?: Omit<GammaOptions, 'out'>) => Tensor;
+export const eraseTensor = imageOp<EraseOptions>('eraseTensor', erase) as (images: Tensor, options?: Omit<EraseOptions, 'out'>) => Tensor;
 export const gaussianNoiseTensor = imageOp<GaussianNoiseOptions>('gaussianNoiseTensor', gaussianNoise);
 export const uniformNoiseTensor = imageOp<UniformNoiseOptions>('uniformNoiseTensor', uniformNoise);
 export const speckleNoiseTensor = imageOp<SpeckleNoiseOptions>('speckleNoiseTensor', speckleNoise);

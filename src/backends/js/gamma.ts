@@ -30,16 +30,20 @@ const HI = 1;
 
 /**
  * x^gamma in float64 for a finite x > 0 that is a normal double (every
- * float32 value is; gamma > 0 finite), as in the C++:
- * x = m · 2^e with m in [GAMMA_SPLIT / 2, GAMMA_SPLIT] (from the double's
- * bits); s = (m − 1) / (m + 1), ln m = 2s · (1 + s²/3 + s⁴/5 + … + s²²/23)
- * (Horner from the s²² term, |s| ≤ 0.1716: truncation < 1e-19);
- * t = gamma · (e + ln m · log2 e), clamped to [−200, 200]; k = floor(t + 0.5),
- * r = (t − k) · ln 2, 2^(t − k) = 1 + r + r²/2! + … + r¹⁴/14! (Horner,
- * |r| ≤ 0.35: truncation < 1e-19); result 2^(t − k) · 2^k (exact scaling).
- * Relative error about 1e-15 · max(1, |t|): far below a float32 ulp.
+ * float32 value is; gamma > 0 finite), as in the C++: exp2Of(gamma · log2Of(x)).
+ * Relative error about 1e-15 · max(1, |gamma · log2 x|): far below a float32 ulp.
  */
 export function pow64(x: number, gamma: number): number {
+  return exp2Of(gamma * log2Of(x));
+}
+
+/**
+ * log2 x as e + ln m · log2 e: x = m · 2^e with m in [GAMMA_SPLIT / 2,
+ * GAMMA_SPLIT] (from the double's bits); s = (m − 1) / (m + 1),
+ * ln m = 2s · (1 + s²/3 + s⁴/5 + … + s²²/23) (Horner from the s²² term,
+ * |s| ≤ 0.1716: truncation < 1e-19).
+ */
+export function log2Of(x: number): number {
   scratch64[0] = x;
   const hi = scratchWords[HI]!;
   let e = ((hi >>> 20) & 0x7ff) - 1023;
@@ -51,18 +55,29 @@ export function pow64(x: number, gamma: number): number {
   }
   const s = (m - 1) / (m + 1);
   const s2 = s * s;
-  let q = 1 / 23;
-  for (let k = 21; k >= 1; k -= 2) q = q * s2 + 1 / k;
+  let q = INV_ODD[11]!; // 1/23
+  for (let k = 10; k >= 0; k -= 1) q = q * s2 + INV_ODD[k]!;
   const lnm = 2 * s * q;
-  let t = gamma * (e + lnm * LOG2E);
-  t = t > T_LIMIT ? T_LIMIT : t < -T_LIMIT ? -T_LIMIT : t;
-  const k = Math.floor(t + 0.5);
-  const r = (t - k) * LN2;
+  return e + lnm * LOG2E;
+}
+
+/**
+ * 2^t: t clamped to [−200, 200]; k = floor(t + 0.5), r = (t − k) · ln 2,
+ * 2^(t − k) = 1 + r + r²/2! + … + r¹⁴/14! (Horner, |r| ≤ 0.35: truncation
+ * < 1e-19); the result 2^(t − k) · 2^k (exact scaling).
+ */
+export function exp2Of(t: number): number {
+  const c = t > T_LIMIT ? T_LIMIT : t < -T_LIMIT ? -T_LIMIT : t;
+  const k = Math.floor(c + 0.5);
+  const r = (c - k) * LN2;
   let p = 1 / 87178291200; // 1/14!
   for (let j = 13; j >= 1; j -= 1) p = p * r + INV_FACTORIAL[j]!;
   p = p * r + 1;
   return p * POW2[k + T_LIMIT]!;
 }
+
+/** 1/(2k + 1) for k = 0…11, each a correctly rounded double quotient (as in the C++). */
+const INV_ODD = Float64Array.from({ length: 12 }, (_, k) => 1 / (2 * k + 1));
 
 /** 1/j! for j = 0…13, each a correctly rounded double quotient (as in the C++). */
 const INV_FACTORIAL = Float64Array.from({ length: 14 }, (_, j) => {
@@ -70,6 +85,9 @@ const INV_FACTORIAL = Float64Array.from({ length: 14 }, (_, j) => {
   for (let i = 2; i <= j; i += 1) fact *= i;
   return 1 / fact;
 });
+
+/** log2Of(v / 255) for v = 1…255 (entry 0 unused). */
+const LEVEL_LOG2 = Float64Array.from({ length: 256 }, (_, v) => (v === 0 ? 0 : log2Of(v / 255)));
 
 /** One float32 element: NaN stays NaN, x ≤ 0 (and −inf) gives 0, +inf stays +inf, else float32(pow64(x, gamma)). */
 export function gammaValue(x: number, gamma: number): number {
@@ -84,7 +102,8 @@ export function gammaValue(x: number, gamma: number): number {
 export function gammaTable(gamma: number): Uint8Array {
   const lut = new Uint8Array(256);
   for (let v = 1; v < 256; v += 1) {
-    const y = 255 * pow64(v / 255, gamma);
+    // pow64(v / 255, gamma), its log2 taken once for every table
+    const y = 255 * exp2Of(gamma * LEVEL_LOG2[v]!);
     const r = Math.round(y);
     const even = r - y === 0.5 && r % 2 !== 0 ? r - 1 : r;
     lut[v] = even > 255 ? 255 : even;

@@ -430,16 +430,22 @@ export class Pipeline {
     }
   }
 
-  /** Runs one op step over the batch (records first), keeping unapplied samples. */
-  private static applyStep(at: string, op: PipelineOp, current: StepState, options: Record<string, unknown>, mask: Uint8Array, record: Array<StepRecord[]> | undefined): StepState {
-    if (record === undefined && !mask.includes(1)) return current;
+  /**
+   * Runs one op step over the batch (records first), keeping unapplied
+   * samples. A top-level step runs even where no sample applies it, so that
+   * its data-dependent checks (a uint8 clip) do not depend on the draws; a
+   * group's step that no sample chose is skipped.
+   */
+  private static applyStep(at: string, op: PipelineOp, current: StepState, options: Record<string, unknown>, mask: Uint8Array, record: Array<StepRecord[]> | undefined, inGroup = false): StepState {
+    const skip = inGroup && !mask.includes(1);
+    if (record === undefined && skip) return current;
     let next: StepState;
     try {
       if (record) {
         const params = STEPS[op].record(current, options);
         record.forEach((r, i) => r.push({ op, applied: mask[i] === 1, params: params[i]! }));
       }
-      next = mask.includes(1) ? STEPS[op].run(current, options) : current;
+      next = skip ? current : STEPS[op].run(current, options);
     } catch (error) {
       throw stepError(at, op, error);
     }
@@ -447,15 +453,16 @@ export class Pipeline {
     return next;
   }
 
-  private static async applyStepAsync(at: string, op: PipelineOp, current: StepState, options: Record<string, unknown>, threads: number | undefined, mask: Uint8Array, record: Array<StepRecord[]> | undefined): Promise<StepState> {
-    if (record === undefined && !mask.includes(1)) return current;
+  private static async applyStepAsync(at: string, op: PipelineOp, current: StepState, options: Record<string, unknown>, threads: number | undefined, mask: Uint8Array, record: Array<StepRecord[]> | undefined, inGroup = false): Promise<StepState> {
+    const skip = inGroup && !mask.includes(1);
+    if (record === undefined && skip) return current;
     let next: StepState;
     try {
       if (record) {
         const params = STEPS[op].record(current, options);
         record.forEach((r, i) => r.push({ op, applied: mask[i] === 1, params: params[i]! }));
       }
-      next = mask.includes(1) ? await STEPS[op].runAsync(current, { ...options, ...(threads ? { threads } : {}) }) : current;
+      next = skip ? current : await STEPS[op].runAsync(current, { ...options, ...(threads ? { threads } : {}) });
     } catch (error) {
       throw stepError(at, op, error);
     }
@@ -515,7 +522,7 @@ export class Pipeline {
         const plan = this.groupPlan(position, n, index, epoch, records);
         const groupRecords = records?.map((r) => r.steps[position]!.steps!);
         plan.forEach((s, j) => {
-          current = Pipeline.applyStep(`steps[${position}].options.steps[${j}]`, s.op, current, s.options, s.mask, groupRecords);
+          current = Pipeline.applyStep(`steps[${position}].options.steps[${j}]`, s.op, current, s.options, s.mask, groupRecords, true);
         });
         return;
       }
@@ -541,7 +548,7 @@ export class Pipeline {
         const plan = this.groupPlan(position, n, index, epoch, records);
         const groupRecords = records?.map((r) => r.steps[position]!.steps!);
         for (const [j, s] of plan.entries()) {
-          current = await Pipeline.applyStepAsync(`steps[${position}].options.steps[${j}]`, s.op, current, s.options, threads, s.mask, groupRecords);
+          current = await Pipeline.applyStepAsync(`steps[${position}].options.steps[${j}]`, s.op, current, s.options, threads, s.mask, groupRecords, true);
         }
         continue;
       }

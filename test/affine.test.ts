@@ -374,3 +374,17 @@ describe('bad input', () => {
     expect(() => new Pipeline([{ op: 'affine', options: { rotation: -1 } }])).toThrow('steps[0] (affine): ');
   });
 });
+
+describe('affine: a drawn matrix beyond 2^30 names the option that made it, with its value', () => {
+  const b: Batch = { data: new Uint8Array(2 * 2 * 3), shape: [2, 2, 3, 1] };
+  const expected = (name: string, received: string) => new RangeError(`Expected a range whose matrices stay within 2^30 (a zoom too small or a translation too large) for ${name} but received ${received}`);
+  it('a translation: x or y (before: always x, received undefined)', () => {
+    expect(() => affine(b, { y: 1e30 })).toThrow(expected('y', '1e+30 of type number'));
+    expect(() => affine(b, { x: [0, 1e30], y: 0.1 })).toThrow(expected('x', 'array(2) of type array'));
+  });
+  it('a zoom: zoom, or the smaller of zoomX and zoomY (before: always zoom, received undefined)', () => {
+    expect(() => affine(b, { zoomY: [1e-30, 1e-30] })).toThrow(expected('zoomY', 'array(2) of type array'));
+    expect(() => affine(b, { zoomX: [1e-30, 1e-30], zoomY: [0.5, 1] })).toThrow(expected('zoomX', 'array(2) of type array'));
+    expect(() => affine(b, { zoom: [1e-30, 1e-30], x: 0.1 })).toThrow(expected('zoom', 'array(2) of type array'));
+  });
+});

@@ -345,6 +345,79 @@ for (const [call, resizeOp] of [['resizedCrop', fastaug.resizedCrop], ['resizedC
   if (call === 'resizedCropAsync') threadSites(call, invoke, base);
 }
 
+// affine and affineAsync
+for (const [call, affineOp] of [['affine', fastaug.affine], ['affineAsync', fastaug.affineAsync]] as const) {
+  const invoke = (options: unknown): unknown => (affineOp as ImageCall)(batchOf(), options);
+  const onFloat = (options: unknown): unknown => (affineOp as ImageCall)(floatBatch(), options);
+  batchSites(call, (batch) => (affineOp as ImageCall)(batch, { rotation: 10 }));
+  optionObjectSites(call, call, invoke, { rotation: 10 });
+  imageOutSites(call, affineOp as ImageCall, { rotation: 10 }, false);
+  randomSites(call, invoke, { rotation: 10 }, 2 ** 32 - N);
+  const ranges = [...NOT_NUMBERS.filter((b) => b.label !== '[1]'), ...NON_FINITE, v('-1', -1), v('[2, 1]', [2, 1]), v('[1]', [1]), v('[NaN, 0]', [NaN, 0]), v("['0', 1]", ['0', 1])];
+  optionSite(call, 'rotation', ranges, invoke);
+  optionSite(call, 'shear', [...ranges, v('80.5 (|shear| <= 80)', 80.5), v('[-90, 0]', [-90, 0])], invoke);
+  optionSite(call, 'x', [...ranges, v('1e30 (beyond 2^30 pixels)', 1e30)], invoke);
+  optionSite(call, 'y', [...ranges, v('[0, 1e30] (beyond 2^30 pixels)', [0, 1e30])], invoke);
+  const zooms = [...NOT_NUMBERS.filter((b) => b.label !== '[1]'), ...NON_FINITE, v('1 (f < 1)', 1), v('-0.1', -0.1), v('[0, 1] (lo > 0)', [0, 1]), v('[2, 1]', [2, 1]), v('[1e-30, 1e-30] (matrices beyond 2^30)', [1e-30, 1e-30])];
+  optionSite(call, 'zoom', zooms, invoke);
+  optionSite(call, 'zoomX', zooms, invoke);
+  optionSite(call, 'zoomY', zooms, invoke);
+  site(call, 'zoom', [v('{ zoom: 0.1, zoomX: 0.1 }', { zoom: 0.1, zoomX: 0.1 })], invoke);
+  site(call, 'matrix', [
+    v('null', null), v("'x'", 'x'), v('1', 1), v('[1, 0, 0] (6 numbers, n of 6 or 6n)', [1, 0, 0]), v('{ rotation: 1 } as well', 'both'),
+  ], (matrix) => invoke(matrix === 'both' ? { matrix: [1, 0, 0, 0, 1, 0], rotation: 1 } : { matrix }));
+  site(call, 'matrix[1]', [v("'0'", '0'), v('NaN', NaN), v('2^31', 2 ** 31), v('null', null)], (m1) => invoke({ matrix: [1, m1, 0, 0, 1, 0] }));
+  site(call, 'matrix[1]', [v('[1, 0] (not 6)', [1, 0]), v("'x'", 'x')], (row) => invoke({ matrix: [[1, 0, 0, 0, 1, 0], row] }));
+  site(call, 'matrix[0][5]', [v('Infinity', Infinity), v("'0'", '0')], (m5) => invoke({ matrix: [[1, 0, 0, 0, 1, m5], [1, 0, 0, 0, 1, 0]] }));
+  optionSite(call, 'interpolation', [v("'cubic'", 'cubic'), v("'Nearest'", 'Nearest'), v('null', null), v('1', 1)], invoke);
+  optionSite(call, 'fill', [v("'zero'", 'zero'), v("'CONSTANT'", 'CONSTANT'), v("'toString'", 'toString'), v('null', null), v('0', 0)], invoke);
+  optionSite(call, 'fillValue', [...badNumbers(), v('256', 256), v('-1', -1), v('0.5', 0.5)], invoke, { fill: 'constant' });
+  optionSite(`${call} (float32)`, 'fillValue', [...NON_FINITE, v('1e39 (∞ in float32)', 1e39)], onFloat, { fill: 'constant' });
+  if (call === 'affineAsync') threadSites(call, invoke, { rotation: 10 });
+}
+
+// mixup, cutmix and their Async twins: a batch and its Float32Array labels
+for (const call of ['mixup', 'mixupAsync', 'cutmix', 'cutmixAsync'] as const) {
+  const fn = fastaug[call] as (batch: unknown, labels: unknown, options?: unknown) => unknown;
+  const K = 3;
+  const rows = (): Float32Array => Float32Array.of(1, 0, 0, 0, 1, 0);
+  const invoke = (options: unknown): unknown => fn(batchOf(), rows(), options);
+  const isCutmix = call.startsWith('cutmix');
+  if (!call.endsWith('Async')) batchSites(call, (batch) => fn(batch, rows()));
+  else site(call, 'batch.data', notTypedArrays(Uint8Array, SIZE, ['Float32Array']).slice(0, 6), (data) => fn({ data, shape: [N, H, W, C] }, rows()));
+  site(call, 'labels', [...notTypedArrays(Float32Array, N * K), ...wrongLengths(Float32Array, N * K).filter((b) => !b.label.startsWith('Float32Array(0)') && !b.label.includes('SharedArrayBuffer')).slice(0, 3)],
+    (labels) => fn(batchOf(), labels));
+  site(call, 'labels', [fresh('Float32Array(6) with numClasses 2 (n × 2 = 4)', () => rows())], (labels) => fn(batchOf(), labels, { numClasses: 2 }));
+  optionObjectSites(call, call, invoke, {});
+  imageOutSites(call, (batch, options) => fn(batch, rows(), options), {}, false);
+  randomSites(call, invoke, {}, 2 ** 32 - N);
+  optionSite(call, 'alpha', [...badNumbers(), v('0', 0), v('-1', -1), v('1e7 (at most 1e6)', 1e7)], invoke);
+  optionSite(call, 'lambda', [...NOT_NUMBERS.filter((b) => !['[]', '[1]'].includes(b.label)), ...NON_FINITE, v('-0.1', -0.1), v('1.5', 1.5), v('[0.5] (n = 2)', [0.5])], invoke);
+  site(call, 'lambda[1]', [v('[0.5, 2]', [0.5, 2]), v("[0.5, '0.5']", [0.5, '0.5']), v('[0.5, NaN]', [0.5, NaN])], (lambda) => invoke({ lambda }));
+  optionSite(call, 'partner', [v('1', 1), v('null', null), v('[0] (n = 2)', [0]), v("'01'", '01')], invoke);
+  site(call, 'partner[1]', [v('[1, 2] (n = 2)', [1, 2]), v('[1, -1]', [1, -1]), v('[1, 0.5]', [1, 0.5]), v("[1, '0']", [1, '0'])], (partner) => invoke({ partner }));
+  optionSite(call, 'numClasses', [...badIntegers(2 ** 31 - 1, 1)], invoke);
+  site(call, 'labelsOut', [
+    ...notTypedArrays(Float32Array, N * K).filter((b) => b.label !== 'undefined'), ...wrongLengths(Float32Array, N * K).slice(0, 2),
+  ], (labelsOut) => invoke({ labelsOut }));
+  site(call, 'labelsOut', [fresh('labels itself', () => 'self')], () => {
+    const y = rows();
+    return fn(batchOf(), y, { labelsOut: y });
+  });
+  if (isCutmix) {
+    const box = { top: [0, 0], left: [0, 0], height: [1, 1], width: [1, 1] };
+    optionSite(call, 'box', [v('null', null), v('1', 1), v('[]', []), v("'box'", 'box')], invoke);
+    site(call, 'box.top', [v('missing', undefined), v('[0] (n = 2)', [0]), v('1', 1)], (top) => invoke({ box: { ...box, top } }));
+    site(call, 'box.height[0]', [v('[3, 1] (beyond the image)', [3, 1]), v('[-1, 1]', [-1, 1]), v('[0.5, 1]', [0.5, 1])], (height) => invoke({ box: { ...box, height } }));
+    site(call, 'box.width[1]', [v('[1, 4] (beyond the image)', [1, 4])], (width) => invoke({ box: { ...box, width } }));
+    site(call, 'lambda', [v('0.5 with a box', 0.5)], (lambda) => invoke({ box, lambda }));
+  } else {
+    site(call, 'box', [v('{ box } (cutmix only)', 'box')], (key) => invoke({ [key as string]: {} }));
+  }
+  if (call.endsWith('Async')) threadSites(call, invoke, {});
+  else site(call, 'threads', [v('{ threads: 2 } (only the Async twin has a pool)', 'threads')], (key) => invoke({ [key as string]: 2 }));
+}
+
 // noise ops, sync and async
 const NOISE_BASE = { gaussianNoise: { std: 1 }, uniformNoise: { low: 0, high: 1 }, speckleNoise: { std: 0.1 }, saltAndPepper: { amount: 0.1 } } as const;
 for (const op of ['gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper'] as const) {
@@ -539,6 +612,38 @@ for (const call of ['gaussianDropout', 'gaussianDropoutAsync'] as const) {
   site('Pipeline.replay', 'records[0].steps[1].params', [v('null', null), v('[]', []), v('missing', undefined)], (p) => replay(withRecord((r) => { step(r, 1).params = p; })()));
   site('Pipeline.replay', 'records[0].steps[0].params.dx', [v('NaN', NaN), v('Infinity', Infinity), v("'1'", '1'), v('missing', undefined)],
     (dx) => replay(withRecord((r) => { Object.assign(step(r, 0), { applied: true, params: { dx, dy: 0 } }); })()));
+
+  // batches with labels, label steps
+  const labelled = new Pipeline([{ op: 'mixup', p: 0.5 }, { op: 'labelSmoothing', options: { numClasses: 3, epsilon: 0.1 } }], { seed: 3 });
+  const classesPipeline = new Pipeline([{ op: 'flipLabels', options: { p: 0.5, numClasses: 3 } }], { seed: 3 });
+  for (const [call, run] of [['Pipeline.run', (b: unknown) => labelled.run(b as never)], ['Pipeline.runAsync', (b: unknown) => labelled.runAsync(b as never)]] as const) {
+    site(call, 'labels', [
+      v('missing', undefined), v('null', null), v('array(6)', [1, 0, 0, 0, 1, 0]), fresh('Float64Array(6)', () => new Float64Array(6)), fresh('Int32Array(2) (classes for a rows step)', () => new Int32Array(2)),
+      fresh('Float32Array(7) (not n × K)', () => new Float32Array(7)), fresh('Float32Array(8) (4 wide for numClasses 3)', () => new Float32Array(8)), fresh('Float32Array(0)', () => new Float32Array(0)),
+    ], (labels) => run({ images: batchOf(), labels }));
+    site(call, 'images', [v('null', null), v('1', 1)], (images) => run({ images, labels: new Float32Array(6) }));
+    site(call, 'extra', [v('{ images, labels, extra }', 'extra')], (key) => run({ images: batchOf(), labels: new Float32Array(6), [key as string]: 1 }));
+  }
+  site('Pipeline.run', 'labels', [v('missing (a batch without labels)', 'none')], () => labelled.run(batchOf() as never));
+  site('Pipeline.run (flipLabels)', 'labels', [
+    fresh('Float32Array(2) (rows for a classes step)', () => new Float32Array(2)), fresh('Int32Array(3) (n = 2)', () => new Int32Array(3))
+  ], (labels) => classesPipeline.run({ images: batchOf(), labels } as never));
+  site('Pipeline.run (flipLabels)', 'labels[1]', [fresh('Int32Array [0, 3] (numClasses 3)', () => Int32Array.of(0, 3))], (labels) => classesPipeline.run({ images: batchOf(), labels } as never));
+  site('Pipeline.replay', 'labels', [v('missing', undefined), fresh('Float32Array(7)', () => new Float32Array(7))],
+    (labels) => labelled.replay({ images: batchOf(), labels } as never, labelled.run({ images: batchOf() as never, labels: new Float32Array(6) }, { record: true }).records));
+  site('new Pipeline', 'labels', [v('flipLabels with mixup (classes and rows)', 'both')], () => make([{ op: 'flipLabels', options: { p: 0.1, numClasses: 3 } }, { op: 'mixup' }]));
+  site('new Pipeline', 'steps[0].options.lambda', [v('[0.5, 0.5]', [0.5, 0.5]), v("'0.5'", '0.5')], (lambda) => make([{ op: 'mixup', options: { lambda } }]));
+  site('new Pipeline', 'steps[0].options.partner', [v('[1, 0]', [1, 0])], (partner) => make([{ op: 'mixup', options: { partner } }]));
+  site('new Pipeline', 'steps[0].options.box', [v('{}', {})], (box) => make([{ op: 'cutmix', options: { box } }]));
+  site('new Pipeline', 'steps[0].options.matrix', [v('[[1, 0, 0, 0, 1, 0]]', [[1, 0, 0, 0, 1, 0]]), v("'x'", 'x')], (matrix) => make([{ op: 'affine', options: { matrix } }]));
+  site('new Pipeline', 'steps[0].options.sigmas', [v('[1, 1]', [1, 1])], (sigmas) => make([{ op: 'gaussianBlur', options: { sigmas } }]));
+  site('new Pipeline', "'labelsOut'", [v('options.labelsOut', new Float32Array(6))], (labelsOut) => make([{ op: 'mixup', options: { labelsOut } }]));
+  for (const [op, option, value, base] of [
+    ['affine', 'rotation', 'a', {}], ['affine', 'zoom', 1, {}], ['gaussianBlur', 'sigma', -1, {}], ['mixup', 'alpha', 0, {}], ['cutmix', 'numClasses', 0.5, {}],
+    ['labelSmoothing', 'epsilon', 2, { numClasses: 3 }], ['flipLabels', 'p', 2, { numClasses: 3 }], ['flipLabels', 'numClasses', 1, { p: 0.5 }],
+  ] as const) {
+    site(`new Pipeline ${op}`, option, [v(String(value), value)], (x) => make([{ op, options: { ...base, [option]: x } }]));
+  }
 
   const fromJSON = (json: unknown): unknown => Pipeline.fromJSON(json);
   const steps = (list: unknown[]): string => JSON.stringify({ seed: '1', steps: list });

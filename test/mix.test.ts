@@ -240,3 +240,14 @@ describe('mixupTensor / cutmixTensor', () => {
     expect(() => mixupTensor(images, tf.tensor1d([1, 2, 3, 4]))).toThrow(/labels/);
   });
 });
+
+describe('mixup / cutmix: labels of the wrong length say the length expected', () => {
+  const b: Batch = { data: new Uint8Array(2 * 2 * 2), shape: [2, 2, 2, 1] };
+  it('with numClasses: n × numClasses and its value (before: no value)', () => {
+    expect(() => mixup(b, new Float32Array(6), { numClasses: 2 })).toThrow(new RangeError('Expected a Float32Array of length n * numClasses = 4 (n = 2, numClasses = 2) for labels but received Float32Array(6) of type Float32Array'));
+    expect(() => cutmix(b, new Float32Array(3), { numClasses: 2 })).toThrow('Expected a Float32Array of length n * numClasses = 4 (n = 2, numClasses = 2) for labels');
+  });
+  it('without: n × K for some K >= 1', () => {
+    expect(() => mixup(b, new Float32Array(5))).toThrow(new RangeError('Expected a Float32Array of length n * K (n = 2 images, K >= 1 classes) for labels but received Float32Array(5) of type Float32Array'));
+  });
+});

@@ -280,6 +280,13 @@ describe('Pipeline with labels', () => {
     }
   });
 
+  it('a top-level step checks the data even where no sample applies it (p = 0), so errors do not depend on the draws', () => {
+    const never = new Pipeline([{ op: 'gaussianNoise', options: { std: 1, clip: [0, 1] }, p: 0 }]);
+    expect(() => never.run(images(2))).toThrow(/^steps\[0\] \(gaussianNoise\): Expected no clip for uint8 data/);
+    const smoothNever = new Pipeline([{ op: 'labelSmoothing', options: { numClasses: 2, epsilon: 0.1 }, p: 0 }]);
+    expect(() => smoothNever.run({ images: images(2), labels: new Float32Array(8) })).toThrow(RangeError);
+  });
+
   it('errors: a label step without labels, the wrong kind of labels, both kinds in one pipeline, a mismatched length, per-image options', () => {
     const b = images(3);
     expect(() => new Pipeline([{ op: 'mixup' }]).run(b)).toThrow(new TypeError('steps[0] (mixup) needs labels: expected label rows (a Float32Array of n × K class weights, one-hot or soft) for labels; run the pipeline on { images, labels }'));

@@ -6,7 +6,9 @@
 //   - split invariance: images (or elements) [0, k) with the case's index and
 //     [k, n) with index + k give the whole,
 //   - …Async at any thread count gives the sync bytes,
-//   - Pipeline: replay of the records gives the run, in any order.
+//   - Pipeline: replay of the records gives the run, in any order;
+//   - mixup, cutmix: label rows in the documented float32 order, λ and box
+//     split-invariant (partners are batch positions, so images are not).
 // A fixed seed and a fixed number of runs per property, so CI runs the same
 // cases every time; FASTAUG_PROPERTY_SEED and FASTAUG_PROPERTY_SCALE (a
 // multiplier of the runs) explore others locally.
@@ -25,6 +27,7 @@ vi.mock('../src/backends/select.js', async (importOriginal) => {
 });
 
 import {
+  affine, affineAsync, cutmix, cutmixAsync, cutmixParams, gaussianBlur, gaussianBlurAsync, mixup, mixupAsync, mixupParams,
   dropoutMask, erase, eraseAsync, flipLabels, gamma, gammaAsync, gaussianDropout, gaussianDropoutAsync, gaussianNoise, gaussianNoiseAsync, labelSmoothing, Pipeline, randomNormal, randomNormalAsync,
   randomUniform, randomUniformAsync, saltAndPepper, saltAndPepperAsync, shift, shiftAsync, speckleNoise, speckleNoiseAsync, uniformNoise, uniformNoiseAsync,
   type Batch, type Fill, type LabelArray, type PipelineStep, type SampleRecord, type Shape,
@@ -34,10 +37,11 @@ import { testRng } from './helpers/rng.js';
 
 const SEED = Number(process.env.FASTAUG_PROPERTY_SEED ?? 20261205);
 const SCALE = Number(process.env.FASTAUG_PROPERTY_SCALE ?? 1);
-/** Cases per property: together 22 000 per run (≥ 10 000 asked), each on every backend, about 20 s on one core. */
+/** Cases per property: together 25 200 per run (≥ 10 000 asked), each on every backend. */
 const RUNS = {
   shift: 3200, gaussianNoise: 2000, uniformNoise: 1400, speckleNoise: 1400, saltAndPepper: 1800, randomUniform: 1600, randomNormal: 1600,
   gaussianDropout: 1600, dropoutMask: 1200, labelSmoothing: 1000, flipLabels: 1200, Pipeline: 2400, gamma: 800, erase: 800,
+  affine: 1000, gaussianBlur: 1000, mixup: 600, cutmix: 600,
 } as const;
 const cases: Record<string, number> = {};
 const started = Date.now();
@@ -275,17 +279,48 @@ function eraseOptionsArb(dtype: BatchSpec['dtype'], n: number, c: number, step: 
 
 // ---- image ops ---------------------------------------------------------------
 
-type ImageOp = 'shift' | NoiseOp | 'gamma' | 'erase';
-const SYNC = { shift, gaussianNoise, uniformNoise, speckleNoise, saltAndPepper, gamma, erase } as Record<ImageOp, (b: Batch, o: object) => Batch>;
+/** Options of affine: drawn ranges or given matrices (one for every image; a step takes only that), bilinear or nearest, every fill. */
+function affineOptionsArb(dtype: BatchSpec['dtype'], n: number, step: boolean): fc.Arbitrary<Record<string, unknown>> {
+  const angle = (max: number): fc.Arbitrary<number | [number, number]> => fc.oneof(finite(0, max), sortedPair(-max, max));
+  const drawn = fc.record({
+    rotation: angle(180), zoom: fc.oneof(finite(0, 0.9), sortedPair(0.3, 3)), shear: angle(60), x: fc.oneof(finite(0, 1.5), sortedPair(-1.5, 1.5)), y: fc.oneof(finite(0, 1.5), sortedPair(-1.5, 1.5)),
+  }, { requiredKeys: [] });
+  const entry = fc.oneof(finite(-3, 3), fc.integer({ min: -4, max: 4 }));
+  const one = fc.array(entry, { minLength: 6, maxLength: 6 });
+  const given = (step ? one : fc.oneof(one, fc.array(one, { minLength: n, maxLength: n }))).map((matrix) => ({ matrix }));
+  const common = fc.record({
+    interpolation: fc.constantFrom('bilinear', 'nearest'),
+    fill: fc.constantFrom(...FILLS),
+    fillValue: dtype === 'uint8' ? fc.integer({ min: 0, max: 255 }) : finite(-1e30, 1e30),
+  }, { requiredKeys: [] });
+  return step ? merge(fc.oneof(drawn, given), common) : merge(fc.oneof(drawn, given, fc.constant({})), common, randomOptionsArb(sampleIndexArb(n)));
+}
+
+/** Options of gaussianBlur: sigma fixed or drawn, or one per image (not a step option), a radius or the default, every fill. */
+function blurOptionsArb(dtype: BatchSpec['dtype'], n: number, step: boolean): fc.Arbitrary<Record<string, unknown>> {
+  const sigma = fc.oneof(finite(0, 3), sortedPair(0, 3), fc.constantFrom(0, 0.1, 2)).map((v) => ({ sigma: v }));
+  const sigmas = fc.array(finite(0, 3), { minLength: n, maxLength: n }).map((v) => ({ sigmas: v }));
+  const common = fc.record({
+    radius: fc.integer({ min: 0, max: 5 }),
+    fill: fc.constantFrom(...FILLS),
+    fillValue: dtype === 'uint8' ? fc.integer({ min: 0, max: 255 }) : finite(-1e30, 1e30),
+  }, { requiredKeys: [] });
+  return step ? merge(fc.oneof(sigma, fc.constant({})), common) : merge(fc.oneof(sigma, sigmas, fc.constant({})), common, randomOptionsArb(sampleIndexArb(n)));
+}
+
+type ImageOp = 'shift' | NoiseOp | 'gamma' | 'erase' | 'affine' | 'gaussianBlur';
+const SYNC = { shift, gaussianNoise, uniformNoise, speckleNoise, saltAndPepper, gamma, erase, affine, gaussianBlur } as Record<ImageOp, (b: Batch, o: object) => Batch>;
 const ASYNC = {
   shift: shiftAsync, gaussianNoise: gaussianNoiseAsync, uniformNoise: uniformNoiseAsync, speckleNoise: speckleNoiseAsync, saltAndPepper: saltAndPepperAsync,
-  gamma: gammaAsync, erase: eraseAsync,
+  gamma: gammaAsync, erase: eraseAsync, affine: affineAsync, gaussianBlur: gaussianBlurAsync,
 } as Record<ImageOp, (b: Batch, o: object) => Promise<Batch>>;
 
 function imageOptionsArb(op: ImageOp, spec: BatchSpec, step: boolean): fc.Arbitrary<Record<string, unknown>> {
   if (op === 'shift') return shiftOptionsArb(spec.dtype, spec.shape[0], step);
   if (op === 'gamma') return gammaOptionsArb(spec.dtype, spec.shape[0], step);
   if (op === 'erase') return eraseOptionsArb(spec.dtype, spec.shape[0], spec.shape[3], step);
+  if (op === 'affine') return affineOptionsArb(spec.dtype, spec.shape[0], step);
+  if (op === 'gaussianBlur') return blurOptionsArb(spec.dtype, spec.shape[0], step);
   return noiseOptionsArb(op, spec.dtype, spec.shape[0], step);
 }
 
@@ -304,8 +339,8 @@ function imageCaseArb(op: ImageOp): fc.Arbitrary<ImageCase> {
   return batchSpecArb.chain((spec) => fc.record({
     spec: fc.constant(spec),
     options: imageOptionsArb(op, spec, false),
-    // shift cannot run in place
-    out: fc.constantFrom<OutMode>(...(op === 'shift' ? ['new', 'out'] as const : ['new', 'out', 'inPlace'] as const)),
+    // shift, affine and gaussianBlur cannot run in place
+    out: fc.constantFrom<OutMode>(...(op === 'shift' || op === 'affine' || op === 'gaussianBlur' ? ['new', 'out'] as const : ['new', 'out', 'inPlace'] as const)),
     outPlacement: placementArb,
     split: fc.integer({ min: 0, max: spec.shape[0] }),
     threads: threadsArb,
@@ -319,10 +354,13 @@ function partOf(c: ImageCase, values: Uint8Array | Float32Array, first: number, 
   const options = { ...c.options };
   if (first > 0 || count < n) {
     options.index = ((options.index as number | undefined) ?? 0) + first;
-    for (const name of ['dx', 'dy']) {
+    for (const name of ['dx', 'dy', 'sigmas']) {
       const d = options[name];
       if (Array.isArray(d) || d instanceof Float64Array) options[name] = d.slice(first, first + count);
     }
+    // per-image matrices (an array of arrays); one matrix of 6 numbers is for every image
+    const m = options.matrix;
+    if (Array.isArray(m) && Array.isArray(m[0])) options.matrix = m.slice(first, first + count);
   }
   return { values: values.slice(first * per, (first + count) * per), shape: [count, h, w, ch], options };
 }
@@ -364,7 +402,7 @@ async function checkImageCase(op: ImageOp, c: ImageCase): Promise<void> {
 }
 
 describe('image ops: every ISA == js, split and thread invariance', () => {
-  for (const op of ['shift', 'gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper', 'gamma', 'erase'] as const) {
+  for (const op of ['shift', 'gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper', 'gamma', 'erase', 'affine', 'gaussianBlur'] as const) {
     it(op, async () => {
       await check(op, imageCaseArb(op), (c) => checkImageCase(op, c));
     });
@@ -548,9 +586,97 @@ describe('labels: the same on every backend, split invariance, in place', () => 
   });
 });
 
+// ---- mixup, cutmix: a batch and its labels ---------------------------------------
+
+interface MixCase {
+  spec: BatchSpec;
+  k: number;
+  labelSeed: number;
+  options: Record<string, unknown>;
+  split: number;
+  threads: number;
+}
+
+function mixCaseArb(op: 'mixup' | 'cutmix'): fc.Arbitrary<MixCase> {
+  return batchSpecArb.chain((spec) => fc.record({
+    spec: fc.constant(spec),
+    k: fc.integer({ min: 1, max: 4 }),
+    labelSeed: fc.nat(),
+    options: merge(
+      fc.record({ alpha: fc.oneof(finite(0.05, 5), fc.constantFrom(1e-3, 1, 1e6)) }, { requiredKeys: [] }),
+      fc.oneof(fc.constant({}), fc.oneof(finite(0, 1), fc.constantFrom(0, 1)).map((lambda) => ({ lambda }))),
+      randomOptionsArb(sampleIndexArb(spec.shape[0])),
+    ),
+    split: fc.integer({ min: 0, max: spec.shape[0] }),
+    threads: threadsArb,
+  }));
+}
+
+type MixFn = (b: Batch, labels: Float32Array, o: object) => { batch: Batch; labels: Float32Array };
+const MIX = { mixup: [mixup, mixupAsync, mixupParams], cutmix: [cutmix, cutmixAsync, cutmixParams] } as const;
+
+/** Every backend gives js's images and labels, …Async at any thread count the sync ones; labels follow the documented float32 order; λ and the box are split-invariant. */
+async function checkMixCase(op: 'mixup' | 'cutmix', c: MixCase): Promise<void> {
+  const [n, h, w, ch] = c.spec.shape;
+  const per = h * w * ch;
+  const values = dataOf(c.spec.dtype, n * per, c.spec.dataSeed, c.spec.specials);
+  const rng = testRng(c.labelSeed);
+  const y = Float32Array.from({ length: n * c.k }, () => rng.next());
+  const [run, runAsync, params] = MIX[op] as unknown as [MixFn, (b: Batch, l: Float32Array, o: object) => Promise<ReturnType<MixFn>>, (b: Batch, l: Float32Array, o: object) => Record<string, ArrayLike<number>>];
+  const batchOf = (from: number, to: number): Batch => ({ data: placed(values.slice(from * per, to * per), c.spec.placement), shape: [to - from, h, w, ch], layout: c.spec.layout });
+  const f = Math.fround;
+  let expected: { data: Uint8Array | Float32Array; labels: Float32Array } | undefined;
+  for (const backend of backends) {
+    const name = backendName(backend);
+    await onAsync(backend, async () => {
+      const batch = batchOf(0, n);
+      const result = run(batch, y, c.options);
+      assertSame(batch.data, values, `${op} changed batch.data`);
+      if (expected === undefined) {
+        expected = { data: copyOf(result.batch.data), labels: copyOf(result.labels) };
+        // label rows: f32(f32(λ · y_i) + f32((1 − λ) · y_partner)), λ as the op reports it
+        const p = params(batchOf(0, n), y, c.options);
+        for (let i = 0; i < n; i += 1) {
+          const [la, j] = [p.lambda![i]!, p.partner![i]!];
+          const lb = op === 'mixup' ? f(1 - la) : (p.height![i]! * p.width![i]!) / (h * w);
+          for (let k = 0; k < c.k; k += 1) {
+            const want = f(f(la * y[i * c.k + k]!) + f(f(lb) * y[j * c.k + k]!));
+            if (!Object.is(expected.labels[i * c.k + k], want)) throw new Error(`label [${i}, ${k}] ${expected.labels[i * c.k + k]} vs ${want}`);
+          }
+        }
+      } else {
+        assertSame(result.batch.data, expected.data, `${name} vs js`);
+        assertSame(result.labels, expected.labels, `${name} labels vs js`);
+      }
+      const viaAsync = await runAsync(batchOf(0, n), y, { ...c.options, threads: c.threads });
+      assertSame(viaAsync.batch.data, expected.data, `${name}: ${op}Async with threads ${c.threads}`);
+      assertSame(viaAsync.labels, expected.labels, `${name}: ${op}Async labels with threads ${c.threads}`);
+    });
+  }
+  // λ and the box depend on the sample's own stream only: the same in any split (partners are batch positions and do not)
+  const index = (c.options.index as number | undefined) ?? 0;
+  const whole = params(batchOf(0, n), y, c.options);
+  const drawn = ['lambda', ...(op === 'cutmix' ? ['top', 'left', 'height', 'width'] : [])];
+  for (const [from, to] of [[0, c.split], [c.split, n]] as const) {
+    if (to === from) continue;
+    const part = params(batchOf(from, to), y.slice(from * c.k, to * c.k), { ...c.options, index: index + from });
+    for (const name of drawn) {
+      for (let i = from; i < to; i += 1) if (!Object.is(part[name]![i - from], whole[name]![i])) throw new Error(`${name}[${i}] differs in the split at ${c.split}`);
+    }
+  }
+}
+
+describe('mixup, cutmix: every ISA == js, async == sync, label order, split-invariant draws', () => {
+  for (const op of ['mixup', 'cutmix'] as const) {
+    it(op, async () => {
+      await check(op, mixCaseArb(op), (c) => checkMixCase(op, c));
+    });
+  }
+});
+
 // ---- Pipeline ----------------------------------------------------------------
 
-const IMAGE_OPS: ImageOp[] = ['shift', 'gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper', 'gamma', 'erase'];
+const IMAGE_OPS: ImageOp[] = ['shift', 'gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper', 'gamma', 'erase', 'affine', 'gaussianBlur'];
 
 function stepArb(spec: BatchSpec): fc.Arbitrary<PipelineStep> {
   return fc.constantFrom(...IMAGE_OPS).chain((op) => fc.record({

@@ -192,10 +192,28 @@ function resolveParams(b: CheckedBatch, o: Partial<AffineOptions>): AffineParams
     p.dy[k] = draw(ty, second[1]!) * b.h;
     affineMatrix(b.w, b.h, p.rotation[k]!, p.zoomX[k]!, p.zoomY[k]!, p.shear[k]!, p.dx[k]!, p.dy[k]!, p.matrix, 6 * k);
   }
-  if (p.matrix.some((v) => !(Math.abs(v) <= MAX_MATRIX_ENTRY))) {
-    throw invalidParameterError(tied || o.zoomX !== undefined || o.zoomY !== undefined ? 'zoom' : 'x', 'ranges whose matrices stay within 2^30 (a zoom too small or a translation too large)', tied ? o.zoom : o.x, 'range');
+  const bad = p.matrix.findIndex((v) => !(Math.abs(v) <= MAX_MATRIX_ENTRY));
+  if (bad >= 0) {
+    const name = matrixCulprit(o, bad % 6 === 2 || bad % 6 === 5, b);
+    throw invalidParameterError(name, 'a range whose matrices stay within 2^30 (a zoom too small or a translation too large)', o[name], 'range');
   }
   return p;
+}
+
+/**
+ * The option to name when a drawn matrix leaves 2^30: a zoom when a linear
+ * entry (m0, m1, m3, m4) did, or when no translation was given; else the
+ * translation (x or y) reaching furthest in pixels.
+ */
+function matrixCulprit(o: Partial<AffineOptions>, translationEntry: boolean, b: CheckedBatch): 'zoom' | 'zoomX' | 'zoomY' | 'x' | 'y' {
+  const reach = (range: unknown, size: number): number => (range === undefined ? -1 : Math.max(...[range].flat().map((v) => Math.abs(v as number))) * size);
+  const [rx, ry] = [reach(o.x, b.w), reach(o.y, b.h)];
+  if (translationEntry && Math.max(rx, ry) >= 0) return rx >= ry ? 'x' : 'y';
+  if (o.zoom !== undefined) return 'zoom';
+  // the smaller zoom gives the larger inverse entries
+  const low = (range: unknown): number => (range === undefined ? Infinity : typeof range === 'number' ? 1 - range : Math.min(...(range as number[])));
+  if (o.zoomX !== undefined || o.zoomY !== undefined) return low(o.zoomX) <= low(o.zoomY) ? 'zoomX' : 'zoomY';
+  return rx >= ry ? 'x' : 'y';
 }
 
 interface ResolvedAffine {

@@ -158,7 +158,7 @@ function labelsArg(labels: unknown, n: number, numClasses: unknown): { labels: F
   const length = elementLength(labels);
   const k = numClasses !== undefined ? integerInRange('numClasses', numClasses, 1, 2 ** 31 - 1) : n === 0 ? 1 : length / n;
   if (!Number.isInteger(k) || k < 1 || length !== n * k) {
-    throw invalidParameterError('labels', `a Float32Array of length n * numClasses (n = ${n}${numClasses === undefined ? '' : `, numClasses = ${k}`})`, labels, 'range');
+    throw invalidParameterError('labels', numClasses === undefined ? `a Float32Array of length n * K (n = ${n} images, K >= 1 classes)` : `a Float32Array of length n * numClasses = ${n * k} (n = ${n}, numClasses = ${k})`, labels, 'range');
   }
   return { labels: plainView(Float32Array, labels), k };
 }

@@ -194,26 +194,51 @@ function streamWords(block: number, count: number, req: StreamRequest): void {
   }
 }
 
-// The float32 store rounds `offset + …` once, as fround would.
+// The float32 store rounds `offset + …` once, as fround would. Values go to
+// to[at…]: the output itself for whole chunks, chunkValues otherwise.
 
-function uniformValues(words: number, req: StreamRequest): void {
+function uniformValues(words: number, req: StreamRequest, to: Float32Array, at: number): void {
   const { offset, scale } = req;
-  for (let i = 0; i < words; i += 1) chunkValues[i] = offset + fround(scale * uniformFromWord(chunkWords[i]!));
+  for (let i = 0; i < words; i += 1) to[at + i] = offset + fround(scale * uniformFromWord(chunkWords[i]!));
 }
 
 /** Box–Muller pairs (w0, w1) → z0, z1 and (w2, w3) → z2, z3 of each block. */
-function normalValues(words: number, req: StreamRequest): void {
+function normalValues(words: number, req: StreamRequest, to: Float32Array, at: number): void {
   const { offset, scale } = req;
+  if (offset === 0 && scale === 1) {
+    // 0 + fround(1 · v) is v (v is never −0); the store rounds r · cos θ once,
+    // and the double product of two float32 values is exact
+    for (let i = 0; i < words; i += 2) {
+      const r = boxMullerRadius(chunkWords[i]!);
+      sincos2piUniform(chunkWords[i + 1]!);
+      to[at + i] = r * sincosOut[1]!;
+      to[at + i + 1] = r * sincosOut[0]!;
+    }
+    return;
+  }
+  if (offset === 0 && !(Math.abs(scale) < 2 ** -60)) {
+    // 0 + y is y but for y = −0, and scale · v is never ±0 here (the C++
+    // affine_is_scale_only); the store rounds scale · fround(r · cos θ) once
+    for (let i = 0; i < words; i += 2) {
+      const r = boxMullerRadius(chunkWords[i]!);
+      sincos2piUniform(chunkWords[i + 1]!);
+      to[at + i] = scale * fround(r * sincosOut[1]!);
+      to[at + i + 1] = scale * fround(r * sincosOut[0]!);
+    }
+    return;
+  }
   for (let i = 0; i < words; i += 2) {
     const r = boxMullerRadius(chunkWords[i]!);
     sincos2piUniform(chunkWords[i + 1]!);
-    chunkValues[i] = offset + fround(scale * fround(r * sincosOut[1]!));
-    chunkValues[i + 1] = offset + fround(scale * fround(r * sincosOut[0]!));
+    to[at + i] = offset + fround(scale * fround(r * sincosOut[1]!));
+    to[at + i + 1] = offset + fround(scale * fround(r * sincosOut[0]!));
   }
 }
 
+type ToValues = (words: number, req: StreamRequest, to: Float32Array, at: number) => void;
+
 /** Fills out with stream positions [first, first + out.length), a chunk of blocks at a time. */
-function fillStream(out: Float32Array, req: StreamRequest, toValues: (words: number, req: StreamRequest) => void): void {
+function fillStream(out: Float32Array, req: StreamRequest, toValues: ToValues): void {
   const n = out.length;
   let block = Math.floor(req.first / 4);
   let skip = req.first % 4;
@@ -221,9 +246,13 @@ function fillStream(out: Float32Array, req: StreamRequest, toValues: (words: num
   while (done < n) {
     const blocks = Math.min(CHUNK_BLOCKS, Math.ceil((n - done + skip) / 4));
     streamWords(block, blocks, req);
-    toValues(4 * blocks, req);
     const take = Math.min(4 * blocks - skip, n - done);
-    out.set(chunkValues.subarray(skip, skip + take), done);
+    if (skip === 0 && take === 4 * blocks) {
+      toValues(take, req, out, done);
+    } else {
+      toValues(4 * blocks, req, chunkValues, 0);
+      out.set(chunkValues.subarray(skip, skip + take), done);
+    }
     done += take;
     block += blocks;
     skip = 0;
@@ -238,8 +267,8 @@ export function randomNormal(out: Float32Array, req: StreamRequest): void {
   fillStream(out, req, normalValues);
 }
 
-function wordValues(words: number): void {
-  chunkValues.set(new Float32Array(chunkWords.buffer, 0, words));
+function wordValues(words: number, _req: StreamRequest, to: Float32Array, at: number): void {
+  to.set(new Float32Array(chunkWords.buffer, 0, words), at);
 }
 
 /** The raw words of positions [first, first + out.length), bit for bit. */

@@ -1,11 +1,14 @@
 // node bench/noise-vs-normals.mjs: gaussian noise against the generator
 // alone, round robin in one process (each case once per round, 9 rounds,
 // medians), so that the ratios hold better on a shared host whose speed
-// drifts than figures from separate processes. FASTAUG_ISA caps the ISA as
-// for the bench.
+// drifts than figures from separate processes. CPU time per call
+// (process.cpuUsage): on a shared host, wall time also counts the time the
+// process waits for a core. FASTAUG_ISA caps the ISA as for the bench;
+// ROUNDS=n changes the 9 rounds.
 //   G3 / G1: randomNormal of W3's length / of one per pixel, into a 1 MiB
 //            buffer, 2^18 per call (the generator without memory traffic)
 //   S0:      randomNormal of 1024×28×28 values into its own array
+//   Q1-Q3:   as bench/cases/noise.mjs (NCHW per pixel, NCHW uint8, NHWC uint8 per pixel)
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -51,6 +54,9 @@ const cases = {
   W4: () => fa.gaussianNoise(u8, { std: 10, out: u8Out }),
   P1: () => fa.gaussianNoise(f32, { std: 0.1, perChannel: false, out: f32Out }),
   L1: () => fa.gaussianNoise({ ...f32, layout: 'NCHW' }, { std: 0.1, out: f32Out }),
+  Q1: () => fa.gaussianNoise({ ...f32, layout: 'NCHW' }, { std: 0.1, perChannel: false, out: f32Out }),
+  Q2: () => fa.gaussianNoise({ ...u8, layout: 'NCHW' }, { std: 10, out: u8Out }),
+  Q3: () => fa.gaussianNoise(u8, { std: 10, perChannel: false, out: u8Out }),
   S0: () => fa.randomNormal(SMALL_LENGTH, { seed: 1, out: normalsOut }),
   S1: () => fa.gaussianNoise(smallU8, { std: 10, seed: 1, out: smallU8Out }),
   S2: () => fa.gaussianNoise(smallF32, { std: 0.1, seed: 1, out: smallF32Out }),
@@ -58,12 +64,14 @@ const cases = {
 
 const samples = Object.fromEntries(Object.keys(cases).map((id) => [id, []]));
 for (const run of Object.values(cases)) run();  // warm-up
-for (let round = 0; round < 9; round += 1) {
+const ROUNDS = Number(process.env.ROUNDS ?? 9);
+for (let round = 0; round < ROUNDS; round += 1) {
   for (const [id, run] of Object.entries(cases)) {
     const repeats = id.startsWith('S') ? 10 : 1;  // the small cases take well under a millisecond
-    const t0 = performance.now();
+    const t0 = process.cpuUsage();
     for (let i = 0; i < repeats; i += 1) run();
-    samples[id].push((performance.now() - t0) / repeats);
+    const t = process.cpuUsage(t0);
+    samples[id].push((t.user + t.system) / 1e3 / repeats);
   }
 }
 const ms = Object.fromEntries(Object.entries(samples).map(([id, times]) => [id, times.sort((a, b) => a - b)[times.length >> 1]]));
@@ -73,4 +81,4 @@ const rate = (count, id) => `${(count / ms[id] / 1e6).toFixed(2)} G/s`;
 const ratio = (a, b) => `${a}/${b} ${(ms[a] / ms[b]).toFixed(2)}`;
 console.log(isa, 'median ms:', Object.entries(ms).map(([id, t]) => `${id} ${t.toFixed(3)}`).join(' '));
 console.log(isa, `generator: G3 ${rate(LENGTH, 'G3')}, G1 ${rate(PIXELS, 'G1')}, S0 ${rate(SMALL_LENGTH, 'S0')} |`,
-  [ratio('W3', 'G3'), ratio('W4', 'G3'), ratio('P1', 'G3'), ratio('P1', 'G1'), ratio('L1', 'G3'), ratio('S1', 'S0'), ratio('S2', 'S0')].join(' '));
+  [ratio('W3', 'G3'), ratio('W4', 'G3'), ratio('P1', 'G1'), ratio('L1', 'G3'), ratio('Q1', 'G1'), ratio('Q2', 'G3'), ratio('Q3', 'G1'), ratio('S1', 'S0'), ratio('S2', 'S0')].join(' '));

@@ -39,26 +39,27 @@ const COS2 = f32(0xbf000000);
 const COS4 = f32(0x3d2aaaab);
 const COS6 = f32(0xbab60b61);
 const COS8 = f32(0x37d00d01);
-const SQRT2_F32 = f32(0x3fb504f3);
 const POW2_NEG = Float64Array.from({ length: 25 }, (_, e) => 2 ** -e);
 
 /**
- * High 32 bits of a · m for uint32 a and m, given lo = the low 32 bits.
- * The double product is within 2^10 of a · m and the subtraction adds at most
- * 2^10 more, so (a·m − lo) / 2^32, an integer ± 2^-21, rounds to it exactly.
+ * High 32 bits of a · m for uint32 a and m, given lo = the low 32 bits, plus
+ * one half: the double product is within 2^10 of a · m and the subtraction
+ * adds at most 2^10 more, so (a·m − lo) / 2^32 is an integer hi ± 2^-21, and
+ * the sum hi + 1/2 ± 2^-20 (after rounding). The caller's XOR truncates it
+ * to hi (ToInt32 drops the fraction), which saves a Math.round per product.
  */
-function mulhi(a: number, m: number, lo: number): number {
-  return Math.round((a * m - lo) * 2.3283064365386963e-10);
+function mulhiPlusHalf(a: number, m: number, lo: number): number {
+  return (a * m - lo) * 2.3283064365386963e-10 + 0.5;
 }
 
 /** Philox4x32-10 of one counter block; writes 4 words to out[at…]. */
 export function philoxBlock(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array, at = 0): void {
   for (let round = 0; round < PHILOX_ROUNDS; round += 1) {
     const lo0 = imul(c0, PHILOX_M0) >>> 0;
-    const hi0 = mulhi(c0, PHILOX_M0, lo0);
+    const hi0 = mulhiPlusHalf(c0, PHILOX_M0, lo0);
     const lo1 = imul(c2, PHILOX_M1) >>> 0;
-    const hi1 = mulhi(c2, PHILOX_M1, lo1);
-    c0 = (hi1 ^ c1 ^ k0) >>> 0; // mulhi needs the unsigned value
+    const hi1 = mulhiPlusHalf(c2, PHILOX_M1, lo1);
+    c0 = (hi1 ^ c1 ^ k0) >>> 0; // ^ truncates hi1 + 1/2; the next product needs the unsigned value
     c1 = lo1;
     c2 = (hi0 ^ c3 ^ k1) >>> 0;
     c3 = lo0;
@@ -88,10 +89,10 @@ export function philoxQuad(
     const dLo0 = imul(d0, PHILOX_M0) >>> 0; const eLo0 = imul(e0, PHILOX_M0) >>> 0;
     const aLo1 = imul(a2, PHILOX_M1) >>> 0; const bLo1 = imul(b2, PHILOX_M1) >>> 0;
     const dLo1 = imul(d2, PHILOX_M1) >>> 0; const eLo1 = imul(e2, PHILOX_M1) >>> 0;
-    const aHi0 = mulhi(a0, PHILOX_M0, aLo0); const bHi0 = mulhi(b0, PHILOX_M0, bLo0);
-    const dHi0 = mulhi(d0, PHILOX_M0, dLo0); const eHi0 = mulhi(e0, PHILOX_M0, eLo0);
-    const aHi1 = mulhi(a2, PHILOX_M1, aLo1); const bHi1 = mulhi(b2, PHILOX_M1, bLo1);
-    const dHi1 = mulhi(d2, PHILOX_M1, dLo1); const eHi1 = mulhi(e2, PHILOX_M1, eLo1);
+    const aHi0 = mulhiPlusHalf(a0, PHILOX_M0, aLo0); const bHi0 = mulhiPlusHalf(b0, PHILOX_M0, bLo0);
+    const dHi0 = mulhiPlusHalf(d0, PHILOX_M0, dLo0); const eHi0 = mulhiPlusHalf(e0, PHILOX_M0, eLo0);
+    const aHi1 = mulhiPlusHalf(a2, PHILOX_M1, aLo1); const bHi1 = mulhiPlusHalf(b2, PHILOX_M1, bLo1);
+    const dHi1 = mulhiPlusHalf(d2, PHILOX_M1, dLo1); const eHi1 = mulhiPlusHalf(e2, PHILOX_M1, eLo1);
     a0 = (aHi1 ^ a1 ^ k0) >>> 0; b0 = (bHi1 ^ b1 ^ k0) >>> 0; d0 = (dHi1 ^ d1 ^ k0) >>> 0; e0 = (eHi1 ^ e1 ^ k0) >>> 0;
     a1 = aLo1; b1 = bLo1; d1 = dLo1; e1 = eLo1;
     a2 = (aHi0 ^ a3 ^ k1) >>> 0; b2 = (bHi0 ^ b3 ^ k1) >>> 0; d2 = (dHi0 ^ d3 ^ k1) >>> 0; e2 = (eHi0 ^ e3 ^ k1) >>> 0;
@@ -117,12 +118,12 @@ export function uniformFromWord(w: number): number {
 /** r = sqrt(−2 ln U(w)); the same float32 values as box_muller_radius in random.h, which carries the steps of ln U times −2 (exactly). */
 export function boxMullerRadius(w: number): number {
   const v = (w >>> 8) | 1; // U = v · 2^-24, v odd, < 2^24
-  let e = 31 - Math.clz32(v);
-  let m = v * POW2_NEG[e]!; // in [1, 2), exact
-  if (m >= SQRT2_F32) {
-    m *= 0.5;
-    e += 1;
-  }
+  const top = 31 - Math.clz32(v); // 2^top <= v < 2^(top + 1)
+  // m = v · 2^-top in [1, 2) is >= float32(√2) = 0xB504F3 · 2^-23 exactly when
+  // v's bits moved up to 24 are >= 0xB504F3; then m is halved. Computed with
+  // integers rather than a branch, which is taken half the time at random.
+  const e = top + ((0xb504f2 - (v << (23 - top))) >>> 31);
+  const m = v * POW2_NEG[e]!; // in [√½, √2), exact
   const k = e - 24;
   const f = m - 1; // exact (Sterbenz)
   const s = fround(f / fround(2 + f));
@@ -193,26 +194,51 @@ function streamWords(block: number, count: number, req: StreamRequest): void {
   }
 }
 
-// The float32 store rounds `offset + …` once, as fround would.
+// The float32 store rounds `offset + …` once, as fround would. Values go to
+// to[at…]: the output itself for whole chunks, chunkValues otherwise.
 
-function uniformValues(words: number, req: StreamRequest): void {
+function uniformValues(words: number, req: StreamRequest, to: Float32Array, at: number): void {
   const { offset, scale } = req;
-  for (let i = 0; i < words; i += 1) chunkValues[i] = offset + fround(scale * uniformFromWord(chunkWords[i]!));
+  for (let i = 0; i < words; i += 1) to[at + i] = offset + fround(scale * uniformFromWord(chunkWords[i]!));
 }
 
 /** Box–Muller pairs (w0, w1) → z0, z1 and (w2, w3) → z2, z3 of each block. */
-function normalValues(words: number, req: StreamRequest): void {
+function normalValues(words: number, req: StreamRequest, to: Float32Array, at: number): void {
   const { offset, scale } = req;
+  if (offset === 0 && scale === 1) {
+    // 0 + fround(1 · v) is v (v is never −0); the store rounds r · cos θ once,
+    // and the double product of two float32 values is exact
+    for (let i = 0; i < words; i += 2) {
+      const r = boxMullerRadius(chunkWords[i]!);
+      sincos2piUniform(chunkWords[i + 1]!);
+      to[at + i] = r * sincosOut[1]!;
+      to[at + i + 1] = r * sincosOut[0]!;
+    }
+    return;
+  }
+  if (offset === 0 && !(Math.abs(scale) < 2 ** -60)) {
+    // 0 + y is y but for y = −0, and scale · v is never ±0 here (the C++
+    // affine_is_scale_only); the store rounds scale · fround(r · cos θ) once
+    for (let i = 0; i < words; i += 2) {
+      const r = boxMullerRadius(chunkWords[i]!);
+      sincos2piUniform(chunkWords[i + 1]!);
+      to[at + i] = scale * fround(r * sincosOut[1]!);
+      to[at + i + 1] = scale * fround(r * sincosOut[0]!);
+    }
+    return;
+  }
   for (let i = 0; i < words; i += 2) {
     const r = boxMullerRadius(chunkWords[i]!);
     sincos2piUniform(chunkWords[i + 1]!);
-    chunkValues[i] = offset + fround(scale * fround(r * sincosOut[1]!));
-    chunkValues[i + 1] = offset + fround(scale * fround(r * sincosOut[0]!));
+    to[at + i] = offset + fround(scale * fround(r * sincosOut[1]!));
+    to[at + i + 1] = offset + fround(scale * fround(r * sincosOut[0]!));
   }
 }
 
+type ToValues = (words: number, req: StreamRequest, to: Float32Array, at: number) => void;
+
 /** Fills out with stream positions [first, first + out.length), a chunk of blocks at a time. */
-function fillStream(out: Float32Array, req: StreamRequest, toValues: (words: number, req: StreamRequest) => void): void {
+function fillStream(out: Float32Array, req: StreamRequest, toValues: ToValues): void {
   const n = out.length;
   let block = Math.floor(req.first / 4);
   let skip = req.first % 4;
@@ -220,9 +246,13 @@ function fillStream(out: Float32Array, req: StreamRequest, toValues: (words: num
   while (done < n) {
     const blocks = Math.min(CHUNK_BLOCKS, Math.ceil((n - done + skip) / 4));
     streamWords(block, blocks, req);
-    toValues(4 * blocks, req);
     const take = Math.min(4 * blocks - skip, n - done);
-    out.set(chunkValues.subarray(skip, skip + take), done);
+    if (skip === 0 && take === 4 * blocks) {
+      toValues(take, req, out, done);
+    } else {
+      toValues(4 * blocks, req, chunkValues, 0);
+      out.set(chunkValues.subarray(skip, skip + take), done);
+    }
     done += take;
     block += blocks;
     skip = 0;
@@ -237,8 +267,8 @@ export function randomNormal(out: Float32Array, req: StreamRequest): void {
   fillStream(out, req, normalValues);
 }
 
-function wordValues(words: number): void {
-  chunkValues.set(new Float32Array(chunkWords.buffer, 0, words));
+function wordValues(words: number, _req: StreamRequest, to: Float32Array, at: number): void {
+  to.set(new Float32Array(chunkWords.buffer, 0, words), at);
 }
 
 /** The raw words of positions [first, first + out.length), bit for bit. */

@@ -13,9 +13,11 @@
 
 namespace resized_crop_detail {
 
-// h[x·c + ch] = horizontal blend of input row `row` at output column x
-template <class T, class A>
-void blend_row(const T* row, const ResizedCropParams& p, int64_t c, size_t i, A* h) {
+// h[x·c + ch] = horizontal blend of input row `row` at output column x; C > 0
+// is the channel count known at compile time (1, 3, 4: unrolled), 0 reads c
+template <class T, class A, int C>
+void blend_row_c(const T* row, const ResizedCropParams& p, int64_t c_runtime, size_t i, A* h) {
+  const int64_t c = C > 0 ? C : c_runtime;
   const int32_t* x0 = p.x0 + i * p.out_w;
   const int32_t* x1 = p.x1 + i * p.out_w;
   const float* w0 = p.wx0 + i * p.out_w;
@@ -31,6 +33,16 @@ void blend_row(const T* row, const ResizedCropParams& p, int64_t c, size_t i, A*
       const uint32_t l = uint32_t(w0[x]), u = uint32_t(w1[x]);
       for (int64_t ch = 0; ch < c; ++ch) o[ch] = l * uint32_t(a[ch]) + u * uint32_t(b[ch]);
     }
+  }
+}
+
+template <class T, class A>
+void blend_row(const T* row, const ResizedCropParams& p, int64_t c, size_t i, A* h) {
+  switch (c) {
+    case 1: return blend_row_c<T, A, 1>(row, p, c, i, h);
+    case 3: return blend_row_c<T, A, 3>(row, p, c, i, h);
+    case 4: return blend_row_c<T, A, 4>(row, p, c, i, h);
+    default: return blend_row_c<T, A, 0>(row, p, c, i, h);
   }
 }
 

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 import type { Backend } from '../backends/backend.js';
-import { runInSlices } from '../slices.js';
+import { runInSlices, SLICE_MS } from '../slices.js';
 import { checkOptionNames, elementLength, integerInRange, invalidParameterError, memoryOf } from '../validate.js';
 
 /** Random options shared by every op (DESIGN §3). */
@@ -360,10 +360,10 @@ export interface AsyncWork {
 
 /**
  * Slices of main-thread work (runAsyncWork on ordinary arrays) aim at this
- * long: the scheduler of src/slices.ts packs them into turns of SLICE_MS.
- * (Tests lower it to run many slices on small inputs.)
+ * long, a turn of the scheduler of src/slices.ts (SLICE_MS). (Tests lower it
+ * to run many slices on small inputs.)
  */
-export const asyncSlices = { targetNs: 2_000_000 };
+export const asyncSlices = { targetNs: SLICE_MS * 1e6 };
 
 /**
  * Work whose smallest slice would take longer than this (one 4096×4096×3
@@ -373,7 +373,7 @@ export const asyncSlices = { targetNs: 2_000_000 };
 const MAX_SLICE_NS = 4_000_000;
 
 /** The first slice aims at this share of asyncSlices.targetNs; each next one at most 4× the last. */
-const FIRST_SLICE_SHARE = 16;
+const FIRST_SLICE_SHARE = 4;
 
 /** Pieces per helping thread in a slice: threads claim them one by one, so one preempted thread delays a slice by a piece, not by its share. */
 const PIECES_PER_THREAD = 4;
@@ -401,9 +401,11 @@ function checkAttached(op: string, lent: readonly LentArray[], lengths: readonly
 function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], lengths: readonly number[], work: AsyncWork, threads: number): Generator<void> {
   const views = lent.map((l) => l.array);
   const alignUp = (units: number): number => Math.max(work.align, Math.ceil(units / work.align) * work.align);
-  // the first slice is small: fresh memory (an output created for the call)
-  // costs a page fault per 4 KiB on first touch, which on the project's VMs
-  // made whole-image slices take 100× their estimate (550 ms for 48 MB)
+  // The first slice is a quarter of the target: memory never touched yet (a
+  // fresh `out`) costs a page fault per 4 KiB on first touch, which on the
+  // project's VMs made slices take up to 100× their estimate. Growing 4× per
+  // slice, an op of a few ms still fits in one turn (each extra turn cost
+  // ~0.3 ms of CPU: W3, threads 1).
   let size = alignUp((asyncSlices.targetNs * threads) / FIRST_SLICE_SHARE / Math.max(work.nsPerUnit, 1e-3));
   for (let start = 0; start < work.units;) {
     checkAttached(op, lent, lengths);
@@ -428,10 +430,11 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
  *   held by a Pipeline: safelyOwned) are used in place on the libuv pool,
  *   one part per thread, and the event loop is never blocked;
  * - otherwise (ordinary arrays, which a transfer could free under a pool
- *   thread) the work runs in slices of ~2 ms on the calling thread plus the
+ *   thread) the work runs in slices of ~4 ms on the calling thread plus the
  *   addon's helper threads (slicedWork), in place: no copies; unless one
- *   unit of it (an image) would take longer than MAX_SLICE_NS, which runs
- *   on the pool on staged copies (runOnLentArrays).
+ *   unit of it (an image) would take longer than MAX_SLICE_NS, or the call
+ *   creates its output, which run on the pool, ordinary arrays on staged
+ *   copies (runOnLentArrays).
  * The js backend runs its …Async kernels (main-thread slices of its own).
  * Results never depend on the path or the split.
  */
@@ -439,7 +442,10 @@ export async function runAsyncWork(op: string, backend: Backend, lent: readonly 
   const threads = threadsWorth(work.threads, work.units, work.nsPerUnit);
   // the smallest slice (one align unit: one image, for most ops) must not block the loop for long
   const unitTooLong = work.align * work.nsPerUnit > MAX_SLICE_NS;
-  if (!backend.poolThreads || unitTooLong || lent.every(safelyOwned)) {
+  // an output created for the call is fresh memory: its page faults (550 ms
+  // for 48 MB on the project's VMs) are better taken on pool threads
+  const createsOutput = lent.some((l) => l.created === true);
+  if (!backend.poolThreads || unitTooLong || createsOutput || lent.every(safelyOwned)) {
     await runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(([start, count]) => work.run(views, start, count, true) as Promise<unknown>));
     return;
   }

@@ -3,7 +3,8 @@
 // copied into memory the call holds (and copied back when written); one on a
 // SharedArrayBuffer, or an output the call creates, is used in place. Times
 // each case as a sync call, an …Async call on SharedArrayBuffer arrays (no
-// copy) and an …Async call on ordinary arrays (staged); medians in ms.
+// copy) and an …Async call on ordinary arrays (staged until speed round 2, now
+// worked on in place in main-thread slices: README, "Threads and …Async calls"); medians in ms.
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 

@@ -4,12 +4,16 @@
 // only keep a wrong internal call from touching memory it was not given.
 #include <napi.h>
 
+#include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -88,7 +92,102 @@ class JobWorker : public Napi::AsyncWorker {
   std::vector<Napi::ObjectReference> pins_;
 };
 
+// Helper threads the addon owns, for jobs run together (Crew::Run): the
+// calling thread and up to `helpers` of these claim the jobs one by one, and
+// Run returns once every job has run. The calling thread blocks meanwhile,
+// so no JavaScript can run, and no array the jobs use can be transferred or
+// detached: that is what lets …Async calls work on the caller's ordinary
+// (detachable) arrays in place, a slice at a time (runAsyncWork in
+// src/ops/common.ts), with no staging copies. The threads sleep on a
+// condition variable between runs (libuv's pool would add a queue and a
+// completion callback per job, ~50 µs) and live as long as the addon
+// instance.
+class Crew {
+ public:
+  Crew() = default;
+  Crew(const Crew&) = delete;
+  Crew& operator=(const Crew&) = delete;
+  ~Crew() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (auto& thread : threads_) thread.join();
+  }
+
+  // Runs every job; returns the first failure's message, or "".
+  std::string Run(std::vector<Job>& jobs, size_t helpers) {
+    if (jobs.empty()) return "";
+    helpers = std::min(helpers, jobs.size() - 1);
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (threads_.size() < helpers) threads_.emplace_back([this] { Serve(); });
+    jobs_ = &jobs;
+    next_ = 0;
+    finished_ = 0;
+    wanted_ = helpers;
+    failure_.clear();
+    if (helpers > 0) {
+      lock.unlock();
+      wake_.notify_all();
+      lock.lock();
+    }
+    Claim(lock);
+    // jobs helpers claimed may still run: wait for them, not for helpers that never woke
+    done_.wait(lock, [&] { return finished_ == jobs.size(); });
+    jobs_ = nullptr;
+    wanted_ = 0;
+    return failure_;
+  }
+
+ private:
+  // Runs unclaimed jobs until none is left (the lock held between jobs).
+  void Claim(std::unique_lock<std::mutex>& lock) {
+    while (jobs_ != nullptr && next_ < jobs_->size()) {
+      Job& job = (*jobs_)[next_++];
+      lock.unlock();
+      const std::string failure = RunCatching(job);
+      lock.lock();
+      if (!failure.empty() && failure_.empty()) failure_ = failure;
+      if (++finished_ == jobs_->size()) done_.notify_one();
+    }
+  }
+
+  void Serve() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [&] { return stop_ || (jobs_ != nullptr && next_ < jobs_->size() && joined_ < wanted_); });
+      if (stop_) return;
+      ++joined_;
+      Claim(lock);
+      --joined_;
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  std::vector<std::thread> threads_;
+  std::vector<Job>* jobs_ = nullptr;
+  size_t next_ = 0, finished_ = 0, wanted_ = 0, joined_ = 0;
+  std::string failure_;
+  bool stop_ = false;
+};
+
+// Jobs of synchronous calls made between beginJobs() and runJobs(): queued
+// instead of run, then run together on the crew. One per addon instance.
+struct JobQueue {
+  bool queueing = false;
+  std::vector<Job> jobs;
+  Crew crew;
+};
+
+JobQueue& QueueOf(Napi::Env env);
+
 Napi::Value RunJob(Napi::Env env, Job job, const std::vector<Napi::Object>& pinned, bool async) {
+  if (!async && QueueOf(env).queueing) {
+    QueueOf(env).jobs.push_back(std::move(job));
+    return env.Undefined();
+  }
   if (!async) {
     const std::string failure = RunCatching(job);
     if (!failure.empty()) throw Napi::RangeError::New(env, failure);
@@ -111,19 +210,28 @@ Napi::Value RunJob(Napi::Env env, Job job, const std::vector<Napi::Object>& pinn
                                        " but received " + std::to_string(length));
 }
 
+// Arguments are read with one Node-API call each (a call on one 28×28 image
+// reads ~25 of them: the wrappers' two or three calls per argument were
+// ~1 µs of it). A value of the wrong kind makes the call fail without a
+// pending exception; the ThrowType then names the argument.
+
+// Argument i's type (napi_uint8_array, …), data and element count; false when it is no typed array.
+bool TypedArrayArg(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type* type, void** data, size_t* length) {
+  return i < info.Length() && napi_get_typedarray_info(info.Env(), info[i], type, length, data, nullptr, nullptr) == napi_ok;
+}
+
 template <typename T, napi_typedarray_type kType>
 T* TypedData(const Napi::CallbackInfo& info, size_t i, const char* what, const char* name, size_t* length) {
-  if (i >= info.Length() || !info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != kType) {
-    ThrowType(info.Env(), std::string("Expected a ") + what + " for " + name);
-  }
-  Napi::TypedArrayOf<T> array = info[i].As<Napi::TypedArrayOf<T>>();
-  *length = array.ElementLength();
-  return array.Data();
+  napi_typedarray_type type;
+  void* data = nullptr;
+  if (!TypedArrayArg(info, i, &type, &data, length) || type != kType) ThrowType(info.Env(), std::string("Expected a ") + what + " for " + name);
+  return static_cast<T*>(data);
 }
 
 double NumberArg(const Napi::CallbackInfo& info, size_t i) {
-  if (i >= info.Length() || !info[i].IsNumber()) ThrowType(info.Env(), "argument " + std::to_string(i) + " must be a number");
-  return info[i].As<Napi::Number>().DoubleValue();
+  double v = 0;
+  if (i >= info.Length() || napi_get_value_double(info.Env(), info[i], &v) != napi_ok) ThrowType(info.Env(), "argument " + std::to_string(i) + " must be a number");
+  return v;
 }
 
 uint32_t Uint32Arg(const Napi::CallbackInfo& info, size_t i) {
@@ -153,8 +261,12 @@ size_t ElementsOf(const Napi::CallbackInfo& info, const char* op, uint64_t image
   return size_t(images * image);
 }
 
+// Truthiness, as ToBoolean; a boolean (what the facade passes) in one call.
 bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
-  return i < info.Length() && info[i].ToBoolean().Value();
+  if (i >= info.Length()) return false;
+  bool value = false;
+  if (napi_get_value_bool(info.Env(), info[i], &value) == napi_ok) return value;
+  return info[i].ToBoolean().Value();
 }
 
 // Runs an image kernel on the batch arrays of arguments 1 (src, the caller's
@@ -165,7 +277,9 @@ template <class RunU8, class RunF32>
 Napi::Value RunImageJob(const Napi::CallbackInfo& info, size_t src_elements, size_t dst_elements, const std::vector<Napi::Object>& pinned,
                         bool async, RunU8 run_u8, RunF32 run_f32) {
   size_t n_src, n_dst;
-  if (info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+  napi_typedarray_type type;
+  void* data;
+  if (TypedArrayArg(info, 1, &type, &data, &n_src) && type == napi_uint8_array) {
     const uint8_t* src = TypedData<uint8_t, napi_uint8_array>(info, 1, "Uint8Array", "batch.data", &n_src);
     uint8_t* dst = TypedData<uint8_t, napi_uint8_array>(info, 2, "Uint8Array", "out", &n_dst);
     if (n_src < src_elements) ThrowShort(info.Env(), "batch.data", src_elements, n_src);
@@ -210,11 +324,49 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("erase", &Addon::Erase),
         InstanceMethod("channelSums", &Addon::ChannelSums),
         InstanceMethod("blur", &Addon::Blur),
+        InstanceMethod("beginJobs", &Addon::BeginJobs),
+        InstanceMethod("runJobs", &Addon::RunJobs),
+        InstanceMethod("dropJobs", &Addon::DropJobs),
         InstanceValue("version", Napi::String::New(env, FASTAUG_VERSION)),
     });
   }
 
  private:
+  // beginJobs(): from now on, synchronous kernel calls queue their work
+  // instead of running it, until runJobs or dropJobs.
+  Napi::Value BeginJobs(const Napi::CallbackInfo& info) {
+    queue_.jobs.clear();
+    queue_.queueing = true;
+    return info.Env().Undefined();
+  }
+
+  // runJobs(helpers): runs the queued jobs on the calling thread and up to
+  // `helpers` crew threads, and returns when all have run (a RangeError if
+  // one failed, as the same call would throw unqueued).
+  Napi::Value RunJobs(const Napi::CallbackInfo& info) {
+    queue_.queueing = false;
+    std::vector<Job> jobs;
+    jobs.swap(queue_.jobs);
+    const uint32_t helpers = Uint32Arg(info, 0);
+    if (helpers > 255) ThrowType(info.Env(), "runJobs: at most 255 helpers");
+    const std::string failure = queue_.crew.Run(jobs, helpers);
+    if (!failure.empty()) throw Napi::RangeError::New(info.Env(), failure);
+    return info.Env().Undefined();
+  }
+
+  // dropJobs(): forgets queued jobs (a call failed while they were queued).
+  Napi::Value DropJobs(const Napi::CallbackInfo& info) {
+    queue_.queueing = false;
+    queue_.jobs.clear();
+    return info.Env().Undefined();
+  }
+
+ public:
+  JobQueue& Queue() { return queue_; }
+
+ private:
+  JobQueue queue_;
+
   // Names of the ISAs this CPU can run, best first; other calls take an index
   // into this list.
   Napi::Value Isas(const Napi::CallbackInfo& info) {
@@ -795,6 +947,8 @@ class Addon : public Napi::Addon<Addon> {
         });
   }
 };
+
+JobQueue& QueueOf(Napi::Env env) { return env.GetInstanceData<Addon>()->Queue(); }
 
 }  // namespace
 }  // namespace fastaug

@@ -3,12 +3,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import type { StreamRequest } from '../src/backends/backend.js';
-import { gaussianNoiseAsync, randomNormal, randomNormalAsync } from '../src/index.js';
-import { pooledStagingBytes, runOnLentArrays, STAGING_IDLE_MS, threadSplit, threadsWorth, type LentArray } from '../src/ops/common.js';
-import { backendName, backends, nativeBackends } from './helpers/backends.js';
+import * as fa from '../src/index.js';
+import { gaussianNoiseAsync, randomNormal, randomNormalAsync, type Batch } from '../src/index.js';
+import { asyncSlices, pooledStagingBytes, runOnLentArrays, STAGING_IDLE_MS, threadSplit, threadsWorth, type LentArray } from '../src/ops/common.js';
+import { shiftPlan } from '../src/ops/shift.js';
+import { backendName, backends, jsReference, nativeBackends } from './helpers/backends.js';
+import { firstDifference } from './helpers/rng.js';
 
 async function ticksDuring(work: () => Promise<unknown>): Promise<number> {
   let ticks = 0;
@@ -347,5 +350,152 @@ describe('resizable buffers', () => {
     await expect(gaussianNoiseAsync({ data: resizable(), shape: [1, 4, 4, 1] }, { std: 1 })).rejects.toThrow('for batch.data');
     const out = resizable();
     expect(randomNormal(16, { out })).toBe(out);
+  });
+});
+
+// runAsyncWork (src/ops/common.ts): on the native backend an ordinary array
+// (which a caller could transfer) makes an …Async call run in slices on the
+// calling thread and the addon's helper threads, in place; shared arrays run
+// on the libuv pool. Each path, with one slice or many (asyncSlices.targetNs
+// tiny: one image, or one split unit of stream positions, per slice), on one
+// thread or two, must give the sync call's bytes.
+describe('…Async calls give the sync bytes on every path', () => {
+  const shape: [number, number, number, number] = [5, 9, 7, 3];
+  const length = shape.reduce((a, b) => a * b, 1);
+  const labels = Float32Array.from({ length: 5 * 4 }, (_, i) => (i % 4 === (i >> 2) % 4 ? 1 : 0));
+  type Image = Uint8Array | Float32Array;
+  type Call = (b: Batch, async: boolean, extra: Record<string, unknown>) => Image | Promise<Image>;
+  const batchOp = (sync: (b: Batch, o: never) => Batch, async: (b: Batch, o: never) => Promise<Batch>, opts: Record<string, unknown>): Call =>
+    (b, isAsync, extra) => (isAsync ? async(b, { ...opts, ...extra } as never).then((r) => r.data) : sync(b, { ...opts, out: extra.out } as never).data);
+  const ops: Record<string, Call> = {
+    shift: batchOp(fa.shift, fa.shiftAsync, { dx: [1.5, -2, 0.25, 3, -0.5], dy: [0.5, 1, -1.25, 0, 2], seed: 3 }),
+    'shift drawn': batchOp(fa.shift, fa.shiftAsync, { x: 0.3, y: 0.2, fill: 'wrap', seed: 4, index: 9 }),
+    gaussianNoise: batchOp(fa.gaussianNoise, fa.gaussianNoiseAsync, { std: [2, 9], seed: 5, index: 3 }),
+    uniformNoise: batchOp(fa.uniformNoise, fa.uniformNoiseAsync, { low: -4, high: 6, perChannel: false, seed: 6 }),
+    speckleNoise: batchOp(fa.speckleNoise, fa.speckleNoiseAsync, { std: 0.2, seed: 7 }),
+    saltAndPepper: batchOp(fa.saltAndPepper, fa.saltAndPepperAsync, { amount: [0.05, 0.3], seed: 8 }),
+    flip: batchOp(fa.flip, fa.flipAsync, { mode: 'horizontal_and_vertical', seed: 9 }),
+    crop: batchOp(fa.crop, fa.cropAsync, { height: 9, width: 7, padding: [2, 3], fill: 'reflect', seed: 16 }),  // the same size: one out length for every op
+    affine: batchOp(fa.affine, fa.affineAsync, { rotation: 20, zoom: 0.2, seed: 10 }),
+    gaussianBlur: batchOp(fa.gaussianBlur, fa.gaussianBlurAsync, { sigma: [0.5, 1.5], seed: 11 }),
+    brightness: batchOp(fa.brightness, fa.brightnessAsync, { factor: [0.5, 1.5], delta: [-8, 8], seed: 12 }),
+    contrast: batchOp(fa.contrast, fa.contrastAsync, { factor: [0.5, 1.5], seed: 13 }),
+    mixup: (b, isAsync, extra) => (isAsync ? fa.mixupAsync(b, labels, { seed: 14, ...extra }).then((r) => r.batch.data) : fa.mixup(b, labels, { seed: 14, out: extra.out as never }).batch.data),
+    cutmix: (b, isAsync, extra) => (isAsync ? fa.cutmixAsync(b, labels, { seed: 15, ...extra }).then((r) => r.batch.data) : fa.cutmix(b, labels, { seed: 15, out: extra.out as never }).batch.data),
+  };
+  const defaultTarget = asyncSlices.targetNs;
+  afterEach(() => {
+    asyncSlices.targetNs = defaultTarget;
+  });
+
+  for (const dtype of ['uint8', 'float32'] as const) {
+    const Type = dtype === 'uint8' ? Uint8Array : Float32Array;
+    const on = (shared: boolean): Image => {
+      const a = shared ? new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT) as unknown as ArrayBuffer) : new Type(length);
+      for (let i = 0; i < length; i += 1) a[i] = dtype === 'uint8' ? (i * 37 + 11) & 255 : ((i * 37 + 11) & 255) / 255;
+      return a;
+    };
+    for (const [name, call] of Object.entries(ops)) {
+      it(`${name} ${dtype}: ordinary and shared arrays, given or created out, threads 1 and 2, one slice or many`, async () => {
+        const expected = await call({ data: on(false), shape }, false, {});
+        for (const shared of [false, true]) {
+          for (const threads of [1, 2]) {
+            for (const target of [defaultTarget, 1]) {
+              asyncSlices.targetNs = target;
+              const what = `${shared ? 'shared' : 'ordinary'}, threads ${threads}, targetNs ${target}`;
+              const data = on(shared);
+              expect(firstDifference(await call({ data, shape }, true, { threads }), expected), what).toBe(-1);
+              const out = shared ? new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT) as unknown as ArrayBuffer) : new Type(length);
+              expect(firstDifference(await call({ data, shape }, true, { threads, out }), expected), `${what}, out given`).toBe(-1);
+              expect(firstDifference(data, on(false)), `${what}: the input is untouched`).toBe(-1);
+            }
+          }
+        }
+      });
+    }
+  }
+
+  for (const [name, sync, async] of [['randomNormal', fa.randomNormal, fa.randomNormalAsync], ['randomUniform', fa.randomUniform, fa.randomUniformAsync]] as const) {
+    it(`${name} and gaussianDropout: ordinary and shared out, threads 1 and 2, one slice or many`, async () => {
+      const n = 3 * 4096 + 77;
+      const expected = sync(n, { seed: 21, index: 5 });
+      const x = Float32Array.from({ length: n }, (_, i) => (i % 13) - 6);
+      const dropped = fa.gaussianDropout(x, { rate: 0.3, seed: 22 });
+      for (const shared of [false, true]) {
+        for (const threads of [1, 2]) {
+          for (const target of [defaultTarget, 1]) {
+            asyncSlices.targetNs = target;
+            const out = shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+            expect(firstDifference(await async(n, { seed: 21, index: 5, threads, out }), expected)).toBe(-1);
+            const input = shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+            input.set(x);
+            expect(firstDifference(await fa.gaussianDropoutAsync(input, { rate: 0.3, seed: 22, threads }), dropped)).toBe(-1);
+            expect(firstDifference(await fa.gaussianDropoutAsync(input, { rate: 0.3, seed: 22, threads, out: input }), dropped), 'in place').toBe(-1);
+          }
+        }
+      }
+    });
+  }
+
+  it('an ordinary array detached between two slices rejects the call naming it, and nothing more is written', async () => {
+    asyncSlices.targetNs = 1;  // the smallest slices
+    // ~10 ms of work: more than one turn of main-thread slices (SLICE_MS)
+    const shape4: [number, number, number, number] = [64, 512, 512, 1];
+    const data = new Float32Array(64 * 512 * 512).fill(0.5);
+    const out = new Float32Array(data.length);
+    const pending = fa.gaussianNoiseAsync({ data, shape: shape4 }, { std: 0.1, out, threads: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const moved = new Float32Array(structuredClone(out.buffer, { transfer: [out.buffer] }));
+    await expect(pending).rejects.toThrow(/stays attached until gaussianNoiseAsync settles .* for out/);
+    // slices run before the transfer wrote their part; none ran after it
+    expect(moved.some((v) => v !== 0)).toBe(true);
+    expect(moved.subarray(moved.length - 512 * 512).every((v) => v === 0)).toBe(true);
+  });
+});
+
+// The native backend's runTogether: synchronous kernel calls made in `queue`
+// only queue their work, which runs (on the calling thread and the helpers)
+// before runTogether returns; a call that throws drops what was queued.
+describe.skipIf(nativeBackends.length === 0)('native runTogether', () => {
+  const request: StreamRequest = { key0: 4, key1: 0, first: 0, epoch: 0, stream: 2, offset: 0, scale: 1 };
+  for (const helpers of [0, 1, 3]) {
+    it(`runs queued calls once the queue returns (${helpers} helpers), with the bytes of calls run one by one`, () => {
+      const backend = nativeBackends[0]!;
+      const parts = 16;
+      const out = new Float32Array(parts * 1000);
+      const reference = new Float32Array(out.length);
+      backend.randomNormal(reference, request);
+      backend.runTogether(helpers, () => {
+        for (let p = 0; p < parts; p += 1) backend.randomNormal(out.subarray(p * 1000, (p + 1) * 1000), { ...request, first: p * 1000 });
+        expect(out.every((v) => v === 0), 'nothing has run while queueing').toBe(true);
+      });
+      expect(firstDifference(out, reference)).toBe(-1);
+    });
+  }
+
+  it('a call that throws while queueing drops the queued work; the next calls run as usual', () => {
+    const backend = nativeBackends[0]!;
+    const out = new Float32Array(100);
+    expect(() => backend.runTogether(1, () => {
+      backend.randomNormal(out, request);
+      throw new RangeError('stop');
+    })).toThrow('stop');
+    backend.runTogether(1, () => undefined);
+    expect(out.every((v) => v === 0)).toBe(true);
+    backend.randomNormal(out, request);
+    expect(out.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('sync calls pass small parameter arrays through a reused slab: back-to-back calls on one image keep their own parameters', () => {
+    const native = nativeBackends[0]!;
+    const b = { data: Uint8Array.from({ length: 28 * 28 }, (_, i) => (i * 7) & 255), shape: [1, 28, 28, 1] as [number, number, number, number] };
+    for (let dx = -3; dx <= 3; dx += 1) {
+      const request = shiftPlan(b, { dx, dy: 1 - dx, fill: 'reflect' });
+      const viaNative = new Uint8Array(b.data.length);
+      const viaJs = new Uint8Array(b.data.length);
+      native.shift(b.data, viaNative, request, 0, 1);
+      jsReference.shift(b.data, viaJs, request, 0, 1);
+      expect(firstDifference(viaNative, viaJs), `dx ${dx}`).toBe(-1);
+    }
   });
 });

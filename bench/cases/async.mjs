@@ -1,8 +1,8 @@
 // What an …Async call with threads: 1 costs over the sync call (the issue's
-// goal: ≤ 5 % + 0.05 ms). Native …Async calls copy arrays on an ordinary
-// ArrayBuffer in and out (the caller could transfer them meanwhile:
-// src/ops/common.ts, runOnLentArrays) and use SharedArrayBuffer arrays in
-// place, so each op is timed both ways. A1/A2 against W3 (sync, noise.mjs);
+// goal: ≤ 5 % + 0.05 ms). Native …Async calls work on arrays on an ordinary
+// ArrayBuffer in slices on the calling thread (the caller could transfer
+// them between slices: src/ops/common.ts, runAsyncWork) and on
+// SharedArrayBuffer arrays on the libuv pool, so each op is timed both ways. A1/A2 against W3 (sync, noise.mjs);
 // A4/A5 against A3, a sync float32 bilinear shift like W2.
 const IMAGES = [64, 224, 224, 3];
 const LENGTH = IMAGES.reduce((a, b) => a * b, 1);
@@ -14,7 +14,7 @@ function floats(shared) {
 }
 
 const arrays = (shared) => () => ({ batch: { data: floats(shared), shape: IMAGES }, out: shared ? new Float32Array(new SharedArrayBuffer(LENGTH * 4)) : new Float32Array(LENGTH) });
-const memory = (shared) => (shared ? 'SharedArrayBuffer arrays, used in place' : 'ordinary arrays, staged');
+const memory = (shared) => (shared ? 'SharedArrayBuffer arrays, on the pool' : 'ordinary arrays, in slices');
 // per-image subpixel offsets like W2's
 const dx = Array.from({ length: IMAGES[0] }, (_, i) => ((i % 9) - 4) * 1.37);
 const dy = Array.from({ length: IMAGES[0] }, (_, i) => ((i % 7) - 3) * 0.83);

@@ -267,6 +267,13 @@ export interface Backend {
   resizedCrop(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ResizedCropRequest, first: number, count: number): void;
   resizedCropAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ResizedCropRequest, first: number, count: number): Promise<void>;
   readonly poolThreads: boolean;
+  /**
+   * Runs the synchronous kernel calls `queue` makes together: native queues
+   * their work and runs it on the calling thread and up to `helpers` threads
+   * of its own, returning once all of it has run (the calling thread waits,
+   * so no JavaScript runs meanwhile); js runs each call as it is made.
+   */
+  runTogether(helpers: number, queue: () => void): void;
   philox4x32(counter: Uint32Array, key: Uint32Array, out: Uint32Array): void;
   randomUniform(out: Float32Array, request: StreamRequest): void;
   randomNormal(out: Float32Array, request: StreamRequest): void;

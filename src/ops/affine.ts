@@ -11,7 +11,7 @@ import { invalidParameterError, isArraySafe } from '../validate.js';
 import {
   batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range,
 } from './batch.js';
-import { epochOption, runOnLentArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, threadsWorth, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, runAsyncWork, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { axisTaps, fillOptions, roundHalfEven, type Fill, type Interpolation } from './shift.js';
 
 export interface AffineOptions extends RandomOptions {
@@ -284,8 +284,10 @@ export async function affineAsync(batch: Batch, options?: AffineOptions & AsyncO
   const r = resolveAffine(batch, options, true);
   const backend = activeBackend();
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runOnLentArrays('affineAsync', backend.poolThreads, lent, ([src, dst]) =>
-    splitRange(r.batch.n, threadsWorth(r.threads, r.batch.data.byteLength, AFFINE_NS_PER_BYTE), 1).map(([first, count]) => backend.affineAsync(src!, dst!, r.request, first, count)));
+  await runAsyncWork('affineAsync', backend, lent, {
+    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * AFFINE_NS_PER_BYTE, threads: r.threads,
+    run: ([src, dst], first, count, async) => (async ? backend.affineAsync(src!, dst!, r.request, first, count) : backend.affine(src!, dst!, r.request, first, count)),
+  });
   return batchResult(r.batch, r.result);
 }
 

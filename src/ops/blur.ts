@@ -9,7 +9,7 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { integerInRange, invalidParameterError, isArraySafe } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, perSampleWords, rangeOption, readBatch, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, runOnLentArrays, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { fillOptions, type Fill } from './shift.js';
 
 export interface GaussianBlurOptions extends RandomOptions {
@@ -141,13 +141,18 @@ export function gaussianBlur(batch: Batch, options?: GaussianBlurOptions): Batch
   return batchResult(r.batch, r.result);
 }
 
+/** One thread's time per byte of the batch, about (two passes of a few taps each), for threadsWorth. */
+const BLUR_NS_PER_BYTE = 0.5;
+
 /** gaussianBlur on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function gaussianBlurAsync(batch: Batch, options?: GaussianBlurOptions & AsyncOptions): Promise<Batch> {
   const r = resolveBlur(batch, options, true);
   const backend = activeBackend();
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runOnLentArrays('gaussianBlurAsync', backend.poolThreads, lent, ([src, dst]) =>
-    splitRange(r.batch.n, r.threads, 1).map(([first, count]) => backend.blurAsync(src!, dst!, r.request, first, count)));
+  await runAsyncWork('gaussianBlurAsync', backend, lent, {
+    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * BLUR_NS_PER_BYTE, threads: r.threads,
+    run: ([src, dst], first, count, async) => (async ? backend.blurAsync(src!, dst!, r.request, first, count) : backend.blur(src!, dst!, r.request, first, count)),
+  });
   return batchResult(r.batch, r.result);
 }
 

@@ -9,7 +9,7 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { invalidParameterError } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, perSampleWords, rangeOption, readBatch, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, runOnLentArrays, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, runAsyncWork, runOnLentArrays, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { clipOption } from './noise.js';
 
 export interface BrightnessOptions extends RandomOptions {
@@ -107,11 +107,16 @@ function runColor(r: ResolvedColor): Batch {
   return batchResult(r.batch, r.result);
 }
 
+/** One thread's time per byte of the batch, about (a per-element map), for threadsWorth. */
+const COLOR_NS_PER_BYTE = 0.15;
+
 async function runColorAsync(op: string, r: ResolvedColor): Promise<Batch> {
   const backend = activeBackend();
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runOnLentArrays(op, backend.poolThreads, lent, ([src, dst]) =>
-    splitRange(r.batch.n, r.threads, 1).map(([first, count]) => backend.colorAffineAsync(src!, dst!, r.request, first, count)));
+  await runAsyncWork(op, backend, lent, {
+    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * COLOR_NS_PER_BYTE, threads: r.threads,
+    run: ([src, dst], first, count, async) => (async ? backend.colorAffineAsync(src!, dst!, r.request, first, count) : backend.colorAffine(src!, dst!, r.request, first, count)),
+  });
   return batchResult(r.batch, r.result);
 }
 

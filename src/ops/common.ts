@@ -1,8 +1,10 @@
 // Option resolution shared by every op: the random options of DESIGN §3 and
 // the thread count of …Async ops.
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 
-import { runInSlices } from '../slices.js';
+import type { Backend } from '../backends/backend.js';
+import { runInSlices, SLICE_MS } from '../slices.js';
 import { checkOptionNames, elementLength, integerInRange, invalidParameterError, memoryOf } from '../validate.js';
 
 /** Random options shared by every op (DESIGN §3). */
@@ -263,6 +265,15 @@ function* copyUnits(op: string, pairs: ReadonlyArray<{ from: KernelArray; to: Ke
   }
 }
 
+/** …Async calls refuse arrays on a resizable ArrayBuffer (not shared): one could shrink under the threads. */
+function refuseResizable(op: string, lent: readonly LentArray[]): void {
+  for (const { name, array } of lent) {
+    if ((memoryOf(array).buffer as ArrayBuffer & { resizable?: boolean }).resizable === true) {
+      throw invalidParameterError(name, `an array on a fixed-length ArrayBuffer for ${op} (a resizable one could shrink while pool threads use it)`, array);
+    }
+  }
+}
+
 /**
  * Lends arrays to an …Async call and runs it: `start` gets the arrays the
  * kernels are to use and returns the call's parts.
@@ -284,11 +295,7 @@ function* copyUnits(op: string, pairs: ReadonlyArray<{ from: KernelArray; to: Ke
 export async function runOnLentArrays(
   op: string, poolThreads: boolean, lent: readonly LentArray[], start: (views: KernelArray[]) => ReadonlyArray<Promise<unknown>>,
 ): Promise<void> {
-  for (const { name, array } of lent) {
-    if ((memoryOf(array).buffer as ArrayBuffer & { resizable?: boolean }).resizable === true) {
-      throw invalidParameterError(name, `an array on a fixed-length ArrayBuffer for ${op} (a resizable one could shrink while pool threads use it)`, array);
-    }
-  }
+  refuseResizable(op, lent);
   const staged: Staged[] = [];
   for (const entry of lent) {
     const twin = staged.find((s) => s.staged && sameMemory(s.lent.array, entry.array));
@@ -329,4 +336,121 @@ async function runStaged(
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed !== undefined) throw failed.reason;
   if (copies.some((s) => s.write)) await runInSlices(copyUnits(op, copies.filter((s) => s.write).map((s) => ({ from: s.view, to: s.lent.array, caller: s }))));
+}
+
+/**
+ * An …Async op's work, as runAsyncWork splits it: `units` units (images, or
+ * stream positions) that parts may cover in any split whose part starts are
+ * multiples of `align`, with the same bytes.
+ */
+export interface AsyncWork {
+  units: number;
+  align: number;
+  /** One fast thread's time per unit, about (ns): threadsWorth and the first slice's size. */
+  nsPerUnit: number;
+  /** Threads the caller asked for (threadsOption). */
+  threads: number;
+  /**
+   * Runs units [start, start + count) on `views` (the arrays the kernels use,
+   * in the order lent): with async, the backend's …Async kernel (a Promise);
+   * without, its synchronous kernel.
+   */
+  run(views: readonly KernelArray[], start: number, count: number, async: boolean): Promise<unknown> | void;
+}
+
+/**
+ * Slices of main-thread work (runAsyncWork on ordinary arrays) aim at this
+ * long, a turn of the scheduler of src/slices.ts (SLICE_MS). (Tests lower it
+ * to run many slices on small inputs.)
+ */
+export const asyncSlices = { targetNs: SLICE_MS * 1e6 };
+
+/**
+ * Work whose smallest slice would take longer than this (one 4096×4096×3
+ * float32 image of a shift: ~20 ms) runs on the libuv pool on staged copies
+ * instead (runOnLentArrays), so that the event loop is never blocked long.
+ */
+const MAX_SLICE_NS = 4_000_000;
+
+/** The first slice aims at this share of asyncSlices.targetNs; each next one at most 4× the last. */
+const FIRST_SLICE_SHARE = 4;
+
+/** Pieces per helping thread in a slice: threads claim them one by one, so one preempted thread delays a slice by a piece, not by its share. */
+const PIECES_PER_THREAD = 4;
+
+/** [start, start + count) cut into `parts` runs of whole `align` units, starting at `start`. */
+function pieces(start: number, count: number, parts: number, align: number): Array<[number, number]> {
+  return parts <= 1 ? [[start, count]] : splitRange(count, parts, align).map(([s, c]) => [start + s, c]);
+}
+
+/** The lent arrays' lengths now; a call rejects once one differs (detached). */
+function checkAttached(op: string, lent: readonly LentArray[], lengths: readonly number[]): void {
+  for (let i = 0; i < lent.length; i += 1) {
+    if (elementLength(lent[i]!.array) !== lengths[i]) throw detachedError(op, lent[i]!.name, lent[i]!.array);
+  }
+}
+
+/**
+ * The work run on the calling thread in slices between event-loop turns,
+ * each slice shared with the backend's helper threads (runTogether): the
+ * calling thread waits for a slice to finish, so no JavaScript runs while
+ * threads use the arrays, and the caller's ordinary arrays are used in place
+ * (no staging copies). Before each slice every lent array is checked to be
+ * still attached. A slice's size follows the time the last one took.
+ */
+function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], lengths: readonly number[], work: AsyncWork, threads: number): Generator<void> {
+  const views = lent.map((l) => l.array);
+  const alignUp = (units: number): number => Math.max(work.align, Math.ceil(units / work.align) * work.align);
+  // The first slice is a quarter of the target: memory never touched yet (a
+  // fresh `out`) costs a page fault per 4 KiB on first touch, which on the
+  // project's VMs made slices take up to 100× their estimate. Growing 4× per
+  // slice, an op of a few ms still fits in one turn (each extra turn cost
+  // ~0.3 ms of CPU: W3, threads 1).
+  let size = alignUp((asyncSlices.targetNs * threads) / FIRST_SLICE_SHARE / Math.max(work.nsPerUnit, 1e-3));
+  for (let start = 0; start < work.units;) {
+    checkAttached(op, lent, lengths);
+    const count = Math.min(size, work.units - start);
+    const began = performance.now();
+    backend.runTogether(threads - 1, () => {
+      for (const [first, n] of pieces(start, count, threads > 1 ? threads * PIECES_PER_THREAD : 1, work.align)) work.run(views, first, n, false);
+    });
+    const tookNs = (performance.now() - began) * 1e6;
+    start += count;
+    if (count === size) size = alignUp(size * Math.min(4, Math.max(0.25, asyncSlices.targetNs / Math.max(tookNs, 1e3))));
+    yield;
+  }
+  checkAttached(op, lent, lengths);
+}
+
+/**
+ * Runs an …Async op's work (DESIGN §7; README, "Threads and …Async calls").
+ * threadsWorth decides how many of the threads asked for the work is worth.
+ * On the native backend:
+ * - arrays no caller can detach (SharedArrayBuffer, created for the call,
+ *   held by a Pipeline: safelyOwned) are used in place on the libuv pool,
+ *   one part per thread, and the event loop is never blocked;
+ * - otherwise (ordinary arrays, which a transfer could free under a pool
+ *   thread) the work runs in slices of ~4 ms on the calling thread plus the
+ *   addon's helper threads (slicedWork), in place: no copies; unless one
+ *   unit of it (an image) would take longer than MAX_SLICE_NS, or the call
+ *   creates its output, which run on the pool, ordinary arrays on staged
+ *   copies (runOnLentArrays).
+ * The js backend runs its …Async kernels (main-thread slices of its own).
+ * Results never depend on the path or the split.
+ */
+export async function runAsyncWork(op: string, backend: Backend, lent: readonly LentArray[], work: AsyncWork): Promise<void> {
+  const threads = threadsWorth(work.threads, work.units, work.nsPerUnit);
+  // the smallest slice (one align unit: one image, for most ops) must not block the loop for long
+  const unitTooLong = work.align * work.nsPerUnit > MAX_SLICE_NS;
+  // an output created for the call is fresh memory: its page faults (550 ms
+  // for 48 MB on the project's VMs) are better taken on pool threads
+  const createsOutput = lent.some((l) => l.created === true);
+  if (!backend.poolThreads || unitTooLong || createsOutput || lent.every(safelyOwned)) {
+    await runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(([start, count]) => work.run(views, start, count, true) as Promise<unknown>));
+    return;
+  }
+  refuseResizable(op, lent);
+  // the lengths at the call: the generator's body first runs a turn later, when an array may already be gone
+  const lengths = lent.map((l) => elementLength(l.array));
+  await runInSlices(slicedWork(op, backend, lent, lengths, work, threads));
 }

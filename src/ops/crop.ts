@@ -9,7 +9,7 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { integerInRange, invalidParameterError, isArraySafe, MAX_TYPED_ARRAY_LENGTH } from '../validate.js';
 import { checkBatchFields, outputArray, perSampleWords, readBatch, sampleIndex, type Batch, type CheckedBatch } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, runOnLentArrays, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { fillOptions, type Fill } from './shift.js';
 
 export interface CropOptions extends RandomOptions {
@@ -147,13 +147,18 @@ export function crop(batch: Batch, options: CropOptions): Batch {
   return cropResult(r);
 }
 
+/** One thread's time per byte of the batch, about (a crop copies rows), for threadsWorth. */
+const CROP_NS_PER_BYTE = 0.1;
+
 /** crop on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function cropAsync(batch: Batch, options: CropOptions & AsyncOptions): Promise<Batch> {
   const r = resolveCrop(batch, options, true);
   const backend = activeBackend();
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runOnLentArrays('cropAsync', backend.poolThreads, lent, ([src, dst]) =>
-    splitRange(r.batch.n, r.threads, 1).map(([first, count]) => backend.cropAsync(src!, dst!, r.request, first, count)));
+  await runAsyncWork('cropAsync', backend, lent, {
+    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * CROP_NS_PER_BYTE, threads: r.threads,
+    run: ([src, dst], first, count, async) => (async ? backend.cropAsync(src!, dst!, r.request, first, count) : backend.crop(src!, dst!, r.request, first, count)),
+  });
   return cropResult(r);
 }
 

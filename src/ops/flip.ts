@@ -7,7 +7,7 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { invalidParameterError, isArraySafe, numberInRange } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, perSampleWords, readBatch, sampleIndex, type Batch, type CheckedBatch } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, runOnLentArrays, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 
 /** Which axes a drawn flip may flip (Keras RandomFlip's `mode`). */
 export type FlipMode = 'horizontal' | 'vertical' | 'horizontal_and_vertical';
@@ -108,13 +108,18 @@ export function flip(batch: Batch, options?: FlipOptions): Batch {
   return batchResult(r.batch, r.result);
 }
 
+/** One thread's time per byte of the batch, about (a flip moves memory), for threadsWorth. */
+const FLIP_NS_PER_BYTE = 0.1;
+
 /** flip on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function flipAsync(batch: Batch, options?: FlipOptions & AsyncOptions): Promise<Batch> {
   const r = resolveFlip(batch, options, true);
   const backend = activeBackend();
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runOnLentArrays('flipAsync', backend.poolThreads, lent, ([src, dst]) =>
-    splitRange(r.batch.n, r.threads, 1).map(([first, count]) => backend.flipAsync(src!, dst!, r.request, first, count)));
+  await runAsyncWork('flipAsync', backend, lent, {
+    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * FLIP_NS_PER_BYTE, threads: r.threads,
+    run: ([src, dst], first, count, async) => (async ? backend.flipAsync(src!, dst!, r.request, first, count) : backend.flip(src!, dst!, r.request, first, count)),
+  });
   return batchResult(r.batch, r.result);
 }
 

@@ -4,7 +4,7 @@ import { activeBackend } from '../backends/select.js';
 import type { StreamRequest } from '../backends/backend.js';
 import { STREAM } from '../streams.js';
 import { elementLength, isTypedArray, float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, overlapsPartly, plainView } from '../validate.js';
-import { epochOption, runOnLentArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, threadsWorth, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, runAsyncWork, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 
 export interface GaussianDropoutOptions extends RandomOptions {
   /** In [0, 1): each activation is multiplied by N(1, rate / (1 − rate)). */
@@ -64,9 +64,13 @@ export async function gaussianDropoutAsync(x: Float32Array, options: GaussianDro
   const r = resolveDropout(x, options, true);
   const backend = activeBackend();
   const lent = [{ name: 'x', array: r.x, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runOnLentArrays('gaussianDropoutAsync', backend.poolThreads, lent, ([x, out]) =>
-    splitRange(r.x.length, threadsWorth(r.threads, r.x.length, NS_PER_ELEMENT), 256).map(([start, count]) =>
-      backend.gaussianDropoutAsync((x as Float32Array).subarray(start, start + count), (out as Float32Array).subarray(start, start + count), { ...r.request, first: r.request.first + start })));
+  await runAsyncWork('gaussianDropoutAsync', backend, lent, {
+    units: r.x.length, align: 256, nsPerUnit: NS_PER_ELEMENT, threads: r.threads,
+    run: ([x, out], start, count, async) => {
+      const part = [(x as Float32Array).subarray(start, start + count), (out as Float32Array).subarray(start, start + count), { ...r.request, first: r.request.first + start }] as const;
+      return async ? backend.gaussianDropoutAsync(...part) : backend.gaussianDropout(...part);
+    },
+  });
   return r.result;
 }
 

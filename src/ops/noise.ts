@@ -8,7 +8,7 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { finiteNumber, invalidParameterError, numberInRange } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
-import { epochOption, runOnLentArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, threadsWorth, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, runAsyncWork, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { roundHalfEven } from './shift.js';
 
 interface NoiseCommon extends RandomOptions {
@@ -192,8 +192,10 @@ async function runAsync(op: Op, batch: unknown, options: unknown): Promise<Batch
   const total = r.batch.n * noisePositions(r.request);
   const align = r.request.perChannel ? SPLIT_POSITIONS * r.request.c : SPLIT_POSITIONS;
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runOnLentArrays(`${op}Async`, backend.poolThreads, lent, ([src, dst]) =>
-    splitRange(total, threadsWorth(r.threads, total, NS_PER_POSITION), align).map(([start, count]) => backend.noiseAsync(src!, dst!, r.request, start, start + count)));
+  await runAsyncWork(`${op}Async`, backend, lent, {
+    units: total, align, nsPerUnit: NS_PER_POSITION, threads: r.threads,
+    run: ([src, dst], start, count, async) => (async ? backend.noiseAsync(src!, dst!, r.request, start, start + count) : backend.noise(src!, dst!, r.request, start, start + count)),
+  });
   return batchResult(r.batch, r.result);
 }
 

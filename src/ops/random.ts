@@ -7,7 +7,7 @@ import {
   finiteNumber, float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, plainView,
 } from '../validate.js';
 import {
-  epochOption, runOnLentArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, threadsWorth,
+  epochOption, runAsyncWork, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption,
   type AsyncOptions, type RandomOptions,
 } from './common.js';
 
@@ -107,10 +107,11 @@ async function runAsync(op: StreamKernel, length: unknown, options: unknown): Pr
   // async: validation errors reject the promise rather than throw
   const { out, result, created, request, threads } = resolveStream(op, length, options, true);
   const backend: Backend = activeBackend();
-  const kernel = op === 'randomUniform' ? backend.randomUniformAsync : backend.randomNormalAsync;
-  await runOnLentArrays(`${op}Async`, backend.poolThreads, [{ name: 'out', array: out, read: false, write: true, created }], ([view]) =>
-    splitRange(out.length, threadsWorth(threads, out.length, NS_PER_ELEMENT[op]), THREAD_ALIGN).map(([start, count]) =>
-      kernel((view as Float32Array).subarray(start, start + count), { ...request, first: request.first + start })));
+  const [kernel, asyncKernel] = op === 'randomUniform' ? [backend.randomUniform, backend.randomUniformAsync] : [backend.randomNormal, backend.randomNormalAsync];
+  await runAsyncWork(`${op}Async`, backend, [{ name: 'out', array: out, read: false, write: true, created }], {
+    units: out.length, align: THREAD_ALIGN, nsPerUnit: NS_PER_ELEMENT[op], threads,
+    run: ([view], start, count, async) => (async ? asyncKernel : kernel)((view as Float32Array).subarray(start, start + count), { ...request, first: request.first + start }),
+  });
   return result;
 }
 

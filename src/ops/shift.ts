@@ -11,7 +11,7 @@ import { invalidParameterError, isInteger } from '../validate.js';
 import {
   batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range,
 } from './batch.js';
-import { epochOption, runOnLentArrays, opOptions, RANDOM_OPTION_NAMES, seedKey, splitRange, threadsOption, threadsWorth, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, runAsyncWork, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 
 export type Fill = 'constant' | 'nearest' | 'reflect' | 'mirror' | 'wrap';
 export type Interpolation = 'nearest' | 'bilinear';
@@ -208,8 +208,10 @@ export async function shiftAsync(batch: Batch, options?: ShiftOptions & AsyncOpt
   const r = resolveShift(batch, options, true);
   const backend = activeBackend();
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runOnLentArrays('shiftAsync', backend.poolThreads, lent, ([src, dst]) =>
-    splitRange(r.batch.n, threadsWorth(r.threads, r.batch.data.byteLength, SHIFT_NS_PER_BYTE), 1).map(([first, count]) => backend.shiftAsync(src!, dst!, r.request, first, count)));
+  await runAsyncWork('shiftAsync', backend, lent, {
+    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * SHIFT_NS_PER_BYTE, threads: r.threads,
+    run: ([src, dst], first, count, async) => (async ? backend.shiftAsync(src!, dst!, r.request, first, count) : backend.shift(src!, dst!, r.request, first, count)),
+  });
   return batchResult(r.batch, r.result);
 }
 

@@ -50,6 +50,7 @@ export const jsBackend: Backend = {
   name: 'js',
   isa: 'js',
   poolThreads: false,
+  runTogether: (_helpers, queue) => queue(),
   philox4x32: random.philox4x32,
   randomUniform: random.randomUniform,
   randomNormal: random.randomNormal,

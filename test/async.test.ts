@@ -380,6 +380,9 @@ describe('…Async calls give the sync bytes on every path', () => {
     gaussianBlur: batchOp(fa.gaussianBlur, fa.gaussianBlurAsync, { sigma: [0.5, 1.5], seed: 11 }),
     brightness: batchOp(fa.brightness, fa.brightnessAsync, { factor: [0.5, 1.5], delta: [-8, 8], seed: 12 }),
     contrast: batchOp(fa.contrast, fa.contrastAsync, { factor: [0.5, 1.5], seed: 13 }),
+    gamma: batchOp(fa.gamma, fa.gammaAsync, { gamma: [0.5, 2], seed: 17 }),
+    erase: batchOp(fa.erase, fa.eraseAsync, { p: 0.8, count: 2, area: [0.1, 0.4], value: 'noise', seed: 18 }),
+    resizedCrop: batchOp(fa.resizedCrop as never, fa.resizedCropAsync as never, { size: [9, 7], scale: [0.2, 0.9], seed: 19 }),
     mixup: (b, isAsync, extra) => (isAsync ? fa.mixupAsync(b, labels, { seed: 14, ...extra }).then((r) => r.batch.data) : fa.mixup(b, labels, { seed: 14, out: extra.out as never }).batch.data),
     cutmix: (b, isAsync, extra) => (isAsync ? fa.cutmixAsync(b, labels, { seed: 15, ...extra }).then((r) => r.batch.data) : fa.cutmix(b, labels, { seed: 15, out: extra.out as never }).batch.data),
   };

@@ -16,7 +16,7 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { integerInRange, invalidParameterError, isPlainObject, numberInRange } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, rangeOption, readBatch, sampleIndex, type Batch, type CheckedBatch } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, readOnce, runOnLentArrays, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions, type SeedKey } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, readOnce, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions, type SeedKey } from './common.js';
 
 /** Boxes, `count` per image (entry i·count + j): rows [top, top + height) × columns [left, left + width); height or width 0 for none. */
 export interface EraseBoxes {
@@ -206,13 +206,18 @@ export function erase(batch: Batch, options?: EraseOptions): Batch {
   return batchResult(r.batch, r.result);
 }
 
-/** erase on the libuv thread pool, images split over `threads`; the same bytes. */
+/** One thread's time per byte of the batch, about (a copy, then boxes filled), for threadsWorth and slice sizes. */
+const ERASE_NS_PER_BYTE = 0.1;
+
+/** erase split over `threads` (README, "Threads and `…Async` calls"); the same bytes. */
 export async function eraseAsync(batch: Batch, options?: EraseOptions & AsyncOptions): Promise<Batch> {
   const r = resolveErase(batch, options, true);
   const backend = activeBackend();
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runOnLentArrays('eraseAsync', backend.poolThreads, lent, ([src, dst]) =>
-    splitRange(r.batch.n, r.threads, 1).map(([first, count]) => backend.eraseAsync(src!, dst!, r.request, first, count)));
+  await runAsyncWork('eraseAsync', backend, lent, {
+    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * ERASE_NS_PER_BYTE, threads: r.threads,
+    run: ([src, dst], first, count, async) => (async ? backend.eraseAsync(src!, dst!, r.request, first, count) : backend.erase(src!, dst!, r.request, first, count)),
+  });
   return batchResult(r.batch, r.result);
 }
 

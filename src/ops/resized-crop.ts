@@ -11,7 +11,7 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { integerInRange, invalidParameterError, isArraySafe, MAX_TYPED_ARRAY_LENGTH } from '../validate.js';
 import { checkBatchFields, outputArray, rangeOption, readBatch, sampleIndex, type Batch, type CheckedBatch } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, runOnLentArrays, seedKey, splitRange, threadsOption, threadsWorth, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { roundHalfEven } from './shift.js';
 import { UINT8_WEIGHT_BITS } from '../backends/js/shift.js';
 
@@ -261,13 +261,15 @@ export function resizedCrop(batch: Batch, options: ResizedCropOptions): Batch {
 /** One thread's time per output byte, about (a bilinear blend per element), for threadsWorth. */
 const RESIZED_CROP_NS_PER_BYTE = 0.3;
 
-/** resizedCrop on the libuv thread pool, images split over `threads`; the same bytes. */
+/** resizedCrop split over `threads` (README, "Threads and `…Async` calls"); the same bytes. */
 export async function resizedCropAsync(batch: Batch, options: ResizedCropOptions & AsyncOptions): Promise<Batch> {
   const r = resolveResizedCrop(batch, options, true);
   const backend = activeBackend();
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runOnLentArrays('resizedCropAsync', backend.poolThreads, lent, ([src, dst]) =>
-    splitRange(r.batch.n, threadsWorth(r.threads, r.out.byteLength, RESIZED_CROP_NS_PER_BYTE), 1).map(([first, count]) => backend.resizedCropAsync(src!, dst!, r.request, first, count)));
+  await runAsyncWork('resizedCropAsync', backend, lent, {
+    units: r.batch.n, align: 1, nsPerUnit: (r.out.byteLength / Math.max(r.batch.n, 1)) * RESIZED_CROP_NS_PER_BYTE, threads: r.threads,
+    run: ([src, dst], first, count, async) => (async ? backend.resizedCropAsync(src!, dst!, r.request, first, count) : backend.resizedCrop(src!, dst!, r.request, first, count)),
+  });
   return resizedCropResult(r);
 }
 

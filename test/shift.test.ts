@@ -233,6 +233,37 @@ describe('integer shifts written as runs (block copies, broadcasts, reversed cop
   });
 });
 
+describe('large integer shifts (outputs of 4 MiB or more: native streams the long runs) equal the per-element definition', () => {
+  // Row lengths that are no multiple of 64 bytes, so runs start and end
+  // inside cache lines; offsets from 0 to beyond the image, every fill.
+  it('uint8 and float32, NHWC and NCHW, every backend and ISA', () => {
+    const rng = testRng(2022);
+    const cases = [
+      { shape: [2, 400, 1311, 4] as [number, number, number, number], dtype: 'uint8' as const },
+      { shape: [2, 300, 583, 3] as [number, number, number, number], dtype: 'float32' as const },
+    ];
+    for (const { shape, dtype } of cases) {
+      // fills that stream (reflect and mirror do not: shift.h); ~1 min per case on a busy host
+      for (const [fill, layout] of (dtype === 'uint8' ? [['constant', 'NHWC'], ['nearest', 'NCHW']] : [['wrap', 'NCHW']]) as [Fill, 'NHWC' | 'NCHW'][]) {
+        const b = randomBatch(rng, shape, dtype, layout);
+        {
+          const dx = [rng.int(-shape[2], shape[2]), rng.pick([0, 3, -70, 2 * shape[2] + 5])];
+          const dy = [rng.int(-shape[1], shape[1]), rng.pick([0, -1, 45, -3 * shape[1]])];
+          const fillValue = dtype === 'uint8' ? 77 : -1.5;
+          const expected = referenceShift(b, dx, dy, fill, fillValue);
+          const plan = shiftPlan(b, { dx, dy, fill, fillValue });
+          for (const backend of backends) {
+            const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+            backend.shift(b.data, out, plan, 0, shape[0]);
+            const wrong = expected.findIndex((v, i) => v !== out[i]);
+            expect(wrong, `${backendName(backend)} ${JSON.stringify({ shape, dtype, layout, fill, dx, dy })}`).toBe(-1);
+          }
+        }
+      }
+    }
+  }, 600_000);
+});
+
 describe('bilinear edges laid out in tiles (native) give the bytes of the per-element js backend', () => {
   it('rows wider than a tile, channel counts 1/3/4/5 and 300 (element by element), every fill, both dtypes and layouts', () => {
     const rng = testRng(2021);

@@ -15,7 +15,7 @@ function spreadOffsets(n, limit, step, subpixel) {
   });
 }
 
-const shiftCase = ({ id, name, shape, Type, opts }) => ({
+const shiftCase = ({ id, name, shape, Type, opts, layout }) => ({
   id,
   family: 'shift',
   name,
@@ -23,7 +23,7 @@ const shiftCase = ({ id, name, shape, Type, opts }) => ({
   items: size(shape) / shape[3],
   unit: 'pixels',
   setup: () => {
-    const batch = { data: ramp(Type, size(shape)), shape };
+    const batch = { data: ramp(Type, size(shape)), shape, ...(layout === undefined ? {} : { layout }) };
     // integer per-image offsets (W1) or subpixel ones (W2), the same every run
     // offsets in [−4, 4] (W1, W2), or spread over ±spread of the size
     const { subpixelOffsets, spread, ...rest } = opts;
@@ -53,5 +53,12 @@ export default [
   })))),
   // bilinear at ±10 % (the issue's W2 offsets, [−22, 22]): B10-<dtype>
   shiftCase({ id: 'B10-f32', name: 'shift float32 64x224x224x3, subpixel bilinear ±10 %, reflect', shape: W1, Type: Float32Array, opts: { fill: 'reflect', spread: 0.1, subpixelOffsets: true } }),
+  // speed round 2 (issue 20): small offsets in float32 and other fills, NCHW,
+  // and small images with given offsets (the kernel alone) or drawn ones
+  shiftCase({ id: 'H1', name: 'shift float32 64x224x224x3, integer offsets [-4, 4], constant', shape: W1, Type: Float32Array, opts: { fill: 'constant' } }),
+  shiftCase({ id: 'H2', name: 'shift uint8 64x224x224x3, integer offsets [-4, 4], reflect', shape: W1, Type: Uint8Array, opts: { fill: 'reflect' } }),
+  shiftCase({ id: 'H3', name: 'shift uint8 64x224x224x3 NCHW, integer offsets ±10 %, reflect', shape: W1, Type: Uint8Array, layout: 'NCHW', opts: { fill: 'reflect', spread: 0.1 } }),
+  shiftCase({ id: 'H4', name: 'shift uint8 1024x28x28x1, given integer offsets ±10 %, constant', shape: W7, Type: Uint8Array, opts: { fill: 'constant', spread: 0.1 } }),
+  shiftCase({ id: 'H5', name: 'shift uint8 1024x28x28x1, drawn integer offsets, constant', shape: W7, Type: Uint8Array, opts: { fill: 'constant', x: 0.1, y: 0.1, subpixel: false, seed: 1 } }),
   shiftCase({ id: 'B10-u8', name: 'shift uint8 64x224x224x3, subpixel bilinear ±10 %, reflect', shape: W1, Type: Uint8Array, opts: { fill: 'reflect', spread: 0.1, subpixelOffsets: true } }),
 ];

@@ -105,24 +105,30 @@ function resolveOffsets(b: CheckedBatch, o: Partial<ShiftOptions>, nearest: bool
     const words = perSampleWords(b.n, key, sampleIndex(o.index, b.n), epochOption(o.epoch), STREAM.shift);
     dx = new Float64Array(b.n);
     dy = new Float64Array(b.n);
+    // one loop over the images, no closures or per-image arrays: for small
+    // images (MNIST) this loop is a good part of the call
+    const round = o.subpixel === false;
+    let xInRange = true;
+    let yInRange = true;
     for (let k = 0; k < b.n; k += 1) {
-      dx[k] = (xlo + (xhi - xlo) * uniformFromWord(words[4 * k]!)) * b.w;
-      dy[k] = (ylo + (yhi - ylo) * uniformFromWord(words[4 * k + 1]!)) * b.h;
+      const x = (xlo + (xhi - xlo) * uniformFromWord(words[4 * k]!)) * b.w;
+      const y = (ylo + (yhi - ylo) * uniformFromWord(words[4 * k + 1]!)) * b.h;
+      xInRange &&= Math.abs(x) <= MAX_OFFSET;
+      yInRange &&= Math.abs(y) <= MAX_OFFSET;
+      dx[k] = round ? roundHalfEven(x) : x;
+      dy[k] = round ? roundHalfEven(y) : y;
     }
-    for (const [name, values] of [['x', dx], ['y', dy]] as const) {
-      if (values.some((v) => !(Math.abs(v) <= MAX_OFFSET))) throw invalidParameterError(name, 'a range whose offsets in pixels stay within 2^30', o[name], 'range');
-    }
-    if (o.subpixel === false) {
-      dx = dx.map(roundHalfEven);
-      dy = dy.map(roundHalfEven);
-    }
+    if (!xInRange) throw invalidParameterError('x', 'a range whose offsets in pixels stay within 2^30', o.x, 'range');
+    if (!yInRange) throw invalidParameterError('y', 'a range whose offsets in pixels stay within 2^30', o.y, 'range');
   } else {
     dx = o.dx === undefined ? new Float64Array(b.n) : offsetsArgument('dx', o.dx, b.n);
     dy = o.dy === undefined ? new Float64Array(b.n) : offsetsArgument('dy', o.dy, b.n);
   }
   if (nearest) {
-    dx = dx.map(roundHalfEven);
-    dy = dy.map(roundHalfEven);
+    for (let k = 0; k < b.n; k += 1) {
+      dx[k] = roundHalfEven(dx[k]!);
+      dy[k] = roundHalfEven(dy[k]!);
+    }
   }
   return { dx, dy };
 }

@@ -21,4 +21,12 @@ export ASAN_OPTIONS=detect_leaks=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export FASTAUG_NATIVE_PATH=build-asan/Release/fastaug.node
 export FASTAUG_BACKEND=native
+# With no arguments: every test file that reaches the addon
+# (scripts/addon-tests.sh), the property battery at half its cases (the full
+# count runs in the other passes; ASan slows each case ~5x, and the shapes and
+# option mixes of half the cases reach the same code). Arguments: vitest's.
+if [ $# -eq 0 ]; then
+  export FASTAUG_PROPERTY_SCALE="${FASTAUG_PROPERTY_SCALE:-0.5}"
+  exec bash scripts/addon-tests.sh
+fi
 npx vitest run "$@"

@@ -126,6 +126,14 @@ export function sampleIndex(index: unknown, n: number): number {
 /** `[lo, hi]` from a Range option; `symmetric` makes a number f mean [−f, f] (else [f, f]). */
 export function rangeOption(name: string, value: unknown, symmetric: boolean, min = -Infinity, max = Infinity): [number, number] {
   const expected = symmetric ? 'a finite number f >= 0 (meaning [-f, f]) or [lo, hi] with lo <= hi' : `a number or [lo, hi] with lo <= hi, within [${min}, ${max}]`;
+  return readRange(name, value, symmetric, min, max, expected);
+}
+
+/**
+ * The rule behind rangeOption (and the Keras layers' factors), with the
+ * caller's wording of what was expected for its error message.
+ */
+export function readRange(name: string, value: unknown, symmetric: boolean, min: number, max: number, expected: string): [number, number] {
   let lo: unknown;
   let hi: unknown;
   if (typeof value === 'number') {

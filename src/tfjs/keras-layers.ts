@@ -38,7 +38,7 @@ import type { FlipMode } from '../ops/flip.js';
 import type { Fill, Interpolation } from '../ops/shift.js';
 import { checkOptionNames, integerInRange, invalidParameterError, isPlainObject } from '../validate.js';
 import { uniformFromWord } from '../backends/js/random.js';
-import { perSampleWords } from '../ops/batch.js';
+import { perSampleWords, readRange } from '../ops/batch.js';
 import { seedKey } from '../ops/common.js';
 import { affineTensor, brightnessTensor, contrastTensor, cropTensor, flipTensor, shiftTensor } from './ops.js';
 import { LAYER_ARG_NAMES, LAYER_STREAM } from './layers.js';
@@ -87,18 +87,7 @@ function snake(value: unknown): unknown {
  */
 export function kerasRange(name: string, value: unknown, symmetric: boolean, min: number, max: number): [number, number] {
   const expected = `a number${symmetric ? ' f >= 0 (meaning [-f, f])' : ''} or [lower, upper] with lower <= upper, within [${min}, ${max}]`;
-  let lo: unknown;
-  let hi: unknown;
-  if (typeof value === 'number') {
-    [lo, hi] = symmetric ? [-value, value] : [value, value];
-  } else if (Array.isArray(value) && value.length === 2) {
-    [lo, hi] = value;
-  } else {
-    throw invalidParameterError(name, expected, value);
-  }
-  if (typeof lo !== 'number' || typeof hi !== 'number') throw invalidParameterError(name, expected, value);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi || lo < min || hi > max) throw invalidParameterError(name, expected, value, 'range');
-  return [lo, hi];
+  return readRange(name, value, symmetric, min, max, expected);
 }
 
 const FILL_MODES = ['reflect', 'wrap', 'constant', 'nearest'] as const;

@@ -60,8 +60,8 @@ export interface StepKind {
   replayMix?(own: StepState, partner: StepState | undefined, options: Options, params: Params): StepState;
 }
 
-/** A tiny float32 batch of one image that every op's option checks can run on. */
-const tinyImages = (): Batch => ({ data: new Float32Array(4), shape: [1, 2, 2, 1] });
+/** A tiny float32 batch of one 2×2 image with `c` channels that every op's option checks can run on. */
+const tinyImages = (c = 1): Batch => ({ data: new Float32Array(4 * c), shape: [1, 2, 2, c] });
 
 type ImageOp = (batch: Batch, options: never) => Batch;
 type ImageOpAsync = (batch: Batch, options: never) => Promise<Batch>;
@@ -353,8 +353,7 @@ export const STEPS = {
     // as many channels as a per-channel fill value, so that the value's own check passes
     probe: (o) => {
       const value = o.value;
-      const c = Array.isArray(value) && value.length > 0 && value.length <= 4096 ? value.length : 1;
-      return { images: { data: new Float32Array(4 * c), shape: [1, 2, 2, c] } };
+      return { images: tinyImages(Array.isArray(value) && value.length > 0 && value.length <= 4096 ? value.length : 1) };
     },
     checkOptions: (at, o) => forbidOption(at, o, 'boxes', 'per-image boxes are not a pipeline option: use p, count, area, ratio to draw them'),
     // replay fills the recorded boxes (erase checks that they lie inside the image)

@@ -295,6 +295,39 @@ for (const backend of ['cpu', 'wasm'] as const) describe(`Keras augmentation lay
     expect([...(layer.apply(x, { training: true }) as tf.Tensor).dataSync()]).toEqual([...affineTensor(x, { rotation: [-72, 72], ...layer.drawFor(3) }).dataSync()]);
   });
 
+  it('RandomRotation: Keras 3.8+\'s rule (angle in degrees, centre 0.5·(size − 1), output-to-input matrix) on a hand case and on drawn angles', () => {
+    // Keras 3.8+ with scale 1, no shear or translation: a0 = cos, a1 = −sin, a2 = cx − cx·a0 − cy·a1,
+    // b0 = sin, b1 = cos, b2 = cy − cx·b0 − cy·b1, cx = 0.5·(w − 1), cy = 0.5·(h − 1); output (x, y) reads
+    // input (a0·x + a1·y + a2, b0·x + b1·y + b2). +90° on h = 3, w = 5 (cx = 2, cy = 1): input (3 − y, x − 1),
+    // every coordinate a whole pixel; columns x = 0 and x = 4 read rows −1 and 3: the constant fill.
+    const img = tf.tensor4d(Float32Array.from({ length: 15 }, (_, i) => 10 * Math.floor(i / 5) + (i % 5)), [1, 3, 5, 1]);
+    const ccw = new RandomRotation({ factor: [0.25, 0.25], fillMode: 'constant', fillValue: 99 });
+    expect([...(ccw.apply(img, { training: true }) as tf.Tensor).dataSync()]).toEqual([
+      99, 3, 13, 23, 99,
+      99, 2, 12, 22, 99,
+      99, 1, 11, 21, 99,
+    ]);
+    // −90° (a2 = 1, b2 = 3): output (x, y) reads input column y + 1, row 3 − x (clockwise)
+    const cw = new RandomRotation({ factor: [-0.25, -0.25], fillMode: 'constant', fillValue: 99 });
+    expect([...(cw.apply(img, { training: true }) as tf.Tensor).dataSync()]).toEqual([
+      99, 21, 11, 1, 99,
+      99, 22, 12, 2, 99,
+      99, 23, 13, 3, 99,
+    ]);
+    // drawn angles on a non-square image: fastaug's matrix is Keras 3.8+'s (and Keras 2's) to 1e-12
+    for (const [h, w] of [[H, W], [7, 4]] as const) {
+      const layer = new RandomRotation({ factor: 0.3, seed: 11 });
+      const p = affineParams({ data: new Float32Array(4 * h * w), shape: [4, h, w, 1] }, { rotation: layer.degrees, ...layer.drawFor(2) });
+      const [cx, cy] = [0.5 * (w - 1), 0.5 * (h - 1)];
+      for (let k = 0; k < 4; k += 1) {
+        const a = (p.rotation[k]! * Math.PI) / 180;
+        const [a0, a1, b0, b1] = [Math.cos(a), -Math.sin(a), Math.sin(a), Math.cos(a)];
+        const keras3 = [a0, a1, cx - cx * a0 - cy * a1, b0, b1, cy - cx * b0 - cy * b1];
+        keras3.forEach((v, j) => expect(Math.abs(p.matrix[6 * k + j]! - v)).toBeLessThan(1e-12));
+      }
+    }
+  });
+
   it('RandomZoom: positive factors zoom out; Keras fill modes on a hand case; per-axis draws from stream 98', () => {
     // z = 2 (factor [1, 1]) on a 1 × 4 row a b c d = 0 10 20 30: input x = 2x − 1.5 → −1.5, 0.5, 2.5, 4.5
     const row = tf.tensor4d([0, 10, 20, 30], [1, 1, 4, 1]);

@@ -8,10 +8,11 @@
 // uint8 weights u = round-half-even(tx · 4096) (4096 moves to the next
 // integer with u = 0), l = 4096 − u. Rows likewise. Nearest: the tap
 // floor(sx + 0.5). Every tap goes through the fill rule on its own axis
-// (mapIndex, as shift). Images whose matrix is a pure translation are done
-// by shift (req.translate, req.shift).
+// (mapIndex, as shift); the four taps blend as in bilinear.ts. Images whose
+// matrix is a pure translation are done by shift (req.translate, req.shift).
 import type { AffineRequest } from '../backend.js';
-import { mapIndex, roundQ, shiftImages, shiftPieces, UINT8_WEIGHT_BITS } from './shift.js';
+import { blendF32, blendQ } from './bilinear.js';
+import { mapIndex, shiftImages, shiftPieces, UINT8_WEIGHT_BITS } from './shift.js';
 
 /** Source coordinates are clamped to ±LIMIT: their floors stay well inside int32. */
 export const COORD_LIMIT = 2 ** 30;
@@ -105,13 +106,7 @@ function affineRow(req: AffineRequest, src: Uint8Array | Float32Array, dst: Uint
       const a01 = p01 < 0 ? fv : src[p01 + ch]!;
       const a10 = p10 < 0 ? fv : src[p10 + ch]!;
       const a11 = p11 < 0 ? fv : src[p11 + ch]!;
-      if (uint8) {
-        dst[d + ch] = roundQ(yl * (xl * a00 + xu * a01) + yu * (xl * a10 + xu * a11));
-      } else {
-        const h0 = f(f(xl * a00) + f(xu * a01));
-        const h1 = f(f(xl * a10) + f(xu * a11));
-        dst[d + ch] = f(f(yl * h0) + f(yu * h1));
-      }
+      dst[d + ch] = uint8 ? blendQ(a00, a01, a10, a11, xl, xu, yl, yu) : blendF32(a00, a01, a10, a11, xl, xu, yl, yu);
     }
   }
 }

@@ -5,9 +5,10 @@
 //            out = f32(f32(yl·h0) + f32(yu·h1))   (no fused multiply-add)
 //   uint8:   out = roundQ(yl·(xl·a00 + xu·a01) + yu·(xl·a10 + xu·a11))
 //            (integer weights summing to 4096: an exact integer, / 2^24 half to even)
-// with a00 = (y0, x0), a01 = (y0, x1), a10 = (y1, x0), a11 = (y1, x1).
+// with a00 = (y0, x0), a01 = (y0, x1), a10 = (y1, x0), a11 = (y1, x1)
+// (bilinear.ts, shared with affine.ts).
 import type { ResizedCropRequest } from '../backend.js';
-import { roundQ } from './shift.js';
+import { blendF32, blendQ } from './bilinear.js';
 
 /** Columns [x0, x1) of output row y of plane p of image i. */
 function resizedCropRow(req: ResizedCropRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, i: number, p: number, y: number, from: number, to: number): void {
@@ -20,7 +21,6 @@ function resizedCropRow(req: ResizedCropRequest, src: Uint8Array | Float32Array,
   const row1 = inPlane + req.y1[ry]! * w * c;
   const yl = req.wy0[ry]!;
   const yu = req.wy1[ry]!;
-  const f = Math.fround;
   const uint8 = src instanceof Uint8Array;
   for (let x = from; x < to; x += 1) {
     const rx = i * outW + x;
@@ -34,13 +34,7 @@ function resizedCropRow(req: ResizedCropRequest, src: Uint8Array | Float32Array,
       const a01 = src[row0 + c1 + ch]!;
       const a10 = src[row1 + c0 + ch]!;
       const a11 = src[row1 + c1 + ch]!;
-      if (uint8) {
-        dst[d + ch] = roundQ(yl * (xl * a00 + xu * a01) + yu * (xl * a10 + xu * a11));
-      } else {
-        const h0 = f(f(xl * a00) + f(xu * a01));
-        const h1 = f(f(xl * a10) + f(xu * a11));
-        dst[d + ch] = f(f(yl * h0) + f(yu * h1));
-      }
+      dst[d + ch] = uint8 ? blendQ(a00, a01, a10, a11, xl, xu, yl, yu) : blendF32(a00, a01, a10, a11, xl, xu, yl, yu);
     }
   }
 }

@@ -1,11 +1,12 @@
 // Work on the main thread that must not block it: the js backend's …Async
-// kernels and the staging copies of native …Async calls. Each job is a
-// generator that yields after every small unit of work (a fraction of a
-// millisecond); one scheduler per thread runs the pending jobs' units in
-// turn and gives the event loop back once a turn has run SLICE_MS, however
-// many jobs are pending and however large their arrays are. (Jobs that each
-// yielded on their own would run back to back in one turn: 64 of them at
-// 4 ms each would block the loop for a quarter of a second.)
+// kernels, the native backend's in-place …Async slices and the staging
+// copies of native …Async calls. Each job is a generator that yields after
+// every small unit of work (a fraction of a millisecond); one scheduler per
+// thread runs the pending jobs' units in turn and gives the event loop back
+// once a turn has run SLICE_MS, however many jobs are pending and however
+// large their arrays are. (Jobs that each yielded on their own would run back
+// to back in one turn: 64 of them at 4 ms each would block the loop for a
+// quarter of a second.)
 import { performance } from 'node:perf_hooks';
 
 /** Longest a turn of main-thread work runs before the event loop gets a turn. */
@@ -13,6 +14,19 @@ export const SLICE_MS = 4;
 
 /** Elements per unit of work: about 0.1 ms for the js kernels. */
 export const UNIT_ELEMENTS = 1 << 13;
+
+/**
+ * Main-thread work that may start from a microtask (right after the
+ * caller's code, before the event loop's next turn) instead of a
+ * setImmediate, per turn of the event loop. A setImmediate round trip cost
+ * 15–20 µs of a 0.45–0.8 ms `shiftAsync` (W1, threads: 1): the data the op
+ * streamed through the caches has evicted the event loop's (bench/
+ * threads-ab.mjs, docs/performance.md "Threads round 3"). Bounded, so that
+ * a loop of awaited calls still gives timers and I/O a turn: once this much
+ * has run early, later work waits for a setImmediate, and the budget comes
+ * back when one has run.
+ */
+export const EARLY_MS = 1;
 
 interface Job {
   units: Iterator<void>;
@@ -22,10 +36,18 @@ interface Job {
 
 const pending: Job[] = [];
 let scheduled = false;
+/** Early (microtask) work since the event loop last ran an immediate, ms; and whether one is queued to reset it. */
+const early = { spentMs: 0, resetQueued: false };
 
-function turn(): void {
+function resetEarly(): void {
+  early.spentMs = 0;
+  early.resetQueued = false;
+}
+
+/** Runs pending units round-robin until `budgetMs` has passed (at least one unit). */
+function runUnits(budgetMs: number): void {
   const start = performance.now();
-  while (pending.length > 0 && performance.now() - start < SLICE_MS) {
+  do {
     const job = pending.shift()!;
     let done: boolean | undefined;
     try {
@@ -36,6 +58,23 @@ function turn(): void {
     }
     if (done) job.resolve();
     else pending.push(job);
+  } while (pending.length > 0 && performance.now() - start < budgetMs);
+}
+
+function turn(): void {
+  if (pending.length > 0) runUnits(SLICE_MS);
+  scheduled = pending.length > 0;
+  if (scheduled) setImmediate(turn);
+}
+
+/** A turn started from a microtask, within what is left of the early budget. */
+function earlyTurn(): void {
+  const start = performance.now();
+  if (pending.length > 0) runUnits(EARLY_MS - early.spentMs);
+  early.spentMs += performance.now() - start;
+  if (!early.resetQueued) {
+    early.resetQueued = true;
+    setImmediate(resetEarly);
   }
   scheduled = pending.length > 0;
   if (scheduled) setImmediate(turn);
@@ -44,14 +83,16 @@ function turn(): void {
 /**
  * Runs `units` (a generator yielding after each unit of work) in slices of
  * the event loop; resolves when it returns, rejects with what it throws. The
- * first unit runs on a later turn, never inside the caller's.
+ * first unit runs after the caller's code, never inside it: from a
+ * microtask while the early budget (EARLY_MS) lasts, else on a later turn.
  */
 export function runInSlices(units: Iterator<void>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     pending.push({ units, resolve, reject });
     if (!scheduled) {
       scheduled = true;
-      setImmediate(turn);
+      if (early.spentMs < EARLY_MS) queueMicrotask(earlyTurn);
+      else setImmediate(turn);
     }
   });
 }

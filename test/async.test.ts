@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StreamRequest } from '../src/backends/backend.js';
 import * as fa from '../src/index.js';
 import { gaussianNoiseAsync, randomNormal, randomNormalAsync, type Batch } from '../src/index.js';
-import { asyncSlices, pooledStagingBytes, runOnLentArrays, STAGING_IDLE_MS, threadSplit, threadsWorth, type LentArray } from '../src/ops/common.js';
+import type { Backend } from '../src/backends/backend.js';
+import { activeBackend } from '../src/backends/select.js';
+import { asyncSlices, MIN_PART_NS, pooledStagingBytes, runAsyncWork, runOnLentArrays, STAGING_IDLE_MS, threadSplit, threadsWorth, type LentArray } from '../src/ops/common.js';
 import { shiftPlan } from '../src/ops/shift.js';
 import { backendName, backends, jsReference, nativeBackends } from './helpers/backends.js';
 import { firstDifference } from './helpers/rng.js';
@@ -267,6 +269,70 @@ describe('threads by size: a short op runs on one thread', () => {
       threadSplit.minPartNs = testing;
     }
   });
+
+  // The helpers runAsyncWork hands each slice to (runTogether's first
+  // argument) on ordinary arrays, for work of hand-computed estimated size:
+  // units × nsPerUnit against MIN_PART_NS (500 µs) per thread.
+  const helpersFor = async (units: number, nsPerUnit: number, threads: number): Promise<number[]> => {
+    const helpers: number[] = [];
+    const fake = { name: 'fake', poolThreads: true, runTogether: (h: number, queue: () => void) => { helpers.push(h); queue(); } } as unknown as Backend;
+    const lent: LentArray[] = [{ name: 'batch.data', array: new Uint8Array(units), read: true, write: false }, { name: 'out', array: new Uint8Array(units), read: false, write: true }];
+    await runAsyncWork('op', fake, lent, { units, align: 1, nsPerUnit, threads, run: () => undefined });
+    return helpers;
+  };
+
+  it('runAsyncWork runs tiny work on the calling thread alone and splits large work, at the production threshold', async () => {
+    const testing = threadSplit.minPartNs;
+    try {
+      threadSplit.minPartNs = MIN_PART_NS;
+      expect(MIN_PART_NS).toBe(500_000);
+      // one 28×28 uint8 image of a shift (784 B × 0.1 ns): 78 ns
+      expect(new Set(await helpersFor(1, 78.4, 8))).toEqual(new Set([0]));
+      // W1, 64 images of 224×224×3 uint8 (150 528 B × 0.1 ns = 15.05 µs each): 0.96 ms, under two parts' worth
+      expect(new Set(await helpersFor(64, 15_052.8, 2))).toEqual(new Set([0]));
+      // W2, the same images in float32: 3.85 ms, two parts with threads 2, seven (of 8) with threads 8, none with threads 1
+      expect(new Set(await helpersFor(64, 60_211.2, 2))).toEqual(new Set([1]));
+      expect(new Set(await helpersFor(64, 60_211.2, 8))).toEqual(new Set([6]));
+      expect(new Set(await helpersFor(64, 60_211.2, 1))).toEqual(new Set([0]));
+      // exactly 1 ms: two parts of 500 µs; just under: one
+      expect(new Set(await helpersFor(1000, 1000, 2))).toEqual(new Set([1]));
+      expect(new Set(await helpersFor(999, 1000, 2))).toEqual(new Set([0]));
+    } finally {
+      threadSplit.minPartNs = testing;
+    }
+  });
+
+  // The ops' own estimates (ns per byte or per stream position) on the
+  // bench's batches, through the native backend's runTogether: W1 (a 0.96 ms
+  // estimate) stays on one thread whatever `threads` says; W2 (3.85 ms) and
+  // W3-sized noise (9.6 M positions × 0.4 ns = 3.85 ms) split in two.
+  it.skipIf(!activeBackend().poolThreads)('shiftAsync and gaussianNoiseAsync choose threads by the batch size', async () => {
+    const backend = activeBackend();
+    const testing = threadSplit.minPartNs;
+    const original = backend.runTogether;
+    const helpers: number[] = [];
+    backend.runTogether = (h, queue) => { helpers.push(h); original(h, queue); };
+    try {
+      threadSplit.minPartNs = MIN_PART_NS;
+      const shape: [number, number, number, number] = [64, 224, 224, 3];
+      const length = 64 * 224 * 224 * 3;
+      const helpersOf = async (call: () => Promise<unknown>): Promise<Set<number>> => {
+        helpers.length = 0;
+        await call();
+        return new Set(helpers);
+      };
+      const u8 = { data: new Uint8Array(length), shape };
+      const f32 = { data: new Float32Array(length), shape };
+      expect(await helpersOf(() => fa.shiftAsync(u8, { dx: 2, dy: -1, fill: 'constant', out: new Uint8Array(length), threads: 8 }))).toEqual(new Set([0]));
+      expect(await helpersOf(() => fa.shiftAsync(f32, { dx: 2, dy: -1, fill: 'constant', out: new Float32Array(length), threads: 2 }))).toEqual(new Set([1]));
+      expect(await helpersOf(() => fa.gaussianNoiseAsync(f32, { std: 0.1, out: f32.data, threads: 2 }))).toEqual(new Set([1]));
+      const small = { data: new Float32Array(1024 * 28 * 28), shape: [1024, 28, 28, 1] as [number, number, number, number] };
+      expect(await helpersOf(() => fa.gaussianNoiseAsync(small, { std: 0.1, out: small.data, threads: 2 }))).toEqual(new Set([0]));
+    } finally {
+      backend.runTogether = original;
+      threadSplit.minPartNs = testing;
+    }
+  });
 });
 
 describe('staging memory is reused between calls, never shared by two pending ones', () => {
@@ -399,10 +465,10 @@ describe('…Async calls give the sync bytes on every path', () => {
       return a;
     };
     for (const [name, call] of Object.entries(ops)) {
-      it(`${name} ${dtype}: ordinary and shared arrays, given or created out, threads 1 and 2, one slice or many`, async () => {
+      it(`${name} ${dtype}: ordinary and shared arrays, given or created out, threads 1, 2 and 3, one slice or many`, async () => {
         const expected = await call({ data: on(false), shape }, false, {});
         for (const shared of [false, true]) {
-          for (const threads of [1, 2]) {
+          for (const threads of [1, 2, 3]) {
             for (const target of [defaultTarget, 1]) {
               asyncSlices.targetNs = target;
               const what = `${shared ? 'shared' : 'ordinary'}, threads ${threads}, targetNs ${target}`;

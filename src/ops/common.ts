@@ -116,22 +116,42 @@ export function splitRange(length: number, parts: number, align: number): Array<
 }
 
 /**
- * Splitting an op over pool threads pays only when each part is long enough:
- * a part handed to the pool costs ~50 µs before it starts, and Linux
- * sometimes runs both parts on one vCPU (docs/performance.md), so short ops
- * split in two ran slower than on one thread (1024×28×28×1 float32 gaussian
- * noise, 0.5 ms: 0.21×). Each part gets at least `minPartNs` of estimated
- * work; an op estimated under twice that runs on one thread. (Tests set it
+ * Least estimated work per thread (ns) for an …Async op to use one more
+ * thread. Measured with bench/crew-wake.mjs (two halves of a randomNormal
+ * fill run with 0 helpers and with 1, alternating, 300 rounds, wall and
+ * process CPU time; AMD EPYC family 25 (Zen 3), 2 vCPUs, 2026-12-06): waking
+ * a helper and joining it cost ~6 µs of wall and of CPU time at the median
+ * (2 × 1 µs halves: 2.3 → 8.4 µs wall, 4 → 10 µs CPU, load 5.5). On that
+ * shared host (load 5–13, more runnable threads than vCPUs) the helper
+ * seldom got a vCPU while the calling thread ran its half, so larger halves
+ * gained nothing (wall 0.92–0.99× up to 2 × 2.6 ms) and the 90th percentile
+ * of a split was milliseconds: a helper that has claimed a part waits for a
+ * vCPU, and the calling thread, asleep at the join, waits to be woken. No
+ * threshold fixes that; on a quiet host the hand-off w decides: with two
+ * threads an op of T ns takes about T/2 + w, so never slower than one
+ * thread needs T ≥ 2w, 1.7× needs T ≥ 11.3w. 500 µs per part (~80 median
+ * hand-offs) keeps the hand-off under 2 % of a split op; an op estimated
+ * under 1 ms runs on one thread (W1, a 64×224×224×3 uint8 shift, is
+ * estimated at 0.96 ms). The estimates are a fast core's (each op's
+ * ns-per-byte or per-position figure), so a slower core errs towards fewer
+ * threads. Earlier, 1024×28×28×1 float32 gaussian noise (0.5 ms) split in
+ * two ran at 0.21× one thread.
+ */
+export const MIN_PART_NS = 500_000;
+
+/**
+ * The least work per thread threadsWorth uses: MIN_PART_NS. (Tests set it
  * to 0, so that every split of the kernels' ranges is exercised on small
  * inputs: test/setup.ts.)
  */
-export const threadSplit = { minPartNs: 500_000 };
+export const threadSplit = { minPartNs: MIN_PART_NS };
 
 /**
  * How many of the `threads` asked for an op of `units` units of work, each
  * about `nsPerUnit` ns on one thread (a fast core's figure, so that the
  * estimate errs towards fewer threads on slower ones), is worth: at most one
- * per threadSplit.minPartNs of work, at least 1. Results never depend on it.
+ * per threadSplit.minPartNs of estimated work, at least 1. Results never
+ * depend on it.
  */
 export function threadsWorth(threads: number, units: number, nsPerUnit: number): number {
   const parts = threadSplit.minPartNs <= 0 ? threads : Math.floor((units * nsPerUnit) / threadSplit.minPartNs);
@@ -417,7 +437,8 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
     const tookNs = (performance.now() - began) * 1e6;
     start += count;
     if (count === size) size = alignUp(size * Math.min(4, Math.max(0.25, asyncSlices.targetNs / Math.max(tookNs, 1e3))));
-    yield;
+    // no yield after the last slice: the check below finishes the call in this turn
+    if (start < work.units) yield;
   }
   checkAttached(op, lent, lengths);
 }

@@ -1,0 +1,71 @@
+// Threads and …Async overhead, A/B (issue 20): for each bench case named on
+// the command line (default W1 W2 W3 W4 W6), round after round, one call of
+// each variant in turn — the sync call, the …Async call with threads: 1,
+// with threads: 2 — timing each by wall clock and by the process's CPU time
+// (process.cpuUsage: every thread of the process). Prints medians per
+// variant and the load average before and after, since on a shared 2-vCPU
+// host a wall time means little without it.
+//
+//   node bench/threads-ab.mjs [--rounds 30] [--variants sync,t1,t2] [W1 W2 …]
+//
+// Run `npm run build:ts` first (it loads dist/, like bench/run.mjs).
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+
+import { loadCases } from './lib.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const [value] = args.splice(at, 2).slice(1);
+  return value;
+};
+const rounds = Number(option('rounds', '30'));
+const variants = option('variants', 'sync,t1,t2').split(',');
+const ids = args.length > 0 ? args : ['W1', 'W2', 'W3', 'W4', 'W6'];
+
+const fastaug = await import('../dist/esm/index.mjs');
+const cases = (await loadCases()).filter((c) => ids.includes(c.id));
+
+/** The library with each sync op replaced by its …Async twin at threads: 1 (a case's run(…, 1) makes the sync call). */
+const asyncOneThread = new Proxy(fastaug, {
+  get: (lib, name) => (typeof lib[`${String(name)}Async`] === 'function' ? (x, o) => lib[`${String(name)}Async`](x, { ...o, threads: 1 }) : lib[name]),
+});
+
+/** Runs one variant once: the case's sync call (its run with threads 1), the …Async call with threads: 1, or with threads: 2. */
+function once(c, ctx, variant) {
+  if (variant === 'sync') return c.run(fastaug, ctx, 1);
+  if (variant === 't1') return c.run(asyncOneThread, ctx, 1);
+  return c.run(fastaug, ctx, Number(variant.slice(1)));
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+console.log(`node ${process.version}, ${os.cpus()[0]?.model}, ${os.availableParallelism()} vCPUs, native ISA ${fastaug.backendInfo?.().isa ?? '?'}, ${rounds} rounds`);
+for (const c of cases) {
+  const ctx = c.setup();
+  const wall = Object.fromEntries(variants.map((v) => [v, []]));
+  const cpu = Object.fromEntries(variants.map((v) => [v, []]));
+  for (const v of variants) await once(c, ctx, v);  // warm: pages touched, helper threads started
+  const loadBefore = os.loadavg()[0];
+  for (let r = 0; r < rounds; r += 1) {
+    for (const v of variants) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await once(c, ctx, v);
+      const t1 = performance.now();
+      const c1 = process.cpuUsage(c0);
+      wall[v].push(t1 - t0);
+      cpu[v].push((c1.user + c1.system) / 1000);
+    }
+  }
+  const loadAfter = os.loadavg()[0];
+  const cells = variants.map((v) => `${v} wall ${median(wall[v]).toFixed(3)} cpu ${median(cpu[v]).toFixed(3)}`).join(' | ');
+  const ratio = variants.includes('t1') && variants.includes('t2') ? `, t1/t2 wall ${(median(wall.t1) / median(wall.t2)).toFixed(2)}x` : '';
+  const sync = variants.includes('sync') && variants.includes('t2') ? `, sync/t2 wall ${(median(wall.sync) / median(wall.t2)).toFixed(2)}x` : '';
+  console.log(`${c.id} ms (median): ${cells}${ratio}${sync}; load ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`);
+}

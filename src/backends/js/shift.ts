@@ -598,14 +598,32 @@ function copyImage<A extends Elements>(req: ShiftRequest, a: ShiftArrays<A>, ima
 /**
  * shiftImages as a job for the async scheduler (src/slices.ts): yields after
  * about `unit` output elements, cutting rows longer than that into column
- * ranges, so that no unit of work grows with the image.
+ * ranges, so that no unit of work grows with the image. Integer shifts with
+ * |dx| < w whose rows fit in a unit go as row ranges (copyPlaneRows).
  */
 export function* shiftPieces(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, first: number, count: number, unit: number): Generator<void> {
   const planes = req.layout === 'NHWC' ? 1 : req.c;
   const c = req.layout === 'NHWC' ? req.c : 1;
   const columns = Math.max(1, Math.floor(unit / c));
+  const arrays = shiftArrays(req, src, dst);
   let done = 0;
   for (let i = first; i < first + count; i += 1) {
+    if (req.wx1[i] === 0 && req.wy1[i] === 0 && Math.abs(req.kx[i]!) < req.w && req.w * c <= unit) {
+      const rows = Math.floor(unit / (req.w * c));
+      const write = arrays.src instanceof Uint8Array ? integerRows(req, arrays as ShiftArrays<Uint8Array>, i) : integerRows(req, arrays as ShiftArrays<Uint32Array>, i);
+      for (let p = 0; p < planes; p += 1) {
+        for (let y0 = 0; y0 < req.h; y0 += rows) {
+          const y1 = Math.min(req.h, y0 + rows);
+          write(p, y0, y1);
+          done += (y1 - y0) * req.w * c;
+          if (done >= unit) {
+            done = 0;
+            yield;
+          }
+        }
+      }
+      continue;
+    }
     const row = imageRows(req, src, dst, i);
     for (let p = 0; p < planes; p += 1) {
       for (let y = 0; y < req.h; y += 1) {
@@ -619,6 +637,39 @@ export function* shiftPieces(req: ShiftRequest, src: Uint8Array | Float32Array, 
           }
         }
       }
+    }
+  }
+}
+
+/** Writes output rows [y0, y1) of plane p of one integer-shifted image (|kx| < w). */
+function integerRows<A extends Elements>(req: ShiftRequest, a: ShiftArrays<A>, image: number): (p: number, y0: number, y1: number) => void {
+  const { h, w } = req;
+  const c = req.layout === 'NHWC' ? req.c : 1;
+  const q: Plane = {
+    h, w, c, kx: req.kx[image]!, ky: req.ky[image]!, fill: req.fill, fillValue: req.fillValue, wx1: 0, wx0: 1, wy1: 0, wy0: 1,
+  };
+  const e = planeEdge(w, q.kx, q.fill);
+  const at = image * h * w * req.c;
+  return (p, y0, y1) => copyPlaneRows(a, q, e, at + p * h * w * c, y0, y1);
+}
+
+/**
+ * Output rows [y0, y1) of a plane shifted by |kx| < w, without reading other
+ * output rows: runs of rows read from consecutive source rows are bands
+ * (copyBand), runs of rows outside the image under the constant fill are one
+ * fill.
+ */
+function copyPlaneRows<A extends Elements>(a: ShiftArrays<A>, q: Plane, e: Edge, at: number, y0: number, y1: number): void {
+  const { h, w, c, ky, fill } = q;
+  for (let y = y0, end = y0; y < y1; y = end) {
+    const m = mapIndex(y - ky, h, fill);
+    end = y + 1;
+    if (m < 0) {
+      while (end < y1 && mapIndex(end - ky, h, fill) < 0) end += 1;
+      a.dst.fill(a.fillValue, at + y * w * c, at + end * w * c);
+    } else {
+      while (end < y1 && mapIndex(end - ky, h, fill) === m + end - y) end += 1;
+      copyBand(a, q, e, at, y, end, m);
     }
   }
 }

@@ -215,63 +215,35 @@ function nextRun(run: Run, x: number, end: number, w: number, k: number, fill: n
   run.n = Math.min(n, room);
 }
 
-/** Below this many elements a loop beats set(subarray(…)), which allocates a view. */
-const SHORT_COPY = 256;
-
 /**
  * Output columns [x0, x1) of one row from the source row starting at `row`
  * (c elements per pixel), run by run; `out` is the output row's start.
  */
-function writeRuns(q: Plane, src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, row: number, out: number, x0: number, x1: number, fillValue: number): void {
+function writeRuns<A extends Elements>(a: ShiftArrays<A>, q: Plane, row: number, out: number, x0: number, x1: number): void {
   const { w, c, kx, fill } = q;
   const run: Run = { kind: 0, s: 0, n: 0 };
   for (let x = x0; x < x1; x += run.n) {
     nextRun(run, x, x1, w, kx, fill);
     const o = out + x * c;
-    const length = run.n * c;
-    if (run.kind === RUN_FILL) {
-      dst.fill(fillValue, o, o + length);
-    } else if (run.kind === RUN_FORWARD) {
-      const from = row + run.s * c;
-      if (length >= SHORT_COPY) dst.set(src.subarray(from, from + length), o);
-      else for (let i = 0; i < length; i += 1) dst[o + i] = src[from + i]!;
-    } else if (run.kind === RUN_BACKWARD) {
-      const from = row + run.s * c; // pixel j of the run is source pixel s − j
-      if (c === 3) { // written out: the common case, and V8 does not unroll the channel loop
-        for (let j = 0; j < run.n; j += 1) {
-          const a = o + 3 * j;
-          const b = from - 3 * j;
-          dst[a] = src[b]!;
-          dst[a + 1] = src[b + 1]!;
-          dst[a + 2] = src[b + 2]!;
-        }
-      } else {
-        for (let j = 0; j < run.n; j += 1) {
-          for (let ch = 0; ch < c; ch += 1) dst[o + j * c + ch] = src[from - j * c + ch]!;
-        }
-      }
-    } else if (c === 1) {
-      dst.fill(src[row + run.s]!, o, o + length);
-    } else {
-      const from = row + run.s * c;
-      for (let i = 0; i < length; i += c) {
-        for (let ch = 0; ch < c; ch += 1) dst[o + i + ch] = src[from + ch]!;
-      }
-    }
+    const from = row + run.s * c;
+    if (run.kind === RUN_FILL) fillForward(a, o, run.n * c);
+    else if (run.kind === RUN_FORWARD) copyForward(a, from, o, run.n * c);
+    else if (run.kind === RUN_BACKWARD) a.loops.copyBackward(a, from, o, run.n, c);
+    else a.loops.repeat(a, from, o, run.n * c, c);
   }
 }
 
 /**
- * Columns [x0, x1) of output row y of an integer shift (plane at srcAt in
- * src, dstAt in dst), as runs; a row whose source is outside the image under
- * the constant fill is filled.
+ * Columns [x0, x1) of output row y of an integer shift (plane at `at` in
+ * both arrays), as runs; a row whose source is outside the image under the
+ * constant fill is filled.
  */
-function copyRow(q: Plane, src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, srcAt: number, dstAt: number, y: number, x0: number, x1: number, fillValue: number): void {
+function copyRow<A extends Elements>(a: ShiftArrays<A>, q: Plane, at: number, y: number, x0: number, x1: number): void {
   const rowLength = q.w * q.c;
-  const out = dstAt + y * rowLength;
+  const out = at + y * rowLength;
   const m = mapIndex(y - q.ky, q.h, q.fill);
-  if (m < 0) dst.fill(fillValue, out + x0 * q.c, out + x1 * q.c);
-  else writeRuns(q, src, dst, srcAt + m * rowLength, out, x0, x1, fillValue);
+  if (m < 0) a.dst.fill(a.fillValue, out + x0 * q.c, out + x1 * q.c);
+  else writeRuns(a, q, at + m * rowLength, out, x0, x1);
 }
 
 // --- whole planes of an integer shift with |kx| < w. Every row then has ONE
@@ -500,7 +472,7 @@ function copyPlane<A extends Elements>(a: ShiftArrays<A>, q: Plane, at: number):
   const { dst, fillValue } = a;
   const rowLength = w * c;
   if (kx >= w || kx <= -w) {
-    for (let y = 0; y < h; y += 1) copyRow(q, a.src, dst, at, at, y, 0, w, fillValue);
+    for (let y = 0; y < h; y += 1) copyRow(a, q, at, y, 0, w);
     return;
   }
   const e = planeEdge(w, kx, fill);
@@ -538,7 +510,7 @@ function copyPlane<A extends Elements>(a: ShiftArrays<A>, q: Plane, at: number):
 /** Writes columns [x0, x1) of output row y of plane p of one image (p: the channel in NCHW, 0 in NHWC). */
 type RowWriter = (p: number, y: number, x0: number, x1: number) => void;
 
-function imageRows(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, image: number): RowWriter {
+function imageRows(req: ShiftRequest, arrays: ShiftArrays<Uint8Array> | ShiftArrays<Uint32Array>, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, image: number): RowWriter {
   const { h, w } = req;
   const c = req.layout === 'NHWC' ? req.c : 1;
   const q: Plane = {
@@ -548,15 +520,12 @@ function imageRows(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8
   const planeLength = h * w * c;
   const at = image * h * w * req.c;
   if (q.wx1 !== 0 || q.wy1 !== 0) return (p, y, x0, x1) => blendRow(q, src, dst, at + p * planeLength, at + p * planeLength, y, x0, x1);
-  if (src instanceof Uint8Array) {
-    const out = dst as Uint8Array;
-    return (p, y, x0, x1) => copyRow(q, src, out, at + p * planeLength, at + p * planeLength, y, x0, x1, q.fillValue);
+  if (arrays.src instanceof Uint8Array) {
+    const a = arrays as ShiftArrays<Uint8Array>;
+    return (p, y, x0, x1) => copyRow(a, q, at + p * planeLength, y, x0, x1);
   }
-  // float32 as bits: an element-wise copy through a JS number would quiet a
-  // signalling NaN, where the native block copies keep every bit
-  const [from, to] = [float32Bits(src), float32Bits(dst as Float32Array)];
-  const fillBits = float32Bits(Float32Array.of(q.fillValue))[0]!;
-  return (p, y, x0, x1) => copyRow(q, from, to, at + p * planeLength, at + p * planeLength, y, x0, x1, fillBits);
+  const a = arrays as ShiftArrays<Uint32Array>;
+  return (p, y, x0, x1) => copyRow(a, q, at + p * planeLength, y, x0, x1);
 }
 
 /** Shifts images [first, first + count) of the batch. */
@@ -569,13 +538,18 @@ export function shiftImages(req: ShiftRequest, src: Uint8Array | Float32Array, d
       else copyImage(req, arrays as ShiftArrays<Uint32Array>, i);
       continue;
     }
-    const row = imageRows(req, src, dst, i);
+    const row = imageRows(req, arrays, src, dst, i);
     for (let p = 0; p < planes; p += 1) {
       for (let y = 0; y < req.h; y += 1) row(p, y, 0, req.w);
     }
   }
 }
 
+/**
+ * The arrays of a shift call as the integer-shift writers take them: float32
+ * data as bits, since an element-wise copy through a JS number would quiet a
+ * signalling NaN, where the native block copies keep every bit.
+ */
 function shiftArrays(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array): ShiftArrays<Uint8Array> | ShiftArrays<Uint32Array> {
   const views = { srcView: new DataView(src.buffer, src.byteOffset, src.byteLength), dstView: new DataView(dst.buffer, dst.byteOffset, dst.byteLength) };
   if (src instanceof Uint8Array) return { src, dst: dst as Uint8Array, ...views, loops: UINT8_LOOPS, fillValue: req.fillValue };
@@ -624,7 +598,7 @@ export function* shiftPieces(req: ShiftRequest, src: Uint8Array | Float32Array, 
       }
       continue;
     }
-    const row = imageRows(req, src, dst, i);
+    const row = imageRows(req, arrays, src, dst, i);
     for (let p = 0; p < planes; p += 1) {
       for (let y = 0; y < req.h; y += 1) {
         for (let x0 = 0; x0 < req.w; x0 += columns) {

@@ -215,107 +215,302 @@ function nextRun(run: Run, x: number, end: number, w: number, k: number, fill: n
   run.n = Math.min(n, room);
 }
 
-/** Below this many elements a loop beats set(subarray(…)), which allocates a view. */
-const SHORT_COPY = 256;
-
 /**
  * Output columns [x0, x1) of one row from the source row starting at `row`
  * (c elements per pixel), run by run; `out` is the output row's start.
  */
-function writeRuns(q: Plane, src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, row: number, out: number, x0: number, x1: number, fillValue: number): void {
+function writeRuns<A extends Elements>(a: ShiftArrays<A>, q: Plane, row: number, out: number, x0: number, x1: number): void {
   const { w, c, kx, fill } = q;
   const run: Run = { kind: 0, s: 0, n: 0 };
   for (let x = x0; x < x1; x += run.n) {
     nextRun(run, x, x1, w, kx, fill);
     const o = out + x * c;
-    const length = run.n * c;
-    if (run.kind === RUN_FILL) {
-      dst.fill(fillValue, o, o + length);
-    } else if (run.kind === RUN_FORWARD) {
-      const from = row + run.s * c;
-      if (length >= SHORT_COPY) dst.set(src.subarray(from, from + length), o);
-      else for (let i = 0; i < length; i += 1) dst[o + i] = src[from + i]!;
-    } else if (run.kind === RUN_BACKWARD) {
-      const from = row + run.s * c; // pixel j of the run is source pixel s − j
-      if (c === 3) { // written out: the common case, and V8 does not unroll the channel loop
-        for (let j = 0; j < run.n; j += 1) {
-          const a = o + 3 * j;
-          const b = from - 3 * j;
-          dst[a] = src[b]!;
-          dst[a + 1] = src[b + 1]!;
-          dst[a + 2] = src[b + 2]!;
-        }
-      } else {
-        for (let j = 0; j < run.n; j += 1) {
-          for (let ch = 0; ch < c; ch += 1) dst[o + j * c + ch] = src[from - j * c + ch]!;
-        }
+    const from = row + run.s * c;
+    if (run.kind === RUN_FILL) fillForward(a, o, run.n * c);
+    else if (run.kind === RUN_FORWARD) copyForward(a, from, o, run.n * c);
+    else if (run.kind === RUN_BACKWARD) a.loops.copyBackward(a, from, o, run.n, c);
+    else a.loops.repeat(a, from, o, run.n * c, c);
+  }
+}
+
+/**
+ * Columns [x0, x1) of output row y of an integer shift (plane at `at` in
+ * both arrays), as runs; a row whose source is outside the image under the
+ * constant fill is filled.
+ */
+function copyRow<A extends Elements>(a: ShiftArrays<A>, q: Plane, at: number, y: number, x0: number, x1: number): void {
+  const rowLength = q.w * q.c;
+  const out = at + y * rowLength;
+  const m = mapIndex(y - q.ky, q.h, q.fill);
+  if (m < 0) a.dst.fill(a.fillValue, out + x0 * q.c, out + x1 * q.c);
+  else writeRuns(a, q, at + m * rowLength, out, x0, x1);
+}
+
+// --- whole planes of an integer shift with |kx| < w. Every row then has ONE
+// edge of |kx| pixels (left when kx > 0, right when kx < 0) and, whatever
+// the fill, the edge is a single run at the same columns in every row. So a
+// band of rows read from consecutive source rows is one block copy (edge
+// columns included, wrongly) plus one short run per row; a row outside the
+// bands is a copyWithin of an output row already written, or the fill. The
+// per-element work is the edges only (|kx| · c elements a row), and the
+// calls are about one per row: V8's fill / copyWithin / set cost 30–70 ns
+// a call here, its element loops ~1 ns an element.
+
+/** The edge of every row of a plane: output columns [x0, x1), a run from source column s (RUN_* kinds). */
+interface Edge {
+  kind: number;
+  x0: number;
+  x1: number;
+  s: number;
+}
+
+/** The edge of the rows of a plane shifted by kx (0 < |kx| < w), through the fill rule (as nextRun). */
+function planeEdge(w: number, kx: number, fill: number): Edge {
+  const [x0, x1] = kx > 0 ? [0, kx] : [w + kx, w];
+  // the edge's first output column reads source column x0 − kx: −kx (left) or w (right)
+  switch (fill) {
+    case FILL_CODES.nearest:
+      return { kind: RUN_REPEAT, x0, x1, s: kx > 0 ? 0 : w - 1 };
+    case FILL_CODES.wrap:
+      return { kind: RUN_FORWARD, x0, x1, s: kx > 0 ? w - kx : 0 };
+    case FILL_CODES.reflect: // −1 − t, or 2w − 1 − t
+      return { kind: RUN_BACKWARD, x0, x1, s: kx > 0 ? kx - 1 : w - 1 };
+    case FILL_CODES.mirror: // −t, or 2w − 2 − t
+      return { kind: RUN_BACKWARD, x0, x1, s: kx > 0 ? kx : w - 2 };
+    default:
+      return { kind: RUN_FILL, x0, x1, s: 0 };
+  }
+}
+
+type Elements = Uint8Array | Uint32Array;
+
+/**
+ * One integer-shifted image's arrays (float32 data as bits), the same bytes
+ * as DataViews (uint8 3-channel runs move 4-byte words through them), their
+ * element loops, and the fill value in the same form.
+ */
+interface ShiftArrays<A extends Elements> {
+  src: A;
+  dst: A;
+  srcView: DataView;
+  dstView: DataView;
+  loops: ElementLoops<A>;
+  fillValue: number;
+}
+
+/**
+ * The element loops of integer shifts: a short forward copy, pixels copied in
+ * reverse order (source pixel from − j to output pixel j, pixels of c
+ * elements, `from` an element index), and one pixel repeated over n
+ * elements. Written once for uint8 data and once for float32 data as bits:
+ * V8 keeps type feedback per function literal, and a loop that has seen
+ * both typed-array kinds ran 2–4× slower here (reversed 3-channel copies,
+ * Zen 5).
+ */
+interface ElementLoops<A extends Elements> {
+  fill(a: ShiftArrays<A>, to: number, n: number): void;
+  /** Below this many elements `copy` beats set(subarray(…)) (~70 ns a call: it allocates a view). */
+  shortCopy: number;
+  copy(a: ShiftArrays<A>, from: number, to: number, n: number): void;
+  copyBackward(a: ShiftArrays<A>, from: number, to: number, pixels: number, c: number): void;
+  repeat(a: ShiftArrays<A>, from: number, to: number, n: number, c: number): void;
+}
+
+const UINT8_LOOPS: ElementLoops<Uint8Array> = {
+  fill({ dst, fillValue }, to, n) {
+    for (let i = to; i < to + n; i += 1) dst[i] = fillValue;
+  },
+  shortCopy: 160,
+  copy({ src, dst, srcView, dstView }, from, to, n) { // 4 bytes at a time through the DataViews
+    let i = 0;
+    for (; i + 4 <= n; i += 4) dstView.setUint32(to + i, srcView.getUint32(from + i, true), true);
+    for (; i < n; i += 1) dst[to + i] = src[from + i]!;
+  },
+  copyBackward({ src, dst, srcView, dstView }, from, to, pixels, c) {
+    if (c !== 3) {
+      for (let j = 0; j < pixels; j += 1) {
+        for (let ch = 0; ch < c; ch += 1) dst[to + j * c + ch] = src[from - j * c + ch]!;
       }
-    } else if (c === 1) {
-      dst.fill(src[row + run.s]!, o, o + length);
+      return;
+    }
+    // 4 pixels (12 bytes) as 3 little-endian words: source pixels p0 (at
+    // from) down to p3 (at from − 9) are the words s0 = p3 p3 p3 p2,
+    // s1 = p2 p2 p1 p1, s2 = p1 p0 p0 p0 (bytes from low to high); the output
+    // p0 p0 p0 p1 | p1 p1 p2 p2 | p2 p3 p3 p3. V8's element loops cost
+    // ~1.5 ns a byte here; words through a DataView ~1.7× less a pixel.
+    let j = 0;
+    let [a, b] = [to, from];
+    for (; j + 4 <= pixels; j += 4, a += 12, b -= 12) {
+      const s0 = srcView.getUint32(b - 9, true);
+      const s1 = srcView.getUint32(b - 5, true);
+      const s2 = srcView.getUint32(b - 1, true);
+      dstView.setUint32(a, (s2 >>> 8) | ((s1 << 8) & 0xff000000), true);
+      dstView.setUint32(a + 4, (s1 >>> 24) | ((s2 & 0xff) << 8) | ((s0 >>> 24) << 16) | (s1 << 24), true);
+      dstView.setUint32(a + 8, ((s1 >>> 8) & 0xff) | (s0 << 8), true);
+    }
+    for (; j < pixels; j += 1, a += 3, b -= 3) {
+      dst[a] = src[b]!;
+      dst[a + 1] = src[b + 1]!;
+      dst[a + 2] = src[b + 2]!;
+    }
+  },
+  repeat({ src, dst, dstView }, from, to, n, c) {
+    if (c === 1) {
+      dst.fill(src[from]!, to, to + n);
+    } else if (c === 3) { // as 3 little-endian words per 4 pixels: v0 v1 v2 v0 | v1 v2 v0 v1 | v2 v0 v1 v2
+      const [v0, v1, v2] = [src[from]!, src[from + 1]!, src[from + 2]!];
+      const [w0, w1, w2] = [v0 | (v1 << 8) | (v2 << 16) | (v0 << 24), v1 | (v2 << 8) | (v0 << 16) | (v1 << 24), v2 | (v0 << 8) | (v1 << 16) | (v2 << 24)];
+      let i = to;
+      for (; i + 12 <= to + n; i += 12) {
+        dstView.setUint32(i, w0, true);
+        dstView.setUint32(i + 4, w1, true);
+        dstView.setUint32(i + 8, w2, true);
+      }
+      for (; i < to + n; i += 3) {
+        dst[i] = v0;
+        dst[i + 1] = v1;
+        dst[i + 2] = v2;
+      }
     } else {
-      const from = row + run.s * c;
-      for (let i = 0; i < length; i += c) {
-        for (let ch = 0; ch < c; ch += 1) dst[o + i + ch] = src[from + ch]!;
+      for (let i = 0; i < n; i += c) {
+        for (let ch = 0; ch < c; ch += 1) dst[to + i + ch] = src[from + ch]!;
       }
     }
-  }
+  },
+};
+
+// the same loops for Uint32Array (see ElementLoops for why a second copy)
+const FLOAT32_BITS_LOOPS: ElementLoops<Uint32Array> = {
+  fill({ dst, fillValue }, to, n) {
+    for (let i = to; i < to + n; i += 1) dst[i] = fillValue;
+  },
+  shortCopy: 32,
+  copy({ src, dst }, from, to, n) {
+    for (let i = 0; i < n; i += 1) dst[to + i] = src[from + i]!;
+  },
+  copyBackward({ src, dst }, from, to, pixels, c) {
+    if (c === 3) { // written out: the common case, and V8 does not unroll the channel loop
+      for (let j = 0, a = to, b = from; j < pixels; j += 1, a += 3, b -= 3) {
+        dst[a] = src[b]!;
+        dst[a + 1] = src[b + 1]!;
+        dst[a + 2] = src[b + 2]!;
+      }
+    } else {
+      for (let j = 0; j < pixels; j += 1) {
+        for (let ch = 0; ch < c; ch += 1) dst[to + j * c + ch] = src[from - j * c + ch]!;
+      }
+    }
+  },
+  repeat({ src, dst }, from, to, n, c) {
+    if (c === 1) {
+      dst.fill(src[from]!, to, to + n);
+    } else if (c === 3) {
+      const [v0, v1, v2] = [src[from]!, src[from + 1]!, src[from + 2]!];
+      for (let i = to; i < to + n; i += 3) {
+        dst[i] = v0;
+        dst[i + 1] = v1;
+        dst[i + 2] = v2;
+      }
+    } else {
+      for (let i = 0; i < n; i += c) {
+        for (let ch = 0; ch < c; ch += 1) dst[to + i + ch] = src[from + ch]!;
+      }
+    }
+  },
+};
+
+/** Below this many elements a loop beats fill (~40 ns a call). */
+const SHORT_FILL = 32;
+
+/** n elements from src at `from` to dst at `to`. */
+function copyForward<A extends Elements>(a: ShiftArrays<A>, from: number, to: number, n: number): void {
+  if (n >= a.loops.shortCopy) a.dst.set(a.src.subarray(from, from + n), to);
+  else a.loops.copy(a, from, to, n);
+}
+
+/** n elements of the fill value from `to` on. */
+function fillForward<A extends Elements>(a: ShiftArrays<A>, to: number, n: number): void {
+  if (n >= SHORT_FILL) a.dst.fill(a.fillValue, to, to + n);
+  else a.loops.fill(a, to, n);
+}
+
+/** The edge of one output row (starting at `out`) from its source row (starting at `row`). */
+function writeEdge<A extends Elements>(a: ShiftArrays<A>, e: Edge, c: number, row: number, out: number): void {
+  const to = out + e.x0 * c;
+  const n = (e.x1 - e.x0) * c;
+  if (e.kind === RUN_FILL) fillForward(a, to, n);
+  else if (e.kind === RUN_FORWARD) copyForward(a, row + e.s * c, to, n);
+  else if (e.kind === RUN_BACKWARD) a.loops.copyBackward(a, row + e.s * c, to, e.x1 - e.x0, c);
+  else a.loops.repeat(a, row + e.s * c, to, n, c);
 }
 
 /**
- * Columns [x0, x1) of output row y of an integer shift (plane at srcAt in
- * src, dstAt in dst), as runs; a row whose source is outside the image under
- * the constant fill is filled.
+ * Output rows [y0, y1) of a plane (at `at` in both arrays) from source rows
+ * sy0, sy0 + 1, …: the interiors are contiguous in both planes, so they are
+ * ONE copy (the edge columns between them too, overwritten next), then each
+ * row's edge.
  */
-function copyRow(q: Plane, src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, srcAt: number, dstAt: number, y: number, x0: number, x1: number, fillValue: number): void {
-  const rowLength = q.w * q.c;
-  const out = dstAt + y * rowLength;
-  const m = mapIndex(y - q.ky, q.h, q.fill);
-  if (m < 0) dst.fill(fillValue, out + x0 * q.c, out + x1 * q.c);
-  else writeRuns(q, src, dst, srcAt + m * rowLength, out, x0, x1, fillValue);
-}
-
-/**
- * A whole plane of an integer shift, with few calls: the rows whose source
- * is inside the image form a band whose interiors are contiguous in both
- * planes, so they are ONE set (edge columns included, wrongly), then each
- * band row's edges are rewritten as runs. A row outside the band whose
- * source row is also a band row's (reflect, wrap, …) is a copyWithin of
- * that output row.
- */
-function copyPlane(q: Plane, src: Uint8Array | Uint32Array, dst: Uint8Array | Uint32Array, at: number, fillValue: number): void {
-  const { h, w, c, kx, ky } = q;
+function copyBand<A extends Elements>(a: ShiftArrays<A>, q: Plane, e: Edge, at: number, y0: number, y1: number, sy0: number): void {
+  const { w, c, kx } = q;
   const rowLength = w * c;
-  const lo = Math.max(0, Math.min(w, kx));
-  const hi = Math.max(lo, Math.min(w, w + kx));
-  const ylo = Math.max(0, Math.min(h, ky));
-  const yhi = Math.max(ylo, Math.min(h, h + ky));
-  if (hi === lo || yhi === ylo) {
-    for (let y = 0; y < h; y += 1) copyRow(q, src, dst, at, at, y, 0, w, fillValue);
+  const lo = Math.max(0, kx);
+  const hi = Math.min(w, w + kx);
+  copyForward(a, at + sy0 * rowLength + (lo - kx) * c, at + y0 * rowLength + lo * c, (y1 - y0 - 1) * rowLength + (hi - lo) * c);
+  if (e.x1 === e.x0) return;
+  for (let y = y0, row = at + sy0 * rowLength; y < y1; y += 1, row += rowLength) writeEdge(a, e, c, row, at + y * rowLength);
+}
+
+/**
+ * A whole plane of an integer shift: the band of rows whose source is inside
+ * the image; for wrap the rows wrapped from the other end are a second band;
+ * any other row outside the band repeats a source row already written
+ * (nearest, reflect, mirror: a copyWithin of that output row) or is filled.
+ * Offsets of a whole width or more go row by row through the runs.
+ */
+function copyPlane<A extends Elements>(a: ShiftArrays<A>, q: Plane, at: number): void {
+  const { h, w, c, kx, ky, fill } = q;
+  const { dst, fillValue } = a;
+  const rowLength = w * c;
+  if (kx >= w || kx <= -w) {
+    for (let y = 0; y < h; y += 1) copyRow(a, q, at, y, 0, w);
     return;
   }
-  const from = at + (ylo - ky) * rowLength + (lo - kx) * c;
-  const length = (yhi - ylo - 1) * rowLength + (hi - lo) * c;
-  dst.set(src.subarray(from, from + length), at + ylo * rowLength + lo * c);
-  for (let y = ylo; y < yhi; y += 1) {
-    const row = at + (y - ky) * rowLength;
-    writeRuns(q, src, dst, row, at + y * rowLength, 0, lo, fillValue);
-    writeRuns(q, src, dst, row, at + y * rowLength, hi, w, fillValue);
+  const e = planeEdge(w, kx, fill);
+  const ylo = Math.max(0, Math.min(h, ky));
+  const yhi = Math.max(ylo, Math.min(h, h + ky));
+  if (yhi > ylo) copyBand(a, q, e, at, ylo, yhi, ylo - ky);
+  if (fill === FILL_CODES.constant) {
+    dst.fill(fillValue, at, at + ylo * rowLength);
+    dst.fill(fillValue, at + yhi * rowLength, at + h * rowLength);
+    return;
   }
+  if (fill === FILL_CODES.wrap && yhi > ylo) { // the rest is rows [0, ky) from the last ky source rows, or the first −ky rows
+    if (ky > 0) copyBand(a, q, e, at, 0, ylo, h - ky);
+    else if (ky < 0) copyBand(a, q, e, at, yhi, h, 0);
+    return;
+  }
+  let [lastSource, lastRow] = [-1, -1];
   for (let y = 0; y < h; y += 1) {
     if (y === ylo) y = yhi;
     if (y >= h) break;
-    const m = mapIndex(y - ky, h, q.fill);
+    const m = mapIndex(y - ky, h, fill);
+    const band = m + ky; // the band row that reads source row m, if it is one
     const out = at + y * rowLength;
-    if (m < 0) dst.fill(fillValue, out, out + rowLength);
-    else if (m + ky >= ylo && m + ky < yhi) dst.copyWithin(out, at + (m + ky) * rowLength, at + (m + ky + 1) * rowLength);
-    else writeRuns(q, src, dst, at + m * rowLength, out, 0, w, fillValue);
+    if (band >= ylo && band < yhi) {
+      dst.copyWithin(out, at + band * rowLength, at + (band + 1) * rowLength);
+    } else if (m === lastSource) {
+      dst.copyWithin(out, at + lastRow * rowLength, at + (lastRow + 1) * rowLength);
+    } else {
+      copyBand(a, q, e, at, y, y + 1, m);
+      [lastSource, lastRow] = [m, y];
+    }
   }
 }
 
 /** Writes columns [x0, x1) of output row y of plane p of one image (p: the channel in NCHW, 0 in NHWC). */
 type RowWriter = (p: number, y: number, x0: number, x1: number) => void;
 
-function imageRows(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, image: number): RowWriter {
+function imageRows(req: ShiftRequest, arrays: ShiftArrays<Uint8Array> | ShiftArrays<Uint32Array>, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, image: number): RowWriter {
   const { h, w } = req;
   const c = req.layout === 'NHWC' ? req.c : 1;
   const q: Plane = {
@@ -325,34 +520,45 @@ function imageRows(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8
   const planeLength = h * w * c;
   const at = image * h * w * req.c;
   if (q.wx1 !== 0 || q.wy1 !== 0) return (p, y, x0, x1) => blendRow(q, src, dst, at + p * planeLength, at + p * planeLength, y, x0, x1);
-  if (src instanceof Uint8Array) {
-    const out = dst as Uint8Array;
-    return (p, y, x0, x1) => copyRow(q, src, out, at + p * planeLength, at + p * planeLength, y, x0, x1, q.fillValue);
+  if (arrays.src instanceof Uint8Array) {
+    const a = arrays as ShiftArrays<Uint8Array>;
+    return (p, y, x0, x1) => copyRow(a, q, at + p * planeLength, y, x0, x1);
   }
-  // float32 as bits: an element-wise copy through a JS number would quiet a
-  // signalling NaN, where the native block copies keep every bit
-  const [from, to] = [float32Bits(src), float32Bits(dst as Float32Array)];
-  const fillBits = float32Bits(Float32Array.of(q.fillValue))[0]!;
-  return (p, y, x0, x1) => copyRow(q, from, to, at + p * planeLength, at + p * planeLength, y, x0, x1, fillBits);
+  const a = arrays as ShiftArrays<Uint32Array>;
+  return (p, y, x0, x1) => copyRow(a, q, at + p * planeLength, y, x0, x1);
 }
 
 /** Shifts images [first, first + count) of the batch. */
 export function shiftImages(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, first: number, count: number): void {
   const planes = req.layout === 'NHWC' ? 1 : req.c;
+  const arrays = shiftArrays(req, src, dst);
   for (let i = first; i < first + count; i += 1) {
     if (req.wx1[i] === 0 && req.wy1[i] === 0) {
-      copyImage(req, src, dst, i);
+      if (arrays.src instanceof Uint8Array) copyImage(req, arrays as ShiftArrays<Uint8Array>, i);
+      else copyImage(req, arrays as ShiftArrays<Uint32Array>, i);
       continue;
     }
-    const row = imageRows(req, src, dst, i);
+    const row = imageRows(req, arrays, src, dst, i);
     for (let p = 0; p < planes; p += 1) {
       for (let y = 0; y < req.h; y += 1) row(p, y, 0, req.w);
     }
   }
 }
 
+/**
+ * The arrays of a shift call as the integer-shift writers take them: float32
+ * data as bits, since an element-wise copy through a JS number would quiet a
+ * signalling NaN, where the native block copies keep every bit.
+ */
+function shiftArrays(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array): ShiftArrays<Uint8Array> | ShiftArrays<Uint32Array> {
+  const views = { srcView: new DataView(src.buffer, src.byteOffset, src.byteLength), dstView: new DataView(dst.buffer, dst.byteOffset, dst.byteLength) };
+  if (src instanceof Uint8Array) return { src, dst: dst as Uint8Array, ...views, loops: UINT8_LOOPS, fillValue: req.fillValue };
+  const fillValue = float32Bits(Float32Array.of(req.fillValue))[0]!;
+  return { src: float32Bits(src), dst: float32Bits(dst as Float32Array), ...views, loops: FLOAT32_BITS_LOOPS, fillValue };
+}
+
 /** An integer shift of one image, plane by plane (copyPlane). */
-function copyImage(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, image: number): void {
+function copyImage<A extends Elements>(req: ShiftRequest, a: ShiftArrays<A>, image: number): void {
   const { h, w } = req;
   const c = req.layout === 'NHWC' ? req.c : 1;
   const q: Plane = {
@@ -360,24 +566,39 @@ function copyImage(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8
   };
   const planeLength = h * w * c;
   const at = image * h * w * req.c;
-  const [from, to, fillValue] = src instanceof Uint8Array
-    ? [src, dst as Uint8Array, q.fillValue]
-    : [float32Bits(src), float32Bits(dst as Float32Array), float32Bits(Float32Array.of(q.fillValue))[0]!];
-  for (let p = 0; p < req.c / c; p += 1) copyPlane(q, from, to, at + p * planeLength, fillValue);
+  for (let p = 0; p < req.c / c; p += 1) copyPlane(a, q, at + p * planeLength);
 }
 
 /**
  * shiftImages as a job for the async scheduler (src/slices.ts): yields after
  * about `unit` output elements, cutting rows longer than that into column
- * ranges, so that no unit of work grows with the image.
+ * ranges, so that no unit of work grows with the image. Integer shifts with
+ * |dx| < w whose rows fit in a unit go as row ranges (copyPlaneRows).
  */
 export function* shiftPieces(req: ShiftRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, first: number, count: number, unit: number): Generator<void> {
   const planes = req.layout === 'NHWC' ? 1 : req.c;
   const c = req.layout === 'NHWC' ? req.c : 1;
   const columns = Math.max(1, Math.floor(unit / c));
+  const arrays = shiftArrays(req, src, dst);
   let done = 0;
   for (let i = first; i < first + count; i += 1) {
-    const row = imageRows(req, src, dst, i);
+    if (req.wx1[i] === 0 && req.wy1[i] === 0 && Math.abs(req.kx[i]!) < req.w && req.w * c <= unit) {
+      const rows = Math.floor(unit / (req.w * c));
+      const write = arrays.src instanceof Uint8Array ? integerRows(req, arrays as ShiftArrays<Uint8Array>, i) : integerRows(req, arrays as ShiftArrays<Uint32Array>, i);
+      for (let p = 0; p < planes; p += 1) {
+        for (let y0 = 0; y0 < req.h; y0 += rows) {
+          const y1 = Math.min(req.h, y0 + rows);
+          write(p, y0, y1);
+          done += (y1 - y0) * req.w * c;
+          if (done >= unit) {
+            done = 0;
+            yield;
+          }
+        }
+      }
+      continue;
+    }
+    const row = imageRows(req, arrays, src, dst, i);
     for (let p = 0; p < planes; p += 1) {
       for (let y = 0; y < req.h; y += 1) {
         for (let x0 = 0; x0 < req.w; x0 += columns) {
@@ -390,6 +611,39 @@ export function* shiftPieces(req: ShiftRequest, src: Uint8Array | Float32Array, 
           }
         }
       }
+    }
+  }
+}
+
+/** Writes output rows [y0, y1) of plane p of one integer-shifted image (|kx| < w). */
+function integerRows<A extends Elements>(req: ShiftRequest, a: ShiftArrays<A>, image: number): (p: number, y0: number, y1: number) => void {
+  const { h, w } = req;
+  const c = req.layout === 'NHWC' ? req.c : 1;
+  const q: Plane = {
+    h, w, c, kx: req.kx[image]!, ky: req.ky[image]!, fill: req.fill, fillValue: req.fillValue, wx1: 0, wx0: 1, wy1: 0, wy0: 1,
+  };
+  const e = planeEdge(w, q.kx, q.fill);
+  const at = image * h * w * req.c;
+  return (p, y0, y1) => copyPlaneRows(a, q, e, at + p * h * w * c, y0, y1);
+}
+
+/**
+ * Output rows [y0, y1) of a plane shifted by |kx| < w, without reading other
+ * output rows: runs of rows read from consecutive source rows are bands
+ * (copyBand), runs of rows outside the image under the constant fill are one
+ * fill.
+ */
+function copyPlaneRows<A extends Elements>(a: ShiftArrays<A>, q: Plane, e: Edge, at: number, y0: number, y1: number): void {
+  const { h, w, c, ky, fill } = q;
+  for (let y = y0, end = y0; y < y1; y = end) {
+    const m = mapIndex(y - ky, h, fill);
+    end = y + 1;
+    if (m < 0) {
+      while (end < y1 && mapIndex(end - ky, h, fill) < 0) end += 1;
+      a.dst.fill(a.fillValue, at + y * w * c, at + end * w * c);
+    } else {
+      while (end < y1 && mapIndex(end - ky, h, fill) === m + end - y) end += 1;
+      copyBand(a, q, e, at, y, end, m);
     }
   }
 }

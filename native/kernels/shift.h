@@ -251,16 +251,16 @@ inline void pixel_run(T* __restrict out, const T* __restrict row, int64_t row_el
 // widest vector loads and stores: GCC's generic tuning lowered the
 // constant-size memcpy to 16-byte moves in the AVX2 build (perf, issue 20
 // round 3), half the width a memcpy of the same rows uses.
-template <size_t N>
+template <size_t N, bool kWide>
 inline void move_bytes(char* to, const char* from) {
 #if defined(__AVX512F__)
-  if constexpr (N == 64) {
+  if constexpr (kWide && N == 64) {
     _mm512_storeu_si512(to, _mm512_loadu_si512(from));
     return;
   }
 #endif
 #if defined(__AVX2__)
-  if constexpr (N == 32 || N == 64) {
+  if constexpr (kWide && (N == 32 || N == 64)) {
     for (size_t i = 0; i < N; i += 32)
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(to + i), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(from + i)));
     return;
@@ -269,26 +269,27 @@ inline void move_bytes(char* to, const char* from) {
   __builtin_memcpy(to, from, N);
 }
 
-template <size_t N>
+template <size_t N, bool kWide>
 inline void copy_two_overlapping(char* to, const char* from, size_t n) {
-  move_bytes<N>(to, from);
-  move_bytes<N>(to + n - N, from + n - N);
+  move_bytes<N, kWide>(to, from);
+  move_bytes<N, kWide>(to + n - N, from + n - N);
 }
 
+template <bool kWide = true>
 inline void copy_bytes(void* __restrict to_, const void* __restrict from_, size_t n) {
   char* to = static_cast<char*>(to_);
   const char* from = static_cast<const char*>(from_);
   if (n >= 64) {
-    for (size_t i = 0; i + 64 < n; i += 64) move_bytes<64>(to + i, from + i);
-    move_bytes<64>(to + n - 64, from + n - 64);
+    for (size_t i = 0; i + 64 < n; i += 64) move_bytes<64, kWide>(to + i, from + i);
+    move_bytes<64, kWide>(to + n - 64, from + n - 64);
   } else if (n >= 32) {
-    copy_two_overlapping<32>(to, from, n);
+    copy_two_overlapping<32, kWide>(to, from, n);
   } else if (n >= 16) {
-    copy_two_overlapping<16>(to, from, n);
+    copy_two_overlapping<16, kWide>(to, from, n);
   } else if (n >= 8) {
-    copy_two_overlapping<8>(to, from, n);
+    copy_two_overlapping<8, kWide>(to, from, n);
   } else if (n >= 4) {
-    copy_two_overlapping<4>(to, from, n);
+    copy_two_overlapping<4, kWide>(to, from, n);
   } else if (n > 0) {  // 1 to 3 bytes: first, middle, last
     to[0] = from[0];
     to[n / 2] = from[n / 2];
@@ -377,10 +378,10 @@ inline void stream_bytes(void* __restrict to_, const void* __restrict from_, siz
   char* to = static_cast<char*>(to_);
   const char* from = static_cast<const char*>(from_);
   const size_t head = (64 - (reinterpret_cast<uintptr_t>(to) & 63)) & 63;
-  copy_bytes(to, from, head);
+  copy_bytes<false>(to, from, head);
   size_t i = head;
   for (; i + 64 <= n; i += 64) stream_line(to + i, from + i);
-  copy_bytes(to + i, from + i, n - i);
+  copy_bytes<false>(to + i, from + i, n - i);
 }
 
 // One run of output pixels starting at `o`, from source row `row` (c
@@ -393,6 +394,7 @@ inline void write_run(const Run& r, const T* row, int64_t row_elems, T* o, T fil
   switch (r.kind) {
     case RunKind::kForward:
       if (stream && bytes >= kStreamMinRun) stream_bytes(o, row + r.s * c, bytes);
+      else if (stream) copy_bytes<false>(o, row + r.s * c, bytes);
       else copy_bytes(o, row + r.s * c, bytes);
       break;
     case RunKind::kBackward: pixel_run<T, C, true>(o, row, row_elems, r.s, r.n, c); break;

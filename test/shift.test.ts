@@ -233,6 +233,42 @@ describe('integer shifts written as runs (block copies, broadcasts, reversed cop
   });
 });
 
+describe('edge runs written as 16-byte pixel shuffles (native x86) equal the per-element definition', () => {
+  // Every horizontal offset from beyond the left edge to beyond the right
+  // one, so that every run length occurs (shorter than a shuffle group, one
+  // group, groups plus a remainder) and reversed runs reach pixel 0 (the
+  // load that starts at the row's first pixel) and the last pixel (the load
+  // that ends at the row's end); widths around two vectors (the narrowest
+  // row that takes shuffles) and wider.
+  it('uint8 with 1, 3 and 4 channels, float32 with 1 and 3, nearest / reflect / mirror / wrap, every backend and ISA', () => {
+    const rng = testRng(2026);
+    const cases: { c: number; dtype: 'uint8' | 'float32'; widths: number[] }[] = [
+      { c: 3, dtype: 'uint8', widths: [10, 11, 12, 23, 40] },
+      { c: 1, dtype: 'uint8', widths: [31, 32, 33, 70] },
+      { c: 4, dtype: 'uint8', widths: [7, 8, 9, 30] },
+      { c: 1, dtype: 'float32', widths: [7, 8, 9, 21] },
+      { c: 3, dtype: 'float32', widths: [9, 14] },
+    ];
+    for (const { c, dtype, widths } of cases) {
+      for (const w of widths) {
+        for (const fill of ['nearest', 'reflect', 'mirror', 'wrap'] as Fill[]) {
+          const dx = Array.from({ length: 2 * w + 7 }, (_, i) => i - w - 3);
+          const dy = dx.map((_, i) => (i % 5) - 2);
+          const b = randomBatch(rng, [dx.length, 3, w, c], dtype, 'NHWC');
+          const expected = referenceShift(b, dx, dy, fill, 0);
+          const plan = shiftPlan(b, { dx, dy, fill });
+          for (const backend of backends) {
+            const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+            backend.shift(b.data, out, plan, 0, dx.length);
+            const wrong = expected.findIndex((v, i) => v !== out[i]);
+            expect(wrong, `${backendName(backend)} ${JSON.stringify({ c, dtype, w, fill })}, image ${Math.floor(wrong / (3 * w * c))}`).toBe(-1);
+          }
+        }
+      }
+    }
+  });
+});
+
 /**
  * The definition for integer offsets, as referenceShift but with each image's
  * row and column maps (extensionIndex) computed once: referenceShift's

@@ -120,8 +120,9 @@ inline Run next_run(int64_t x, int64_t end, int64_t w, int64_t k, int fill) {
 template <int C>
 inline int64_t channels(int64_t c) { return C > 0 ? C : c; }
 
+// Scalar forms of the two per-pixel runs (any channel count, short runs).
 template <class T, int C>
-inline void repeat_pixel(T* __restrict out, const T* __restrict pixel, int64_t n, int64_t c_) {
+inline void repeat_pixel_loop(T* __restrict out, const T* __restrict pixel, int64_t n, int64_t c_) {
   const int64_t c = channels<C>(c_);
   for (int64_t j = 0; j < n; ++j)
     for (int64_t ch = 0; ch < c; ++ch) out[j * c + ch] = pixel[ch];
@@ -129,40 +130,166 @@ inline void repeat_pixel(T* __restrict out, const T* __restrict pixel, int64_t n
 
 // out pixel j = row pixel s − j
 template <class T, int C>
-inline void copy_backward(T* __restrict out, const T* __restrict row, int64_t s, int64_t n, int64_t c_) {
+inline void copy_backward_loop(T* __restrict out, const T* __restrict row, int64_t s, int64_t n, int64_t c_) {
   const int64_t c = channels<C>(c_);
   const T* from = row + s * c;
   for (int64_t j = 0; j < n; ++j)
     for (int64_t ch = 0; ch < c; ++ch) out[j * c + ch] = from[ch - j * c];
 }
 
+// --- broadcasts and reversed copies as 16-byte shuffles ------------------
+//
+// A repeated pixel (nearest) and a reversed run of pixels (reflect, mirror)
+// are written K whole pixels at a time: one 16-byte load of the source
+// pixels, one byte shuffle (pshufb) that puts them in output order, one
+// 16-byte store (K = 5 for 3-byte RGB pixels, 15 of the 16 bytes). The
+// element loops they replace cost ~1 store per byte. x86 builds with SSSE3
+// or later only: elsewhere (scalar, NEON) the loops above.
+#if defined(__SSSE3__)
+constexpr bool kShufflePixels = true;
+#else
+constexpr bool kShufflePixels = false;
+#endif
+
+typedef uint8_t u8x16 __attribute__((vector_size(16)));
+typedef uint32_t u32x4 __attribute__((vector_size(16)));
+// The vector of an element type the shuffles take (the copied types: uint8
+// and the bits of float32); float runs of the bilinear edges use the loops.
+template <class T> struct Vec16 { static constexpr bool kOk = false; typedef u8x16 type; };
+template <> struct Vec16<uint8_t> { static constexpr bool kOk = true; typedef u8x16 type; };
+template <> struct Vec16<uint32_t> { static constexpr bool kOk = true; typedef u32x4 type; };
+
+// The shuffle of one group of K output pixels. The 16 bytes loaded end at
+// the end of the group's highest source pixel (`top`: the load stays inside
+// the row on the right) or start at its lowest pixel (near the row's start,
+// where the top load would begin before the row). Output element i of the
+// group is channel i mod C of its pixel i / C, whose source is pixel
+// hi − i / C (reversed) or hi (repeated), hi the group's highest source pixel.
+template <class T, int C, bool kReverse, bool kTop>
+struct GroupIndex {
+  static constexpr int kE = 16 / int(sizeof(T));  // elements in a vector
+  static constexpr int kK = C > 0 ? kE / C : 0;   // whole pixels in a vector
+  typedef typename Vec16<T>::type V;
+  static V make() {
+    V idx{};
+    for (int i = 0; i < kE; ++i) {
+      const int j = i < kK * C ? i / C : 0, ch = i < kK * C ? i % C : 0;
+      const int below_hi = kReverse ? j : 0;  // source pixel = hi − below_hi
+      // load start: (hi + 1)·C − E (top) or lo·C with lo = hi − (K − 1) (reversed) or hi
+      idx[i] = kTop ? T(kE - (below_hi + 1) * C + ch) : T(((kReverse ? kK - 1 : 0) - below_hi) * C + ch);
+    }
+    return idx;
+  }
+};
+
+// Writes K output pixels at `out` (E elements, the last E − K·C spare: the
+// caller only stores them where the run continues, or stores K·C) whose
+// highest source pixel is hi.
+template <class T, int C, bool kReverse>
+inline typename Vec16<T>::type pixel_group(const T* row, int64_t hi, const typename Vec16<T>::type& top_idx,
+                                           const typename Vec16<T>::type& low_idx) {
+  typedef typename Vec16<T>::type V;
+  constexpr int64_t kE = GroupIndex<T, C, kReverse, true>::kE, kK = GroupIndex<T, C, kReverse, true>::kK;
+  V v;
+  const int64_t top_start = (hi + 1) * C - kE;
+  if (top_start >= 0) {
+    __builtin_memcpy(&v, row + top_start, 16);
+    return __builtin_shuffle(v, top_idx);
+  }
+  __builtin_memcpy(&v, row + (kReverse ? hi - (kK - 1) : hi) * C, 16);
+  return __builtin_shuffle(v, low_idx);
+}
+
+// Whole groups of K pixels with full 16-byte stores while the run goes on
+// past the store, then the last K pixels (overlapping the group before)
+// stored K·C elements exact; n >= K.
+template <class T, int C, bool kReverse>
+inline void pixel_run_groups(T* __restrict out, const T* __restrict row, int64_t s, int64_t n) {
+  typedef GroupIndex<T, C, kReverse, true> Top;
+  constexpr int64_t kE = Top::kE, kK = Top::kK;
+  typedef typename Vec16<T>::type V;
+  const V top_idx = Top::make(), low_idx = GroupIndex<T, C, kReverse, false>::make();
+  int64_t g = 0;
+  for (; g * C + kE <= n * C; g += kK) {
+    const V v = pixel_group<T, C, kReverse>(row, kReverse ? s - g : s, top_idx, low_idx);
+    __builtin_memcpy(out + g * C, &v, 16);
+  }
+  if (g < n) {
+    g = n - kK;
+    const V v = pixel_group<T, C, kReverse>(row, kReverse ? s - g : s, top_idx, low_idx);
+    __builtin_memcpy(out + g * C, &v, size_t(kK * C) * sizeof(T));
+  }
+}
+
+// n output pixels from source pixels s, s − 1, ... (kReverse) or s again
+// and again, in a row of row_elems elements. Short runs, narrow rows (the
+// low load must stay inside the row: two vectors) and pixels wider than
+// half a vector go through the loops.
+template <class T, int C, bool kReverse>
+inline void pixel_run(T* __restrict out, const T* __restrict row, int64_t row_elems, int64_t s, int64_t n, int64_t c_) {
+  typedef GroupIndex<T, C, kReverse, true> Top;
+  constexpr int64_t kE = Top::kE, kK = Top::kK;
+  if constexpr (!kShufflePixels || !Vec16<T>::kOk || kK < 2) {
+    if (kReverse) copy_backward_loop<T, C>(out, row, s, n, c_);
+    else repeat_pixel_loop<T, C>(out, row + s * c_, n, c_);
+  } else {
+    if (n < kK || row_elems < 2 * kE) {
+      if (kReverse) copy_backward_loop<T, C>(out, row, s, n, c_);
+      else repeat_pixel_loop<T, C>(out, row + s * c_, n, c_);
+      return;
+    }
+    pixel_run_groups<T, C, kReverse>(out, row, s, n);
+  }
+}
+
+
 // n bytes from `from` to `to` (not overlapping). Rows are short (28 bytes
 // for MNIST, a few hundred for ImageNet crops), where a call to memcpy per
 // run costs as much as the copy: below 64 bytes, two overlapping moves of
 // the largest power of two that fits; above, 64-byte pieces, the last one
-// overlapping the one before. Constant-size memcpy compiles to the target's
-// widest moves. (GCC turns the 64-byte loop into a memmove call anyway: it
-// only runs for runs of 64 bytes or more, where the call pays for itself.)
-template <size_t N>
-inline void copy_two_overlapping(char* to, const char* from, size_t n) {
+// overlapping the one before. The 32- and 64-byte moves are the target's
+// widest vector loads and stores: GCC's generic tuning lowered the
+// constant-size memcpy to 16-byte moves in the AVX2 build (perf, issue 20
+// round 3), half the width a memcpy of the same rows uses.
+template <size_t N, bool kWide>
+inline void move_bytes(char* to, const char* from) {
+#if defined(__AVX512F__)
+  if constexpr (kWide && N == 64) {
+    _mm512_storeu_si512(to, _mm512_loadu_si512(from));
+    return;
+  }
+#endif
+#if defined(__AVX2__)
+  if constexpr (kWide && (N == 32 || N == 64)) {
+    for (size_t i = 0; i < N; i += 32)
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(to + i), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(from + i)));
+    return;
+  }
+#endif
   __builtin_memcpy(to, from, N);
-  __builtin_memcpy(to + n - N, from + n - N, N);
 }
 
+template <size_t N, bool kWide>
+inline void copy_two_overlapping(char* to, const char* from, size_t n) {
+  move_bytes<N, kWide>(to, from);
+  move_bytes<N, kWide>(to + n - N, from + n - N);
+}
+
+template <bool kWide = true>
 inline void copy_bytes(void* __restrict to_, const void* __restrict from_, size_t n) {
   char* to = static_cast<char*>(to_);
   const char* from = static_cast<const char*>(from_);
   if (n >= 64) {
-    for (size_t i = 0; i + 64 < n; i += 64) __builtin_memcpy(to + i, from + i, 64);
-    __builtin_memcpy(to + n - 64, from + n - 64, 64);
+    for (size_t i = 0; i + 64 < n; i += 64) move_bytes<64, kWide>(to + i, from + i);
+    move_bytes<64, kWide>(to + n - 64, from + n - 64);
   } else if (n >= 32) {
-    copy_two_overlapping<32>(to, from, n);
+    copy_two_overlapping<32, kWide>(to, from, n);
   } else if (n >= 16) {
-    copy_two_overlapping<16>(to, from, n);
+    copy_two_overlapping<16, kWide>(to, from, n);
   } else if (n >= 8) {
-    copy_two_overlapping<8>(to, from, n);
+    copy_two_overlapping<8, kWide>(to, from, n);
   } else if (n >= 4) {
-    copy_two_overlapping<4>(to, from, n);
+    copy_two_overlapping<4, kWide>(to, from, n);
   } else if (n > 0) {  // 1 to 3 bytes: first, middle, last
     to[0] = from[0];
     to[n / 2] = from[n / 2];
@@ -251,26 +378,27 @@ inline void stream_bytes(void* __restrict to_, const void* __restrict from_, siz
   char* to = static_cast<char*>(to_);
   const char* from = static_cast<const char*>(from_);
   const size_t head = (64 - (reinterpret_cast<uintptr_t>(to) & 63)) & 63;
-  copy_bytes(to, from, head);
+  copy_bytes<false>(to, from, head);
   size_t i = head;
   for (; i + 64 <= n; i += 64) stream_line(to + i, from + i);
-  copy_bytes(to + i, from + i, n - i);
+  copy_bytes<false>(to + i, from + i, n - i);
 }
 
 // One run of output pixels starting at `o`, from source row `row` (c
 // channels per pixel). T is an unsigned integer type: float32 is copied as
 // its bits, so a signalling NaN stays signalling.
 template <class T, int C>
-inline void write_run(const Run& r, const T* row, T* o, T fill, int64_t c_, bool stream = false) {
+inline void write_run(const Run& r, const T* row, int64_t row_elems, T* o, T fill, int64_t c_, bool stream = false) {
   const int64_t c = channels<C>(c_);
   const size_t bytes = size_t(r.n * c) * sizeof(T);
   switch (r.kind) {
     case RunKind::kForward:
       if (stream && bytes >= kStreamMinRun) stream_bytes(o, row + r.s * c, bytes);
+      else if (stream) copy_bytes<false>(o, row + r.s * c, bytes);
       else copy_bytes(o, row + r.s * c, bytes);
       break;
-    case RunKind::kBackward: copy_backward<T, C>(o, row, r.s, r.n, c); break;
-    case RunKind::kRepeat: repeat_pixel<T, C>(o, row + r.s * c, r.n, c); break;
+    case RunKind::kBackward: pixel_run<T, C, true>(o, row, row_elems, r.s, r.n, c); break;
+    case RunKind::kRepeat: pixel_run<T, C, false>(o, row, row_elems, r.s, r.n, c); break;
     case RunKind::kFill: fill_elements<T>(o, r.n * c, fill); break;
   }
 }
@@ -288,12 +416,12 @@ inline void copy_row(const T* src, T* out, const Plane& q, const RowRuns& plan, 
   const T* row = src + m * row_len;
   int64_t x = 0;
   for (int i = 0; i < plan.count; ++i) {
-    write_run<T, C>(plan.run[i], row, out + x * q.c, fill, q.c, stream);
+    write_run<T, C>(plan.run[i], row, row_len, out + x * q.c, fill, q.c, stream);
     x += plan.run[i].n;
   }
   while (x < q.w) {
     const Run r = next_run(x, q.w, q.w, q.kx, q.fill);
-    write_run<T, C>(r, row, out + x * q.c, fill, q.c, stream);
+    write_run<T, C>(r, row, row_len, out + x * q.c, fill, q.c, stream);
     x += r.n;
   }
 }
@@ -415,7 +543,7 @@ void extend_columns(const Plane& q, const T* row, T* ext, int64_t x0, int64_t x1
   }
   for (int64_t x = x0; x < x1;) {
     const Run r = next_run(x, x1, q.w, q.kx, q.fill);
-    write_run<T, 0>(r, row, ext + (x - x0) * q.c, fill, q.c);
+    write_run<T, 0>(r, row, q.w * q.c, ext + (x - x0) * q.c, fill, q.c);
     x += r.n;
   }
 }

@@ -1,6 +1,6 @@
 // Image batches (DESIGN §2) and per-image random parameters (DESIGN §3),
 // shared by every image op: validation, output allocation, parameter draws.
-import { philoxBlock, philoxQuad } from '../backends/js/random.js';
+import { activeBackend } from '../backends/select.js';
 import { elementLength, isTypedArray, integerInRange, invalidParameterError, isPlainObject, MAX_TYPED_ARRAY_LENGTH, overlaps, overlapsPartly, plainView } from '../validate.js';
 import { readOnce, type SeedKey } from './common.js';
 
@@ -148,11 +148,6 @@ export function rangeOption(name: string, value: unknown, symmetric: boolean, mi
  */
 export function perSampleWords(n: number, key: SeedKey, index: number, epoch: number, stream: number): Uint32Array {
   const words = new Uint32Array(4 * n);
-  let k = 0;
-  for (; k + 3 < n; k += 4) {
-    const i = index + k;
-    philoxQuad(0, i, 0, i + 1, 0, i + 2, 0, i + 3, epoch, stream, key.key0, key.key1, words, 4 * k);
-  }
-  for (; k < n; k += 1) philoxBlock(0, index + k, epoch, stream, key.key0, key.key1, words, 4 * k);
+  activeBackend().perSampleWords(words, key.key0, key.key1, index, epoch, stream);
   return words;
 }

@@ -328,9 +328,9 @@ void copy_plane(const T* src, T* dst, const Plane& q, T fill, bool stream) {
 // is inside the image (the band) are ONE block copy of the interior columns
 // (source and output rows have the same stride, so consecutive rows are
 // contiguous in both), which also writes the bytes between one row's
-// interior and the next: the edge columns, rewritten after it from a
-// per-plane table of their source columns. Rows outside the band copy
-// their interior and edges row by row. The bytes are those of the run path:
+// interior and the next: the edge columns, rewritten after it column by
+// column from a per-plane table of their source columns. Rows outside the
+// band copy their interior and edges row by row. The bytes are those of the run path:
 // every output element still comes from map_index of its row and column.
 constexpr int64_t kSmallRowBytes = 256;
 constexpr int64_t kSmallPlaneBytes = 16 << 10;
@@ -378,16 +378,31 @@ bool copy_small_plane_as(const T* src, T* dst, const Plane& q, T fill) {
   const SmallEdges edges(q, x0, x1);
   const int64_t band = (y1 - y0 - 1) * row_len + (x1 - x0) * c;
   __builtin_memcpy(dst + y0 * row_len + x0 * c, src + (y0 - q.ky) * row_len + (x0 - q.kx) * c, size_t(band) * sizeof(T));
+  // the band's edge columns column by column: a strided loop per column
+  // (rows of 28 bytes have 0-6 edge pixels: a loop over them per row cost
+  // more than the copies)
+  for (int i = 0; i < edges.count; ++i) {
+    T* out = dst + y0 * row_len + int64_t(edges.x[i]) * c;
+    if (edges.s[i] < 0) {
+      for (int64_t y = y0; y < y1; ++y, out += row_len)
+        for (int64_t ch = 0; ch < c; ++ch) out[ch] = fill;
+    } else {
+      const T* from = src + (y0 - q.ky) * row_len + int64_t(edges.s[i]) * c;
+      for (int64_t y = y0; y < y1; ++y, out += row_len, from += row_len)
+        for (int64_t ch = 0; ch < c; ++ch) out[ch] = from[ch];
+    }
+  }
   for (int64_t y = 0; y < q.h; ++y) {
+    if (y == y0) y = y1;  // the band is done
+    if (y >= q.h) break;
     T* out = dst + y * row_len;
-    const bool in_band = y >= y0 && y < y1;
-    const int64_t m = in_band ? y - q.ky : map_index(y - q.ky, q.h, q.fill);
+    const int64_t m = map_index(y - q.ky, q.h, q.fill);
     if (m < 0) {
       fill_elements<T>(out, row_len, fill);
       continue;
     }
     const T* row = src + m * row_len;
-    if (!in_band) __builtin_memcpy(out + x0 * c, row + (x0 - q.kx) * c, size_t((x1 - x0) * c) * sizeof(T));
+    __builtin_memcpy(out + x0 * c, row + (x0 - q.kx) * c, size_t((x1 - x0) * c) * sizeof(T));
     write_small_edges<T, C>(row, out, edges, fill, c);
   }
   return true;

@@ -41,6 +41,26 @@ function streamWord(g: number, seed: bigint, epoch: number, stream: number): num
 }
 
 
+describe('per-sample parameter words (block 0 of each sample, counter (0, index + k, epoch, stream))', () => {
+  it('every backend gives the words of philox4x32 on those counters, for batch sizes around the 4-at-a-time loop and indices up to 2^32 − n', () => {
+    const rng = testRng(1620);
+    for (const n of [0, 1, 3, 4, 5, 8, 1027]) {
+      for (const index of [0, 7, 2 ** 32 - Math.max(n, 1)]) {
+        const key = [rng.int(0, 2 ** 32 - 1), rng.int(0, 2 ** 32 - 1)];
+        const epoch = rng.int(0, 2 ** 32 - 1);
+        const stream = rng.int(0, 2 ** 32 - 1);
+        const expected = new Uint32Array(4 * n);
+        for (let k = 0; k < n; k += 1) expected.set(philox4x32([0, index + k, epoch, stream], key), 4 * k);
+        for (const backend of backends) {
+          const out = new Uint32Array(4 * n);
+          backend.perSampleWords(out, key[0]!, key[1]!, index, epoch, stream);
+          expect(firstDifference(out, expected), `${backendName(backend)}, n ${n}, index ${index}`).toBe(-1);
+        }
+      }
+    }
+  });
+});
+
 describe('stream layout', () => {
   it('uniforms are exactly ((w >>> 9) + 0.5) · 2^-23 of the documented counter', () => {
     const index = 2 ** 34 + 3;

@@ -269,6 +269,36 @@ describe('edge runs written as 16-byte pixel shuffles (native x86) equal the per
   });
 });
 
+describe('integer shifts of small planes (native: the band of in-image rows as one block, then the edge columns) equal the per-element definition', () => {
+  // Rows of up to 256 bytes and planes of up to 16 KiB take that path: widths
+  // on both sides of the row limit (64 float32 or 256 uint8 elements per row),
+  // 28x28 images (MNIST), and offsets where the band exists but a row outside
+  // it maps to a source row outside the band (wrap, reflect, mirror).
+  const offsetsFor = (size: number): number[] => [0, 1, -1, 2, -3, size - 1, -(size - 1), size, -size, size + 2, 2 * size - 1, -(2 * size - 3)];
+  it('28x28 and row-limit shapes, channel counts 1/3/4/5, both layouts, both dtypes, every fill, every backend and ISA', () => {
+    const rng = testRng(2028);
+    const shapes: Array<[number, number, number, number]> = [[3, 28, 28, 1], [2, 28, 28, 3], [2, 28, 28, 4], [2, 7, 28, 5], [2, 5, 64, 1], [2, 5, 65, 1], [1, 3, 256, 1], [1, 3, 257, 1], [1, 64, 64, 1], [1, 65, 64, 1], [2, 1, 1, 1], [2, 2, 3, 1]];
+    for (let t = 0; t < 200; t += 1) {
+      const shape = rng.pick(shapes);
+      const dtype = rng.pick(['uint8', 'float32'] as const);
+      const layout = rng.pick(['NHWC', 'NCHW'] as const);
+      const fill = FILLS[t % FILLS.length]!;
+      const b = randomBatch(rng, shape, dtype, layout);
+      const dx = Array.from({ length: shape[0] }, () => rng.pick(offsetsFor(shape[2])));
+      const dy = Array.from({ length: shape[0] }, () => rng.pick(offsetsFor(shape[1])));
+      const fillValue = dtype === 'uint8' ? rng.int(0, 255) : Math.fround(rng.next() * 10 - 5);
+      const expected = referenceShift(b, dx, dy, fill, fillValue);
+      const plan = shiftPlan(b, { dx, dy, fill, fillValue });
+      for (const backend of backends) {
+        const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+        backend.shift(b.data, out, plan, 0, shape[0]);
+        const wrong = expected.findIndex((v, i) => v !== out[i]);
+        expect(wrong, `${backendName(backend)}, case ${t} ${JSON.stringify({ shape, dtype, layout, fill, dx, dy })}`).toBe(-1);
+      }
+    }
+  });
+});
+
 /**
  * The definition for integer offsets, as referenceShift but with each image's
  * row and column maps (extensionIndex) computed once: referenceShift's

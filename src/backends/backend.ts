@@ -275,6 +275,8 @@ export interface Backend {
    */
   runTogether(helpers: number, queue: () => void): void;
   philox4x32(counter: Uint32Array, key: Uint32Array, out: Uint32Array): void;
+  /** Block 0 of each sample's parameter stream: out[4k .. 4k + 3] = Philox((0, index + k, epoch, stream), key). */
+  perSampleWords(out: Uint32Array, key0: number, key1: number, index: number, epoch: number, stream: number): void;
   randomUniform(out: Float32Array, request: StreamRequest): void;
   randomNormal(out: Float32Array, request: StreamRequest): void;
   /** One chunk of work off the calling thread (native: libuv pool; js: yields to the event loop). */

@@ -146,6 +146,12 @@ export function axisTaps(d: Float64Array, uint8: boolean): { k: Int32Array; w1: 
   const one = uint8 ? 2 ** UINT8_WEIGHT_BITS : 1;
   for (let i = 0; i < n; i += 1) {
     let whole = Math.floor(d[i]!);
+    if (whole === d[i]) {
+      // a whole-pixel offset (every drawn one with subpixel: false): the weights below give w1 = 0, w0 = one
+      k[i] = whole;
+      w0[i] = one;
+      continue;
+    }
     let weight = uint8 ? roundHalfEven((d[i]! - whole) * one) : Math.fround(d[i]! - whole);
     if (weight === one) {
       whole += 1;

@@ -52,6 +52,7 @@ export const jsBackend: Backend = {
   poolThreads: false,
   runTogether: (_helpers, queue) => queue(),
   philox4x32: random.philox4x32,
+  perSampleWords: random.perSampleWords,
   randomUniform: random.randomUniform,
   randomNormal: random.randomNormal,
   randomUniformAsync: (out, req) => runInSlices(streamUnits(out, req, random.randomUniform)),

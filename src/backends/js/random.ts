@@ -275,3 +275,14 @@ function wordValues(words: number, _req: StreamRequest, to: Float32Array, at: nu
 export function randomWords(out: Uint32Array, req: StreamRequest): void {
   fillStream(new Float32Array(out.buffer, out.byteOffset, out.length), req, wordValues);
 }
+
+/** Block 0 of each sample's parameter stream, counter (0, index + k, epoch, stream), four samples at a time. */
+export function perSampleWords(out: Uint32Array, key0: number, key1: number, index: number, epoch: number, stream: number): void {
+  const n = out.length >> 2;
+  let k = 0;
+  for (; k + 3 < n; k += 4) {
+    const i = index + k;
+    philoxQuad(0, i, 0, i + 1, 0, i + 2, 0, i + 3, epoch, stream, key0, key1, out, 4 * k);
+  }
+  for (; k < n; k += 1) philoxBlock(0, index + k, epoch, stream, key0, key1, out, 4 * k);
+}

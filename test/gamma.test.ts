@@ -176,6 +176,71 @@ describe('every backend and ISA: the same bytes', () => {
   });
 });
 
+/** float32 from its bit pattern. */
+function fromBits(u: number): number {
+  return new Float32Array(Uint32Array.of(u).buffer)[0]!;
+}
+
+describe('hard inputs, every lane position and tail length: native equals js bit for bit', () => {
+  // 1 + 0x3504f3·2^-23 is the mantissa split of log2Of: it and its neighbours, at several exponents
+  const split = [0x3504f2, 0x3504f3, 0x3504f4].flatMap((m) => [-126, -60, -1, 0, 1, 40, 127].map((e) => fromBits(((e + 127) << 23) | m)));
+  const hard = [
+    fromBits(1), fromBits(2), fromBits(0x7fffff), fromBits(0x400000), fromBits(0x12345), // subnormals: the smallest, the largest
+    2 ** -126, fromBits(0x7f7fffff), fromBits(0x7f7ffffe), // smallest normal, the largest floats
+    fromBits(0x3f7fffff), 1, fromBits(0x3f800001), fromBits(0x3f7ffffe), fromBits(0x3f800002), // around 1
+    0.5, 2, 4, 8, 0.25, 0.125, 2 ** 100, 2 ** -100, 2 ** 127, 2 ** -149, 3, 0.1, 255, 1 / 255, // exact powers of two and a few others
+    ...split,
+    Number.NaN, fromBits(0x7fc12345), fromBits(0xffc00000), Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0, -1, fromBits(0x80000001), -fromBits(0x7f7fffff),
+  ];
+  // t = γ·log2 x hits ±200 exactly (the clamp), k + 0.5 ties (x = 2, γ = 0.5, 1.5, 2.5), the range's ends
+  const gammas = [0.001, fromBits(0x3a83126f), 1000, fromBits(0x447a0000 - 1), 0.5, 1.5, 2.5, 2, 1, fromBits(0x3f800001), fromBits(0x3f7fffff), 0.45454545, 2.2, 7.8125, 100];
+
+  it('every hard value at every offset in 3 images of each width 1…37, clip or not', () => {
+    const widths = Array.from({ length: 37 }, (_, k) => k + 1);
+    for (const g of gammas) {
+      for (const width of widths) {
+        // value j of image i at element (j + i·width + width·…) mod width·rows: every value meets every lane position
+        const rows = Math.ceil(hard.length / width) + 1;
+        const image = rows * width;
+        const data = new Float32Array(3 * image);
+        for (let k = 0; k < data.length; k += 1) data[k] = hard[(k * 7 + Math.floor(k / image)) % hard.length]!;
+        const shape: Shape = [3, rows, width, 1];
+        for (const clip of [undefined, [0.25, 0.5]] as const) {
+          const opts: GammaOptions = { gammas: [g, Math.max(0.001, g * 0.75), 1], ...(clip ? { clip: [clip[0], clip[1]] as [number, number] } : {}) };
+          const plan = gammaPlan({ data, shape }, opts);
+          const expected = Float32Array.from(data, (x, k) => {
+            const y = gammaValue(x, plan.gamma[Math.floor(k / image)]!);
+            return clip ? (y < clip[0] ? clip[0] : y > clip[1] ? clip[1] : y) : y;
+          });
+          const expectedBits = new Uint32Array(expected.buffer);
+          for (const backend of backends) {
+            const out = new Float32Array(data.length);
+            backend.gamma(data, out, plan, 0, 3);
+            const outBits = new Uint32Array(out.buffer);
+            // bit for bit; a NaN only has to be a NaN (its payload is not part of the contract)
+            const bad = expectedBits.findIndex((u, k) => u !== outBits[k] && !(Number.isNaN(expected[k]) && Number.isNaN(out[k])));
+            expect(bad, `${backendName(backend)} γ=${g} width=${width} clip=${String(clip)} x=${data[bad]}`).toBe(-1);
+          }
+        }
+      }
+    }
+  });
+
+  it('the hard values are within 1 ulp of float32(Math.pow) (exactly equal for the exact powers)', () => {
+    for (const g of gammas) {
+      const far = hard.findIndex((x) => Math.abs(orderedBits(gammaValue(x, f(g))) - orderedBits(definition(x, f(g)))) > 1);
+      expect(far, `x=${hard[far]} γ=${g}`).toBe(-1);
+    }
+    expect(gammaValue(2, 0.5)).toBe(f(Math.SQRT2));
+    expect(gammaValue(2, 1.5)).toBe(f(2 * Math.SQRT2));
+    expect(gammaValue(4, 2.5)).toBe(32);
+    expect(gammaValue(2 ** -100, 2)).toBe(0); // t = −200: 2^−200 underflows float32
+    expect(gammaValue(2 ** 100, 0.5)).toBe(2 ** 50);
+    expect(gammaValue(2 ** -149, 0.5)).toBe(f(2 ** -74.5));
+    expect(gammaValue(fromBits(0x7f7fffff), 0.001)).toBe(f(Math.pow(fromBits(0x7f7fffff), 0.001)));
+  });
+});
+
 describe('drawn gammas', () => {
   it('γ = float32(exp(ln lo + (ln hi − ln lo)·U(w0))) of block (0, index + k, epoch, 51)', () => {
     const b: Batch = { data: new Uint8Array(300), shape: [300, 1, 1, 1] };

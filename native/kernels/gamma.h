@@ -61,6 +61,76 @@ inline float gamma_value(float x, double gamma) {
 
 inline float clip_value(float v, float lo, float hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
+// pow64 on N vectors of SimdF64::kLanes doubles at once: the same double
+// operations in the same order, so every lane has the scalar bits. The
+// polynomials are chains of dependent multiply-adds (about 60 deep), so N
+// independent vectors go through each step together: one vector at a time
+// leaves the FP units waiting on latency. The integer steps are exact
+// either way: e comes from the exponent field as (2^52 + field) −
+// (2^52 + 1023), and 2^k from the bits of k + (2^52 + 1023) shifted into
+// the exponent field (k is an integer in [−200, 200]), with no double ↔
+// int64 conversion (SSE4 and AVX2 have none).
+using F64 = SimdF64::F64;
+
+template <int N>
+inline void pow64_lanes(F64 (&x)[N], F64 gamma) {
+  using V = SimdF64;
+  const F64 magic = V::set(4503599627370496.0 + 1023.0);  // 2^52 + exponent bias
+  const F64 one = V::set(1.0);
+  F64 e[N], s2[N], q[N];
+  for (int i = 0; i < N; ++i) {
+    const F64 field = V::and_or_bits(V::shr_bits<52>(x[i]), 0x7ff, 0x4330000000000000ull);  // 2^52 + biased exponent
+    F64 m = V::and_or_bits(x[i], 0xfffffffffffffull, 0x3ff0000000000000ull);
+    const V::Mask halve = V::gt(m, V::set(kSplit));
+    m = V::select(halve, V::mul(m, V::set(0.5)), m);
+    e[i] = V::select(halve, V::add(V::sub(field, magic), one), V::sub(field, magic));
+    x[i] = V::div(V::sub(m, one), V::add(m, one));  // s
+    s2[i] = V::mul(x[i], x[i]);
+    q[i] = V::set(kInvOdd[11]);
+  }
+  for (int k = 10; k >= 0; --k) {
+    for (int i = 0; i < N; ++i) q[i] = V::add(V::mul(q[i], s2[i]), V::set(kInvOdd[k]));
+  }
+  F64 k[N], r[N], p[N];
+  for (int i = 0; i < N; ++i) {
+    const F64 lnm = V::mul(V::mul(V::set(2.0), x[i]), q[i]);
+    F64 t = V::mul(gamma, V::add(e[i], V::mul(lnm, V::set(kLog2e))));
+    t = V::select(V::gt(t, V::set(kLimit)), V::set(kLimit), V::select(V::lt(t, V::set(-kLimit)), V::set(-kLimit), t));
+    k[i] = V::floor(V::add(t, V::set(0.5)));
+    r[i] = V::mul(V::sub(t, k[i]), V::set(kLn2));
+    p[i] = V::set(1.0 / 87178291200.0);  // 1/14!
+  }
+  for (int j = 13; j >= 1; --j) {
+    for (int i = 0; i < N; ++i) p[i] = V::add(V::mul(p[i], r[i]), V::set(kInvFactorial[j]));
+  }
+  for (int i = 0; i < N; ++i) {
+    p[i] = V::add(V::mul(p[i], r[i]), one);
+    x[i] = V::mul(p[i], V::shl_bits<52>(V::add(k[i], magic)));  // times 2^k
+  }
+}
+
+// gamma_value on N · kLanes floats, special cases by selects (pow64_lanes
+// runs on every lane; what it makes of x ≤ 0, NaN or +inf is discarded),
+// then clip_value on the float32 results if asked (compared as exact doubles).
+template <int N>
+inline void gamma_lanes(const float* src, float* dst, F64 gamma, bool clip, F64 lo, F64 hi) {
+  using V = SimdF64;
+  const F64 zero = V::set(0.0);
+  F64 x[N], y[N];
+  for (int i = 0; i < N; ++i) y[i] = x[i] = V::load_f32(src + V::kLanes * i);
+  pow64_lanes<N>(y, gamma);
+  for (int i = 0; i < N; ++i) {
+    const V::Mask finite_positive = V::both(V::gt(x[i], zero), V::lt(x[i], V::set(__builtin_inf())));
+    // x ≤ 0 (and −inf) gives 0; NaN and +inf go through the float32 store as they are
+    F64 v = V::select(finite_positive, y[i], V::select(V::le(x[i], zero), zero, x[i]));
+    if (clip) {
+      v = V::round_f32(v);
+      v = V::select(V::lt(v, lo), lo, V::select(V::gt(v, hi), hi, v));
+    }
+    V::store_f32(dst + V::kLanes * i, v);
+  }
+}
+
 }  // namespace gamma_detail
 
 inline void gamma_u8(const uint8_t* src, uint8_t* dst, const GammaParams& p, size_t first, size_t count) {
@@ -69,9 +139,21 @@ inline void gamma_u8(const uint8_t* src, uint8_t* dst, const GammaParams& p, siz
     const uint8_t* lut = p.lut + 256 * int64_t(i);
     const uint8_t* s = src + int64_t(i) * image;
     uint8_t* d = dst + int64_t(i) * image;
-    for (int64_t k = 0; k < image; ++k) d[k] = lut[s[k]];
+    // eight lookups, then one 8-byte store: a byte store per element was
+    // the loop's limit (AVX2 build on Zen 3, 64×224×224×3: 3.7–6.2 → 2.7 ms)
+    int64_t k = 0;
+    for (; k + 8 <= image; k += 8) {
+      uint8_t looked_up[8];
+      for (int b = 0; b < 8; ++b) looked_up[b] = lut[s[k + b]];
+      __builtin_memcpy(d + k, looked_up, 8);
+    }
+    for (; k < image; ++k) d[k] = lut[s[k]];
   }
 }
+
+// Vectors of doubles per step of the float32 loop (see pow64_lanes). AVX2
+// on Zen 3, 64×224×224×3 CPU time: 1 vector 77–89 ms, 2: 56, 4: 44, 8: 32–38.
+constexpr int kGammaBlock = 8;
 
 inline void gamma_f32(const float* src, float* dst, const GammaParams& p, size_t first, size_t count) {
   const int64_t image = p.h * p.w * p.c;
@@ -79,10 +161,15 @@ inline void gamma_f32(const float* src, float* dst, const GammaParams& p, size_t
     const double g = double(p.gamma[i]);
     const float* s = src + int64_t(i) * image;
     float* d = dst + int64_t(i) * image;
-    if (p.clip) {
-      for (int64_t k = 0; k < image; ++k) d[k] = gamma_detail::clip_value(gamma_detail::gamma_value(s[k], g), p.clip_lo, p.clip_hi);
-    } else {
-      for (int64_t k = 0; k < image; ++k) d[k] = gamma_detail::gamma_value(s[k], g);
+    const SimdF64::F64 gv = SimdF64::set(g), lo = SimdF64::set(p.clip_lo), hi = SimdF64::set(p.clip_hi);
+    constexpr int64_t kLanes = SimdF64::kLanes;
+    int64_t k = 0;
+    for (; k + kGammaBlock * kLanes <= image; k += kGammaBlock * kLanes) gamma_detail::gamma_lanes<kGammaBlock>(s + k, d + k, gv, p.clip, lo, hi);
+    for (; k + kLanes <= image; k += kLanes) gamma_detail::gamma_lanes<1>(s + k, d + k, gv, p.clip, lo, hi);
+    // the tail: the scalar form of the same arithmetic
+    for (; k < image; ++k) {
+      const float y = gamma_detail::gamma_value(s[k], g);
+      d[k] = p.clip ? gamma_detail::clip_value(y, p.clip_lo, p.clip_hi) : y;
     }
   }
 }

@@ -116,3 +116,37 @@ struct Simd {
   static F32 loadf(const float* p) { return _mm256_loadu_ps(p); }
   static void storef(float* p, F32 a) { _mm256_storeu_ps(p, a); }
 };
+
+// float64 lanes for gamma's pow64 (native/kernels/gamma.h): four doubles
+// per vector, widened from and narrowed to four floats. IEEE operations
+// only (the file is built with -mno-fma -ffp-contract=off), so each lane
+// rounds as the scalar double code does.
+struct SimdF64 {
+  static constexpr int kLanes = 4;
+  using F64 = __m256d;
+  using Mask = __m256d;  // all-ones lanes
+
+  static F64 set(double x) { return _mm256_set1_pd(x); }
+  static F64 load_f32(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
+  // nearest-even float32 (NaN quieted), as the scalar float(double)
+  static void store_f32(float* p, F64 a) { _mm_storeu_ps(p, _mm256_cvtpd_ps(a)); }
+  static F64 round_f32(F64 a) { return _mm256_cvtps_pd(_mm256_cvtpd_ps(a)); }
+  static F64 add(F64 a, F64 b) { return _mm256_add_pd(a, b); }
+  static F64 sub(F64 a, F64 b) { return _mm256_sub_pd(a, b); }
+  static F64 mul(F64 a, F64 b) { return _mm256_mul_pd(a, b); }
+  static F64 div(F64 a, F64 b) { return _mm256_div_pd(a, b); }
+  static F64 floor(F64 a) { return _mm256_floor_pd(a); }
+  // the C comparisons (false where either is NaN); select: m ? a : b per lane
+  static Mask gt(F64 a, F64 b) { return _mm256_cmp_pd(a, b, _CMP_GT_OQ); }
+  static Mask lt(F64 a, F64 b) { return _mm256_cmp_pd(a, b, _CMP_LT_OQ); }
+  static Mask le(F64 a, F64 b) { return _mm256_cmp_pd(a, b, _CMP_LE_OQ); }
+  static Mask both(Mask a, Mask b) { return _mm256_and_pd(a, b); }
+  static F64 select(Mask m, F64 a, F64 b) { return _mm256_blendv_pd(b, a, m); }
+  // bits of a: (a & mask) | set, and a >> n (logical)
+  static F64 and_or_bits(F64 a, uint64_t mask, uint64_t set) {
+    const __m256i r = _mm256_or_si256(_mm256_and_si256(_mm256_castpd_si256(a), _mm256_set1_epi64x(int64_t(mask))), _mm256_set1_epi64x(int64_t(set)));
+    return _mm256_castsi256_pd(r);
+  }
+  template <int N> static F64 shr_bits(F64 a) { return _mm256_castsi256_pd(_mm256_srli_epi64(_mm256_castpd_si256(a), N)); }
+  template <int N> static F64 shl_bits(F64 a) { return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(a), N)); }
+};

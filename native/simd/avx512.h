@@ -118,3 +118,37 @@ struct Simd {
   static F32 loadf(const float* p) { return _mm512_loadu_ps(p); }
   static void storef(float* p, F32 a) { _mm512_storeu_ps(p, a); }
 };
+
+// float64 lanes for gamma's pow64 (native/kernels/gamma.h): eight doubles
+// per vector, widened from and narrowed to eight floats. IEEE operations
+// only (the file is built with -mno-fma -ffp-contract=off), so each lane
+// rounds as the scalar double code does.
+struct SimdF64 {
+  static constexpr int kLanes = 8;
+  using F64 = __m512d;
+  using Mask = __mmask8;
+
+  static F64 set(double x) { return _mm512_set1_pd(x); }
+  static F64 load_f32(const float* p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }
+  // nearest-even float32 (NaN quieted), as the scalar float(double)
+  static void store_f32(float* p, F64 a) { _mm256_storeu_ps(p, _mm512_cvtpd_ps(a)); }
+  static F64 round_f32(F64 a) { return _mm512_cvtps_pd(_mm512_cvtpd_ps(a)); }
+  static F64 add(F64 a, F64 b) { return _mm512_add_pd(a, b); }
+  static F64 sub(F64 a, F64 b) { return _mm512_sub_pd(a, b); }
+  static F64 mul(F64 a, F64 b) { return _mm512_mul_pd(a, b); }
+  static F64 div(F64 a, F64 b) { return _mm512_div_pd(a, b); }
+  static F64 floor(F64 a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+  // the C comparisons (false where either is NaN); select: m ? a : b per lane
+  static Mask gt(F64 a, F64 b) { return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ); }
+  static Mask lt(F64 a, F64 b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
+  static Mask le(F64 a, F64 b) { return _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ); }
+  static Mask both(Mask a, Mask b) { return Mask(a & b); }
+  static F64 select(Mask m, F64 a, F64 b) { return _mm512_mask_blend_pd(m, b, a); }
+  // bits of a: (a & mask) | set, and a >> n (logical)
+  static F64 and_or_bits(F64 a, uint64_t mask, uint64_t set) {
+    const __m512i r = _mm512_or_si512(_mm512_and_si512(_mm512_castpd_si512(a), _mm512_set1_epi64(int64_t(mask))), _mm512_set1_epi64(int64_t(set)));
+    return _mm512_castsi512_pd(r);
+  }
+  template <int N> static F64 shr_bits(F64 a) { return _mm512_castsi512_pd(_mm512_srli_epi64(_mm512_castpd_si512(a), N)); }
+  template <int N> static F64 shl_bits(F64 a) { return _mm512_castsi512_pd(_mm512_slli_epi64(_mm512_castpd_si512(a), N)); }
+};

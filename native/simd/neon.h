@@ -109,3 +109,36 @@ struct Simd {
   static F32 loadf(const float* p) { return vld1q_f32(p); }
   static void storef(float* p, F32 a) { vst1q_f32(p, a); }
 };
+
+// float64 lanes for gamma's pow64 (native/kernels/gamma.h): two doubles
+// per vector, widened from and narrowed to two floats. IEEE operations
+// only (-ffp-contract=off: no fmla), so each lane rounds as the scalar
+// double code does.
+struct SimdF64 {
+  static constexpr int kLanes = 2;
+  using F64 = float64x2_t;
+  using Mask = uint64x2_t;  // all-ones lanes
+
+  static F64 set(double x) { return vdupq_n_f64(x); }
+  static F64 load_f32(const float* p) { return vcvt_f64_f32(vld1_f32(p)); }
+  // nearest-even float32 (NaN quieted), as the scalar float(double)
+  static void store_f32(float* p, F64 a) { vst1_f32(p, vcvt_f32_f64(a)); }
+  static F64 round_f32(F64 a) { return vcvt_f64_f32(vcvt_f32_f64(a)); }
+  static F64 add(F64 a, F64 b) { return vaddq_f64(a, b); }
+  static F64 sub(F64 a, F64 b) { return vsubq_f64(a, b); }
+  static F64 mul(F64 a, F64 b) { return vmulq_f64(a, b); }
+  static F64 div(F64 a, F64 b) { return vdivq_f64(a, b); }
+  static F64 floor(F64 a) { return vrndmq_f64(a); }
+  // the C comparisons (false where either is NaN); select: m ? a : b per lane
+  static Mask gt(F64 a, F64 b) { return vcgtq_f64(a, b); }
+  static Mask lt(F64 a, F64 b) { return vcltq_f64(a, b); }
+  static Mask le(F64 a, F64 b) { return vcleq_f64(a, b); }
+  static Mask both(Mask a, Mask b) { return vandq_u64(a, b); }
+  static F64 select(Mask m, F64 a, F64 b) { return vbslq_f64(m, a, b); }
+  // bits of a: (a & mask) | set, and a >> n (logical)
+  static F64 and_or_bits(F64 a, uint64_t mask, uint64_t set) {
+    return vreinterpretq_f64_u64(vorrq_u64(vandq_u64(vreinterpretq_u64_f64(a), vdupq_n_u64(mask)), vdupq_n_u64(set)));
+  }
+  template <int N> static F64 shr_bits(F64 a) { return vreinterpretq_f64_u64(vshrq_n_u64(vreinterpretq_u64_f64(a), N)); }
+  template <int N> static F64 shl_bits(F64 a) { return vreinterpretq_f64_u64(vshlq_n_u64(vreinterpretq_u64_f64(a), N)); }
+};

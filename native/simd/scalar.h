@@ -109,3 +109,35 @@ struct Simd {
     for (int i = 0; i < kLanes; ++i) p[i] = a.v[i];
   }
 };
+
+// float64 "lanes" for gamma's pow64 (native/kernels/gamma.h): two doubles
+// in an array, each operation the plain C++ one (-ffp-contract=off).
+struct SimdF64 {
+  static constexpr int kLanes = 2;
+  struct F64 { double v[2]; };
+  struct Mask { bool v[2]; };
+
+#define FASTAUG_LANEWISE64(T, expr) T r; for (int i = 0; i < kLanes; ++i) r.v[i] = (expr); return r
+  static F64 set(double x) { FASTAUG_LANEWISE64(F64, x); }
+  static F64 load_f32(const float* p) { FASTAUG_LANEWISE64(F64, double(p[i])); }
+  static void store_f32(float* p, F64 a) { for (int i = 0; i < kLanes; ++i) p[i] = float(a.v[i]); }
+  static F64 round_f32(F64 a) { FASTAUG_LANEWISE64(F64, double(float(a.v[i]))); }
+  static F64 add(F64 a, F64 b) { FASTAUG_LANEWISE64(F64, a.v[i] + b.v[i]); }
+  static F64 sub(F64 a, F64 b) { FASTAUG_LANEWISE64(F64, a.v[i] - b.v[i]); }
+  static F64 mul(F64 a, F64 b) { FASTAUG_LANEWISE64(F64, a.v[i] * b.v[i]); }
+  static F64 div(F64 a, F64 b) { FASTAUG_LANEWISE64(F64, a.v[i] / b.v[i]); }
+  static F64 floor(F64 a) { FASTAUG_LANEWISE64(F64, __builtin_floor(a.v[i])); }
+  // the C comparisons (false where either is NaN); select: m ? a : b per lane
+  static Mask gt(F64 a, F64 b) { FASTAUG_LANEWISE64(Mask, a.v[i] > b.v[i]); }
+  static Mask lt(F64 a, F64 b) { FASTAUG_LANEWISE64(Mask, a.v[i] < b.v[i]); }
+  static Mask le(F64 a, F64 b) { FASTAUG_LANEWISE64(Mask, a.v[i] <= b.v[i]); }
+  static Mask both(Mask a, Mask b) { FASTAUG_LANEWISE64(Mask, a.v[i] && b.v[i]); }
+  static F64 select(Mask m, F64 a, F64 b) { FASTAUG_LANEWISE64(F64, m.v[i] ? a.v[i] : b.v[i]); }
+  // bits of a: (a & mask) | set, and a >> n (logical)
+  static F64 and_or_bits(F64 a, uint64_t mask, uint64_t set) {
+    FASTAUG_LANEWISE64(F64, __builtin_bit_cast(double, (__builtin_bit_cast(uint64_t, a.v[i]) & mask) | set));
+  }
+  template <int N> static F64 shr_bits(F64 a) { FASTAUG_LANEWISE64(F64, __builtin_bit_cast(double, __builtin_bit_cast(uint64_t, a.v[i]) >> N)); }
+  template <int N> static F64 shl_bits(F64 a) { FASTAUG_LANEWISE64(F64, __builtin_bit_cast(double, __builtin_bit_cast(uint64_t, a.v[i]) << N)); }
+#undef FASTAUG_LANEWISE64
+};

@@ -110,3 +110,36 @@ struct Simd {
   static F32 loadf(const float* p) { return _mm_loadu_ps(p); }
   static void storef(float* p, F32 a) { _mm_storeu_ps(p, a); }
 };
+
+// float64 lanes for gamma's pow64 (native/kernels/gamma.h): two doubles
+// per vector, widened from and narrowed to two floats. IEEE operations
+// only (-ffp-contract=off), so each lane rounds as the scalar double code does.
+struct SimdF64 {
+  static constexpr int kLanes = 2;
+  using F64 = __m128d;
+  using Mask = __m128d;  // all-ones lanes
+
+  static F64 set(double x) { return _mm_set1_pd(x); }
+  static F64 load_f32(const float* p) { return _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))); }
+  // nearest-even float32 (NaN quieted), as the scalar float(double)
+  static void store_f32(float* p, F64 a) { _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_castps_si128(_mm_cvtpd_ps(a))); }
+  static F64 round_f32(F64 a) { return _mm_cvtps_pd(_mm_cvtpd_ps(a)); }
+  static F64 add(F64 a, F64 b) { return _mm_add_pd(a, b); }
+  static F64 sub(F64 a, F64 b) { return _mm_sub_pd(a, b); }
+  static F64 mul(F64 a, F64 b) { return _mm_mul_pd(a, b); }
+  static F64 div(F64 a, F64 b) { return _mm_div_pd(a, b); }
+  static F64 floor(F64 a) { return _mm_floor_pd(a); }
+  // the C comparisons (false where either is NaN); select: m ? a : b per lane
+  static Mask gt(F64 a, F64 b) { return _mm_cmpgt_pd(a, b); }
+  static Mask lt(F64 a, F64 b) { return _mm_cmplt_pd(a, b); }
+  static Mask le(F64 a, F64 b) { return _mm_cmple_pd(a, b); }
+  static Mask both(Mask a, Mask b) { return _mm_and_pd(a, b); }
+  static F64 select(Mask m, F64 a, F64 b) { return _mm_blendv_pd(b, a, m); }
+  // bits of a: (a & mask) | set, and a >> n (logical)
+  static F64 and_or_bits(F64 a, uint64_t mask, uint64_t set) {
+    const __m128i r = _mm_or_si128(_mm_and_si128(_mm_castpd_si128(a), _mm_set1_epi64x(int64_t(mask))), _mm_set1_epi64x(int64_t(set)));
+    return _mm_castsi128_pd(r);
+  }
+  template <int N> static F64 shr_bits(F64 a) { return _mm_castsi128_pd(_mm_srli_epi64(_mm_castpd_si128(a), N)); }
+  template <int N> static F64 shl_bits(F64 a) { return _mm_castsi128_pd(_mm_slli_epi64(_mm_castpd_si128(a), N)); }
+};

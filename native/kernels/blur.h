@@ -1,8 +1,12 @@
 // Gaussian blur (issue 19), bit-identical to src/backends/js/blur.ts.
 // Included per ISA inside namespace fastaug::FASTAUG_ISA_NS after shift.h,
-// whose fill rule (shift_detail::map_index) it shares. Plain loops the
-// compiler vectorizes across x for the including file's target, built with
-// -ffp-contract=off (and -mno-fma): no fused multiply-add.
+// whose fill rule (shift_detail::map_index) it shares. The tap loops use
+// GCC vector-extension types of the including file's width (a row of NHWC
+// data is a flat float array; a horizontal tap k is an offset of k·c
+// floats), built with -ffp-contract=off (and -mno-fma): no fused
+// multiply-add. The passes are fused per row: the vertical pass of one row
+// lands in a (w + 2r)·c float buffer that stays in L1, its border columns
+// are filled once from it, and the horizontal pass reads it back.
 //
 // Image i has radius r = radius[i] and 2r + 1 float32 weights
 // wt[k] = weights[i · stride + k] (computed in TypeScript). The image is

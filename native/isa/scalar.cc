@@ -3,7 +3,9 @@
 // fastaug::scalar so no inline function is shared with another ISA's copy.
 #include <cstddef>
 #include <cstdint>
-
+#if defined(__SSE2__)
+#include <emmintrin.h>  // blur.h's uint8 <-> float32 lanes on x86-64
+#endif
 
 #include "../kernels/params.h"
 #include "../kernels/philox_constants.h"

@@ -1,8 +1,12 @@
 // Gaussian blur (issue 19), bit-identical to src/backends/js/blur.ts.
 // Included per ISA inside namespace fastaug::FASTAUG_ISA_NS after shift.h,
-// whose fill rule (shift_detail::map_index) it shares. Plain loops the
-// compiler vectorizes across x for the including file's target, built with
-// -ffp-contract=off (and -mno-fma): no fused multiply-add.
+// whose fill rule (shift_detail::map_index) it shares. The tap loops use
+// GCC vector-extension types of the including file's width (a row of NHWC
+// data is a flat float array; a horizontal tap k is an offset of k·c
+// floats), built with -ffp-contract=off (and -mno-fma): no fused
+// multiply-add. The passes are fused per row: the vertical pass of one row
+// lands in a (w + 2r)·c float buffer that stays in L1, its border columns
+// are filled once from it, and the horizontal pass reads it back.
 //
 // Image i has radius r = radius[i] and 2r + 1 float32 weights
 // wt[k] = weights[i · stride + k] (computed in TypeScript). The image is
@@ -25,91 +29,140 @@ inline uint8_t saturate_u8(float y) {
   return r >= 255.0f ? uint8_t(255) : (r >= 0.0f ? uint8_t(r) : uint8_t(0));
 }
 
-// Sums for elements [0, B) of an output run, the weights symmetric
-// (wt[r − d] = wt[r + d]): acc = wt[r]·s_r[b], then for d = 1 … r in turn
-// acc = acc + wt[r + d]·(s_{r−d}[b] + s_{r+d}[b]) — the pair added first,
-// then the product, then the sum, each rounded to float32. The B
-// accumulators stay in registers through every tap (one pass over the
-// output instead of one per tap); each element sees the same operations in
-// the same order as the plain loop of src/backends/js/blur.ts.
-template <int B, class S, class Row>
-inline void tap_block(Row row_of, int64_t off, const float* wt, int64_t r, float* acc) {
-  {
-    const S* s = row_of(r) + off;
-    const float wc = wt[r];
-    for (int b = 0; b < B; ++b) acc[b] = wc * float(s[b]);
-  }
+// Vectors of the including file's width (GCC vector extensions: the ISA's
+// registers; the scalar build's SSE2 / plain code), loaded and stored
+// unaligned through memcpy. Lane arithmetic is IEEE float32, one rounding
+// per operation, no FMA (-ffp-contract=off, -mno-fma).
+constexpr int kLanes = Simd::kLanes;
+typedef float VecF __attribute__((vector_size(kLanes * 4)));
+
+inline VecF load_vec(const float* s) {
+  VecF v;
+  __builtin_memcpy(&v, s, sizeof v);
+  return v;
+}
+// uint8 ↔ float32 lanes. GCC 12 builds __builtin_convertvector between
+// uint8 and 32-bit lanes byte by byte, so the x86 files use the widening
+// and narrowing instructions; the values are the same (exact conversions).
+inline VecF load_vec(const uint8_t* s) {
+#if defined(__AVX512F__)
+  return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s))));
+#elif defined(__AVX2__)
+  return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(s))));
+#elif defined(__SSE2__)  // sse4 and the x86-64 scalar build
+  int32_t word;
+  __builtin_memcpy(&word, s, 4);
+  const __m128i zero = _mm_setzero_si128();
+  return _mm_cvtepi32_ps(_mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(word), zero), zero));
+#else
+  VecF v;
+  for (int i = 0; i < kLanes; ++i) v[i] = float(s[i]);
+  return v;
+#endif
+}
+inline void store_vec(float* d, VecF v) { __builtin_memcpy(d, &v, sizeof v); }
+// saturate(roundHalfEven(v)), NaN giving 0: clamping to [0, 255] first
+// gives the same value (rint is monotonic and keeps 0 and 255), and then
+// (t + 1.5·2^23) − 1.5·2^23 is t rounded half to even (0 ≤ t ≤ 255), an
+// integer the narrowing below keeps exactly.
+inline void store_vec(uint8_t* d, VecF v) {
+  const VecF zero = VecF{} + 0.0f, top = VecF{} + 255.0f, magic = VecF{} + 12582912.0f;
+  VecF t = v >= top ? top : (v >= zero ? v : zero);
+  t = (t + magic) - magic;
+#if defined(__AVX512F__)
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(d), _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(t)));
+#elif defined(__AVX2__)
+  const __m256i i = _mm256_cvttps_epi32(t);
+  const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(i), _mm256_extracti128_si256(i, 1));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(d), _mm_packus_epi16(w, w));
+#elif defined(__SSE2__)
+  const __m128i i = _mm_cvttps_epi32(t);
+  const __m128i w = _mm_packs_epi32(i, i);  // 0 … 255: no saturation
+  const int32_t word = _mm_cvtsi128_si32(_mm_packus_epi16(w, w));
+  __builtin_memcpy(d, &word, 4);
+#else
+  for (int i = 0; i < kLanes; ++i) d[i] = uint8_t(t[i]);
+#endif
+}
+
+// One run of the filter: out[j] for j in [0, n) from the 2r + 1 tap rows
+// tap[0 … 2r] (tap[k][j] the k-th tap of element j), weights symmetric
+// (wt[r − d] = wt[r + d]): acc = wt[r]·tap(r)[j], then for d = 1 … r in turn
+// acc = acc + wt[r + d]·(tap[r−d][j] + tap[r+d][j]) — the pair added first,
+// then the product, then the sum, each rounded to float32, the same
+// operations in the same order as the plain loop of src/backends/js/blur.ts.
+// NV vectors of accumulators stay in registers through every tap.
+template <int NV, class S, class Tap>
+inline void tap_vectors(Tap tap, int64_t j, const float* wt, int64_t r, VecF* acc) {
+  const VecF wc = VecF{} + wt[r];
+  const S* centre = tap(r) + j;
+  for (int u = 0; u < NV; ++u) acc[u] = wc * load_vec(centre + u * kLanes);
   for (int64_t d = 1; d <= r; ++d) {
-    const S* lo = row_of(r - d) + off;
-    const S* hi = row_of(r + d) + off;
-    const float wd = wt[r + d];
-    for (int b = 0; b < B; ++b) acc[b] = acc[b] + wd * (float(lo[b]) + float(hi[b]));
+    const S* lo = tap(r - d) + j;
+    const S* hi = tap(r + d) + j;
+    const VecF wd = VecF{} + wt[r + d];
+    for (int u = 0; u < NV; ++u) acc[u] = acc[u] + wd * (load_vec(lo + u * kLanes) + load_vec(hi + u * kLanes));
   }
 }
 
-template <class T>
-inline void store_block(T* d, const float* acc, int64_t n) {
-  for (int64_t b = 0; b < n; ++b) {
-    if constexpr (sizeof(T) == 1) {
-      d[b] = saturate_u8(acc[b]);
+template <class S, class D, class Tap>
+inline void tap_run(Tap tap, int64_t n, const float* wt, int64_t r, D* out) {
+  constexpr int kUnroll = 4;
+  int64_t j = 0;
+  for (; j + kUnroll * kLanes <= n; j += kUnroll * kLanes) {
+    VecF acc[kUnroll];
+    tap_vectors<kUnroll, S>(tap, j, wt, r, acc);
+    for (int u = 0; u < kUnroll; ++u) store_vec(out + j + u * kLanes, acc[u]);
+  }
+  for (; j + kLanes <= n; j += kLanes) {
+    VecF acc[1];
+    tap_vectors<1, S>(tap, j, wt, r, acc);
+    store_vec(out + j, acc[0]);
+  }
+  for (; j < n; ++j) {
+    float acc = wt[r] * float(tap(r)[j]);
+    for (int64_t d = 1; d <= r; ++d) acc = acc + wt[r + d] * (float(tap(r - d)[j]) + float(tap(r + d)[j]));
+    if constexpr (sizeof(D) == 1) {
+      out[j] = saturate_u8(acc);
     } else {
-      d[b] = acc[b];
+      out[j] = acc;
     }
   }
 }
 
-constexpr int kBlock = 64;
-
-// `row` outputs out[j] (the sum above over row_of(0 … 2r)[j]), in blocks of
-// kBlock, then 16, then 8, then one by one (all the same operations).
-template <class S, class D, class Row>
-inline void tap_run(Row row_of, int64_t row, const float* wt, int64_t r, D* out) {
-  alignas(64) float acc[kBlock];
-  int64_t j = 0;
-  for (; j + kBlock <= row; j += kBlock) {
-    tap_block<kBlock, S>(row_of, j, wt, r, acc);
-    store_block<D>(out + j, acc, kBlock);
+// Columns outside the image of the vertical pass's row (mid[−r·c, 0) and
+// mid[w·c, (w + r)·c)) through the fill rule; constant: vfill.
+inline void fill_border_columns(float* mid, int64_t w, int64_t c, int64_t r, int fill, float vfill) {
+  for (int64_t x = -r; x < 0; ++x) {
+    const int64_t m = shift_detail::map_index(x, w, fill);
+    for (int64_t ch = 0; ch < c; ++ch) mid[x * c + ch] = m < 0 ? vfill : mid[m * c + ch];
   }
-  for (; j + 16 <= row; j += 16) {
-    tap_block<16, S>(row_of, j, wt, r, acc);
-    store_block<D>(out + j, acc, 16);
-  }
-  for (; j + 8 <= row; j += 8) {
-    tap_block<8, S>(row_of, j, wt, r, acc);
-    store_block<D>(out + j, acc, 8);
-  }
-  for (; j < row; ++j) {
-    tap_block<1, S>(row_of, j, wt, r, acc);
-    store_block<D>(out + j, acc, 1);
+  for (int64_t x = w; x < w + r; ++x) {
+    const int64_t m = shift_detail::map_index(x, w, fill);
+    for (int64_t ch = 0; ch < c; ++ch) mid[x * c + ch] = m < 0 ? vfill : mid[m * c + ch];
   }
 }
 
-// One plane (c interleaved channels) of one image. Scratch: rows (2r + 1
-// row pointers), fill_row (w·c elements of T, each the fill value) and ext
-// ((w + 2r)·c floats).
+// One plane (c interleaved channels) of one image, row by row: the vertical
+// pass of row y into ext (one row with r·c floats of border either side, so
+// the intermediate stays in L1), its border columns, then the horizontal
+// pass from ext into dst. Scratch: taps (2r + 1 row pointers), fill_row
+// (w·c elements of T, each the fill value) and ext ((w + 2r)·c floats).
 template <class T>
-void blur_plane(const T* src, T* dst, const BlurParams& p, int64_t c, int64_t r, const float* wt, const T** rows, const T* fill_row, float* ext) {
-  const int64_t h = p.h, w = p.w, row = w * c, taps = 2 * r + 1;
+void blur_plane(const T* src, T* dst, const BlurParams& p, int64_t c, int64_t r, const float* wt, const T** taps, const T* fill_row, float* ext) {
+  const int64_t h = p.h, w = p.w, row = w * c, n_taps = 2 * r + 1;
   const float fv = p.fill_value;
   float* mid = ext + r * c;
   float vfill = wt[r] * fv;
   for (int64_t d = 1; d <= r; ++d) vfill = vfill + wt[r + d] * (fv + fv);
   for (int64_t y = 0; y < h; ++y) {
     // vertical pass: rows y − r … y + r in tap order (outside: the fill value)
-    for (int64_t k = 0; k < taps; ++k) {
+    for (int64_t k = 0; k < n_taps; ++k) {
       const int64_t m = shift_detail::map_index(y + k - r, h, p.fill);
-      rows[k] = m < 0 ? fill_row : src + m * row;
+      taps[k] = m < 0 ? fill_row : src + m * row;
     }
-    tap_run<T, float>([rows](int64_t k) { return rows[k]; }, row, wt, r, mid);
-    // columns outside the image through the fill rule
-    for (int64_t x = -r; x < 0; ++x) {
-      const int64_t m = shift_detail::map_index(x, w, p.fill);
-      for (int64_t ch = 0; ch < c; ++ch) mid[x * c + ch] = m < 0 ? vfill : mid[m * c + ch];
-    }
-    for (int64_t x = w; x < w + r; ++x) {
-      const int64_t m = shift_detail::map_index(x, w, p.fill);
-      for (int64_t ch = 0; ch < c; ++ch) mid[x * c + ch] = m < 0 ? vfill : mid[m * c + ch];
-    }
+    tap_run<T, float>([taps](int64_t k) { return taps[k]; }, row, wt, r, mid);
+    fill_border_columns(mid, w, c, r, p.fill, vfill);
     // horizontal pass: columns x − r … x + r in tap order
     const float* e = ext;
     tap_run<float, T>([e, c](int64_t k) { return e + k * c; }, row, wt, r, dst + y * row);

@@ -1,0 +1,42 @@
+// node bench/blur-cpu.mjs [--runs N]: CPU time (process.cpuUsage, which
+// leaves out time spent waiting for a core on a shared host) of one
+// gaussianBlur call on 64×224×224×3, sigma 1.5 (radius 5), the default fill,
+// float32 and uint8 (bench cases G10 / G11), against TypedArray.prototype.set
+// of the same bytes (the issue 19 yardstick: float32 ≤ 4× that copy).
+// Medians over N runs of 3 calls each; FASTAUG_ISA / FASTAUG_NATIVE_PATH pick
+// the build, so alternating runs of two builds give an A/B comparison.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const fa = require('../dist/cjs/index.js');
+const runsAt = process.argv.indexOf('--runs');
+const runs = runsAt >= 0 ? Number(process.argv[runsAt + 1]) : 9;
+const shape = [64, 224, 224, 3];
+const size = shape.reduce((a, b) => a * b, 1);
+const callsPerRun = 3;
+
+function cpuMs(call) {
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < callsPerRun; i += 1) call();
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / 1000 / callsPerRun;
+}
+
+function median(call) {
+  call();  // warm up (and fault in the output's pages)
+  const times = [];
+  for (let i = 0; i < runs; i += 1) times.push(cpuMs(call));
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1];
+}
+
+const info = fa.backendInfo();
+console.log(`backend ${info.backend}${info.isa ? ` ${info.isa}` : ''}, ${runs} runs × ${callsPerRun} calls, CPU ms per call`);
+for (const Type of [Float32Array, Uint8Array]) {
+  const data = new Type(size);
+  for (let i = 0; i < size; i += 1) data[i] = Type === Float32Array ? (i % 251) / 251 : i % 251;
+  const out = new Type(size);
+  const copy = median(() => out.set(data));
+  const blur = median(() => fa.gaussianBlur({ data, shape }, { sigma: 1.5, out }));
+  console.log(`${Type.name.padEnd(12)} blur ${blur.toFixed(2)} ms  copy ${copy.toFixed(2)} ms  ${(blur / copy).toFixed(2)}× copy`);
+}

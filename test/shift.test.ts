@@ -572,3 +572,39 @@ describe('memory a shift needs', () => {
     }
   }, 60_000);
 });
+
+describe('integer shifts of arrays that start at odd byte offsets equal the per-element definition', () => {
+  // The js backend moves uint8 3-channel runs as 4-byte words through
+  // DataViews of the arrays' own buffers, so a view's byteOffset (1, 2, 3
+  // bytes into its buffer, on both sides) must not move its bytes; native
+  // copies are unaligned too. Offsets wide enough for bands, edges of every
+  // length and rows wholly outside the image.
+  it('uint8 with 1, 3 and 4 channels, input and output views at byte offsets 0–3, every fill, every backend and ISA', () => {
+    const rng = testRng(2031);
+    for (const c of [1, 3, 4]) {
+      for (const fill of FILLS) {
+        const [n, h, w] = [4, 9, 61];
+        const inOffset = rng.int(0, 3);
+        const outOffset = rng.int(0, 3);
+        const size = n * h * w * c;
+        const data = new Uint8Array(new ArrayBuffer(size + 8), inOffset, size);
+        for (let i = 0; i < size; i += 1) data[i] = rng.int(0, 255);
+        const b: Batch = { data, shape: [n, h, w, c], layout: 'NHWC' };
+        const dx = [rng.int(-w + 1, -10), rng.int(10, w - 1), rng.int(-3, 3), w + 5];
+        const dy = [rng.int(-h, h), rng.int(-2, 2), rng.int(-h + 1, h - 1), 0];
+        const expected = referenceShift(b, dx, dy, fill, 17);
+        const plan = shiftPlan(b, { dx, dy, fill, fillValue: 17 });
+        for (const backend of backends) {
+          const buffer = new Uint8Array(size + 8).fill(0xa5);
+          const out = new Uint8Array(buffer.buffer, outOffset, size);
+          backend.shift(b.data, out, plan, 0, n);
+          const wrong = expected.findIndex((v, i) => v !== out[i]);
+          expect(wrong, `${backendName(backend)} ${JSON.stringify({ c, fill, inOffset, outOffset, dx, dy })}`).toBe(-1);
+          // nothing written before or after the view
+          expect(buffer.subarray(0, outOffset).every((v) => v === 0xa5)).toBe(true);
+          expect(buffer.subarray(outOffset + size).every((v) => v === 0xa5)).toBe(true);
+        }
+      }
+    }
+  });
+});

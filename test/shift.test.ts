@@ -50,6 +50,23 @@ function randomBatch(rng: ReturnType<typeof testRng>, shape: [number, number, nu
   return { data, shape, layout };
 }
 
+/**
+ * Shifts `b` on every backend (and ISA) and expects each output to equal the
+ * per-element definition; `label` names the case in a failure (with the
+ * first wrong element's image).
+ */
+function expectShiftsAsDefined(b: Batch, dx: number[], dy: number[], fill: Fill, fillValue: number, label: string): void {
+  const expected = referenceShift(b, dx, dy, fill, fillValue);
+  const plan = shiftPlan(b, { dx, dy, fill, fillValue });
+  const imageSize = b.data.length / b.shape[0];
+  for (const backend of backends) {
+    const out = b.data instanceof Uint8Array ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+    backend.shift(b.data, out, plan, 0, b.shape[0]);
+    const wrong = expected.findIndex((v, i) => v !== out[i]);
+    expect(wrong, `${backendName(backend)} ${label}, image ${Math.floor(wrong / imageSize)}`).toBe(-1);
+  }
+}
+
 describe('hand-computed: a 1×4 row [10, 20, 30, 40] shifted right by 6', () => {
   const row: Batch = { data: Uint8Array.from([10, 20, 30, 40]), shape: [1, 1, 4, 1] };
   // output x takes input x − 6: positions −6, −5, −4, −3 of the extended row
@@ -221,14 +238,7 @@ describe('integer shifts written as runs (block copies, broadcasts, reversed cop
       const dx = Array.from({ length: shape[0] }, () => rng.pick(offsetsFor(shape[2])));
       const dy = Array.from({ length: shape[0] }, () => rng.pick(offsetsFor(shape[1])));
       const fillValue = dtype === 'uint8' ? rng.int(0, 255) : Math.fround(rng.next() * 10 - 5);
-      const expected = referenceShift(b, dx, dy, fill, fillValue);
-      const plan = shiftPlan(b, { dx, dy, fill, fillValue });
-      for (const backend of backends) {
-        const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
-        backend.shift(b.data, out, plan, 0, shape[0]);
-        const wrong = expected.findIndex((v, i) => v !== out[i]);
-        expect(wrong, `${backendName(backend)}, case ${t} ${JSON.stringify({ shape, dtype, layout, fill, dx, dy })}`).toBe(-1);
-      }
+      expectShiftsAsDefined(b, dx, dy, fill, fillValue, `case ${t} ${JSON.stringify({ shape, dtype, layout, fill, dx, dy })}`);
     }
   });
 });
@@ -255,14 +265,7 @@ describe('edge runs written as 16-byte pixel shuffles (native x86) equal the per
           const dx = Array.from({ length: 2 * w + 7 }, (_, i) => i - w - 3);
           const dy = dx.map((_, i) => (i % 5) - 2);
           const b = randomBatch(rng, [dx.length, 3, w, c], dtype, 'NHWC');
-          const expected = referenceShift(b, dx, dy, fill, 0);
-          const plan = shiftPlan(b, { dx, dy, fill });
-          for (const backend of backends) {
-            const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
-            backend.shift(b.data, out, plan, 0, dx.length);
-            const wrong = expected.findIndex((v, i) => v !== out[i]);
-            expect(wrong, `${backendName(backend)} ${JSON.stringify({ c, dtype, w, fill })}, image ${Math.floor(wrong / (3 * w * c))}`).toBe(-1);
-          }
+          expectShiftsAsDefined(b, dx, dy, fill, 0, JSON.stringify({ c, dtype, w, fill }));
         }
       }
     }
@@ -287,14 +290,7 @@ describe('integer shifts of small planes (native: the band of in-image rows as o
       const dx = Array.from({ length: shape[0] }, () => rng.pick(offsetsFor(shape[2])));
       const dy = Array.from({ length: shape[0] }, () => rng.pick(offsetsFor(shape[1])));
       const fillValue = dtype === 'uint8' ? rng.int(0, 255) : Math.fround(rng.next() * 10 - 5);
-      const expected = referenceShift(b, dx, dy, fill, fillValue);
-      const plan = shiftPlan(b, { dx, dy, fill, fillValue });
-      for (const backend of backends) {
-        const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
-        backend.shift(b.data, out, plan, 0, shape[0]);
-        const wrong = expected.findIndex((v, i) => v !== out[i]);
-        expect(wrong, `${backendName(backend)}, case ${t} ${JSON.stringify({ shape, dtype, layout, fill, dx, dy })}`).toBe(-1);
-      }
+      expectShiftsAsDefined(b, dx, dy, fill, fillValue, `case ${t} ${JSON.stringify({ shape, dtype, layout, fill, dx, dy })}`);
     }
   });
 });

@@ -11,7 +11,8 @@ import { invalidParameterError, isArraySafe } from '../validate.js';
 import {
   batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range,
 } from './batch.js';
-import { epochOption, runAsyncWork, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
 import { axisTaps, fillOptions, roundHalfEven, type Fill, type Interpolation } from './shift.js';
 
 export interface AffineOptions extends RandomOptions {
@@ -216,14 +217,8 @@ function matrixCulprit(o: Partial<AffineOptions>, translationEntry: boolean, b: 
   return rx >= ry ? 'x' : 'y';
 }
 
-interface ResolvedAffine {
-  batch: CheckedBatch;
-  out: Uint8Array | Float32Array;
-  result: Uint8Array | Float32Array;
-  created: boolean;
-  request: AffineRequest;
+interface ResolvedAffine extends ResolvedImageOp<AffineRequest> {
   params: AffineParams;
-  threads: number;
 }
 
 /** Widest image: the kernels hold column positions in 32-bit signed integers (as shift). */
@@ -282,12 +277,8 @@ const AFFINE_NS_PER_BYTE = 0.3;
 /** affine on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function affineAsync(batch: Batch, options?: AffineOptions & AsyncOptions): Promise<Batch> {
   const r = resolveAffine(batch, options, true);
-  const backend = activeBackend();
-  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runAsyncWork('affineAsync', backend, lent, {
-    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * AFFINE_NS_PER_BYTE, threads: r.threads,
-    run: ([src, dst], first, count, async) => (async ? backend.affineAsync(src!, dst!, r.request, first, count) : backend.affine(src!, dst!, r.request, first, count)),
-  });
+  await runImagesAsync('affineAsync', r, nsPerImage(r.batch.data, r.batch.n, AFFINE_NS_PER_BYTE), (b, src, dst, first, count, async) =>
+    (async ? b.affineAsync(src, dst, r.request, first, count) : b.affine(src, dst, r.request, first, count)));
   return batchResult(r.batch, r.result);
 }
 

@@ -9,7 +9,8 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { integerInRange, invalidParameterError, isArraySafe } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, perSampleWords, rangeOption, readBatch, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
 import { fillOptions, type Fill } from './shift.js';
 
 export interface GaussianBlurOptions extends RandomOptions {
@@ -102,14 +103,8 @@ function resolveSigmas(b: CheckedBatch, o: Partial<GaussianBlurOptions>): Float3
   return Float32Array.from({ length: b.n }, (_, k) => lo + (hi - lo) * uniformFromWord(words[4 * k]!));
 }
 
-interface ResolvedBlur {
-  batch: CheckedBatch;
-  out: Uint8Array | Float32Array;
-  result: Uint8Array | Float32Array;
-  created: boolean;
-  request: BlurRequest;
+interface ResolvedBlur extends ResolvedImageOp<BlurRequest> {
   params: GaussianBlurParams;
-  threads: number;
 }
 
 function resolveBlur(batch: unknown, options: unknown, isAsync: boolean): ResolvedBlur {
@@ -147,12 +142,8 @@ const BLUR_NS_PER_BYTE = 0.5;
 /** gaussianBlur on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function gaussianBlurAsync(batch: Batch, options?: GaussianBlurOptions & AsyncOptions): Promise<Batch> {
   const r = resolveBlur(batch, options, true);
-  const backend = activeBackend();
-  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runAsyncWork('gaussianBlurAsync', backend, lent, {
-    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * BLUR_NS_PER_BYTE, threads: r.threads,
-    run: ([src, dst], first, count, async) => (async ? backend.blurAsync(src!, dst!, r.request, first, count) : backend.blur(src!, dst!, r.request, first, count)),
-  });
+  await runImagesAsync('gaussianBlurAsync', r, nsPerImage(r.batch.data, r.batch.n, BLUR_NS_PER_BYTE), (b, src, dst, first, count, async) =>
+    (async ? b.blurAsync(src, dst, r.request, first, count) : b.blur(src, dst, r.request, first, count)));
   return batchResult(r.batch, r.result);
 }
 

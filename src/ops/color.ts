@@ -8,8 +8,9 @@ import { uniformFromWord } from '../backends/js/random.js';
 import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { invalidParameterError } from '../validate.js';
-import { batchResult, checkBatchFields, outputArray, perSampleWords, rangeOption, readBatch, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, runAsyncWork, runOnLentArrays, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { batchResult, checkBatchFields, outputArray, perSampleWords, rangeOption, readBatch, sampleIndex, type Batch, type Range } from './batch.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, runOnLentArrays, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
 import { clipOption } from './noise.js';
 
 export interface BrightnessOptions extends RandomOptions {
@@ -48,14 +49,7 @@ export interface ContrastParams {
   factor: Float32Array;
 }
 
-interface ResolvedColor {
-  batch: CheckedBatch;
-  out: Uint8Array | Float32Array;
-  result: Uint8Array | Float32Array;
-  created: boolean;
-  request: ColorRequest;
-  threads: number;
-}
+type ResolvedColor = ResolvedImageOp<ColorRequest>;
 
 /** A range whose ends are finite float32 values, checked. */
 function float32Range(name: string, value: unknown, min: number): [number, number] {
@@ -111,12 +105,8 @@ function runColor(r: ResolvedColor): Batch {
 const COLOR_NS_PER_BYTE = 0.15;
 
 async function runColorAsync(op: string, r: ResolvedColor): Promise<Batch> {
-  const backend = activeBackend();
-  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runAsyncWork(op, backend, lent, {
-    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * COLOR_NS_PER_BYTE, threads: r.threads,
-    run: ([src, dst], first, count, async) => (async ? backend.colorAffineAsync(src!, dst!, r.request, first, count) : backend.colorAffine(src!, dst!, r.request, first, count)),
-  });
+  await runImagesAsync(op, r, nsPerImage(r.batch.data, r.batch.n, COLOR_NS_PER_BYTE), (b, src, dst, first, count, async) =>
+    (async ? b.colorAffineAsync(src, dst, r.request, first, count) : b.colorAffine(src, dst, r.request, first, count)));
   return batchResult(r.batch, r.result);
 }
 

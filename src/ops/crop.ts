@@ -9,7 +9,8 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { integerInRange, invalidParameterError, isArraySafe, MAX_TYPED_ARRAY_LENGTH } from '../validate.js';
 import { checkBatchFields, outputArray, perSampleWords, readBatch, sampleIndex, type Batch, type CheckedBatch } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
 import { fillOptions, type Fill } from './shift.js';
 
 export interface CropOptions extends RandomOptions {
@@ -99,14 +100,7 @@ function resolveOffsets(b: CheckedBatch, o: Partial<CropOptions>, height: number
   return { top, left };
 }
 
-interface ResolvedCrop {
-  batch: CheckedBatch;
-  out: Uint8Array | Float32Array;
-  result: Uint8Array | Float32Array;
-  created: boolean;
-  request: CropRequest;
-  threads: number;
-}
+type ResolvedCrop = ResolvedImageOp<CropRequest>;
 
 /** Output size checked alone (no batch): what a Pipeline step can check at construction. */
 function outputSize(o: Partial<CropOptions>): [height: number, width: number] {
@@ -153,12 +147,8 @@ const CROP_NS_PER_BYTE = 0.1;
 /** crop on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function cropAsync(batch: Batch, options: CropOptions & AsyncOptions): Promise<Batch> {
   const r = resolveCrop(batch, options, true);
-  const backend = activeBackend();
-  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runAsyncWork('cropAsync', backend, lent, {
-    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * CROP_NS_PER_BYTE, threads: r.threads,
-    run: ([src, dst], first, count, async) => (async ? backend.cropAsync(src!, dst!, r.request, first, count) : backend.crop(src!, dst!, r.request, first, count)),
-  });
+  await runImagesAsync('cropAsync', r, nsPerImage(r.batch.data, r.batch.n, CROP_NS_PER_BYTE), (b, src, dst, first, count, async) =>
+    (async ? b.cropAsync(src, dst, r.request, first, count) : b.crop(src, dst, r.request, first, count)));
   return cropResult(r);
 }
 

@@ -16,7 +16,8 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { integerInRange, invalidParameterError, isPlainObject, numberInRange } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, rangeOption, readBatch, sampleIndex, type Batch, type CheckedBatch } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, readOnce, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions, type SeedKey } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, readOnce, seedKey, threadsOption, type AsyncOptions, type RandomOptions, type SeedKey } from './common.js';
+import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
 
 /** Boxes, `count` per image (entry i·count + j): rows [top, top + height) × columns [left, left + width); height or width 0 for none. */
 export interface EraseBoxes {
@@ -157,14 +158,8 @@ function valueOption(value: unknown, b: CheckedBatch): { noise: boolean; values:
   return { noise: false, values: Float32Array.from({ length: b.c }, (_, ch) => one(`value[${ch}]`, list[ch])) };
 }
 
-interface ResolvedErase {
-  batch: CheckedBatch;
-  out: Uint8Array | Float32Array;
-  result: Uint8Array | Float32Array;
-  created: boolean;
-  request: EraseRequest;
+interface ResolvedErase extends ResolvedImageOp<EraseRequest> {
   params: EraseParams;
-  threads: number;
 }
 
 function resolveErase(batch: unknown, options: unknown, isAsync: boolean): ResolvedErase {
@@ -212,12 +207,8 @@ const ERASE_NS_PER_BYTE = 0.1;
 /** erase split over `threads` (README, "Threads and `…Async` calls"); the same bytes. */
 export async function eraseAsync(batch: Batch, options?: EraseOptions & AsyncOptions): Promise<Batch> {
   const r = resolveErase(batch, options, true);
-  const backend = activeBackend();
-  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runAsyncWork('eraseAsync', backend, lent, {
-    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * ERASE_NS_PER_BYTE, threads: r.threads,
-    run: ([src, dst], first, count, async) => (async ? backend.eraseAsync(src!, dst!, r.request, first, count) : backend.erase(src!, dst!, r.request, first, count)),
-  });
+  await runImagesAsync('eraseAsync', r, nsPerImage(r.batch.data, r.batch.n, ERASE_NS_PER_BYTE), (b, src, dst, first, count, async) =>
+    (async ? b.eraseAsync(src, dst, r.request, first, count) : b.erase(src, dst, r.request, first, count)));
   return batchResult(r.batch, r.result);
 }
 

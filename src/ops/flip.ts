@@ -7,7 +7,8 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { invalidParameterError, isArraySafe, numberInRange } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, perSampleWords, readBatch, sampleIndex, type Batch, type CheckedBatch } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
 
 /** Which axes a drawn flip may flip (Keras RandomFlip's `mode`). */
 export type FlipMode = 'horizontal' | 'vertical' | 'horizontal_and_vertical';
@@ -79,14 +80,7 @@ function resolveDecisions(b: CheckedBatch, o: Partial<FlipOptions>): FlipDecisio
   return { horizontal, vertical };
 }
 
-interface ResolvedFlip {
-  batch: CheckedBatch;
-  out: Uint8Array | Float32Array;
-  result: Uint8Array | Float32Array;
-  created: boolean;
-  request: FlipRequest;
-  threads: number;
-}
+type ResolvedFlip = ResolvedImageOp<FlipRequest>;
 
 function resolveFlip(batch: unknown, options: unknown, isAsync: boolean): ResolvedFlip {
   const fields = readBatch(batch);
@@ -114,12 +108,8 @@ const FLIP_NS_PER_BYTE = 0.1;
 /** flip on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function flipAsync(batch: Batch, options?: FlipOptions & AsyncOptions): Promise<Batch> {
   const r = resolveFlip(batch, options, true);
-  const backend = activeBackend();
-  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runAsyncWork('flipAsync', backend, lent, {
-    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * FLIP_NS_PER_BYTE, threads: r.threads,
-    run: ([src, dst], first, count, async) => (async ? backend.flipAsync(src!, dst!, r.request, first, count) : backend.flip(src!, dst!, r.request, first, count)),
-  });
+  await runImagesAsync('flipAsync', r, nsPerImage(r.batch.data, r.batch.n, FLIP_NS_PER_BYTE), (b, src, dst, first, count, async) =>
+    (async ? b.flipAsync(src, dst, r.request, first, count) : b.flip(src, dst, r.request, first, count)));
   return batchResult(r.batch, r.result);
 }
 

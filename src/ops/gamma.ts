@@ -10,7 +10,8 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { invalidParameterError, isArraySafe } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, perSampleWords, rangeOption, readBatch, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
 import { clipOption } from './noise.js';
 
 export interface GammaOptions extends RandomOptions {
@@ -63,14 +64,8 @@ function resolveGammas(b: CheckedBatch, o: Partial<GammaOptions>): Float32Array 
   return Float32Array.from({ length: b.n }, (_, k) => Math.exp(a + span * uniformFromWord(words[4 * k]!)));
 }
 
-interface ResolvedGamma {
-  batch: CheckedBatch;
-  out: Uint8Array | Float32Array;
-  result: Uint8Array | Float32Array;
-  created: boolean;
-  request: GammaRequest;
+interface ResolvedGamma extends ResolvedImageOp<GammaRequest> {
   params: GammaParams;
-  threads: number;
 }
 
 function resolveGamma(batch: unknown, options: unknown, isAsync: boolean): ResolvedGamma {
@@ -105,13 +100,9 @@ const GAMMA_NS_PER_BYTE = { uint8: 0.5, float32: 7 } as const;
 /** gamma split over `threads` (README, "Threads and `…Async` calls"); the same bytes. */
 export async function gammaAsync(batch: Batch, options?: GammaOptions & AsyncOptions): Promise<Batch> {
   const r = resolveGamma(batch, options, true);
-  const backend = activeBackend();
-  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
   const nsPerByte = r.batch.data instanceof Uint8Array ? GAMMA_NS_PER_BYTE.uint8 : GAMMA_NS_PER_BYTE.float32;
-  await runAsyncWork('gammaAsync', backend, lent, {
-    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * nsPerByte, threads: r.threads,
-    run: ([src, dst], first, count, async) => (async ? backend.gammaAsync(src!, dst!, r.request, first, count) : backend.gamma(src!, dst!, r.request, first, count)),
-  });
+  await runImagesAsync('gammaAsync', r, nsPerImage(r.batch.data, r.batch.n, nsPerByte), (b, src, dst, first, count, async) =>
+    (async ? b.gammaAsync(src, dst, r.request, first, count) : b.gamma(src, dst, r.request, first, count)));
   return batchResult(r.batch, r.result);
 }
 

@@ -11,7 +11,8 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { integerInRange, invalidParameterError, isArraySafe, MAX_TYPED_ARRAY_LENGTH } from '../validate.js';
 import { checkBatchFields, outputArray, rangeOption, readBatch, sampleIndex, type Batch, type CheckedBatch } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
 import { roundHalfEven } from './shift.js';
 import { UINT8_WEIGHT_BITS } from '../backends/js/shift.js';
 
@@ -213,14 +214,8 @@ function buildRequest(b: CheckedBatch, outH: number, outW: number, p: ResizedCro
   return r;
 }
 
-interface ResolvedResizedCrop {
-  batch: CheckedBatch;
-  out: Uint8Array | Float32Array;
-  result: Uint8Array | Float32Array;
-  created: boolean;
-  request: ResizedCropRequest;
+interface ResolvedResizedCrop extends ResolvedImageOp<ResizedCropRequest> {
   params: ResizedCropParams;
-  threads: number;
 }
 
 function resolveResizedCrop(batch: unknown, options: unknown, isAsync: boolean): ResolvedResizedCrop {
@@ -264,12 +259,8 @@ const RESIZED_CROP_NS_PER_BYTE = 0.3;
 /** resizedCrop split over `threads` (README, "Threads and `…Async` calls"); the same bytes. */
 export async function resizedCropAsync(batch: Batch, options: ResizedCropOptions & AsyncOptions): Promise<Batch> {
   const r = resolveResizedCrop(batch, options, true);
-  const backend = activeBackend();
-  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runAsyncWork('resizedCropAsync', backend, lent, {
-    units: r.batch.n, align: 1, nsPerUnit: (r.out.byteLength / Math.max(r.batch.n, 1)) * RESIZED_CROP_NS_PER_BYTE, threads: r.threads,
-    run: ([src, dst], first, count, async) => (async ? backend.resizedCropAsync(src!, dst!, r.request, first, count) : backend.resizedCrop(src!, dst!, r.request, first, count)),
-  });
+  await runImagesAsync('resizedCropAsync', r, nsPerImage(r.out, r.batch.n, RESIZED_CROP_NS_PER_BYTE), (b, src, dst, first, count, async) =>
+    (async ? b.resizedCropAsync(src, dst, r.request, first, count) : b.resizedCrop(src, dst, r.request, first, count)));
   return resizedCropResult(r);
 }
 

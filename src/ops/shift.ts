@@ -11,7 +11,8 @@ import { invalidParameterError, isInteger } from '../validate.js';
 import {
   batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range,
 } from './batch.js';
-import { epochOption, runAsyncWork, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
 
 export type Fill = 'constant' | 'nearest' | 'reflect' | 'mirror' | 'wrap';
 export type Interpolation = 'nearest' | 'bilinear';
@@ -74,17 +75,8 @@ export interface ShiftOffsets {
   dy: Float64Array;
 }
 
-interface ResolvedShift {
-  batch: CheckedBatch;
-  /** Written by the kernels. */
-  out: Uint8Array | Float32Array;
-  /** Returned: the caller's `out`, or `out` itself. */
-  result: Uint8Array | Float32Array;
-  /** `out` is a new array, not the caller's. */
-  created: boolean;
-  request: ShiftRequest;
+interface ResolvedShift extends ResolvedImageOp<ShiftRequest> {
   offsets: ShiftOffsets;
-  threads: number;
 }
 
 /**
@@ -218,12 +210,8 @@ const SHIFT_NS_PER_BYTE = 0.1;
 /** shift on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function shiftAsync(batch: Batch, options?: ShiftOptions & AsyncOptions): Promise<Batch> {
   const r = resolveShift(batch, options, true);
-  const backend = activeBackend();
-  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runAsyncWork('shiftAsync', backend, lent, {
-    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * SHIFT_NS_PER_BYTE, threads: r.threads,
-    run: ([src, dst], first, count, async) => (async ? backend.shiftAsync(src!, dst!, r.request, first, count) : backend.shift(src!, dst!, r.request, first, count)),
-  });
+  await runImagesAsync('shiftAsync', r, nsPerImage(r.batch.data, r.batch.n, SHIFT_NS_PER_BYTE), (b, src, dst, first, count, async) =>
+    (async ? b.shiftAsync(src, dst, r.request, first, count) : b.shift(src, dst, r.request, first, count)));
   return batchResult(r.batch, r.result);
 }
 

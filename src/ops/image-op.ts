@@ -1,0 +1,45 @@
+// What every image-to-image op (shift, flip, crop, affine, brightness and
+// contrast, gamma, blur, erase, resizedCrop) has once its arguments are
+// resolved, and the …Async run they share: the batch lent for reading, the
+// output for writing, whole images split over the threads.
+import type { Backend } from '../backends/backend.js';
+import { activeBackend } from '../backends/select.js';
+import type { CheckedBatch } from './batch.js';
+import { runAsyncWork, type KernelArray } from './common.js';
+
+/** An image op's arguments, checked and resolved before any work starts. */
+export interface ResolvedImageOp<Request> {
+  batch: CheckedBatch;
+  /** Written by the kernels. */
+  out: Uint8Array | Float32Array;
+  /** Returned: the caller's `out`, or `out` itself. */
+  result: Uint8Array | Float32Array;
+  /** `out` is a new array, not the caller's. */
+  created: boolean;
+  /** What the backend's kernels take. */
+  request: Request;
+  /** Threads the caller asked for (1 for a synchronous call). */
+  threads: number;
+}
+
+/** Runs an op's kernels on images [first, first + count): the backend's …Async kernel when `async`, else its synchronous one. */
+export type ImageKernels = (backend: Backend, src: KernelArray, dst: KernelArray, first: number, count: number, async: boolean) => Promise<unknown> | void;
+
+/** One thread's time per image, about (ns), for an op that costs `nsPerByte` per byte of `array` (the batch's data, or the output). */
+export function nsPerImage(array: ArrayBufferView, images: number, nsPerByte: number): number {
+  return (array.byteLength / Math.max(images, 1)) * nsPerByte;
+}
+
+/**
+ * The …Async half of an image op: `batch.data` lent for reading and `out`
+ * for writing, images split over threads as runAsyncWork chooses from
+ * `nsPerImageEstimate`. The bytes are those of the synchronous call.
+ */
+export async function runImagesAsync(op: string, r: ResolvedImageOp<unknown>, nsPerImageEstimate: number, kernels: ImageKernels): Promise<void> {
+  const backend = activeBackend();
+  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
+  await runAsyncWork(op, backend, lent, {
+    units: r.batch.n, align: 1, nsPerUnit: nsPerImageEstimate, threads: r.threads,
+    run: ([src, dst], first, count, async) => kernels(backend, src!, dst!, first, count, async),
+  });
+}

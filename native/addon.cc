@@ -261,6 +261,25 @@ size_t ElementsOf(const Napi::CallbackInfo& info, const char* op, uint64_t image
   return size_t(images * image);
 }
 
+// An image op's (h, w, c), arguments i to i + 2, into p: each ≥ 1 and h · w · c
+// within a safe integer; returns h · w · c, the elements of one image.
+template <class Params>
+uint64_t ReadImageSize(const Napi::CallbackInfo& info, size_t i, const char* op, Params* p) {
+  p->h = Uint32Arg(info, i);
+  p->w = Uint32Arg(info, i + 1);
+  p->c = Uint32Arg(info, i + 2);
+  if (p->h < 1 || p->w < 1 || p->c < 1) ThrowType(info.Env(), std::string(op) + ": bad dimensions");
+  if (!ImageFits(p->h, p->w, p->c)) ThrowType(info.Env(), std::string(op) + ": an image larger than any array");
+  return uint64_t(p->h) * uint64_t(p->w) * uint64_t(p->c);
+}
+
+// The arguments at `indices` (a job's arrays), kept alive until an async job is done.
+std::vector<Napi::Object> Pinned(const Napi::CallbackInfo& info, std::initializer_list<size_t> indices) {
+  std::vector<Napi::Object> pinned;
+  for (size_t i : indices) pinned.push_back(info[i].As<Napi::Object>());
+  return pinned;
+}
+
 // Truthiness, as ToBoolean; a boolean (what the facade passes) in one call.
 bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length()) return false;
@@ -468,9 +487,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Affine(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     WarpParams p;
-    p.h = Uint32Arg(info, 3);
-    p.w = Uint32Arg(info, 4);
-    p.c = Uint32Arg(info, 5);
+    const uint64_t image = ReadImageSize(info, 3, "affine", &p);
     p.nchw = BoolArg(info, 6);
     p.fill = int(Uint32Arg(info, 7));
     p.fill_value = float(NumberArg(info, 8));
@@ -497,11 +514,9 @@ class Addon : public Napi::Addon<Addon> {
     for (size_t n : {n_t, n_kx, n_ky, n_wx1, n_wx0, n_wy1, n_wy0}) {
       if (n < images) ThrowType(info.Env(), "affine: fewer per-image parameters than images");
     }
-    if (p.h < 1 || p.w < 1 || p.c < 1 || p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "affine: bad dimensions or fill");
-    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "affine: an image larger than any array");
-    const size_t elements = ElementsOf(info, "affine", images, uint64_t(p.h * p.w * p.c));
-    std::vector<Napi::Object> pinned;
-    for (size_t i : {1, 2, 10, 11, 12, 13, 14, 15, 16, 17}) pinned.push_back(info[i].As<Napi::Object>());
+    if (p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "affine: bad fill");
+    const size_t elements = ElementsOf(info, "affine", images, image);
+    const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 10, 11, 12, 13, 14, 15, 16, 17});
     auto affine_u8 = kernels.affine_u8;
     auto affine_f32 = kernels.affine_f32;
     return RunImageJob(
@@ -515,9 +530,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Noise(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     NoiseParams p;
-    p.h = Uint32Arg(info, 3);
-    p.w = Uint32Arg(info, 4);
-    p.c = Uint32Arg(info, 5);
+    const uint64_t image = ReadImageSize(info, 3, "noise", &p);
     p.nchw = BoolArg(info, 6);
     p.per_channel = BoolArg(info, 7);
     p.kind = int(Uint32Arg(info, 8));
@@ -538,17 +551,15 @@ class Addon : public Napi::Addon<Addon> {
     p.salt_value = float(NumberArg(info, 22));
     // stream positions [begin, end) of the batch, image after image
     const uint64_t begin = IndexArg(info, 23), end = IndexArg(info, 24);
-    if (p.h < 1 || p.w < 1 || p.c < 1 || p.kind < 0 || p.kind > 3) ThrowType(info.Env(), "noise: bad dimensions or kind");
-    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "noise: an image larger than any array");
+    if (p.kind < 0 || p.kind > 3) ThrowType(info.Env(), "noise: bad kind");
     const uint64_t positions = uint64_t(noise_positions(p));
     if (begin > end || (p.per_channel && p.nchw && (begin % p.c != 0 || end % p.c != 0))) ThrowType(info.Env(), "noise: bad position range");
     const size_t images = size_t((end + positions - 1) / positions);
     for (size_t n : {n_offset, n_scale, n_pepper, n_salt}) {
       if (n < images) ThrowType(info.Env(), "noise: fewer per-image parameters than images");
     }
-    const size_t elements = ElementsOf(info, "noise", images, uint64_t(p.h * p.w * p.c));
-    std::vector<Napi::Object> pinned;
-    for (size_t i : {1, 2, 14, 15, 19, 20}) pinned.push_back(info[i].As<Napi::Object>());
+    const size_t elements = ElementsOf(info, "noise", images, image);
+    const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 14, 15, 19, 20});
     auto noise_u8 = kernels.noise_u8;
     auto noise_f32 = kernels.noise_f32;
     return RunImageJob(
@@ -622,9 +633,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Flip(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     FlipParams p;
-    p.h = Uint32Arg(info, 3);
-    p.w = Uint32Arg(info, 4);
-    p.c = Uint32Arg(info, 5);
+    const uint64_t image = ReadImageSize(info, 3, "flip", &p);
     p.nchw = BoolArg(info, 6);
     size_t n_horizontal, n_vertical;
     p.horizontal = TypedData<uint8_t, napi_uint8_array>(info, 7, "Uint8Array", "horizontal (per-image flips)", &n_horizontal);
@@ -632,11 +641,8 @@ class Addon : public Napi::Addon<Addon> {
     const size_t first = Uint32Arg(info, 9), count = Uint32Arg(info, 10);
     const size_t images = first + count;
     if (n_horizontal < images || n_vertical < images) ThrowType(info.Env(), "flip: fewer per-image flips than images");
-    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "flip: bad dimensions");
-    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "flip: an image larger than any array");
-    const size_t elements = ElementsOf(info, "flip", images, uint64_t(p.h * p.w * p.c));
-    std::vector<Napi::Object> pinned;
-    for (size_t i : {1, 2, 7, 8}) pinned.push_back(info[i].As<Napi::Object>());
+    const size_t elements = ElementsOf(info, "flip", images, image);
+    const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 7, 8});
     auto flip_u8 = kernels.flip_u8;
     auto flip_f32 = kernels.flip_f32;
     return RunImageJob(
@@ -649,9 +655,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Crop(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     CropParams p;
-    p.h = Uint32Arg(info, 3);
-    p.w = Uint32Arg(info, 4);
-    p.c = Uint32Arg(info, 5);
+    const uint64_t image = ReadImageSize(info, 3, "crop", &p);
     p.nchw = BoolArg(info, 6);
     p.out_h = Uint32Arg(info, 7);
     p.out_w = Uint32Arg(info, 8);
@@ -663,12 +667,11 @@ class Addon : public Napi::Addon<Addon> {
     const size_t first = Uint32Arg(info, 13), count = Uint32Arg(info, 14);
     const size_t images = first + count;
     if (n_top < images || n_left < images) ThrowType(info.Env(), "crop: fewer per-image offsets than images");
-    if (p.h < 1 || p.w < 1 || p.c < 1 || p.out_h < 1 || p.out_w < 1 || p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "crop: bad dimensions or fill");
-    if (!ImageFits(p.h, p.w, p.c) || !ImageFits(p.out_h, p.out_w, p.c)) ThrowType(info.Env(), "crop: an image larger than any array");
-    const size_t src_elements = ElementsOf(info, "crop", images, uint64_t(p.h * p.w * p.c));
+    if (p.out_h < 1 || p.out_w < 1 || p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "crop: bad output size or fill");
+    if (!ImageFits(p.out_h, p.out_w, p.c)) ThrowType(info.Env(), "crop: an image larger than any array");
+    const size_t src_elements = ElementsOf(info, "crop", images, image);
     const size_t dst_elements = ElementsOf(info, "crop", images, uint64_t(p.out_h * p.out_w * p.c));
-    std::vector<Napi::Object> pinned;
-    for (size_t i : {1, 2, 11, 12}) pinned.push_back(info[i].As<Napi::Object>());
+    const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 11, 12});
     auto crop_u8 = kernels.crop_u8;
     auto crop_f32 = kernels.crop_f32;
     return RunImageJob(
@@ -682,9 +685,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value ColorAffine(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     ColorParams p;
-    p.h = Uint32Arg(info, 3);
-    p.w = Uint32Arg(info, 4);
-    p.c = Uint32Arg(info, 5);
+    const uint64_t image = ReadImageSize(info, 3, "colorAffine", &p);
     p.nchw = BoolArg(info, 6);
     size_t n_scale, n_offset;
     p.scale = TypedData<float, napi_float32_array>(info, 7, "Float32Array", "scale (per-image colour parameters)", &n_scale);
@@ -694,14 +695,11 @@ class Addon : public Napi::Addon<Addon> {
     p.clip_hi = float(NumberArg(info, 11));
     const size_t first = Uint32Arg(info, 12), count = Uint32Arg(info, 13);
     const size_t images = first + count;
-    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "colorAffine: bad dimensions");
-    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "colorAffine: an image larger than any array");
     if (uint64_t(n_scale) < uint64_t(images) * uint64_t(p.c) || uint64_t(n_offset) < uint64_t(images) * uint64_t(p.c)) {
       ThrowType(info.Env(), "colorAffine: fewer per-channel parameters than images");
     }
-    const size_t elements = ElementsOf(info, "colorAffine", images, uint64_t(p.h * p.w * p.c));
-    std::vector<Napi::Object> pinned;
-    for (size_t i : {1, 2, 7, 8}) pinned.push_back(info[i].As<Napi::Object>());
+    const size_t elements = ElementsOf(info, "colorAffine", images, image);
+    const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 7, 8});
     auto run_u8 = kernels.color_affine_u8;
     auto run_f32 = kernels.color_affine_f32;
     return RunImageJob(
@@ -714,18 +712,14 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value ChannelSums(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     ColorParams p{};
-    p.h = Uint32Arg(info, 2);
-    p.w = Uint32Arg(info, 3);
-    p.c = Uint32Arg(info, 4);
+    const uint64_t image = ReadImageSize(info, 2, "channelSums", &p);
     p.nchw = BoolArg(info, 5);
     size_t n_sums, n_src;
     double* sums = TypedData<double, napi_float64_array>(info, 6, "Float64Array", "sums (per-image channel sums)", &n_sums);
     const size_t first = Uint32Arg(info, 7), count = Uint32Arg(info, 8);
     const size_t images = first + count;
-    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "channelSums: bad dimensions");
-    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "channelSums: an image larger than any array");
     if (uint64_t(n_sums) < uint64_t(images) * uint64_t(p.c)) ThrowType(info.Env(), "channelSums: fewer sums than channels of the images");
-    const size_t elements = ElementsOf(info, "channelSums", images, uint64_t(p.h * p.w * p.c));
+    const size_t elements = ElementsOf(info, "channelSums", images, image);
     std::vector<Napi::Object> pinned{info[1].As<Napi::Object>(), info[6].As<Napi::Object>()};
     const bool async = BoolArg(info, 9);
     if (info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
@@ -744,9 +738,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Blur(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     BlurParams p;
-    p.h = Uint32Arg(info, 3);
-    p.w = Uint32Arg(info, 4);
-    p.c = Uint32Arg(info, 5);
+    const uint64_t image = ReadImageSize(info, 3, "blur", &p);
     p.nchw = BoolArg(info, 6);
     p.fill = int(Uint32Arg(info, 7));
     p.fill_value = float(NumberArg(info, 8));
@@ -756,17 +748,15 @@ class Addon : public Napi::Addon<Addon> {
     p.stride = Uint32Arg(info, 11);
     const size_t first = Uint32Arg(info, 12), count = Uint32Arg(info, 13);
     const size_t images = first + count;
-    if (p.h < 1 || p.w < 1 || p.c < 1 || p.fill < 0 || p.fill > 4 || p.stride < 1 || p.stride % 2 != 1 || p.stride > 65535) {
-      ThrowType(info.Env(), "blur: bad dimensions, fill or stride");
+    if (p.fill < 0 || p.fill > 4 || p.stride < 1 || p.stride % 2 != 1 || p.stride > 65535) {
+      ThrowType(info.Env(), "blur: bad fill or stride");
     }
-    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "blur: an image larger than any array");
     if (n_radius < images || uint64_t(n_weights) < uint64_t(images) * uint64_t(p.stride)) ThrowType(info.Env(), "blur: fewer per-image weights than images");
     for (size_t i = first; i < images; ++i) {
       if (p.radius[i] < 0 || 2 * int64_t(p.radius[i]) + 1 > p.stride) ThrowType(info.Env(), "blur: a radius beyond the weights' stride");
     }
-    const size_t elements = ElementsOf(info, "blur", images, uint64_t(p.h * p.w * p.c));
-    std::vector<Napi::Object> pinned;
-    for (size_t i : {1, 2, 9, 10}) pinned.push_back(info[i].As<Napi::Object>());
+    const size_t elements = ElementsOf(info, "blur", images, image);
+    const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 9, 10});
     auto run_u8 = kernels.blur_u8;
     auto run_f32 = kernels.blur_f32;
     const size_t scratch = size_t(blur_scratch_floats(p));
@@ -788,9 +778,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Mix(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     MixParams p;
-    p.h = Uint32Arg(info, 3);
-    p.w = Uint32Arg(info, 4);
-    p.c = Uint32Arg(info, 5);
+    const uint64_t image = ReadImageSize(info, 3, "mix", &p);
     p.nchw = BoolArg(info, 6);
     const size_t n = Uint32Arg(info, 7);
     p.paste = BoolArg(info, 8);
@@ -804,8 +792,6 @@ class Addon : public Napi::Addon<Addon> {
     p.width = TypedData<int32_t, napi_int32_array>(info, 15, "Int32Array", "width (per-image boxes)", &lengths[6]);
     const size_t first = Uint32Arg(info, 16), count = Uint32Arg(info, 17);
     const size_t images = first + count;
-    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "mix: bad dimensions");
-    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "mix: an image larger than any array");
     if (images > n) ThrowType(info.Env(), "mix: images beyond the batch");
     for (size_t length : lengths) {
       if (length < images) ThrowType(info.Env(), "mix: fewer per-image parameters than images");
@@ -816,10 +802,9 @@ class Addon : public Napi::Addon<Addon> {
       const int64_t top = p.top[i], left = p.left[i], bh = p.height[i], bw = p.width[i];
       if (top < 0 || left < 0 || bh < 0 || bw < 0 || top + bh > p.h || left + bw > p.w) ThrowType(info.Env(), "mix: a box outside the image");
     }
-    const size_t src_elements = ElementsOf(info, "mix", n, uint64_t(p.h * p.w * p.c));
-    const size_t dst_elements = ElementsOf(info, "mix", images, uint64_t(p.h * p.w * p.c));
-    std::vector<Napi::Object> pinned;
-    for (size_t i : {1, 2, 9, 10, 11, 12, 13, 14, 15}) pinned.push_back(info[i].As<Napi::Object>());
+    const size_t src_elements = ElementsOf(info, "mix", n, image);
+    const size_t dst_elements = ElementsOf(info, "mix", images, image);
+    const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 9, 10, 11, 12, 13, 14, 15});
     auto run_u8 = kernels.mix_u8;
     auto run_f32 = kernels.mix_f32;
     return RunImageJob(
@@ -834,9 +819,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Gamma(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     GammaParams p;
-    p.h = Uint32Arg(info, 3);
-    p.w = Uint32Arg(info, 4);
-    p.c = Uint32Arg(info, 5);
+    const uint64_t image = ReadImageSize(info, 3, "gamma", &p);
     size_t n_lut, n_gamma;
     p.lut = TypedData<uint8_t, napi_uint8_array>(info, 6, "Uint8Array", "lut (per-image tables)", &n_lut);
     p.gamma = TypedData<float, napi_float32_array>(info, 7, "Float32Array", "gamma (per-image exponents)", &n_gamma);
@@ -845,12 +828,9 @@ class Addon : public Napi::Addon<Addon> {
     p.clip_hi = float(NumberArg(info, 10));
     const size_t first = Uint32Arg(info, 11), count = Uint32Arg(info, 12);
     const size_t images = first + count;
-    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "gamma: bad dimensions");
-    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "gamma: an image larger than any array");
     if (n_gamma < images) ThrowType(info.Env(), "gamma: fewer per-image exponents than images");
-    const size_t elements = ElementsOf(info, "gamma", images, uint64_t(p.h * p.w * p.c));
-    std::vector<Napi::Object> pinned;
-    for (size_t i : {1, 2, 6, 7}) pinned.push_back(info[i].As<Napi::Object>());
+    const size_t elements = ElementsOf(info, "gamma", images, image);
+    const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 6, 7});
     auto run_u8 = kernels.gamma_u8;
     auto run_f32 = kernels.gamma_f32;
     // the tables are checked only for uint8 data (float32 data passes an empty one)
@@ -870,9 +850,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Erase(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     EraseParams p;
-    p.h = Uint32Arg(info, 3);
-    p.w = Uint32Arg(info, 4);
-    p.c = Uint32Arg(info, 5);
+    const uint64_t image = ReadImageSize(info, 3, "erase", &p);
     p.nchw = BoolArg(info, 6);
     p.count = Uint32Arg(info, 7);
     size_t lengths[4], n_values;
@@ -889,8 +867,6 @@ class Addon : public Napi::Addon<Addon> {
     p.first_sample = Uint32Arg(info, 18);
     const size_t first = Uint32Arg(info, 19), count = Uint32Arg(info, 20);
     const size_t images = first + count;
-    if (p.h < 1 || p.w < 1 || p.c < 1) ThrowType(info.Env(), "erase: bad dimensions");
-    if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "erase: an image larger than any array");
     if (uint64_t(p.first_sample) + images > (uint64_t(1) << 32)) ThrowType(info.Env(), "erase: sample indices beyond 2^32");
     if (uint64_t(n_values) < uint64_t(p.c)) ThrowType(info.Env(), "erase: fewer fill values than channels");
     const uint64_t boxes = uint64_t(images) * uint64_t(p.count);
@@ -901,9 +877,8 @@ class Addon : public Napi::Addon<Addon> {
       const int64_t top = p.top[b], left = p.left[b], bh = p.height[b], bw = p.width[b];
       if (top < 0 || left < 0 || bh < 0 || bw < 0 || top + bh > p.h || left + bw > p.w) ThrowType(info.Env(), "erase: a box outside the image");
     }
-    const size_t elements = ElementsOf(info, "erase", images, uint64_t(p.h * p.w * p.c));
-    std::vector<Napi::Object> pinned;
-    for (size_t i : {1, 2, 8, 9, 10, 11, 13}) pinned.push_back(info[i].As<Napi::Object>());
+    const size_t elements = ElementsOf(info, "erase", images, image);
+    const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 8, 9, 10, 11, 13});
     auto run_u8 = kernels.erase_u8;
     auto run_f32 = kernels.erase_f32;
     return RunImageJob(
@@ -918,9 +893,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value ResizedCrop(const Napi::CallbackInfo& info) {
     const Kernels& kernels = KernelsArg(info, 0);
     ResizedCropParams p;
-    p.h = Uint32Arg(info, 3);
-    p.w = Uint32Arg(info, 4);
-    p.c = Uint32Arg(info, 5);
+    const uint64_t image = ReadImageSize(info, 3, "resizedCrop", &p);
     p.nchw = BoolArg(info, 6);
     p.out_h = Uint32Arg(info, 7);
     p.out_w = Uint32Arg(info, 8);
@@ -935,8 +908,8 @@ class Addon : public Napi::Addon<Addon> {
     p.wy1 = TypedData<float, napi_float32_array>(info, 16, "Float32Array", "wy1 (row weights)", &lengths[7]);
     const size_t first = Uint32Arg(info, 17), count = Uint32Arg(info, 18);
     const size_t images = first + count;
-    if (p.h < 1 || p.w < 1 || p.c < 1 || p.out_h < 1 || p.out_w < 1) ThrowType(info.Env(), "resizedCrop: bad dimensions");
-    if (!ImageFits(p.h, p.w, p.c) || !ImageFits(p.out_h, p.out_w, p.c)) ThrowType(info.Env(), "resizedCrop: an image larger than any array");
+    if (p.out_h < 1 || p.out_w < 1) ThrowType(info.Env(), "resizedCrop: bad output size");
+    if (!ImageFits(p.out_h, p.out_w, p.c)) ThrowType(info.Env(), "resizedCrop: an image larger than any array");
     for (int k = 0; k < 8; ++k) {
       const uint64_t per_image = uint64_t(k < 4 ? p.out_w : p.out_h);
       if (lengths[k] < images * per_image) ThrowType(info.Env(), "resizedCrop: fewer taps or weights than output columns and rows");
@@ -947,10 +920,9 @@ class Addon : public Napi::Addon<Addon> {
     for (size_t i = first * size_t(p.out_h); i < images * size_t(p.out_h); ++i) {
       if (p.y0[i] < 0 || p.y0[i] >= p.h || p.y1[i] < 0 || p.y1[i] >= p.h) ThrowType(info.Env(), "resizedCrop: a row tap outside the image");
     }
-    const size_t src_elements = ElementsOf(info, "resizedCrop", images, uint64_t(p.h * p.w * p.c));
+    const size_t src_elements = ElementsOf(info, "resizedCrop", images, image);
     const size_t dst_elements = ElementsOf(info, "resizedCrop", images, uint64_t(p.out_h * p.out_w * p.c));
-    std::vector<Napi::Object> pinned;
-    for (size_t i : {1, 2, 9, 10, 11, 12, 13, 14, 15, 16}) pinned.push_back(info[i].As<Napi::Object>());
+    const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 9, 10, 11, 12, 13, 14, 15, 16});
     const size_t scratch = size_t(2 * p.out_w * (p.nchw ? 1 : p.c));
     auto run_u8 = kernels.resized_crop_u8;
     auto run_f32 = kernels.resized_crop_f32;

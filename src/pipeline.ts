@@ -129,6 +129,13 @@ export interface StepRecord {
    * height, width}.
    */
   params: Record<string, number>;
+  /**
+   * The params whose value is −0, by name (absent when none): JSON writes −0 as 0, so a record keeps such a
+   * param as 0 in params and names it here, and replay reads it back as −0. The record is then plain JSON data:
+   * `JSON.parse(JSON.stringify(record))` is the same record, and its replay the same bytes (a −0 delta or
+   * factor turns a −0 pixel into −0, +0 into +0). Records written before this field replay as before.
+   */
+  negativeZero?: string[];
   /** A group's records of its own steps (applied: chosen, the group applied, and the step's own p drawn true); params: oneOf {choice}, someOf {choice0, …} ascending. */
   steps?: StepRecord[];
 }
@@ -198,6 +205,27 @@ function decodeNumbers(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(decodeNumbers);
   if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeNumbers(v)]));
   return value;
+}
+
+/** A step's record as JSON can hold it: a param of -0 written 0 and named in negativeZero (see StepRecord). */
+function stepRecord(op: PipelineOp, applied: boolean, drawn: Record<string, number>): StepRecord {
+  const negativeZero = Object.keys(drawn).filter((name) => Object.is(drawn[name], -0));
+  if (negativeZero.length === 0) return { op, applied, params: drawn };
+  const params = { ...drawn };
+  for (const name of negativeZero) params[name] = 0;
+  return { op, applied, params, negativeZero };
+}
+
+/** Gives the params a record names in negativeZero their -0 back (in place, on replay's own copy); checks the names. */
+function restoreNegativeZeros(at: string, record: Record<string, unknown>, params: Record<string, unknown>): void {
+  const names = record.negativeZero;
+  if (names === undefined) return;
+  const expected = 'names of params whose value is 0 (the params that were -0)';
+  if (!Array.isArray(names)) throw invalidParameterError(`${at}.negativeZero`, expected, names);
+  names.forEach((name: unknown, j) => {
+    if (typeof name !== 'string' || !Object.hasOwn(params, name) || params[name] !== 0) throw invalidParameterError(`${at}.negativeZero[${j}]`, expected, name, typeof name === 'string' ? 'range' : 'type');
+    params[name] = -0;
+  });
 }
 
 // ---- labels -----------------------------------------------------------------
@@ -443,7 +471,7 @@ export class Pipeline {
     try {
       if (record) {
         const params = STEPS[op].record(current, options);
-        record.forEach((r, i) => r.push({ op, applied: mask[i] === 1, params: params[i]! }));
+        record.forEach((r, i) => r.push(stepRecord(op, mask[i] === 1, params[i]!)));
       }
       next = skip ? current : STEPS[op].run(current, options);
     } catch (error) {
@@ -460,7 +488,7 @@ export class Pipeline {
     try {
       if (record) {
         const params = STEPS[op].record(current, options);
-        record.forEach((r, i) => r.push({ op, applied: mask[i] === 1, params: params[i]! }));
+        record.forEach((r, i) => r.push(stepRecord(op, mask[i] === 1, params[i]!)));
       }
       next = skip ? current : await STEPS[op].runAsync(current, { ...options, ...(threads ? { threads } : {}) });
     } catch (error) {
@@ -665,6 +693,7 @@ export class Pipeline {
     if (s.op !== op) throw invalidParameterError(`${at}.op`, `'${op}'`, s.op);
     if (typeof s.applied !== 'boolean') throw invalidParameterError(`${at}.applied`, 'a boolean', s.applied);
     if (!isPlainObject(s.params)) throw invalidParameterError(`${at}.params`, 'an object', s.params);
+    restoreNegativeZeros(at, s, s.params);
     (STEPS[op] as StepKind).checkRecord?.(at, s.params, s.applied);
     return s as unknown as StepRecord;
   }

@@ -277,6 +277,13 @@ describe('Pipeline with labels', () => {
       const b = images(5, 3, float);
       const y = oneHot(5);
       expect(firstDifference(again.run({ images: b, labels: y }).images.data, pipeline.run({ images: b, labels: y }).images.data)).toBe(-1);
+      // and the records of the -0 options (a λ of -0, offsets, a matrix entry) read back from JSON as they were, replaying to the same bytes and labels
+      const run = pipeline.run({ images: b, labels: y }, { record: true });
+      const fromJson = JSON.parse(JSON.stringify(run.records)) as typeof run.records;
+      expect(fromJson).toEqual(run.records);
+      const replayed = pipeline.replay({ images: b, labels: y }, fromJson);
+      expect(firstDifference(replayed.images.data, run.images.data)).toBe(-1);
+      expect(firstDifference(replayed.labels, run.labels)).toBe(-1);
     }
   });
 

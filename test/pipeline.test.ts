@@ -92,6 +92,36 @@ describe('Pipeline', () => {
     expect(new Pipeline(steps, { seed: 2n ** 64n - 1n }).toJSON().seed).toBe('18446744073709551615');
   });
 
+  it('records keep a drawn -0 through JSON (a brightness delta of -5e-324 is float32 -0): replay from JSON turns -0 pixels into -0, as the run did', () => {
+    // every delta drawn from this range rounds to float32 -0; -0 · 1 + -0 is -0, where -0 + +0 would be +0
+    const negative = new Pipeline([{ op: 'brightness', options: { delta: [-1e-300, -5e-324] } }], { seed: 5 });
+    const b: Batch = { data: Float32Array.from([-0, 0, -0, 1, -0, -2.5]), shape: [3, 1, 2, 1] };
+    const result = negative.run(b, { record: true });
+    expect(Array.from(result.data, (v) => (Object.is(v, -0) ? '-0' : String(v)))).toEqual(['-0', '0', '-0', '1', '-0', '-2.5']);
+    const fromJson = JSON.parse(JSON.stringify(result.records)) as typeof result.records;
+    expect(firstDifference(negative.replay(b, fromJson).data, result.data)).toBe(-1);
+    for (const r of result.records) {
+      // the record is JSON data: delta written 0 and named, so the text reads back as the same record
+      expect(r.steps[0]).toEqual({ op: 'brightness', applied: true, params: { factor: 1, delta: 0 }, negativeZero: ['delta'] });
+    }
+    expect(fromJson).toEqual(result.records);
+    expect(firstDifference(negative.replay(b, result.records).data, result.data)).toBe(-1);
+    // records without the field (written before it) still replay, with the +0 JSON gave them
+    const old = fromJson.map((r) => ({ ...r, steps: r.steps.map(({ negativeZero: _, ...s }) => s) }));
+    expect(Object.is(negative.replay(b, old).data[0], 0)).toBe(true);
+    // a name that is not a recorded 0 is an error naming the field
+    const wrong = JSON.parse(JSON.stringify(result.records)) as typeof result.records;
+    wrong[1]!.steps[0]!.negativeZero = ['factor'];
+    expect(() => negative.replay(b, wrong)).toThrow(new RangeError("Expected names of params whose value is 0 (the params that were -0) for records[1].steps[0].negativeZero[0] but received 'factor' of type string"));
+    wrong[1]!.steps[0]!.negativeZero = 'delta' as never;
+    expect(() => negative.replay(b, wrong)).toThrow(TypeError);
+    // a -0 contrast factor (given) and a -0 brightness factor are recorded the same way
+    const factors = new Pipeline([{ op: 'contrast', options: { factor: -0 } }, { op: 'brightness', options: { factor: -0, delta: -0 } }]);
+    const r2 = factors.run(b, { record: true });
+    expect(r2.records[0]!.steps.map((s) => s.negativeZero)).toEqual([['factor'], ['factor', 'delta']]);
+    expect(firstDifference(factors.replay(b, JSON.parse(JSON.stringify(r2.records)) as typeof r2.records).data, r2.data)).toBe(-1);
+  });
+
   it('different seeds and step positions draw independently', () => {
     const b = images(4, 5);
     const one = new Pipeline([{ op: 'gaussianNoise', options: { std: 10 } }], { seed: 1 }).run(b);

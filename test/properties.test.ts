@@ -13,7 +13,7 @@
 // cases every time; FASTAUG_PROPERTY_SEED and FASTAUG_PROPERTY_SCALE (a
 // multiplier of the runs) explore others locally.
 import fc from 'fast-check';
-import { afterAll, describe, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 import type { Backend } from '../src/backends/backend.js';
 
@@ -777,11 +777,11 @@ describe('mixup, cutmix: every ISA == js, async == sync, label order, split-inva
 // ---- Pipeline ----------------------------------------------------------------
 
 /**
- * Steps that keep the image size (replay here compares images of the input's size). Not yet brightness and
- * contrast: a drawn or given float32 delta (or factor) of -0 is recorded as -0, JSON writes it as 0, and the
- * replay of x = -0 then gives +0 where the run gave -0 (found by this battery, e.g. delta -5e-324; open).
+ * Steps that keep the image size (replay here compares images of the input's size). brightness and contrast
+ * are the steps whose recorded -0 (a delta of -5e-324 is float32 -0) changes a replay's bytes if JSON loses
+ * it: records name such params in negativeZero (found by this battery; test/pipeline.test.ts pins the case).
  */
-const IMAGE_OPS: ImageOp[] = ['shift', 'gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper', 'gamma', 'erase', 'affine', 'gaussianBlur', 'flip'];
+const IMAGE_OPS: ImageOp[] = ['shift', 'gaussianNoise', 'uniformNoise', 'speckleNoise', 'saltAndPepper', 'gamma', 'erase', 'affine', 'gaussianBlur', 'flip', 'brightness', 'contrast'];
 
 function stepArb(spec: BatchSpec): fc.Arbitrary<PipelineStep> {
   return fc.constantFrom(...IMAGE_OPS).chain((op) => fc.record({
@@ -826,6 +826,8 @@ async function checkPipelineCase(c: PipelineCase): Promise<void> {
       const result = pipeline.run(batch, { ...c.run, record: true });
       assertSame(batch.data, values, 'Pipeline.run changed batch.data');
       const records = JSON.stringify(result.records);
+      // records are plain JSON data: the text reads back as the same records (no -0, NaN or ±Infinity lost)
+      expect(JSON.parse(records)).toEqual(result.records);
       if (expected === undefined) {
         expected = { data: copyOf(result.data), records };
       } else {

@@ -295,6 +295,40 @@ describe('integer shifts of small planes (native: the band of in-image rows as o
   });
 });
 
+describe('integer shifts of rows of 16 to 32 bytes (native x86: each row a byte shuffle made once per kx) equal the per-element definition', () => {
+  // Every horizontal offset from beyond the left edge to beyond the right one,
+  // then the same offsets again in reverse order (a call keeps the shuffles
+  // of the kx it met, 32 slots by kx modulo 32: kx and kx ± 32 share a slot),
+  // vertical offsets past both edges; rows of 16, 17, 28, 32 bytes and the
+  // widths just outside (15, 33: other paths); a nonzero fill value (float32:
+  // the fill's four bytes at their places in the row).
+  it('uint8 with 1, 3, 4, 5 channels, float32 with 1 and 3, both layouts, every fill, every backend and ISA', () => {
+    const rng = testRng(2030);
+    const cases: { c: number; dtype: 'uint8' | 'float32'; widths: number[] }[] = [
+      { c: 1, dtype: 'uint8', widths: [15, 16, 17, 28, 32, 33] },
+      { c: 3, dtype: 'uint8', widths: [6, 10] },
+      { c: 4, dtype: 'uint8', widths: [4, 8] },
+      { c: 5, dtype: 'uint8', widths: [4] },
+      { c: 1, dtype: 'float32', widths: [4, 7, 8] },
+      { c: 3, dtype: 'float32', widths: [2] },
+    ];
+    for (const { c, dtype, widths } of cases) {
+      for (const w of widths) {
+        for (const layout of ['NHWC', 'NCHW'] as const) {
+          for (const fill of FILLS) {
+            const range = Array.from({ length: 2 * w + 7 }, (_, i) => i - w - 3);
+            const dx = [...range, ...range.reverse()];
+            const dy = dx.map((_, i) => (i % 15) - 7);
+            const b = randomBatch(rng, [dx.length, 5, w, c], dtype, layout);
+            const fillValue = dtype === 'uint8' ? 201 : -1.25;
+            expectShiftsAsDefined(b, dx, dy, fill, fillValue, JSON.stringify({ c, dtype, w, layout, fill }));
+          }
+        }
+      }
+    }
+  });
+});
+
 /**
  * The definition for integer offsets, as referenceShift but with each image's
  * row and column maps (extensionIndex) computed once: referenceShift's

@@ -156,6 +156,38 @@ export function axisTaps(d: Float64Array, uint8: boolean): { k: Int32Array; w1: 
   return { k, w1, w0 };
 }
 
+/** k as an Int32Array when every offset of `d` is a whole pixel, else undefined. */
+function wholePixels(d: Float64Array): Int32Array | undefined {
+  const k = new Int32Array(d.length);
+  for (let i = 0; i < d.length; i += 1) {
+    const v = d[i]!;
+    if (Math.floor(v) !== v) return undefined;
+    k[i] = v;
+  }
+  return k;
+}
+
+type ShiftTaps = Pick<ShiftRequest, 'kx' | 'ky' | 'wx1' | 'wx0' | 'wy1' | 'wy0'>;
+
+/**
+ * Both axes' integer parts and tap weights, as axisTaps. When every offset
+ * is a whole pixel (drawn with subpixel: false, or interpolation 'nearest')
+ * the two axes share one pair of weight arrays (w1 = 0, w0 = one): on a
+ * batch of 28×28 images each typed array of the call is ~1 ns per image.
+ */
+function shiftTaps(o: ShiftOffsets, uint8: boolean): ShiftTaps {
+  const kx = wholePixels(o.dx);
+  const ky = kx === undefined ? undefined : wholePixels(o.dy);
+  if (kx !== undefined && ky !== undefined) {
+    const w1 = new Float32Array(kx.length);
+    const w0 = new Float32Array(kx.length).fill(uint8 ? 2 ** UINT8_WEIGHT_BITS : 1);
+    return { kx, ky, wx1: w1, wx0: w0, wy1: w1, wy0: w0 };
+  }
+  const x = axisTaps(o.dx, uint8);
+  const y = axisTaps(o.dy, uint8);
+  return { kx: x.k, ky: y.k, wx1: x.w1, wx0: x.w0, wy1: y.w1, wy0: y.w0 };
+}
+
 /** `fill` and `fillValue` checked for this batch (crop shares them); `fill` as its FILL_CODES value. */
 export function fillOptions(b: CheckedBatch, o: Partial<Pick<ShiftOptions, 'fill' | 'fillValue'>>): { fill: number; fillValue: number } {
   const fill = o.fill === undefined ? 'reflect' : o.fill;
@@ -188,12 +220,10 @@ function resolveShift(batch: unknown, options: unknown, isAsync: boolean): Resol
   const offsets = resolveOffsets(b, o, interpolation === 'nearest');
   const { view: out, result, created } = outputArray(b, o.out, false);
   const threads = isAsync ? threadsOption(o.threads) : 1;
-  const uint8 = b.dtype === 'uint8';
-  const x = axisTaps(offsets.dx, uint8);
-  const y = axisTaps(offsets.dy, uint8);
+  const taps = shiftTaps(offsets, b.dtype === 'uint8');
   return {
     batch: b, out, result, created, offsets, threads,
-    request: { h: b.h, w: b.w, c: b.c, layout: b.layout, fill, fillValue, kx: x.k, ky: y.k, wx1: x.w1, wx0: x.w0, wy1: y.w1, wy0: y.w0 },
+    request: { h: b.h, w: b.w, c: b.c, layout: b.layout, fill, fillValue, ...taps },
   };
 }
 

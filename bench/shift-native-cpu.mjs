@@ -1,0 +1,94 @@
+// node bench/shift-native-cpu.mjs [--vs DIST] [--rounds N] [CASE ...]
+// Native integer shifts against a memcpy (TypedArray.prototype.set) of the
+// same bytes, as CPU time per call (process.cpuUsage: on a shared host, wall
+// time also counts the time the process waits for a core). Round robin in one
+// process (memcpy, this build, the --vs build; N rounds, medians), so the
+// ratios hold on a host whose speed drifts. --vs DIST times another build's
+// dist directory too (a copy of dist from before a change, inside this
+// repository so its requires resolve), loading the addon DIST/addon/fastaug.node
+// if there is one, and checks both builds give the same bytes.
+// CASE: I<percent>-<u8|f32>-<fill> (64×224×224×3, integer offsets spread over
+// ±percent of the size, as bench/cases/shift.mjs), W7 (1024×28×28×1 uint8,
+// drawn integer offsets, reflect) or H4 (the same, given offsets, constant).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import { benchDir } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const vs = option('--vs');
+const rounds = Number(option('--rounds', '9'));
+const optionValues = new Set([vs, option('--rounds')]);
+const caseIds = args.filter((a) => !a.startsWith('--') && !optionValues.has(a));
+
+/** A dist directory's fastaug, with its own addon (the first shift call loads it). */
+function loadBuild(dist, addon) {
+  const saved = process.env.FASTAUG_NATIVE_PATH;
+  if (addon !== undefined) process.env.FASTAUG_NATIVE_PATH = addon;
+  const fa = require(path.resolve(dist, 'cjs/index.js'));
+  fa.shift({ data: new Uint8Array(4), shape: [1, 2, 2, 1] }, { dx: 1 });
+  if (saved === undefined) delete process.env.FASTAUG_NATIVE_PATH;
+  else process.env.FASTAUG_NATIVE_PATH = saved;
+  return fa;
+}
+
+const builds = [['this', loadBuild(path.join(benchDir, '../dist'))]];
+if (vs !== undefined) {
+  const addon = path.resolve(vs, 'addon/fastaug.node');
+  builds.push(['vs', loadBuild(vs, existsSync(addon) ? addon : undefined)]);
+}
+
+/** As bench/cases/shift.mjs spreadOffsets: integer offsets spread evenly over [−limit, limit]. */
+const spreadOffsets = (count, limit, step) => Array.from({ length: count }, (_, i) => Math.round((2 * ((i * step) % 1) - 1) * limit));
+
+function makeCase(id) {
+  if (id === 'W7' || id === 'H4') {
+    const shape = [1024, 28, 28, 1];
+    const opts = id === 'W7'
+      ? { fill: 'reflect', x: 0.1, y: 0.1, subpixel: false, seed: 1 }
+      : { fill: 'constant', dx: spreadOffsets(1024, 2.8, 0.618034), dy: spreadOffsets(1024, 2.8, 0.414214) };
+    return { shape, Type: Uint8Array, opts, calls: 200 };
+  }
+  const m = /^I(\d+)-(u8|f32)-(\w+)$/.exec(id);
+  if (m === null) throw new Error(`unknown case ${id}`);
+  const shape = [64, 224, 224, 3];
+  const spread = Number(m[1]) / 100;
+  const opts = { fill: m[3], dx: spreadOffsets(64, spread * 224, 0.618034), dy: spreadOffsets(64, spread * 224, 0.414214) };
+  return { shape, Type: m[2] === 'u8' ? Uint8Array : Float32Array, opts, calls: 5 };
+}
+
+function cpuMs(fn, calls) {
+  const start = process.cpuUsage();
+  for (let i = 0; i < calls; i += 1) fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e3 / calls;
+}
+const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+
+for (const id of caseIds) {
+  const { shape, Type, opts, calls } = makeCase(id);
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Type(n);
+  for (let i = 0; i < n; i += 1) data[i] = Type === Uint8Array ? (i * 7) & 255 : ((i * 7) & 255) / 255;
+  const out = new Type(n);
+  const [copyFrom, copyTo] = [new Uint8Array(data.byteLength).fill(1), new Uint8Array(data.byteLength)];
+  const runs = [['memcpy', () => copyTo.set(copyFrom)], ...builds.map(([name, fa]) => [name, () => fa.shift({ data, shape }, { ...opts, out })])];
+  if (builds.length > 1) {
+    runs[1][1]();
+    const mine = new Uint8Array(out.buffer).slice();
+    runs[2][1]();
+    if (!mine.every((v, i) => v === new Uint8Array(out.buffer)[i])) throw new Error(`${id}: the two builds give different bytes`);
+  }
+  for (const [, fn] of runs) cpuMs(fn, calls);
+  const times = runs.map(() => []);
+  for (let r = 0; r < rounds; r += 1) {
+    for (const [i, [, fn]] of runs.entries()) times[i].push(cpuMs(fn, calls));
+  }
+  const memcpy = median(times[0]);
+  const perImage = (ms) => `${((ms * 1e6) / shape[0]).toFixed(0)} ns/image`;
+  const cells = runs.slice(1).map(([name], i) => `${name} ${median(times[i + 1]).toFixed(3)} ms = ${(median(times[i + 1]) / memcpy).toFixed(2)}× (${perImage(median(times[i + 1]))})`);
+  console.log(`${id.padEnd(16)}memcpy ${memcpy.toFixed(3)} ms  ${cells.join('  ')}`);
+}

@@ -30,7 +30,7 @@ const cases = (await loadCases()).filter((c) => ids.includes(c.id));
 
 /** The library with each sync op replaced by its …Async twin at threads: 1 (a case's run(…, 1) makes the sync call). */
 const asyncOneThread = new Proxy(fastaug, {
-  get: (lib, name) => (typeof lib[`${String(name)}Async`] === 'function' ? (x, o) => lib[`${String(name)}Async`](x, { ...o, threads: 1 }) : lib[name]),
+  get: (lib, name) => (typeof lib[`${String(name)}Async`] === 'function' ? (...args) => lib[`${String(name)}Async`](...args.slice(0, -1), { ...args.at(-1), threads: 1 }) : lib[name]),
 });
 
 /** Runs one variant once: the case's sync call (its run with threads 1), the …Async call with threads: 1, or with threads: 2. */

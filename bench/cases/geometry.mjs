@@ -1,55 +1,12 @@
 // Flips and crops (issue 19): data movement, so memcpy is the yardstick.
-import { W1, ramp, size } from '../data.mjs';
+import { W1, imageOpCase } from '../data.mjs';
 
-const flipCase = ({ id, name, shape, Type, opts }) => ({
-  id,
-  family: 'flip',
-  name,
-  bytes: size(shape) * Type.BYTES_PER_ELEMENT,
-  items: size(shape) / shape[3],
-  unit: 'pixels',
-  setup: () => ({ batch: { data: ramp(Type, size(shape)), shape }, opts, out: new Type(size(shape)) }),
-  run: (fastaug, ctx, threads) =>
-    threads === 1 ? fastaug.flip(ctx.batch, { ...ctx.opts, out: ctx.out }) : fastaug.flipAsync(ctx.batch, { ...ctx.opts, out: ctx.out, threads }),
-});
-
-const cropCase = ({ id, name, shape, Type, opts }) => ({
-  id,
-  family: 'crop',
-  name,
-  // bytes written (the output): a crop reads about as much
-  bytes: shape[0] * opts.height * opts.width * shape[3] * Type.BYTES_PER_ELEMENT,
-  items: shape[0] * opts.height * opts.width,
-  unit: 'pixels',
-  setup: () => ({ batch: { data: ramp(Type, size(shape)), shape }, opts, out: new Type(shape[0] * opts.height * opts.width * shape[3]) }),
-  run: (fastaug, ctx, threads) =>
-    threads === 1 ? fastaug.crop(ctx.batch, { ...ctx.opts, out: ctx.out }) : fastaug.cropAsync(ctx.batch, { ...ctx.opts, out: ctx.out, threads }),
-});
-
-const affineCase = ({ id, name, shape, Type, opts }) => ({
-  id,
-  family: 'affine',
-  name,
-  bytes: size(shape) * Type.BYTES_PER_ELEMENT,
-  items: size(shape) / shape[3],
-  unit: 'pixels',
-  setup: () => ({ batch: { data: ramp(Type, size(shape)), shape }, opts, out: new Type(size(shape)) }),
-  run: (fastaug, ctx, threads) =>
-    threads === 1 ? fastaug.affine(ctx.batch, { ...ctx.opts, out: ctx.out }) : fastaug.affineAsync(ctx.batch, { ...ctx.opts, out: ctx.out, threads }),
-});
-
-const resizedCropCase = ({ id, name, shape, Type, opts }) => ({
-  id,
-  family: 'resizedCrop',
-  name,
-  // bytes written (the output, size × size per image); the boxes read at most as much again
-  bytes: shape[0] * opts.size * opts.size * shape[3] * Type.BYTES_PER_ELEMENT,
-  items: shape[0] * opts.size * opts.size,
-  unit: 'pixels',
-  setup: () => ({ batch: { data: ramp(Type, size(shape)), shape }, opts, out: new Type(shape[0] * opts.size * opts.size * shape[3]) }),
-  run: (fastaug, ctx, threads) =>
-    threads === 1 ? fastaug.resizedCrop(ctx.batch, { ...ctx.opts, out: ctx.out }) : fastaug.resizedCropAsync(ctx.batch, { ...ctx.opts, out: ctx.out, threads }),
-});
+const flipCase = (c) => imageOpCase({ ...c, op: 'flip' });
+// bytes written (the output): a crop reads about as much
+const cropCase = (c) => imageOpCase({ ...c, op: 'crop', outShape: [c.shape[0], c.opts.height, c.opts.width, c.shape[3]] });
+const affineCase = (c) => imageOpCase({ ...c, op: 'affine' });
+// bytes written (the output, size × size per image); the boxes read at most as much again
+const resizedCropCase = (c) => imageOpCase({ ...c, op: 'resizedCrop', outShape: [c.shape[0], c.opts.size, c.opts.size, c.shape[3]] });
 
 export default [
   // the issue's target: flip uint8 <= 1.5x memcpy (every image flipped: the slow path throughout)

@@ -23,18 +23,18 @@ node_include=$(node -p 'require("path").resolve(process.execPath, "../../include
 api_include=$(node -p "require('node-addon-api').include_dir")
 # Every object at -O1: the emulated file compiles in a minute (many at -O3),
 # and the bits are the same at any level (no fast-math, -ffp-contract=off,
-# -mno-fma as in the real build). The ISA files other than avx512 are only
-# there to link: the tests below run js and avx512.
+# -mno-fma as in the real build).
 common=(-std=gnu++17 -O1 -ffp-contract=off -fPIC -fvisibility=hidden -fvisibility-inlines-hidden -DNAPI_VERSION=8 -I"$node_include" -I"$api_include")
 compile() { local src=$1; shift; g++ "${common[@]}" "$@" -c "$src" -o "$out/$(basename "$src" .cc).o"; }
 pids=()
-compile native/isa/avx512.cc -mavx2 -mno-fma -include native/tools/simde_avx512.h & pids+=($!)
+compile native/isa/avx512.cc -mavx2 -mno-fma -Wno-psabi -include native/tools/simde_avx512.h & pids+=($!)
 compile native/addon.cc -DFASTAUG_VERSION="\"$(node -p "require('./package.json').version")\"" & pids+=($!)
 # the dispatch offers every ISA, whatever the CPU says (the others are ones it has)
 compile native/isa/dispatch.cc "-D__builtin_cpu_supports(feature)=1" & pids+=($!)
-compile native/isa/avx2.cc -mavx2 -mno-fma & pids+=($!)
-compile native/isa/sse4.cc -msse4.1 & pids+=($!)
-compile native/isa/scalar.cc & pids+=($!)
+# only there to link (the tests run js and avx512): -O0 compiles fastest
+compile native/isa/avx2.cc -mavx2 -mno-fma -O0 & pids+=($!)
+compile native/isa/sse4.cc -msse4.1 -O0 & pids+=($!)
+compile native/isa/scalar.cc -O0 & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid"; done
 g++ -shared -pthread -o "$out/fastaug.node" "$out"/{addon,dispatch,avx512,avx2,sse4,scalar}.o
 

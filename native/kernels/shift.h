@@ -998,8 +998,8 @@ void extend_row(const Plane& q, const RowRuns& plan, const T* row, T* ext) {
 // A plane whose rows fit (fits_ext_row), row by row from extended rows
 // (above); `stream`: rows of at least kStreamMinRun bytes written with
 // non-temporal stores (stream_bytes needs 64 bytes or more: given a shorter
-// row it would store past the row's end, past the output's end on the last
-// row; and a short row is mostly partial lines anyway).
+// row it stores past the row's end and its tail length wraps, a segfault;
+// and a short row is mostly partial lines anyway).
 template <class T, int C>
 void blend_plane_rows(const T* src, T* dst, const Plane& q, bool stream_if_long) {
   constexpr int64_t kN = ext_row_elements<T>();

@@ -414,6 +414,77 @@ describe('bilinear edges laid out in tiles (native) give the bytes of the per-el
   });
 });
 
+describe('bilinear rows around the native stack rows (8 KiB) and streamed outputs give the bytes of the js backend', () => {
+  // native blends a row from two extended rows on the stack when (w + 1)·c
+  // elements fit 8 KiB (uint8: 8192 elements, float32: 2048), wider rows
+  // through edge tiles; outputs of 16 MiB or more are streamed
+  const results = (b: Batch, opts: ShiftOptions): (Uint8Array | Float32Array)[] => {
+    const plan = shiftPlan(b, opts);
+    return backends.map((backend) => {
+      const out = b.data instanceof Uint8Array ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+      backend.shift(b.data, out, plan, 0, b.shape[0]);
+      return out;
+    });
+  };
+  const expectSame = (b: Batch, opts: ShiftOptions, what: string): void => {
+    const [js, ...others] = results(b, opts);
+    others.forEach((out, k) => expect(firstDifference(out, js!), `${backendName(backends[k + 1]!)} vs js, ${what}`).toBe(-1));
+  };
+
+  it('widths at and past the limit, 1 and 3 channels, every fill, both axes and one', () => {
+    const rng = testRng(2029);
+    const cases = [
+      ['uint8', 1, 8191], ['uint8', 1, 8192], ['uint8', 3, 2730], ['uint8', 3, 2731],
+      ['float32', 1, 2047], ['float32', 1, 2048], ['float32', 3, 681], ['float32', 3, 682],
+    ] as const;
+    for (const [dtype, c, w] of cases) {
+      const b = randomBatch(rng, [3, 3, w, c], dtype, 'NHWC');
+      for (const fill of FILLS) {
+        const opts: ShiftOptions = { fill, fillValue: dtype === 'uint8' ? 9 : 0.5, dx: [-21.37, 0, 40.5], dy: [1.25, -0.6, 0] };
+        expectSame(b, opts, JSON.stringify({ dtype, c, w, fill }));
+      }
+    }
+  });
+
+  it('a float32 output of 16 MiB (streamed), reflect and constant', () => {
+    const rng = testRng(2030);
+    const b = randomBatch(rng, [4, 256, 1024, 4], 'float32', 'NHWC');
+    for (const fill of ['reflect', 'constant'] as const) {
+      expectSame(b, { fill, dx: [-102.4, 3.75, 0.5, 0], dy: [25.6, -0.125, 0, -7.5] }, fill);
+    }
+  }, 120_000);
+
+  it('a streamed float32 output of 4-byte rows stores nothing outside its view', () => {
+    // 65536 images of 64x1x1: 16 MiB, so native streams, with rows far shorter
+    // than a cache line. The output is a view with guard elements on both
+    // sides, at two byte offsets 32 apart: whatever the buffer's alignment,
+    // the last row sits mid-line in at least one, where a store of the
+    // line's partial head would run past the view's end.
+    const rng = testRng(2031);
+    const n = 65536;
+    const b = randomBatch(rng, [n, 64, 1, 1], 'float32', 'NHWC');
+    const dx = Array.from({ length: n }, (_, i) => [0.25, -0.5, 0][i % 3]!);
+    const dy = Array.from({ length: n }, (_, i) => [-3.5, 0.125, 7.75, 0][i % 4]!);
+    const plan = shiftPlan(b, { fill: 'constant', fillValue: 0.5, dx, dy });
+    const [js, ...natives] = backends;
+    const expected = new Float32Array(b.data.length);
+    js!.shift(b.data, expected, plan, 0, n);
+    const guard = 16;
+    const sentinel = -12345.5;
+    for (const backend of natives) {
+      for (const offset of [1, 9]) {
+        const buffer = new Float32Array(offset + b.data.length + guard).fill(sentinel);
+        const out = buffer.subarray(offset, offset + b.data.length);
+        backend.shift(b.data, out, plan, 0, n);
+        const what = `${backendName(backend)}, view at element ${offset}`;
+        expect(firstDifference(out, expected), what).toBe(-1);
+        expect(buffer.subarray(0, offset).every((v) => v === sentinel), `${what}: before the view`).toBe(true);
+        expect(buffer.subarray(offset + b.data.length).every((v) => v === sentinel), `${what}: after the view`).toBe(true);
+      }
+    }
+  }, 120_000);
+});
+
 describe('integer shifts copy float32 bits', () => {
   it('a signalling NaN stays signalling on every backend (no element goes through a JS number)', () => {
     // a row [sNaN, 1, 2, qNaN'] shifted right by 1 with wrap: [qNaN', sNaN, 1, 2], bit for bit

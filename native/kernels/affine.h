@@ -289,6 +289,9 @@ inline void blend_interior(const T* __restrict src, T* __restrict out, const War
 // coordinate arithmetic is: a product by m0, a sum, the clamp, the floor;
 // and for uint8 the carry of a weight rounded to 4096), so the chunk's
 // interior pixels are one run a … b − 1 with edge pixels only around it.
+// (An interval's preimage under a monotone sequence is an interval, and the
+// interior is the intersection of two such.) test/affine-edges.test.ts puts
+// the runs' limits on and next to the border, carries included.
 template <class T, int C>
 inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpParams& p, int64_t c_runtime, int64_t n,
                         const int32_t* ix, const int32_t* iy, const typename Weight<T>::type* xu,

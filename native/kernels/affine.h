@@ -30,6 +30,12 @@ inline int64_t map_tap(int64_t s, int64_t size, int fill) {
   return shift_detail::map_index(s, size, fill);
 }
 
+// map_tap's reflect for s in [−size, size], as selects.
+inline int64_t reflect_near(int64_t s, int64_t size) {
+  s = s < 0 ? -1 - s : s;
+  return s >= size ? 2 * size - 1 - s : s;
+}
+
 // Weights of the taps: float32 (u, l) or uint8 Q12 (as uint32).
 template <class T> struct Weight { using type = float; };
 template <> struct Weight<uint8_t> { using type = uint32_t; };
@@ -59,7 +65,9 @@ inline int32_t floor_i(double s) {
 }
 
 // Tap coordinates and weights of output pixels x0 … x0 + n − 1 of a row (n <= kChunk).
-template <class T>
+// Clamped = false when the row's coordinates are known to lie within the
+// clamp (then the clamp would return them unchanged).
+template <class T, bool Clamped>
 inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64_t n, int32_t* __restrict ix, int32_t* __restrict iy,
                         typename Weight<T>::type* __restrict xu, typename Weight<T>::type* __restrict xl, typename Weight<T>::type* __restrict yu,
                         typename Weight<T>::type* __restrict yl) {
@@ -67,8 +75,8 @@ inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64
   const int32_t first = int32_t(x0), count = int32_t(n);
   for (int32_t k = 0; k < count; ++k) {
     const double x = double(first + k);
-    const double sx = clamp(m0 * x + rx);
-    const double sy = clamp(m3 * x + ry);
+    const double sx = Clamped ? clamp(m0 * x + rx) : m0 * x + rx;
+    const double sy = Clamped ? clamp(m3 * x + ry) : m3 * x + ry;
     int32_t i = floor_i(sx), j = floor_i(sy);
     const double tx = sx - double(i), ty = sy - double(j);
     if constexpr (sizeof(T) == 1) {
@@ -93,6 +101,16 @@ inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64
     ix[k] = i;
     iy[k] = j;
   }
+}
+
+// Whether every coordinate of a row lies within the clamp: m0·x + rx is
+// monotone in x (so is its rounding), so its ends decide.
+inline bool within_clamp(const double* m, double rx, double ry, int64_t w) {
+  const double last = double(w - 1);
+  const double sx0 = m[0] * 0.0 + rx, sx1 = m[0] * last + rx;
+  const double sy0 = m[3] * 0.0 + ry, sy1 = m[3] * last + ry;
+  const auto inside = [](double s) { return s > -kLimit && s < kLimit; };
+  return inside(sx0) && inside(sx1) && inside(sy0) && inside(sy1);
 }
 
 inline void nearest_coordinates(const double* m, double rx, double ry, int64_t x0, int64_t n, int32_t* ix, int32_t* iy) {
@@ -184,31 +202,116 @@ __attribute__((noinline)) void edge_pixel(const T* src, T* o, const WarpParams& 
   }
 }
 
+// An edge pixel of 3 or 4 channels: the taps through the fill rule, then
+// the 4-lane blend of blend_pixel (the same products and sums per lane).
+// A tap is read channel by channel (a 4-lane load at the image's last pixel
+// would leave the image); a tap outside a constant fill is fill_value.
+template <int C>
+inline f32x4 edge_tap(const float* t) {
+  if constexpr (C == 4) return load4(t);
+  return f32x4{t[0], t[1], t[2], 0.0f};
+}
+template <int C>
+inline u32x4 edge_tap(const uint8_t* t) {
+  return u32x4{t[0], t[1], t[2], C == 4 ? t[3] : 0u};
+}
+template <int C>
+inline void store_pixel(float* o, f32x4 r, bool spill) {
+  __builtin_memcpy(o, &r, C == 4 || spill ? sizeof r : C * sizeof(float));
+}
+template <int C>
+inline void store_pixel(uint8_t* o, u32x4 v, bool spill) {
+  const u32x4 r = (v + (shift_detail::kHalfQ2 - 1) + ((v >> 24) & 1u)) >> 24;  // round_q2 per lane
+  const u8x4 b = __builtin_convertvector(r, u8x4);
+  __builtin_memcpy(o, &b, C == 4 || spill ? sizeof b : C);
+}
+// The four taps' columns c0, c1 and rows r0, r1 through the fill rule (−1: fill_value).
+struct EdgeTaps {
+  int64_t c0, c1, r0, r1;
+};
+__attribute__((noinline)) inline EdgeTaps map_taps_slow(const WarpParams& p, int64_t i0, int64_t j0) {
+  return {map_tap(i0, p.w, p.fill), map_tap(i0 + 1, p.w, p.fill), map_tap(j0, p.h, p.fill), map_tap(j0 + 1, p.h, p.fill)};
+}
+inline EdgeTaps map_taps(const WarpParams& p, int64_t i0, int64_t j0) {
+  const int64_t w = p.w, h = p.h;
+  if (p.fill == 2 && i0 >= -w && i0 < w && j0 >= -h && j0 < h) {  // reflect near the image, without branches
+    return {reflect_near(i0, w), reflect_near(i0 + 1, w), reflect_near(j0, h), reflect_near(j0 + 1, h)};
+  }
+  return map_taps_slow(p, i0, j0);
+}
+
+template <class T, int C>
+__attribute__((noinline)) void edge_pixel_lanes(const T* src, T* o, const WarpParams& p, int64_t i0, int64_t j0,
+                                                typename Weight<T>::type xu, typename Weight<T>::type xl,
+                                                typename Weight<T>::type yu, typename Weight<T>::type yl, bool spill) {
+  const EdgeTaps t = map_taps(p, i0, j0);
+  const int64_t w = p.w;
+  if ((t.c0 | t.c1 | t.r0 | t.r1) >= 0) {  // every tap a pixel of the image
+    const auto a00 = edge_tap<C>(src + (t.r0 * w + t.c0) * C), a01 = edge_tap<C>(src + (t.r0 * w + t.c1) * C);
+    const auto a10 = edge_tap<C>(src + (t.r1 * w + t.c0) * C), a11 = edge_tap<C>(src + (t.r1 * w + t.c1) * C);
+    store_pixel<C>(o, yl * (xl * a00 + xu * a01) + yu * (xl * a10 + xu * a11), spill);
+  } else {
+    edge_pixel<T>(src, o, p, C, i0, j0, xu, xl, yu, yl);
+  }
+}
+
+// Whether output pixel k's four taps lie inside the image (unsigned
+// compares: i0 < w − 1 also rules out i0 < 0; i0 < w − 2 for 3 channels
+// keeps the taps' 4-lane loads inside their rows).
+struct Interior {
+  uint64_t wide, high;
+  Interior(const WarpParams& p, int C)
+      : wide(C == 3 ? (p.w > 2 ? uint64_t(p.w - 2) : 0) : uint64_t(p.w - 1)), high(uint64_t(p.h - 1)) {}
+  bool operator()(int64_t i0, int64_t j0) const { return uint64_t(i0) < wide && uint64_t(j0) < high; }
+};
+
+// Output pixels a … b − 1 of a chunk, all interior: no per-pixel checks.
+template <class T, int C>
+inline void blend_interior(const T* __restrict src, T* __restrict out, const WarpParams& p, int64_t c_runtime, int64_t a, int64_t b, int64_t n,
+                           const int32_t* ix, const int32_t* iy, const typename Weight<T>::type* xu,
+                           const typename Weight<T>::type* xl, const typename Weight<T>::type* yu,
+                           const typename Weight<T>::type* yl) {
+  const int64_t c = C > 0 ? C : c_runtime;
+  const int64_t row = p.w * c;
+  for (int64_t k = a; k < b; ++k) {
+    T* o = out + k * c;
+    const T* p00 = src + (int64_t(iy[k]) * p.w + ix[k]) * c;
+    if constexpr (C == 3 || C == 4) {
+      blend_pixel<C>(o, p00, p00 + row, C, xu[k], xl[k], yu[k], yl[k], k + 1 < n);
+    } else {
+      for (int64_t ch = 0; ch < c; ++ch) o[ch] = blend(p00[ch], p00[c + ch], p00[row + ch], p00[row + c + ch], xu[k], xl[k], yu[k], yl[k]);
+    }
+  }
+}
+
 // Output pixels 0 … n − 1 of a chunk (at `out`) from their taps and weights.
+// Along a row, floor(sx) and floor(sy) are monotone in x (each step of the
+// coordinate arithmetic is: a product by m0, a sum, the clamp, the floor;
+// and for uint8 the carry of a weight rounded to 4096), so the chunk's
+// interior pixels are one run a … b − 1 with edge pixels only around it.
+// (An interval's preimage under a monotone sequence is an interval, and the
+// interior is the intersection of two such.) test/affine-edges.test.ts puts
+// the runs' limits on and next to the border, carries included.
 template <class T, int C>
 inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpParams& p, int64_t c_runtime, int64_t n,
                         const int32_t* ix, const int32_t* iy, const typename Weight<T>::type* xu,
                         const typename Weight<T>::type* xl, const typename Weight<T>::type* yu,
                         const typename Weight<T>::type* yl) {
   const int64_t c = C > 0 ? C : c_runtime;
-  // unsigned compares: i0 < w − 1 also rules out i0 < 0 (and i0 < w − 2 for
-  // 3 channels keeps the taps' 4-lane loads inside their rows)
-  const uint64_t wide = C == 3 ? (p.w > 2 ? uint64_t(p.w - 2) : 0) : uint64_t(p.w - 1), high = uint64_t(p.h - 1);
-  const int64_t row = p.w * c;
-  for (int64_t k = 0; k < n; ++k) {
-    T* o = out + k * c;
-    const int64_t i0 = ix[k], j0 = iy[k];
-    if (uint64_t(i0) < wide && uint64_t(j0) < high) {
-      const T* p00 = src + (j0 * p.w + i0) * c;
-      if constexpr (C == 3 || C == 4) {
-        blend_pixel<C>(o, p00, p00 + row, C, xu[k], xl[k], yu[k], yl[k], k + 1 < n);
-      } else {
-        for (int64_t ch = 0; ch < c; ++ch) o[ch] = blend(p00[ch], p00[c + ch], p00[row + ch], p00[row + c + ch], xu[k], xl[k], yu[k], yl[k]);
-      }
+  const Interior interior(p, C);
+  int64_t a = 0, b = n;
+  while (a < n && !interior(ix[a], iy[a])) ++a;
+  while (b > a && !interior(ix[b - 1], iy[b - 1])) --b;
+  const auto edge = [&](int64_t k) {
+    if constexpr (C == 3 || C == 4) {
+      edge_pixel_lanes<T, C>(src, out + k * C, p, ix[k], iy[k], xu[k], xl[k], yu[k], yl[k], k + 1 < n);
     } else {
-      edge_pixel<T>(src, o, p, c, i0, j0, xu[k], xl[k], yu[k], yl[k]);
+      edge_pixel<T>(src, out + k * c, p, c, ix[k], iy[k], xu[k], xl[k], yu[k], yl[k]);
     }
-  }
+  };
+  for (int64_t k = 0; k < a; ++k) edge(k);
+  blend_interior<T, C>(src, out, p, c, a, b, n, ix, iy, xu, xl, yu, yl);
+  for (int64_t k = b; k < n; ++k) edge(k);
 }
 
 // One plane (h × w pixels of c interleaved channels); C = c when known at compile time, else 0.
@@ -237,6 +340,7 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
     const double rx = m[1] * double(y) + m[2];
     const double ry = m[4] * double(y) + m[5];
     T* out = dst + y * w * c;
+    const bool unclamped = within_clamp(m, rx, ry, w);
     for (int64_t x0 = 0; x0 < w; x0 += kChunk) {
       const int64_t n = w - x0 < kChunk ? w - x0 : kChunk;
       if (p.nearest) {
@@ -257,7 +361,11 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
         }
         continue;
       }
-      coordinates<T>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
+      if (unclamped) {
+        coordinates<T, false>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
+      } else {
+        coordinates<T, true>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
+      }
       blend_chunk<T, C>(src, out + x0 * c, p, c, n, ix, iy, xu, xl, yu, yl);
     }
   }

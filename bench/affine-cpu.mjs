@@ -1,0 +1,80 @@
+// node bench/affine-cpu.mjs [--vs DIST] [--rounds N] [--calls N] [CASE ...]
+// Bench cases (default T1 T2 B10-f32 B10-u8: the affine warps of issue 19 and
+// the subpixel shifts of the same batch) as CPU time per call
+// (process.cpuUsage: on a shared host wall time also counts the wait for a
+// core), round robin in one process (each case on this build, then on the
+// --vs build; N rounds, medians), so ratios hold on a host whose speed
+// drifts. --vs DIST: another build's dist directory (a copy of dist inside
+// this repository, so its requires resolve), with the addon
+// DIST/addon/fastaug.node if there is one; both builds must give the same
+// bytes. FASTAUG_ISA picks the ISA of both.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import { benchDir, hostInfo, loadCases } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const vs = option('--vs');
+const rounds = Number(option('--rounds', '9'));
+const calls = Number(option('--calls', '2'));
+const optionValues = new Set([vs, option('--rounds'), option('--calls')]);
+const given = args.filter((a) => !a.startsWith('--') && !optionValues.has(a));
+const ids = given.length > 0 ? given : ['T1', 'T2', 'B10-f32', 'B10-u8'];
+
+/** A dist directory's fastaug with its own addon (loaded by the first call). */
+function loadBuild(dist, addon) {
+  const saved = process.env.FASTAUG_NATIVE_PATH;
+  if (addon !== undefined) process.env.FASTAUG_NATIVE_PATH = addon;
+  const fa = require(path.resolve(dist, 'cjs/index.js'));
+  fa.shift({ data: new Uint8Array(4), shape: [1, 2, 2, 1] }, { dx: 1 });
+  if (saved === undefined) delete process.env.FASTAUG_NATIVE_PATH;
+  else process.env.FASTAUG_NATIVE_PATH = saved;
+  return fa;
+}
+
+const builds = [['this', loadBuild(path.join(benchDir, '../dist'))]];
+if (vs !== undefined) {
+  const addon = path.resolve(vs, 'addon/fastaug.node');
+  builds.push(['vs', loadBuild(vs, existsSync(addon) ? addon : undefined)]);
+}
+
+function cpuMs(fn) {
+  const start = process.cpuUsage();
+  for (let i = 0; i < calls; i += 1) fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e3 / calls;
+}
+const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+
+const cases = (await loadCases()).filter((c) => ids.includes(c.id));
+const host = hostInfo();
+const info = builds[0][1].backendInfo();
+console.log(`${info.backend} ${info.isa ?? ''} on ${host.cpu} (family ${host.family} model ${host.model}); ${rounds} rounds × ${calls} calls, CPU ms per call, medians`);
+const runs = [];
+for (const c of cases) {
+  for (const [name, fa] of builds) {
+    const ctx = c.setup(fa);
+    runs.push({ label: `${c.id} ${name}`, fn: () => c.run(fa, ctx, 1), out: ctx.out, times: [] });
+  }
+}
+// the same bytes from both builds
+for (let k = 0; k + 1 < runs.length && builds.length > 1; k += builds.length) {
+  runs[k].fn();
+  runs[k + 1].fn();
+  const [a, b] = [new Uint8Array(runs[k].out.buffer), new Uint8Array(runs[k + 1].out.buffer)];
+  if (!a.every((v, i) => v === b[i])) throw new Error(`${runs[k].label}: the two builds give different bytes`);
+}
+for (const r of runs) cpuMs(r.fn);
+for (let round = 0; round < rounds; round += 1) {
+  for (const r of runs) r.times.push(cpuMs(r.fn));
+}
+for (const r of runs) {
+  const sorted = [...r.times].sort((x, y) => x - y);
+  console.log(`${r.label.padEnd(14)} ${median(r.times).toFixed(2)} ms  (min ${sorted[0].toFixed(2)}, max ${sorted.at(-1).toFixed(2)})`);
+}
+if (builds.length > 1) {
+  for (let k = 0; k < runs.length; k += 2) console.log(`${runs[k].label.split(' ')[0]}: this / vs = ${(median(runs[k].times) / median(runs[k + 1].times)).toFixed(3)}`);
+}

@@ -9,7 +9,8 @@
 // if there is one, and checks both builds give the same bytes.
 // CASE: I<percent>-<u8|f32>-<fill> (64×224×224×3, integer offsets spread over
 // ±percent of the size, as bench/cases/shift.mjs), W7 (1024×28×28×1 uint8,
-// drawn integer offsets, reflect) or H4 (the same, given offsets, constant).
+// drawn integer offsets, reflect), H4 (the same, given offsets, constant) or
+// C3 (one 28×28 image of W7's kind: the cost of a call).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -45,6 +46,10 @@ if (vs !== undefined) {
 const spreadOffsets = (count, limit, step) => Array.from({ length: count }, (_, i) => Math.round((2 * ((i * step) % 1) - 1) * limit));
 
 function makeCase(id) {
+  if (id === 'C3') {
+    // bench/cases/small.mjs C3: one image, so the per-call cost
+    return { shape: [1, 28, 28, 1], Type: Uint8Array, opts: { x: 0.1, y: 0.1, subpixel: false, fill: 'reflect', seed: 1, index: 7 }, calls: 5000 };
+  }
   if (id === 'W7' || id === 'H4') {
     const shape = [1024, 28, 28, 1];
     const opts = id === 'W7'

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { StreamRequest } from '../src/backends/backend.js';
 import { philox4x32, randomNormal, randomNormalAsync, randomUniform, randomUniformAsync } from '../src/index.js';
-import { boxMullerRadius, sincos2pi } from '../src/backends/js/random.js';
+import { boxMullerRadius, sincos2pi, uniformFromWord } from '../src/backends/js/random.js';
 import { backendName, backends, jsReference } from './helpers/backends.js';
 import { firstDifference, testRng, uniformOfWord } from './helpers/rng.js';
 
@@ -58,6 +58,23 @@ describe('per-sample parameter words (block 0 of each sample, counter (0, index 
         }
       }
     }
+  });
+});
+
+describe('U(w) in js', () => {
+  it("equals random.h's float32 construction (1 + m · 2^-23) − (1 − 2^-24) for every 23-bit m, whatever the low 9 bits", () => {
+    const bits = new Uint32Array(1);
+    const asFloat = new Float32Array(bits.buffer);
+    bits[0] = 0x3f7fffff;
+    const oneMinusHalfUlp = asFloat[0]!;
+    let wrong = -1;
+    for (let m = 0; m < 2 ** 23 && wrong < 0; m += 1) {
+      bits[0] = 0x3f800000 | m;
+      const expected = Math.fround(asFloat[0]! - oneMinusHalfUlp);
+      const w = (m * 512 + (m % 512)) >>> 0;
+      if (uniformFromWord(w) !== expected) wrong = m;
+    }
+    expect(wrong).toBe(-1);
   });
 });
 

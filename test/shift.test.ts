@@ -1,17 +1,19 @@
 // shift (DESIGN §4): hand-computed cases, an independent float64 reference,
 // every backend and ISA bit-identical, split/thread invariance, bad input.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
 import type { ShiftRequest } from '../src/backends/backend.js';
-import { shift, shiftAsync, shiftOffsets, type Batch, type Fill, type ShiftOptions } from '../src/index.js';
+import { philox4x32, shift, shiftAsync, shiftOffsets, type Batch, type Fill, type ShiftOptions } from '../src/index.js';
 import { shiftImages, shiftPieces } from '../src/backends/js/shift.js';
 import { shiftPlan } from '../src/ops/shift.js';
 import { backendName, backends, nativeBackends } from './helpers/backends.js';
 import { extensionIndex, FILLS } from './helpers/fills.js';
-import { firstDifference, testRng } from './helpers/rng.js';
+import { firstDifference, testRng, uniformOfWord } from './helpers/rng.js';
+import { STREAM } from '../src/streams.js';
 
 /** Bilinear in float64 from the definition: output (y, x) = input (y − dy, x − dx) of the extended image. */
 function referenceShift(b: Batch, dx: number[], dy: number[], fill: Fill, fillValue: number): Float64Array {
@@ -707,5 +709,73 @@ describe('integer shifts of arrays that start at odd byte offsets equal the per-
         }
       }
     }
+  });
+});
+
+describe('offsets drawn as whole pixels (subpixel: false or nearest) go straight into integers, in arrays a synchronous shift reuses', () => {
+  const sha256 = (a: ArrayBufferView): string => createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+  /** A batch of the given shape with deterministic contents. */
+  const filled = (shape: [number, number, number, number], dtype: 'uint8' | 'float32', layout: 'NHWC' | 'NCHW' = 'NHWC'): Batch => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const data = dtype === 'uint8' ? Uint8Array.from({ length: size }, (_, i) => (i * 7 + (i >> 5)) & 255) : Float32Array.from({ length: size }, (_, i) => ((i * 37) % 1000) / 7 - 50);
+    return { data, shape, layout };
+  };
+
+  it('give the outputs and offsets (float64 bits, -0 included) of main 9e27098, where they went through float64 offsets', () => {
+    // [shape, dtype, options, layout, sha256 of the output, of shiftOffsets' dx, of its dy], from that build
+    const pinned: Array<[[number, number, number, number], 'uint8' | 'float32', ShiftOptions, 'NHWC' | 'NCHW', string, string, string]> = [
+      [[1024, 28, 28, 1], 'uint8', { x: 0.1, y: 0.1, subpixel: false, fill: 'reflect', seed: 1 }, 'NHWC',
+        'be789aa78ac52cdd825089fd7ca2a02ed4b6ead27b55351e3825f16c81c0bed1', '68786525a379c46a6634f4eaad8e4fe46592d90d8cbec734b7aacb2de2e98200', '07f843b745badcb4d3d1a8b2bb67b3ec2d8ad5efc09bc960efca43269ab3d4e7'],
+      [[40, 9, 13, 2], 'float32', { x: [-0.3, 0.2], y: 0.25, interpolation: 'nearest', fill: 'wrap', seed: 5n, index: 1000, epoch: 3 }, 'NHWC',
+        '302bfc8efe187f1da3fe561a1a7e6da74a1806e6c4f098e86cdb1569960918d3', '9bbd47be6516793d7c29eb5e812db25626681a30869a7606270f406ff26d5255', '9992e0bd2696ad0debdeab93b62fa8d461c4aa61ed1a7a5e1f3faf8c67a26685'],
+      [[1, 28, 28, 1], 'uint8', { x: 0.1, y: 0.1, subpixel: false, fill: 'reflect', seed: 1, index: 7 }, 'NHWC',
+        'f5ee71f38bad42407ad341443ec076791ab01b7061a439b9783d0c639feb3d64', 'e77817b649821c634355a917817c1224a360514b1244fe09e832bac4e8ea4440', 'e25d2084cf6f361fdd6e9d1d8c170efa78f59e25780d0b7c56aee28bc1c6fed7'],
+      [[3, 5, 6, 3], 'uint8', { x: 2, y: [-1, 0.5], subpixel: false, fill: 'constant', fillValue: 9, seed: 11 }, 'NCHW',
+        'e8b7e7accd53d35a2c65b14c477171d39b52bd5336d99eab34f9f39eb7d28a5a', 'cd5633cfb067d9c7ab3ff03e57a87cfedc34cebe618a39267286e2acef591950', 'b97e90888a02ec120d93c1e8f2c545ec985615d5278fc2a3a680fbbede75b177'],
+    ];
+    for (const [shape, dtype, options, layout, output, dx, dy] of pinned) {
+      const b = filled(shape, dtype, layout);
+      expect(sha256(shift(b, options).data), `${JSON.stringify(shape)} output`).toBe(output);
+      const offsets = shiftOffsets(b, options);
+      expect([sha256(offsets.dx), sha256(offsets.dy)], `${JSON.stringify(shape)} offsets`).toEqual([dx, dy]);
+    }
+  });
+
+  it('kx, ky are the drawn offsets of DESIGN §3 rounded half to even, for batch sizes on both sides of the js / addon word split', () => {
+    const halfEven = (v: number): number => (Math.abs(v % 1) === 0.5 ? 2 * Math.round(v / 2) : Math.round(v));
+    const [key0, key1, index, epoch] = [123456789, 42, 3000, 2];
+    for (const n of [1, 15, 16, 300]) {
+      const b = filled([n, 11, 23, 1], 'uint8');
+      for (const options of [{ subpixel: false }, { interpolation: 'nearest' as const }]) {
+        const plan = shiftPlan(b, { ...options, x: [-0.7, 0.4], y: 0.5, seed: key1 * 2 ** 32 + key0, index, epoch });
+        for (let k = 0; k < n; k += 1) {
+          const [w0, w1] = philox4x32([0, index + k, epoch, STREAM.shift], [key0, key1]);
+          expect([plan.kx[k], plan.ky[k]], `n ${n} image ${k}`).toEqual([halfEven((-0.7 + 1.1 * uniformOfWord(w0!)) * 23) + 0, halfEven((-0.5 + 1 * uniformOfWord(w1!)) * 11) + 0]);
+          expect([plan.wx1[k], plan.wy1[k]]).toEqual([0, 0]);
+        }
+      }
+    }
+  });
+
+  it('calls of different sizes and dtypes in a row (within and beyond the reused arrays) each give the definition', () => {
+    const rng = testRng(2020_12);
+    for (const [n, dtype] of [[1024, 'uint8'], [5, 'float32'], [3000, 'uint8'], [5000, 'uint8'], [17, 'float32'], [4096, 'float32'], [1024, 'uint8']] as const) {
+      const b = randomBatch(rng, [n, 3, 4, 1], dtype, 'NHWC');
+      const options: ShiftOptions = { x: 0.6, y: [-0.4, 0.7], subpixel: false, fill: FILLS[n % FILLS.length]!, fillValue: 3, seed: n, index: 9 };
+      const { dx, dy } = shiftOffsets(b, options);
+      const expected = referenceIntegerShift(b, [...dx], [...dy], options.fill!, 3);
+      expect(firstDifference(shift(b, options).data, expected), `${n} ${dtype}`).toBe(-1);
+    }
+  });
+
+  it('a synchronous shift between the start and the end of a shiftAsync leaves the async call its own offsets', async () => {
+    const rng = testRng(77);
+    const first = randomBatch(rng, [64, 6, 5, 1], 'uint8', 'NHWC');
+    const second = randomBatch(rng, [64, 6, 5, 1], 'uint8', 'NHWC');
+    const options: ShiftOptions = { x: 0.5, y: 0.5, subpixel: false, fill: 'constant', seed: 1 };
+    const pending = shiftAsync(first, { ...options, threads: 2 });
+    shift(second, { ...options, seed: 2 });
+    const { dx, dy } = shiftOffsets(first, options);
+    expect(firstDifference((await pending).data, referenceIntegerShift(first, [...dx], [...dy], 'constant', 0))).toBe(-1);
   });
 });

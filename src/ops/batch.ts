@@ -158,9 +158,9 @@ const SMALL_DRAW = 16;
  * batch (dataset index index + k) gets counter (0, index + k, epoch, stream).
  * Four words per image, drawn here once so both backends use the same values
  * (by the addon for a batch: ~10 ns a block against ~50 in js, issue 20).
+ * Written to `words` (4·n long) when given: an op may reuse one array.
  */
-export function perSampleWords(n: number, key: SeedKey, index: number, epoch: number, stream: number): Uint32Array {
-  const words = new Uint32Array(4 * n);
+export function perSampleWords(n: number, key: SeedKey, index: number, epoch: number, stream: number, words: Uint32Array = new Uint32Array(4 * n)): Uint32Array {
   // a handful of blocks is cheaper in js than a call into the addon (one 28×28 image: C3)
   if (n < SMALL_DRAW) jsPerSampleWords(words, key.key0, key.key1, index, epoch, stream);
   else activeBackend().perSampleWords(words, key.key0, key.key1, index, epoch, stream);

@@ -75,43 +75,67 @@ export interface ShiftOffsets {
   dy: Float64Array;
 }
 
-interface ResolvedShift extends ResolvedImageOp<ShiftRequest> {
-  offsets: ShiftOffsets;
-}
+type AxisRange = [lo: number, hi: number];
+type DrawnRanges = { x: AxisRange; y: AxisRange } | undefined;
 
-/**
- * Per-image offsets in pixels. Drawn: image k (dataset index index + k) uses
- * words (w0, w1) of counter (0, index + k, epoch, STREAM.shift):
- * dx = (lo + (hi − lo) · U(w0)) · width in float64, dy likewise from w1.
- */
-function resolveOffsets(b: CheckedBatch, o: Partial<ShiftOptions>, nearest: boolean): ShiftOffsets {
+/** The drawn ranges (x, y) as [lo, hi], or undefined when the offsets are given (dx, dy). */
+function drawnRanges(o: Partial<ShiftOptions>): DrawnRanges {
   const given = o.dx !== undefined || o.dy !== undefined;
   const drawn = o.x !== undefined || o.y !== undefined;
   if (given && drawn) throw new TypeError('Expected either given offsets (dx, dy) or drawn ranges (x, y) for shift, not both');
+  if (!drawn) return undefined;
+  const x = o.x === undefined ? [0, 0] as AxisRange : rangeOption('x', o.x, true);
+  const y = o.y === undefined ? [0, 0] as AxisRange : rangeOption('y', o.y, true);
+  return { x, y };
+}
+
+/**
+ * Drawn offsets of one axis in pixels: image k's is (lo + (hi − lo) · U(w))
+ * · size in float64, w = words[4k + word], rounded half to even when
+ * `round`; out[k] for k < n. One loop, no closures or per-image objects: on a
+ * batch of 28×28 images this loop is a good part of the call. Returns false
+ * when an offset (before rounding) exceeds MAX_OFFSET.
+ */
+function drawAxis(words: Uint32Array, word: number, range: AxisRange, size: number, round: boolean, n: number, out: Float64Array | Int32Array): boolean {
+  // lo and hi - lo as plain numbers before the loop: destructuring the range in the parameters made the loop ~40 % slower
+  const lo = range[0];
+  const span = range[1] - range[0];
+  let inRange = true;
+  for (let k = 0; k < n; k += 1) {
+    const d = (lo + span * uniformFromWord(words[4 * k + word]!)) * size;
+    inRange &&= Math.abs(d) <= MAX_OFFSET;
+    out[k] = round ? roundHalfEven(d) : d;
+  }
+  return inRange;
+}
+
+/** Throws the error of the first axis (x, then y) whose drawn offsets left ±MAX_OFFSET. */
+function checkDrawnRange(o: Partial<ShiftOptions>, xInRange: boolean, yInRange: boolean): void {
+  if (!xInRange) throw invalidParameterError('x', 'a range whose offsets in pixels stay within 2^30', o.x, 'range');
+  if (!yInRange) throw invalidParameterError('y', 'a range whose offsets in pixels stay within 2^30', o.y, 'range');
+}
+
+/** Block 0 of each image's shift parameter stream: image k (dataset index index + k) uses counter (0, index + k, epoch, STREAM.shift). */
+function shiftWords(b: CheckedBatch, o: Partial<ShiftOptions>, out?: Uint32Array): Uint32Array {
+  return perSampleWords(b.n, seedKey(o.seed), sampleIndex(o.index, b.n), epochOption(o.epoch), STREAM.shift, out);
+}
+
+/**
+ * Per-image offsets in pixels: given, or drawn when `ranges` (drawnRanges)
+ * are: image k uses words (w0, w1) of its block (shiftWords), dx = (lo +
+ * (hi − lo) · U(w0)) · width in float64, dy likewise from w1 (drawAxis).
+ */
+function resolveOffsets(b: CheckedBatch, o: Partial<ShiftOptions>, ranges: DrawnRanges, nearest: boolean): ShiftOffsets {
   let dx: Float64Array;
   let dy: Float64Array;
-  if (drawn) {
-    const [xlo, xhi] = o.x === undefined ? [0, 0] : rangeOption('x', o.x, true);
-    const [ylo, yhi] = o.y === undefined ? [0, 0] : rangeOption('y', o.y, true);
-    const key = seedKey(o.seed);
-    const words = perSampleWords(b.n, key, sampleIndex(o.index, b.n), epochOption(o.epoch), STREAM.shift);
+  if (ranges !== undefined) {
+    const words = shiftWords(b, o);
+    const round = o.subpixel === false;
     dx = new Float64Array(b.n);
     dy = new Float64Array(b.n);
-    // one loop over the images, no closures or per-image arrays: for small
-    // images (MNIST) this loop is a good part of the call
-    const round = o.subpixel === false;
-    let xInRange = true;
-    let yInRange = true;
-    for (let k = 0; k < b.n; k += 1) {
-      const x = (xlo + (xhi - xlo) * uniformFromWord(words[4 * k]!)) * b.w;
-      const y = (ylo + (yhi - ylo) * uniformFromWord(words[4 * k + 1]!)) * b.h;
-      xInRange &&= Math.abs(x) <= MAX_OFFSET;
-      yInRange &&= Math.abs(y) <= MAX_OFFSET;
-      dx[k] = round ? roundHalfEven(x) : x;
-      dy[k] = round ? roundHalfEven(y) : y;
-    }
-    if (!xInRange) throw invalidParameterError('x', 'a range whose offsets in pixels stay within 2^30', o.x, 'range');
-    if (!yInRange) throw invalidParameterError('y', 'a range whose offsets in pixels stay within 2^30', o.y, 'range');
+    const xInRange = drawAxis(words, 0, ranges.x, b.w, round, b.n, dx);
+    const yInRange = drawAxis(words, 1, ranges.y, b.h, round, b.n, dy);
+    checkDrawnRange(o, xInRange, yInRange);
   } else {
     dx = o.dx === undefined ? new Float64Array(b.n) : offsetsArgument('dx', o.dx, b.n);
     dy = o.dy === undefined ? new Float64Array(b.n) : offsetsArgument('dy', o.dy, b.n);
@@ -169,23 +193,77 @@ function wholePixels(d: Float64Array): Int32Array | undefined {
 
 type ShiftTaps = Pick<ShiftRequest, 'kx' | 'ky' | 'wx1' | 'wx0' | 'wy1' | 'wy0'>;
 
+/** Tap weights of whole-pixel offsets, one pair for both axes: w1 = 0, w0 = one. */
+function wholePixelWeights(n: number, uint8: boolean): Pick<ShiftTaps, 'wx1' | 'wx0' | 'wy1' | 'wy0'> {
+  const w1 = new Float32Array(n);
+  const w0 = new Float32Array(n).fill(uint8 ? 2 ** UINT8_WEIGHT_BITS : 1);
+  return { wx1: w1, wx0: w0, wy1: w1, wy0: w0 };
+}
+
 /**
  * Both axes' integer parts and tap weights, as axisTaps. When every offset
- * is a whole pixel (drawn with subpixel: false, or interpolation 'nearest')
- * the two axes share one pair of weight arrays (w1 = 0, w0 = one): on a
- * batch of 28×28 images each typed array of the call is ~1 ns per image.
+ * is a whole pixel (given so, or interpolation 'nearest') the two axes share
+ * one pair of weight arrays: on a batch of 28×28 images each typed array of
+ * the call is ~1 ns per image.
  */
 function shiftTaps(o: ShiftOffsets, uint8: boolean): ShiftTaps {
   const kx = wholePixels(o.dx);
   const ky = kx === undefined ? undefined : wholePixels(o.dy);
-  if (kx !== undefined && ky !== undefined) {
-    const w1 = new Float32Array(kx.length);
-    const w0 = new Float32Array(kx.length).fill(uint8 ? 2 ** UINT8_WEIGHT_BITS : 1);
-    return { kx, ky, wx1: w1, wx0: w0, wy1: w1, wy0: w0 };
-  }
+  if (kx !== undefined && ky !== undefined) return { kx, ky, ...wholePixelWeights(kx.length, uint8) };
   const x = axisTaps(o.dx, uint8);
   const y = axisTaps(o.dy, uint8);
   return { kx: x.k, ky: y.k, wx1: x.w1, wx0: x.w0, wy1: y.w1, wy0: y.w0 };
+}
+
+/** Largest batch whose drawn whole-pixel offsets a synchronous shift() resolves into ReusedArrays. */
+const REUSE_MAX_IMAGES = 4096;
+
+/**
+ * Arrays a synchronous shift() of up to REUSE_MAX_IMAGES images uses again
+ * on every call instead of new ones: on a batch of 28×28 images each new
+ * typed array costs ~1 ns per image (issue 20). This is safe because the
+ * kernels have run when shift() returns. …Async calls (whose kernels run
+ * later) and shiftPlan (whose caller keeps the request) get arrays of their
+ * own. The kernels read the first n elements of kx … wy0, so these keep
+ * their full length; perSampleWords writes 4·n words, so `words` is a view.
+ */
+class ReusedArrays {
+  private readonly wordBuffer = new Uint32Array(4 * REUSE_MAX_IMAGES);
+  private wordView = this.wordBuffer.subarray(0, 0);
+  readonly kx = new Int32Array(REUSE_MAX_IMAGES);
+  readonly ky = new Int32Array(REUSE_MAX_IMAGES);
+  private readonly weights = { uint8: wholePixelWeights(REUSE_MAX_IMAGES, true), float32: wholePixelWeights(REUSE_MAX_IMAGES, false) };
+
+  /** A view of the first 4·n words (the last one made, when n is the same). */
+  words(n: number): Uint32Array {
+    if (this.wordView.length !== 4 * n) this.wordView = this.wordBuffer.subarray(0, 4 * n);
+    return this.wordView;
+  }
+
+  /** wholePixelWeights for up to REUSE_MAX_IMAGES images (nothing writes them). */
+  wholePixelWeights(uint8: boolean): Pick<ShiftTaps, 'wx1' | 'wx0' | 'wy1' | 'wy0'> {
+    return uint8 ? this.weights.uint8 : this.weights.float32;
+  }
+}
+
+let reusedArrays: ReusedArrays | undefined;
+
+/**
+ * The taps of offsets drawn as whole pixels (subpixel: false, or
+ * interpolation 'nearest'): each axis drawn and rounded straight into its
+ * Int32Array (the same integers as shiftTaps(resolveOffsets(…))), no float64
+ * offsets in between. Into ReusedArrays when `reuse` (see there).
+ */
+function drawnWholePixelTaps(b: CheckedBatch, o: Partial<ShiftOptions>, ranges: NonNullable<DrawnRanges>, reuse: boolean): ShiftTaps {
+  const uint8 = b.dtype === 'uint8';
+  const reused = reuse && b.n <= REUSE_MAX_IMAGES ? (reusedArrays ??= new ReusedArrays()) : undefined;
+  const words = shiftWords(b, o, reused?.words(b.n));
+  const kx = reused?.kx ?? new Int32Array(b.n);
+  const ky = reused?.ky ?? new Int32Array(b.n);
+  const xInRange = drawAxis(words, 0, ranges.x, b.w, true, b.n, kx);
+  const yInRange = drawAxis(words, 1, ranges.y, b.h, true, b.n, ky);
+  checkDrawnRange(o, xInRange, yInRange);
+  return { kx, ky, ...(reused?.wholePixelWeights(uint8) ?? wholePixelWeights(b.n, uint8)) };
 }
 
 /** `fill` and `fillValue` checked for this batch (crop shares them); `fill` as its FILL_CODES value. */
@@ -204,7 +282,16 @@ export function fillOptions(b: CheckedBatch, o: Partial<Pick<ShiftOptions, 'fill
 /** Widest image a shift takes: the kernels hold offsets and column positions in 32-bit signed integers. */
 const MAX_SHIFT_WIDTH = 2 ** 31 - 1;
 
-function resolveShift(batch: unknown, options: unknown, isAsync: boolean): ResolvedShift {
+/** A shift's batch and options, checked (but for offsets and `out`). */
+interface CheckedShift {
+  b: CheckedBatch;
+  o: Partial<ShiftOptions & AsyncOptions>;
+  fill: number;
+  fillValue: number;
+  nearest: boolean;
+}
+
+function checkShift(batch: unknown, options: unknown, isAsync: boolean): CheckedShift {
   const fields = readBatch(batch);
   const o = opOptions<ShiftOptions & AsyncOptions>('shift', options, NAMES, isAsync);
   const b = checkBatchFields(fields);
@@ -217,19 +304,32 @@ function resolveShift(batch: unknown, options: unknown, isAsync: boolean): Resol
   if (o.seed !== undefined) seedKey(o.seed);
   if (o.epoch !== undefined) epochOption(o.epoch);
   const { fill, fillValue } = fillOptions(b, o);
-  const offsets = resolveOffsets(b, o, interpolation === 'nearest');
+  return { b, o, fill, fillValue, nearest: interpolation === 'nearest' };
+}
+
+/** The request's taps: drawn whole pixels straight into integers (drawnWholePixelTaps), else through float64 offsets. */
+function resolveTaps({ b, o, nearest }: CheckedShift, reuse: boolean): ShiftTaps {
+  const ranges = drawnRanges(o);
+  if (ranges !== undefined && (o.subpixel === false || nearest)) return drawnWholePixelTaps(b, o, ranges, reuse);
+  return shiftTaps(resolveOffsets(b, o, ranges, nearest), b.dtype === 'uint8');
+}
+
+/** `reuse`: a synchronous shift() may resolve into ReusedArrays (its kernels run before it returns). */
+function resolveShift(batch: unknown, options: unknown, isAsync: boolean, reuse = false): ResolvedImageOp<ShiftRequest> {
+  const checked = checkShift(batch, options, isAsync);
+  const { b, o, fill, fillValue } = checked;
+  const taps = resolveTaps(checked, reuse);
   const { view: out, result, created } = outputArray(b, o.out, false);
   const threads = isAsync ? threadsOption(o.threads) : 1;
-  const taps = shiftTaps(offsets, b.dtype === 'uint8');
   return {
-    batch: b, out, result, created, offsets, threads,
+    batch: b, out, result, created, threads,
     request: { h: b.h, w: b.w, c: b.c, layout: b.layout, fill, fillValue, ...taps },
   };
 }
 
 /** Translates every image of the batch by its own offset (DESIGN §4). */
 export function shift(batch: Batch, options?: ShiftOptions): Batch {
-  const r = resolveShift(batch, options, false);
+  const r = resolveShift(batch, options, false, true);
   activeBackend().shift(r.batch.data, r.out, r.request, 0, r.batch.n);
   return batchResult(r.batch, r.result);
 }
@@ -247,7 +347,11 @@ export async function shiftAsync(batch: Batch, options?: ShiftOptions & AsyncOpt
 
 /** The offsets in pixels a shift with these options gives each image (for records and reports). */
 export function shiftOffsets(batch: Batch, options?: ShiftOptions): ShiftOffsets {
-  return resolveShift(batch, options, false).offsets;
+  const { b, o, nearest } = checkShift(batch, options, false);
+  const offsets = resolveOffsets(b, o, drawnRanges(o), nearest);
+  // the checks of `out` a shift makes (without a new output array when there is none)
+  if (o.out !== undefined) outputArray(b, o.out, false);
+  return offsets;
 }
 
 /** Internal: the resolved request a shift hands its backend (tests compare backends on it). */

@@ -117,15 +117,48 @@ template <class S>
   cos_out = S::as_float(S::bxor(cos_mag, S::band(pairs, sign_bit)));
 }
 
-// The counters of G groups of S::kBlocks consecutive blocks from `block` on.
+// Rounds 0 and 1 of Philox with what every block of a call shares folded
+// into constants. Counter words 2 (epoch) and 3 (stream) are the same in
+// every block, and so is word 1 (the block's upper half, xor the sample)
+// while the blocks share their upper half, which visit_stream arranges. So
+// round 0 has one varying product (M0 · word 0) and round 1 one (M1 · word
+// 2); the other two, and most xors, are computed once per call in scalar
+// code: 8 vector operations for the two rounds of a group of blocks instead
+// of 18 (Zen 3, AVX2, 9.6 M values into 1 MiB: normals 11.5 -> 10.8 ms,
+// uniforms 7.0 -> 6.2 ms). Integer operations, so the words are the same bits.
+template <class S>
+struct PhiloxHead {
+  typename S::U64 x2_xor_0;  // round 0: x2 = hi(M0 · x0) ^ x2_xor_0
+  typename S::U64 x0_xor_1;  // round 1: x0 = hi(M1 · x2) ^ x0_xor_1
+  typename S::U64 x2_xor_1;  // round 1: x2 = lo(M0 · x0 of round 0) ^ x2_xor_1
+  typename S::U64 x3_1;      // round 1: x3, the same for every block
+  PhiloxHead(const StreamParams& sp, uint32_t block_upper) {
+    // round 0: x0 and x1 are the same in every block
+    const uint64_t p1 = uint64_t(kPhiloxM1) * sp.epoch;
+    const uint32_t x0 = uint32_t(p1 >> 32) ^ block_upper ^ sp.sample ^ sp.key0, x1 = uint32_t(p1);
+    x2_xor_0 = S::set64(sp.stream ^ sp.key1);
+    // round 1: so is M0 · x0
+    const uint64_t p0 = uint64_t(kPhiloxM0) * x0;
+    x0_xor_1 = S::set64(x1 ^ uint32_t(sp.key0 + kPhiloxW0));
+    x2_xor_1 = S::set64(uint32_t(p0 >> 32) ^ uint32_t(sp.key1 + kPhiloxW1));
+    x3_1 = S::set64(uint32_t(p0));
+  }
+};
+
+// The state after rounds 0 and 1 of G groups of S::kBlocks consecutive
+// blocks from `block` on (upper half as in `head`).
 template <class S, int G>
-inline void philox_start(typename S::U64 (&x)[G][4], uint64_t block, typename S::U64 sample, typename S::U64 epoch, typename S::U64 stream) {
+inline void philox_rounds_0_1(typename S::U64 (&x)[G][4], uint64_t block, const PhiloxHead<S>& head) {
+  const typename S::U64 m0 = S::set64(kPhiloxM0), m1 = S::set64(kPhiloxM1);
 #pragma GCC unroll 16
   for (int g = 0; g < G; ++g) {
-    x[g][0] = S::blocks_from(block + uint64_t(g) * S::kBlocks);
-    x[g][1] = S::xor64(S::shr32(x[g][0]), sample);
-    x[g][2] = epoch;
-    x[g][3] = stream;
+    const typename S::U64 p0 = S::mul_wide(S::blocks_from(block + uint64_t(g) * S::kBlocks), m0);
+    const typename S::U64 x2 = S::xor64(S::shr32(p0), head.x2_xor_0);
+    const typename S::U64 p1 = S::mul_wide(x2, m1);
+    x[g][0] = S::xor64(S::shr32(p1), head.x0_xor_1);
+    x[g][1] = p1;
+    x[g][2] = S::xor64(p0, head.x2_xor_1);  // upper halves: garbage, never read
+    x[g][3] = head.x3_1;
   }
 }
 
@@ -152,12 +185,13 @@ inline void philox_round_range(typename S::U64 (&x)[G][4], const PhiloxRoundKeys
   }
 }
 
-// Visits the stream positions [first, first + n) in order. `emit` turns the
-// packed words (x: words 0 and 2 of each block, y: words 1 and 3) into two
-// float vectors in the same lane order; visit(k, v) then gets the values of
-// positions first + k ... first + k + kLanes − 1 as one vector. Only the
-// first and last iterations can be partial: they go through a stack buffer
-// and visit_tail(k, values, count).
+// Visits the stream positions [first, first + n) in order; all their blocks
+// share their upper half (PhiloxHead). `emit` turns the packed words (x:
+// words 0 and 2 of each block, y: words 1 and 3) into two float vectors in
+// the same lane order; visit(base + k, v) then gets the values of positions
+// first + k ... first + k + kLanes − 1 as one vector. Only the first and last
+// iterations can be partial: they go through a stack buffer and
+// visit_tail(base + k, values, count).
 //
 // Software-pipelined: while one iteration's words go through `emit`, the
 // next iteration's Philox rounds run, in slices placed between the groups'
@@ -168,22 +202,22 @@ inline void philox_round_range(typename S::U64 (&x)[G][4], const PhiloxRoundKeys
 // the ISA files are also compiled with -fschedule-insns -fsched-pressure,
 // without which GCC keeps the slices apart and the gain mostly vanishes).
 template <class S, class Emit, class Visit, class VisitTail>
-inline void visit_stream(size_t n, const StreamParams& sp, Emit emit, Visit visit, VisitTail visit_tail) {
+inline void visit_stream_same_upper(size_t n, const StreamParams& sp, size_t base, Emit emit, Visit visit, VisitTail visit_tail) {
   constexpr int kGroups = 4;
   constexpr size_t kBlocksPerIter = size_t(kGroups) * S::kBlocks;
   constexpr size_t kFloatsPerIter = 4 * kBlocksPerIter;
   using U32 = typename S::U32;
   using F32 = typename S::F32;
   const PhiloxRoundKeys<S> keys(sp.key0, sp.key1);
-  const typename S::U64 epoch = S::set64(sp.epoch), stream = S::set64(sp.stream), sample = S::set64(sp.sample);
-  alignas(64) float partial[kFloatsPerIter];
   uint64_t block = sp.first / 4;
+  const PhiloxHead<S> head(sp, uint32_t(block >> 32));
+  alignas(64) float partial[kFloatsPerIter];
   size_t skip = size_t(sp.first % 4);
   size_t done = 0;
   typename S::U64 x[kGroups][4];
   if (n == 0) return;
-  philox_start<S, kGroups>(x, block, sample, epoch, stream);
-  philox_round_range<S, kGroups, 0, kPhiloxRounds>(x, keys);
+  philox_rounds_0_1<S, kGroups>(x, block, head);
+  philox_round_range<S, kGroups, 2, kPhiloxRounds>(x, keys);
   while (true) {
     const size_t take = (kFloatsPerIter - skip < n - done) ? kFloatsPerIter - skip : n - done;
     const bool whole = skip == 0 && take == kFloatsPerIter;
@@ -205,8 +239,8 @@ inline void visit_stream(size_t n, const StreamParams& sp, Emit emit, Visit visi
     };
     if (more) {
       static_assert(kGroups == 4 && kPhiloxRounds == 10, "the slices below cover 10 rounds around 4 emitters");
-      philox_start<S, kGroups>(x, block + kBlocksPerIter, sample, epoch, stream);
-      philox_round_range<S, kGroups, 0, 3>(x, keys);
+      philox_rounds_0_1<S, kGroups>(x, block + kBlocksPerIter, head);
+      philox_round_range<S, kGroups, 2, 3>(x, keys);
       emit_group(0);
       philox_round_range<S, kGroups, 3, 5>(x, keys);
       emit_group(1);
@@ -226,18 +260,35 @@ inline void visit_stream(size_t n, const StreamParams& sp, Emit emit, Visit visi
     for (int g = 0; g < kGroups; ++g) {
       const size_t k = size_t(g) * 2 * S::kLanes;
       if (whole) {
-        visit(done + k, first[g]);
-        visit(done + k + S::kLanes, second[g]);
+        visit(base + done + k, first[g]);
+        visit(base + done + k + S::kLanes, second[g]);
       } else {
         S::storef(partial + k, first[g]);
         S::storef(partial + k + S::kLanes, second[g]);
       }
     }
-    if (!whole) visit_tail(done, partial + skip, take);
+    if (!whole) visit_tail(base + done, partial + skip, take);
     done += take;
     skip = 0;
     block += kBlocksPerIter;
     if (!more) return;
+  }
+}
+
+// The blocks of a call rarely span two upper halves (2^34 positions apart);
+// when they do, each part goes on its own, as visit_stream_same_upper needs.
+template <class S, class Emit, class Visit, class VisitTail>
+inline void visit_stream(size_t n, const StreamParams& sp, Emit emit, Visit visit, VisitTail visit_tail) {
+  StreamParams part = sp;
+  size_t base = 0;
+  while (n > 0) {
+    const uint64_t upper = part.first / 4 >> 32;
+    const uint64_t upper_end = (upper + 1) << 34;  // first position of the next upper half
+    const size_t count = (upper_end - part.first < n) ? size_t(upper_end - part.first) : n;
+    visit_stream_same_upper<S>(count, part, base, emit, visit, visit_tail);
+    part.first += count;
+    base += count;
+    n -= count;
   }
 }
 

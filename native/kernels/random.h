@@ -117,14 +117,14 @@ template <class S>
   cos_out = S::as_float(S::bxor(cos_mag, S::band(pairs, sign_bit)));
 }
 
-// Rounds 0 and 1 of Philox with what every block of a call shares folded
+// Rounds 0 to 2 of Philox with what every block of a call shares folded
 // into constants. Counter words 2 (epoch) and 3 (stream) are the same in
 // every block, and so is word 1 (the block's upper half, xor the sample)
 // while the blocks share their upper half, which visit_stream arranges. So
 // round 0 has one varying product (M0 · word 0) and round 1 one (M1 · word
 // 2); the other two, and most xors, are computed once per call in scalar
-// code: 8 vector operations for the two rounds of a group of blocks instead
-// of 18 (Zen 3, AVX2, 9.6 M values into 1 MiB: normals 11.5 -> 10.8 ms,
+// code, and round 2 has a constant x3: 15 vector operations for the three
+// rounds of a group of blocks instead of 26 (Zen 3, AVX2, 9.6 M values into 1 MiB: normals 11.5 -> 10.8 ms,
 // uniforms 7.0 -> 6.2 ms). Integer operations, so the words are the same bits.
 template <class S>
 struct PhiloxHead {
@@ -132,6 +132,7 @@ struct PhiloxHead {
   typename S::U64 x0_xor_1;  // round 1: x0 = hi(M1 · x2) ^ x0_xor_1
   typename S::U64 x2_xor_1;  // round 1: x2 = lo(M0 · x0 of round 0) ^ x2_xor_1
   typename S::U64 x3_1;      // round 1: x3, the same for every block
+  typename S::U64 x2_xor_2;  // round 2: x2 = hi(M0 · x0) ^ x2_xor_2 (x3_1 ^ its key)
   PhiloxHead(const StreamParams& sp, uint32_t block_upper) {
     // round 0: x0 and x1 are the same in every block
     const uint64_t p1 = uint64_t(kPhiloxM1) * sp.epoch;
@@ -142,23 +143,31 @@ struct PhiloxHead {
     x0_xor_1 = S::set64(x1 ^ uint32_t(sp.key0 + kPhiloxW0));
     x2_xor_1 = S::set64(uint32_t(p0 >> 32) ^ uint32_t(sp.key1 + kPhiloxW1));
     x3_1 = S::set64(uint32_t(p0));
+    x2_xor_2 = S::set64(uint32_t(p0) ^ uint32_t(sp.key1 + 2 * kPhiloxW1));
   }
 };
 
-// The state after rounds 0 and 1 of G groups of S::kBlocks consecutive
+// The state after rounds 0, 1 and 2 of G groups of S::kBlocks consecutive
 // blocks from `block` on (upper half as in `head`).
 template <class S, int G>
-inline void philox_rounds_0_1(typename S::U64 (&x)[G][4], uint64_t block, const PhiloxHead<S>& head) {
+inline void philox_rounds_0_2(typename S::U64 (&x)[G][4], uint64_t block, const PhiloxHead<S>& head, const PhiloxRoundKeys<S>& keys) {
   const typename S::U64 m0 = S::set64(kPhiloxM0), m1 = S::set64(kPhiloxM1);
 #pragma GCC unroll 16
   for (int g = 0; g < G; ++g) {
+    // rounds 0 and 1
     const typename S::U64 p0 = S::mul_wide(S::blocks_from(block + uint64_t(g) * S::kBlocks), m0);
     const typename S::U64 x2 = S::xor64(S::shr32(p0), head.x2_xor_0);
     const typename S::U64 p1 = S::mul_wide(x2, m1);
-    x[g][0] = S::xor64(S::shr32(p1), head.x0_xor_1);
-    x[g][1] = p1;
-    x[g][2] = S::xor64(p0, head.x2_xor_1);  // upper halves: garbage, never read
-    x[g][3] = head.x3_1;
+    const typename S::U64 x0 = S::xor64(S::shr32(p1), head.x0_xor_1);
+    const typename S::U64 x1 = p1;
+    const typename S::U64 x2_1 = S::xor64(p0, head.x2_xor_1);  // upper halves: garbage, never read
+    // round 2, where x3 is still the same in every block
+    const typename S::U64 q0 = S::mul_wide(x0, m0);
+    const typename S::U64 q1 = S::mul_wide(x2_1, m1);
+    x[g][0] = S::xor64(S::xor64(S::shr32(q1), x1), keys.k0[2]);
+    x[g][1] = q1;
+    x[g][2] = S::xor64(S::shr32(q0), head.x2_xor_2);
+    x[g][3] = q0;
   }
 }
 
@@ -216,8 +225,8 @@ inline void visit_stream_same_upper(size_t n, const StreamParams& sp, size_t bas
   size_t done = 0;
   typename S::U64 x[kGroups][4];
   if (n == 0) return;
-  philox_rounds_0_1<S, kGroups>(x, block, head);
-  philox_round_range<S, kGroups, 2, kPhiloxRounds>(x, keys);
+  philox_rounds_0_2<S, kGroups>(x, block, head, keys);
+  philox_round_range<S, kGroups, 3, kPhiloxRounds>(x, keys);
   while (true) {
     const size_t take = (kFloatsPerIter - skip < n - done) ? kFloatsPerIter - skip : n - done;
     const bool whole = skip == 0 && take == kFloatsPerIter;
@@ -239,8 +248,7 @@ inline void visit_stream_same_upper(size_t n, const StreamParams& sp, size_t bas
     };
     if (more) {
       static_assert(kGroups == 4 && kPhiloxRounds == 10, "the slices below cover 10 rounds around 4 emitters");
-      philox_rounds_0_1<S, kGroups>(x, block + kBlocksPerIter, head);
-      philox_round_range<S, kGroups, 2, 3>(x, keys);
+      philox_rounds_0_2<S, kGroups>(x, block + kBlocksPerIter, head, keys);
       emit_group(0);
       philox_round_range<S, kGroups, 3, 5>(x, keys);
       emit_group(1);

@@ -69,11 +69,8 @@ struct ImageRunCounters {
       w0[l] = b++;
       w1[l] = uint32_t(first_sample + image);
     }
-    U64 v0, v1;
-    __builtin_memcpy(&v0, w0, sizeof v0);
-    __builtin_memcpy(&v1, w1, sizeof v1);
-    word0 = v0;
-    word1 = v1;
+    word0 = lanes_from_blocks<S>(w0);  // w0[l] is block l of the group, not lane l
+    word1 = lanes_from_blocks<S>(w1);
   }
 };
 

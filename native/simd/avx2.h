@@ -1,5 +1,9 @@
-// AVX2: four Philox blocks per U64 vector, eight 32-bit lanes. Packing works
-// within 128-bit halves (as SSE4.1 does per half); order_pairs undoes it.
+// AVX2: four Philox blocks per U64 vector, eight 32-bit lanes. The blocks
+// sit in the 64-bit lanes in the order 0, 2, 1, 3, and pack_low_words puts
+// the two words of a block side by side, so that order_pairs is one unpack
+// per output vector (two shuffles for 16 values where a 128-bit-lane shuffle
+// pack and a full transpose took eight; shuffles have two of Zen 3's four
+// vector pipes, blends and shifts more).
 
 struct Simd {
   static constexpr int kBlocks = 4;
@@ -8,24 +12,21 @@ struct Simd {
   using U32 = __m256i;
   using F32 = __m256;
 
-  static U64 blocks_from(uint64_t b) {
-    return _mm256_add_epi64(_mm256_set1_epi64x(int64_t(b)), _mm256_set_epi64x(3, 2, 1, 0));
+  static U64 blocks_from(uint64_t b) {  // lanes 0..3: blocks b, b + 2, b + 1, b + 3
+    return _mm256_add_epi64(_mm256_set1_epi64x(int64_t(b)), _mm256_set_epi64x(3, 1, 2, 0));
   }
   static U64 set64(uint64_t x) { return _mm256_set1_epi64x(int64_t(x)); }
   static U64 shr32(U64 a) { return _mm256_srli_epi64(a, 32); }
   static U64 mul_wide(U64 a, U64 m) { return _mm256_mul_epu32(a, m); }
   static U64 xor64(U64 a, U64 b) { return _mm256_xor_si256(a, b); }
-  // per half h: [a(2h), a(2h+1), b(2h), b(2h+1)]
-  static U32 pack_low_words(U64 a, U64 b) {
-    return _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b), _MM_SHUFFLE(2, 0, 2, 0)));
-  }
+  // per 64-bit lane: [a, b] (their low words): [a(0), b(0), a(2), b(2) | a(1), b(1), a(3), b(3)]
+  // by block
+  static U32 pack_low_words(U64 a, U64 b) { return _mm256_blend_epi32(a, _mm256_slli_epi64(b, 32), 0xAA); }
+  // x holds words 0 and 2 of the blocks in the order above, y words 1 and 3:
+  // the low unpack gives blocks 0 | 1, the high one blocks 2 | 3
   static void order_pairs(F32 x, F32 y, F32& first, F32& second) {
-    const __m256 lo = _mm256_unpacklo_ps(x, y);
-    const __m256 hi = _mm256_unpackhi_ps(x, y);
-    const __m256 even = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(1, 0, 1, 0));  // blocks 0 | 2
-    const __m256 odd = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 2, 3, 2));   // blocks 1 | 3
-    first = _mm256_permute2f128_ps(even, odd, 0x20);                         // blocks 0, 1
-    second = _mm256_permute2f128_ps(even, odd, 0x31);                        // blocks 2, 3
+    first = _mm256_unpacklo_ps(x, y);
+    second = _mm256_unpackhi_ps(x, y);
   }
 
   static U32 set32(uint32_t x) { return _mm256_set1_epi32(int32_t(x)); }

@@ -13,11 +13,13 @@ namespace flip_detail {
 // --- mirrored pixel groups as 16-byte shuffles (x86 with SSSE3 or later) ---
 //
 // A mirrored row moves whole pixels of P = C · sizeof(T) bytes: K = 16 / P
-// of them fit one 16-byte vector (5 RGB uint8 pixels, 15 bytes), so one
-// load, one byte shuffle (pshufb) and one store move K pixels, where the
-// element loop below costs about one load and one store per element.
-// Elsewhere (scalar, NEON builds) and for pixels of more than 8 bytes, the
-// element loop.
+// of them fit one 16-byte vector (5 RGB uint8 pixels, 15 bytes; one RGB or
+// RGBA float32 pixel, K = 1), so one load, one byte shuffle (pshufb) and
+// one store move K pixels, where the element loop below costs about one
+// load and one store per element. Elsewhere (scalar, NEON builds), and for
+// channel counts without a compile-time C (2, 5, …), the element loop.
+// These are GCC vector extensions on 16-byte vectors, the same source for
+// the SSE4.1, AVX2 and AVX-512 builds (no AVX-512-only code).
 #if defined(__SSSE3__)
 constexpr bool kShuffleMirror = true;
 #else
@@ -139,7 +141,7 @@ inline void flip_row_pair(const T* src, T* dst, int64_t ya, int64_t yb, int64_t 
   }
   const int64_t half = (w + 1) / 2;
   int64_t x0 = 0;
-  if constexpr (kShuffleMirror && C > 0 && C * sizeof(T) <= 8) {
+  if constexpr (kShuffleMirror && C > 0 && C * sizeof(T) <= 16) {
     x0 = mirror_groups<C * int(sizeof(T))>(reinterpret_cast<const uint8_t*>(a), reinterpret_cast<const uint8_t*>(b),
                                              reinterpret_cast<uint8_t*>(out_a), reinterpret_cast<uint8_t*>(out_b), w);
   }

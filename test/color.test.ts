@@ -118,6 +118,57 @@ describe('matches the reference on every backend and ISA, bit for bit', () => {
   });
 });
 
+describe('uint8 map edges (native: 16- or 32-element vector steps, 256-element runs, 64-pixel blocks, then element tails)', () => {
+  /** y = float32(float32(x · a) + b), then NaN → 0, else roundHalfEven and saturate: written out per element. */
+  function referenceMap(req: ColorRequest, data: Uint8Array, n: number): Uint8Array {
+    const { h, w, c } = req;
+    const out = new Uint8Array(data.length);
+    for (let k = 0; k < data.length; k += 1) {
+      const i = Math.floor(k / (h * w * c));
+      const ch = req.layout === 'NHWC' ? k % c : Math.floor(k / (h * w)) % c;
+      const y = f(f(data[k]! * req.scale[i * c + ch]!) + req.offset[i * c + ch]!);
+      out[k] = Number.isNaN(y) ? 0 : Math.min(255, Math.max(0, halfEven(y)));
+    }
+    expect(out.length).toBe(n * h * w * c);
+    return out;
+  }
+
+  // per channel (a, b): ties (x · 0.5 + 0.5 and + 0.25), both ends, −0, NaN from 0 · ∞,
+  // ±∞, huge values past int32 (a conversion alone would wrap them), a negative scale
+  const pairs: Array<[number, number]> = [
+    [0.5, 0.5], [0.5, 0.25], [1, -0], [1.5, -127.5], [Infinity, 0], [Infinity, -Infinity], [0, NaN], [-Infinity, 1],
+    [1e30, 0], [-1e30, 3], [3e9, -2e9], [-1, 255.5], [1, 254.5], [0.999, 0.5], [2, -0.4999],
+  ];
+  const widths = [...Array.from({ length: 36 }, (_, i) => i + 1), 47, 48, 49, 63, 64, 65, 255, 256, 257, 300];
+  it('every level, channel counts 1…5, rows of 1…36, 47…49, 63…65, 255…257, 300 elements, both layouts, in place, on every backend', () => {
+    let t = 0;
+    for (const c of [1, 2, 3, 4, 5]) {
+      for (const w of widths) {
+        for (const layout of ['NHWC', 'NCHW'] as const) {
+          t += 1;
+          const n = 2;
+          const data = Uint8Array.from({ length: n * w * c }, (_, k) => (k * 7 + t) & 255);
+          const pick = (k: number): [number, number] => pairs[(k * 5 + t) % pairs.length]!;
+          const req: ColorRequest = {
+            h: 1, w, c, layout, clip: false, clipLo: 0, clipHi: 0,
+            scale: Float32Array.from({ length: n * c }, (_, k) => pick(k)[0]), offset: Float32Array.from({ length: n * c }, (_, k) => pick(k)[1]),
+          };
+          const expected = referenceMap(req, data, n);
+          for (const backend of backends) {
+            const out = new Uint8Array(data.length);
+            backend.colorAffine(data, out, req, 0, n);
+            const what = `${backendName(backend)} c ${c} w ${w} ${layout}`;
+            expect(firstDifference(out, expected), what).toBe(-1);
+            const inPlace = data.slice();
+            backend.colorAffine(inPlace, inPlace, req, 0, n);
+            expect(firstDifference(inPlace, expected), `${what} in place`).toBe(-1);
+          }
+        }
+      }
+    }
+  });
+});
+
 describe('drawn parameters', () => {
   it('follow the published stream layout: block (0, index + k, epoch, 48), factor from U(w0), delta from U(w1)', () => {
     const n = 200;
@@ -318,6 +369,31 @@ describe('contrast', () => {
           const sums = new Float64Array(n * c);
           backend.channelSums(b.data, { h, w, c, layout }, sums, 0, n);
           expect(firstDifference(sums, js), `${backendName(backend)} ${JSON.stringify(shape)} ${layout}`).toBe(-1);
+        }
+      }
+    }
+  });
+
+  it('uint8 channel sums are exact past 16-bit lane flushes (native: every 16384 pixels), all 255 and random, c 1…4, both layouts, on every backend', () => {
+    const rng = testRng(52);
+    for (const [h, w] of [[128, 128], [129, 128], [128, 129], [257, 256]] as const) {
+      for (const c of [1, 2, 3, 4]) {
+        for (const layout of ['NHWC', 'NCHW'] as const) {
+          for (const full of [true, false]) {
+            const n = 2;
+            const data = full ? new Uint8Array(n * h * w * c).fill(255) : randomBatch(rng, [n, h, w, c], 'uint8', layout).data;
+            const expected = new Float64Array(n * c);
+            for (let k = 0; k < data.length; k += 1) {
+              const i = Math.floor(k / (h * w * c));
+              const ch = layout === 'NHWC' ? k % c : Math.floor(k / (h * w)) % c;
+              expected[i * c + ch] = expected[i * c + ch]! + data[k]!;
+            }
+            for (const backend of backends) {
+              const sums = new Float64Array(n * c);
+              backend.channelSums(data, { h, w, c, layout }, sums, 0, n);
+              expect([...sums], `${backendName(backend)} ${h}×${w}×${c} ${layout} ${full ? 'all 255' : 'random'}`).toEqual([...expected]);
+            }
+          }
         }
       }
     }

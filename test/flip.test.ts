@@ -8,7 +8,7 @@ import type { FlipRequest } from '../src/backends/backend.js';
 import { flipImages, flipPieces } from '../src/backends/js/flip.js';
 import { flip, flipAsync, flipDecisions, philox4x32, Pipeline, STREAM, type Batch, type FlipOptions } from '../src/index.js';
 import { flipPlan } from '../src/ops/flip.js';
-import { backendName, backends } from './helpers/backends.js';
+import { backendName, backends, jsReference } from './helpers/backends.js';
 import { randomBatch, type Shape } from './helpers/batches.js';
 import { firstDifference, testRng, uniformOfWord } from './helpers/rng.js';
 
@@ -114,6 +114,65 @@ describe('matches the reference on every backend and ISA, bit for bit', () => {
       inPlaceBits.set(words);
       backend.flip(inPlace, inPlace, flipPlan(b, { horizontal: true, vertical: true }), 0, 1);
       expect([...inPlaceBits], `${backendName(backend)} in place`).toEqual([...words].reverse());
+    }
+  });
+});
+
+describe('mirrored rows around the 16-byte shuffle groups (native/kernels/flip.h)', () => {
+  // The native mirror moves K = 16 / P pixels of P = c · (1 or 4) bytes per
+  // shuffle while at least one pixel separates the two groups, then an
+  // element loop does the middle: every channel count, widths on both sides
+  // of each group boundary (16 / 32 / 48 bytes and more), odd and even, one
+  // row (the row mirrors itself) and row pairs (vertical too), from a
+  // subarray at an odd byte offset, against the definition and js.
+  const widths = [...Array.from({ length: 40 }, (_, i) => i + 1), 47, 48, 49, 63, 64, 65, 66, 95, 96, 97, 127, 128, 129];
+  for (const dtype of ['uint8', 'float32'] as const) {
+    it(`${dtype}: c 1…5, widths 1…40 and around 48, 64, 96, 128, both layouts, h 1 and 3, new out and in place`, () => {
+      const rng = testRng(16);
+      for (const c of [1, 2, 3, 4, 5]) {
+        for (const w of widths) {
+          for (const layout of ['NHWC', 'NCHW'] as const) {
+            for (const h of [1, 3]) {
+              const shape: Shape = [2, h, w, c];
+              const size = 2 * h * w * c;
+              // bytes 1 … size·4 of a larger buffer: unaligned loads and stores
+              const data = dtype === 'uint8'
+                ? new Uint8Array(size + 1).subarray(1)
+                : new Float32Array(new ArrayBuffer(size * 4 + 4), 4);
+              data.set(randomBatch(rng, shape, dtype, layout).data);
+              const b: Batch = { data, shape, layout };
+              const plan = flipPlan(b, { horizontal: [true, true], vertical: [false, true] });
+              const expected = referenceFlip(b, plan.horizontal, plan.vertical);
+              const fromJs = dtype === 'uint8' ? new Uint8Array(size) : new Float32Array(size);
+              jsReference.flip(b.data, fromJs, plan, 0, 2);
+              const what = `${dtype} c ${c} w ${w} h ${h} ${layout}`;
+              expect(firstDifference(bits(fromJs), bits(expected)), `js ${what}`).toBe(-1);
+              for (const backend of backends) {
+                const out = dtype === 'uint8' ? new Uint8Array(size) : new Float32Array(size);
+                backend.flip(b.data, out, plan, 0, 2);
+                expect(firstDifference(bits(out), bits(fromJs)), `${backendName(backend)} ${what}`).toBe(-1);
+                const inPlace = b.data.slice();
+                backend.flip(inPlace, inPlace, plan, 0, 2);
+                expect(firstDifference(bits(inPlace), bits(fromJs)), `${backendName(backend)} in place ${what}`).toBe(-1);
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  it('hand-computed: a 1×35 uint8 row of one channel (two 16-pixel groups, then 3 middle pixels) and a 1×12 RGB row (two 5-pixel groups, 2 middle)', () => {
+    const gray: Batch = { data: Uint8Array.from({ length: 35 }, (_, x) => x), shape: [1, 1, 35, 1] };
+    const rgb: Batch = { data: Uint8Array.from({ length: 36 }, (_, k) => 10 * Math.floor(k / 3) + (k % 3)), shape: [1, 1, 12, 3] };
+    for (const backend of backends) {
+      const grayOut = new Uint8Array(35);
+      backend.flip(gray.data, grayOut, flipPlan(gray, { horizontal: true }), 0, 1);
+      expect([...grayOut], backendName(backend)).toEqual(Array.from({ length: 35 }, (_, x) => 34 - x));
+      const rgbOut = new Uint8Array(36);
+      backend.flip(rgb.data, rgbOut, flipPlan(rgb, { horizontal: true }), 0, 1);
+      // pixel x holds [10x, 10x + 1, 10x + 2]; mirrored, pixel x holds pixel 11 − x
+      expect([...rgbOut], backendName(backend)).toEqual(Array.from({ length: 36 }, (_, k) => 10 * (11 - Math.floor(k / 3)) + (k % 3)));
     }
   });
 });

@@ -9,7 +9,7 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { invalidParameterError } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, perSampleWords, rangeOption, readBatch, sampleIndex, type Batch, type Range } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, runOnLentArrays, seedKey, splitRange, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
 import { clipOption } from './noise.js';
 
@@ -185,19 +185,25 @@ export function contrast(batch: Batch, options: ContrastOptions): Batch {
   return runColor(r);
 }
 
-/** contrast on the libuv thread pool (sums, then the map), images split over `threads`; the same bytes. */
+/** One thread's time per byte of the batch for contrast's sums pass, about (a read-only pass), for threadsWorth. */
+const SUMS_NS_PER_BYTE = 0.05;
+
+/**
+ * contrast on the libuv thread pool (sums, then the map), images split over `threads`; the same bytes.
+ * Each pass goes through runAsyncWork as the other image ops do: on arrays the caller owns it runs
+ * in main-thread slices instead of staging copies of the batch and `out` for the pool (with threads: 1
+ * those two copies made contrastAsync about twice the synchronous call's CPU time).
+ */
 export async function contrastAsync(batch: Batch, options: ContrastOptions & AsyncOptions): Promise<Batch> {
   const r = resolveContrast(batch, options, true);
   const backend = activeBackend();
   const sums = new Float64Array(r.batch.n * r.batch.c);
-  const parts = splitRange(r.batch.n, r.threads, 1);
-  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runOnLentArrays('contrastAsync', backend.poolThreads, lent, ([src, dst]) => [(async () => {
-    await Promise.all(parts.map(([first, count]) => backend.channelSumsAsync(src!, r.request, sums, first, count)));
-    contrastOffsets(r, sums);
-    await Promise.all(parts.map(([first, count]) => backend.colorAffineAsync(src!, dst!, r.request, first, count)));
-  })()]);
-  return batchResult(r.batch, r.result);
+  await runAsyncWork('contrastAsync', backend, [{ name: 'batch.data', array: r.batch.data, read: true, write: false }], {
+    units: r.batch.n, align: 1, nsPerUnit: nsPerImage(r.batch.data, r.batch.n, SUMS_NS_PER_BYTE), threads: r.threads,
+    run: ([src], first, count, async) => (async ? backend.channelSumsAsync(src!, r.request, sums, first, count) : backend.channelSums(src!, r.request, sums, first, count)),
+  });
+  contrastOffsets(r, sums);
+  return runColorAsync('contrastAsync', r);
 }
 
 /** The factor a contrast with these options uses for each image (for records and reports). */

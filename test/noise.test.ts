@@ -1,5 +1,7 @@
 // Noise on inputs (DESIGN §5): backend/ISA agreement, split and thread
 // invariance, the exact dtype rule, layout independence, statistics, bad input.
+import { createHash } from 'node:crypto';
+
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -604,5 +606,87 @@ describe('scalar tails and ranges that start mid-image', () => {
         }
       }
     }
+  });
+});
+
+// Value noise on consecutive images whose positions are their elements (NHWC
+// per channel, or one channel) and whole Philox blocks (positions a multiple
+// of 4) runs as one generator pass over the images (native ImageRunCounters:
+// a group of blocks may straddle one or more image ends). Each image must
+// still get exactly the noise it gets alone.
+describe('one generator pass over consecutive images', () => {
+  // positions per image: 4 and 8 (several image ends inside one group of 4
+  // or 8 blocks), 16, 196 · 4 = 784 (Fashion-MNIST), 192 (3 channels per
+  // channel), and 35 and 6 (not whole blocks: image by image)
+  const SHAPES: Array<{ shape: [number, number, number, number]; layout: 'NHWC' | 'NCHW'; perChannel: boolean }> = [
+    { shape: [11, 2, 2, 1], layout: 'NHWC', perChannel: false },
+    { shape: [9, 2, 4, 1], layout: 'NCHW', perChannel: true },
+    { shape: [7, 4, 4, 1], layout: 'NHWC', perChannel: true },
+    { shape: [5, 28, 28, 1], layout: 'NHWC', perChannel: false },
+    { shape: [4, 28, 28, 1], layout: 'NCHW', perChannel: false },
+    { shape: [4, 8, 8, 3], layout: 'NHWC', perChannel: true },
+    { shape: [4, 5, 7, 1], layout: 'NHWC', perChannel: false },
+    { shape: [5, 1, 2, 3], layout: 'NHWC', perChannel: true },
+  ];
+  const OPTIONS: Array<[Op, Record<string, unknown>]> = [
+    ['gaussianNoise', { std: 10 }],
+    ['gaussianNoise', { std: 0.1, mean: 0.5 }],
+    ['gaussianNoise', { std: [0, 30] }],  // a std per image: image by image
+    ['uniformNoise', { low: -20, high: 20 }],
+    ['speckleNoise', { std: 0.2 }],
+  ];
+
+  it('each image gets its noise alone (index + i), on every backend, uint8 and float32', () => {
+    const rng = testRng(2020);
+    for (const { shape, layout, perChannel } of SHAPES) {
+      for (const [op, extra] of OPTIONS) {
+        for (const dtype of ['uint8', 'float32'] as const) {
+          const b = batchOf(rng, shape, dtype, layout);
+          const opts = { ...extra, perChannel, seed: 77, index: rng.int(0, 5000), epoch: 2 };
+          const plan = noisePlan(op, b, opts);
+          const size = shape[1] * shape[2] * shape[3];
+          const alone = b.data.slice();  // image i noised on its own, with the default backend
+          for (let i = 0; i < shape[0]; i += 1) {
+            const image: Batch = { data: b.data.subarray(i * size, (i + 1) * size), shape: [1, shape[1], shape[2], shape[3]], layout };
+            alone.set((OPS[op] as (b: Batch, o: object) => Batch)(image, { ...opts, index: opts.index + i }).data, i * size);
+          }
+          for (const backend of backends) {
+            const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+            backend.noise(b.data, out, plan, 0, shape[0] * noisePositions(plan));
+            expect(firstDifference(out, alone), `${backendName(backend)} ${op} ${dtype} ${JSON.stringify({ shape, layout, ...opts })}`).toBe(-1);
+          }
+        }
+      }
+    }
+  });
+
+  it('a range that starts or ends mid-image, anywhere in a block, gives the same bytes as the whole batch', () => {
+    const rng = testRng(2021);
+    for (const { shape, layout, perChannel } of SHAPES.slice(0, 6)) {
+      for (const dtype of ['uint8', 'float32'] as const) {
+        const b = batchOf(rng, shape, dtype, layout);
+        const plan = noisePlan('gaussianNoise', b, { std: 10, perChannel, seed: 5, index: 3 });
+        const total = shape[0] * noisePositions(plan);
+        for (const backend of backends) {
+          const whole = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+          backend.noise(b.data, whole, plan, 0, total);
+          for (let t = 0; t < 6; t += 1) {
+            const cuts = [0, ...Array.from({ length: 3 }, () => rng.int(0, total)).sort((x, y) => x - y), total];
+            const pieces = whole.slice().fill(0);
+            for (let k = 0; k + 1 < cuts.length; k += 1) backend.noise(b.data, pieces, plan, cuts[k]!, cuts[k + 1]!);
+            expect(firstDifference(pieces, whole), `${backendName(backend)} ${dtype} ${JSON.stringify({ shape, layout, cuts })}`).toBe(-1);
+          }
+        }
+      }
+    }
+  });
+
+  it('pinned: SHA-256 of gaussianNoise on a Fashion-MNIST-shaped batch (64×28×28×1), uint8 std 10 and float32 std 0.1', () => {
+    const data = Uint8Array.from({ length: 64 * 784 }, (_, i) => (i * 37) % 256);
+    const u8 = gaussianNoise({ data, shape: [64, 28, 28, 1] }, { std: 10, seed: 1, index: 1000, epoch: 3 }).data;
+    const f32 = gaussianNoise({ data: Float32Array.from(data, (v) => v / 255), shape: [64, 28, 28, 1] }, { std: 0.1, seed: 1, index: 1000, epoch: 3 }).data;
+    const sha = (a: ArrayBufferView): string => createHash('sha256').update(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+    expect(sha(u8)).toBe('2427185a88858a0a38a4f04f034f890804e644edacbee2cb542427d2414f95b5');
+    expect(sha(f32)).toBe('75c7121020e0ea4befeb82d9daf1c2320111552a59195af158753ec85c02e3d6');
   });
 });

@@ -18,6 +18,65 @@ namespace noise_detail {
 
 constexpr int64_t kChunk = 512;  // stream positions per chunk: whole generator iterations on every ISA
 
+// The counters of a run of stream positions over consecutive images, each
+// `blocks` whole Philox blocks long (DESIGN §3: block b of image i has the
+// counter (b, first_sample + i, epoch, stream)), so that one pass of the
+// generator covers a batch of small images: per image, the generator's
+// software pipeline would fill and drain again, with the key schedule and
+// a partial last iteration each time (1024×28×28 in 1024 passes: ~460 ns
+// per uint8 image and ~180 per float32 one on top of the draws). Block B of
+// the run is block B mod blocks of image B / blocks; a group of S::kBlocks
+// blocks within one image is philox_start's, one that crosses an image end
+// is put together lane by lane. blocks = UINT64_MAX: one image, any length.
+template <class S>
+struct ImageRunCounters {
+  using U64 = typename S::U64;
+  static_assert(sizeof(U64) == sizeof(uint64_t) * S::kBlocks, "a U64 vector holds S::kBlocks 64-bit lanes, lane 0 first");
+  uint64_t blocks;  // per image
+  uint32_t first_sample;
+  U64 epoch, stream;
+  uint64_t next = 0, image = 0, b = 0;  // the run's block `next` is block b of image `image`
+
+  ImageRunCounters(uint64_t image_blocks, uint32_t sample, uint32_t ep, uint32_t st)
+      : blocks(image_blocks), first_sample(sample), epoch(S::set64(ep)), stream(S::set64(st)) {}
+
+  template <int G>
+  [[gnu::always_inline]] void operator()(U64 (&x)[G][4], uint64_t block) {
+    if (block != next) image = block / blocks, b = block % blocks;  // the first call (visit_counters then goes on in order)
+#pragma GCC unroll 16
+    for (int g = 0; g < G; ++g) {
+      if (b == blocks) b = 0, ++image;
+      if (b + S::kBlocks <= blocks) {
+        x[g][0] = S::blocks_from(b);
+        x[g][1] = S::xor64(S::shr32(x[g][0]), S::set64(uint32_t(first_sample + image)));
+        b += S::kBlocks;
+      } else {
+        straddle(x[g][0], x[g][1]);  // once per image end, so a branch rather than selects in every group
+      }
+      x[g][2] = epoch;
+      x[g][3] = stream;
+    }
+    next = block + uint64_t(G) * S::kBlocks;
+  }
+  // words 0 and 1 of a group that reaches past the image's last block (here
+  // blocks < 2^32, so word 1 is the sample alone), lane by lane through
+  // memory. always_inline and through locals: GCC must not see x's address
+  // escape, or it keeps the whole generator state on the stack.
+  [[gnu::always_inline]] void straddle(U64& word0, U64& word1) {
+    alignas(64) uint64_t w0[S::kBlocks], w1[S::kBlocks];
+    for (int l = 0; l < S::kBlocks; ++l) {
+      if (b == blocks) b = 0, ++image;
+      w0[l] = b++;
+      w1[l] = uint32_t(first_sample + image);
+    }
+    U64 v0, v1;
+    __builtin_memcpy(&v0, w0, sizeof v0);
+    __builtin_memcpy(&v1, w1, sizeof v1);
+    word0 = v0;
+    word1 = v1;
+  }
+};
+
 // Round half to even for |v| < 2^51: adding and removing 1.5 · 2^52 leaves no
 // fraction bits, and the default rounding mode breaks ties to even. (Without
 // -ffast-math the compiler may not fold (v + C) − C: it is not an identity.)
@@ -159,8 +218,8 @@ inline void apply_rule(const Rule& rule, const T* x, T* out, const float* n, int
 // drains (a generator call per 512 positions instead cost W4 6.0 vs 4.7 ms
 // on Zen 5, and W6's words 0.96 vs 0.57 ms on Zen 4). buf holds batch plus
 // one generator iteration.
-template <class Emit, class Drain>
-inline void buffered_stream(float* buf, int64_t batch, size_t n, const StreamParams& sp, Emit emit, Drain drain) {
+template <class Counters, class Emit, class Drain>
+inline void buffered_counters(float* buf, int64_t batch, size_t n, const StreamParams& sp, const Counters& counters, Emit emit, Drain drain) {
   using S = Simd;
   int64_t filled = 0;
   const auto flush = [&]() __attribute__((noinline)) {  // out of line: the generator's loop keeps its registers
@@ -168,8 +227,8 @@ inline void buffered_stream(float* buf, int64_t batch, size_t n, const StreamPar
     __builtin_memmove(buf, buf + used, size_t(filled - used) * sizeof(float));
     filled -= used;
   };
-  visit_stream<S>(
-      n, sp, emit,
+  visit_counters<S>(
+      n, sp, counters, emit,
       [&](size_t, S::F32 v) {
         S::storef(buf + filled, v);
         filled += S::kLanes;
@@ -181,6 +240,11 @@ inline void buffered_stream(float* buf, int64_t batch, size_t n, const StreamPar
         if (filled >= batch) flush();
       });
   if (filled > 0) flush();
+}
+
+template <class Emit, class Drain>
+inline void buffered_stream(float* buf, int64_t batch, size_t n, const StreamParams& sp, Emit emit, Drain drain) {
+  buffered_counters(buf, batch, n, sp, SampleCounters<Simd>{Simd::set64(sp.sample), Simd::set64(sp.epoch), Simd::set64(sp.stream)}, emit, drain);
 }
 
 // --- Position order to element order
@@ -237,6 +301,9 @@ struct ToPixels {
   static_assert(C == 1 || C == 3, "a fused rule repeats values over 1 or 3 channels");
   // the scale-only affine form (W3) only where it was measured to help
   static constexpr bool kScaleForm = C == 1;
+  // per channel, the run may go on over the following images (their
+  // elements follow on, position for position)
+  static constexpr bool kRunsOverImages = C == 1;
   template <class Rule, class T>
   void vec(const Rule& rule, const T* x, T* out, size_t k, Simd::F32 v) const {
     using S = Simd;
@@ -269,6 +336,7 @@ struct ToPixels {
 // NCHW, one value per pixel: the same value in each of c planes.
 struct ToPlanes {
   static constexpr bool kScaleForm = false;
+  static constexpr bool kRunsOverImages = false;
   int64_t c, pixels;
   template <class Rule, class T>
   void vec(const Rule& rule, const T* x, T* out, size_t k, Simd::F32 v) const {
@@ -294,6 +362,7 @@ struct ToPlanes {
 // cost ~1 ms.)
 struct SplitToPlanes {
   static constexpr bool kScaleForm = false;  // scale-only too: ~0.4 ms (NCHW, 64×224×224×3), +0.48 MB of addon
+  static constexpr bool kRunsOverImages = false;
   int64_t pixels;
   mutable Simd::F32 held[2];
   template <class Rule, class T>
@@ -341,6 +410,10 @@ template <class T>
 struct ValueNoise {
   const NoiseParams& p;
   size_t image;
+  // Blocks per image where a run goes on over the following images
+  // (noise_images, placements with kRunsOverImages), else UINT64_MAX: the
+  // run ends in this image.
+  uint64_t run_image_blocks = ~uint64_t(0);
   // generate() fills up to kChunk, or 2 · kChunk in NCHW per channel chunks
   // (plane_chunk); a buffered run fills kChunk plus under one generator iteration
   alignas(64) float values[2 * kChunk];
@@ -350,6 +423,17 @@ struct ValueNoise {
 
   StreamParams stream_at(int64_t j0) const {
     return StreamParams{p.key0, p.key1, uint64_t(j0), p.epoch, p.stream, uint32_t(p.first_sample + image)};
+  }
+  // f(counters) for a run placed by Place: this image's stream, or the
+  // streams of this image and the following ones (ImageRunCounters; one
+  // image alone where run_image_blocks is UINT64_MAX, so that each
+  // placement compiles one generator per rule)
+  template <class Place, class F>
+  void with_counters(F f) const {
+    using S = Simd;
+    const StreamParams sp = stream_at(0);
+    if constexpr (Place::kRunsOverImages) f(ImageRunCounters<S>(run_image_blocks, sp.sample, sp.epoch, sp.stream));
+    else f(SampleCounters<S>{S::set64(sp.sample), S::set64(sp.epoch), S::set64(sp.stream)});
   }
   void generate(int64_t j0, int64_t m) {
     const AffineParams ap{p.offset[image], p.scale[image]};
@@ -441,7 +525,9 @@ struct ValueNoise {
           place.flush(rule, x, out, k);
           for (size_t i = 0; i < count; ++i) place.one(rule, x, out, k + i, v[i]);
         };
-        const auto run = [&](auto emit) { visit_stream<S>(size_t(m), stream_at(j0), emit, visit, tail); };
+        const auto run = [&](auto emit) {
+          with_counters<Place>([&](auto counters) { visit_counters<S>(size_t(m), stream_at(j0), counters, emit, visit, tail); });
+        };
         // scale · v where the offset is 0 (W3 7.54 -> 7.35 ms on a Zen 4
         // host, median of 5 interleaved runs' medians); the buffered uint8
         // rule (W4) ran 2 % slower with it, so it keeps the full form.
@@ -457,12 +543,14 @@ struct ValueNoise {
         int64_t done = 0;  // positions applied
         place.prefetch(x, 0, m < kChunk ? m : kChunk);
         with_emit<Affine::kFull, Rule::kMultiplies>([&](auto emit) {
-          buffered_stream(values, kChunk, size_t(m), stream_at(j0), emit, [&](int64_t filled) {
-            const int64_t next = done + filled;
-            place.prefetch(x, next, m - next < kChunk ? m - next : kChunk);  // the next chunk's source
-            place.run(rule, x, out, done, values, filled);
-            done = next;
-            return filled;
+          with_counters<Place>([&](auto counters) {
+            buffered_counters(values, kChunk, size_t(m), stream_at(j0), counters, emit, [&](int64_t filled) {
+              const int64_t next = done + filled;
+              place.prefetch(x, next, m - next < kChunk ? m - next : kChunk);  // the next chunk's source
+              place.run(rule, x, out, done, values, filled);
+              done = next;
+              return filled;
+            });
           });
         });
       }
@@ -691,10 +779,15 @@ void walk_any(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, 
   }
 }
 
+// Whether an image's stream positions are its elements, in order (NHWC per
+// channel, or one channel), so that the next image's positions follow on
+// in memory.
+inline bool positions_are_elements(const NoiseParams& p) { return (p.per_channel && !p.nchw) || p.c == 1; }
+
 // Stream positions [jb, je) of one image.
 template <class T, class N>
 void walk(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
-  if ((p.per_channel && !p.nchw) || p.c == 1) walk_nhwc_elements<T>(src, dst, p, noise, jb, je);
+  if (positions_are_elements(p)) walk_nhwc_elements<T>(src, dst, p, noise, jb, je);
   else if (!p.per_channel && p.nchw) walk_nchw_pixels<T>(src, dst, p, noise, jb, je);
   else if (!p.per_channel && p.c <= 4) walk_nhwc_pixels<T>(src, dst, p, noise, jb, je);
   else if (p.per_channel && p.c <= kChunk) walk_nchw_elements<T>(src, dst, p, noise, jb, je);
@@ -732,9 +825,34 @@ void noise_image(const T* src, T* dst, const NoiseParams& p, size_t image, int64
 // Positions [begin, end) of the batch, counted image after image (image i
 // holds [i·P, (i + 1)·P), P = noise_positions(p)), so that threads can share
 // even a single large image.
+// The images of positions [begin, end) can be one run of the generator
+// (ImageRunCounters): value noise whose positions are the elements, each
+// image whole Philox blocks (the blocks of consecutive images then line up
+// with their elements), and the same offset and scale for all, hence the
+// same rule and emitter (the bits compared: -0 and NaN too).
+inline bool runs_over_images(const NoiseParams& p, uint64_t begin, uint64_t end) {
+  const uint64_t positions = uint64_t(noise_positions(p));
+  if (p.kind == 3 || !positions_are_elements(p) || positions % 4 != 0 || positions / 4 >= (uint64_t(1) << 32)) return false;
+  const uint64_t first = begin / positions, last = (end - 1) / positions;
+  if (end <= begin || first == last) return false;
+  const auto bits = [](float v) { return __builtin_bit_cast(uint32_t, v); };
+  for (uint64_t i = first + 1; i <= last; ++i) {
+    if (bits(p.offset[i]) != bits(p.offset[first]) || bits(p.scale[i]) != bits(p.scale[first])) return false;
+  }
+  return true;
+}
+
 template <class T>
 void noise_images(const T* src, T* dst, const NoiseParams& p, uint64_t begin, uint64_t end) {
   const int64_t size = p.h * p.w * p.c, positions = noise_positions(p);
+  if (runs_over_images(p, begin, end)) {
+    const int64_t first = int64_t(begin) / positions, jb = int64_t(begin) - first * positions;
+    ValueNoise<T> noise(p, size_t(first));
+    noise.run_image_blocks = uint64_t(positions) / 4;
+    const int64_t e0 = first * size + jb;  // positions are elements: size == positions
+    noise.generate_apply(src + e0, dst + e0, jb, int64_t(end - begin), ToPixels<1>{});
+    return;
+  }
   for (int64_t i = int64_t(begin) / positions; i * positions < int64_t(end); ++i) {
     const int64_t jb = int64_t(begin) > i * positions ? int64_t(begin) - i * positions : 0;
     const int64_t je = int64_t(end) - i * positions < positions ? int64_t(end) - i * positions : positions;

@@ -129,6 +129,17 @@ inline void philox_start(typename S::U64 (&x)[G][4], uint64_t block, typename S:
   }
 }
 
+// The counters of one sample's stream (DESIGN §3): blocks block, block + 1, ...
+// of the sample `sample`. visit_counters asks a counters object for G groups
+// of S::kBlocks consecutive blocks at a time; noise.h has one whose blocks run
+// on over the images of a batch.
+template <class S>
+struct SampleCounters {
+  typename S::U64 sample, epoch, stream;
+  template <int G>
+  void operator()(typename S::U64 (&x)[G][4], uint64_t block) const { philox_start<S, G>(x, block, sample, epoch, stream); }
+};
+
 // Rounds [R0, R1) of G independent groups of S::kBlocks blocks in lock step:
 // the interleaving hides the multiply latency. Each 32-bit word lives in the
 // low half of a 64-bit lane, so one widening multiply yields both product
@@ -167,22 +178,26 @@ inline void philox_round_range(typename S::U64 (&x)[G][4], const PhiloxRoundKeys
 // (16.7 M normals in L1, AVX-512: 8.3 -> 6.9 ms, min of 5 interleaved runs;
 // the ISA files are also compiled with -fschedule-insns -fsched-pressure,
 // without which GCC keeps the slices apart and the gain mostly vanishes).
-template <class S, class Emit, class Visit, class VisitTail>
-inline void visit_stream(size_t n, const StreamParams& sp, Emit emit, Visit visit, VisitTail visit_tail) {
+//
+// visit_counters takes the blocks' counters from `counters` (a copy of it,
+// which may keep state: counters(x, b) fills G groups from block b on, for
+// b = sp.first / 4 and then on by G · S::kBlocks each call); visit_stream is
+// the stream of one sample, sp.sample.
+template <class S, class Counters, class Emit, class Visit, class VisitTail>
+inline void visit_counters(size_t n, const StreamParams& sp, Counters counters, Emit emit, Visit visit, VisitTail visit_tail) {
   constexpr int kGroups = 4;
   constexpr size_t kBlocksPerIter = size_t(kGroups) * S::kBlocks;
   constexpr size_t kFloatsPerIter = 4 * kBlocksPerIter;
   using U32 = typename S::U32;
   using F32 = typename S::F32;
   const PhiloxRoundKeys<S> keys(sp.key0, sp.key1);
-  const typename S::U64 epoch = S::set64(sp.epoch), stream = S::set64(sp.stream), sample = S::set64(sp.sample);
   alignas(64) float partial[kFloatsPerIter];
   uint64_t block = sp.first / 4;
   size_t skip = size_t(sp.first % 4);
   size_t done = 0;
   typename S::U64 x[kGroups][4];
   if (n == 0) return;
-  philox_start<S, kGroups>(x, block, sample, epoch, stream);
+  counters(x, block);
   philox_round_range<S, kGroups, 0, kPhiloxRounds>(x, keys);
   while (true) {
     const size_t take = (kFloatsPerIter - skip < n - done) ? kFloatsPerIter - skip : n - done;
@@ -205,7 +220,7 @@ inline void visit_stream(size_t n, const StreamParams& sp, Emit emit, Visit visi
     };
     if (more) {
       static_assert(kGroups == 4 && kPhiloxRounds == 10, "the slices below cover 10 rounds around 4 emitters");
-      philox_start<S, kGroups>(x, block + kBlocksPerIter, sample, epoch, stream);
+      counters(x, block + kBlocksPerIter);
       philox_round_range<S, kGroups, 0, 3>(x, keys);
       emit_group(0);
       philox_round_range<S, kGroups, 3, 5>(x, keys);
@@ -239,6 +254,12 @@ inline void visit_stream(size_t n, const StreamParams& sp, Emit emit, Visit visi
     block += kBlocksPerIter;
     if (!more) return;
   }
+}
+
+template <class S, class Emit, class Visit, class VisitTail>
+inline void visit_stream(size_t n, const StreamParams& sp, Emit emit, Visit visit, VisitTail visit_tail) {
+  const SampleCounters<S> counters{S::set64(sp.sample), S::set64(sp.epoch), S::set64(sp.stream)};
+  visit_counters<S>(n, sp, counters, emit, visit, visit_tail);
 }
 
 // Fills out[0, n) with the stream positions [first, first + n).

@@ -215,28 +215,38 @@ inline void apply_rule(const Rule& rule, const T* x, T* out, const float* n, int
 // drains (a generator call per 512 positions instead cost W4 6.0 vs 4.7 ms
 // on Zen 5, and W6's words 0.96 vs 0.57 ms on Zen 4). buf holds batch plus
 // one generator iteration.
+//
+// buf[i] holds the run's position base + i, and `filled` is worked out from
+// the position a visit is given: visit_counters is out of line and a vector
+// store may alias any variable whose address it was handed, so a counter
+// kept there was reloaded, bumped and stored back after each store of 8
+// values, a chain through memory 8 times per generator iteration. base only
+// changes in flush. (1024×28×28×1 uint8: see "Small-image noise, round 2"
+// in docs/performance.md.)
 template <class Counters, class Emit, class Drain>
 inline void buffered_counters(float* buf, int64_t batch, size_t n, const StreamParams& sp, const Counters& counters, Emit emit, Drain drain) {
   using S = Simd;
-  int64_t filled = 0;
-  const auto flush = [&]() __attribute__((noinline)) {  // out of line: the generator's loop keeps its registers
+  int64_t base = 0;
+  // out of line: the generator's loop keeps its registers
+  const auto flush = [buf, &base, &drain](int64_t filled) __attribute__((noinline)) {
     const int64_t used = drain(filled);
     __builtin_memmove(buf, buf + used, size_t(filled - used) * sizeof(float));
-    filled -= used;
+    base += used;
   };
   visit_counters<S>(
       n, sp, counters, emit,
-      [&](size_t, S::F32 v) {
-        S::storef(buf + filled, v);
-        filled += S::kLanes;
-        if (filled >= batch) flush();
+      [&base, &flush, buf, batch](size_t k, S::F32 v) {
+        const int64_t at = int64_t(k) - base;
+        S::storef(buf + at, v);
+        if (at + S::kLanes >= batch) flush(at + S::kLanes);
       },
-      [&](size_t, const float* v, size_t count) {
-        __builtin_memcpy(buf + filled, v, count * sizeof(float));
-        filled += int64_t(count);
-        if (filled >= batch) flush();
+      [&base, &flush, buf, batch](size_t k, const float* v, size_t count) {
+        const int64_t at = int64_t(k) - base;
+        __builtin_memcpy(buf + at, v, count * sizeof(float));
+        if (at + int64_t(count) >= batch) flush(at + int64_t(count));
       });
-  if (filled > 0) flush();
+  const int64_t filled = int64_t(n) - base;
+  if (filled > 0) flush(filled);
 }
 
 template <class Emit, class Drain>
@@ -517,7 +527,10 @@ struct ValueNoise {
     with_rule([&](auto rule) {  // by value: decltype(rule) names the rule type
       using Rule = decltype(rule);
       if constexpr (Rule::kFused) {
-        const auto visit = [&](size_t k, S::F32 v) { place.vec(rule, x, out, k, v); };
+        // x, out and the rule by value: by reference, visit_counters (out of
+        // line) was handed their addresses, and after each vector store
+        // (which may alias them) it reloaded x and out
+        const auto visit = [&place, rule, x, out](size_t k, S::F32 v) { place.vec(rule, x, out, k, v); };
         const auto tail = [&](size_t k, const float* v, size_t count) {
           place.flush(rule, x, out, k);
           for (size_t i = 0; i < count; ++i) place.one(rule, x, out, k + i, v[i]);
@@ -873,8 +886,8 @@ inline void gaussian_dropout(const float* x, float* out, size_t n, const StreamP
   const noise_detail::CombineF32<true, false> rule{0.0f, 0.0f};
   visit_stream<S>(
       n, sp, NormalEmit<S, Affine::kFull>{S::setf(ap.offset), S::setf(ap.scale)},
-      [&](size_t k, S::F32 v) { rule.vec(x + k, out + k, v); },
-      [&](size_t k, const float* v, size_t count) {
+      [rule, x, out](size_t k, S::F32 v) { rule.vec(x + k, out + k, v); },  // by value, as in generate_apply
+      [rule, x, out](size_t k, const float* v, size_t count) {
         for (size_t i = 0; i < count; ++i) out[k + i] = rule.one(x[k + i], v[i]);
       });
 }

@@ -458,8 +458,15 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
  *   copies (runOnLentArrays).
  * The js backend runs its …Async kernels (main-thread slices of its own).
  * Results never depend on the path or the split.
+ *
+ * `lengths`: the lent arrays' lengths when the op read them, for an op that
+ * runs in several steps (contrastAsync: the sums, then the map); the call
+ * rejects if an array no longer has its length (detached meanwhile).
  */
-export async function runAsyncWork(op: string, backend: Backend, lent: readonly LentArray[], work: AsyncWork): Promise<void> {
+export async function runAsyncWork(
+  op: string, backend: Backend, lent: readonly LentArray[], work: AsyncWork, lengths: readonly number[] = lent.map((l) => elementLength(l.array)),
+): Promise<void> {
+  checkAttached(op, lent, lengths);
   const threads = threadsWorth(work.threads, work.units, work.nsPerUnit);
   // the smallest slice (one align unit: one image, for most ops) must not block the loop for long
   const unitTooLong = work.align * work.nsPerUnit > MAX_SLICE_NS;
@@ -472,6 +479,5 @@ export async function runAsyncWork(op: string, backend: Backend, lent: readonly 
   }
   refuseResizable(op, lent);
   // the lengths at the call: the generator's body first runs a turn later, when an array may already be gone
-  const lengths = lent.map((l) => elementLength(l.array));
   await runInSlices(slicedWork(op, backend, lent, lengths, work, threads));
 }

@@ -47,14 +47,12 @@ export function nsPerImage(array: ArrayBufferView, images: number, nsPerByte: nu
  * The …Async half of an image op: `batch.data` lent for reading and `out`
  * for writing, images split over threads as runAsyncWork chooses from
  * `nsPerImageEstimate`. The bytes are those of the synchronous call.
- * `lengths` (of batch.data and out): those an earlier step of the call saw,
- * when there was one (runAsyncWork).
  */
-export async function runImagesAsync(op: string, r: ResolvedImageOp<unknown>, nsPerImageEstimate: number, kernels: ImageKernels, lengths?: readonly number[]): Promise<void> {
+export async function runImagesAsync(op: string, r: ResolvedImageOp<unknown>, nsPerImageEstimate: number, kernels: ImageKernels): Promise<void> {
   const backend = activeBackend();
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
   await runAsyncWork(op, backend, lent, {
     units: r.batch.n, align: 1, nsPerUnit: nsPerImageEstimate, threads: r.threads,
     run: ([src, dst], first, count, async) => kernels(backend, src!, dst!, first, count, async),
-  }, lengths);
+  });
 }

@@ -224,7 +224,7 @@ export async function contrastAsync(batch: Batch, options: ContrastOptions & Asy
     units: r.batch.n, align: 1, threads: r.threads,
     nsPerUnit: nsPerImage(r.batch.data, r.batch.n, SUMS_NS_PER_BYTE) + nsPerImage(r.batch.data, r.batch.n, COLOR_NS_PER_BYTE),
     run: ([src], first, count, async) => (async ? backend.channelSumsAsync(src!, r.request, sums, first, count) : backend.channelSums(src!, r.request, sums, first, count)),
-    then: {
+    second: {
       stepUnits: contrastStep(r.batch),
       between: (first, count) => contrastOffsets(r, sums, first, count),
       run: ([src, dst], first, count, async) => (async ? backend.colorAffineAsync(src!, dst!, r.request, first, count) : backend.colorAffine(src!, dst!, r.request, first, count)),

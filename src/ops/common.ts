@@ -382,7 +382,7 @@ export interface AsyncWork {
    * units, once `run` has covered it, gets `between` on the calling thread,
    * then this `run`. nsPerUnit covers both passes.
    */
-  then?: {
+  second?: {
     /** Units per thread whose two passes run back to back, so that the second reads them from cache (a few MiB); on the calling thread's slices. */
     stepUnits: number;
     between(start: number, count: number): void;
@@ -393,9 +393,9 @@ export interface AsyncWork {
 /** Both passes of `work` on units [start, start + count), on the backend's …Async kernels. */
 async function runPassesAsync(work: AsyncWork, views: readonly KernelArray[], start: number, count: number): Promise<void> {
   await work.run(views, start, count, true);
-  if (work.then === undefined) return;
-  work.then.between(start, count);
-  await work.then.run(views, start, count, true);
+  if (work.second === undefined) return;
+  work.second.between(start, count);
+  await work.second.run(views, start, count, true);
 }
 
 /**
@@ -458,17 +458,17 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
     checkAttached(op, lent, lengths);
     const count = Math.min(size, work.units - start);
     const began = performance.now();
-    if (work.then === undefined) {
+    if (work.second === undefined) {
       runPieces(backend, threads, start, count, work.align, (first, n) => work.run(views, first, n, false));
     } else {
-      const { then } = work;
+      const { second } = work;
       // step by step, each step's data read by both passes while in cache
-      const step = alignUp(then.stepUnits * threads);
+      const step = alignUp(second.stepUnits * threads);
       for (let at = start; at < start + count; at += step) {
         const n = Math.min(step, start + count - at);
         runPieces(backend, threads, at, n, work.align, (first, k) => work.run(views, first, k, false));
-        then.between(at, n);
-        runPieces(backend, threads, at, n, work.align, (first, k) => then.run(views, first, k, false));
+        second.between(at, n);
+        runPieces(backend, threads, at, n, work.align, (first, k) => second.run(views, first, k, false));
       }
     }
     const tookNs = (performance.now() - began) * 1e6;

@@ -333,6 +333,50 @@ describe('threads by size: a short op runs on one thread', () => {
       threadSplit.minPartNs = testing;
     }
   });
+
+  // Issue 20, round 4: each image op's estimate per byte depends on the
+  // element type (uint8 kernels cost 3–10× float32's per byte) and, for
+  // shift, on whether offsets blend taps; the figures are Zen 3 sync CPU
+  // times per byte. Hand-computed for 64 images of 224×224×3 (150 528 B
+  // uint8, 602 112 B float32) against 2 × MIN_PART_NS = 1 ms.
+  it.skipIf(!activeBackend().poolThreads)('image ops choose threads by their element type and kernel, on the bench batches', async () => {
+    const backend = activeBackend();
+    const testing = threadSplit.minPartNs;
+    const original = backend.runTogether;
+    const helpers: number[] = [];
+    backend.runTogether = (h, queue) => { helpers.push(h); original(h, queue); };
+    try {
+      threadSplit.minPartNs = MIN_PART_NS;
+      const helpersOf = async (call: () => Promise<unknown>): Promise<Set<number>> => {
+        helpers.length = 0;
+        await call();
+        return new Set(helpers);
+      };
+      const batch = (Type: typeof Uint8Array | typeof Float32Array, n = 64): Batch => ({ data: new Type(n * 224 * 224 * 3), shape: [n, 224, 224, 3] });
+      const u8 = batch(Uint8Array);
+      const f32 = batch(Float32Array);
+      const out = (b: Batch): Uint8Array | Float32Array => (b.data instanceof Uint8Array ? new Uint8Array(b.data.length) : new Float32Array(b.data.length));
+      // flip uint8: 150 528 B × 0.14 ns × 64 = 1.35 ms (was 0.1 ns: 0.96 ms, one thread); 8 images: 0.17 ms, one thread
+      expect(await helpersOf(() => fa.flipAsync(u8, { mode: 'horizontal', out: out(u8), threads: 2 }))).toEqual(new Set([1]));
+      const eight = batch(Uint8Array, 8);
+      expect(await helpersOf(() => fa.flipAsync(eight, { mode: 'horizontal', out: out(eight), threads: 2 }))).toEqual(new Set([0]));
+      // erase uint8: × 0.38 ns = 3.7 ms
+      expect(await helpersOf(() => fa.eraseAsync(u8, { p: 1, out: out(u8), threads: 2 }))).toEqual(new Set([1]));
+      // shift uint8: whole pixels 0.1 ns (0.96 ms, one thread), subpixel 0.75 ns (7.2 ms)
+      expect(await helpersOf(() => fa.shiftAsync(u8, { dx: 2, dy: -1, out: out(u8), threads: 2 }))).toEqual(new Set([0]));
+      expect(await helpersOf(() => fa.shiftAsync(u8, { dx: 2.5, dy: -1, out: out(u8), threads: 2 }))).toEqual(new Set([1]));
+      // gamma float32: 602 112 B × 0.88 ns = 0.53 ms per image, under MAX_SLICE_NS, so in slices (with 7 ns, 4.2 ms per image: staged on the pool, no runTogether)
+      expect(await helpersOf(() => fa.gammaAsync(f32, { gamma: 1.5, out: out(f32), threads: 2 }))).toEqual(new Set([1]));
+      // contrast: the sums and the map (uint8 × (0.06 + 0.16) ns = 2.1 ms) in slices, split (before: staged on the pool)
+      expect(await helpersOf(() => fa.contrastAsync(u8, { factor: 1.5, out: out(u8), threads: 2 }))).toEqual(new Set([1]));
+      // blur uint8 on 4 images: 150 528 B × 1.2 ns × 4 = 0.72 ms, one thread
+      const four = batch(Uint8Array, 4);
+      expect(await helpersOf(() => fa.gaussianBlurAsync(four, { sigma: 1.5, out: out(four), threads: 2 }))).toEqual(new Set([0]));
+    } finally {
+      backend.runTogether = original;
+      threadSplit.minPartNs = testing;
+    }
+  });
 });
 
 describe('staging memory is reused between calls, never shared by two pending ones', () => {
@@ -518,6 +562,21 @@ describe('…Async calls give the sync bytes on every path', () => {
     await expect(pending).rejects.toThrow(/stays attached until gaussianNoiseAsync settles .* for out/);
     // slices run before the transfer wrote their part; none ran after it
     expect(moved.some((v) => v !== 0)).toBe(true);
+    expect(moved.subarray(moved.length - 512 * 512).every((v) => v === 0)).toBe(true);
+  });
+
+  // contrastAsync runs two passes per range of images (the sums, then the
+  // map): a transfer between slices rejects the call, and no later range is
+  // mapped.
+  it('contrastAsync: out detached between two slices rejects naming out, and the last image is never mapped', async () => {
+    asyncSlices.targetNs = 1;
+    const shape4: [number, number, number, number] = [64, 512, 512, 1];
+    const data = new Float32Array(64 * 512 * 512).fill(0.5);
+    const out = new Float32Array(data.length);
+    const pending = fa.contrastAsync({ data, shape: shape4 }, { factor: 2, out, threads: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const moved = new Float32Array(structuredClone(out.buffer, { transfer: [out.buffer] }));
+    await expect(pending).rejects.toThrow(/stays attached until contrastAsync settles .* for out/);
     expect(moved.subarray(moved.length - 512 * 512).every((v) => v === 0)).toBe(true);
   });
 });

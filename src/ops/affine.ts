@@ -12,7 +12,7 @@ import {
   batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range,
 } from './batch.js';
 import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
-import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
+import { nsPerImage, runImagesAsync, type NsPerByte, type ResolvedImageOp } from './image-op.js';
 import { axisTaps, fillOptions, roundHalfEven, type Fill, type Interpolation } from './shift.js';
 
 export interface AffineOptions extends RandomOptions {
@@ -271,8 +271,8 @@ export function affine(batch: Batch, options?: AffineOptions): Batch {
   return batchResult(r.batch, r.result);
 }
 
-/** One thread's time per byte of the batch, about (a bilinear warp: a few times a shift), for threadsWorth. */
-const AFFINE_NS_PER_BYTE = 0.3;
+/** One thread's time per byte of the batch, about (a bilinear warp), for threadsWorth (Zen 3, sync CPU time per byte of T2 / T1: uint8 3.7, float32 0.68). */
+const AFFINE_NS_PER_BYTE: NsPerByte = { uint8: 3.7, float32: 0.68 };
 
 /** affine on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function affineAsync(batch: Batch, options?: AffineOptions & AsyncOptions): Promise<Batch> {

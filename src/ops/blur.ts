@@ -10,7 +10,7 @@ import { STREAM } from '../streams.js';
 import { integerInRange, invalidParameterError, isArraySafe } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, perSampleWords, rangeOption, readBatch, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
 import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
-import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
+import { nsPerImage, runImagesAsync, type NsPerByte, type ResolvedImageOp } from './image-op.js';
 import { fillOptions, type Fill } from './shift.js';
 
 export interface GaussianBlurOptions extends RandomOptions {
@@ -136,8 +136,8 @@ export function gaussianBlur(batch: Batch, options?: GaussianBlurOptions): Batch
   return batchResult(r.batch, r.result);
 }
 
-/** One thread's time per byte of the batch, about (two passes of a few taps each), for threadsWorth. */
-const BLUR_NS_PER_BYTE = 0.5;
+/** One thread's time per byte of the batch, about (two passes of a few taps each), for threadsWorth (Zen 3, sync CPU time per byte of G11 / G10, sigma 1.5: uint8 1.17, float32 0.27). */
+const BLUR_NS_PER_BYTE: NsPerByte = { uint8: 1.2, float32: 0.27 };
 
 /** gaussianBlur on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function gaussianBlurAsync(batch: Batch, options?: GaussianBlurOptions & AsyncOptions): Promise<Batch> {

@@ -376,6 +376,26 @@ export interface AsyncWork {
    * without, its synchronous kernel.
    */
   run(views: readonly KernelArray[], start: number, count: number, async: boolean): Promise<unknown> | void;
+  /**
+   * A second pass, for an op whose units each need a first pass's result
+   * (contrastAsync: an image's channel sums, then its map): each range of
+   * units, once `run` has covered it, gets `between` on the calling thread,
+   * then this `run`. nsPerUnit covers both passes.
+   */
+  second?: {
+    /** Units per thread whose two passes run back to back, so that the second reads them from cache (a few MiB); on the calling thread's slices. */
+    stepUnits: number;
+    between(start: number, count: number): void;
+    run(views: readonly KernelArray[], start: number, count: number, async: boolean): Promise<unknown> | void;
+  };
+}
+
+/** Both passes of `work` on units [start, start + count), on the backend's …Async kernels. */
+async function runPassesAsync(work: AsyncWork, views: readonly KernelArray[], start: number, count: number): Promise<void> {
+  await work.run(views, start, count, true);
+  if (work.second === undefined) return;
+  work.second.between(start, count);
+  await work.second.run(views, start, count, true);
 }
 
 /**
@@ -401,6 +421,13 @@ const PIECES_PER_THREAD = 4;
 /** [start, start + count) cut into `parts` runs of whole `align` units, starting at `start`. */
 function pieces(start: number, count: number, parts: number, align: number): Array<[number, number]> {
   return parts <= 1 ? [[start, count]] : splitRange(count, parts, align).map(([s, c]) => [start + s, c]);
+}
+
+/** Units [start, start + count) run together on the calling thread and threads − 1 helpers, in pieces they claim one by one. */
+function runPieces(backend: Backend, threads: number, start: number, count: number, align: number, run: (first: number, count: number) => void): void {
+  backend.runTogether(threads - 1, () => {
+    for (const [first, n] of pieces(start, count, threads > 1 ? threads * PIECES_PER_THREAD : 1, align)) run(first, n);
+  });
 }
 
 /** The lent arrays' lengths now; a call rejects once one differs (detached). */
@@ -431,9 +458,19 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
     checkAttached(op, lent, lengths);
     const count = Math.min(size, work.units - start);
     const began = performance.now();
-    backend.runTogether(threads - 1, () => {
-      for (const [first, n] of pieces(start, count, threads > 1 ? threads * PIECES_PER_THREAD : 1, work.align)) work.run(views, first, n, false);
-    });
+    if (work.second === undefined) {
+      runPieces(backend, threads, start, count, work.align, (first, n) => work.run(views, first, n, false));
+    } else {
+      const { second } = work;
+      // step by step, each step's data read by both passes while in cache
+      const step = alignUp(second.stepUnits * threads);
+      for (let at = start; at < start + count; at += step) {
+        const n = Math.min(step, start + count - at);
+        runPieces(backend, threads, at, n, work.align, (first, k) => work.run(views, first, k, false));
+        second.between(at, n);
+        runPieces(backend, threads, at, n, work.align, (first, k) => second.run(views, first, k, false));
+      }
+    }
     const tookNs = (performance.now() - began) * 1e6;
     start += count;
     if (count === size) size = alignUp(size * Math.min(4, Math.max(0.25, asyncSlices.targetNs / Math.max(tookNs, 1e3))));
@@ -467,7 +504,7 @@ export async function runAsyncWork(op: string, backend: Backend, lent: readonly 
   // for 48 MB on the project's VMs) are better taken on pool threads
   const createsOutput = lent.some((l) => l.created === true);
   if (!backend.poolThreads || unitTooLong || createsOutput || lent.every(safelyOwned)) {
-    await runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(([start, count]) => work.run(views, start, count, true) as Promise<unknown>));
+    await runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(([start, count]) => runPassesAsync(work, views, start, count)));
     return;
   }
   refuseResizable(op, lent);

@@ -17,7 +17,7 @@ import { STREAM } from '../streams.js';
 import { integerInRange, invalidParameterError, isPlainObject, numberInRange } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, rangeOption, readBatch, sampleIndex, type Batch, type CheckedBatch } from './batch.js';
 import { epochOption, opOptions, RANDOM_OPTION_NAMES, readOnce, seedKey, threadsOption, type AsyncOptions, type RandomOptions, type SeedKey } from './common.js';
-import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
+import { nsPerImage, runImagesAsync, type NsPerByte, type ResolvedImageOp } from './image-op.js';
 
 /** Boxes, `count` per image (entry i·count + j): rows [top, top + height) × columns [left, left + width); height or width 0 for none. */
 export interface EraseBoxes {
@@ -201,8 +201,8 @@ export function erase(batch: Batch, options?: EraseOptions): Batch {
   return batchResult(r.batch, r.result);
 }
 
-/** One thread's time per byte of the batch, about (a copy, then boxes filled), for threadsWorth and slice sizes. */
-const ERASE_NS_PER_BYTE = 0.1;
+/** One thread's time per byte of the batch, about (a copy, then boxes filled), for threadsWorth and slice sizes (Zen 3, sync CPU time per byte of E3 / E4: uint8 0.38, float32 0.107). */
+const ERASE_NS_PER_BYTE: NsPerByte = { uint8: 0.38, float32: 0.11 };
 
 /** erase split over `threads` (README, "Threads and `…Async` calls"); the same bytes. */
 export async function eraseAsync(batch: Batch, options?: EraseOptions & AsyncOptions): Promise<Batch> {

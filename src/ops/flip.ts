@@ -8,7 +8,7 @@ import { STREAM } from '../streams.js';
 import { invalidParameterError, isArraySafe, numberInRange } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, perSampleWords, readBatch, sampleIndex, type Batch, type CheckedBatch } from './batch.js';
 import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
-import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
+import { nsPerImage, runImagesAsync, type NsPerByte, type ResolvedImageOp } from './image-op.js';
 
 /** Which axes a drawn flip may flip (Keras RandomFlip's `mode`). */
 export type FlipMode = 'horizontal' | 'vertical' | 'horizontal_and_vertical';
@@ -102,8 +102,8 @@ export function flip(batch: Batch, options?: FlipOptions): Batch {
   return batchResult(r.batch, r.result);
 }
 
-/** One thread's time per byte of the batch, about (a flip moves memory), for threadsWorth. */
-const FLIP_NS_PER_BYTE = 0.1;
+/** One thread's time per byte of the batch, about, for threadsWorth (Zen 3, sync CPU time per byte of F1 / F2 with the 16-byte shuffles: uint8 0.135, float32 0.13). */
+const FLIP_NS_PER_BYTE: NsPerByte = { uint8: 0.14, float32: 0.14 };
 
 /** flip on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function flipAsync(batch: Batch, options?: FlipOptions & AsyncOptions): Promise<Batch> {

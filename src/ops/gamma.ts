@@ -11,7 +11,7 @@ import { STREAM } from '../streams.js';
 import { invalidParameterError, isArraySafe } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, perSampleWords, rangeOption, readBatch, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
 import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
-import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
+import { nsPerImage, runImagesAsync, type NsPerByte, type ResolvedImageOp } from './image-op.js';
 import { clipOption } from './noise.js';
 
 export interface GammaOptions extends RandomOptions {
@@ -94,14 +94,19 @@ export function gamma(batch: Batch, options?: GammaOptions): Batch {
   return batchResult(r.batch, r.result);
 }
 
-/** One thread's time per byte of the batch, about: uint8 reads a table, float32 computes a float64 power per element (threadsWorth, slice sizes). */
-const GAMMA_NS_PER_BYTE = { uint8: 0.5, float32: 7 } as const;
+/**
+ * One thread's time per byte of the batch, about: uint8 reads a table,
+ * float32 computes a power per element (threadsWorth, slice sizes). Zen 3,
+ * sync CPU time per byte of M1 / M2: uint8 0.33, float32 0.88 (the 7 used
+ * before made one 224×224×3 float32 image look longer than a slice may be,
+ * so gammaAsync copied the batch to staging: 34 → 43.6 ms with threads: 1).
+ */
+const GAMMA_NS_PER_BYTE: NsPerByte = { uint8: 0.33, float32: 0.88 };
 
 /** gamma split over `threads` (README, "Threads and `…Async` calls"); the same bytes. */
 export async function gammaAsync(batch: Batch, options?: GammaOptions & AsyncOptions): Promise<Batch> {
   const r = resolveGamma(batch, options, true);
-  const nsPerByte = r.batch.data instanceof Uint8Array ? GAMMA_NS_PER_BYTE.uint8 : GAMMA_NS_PER_BYTE.float32;
-  await runImagesAsync('gammaAsync', r, nsPerImage(r.batch.data, r.batch.n, nsPerByte), (b, src, dst, first, count, async) =>
+  await runImagesAsync('gammaAsync', r, nsPerImage(r.batch.data, r.batch.n, GAMMA_NS_PER_BYTE), (b, src, dst, first, count, async) =>
     (async ? b.gammaAsync(src, dst, r.request, first, count) : b.gamma(src, dst, r.request, first, count)));
   return batchResult(r.batch, r.result);
 }

@@ -25,9 +25,22 @@ export interface ResolvedImageOp<Request> {
 /** Runs an op's kernels on images [first, first + count): the backend's …Async kernel when `async`, else its synchronous one. */
 export type ImageKernels = (backend: Backend, src: KernelArray, dst: KernelArray, first: number, count: number, async: boolean) => Promise<unknown> | void;
 
+/**
+ * One thread's time per byte of an op's data, about (ns), by element type:
+ * uint8 kernels convert, round and saturate every element, so their cost per
+ * byte is often 3–10× float32's (issue 20: a single figure for both kept
+ * 6.8 ms uint8 flips on one thread and sent 34 ms float32 gammas to staged
+ * copies).
+ */
+export interface NsPerByte {
+  uint8: number;
+  float32: number;
+}
+
 /** One thread's time per image, about (ns), for an op that costs `nsPerByte` per byte of `array` (the batch's data, or the output). */
-export function nsPerImage(array: ArrayBufferView, images: number, nsPerByte: number): number {
-  return (array.byteLength / Math.max(images, 1)) * nsPerByte;
+export function nsPerImage(array: ArrayBufferView, images: number, nsPerByte: number | NsPerByte): number {
+  const perByte = typeof nsPerByte === 'number' ? nsPerByte : array instanceof Uint8Array ? nsPerByte.uint8 : nsPerByte.float32;
+  return (array.byteLength / Math.max(images, 1)) * perByte;
 }
 
 /**

@@ -18,6 +18,7 @@ import { STREAM } from '../streams.js';
 import { elementLength, integerInRange, invalidParameterError, isPlainObject, isTypedArray, numberInRange, overlaps, plainView } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, readBatch, sampleIndex, type Batch, type CheckedBatch } from './batch.js';
 import { epochOption, opOptions, RANDOM_OPTION_NAMES, readOnce, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions, type SeedKey } from './common.js';
+import { nsPerImage, type NsPerByte } from './image-op.js';
 
 export interface MixupOptions extends RandomOptions {
   /** Beta(α, α) concentration, > 0 (torchvision's default 1; Keras MixUp uses 0.2). Default 1. */
@@ -254,14 +255,14 @@ function run(r: Resolved): MixResult {
   return { batch: batchResult(r.batch, r.result), labels: r.labelsResult };
 }
 
-/** One thread's time per byte of the batch, about (a blend of two images), for threadsWorth. */
-const MIX_NS_PER_BYTE = 0.15;
+/** One thread's time per byte of the batch, about (a blend of two images), for threadsWorth (Zen 3, sync CPU time per byte of U3 / U1, U2: uint8 0.66, float32 0.13–0.14). */
+const MIX_NS_PER_BYTE: NsPerByte = { uint8: 0.66, float32: 0.14 };
 
 async function runAsync(op: string, r: Resolved): Promise<MixResult> {
   const backend = activeBackend();
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
   await runAsyncWork(op, backend, lent, {
-    units: r.batch.n, align: 1, nsPerUnit: (r.batch.data.byteLength / Math.max(r.batch.n, 1)) * MIX_NS_PER_BYTE, threads: r.threads,
+    units: r.batch.n, align: 1, nsPerUnit: nsPerImage(r.batch.data, r.batch.n, MIX_NS_PER_BYTE), threads: r.threads,
     run: ([src, dst], first, count, async) => (async ? backend.mixAsync(src!, dst!, r.request, first, count) : backend.mix(src!, dst!, r.request, first, count)),
   });
   return { batch: batchResult(r.batch, r.result), labels: r.labelsResult };

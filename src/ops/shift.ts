@@ -334,13 +334,23 @@ export function shift(batch: Batch, options?: ShiftOptions): Batch {
   return batchResult(r.batch, r.result);
 }
 
-/** One thread's time per byte of the batch, about (Zen 5: W1 0.14 ns, W2 0.11 ns: shifts move memory), for threadsWorth. */
-const SHIFT_NS_PER_BYTE = 0.1;
+/**
+ * One thread's time per byte of the batch, about, for threadsWorth: whole
+ * pixels move memory (Zen 5: W1 0.14 ns, W2 0.11 ns; Zen 3 sync CPU time: W1
+ * 0.047, I20-f32-reflect 0.12), subpixel offsets blend two taps per axis
+ * (Zen 3: B10-u8 0.75, B10-f32 0.15, W2 0.13).
+ */
+const SHIFT_NS_PER_BYTE = { whole: 0.1, subpixel: { uint8: 0.75, float32: 0.15 } } as const;
+
+/** Whether any image has a fractional offset (a weight on the tap one pixel further back). */
+function blendsTaps(r: ShiftRequest): boolean {
+  return r.wx1.some((w) => w !== 0) || r.wy1.some((w) => w !== 0);
+}
 
 /** shift on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function shiftAsync(batch: Batch, options?: ShiftOptions & AsyncOptions): Promise<Batch> {
   const r = resolveShift(batch, options, true);
-  await runImagesAsync('shiftAsync', r, nsPerImage(r.batch.data, r.batch.n, SHIFT_NS_PER_BYTE), (b, src, dst, first, count, async) =>
+  await runImagesAsync('shiftAsync', r, nsPerImage(r.batch.data, r.batch.n, blendsTaps(r.request) ? SHIFT_NS_PER_BYTE.subpixel : SHIFT_NS_PER_BYTE.whole), (b, src, dst, first, count, async) =>
     (async ? b.shiftAsync(src, dst, r.request, first, count) : b.shift(src, dst, r.request, first, count)));
   return batchResult(r.batch, r.result);
 }

@@ -8,13 +8,9 @@
 // this repository, so its requires resolve), with the addon
 // DIST/addon/fastaug.node if there is one; both builds must give the same
 // bytes. FASTAUG_ISA picks the ISA of both.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { cpuMs, loadBuilds, median } from './ab.mjs';
+import { hostInfo, loadCases } from './lib.mjs';
 
-import { benchDir, hostInfo, loadCases } from './lib.mjs';
-
-const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const vs = option('--vs');
@@ -24,30 +20,7 @@ const optionValues = new Set([vs, option('--rounds'), option('--calls')]);
 const given = args.filter((a) => !a.startsWith('--') && !optionValues.has(a));
 const ids = given.length > 0 ? given : ['T1', 'T2', 'B10-f32', 'B10-u8'];
 
-/** A dist directory's fastaug with its own addon (loaded by the first call). */
-function loadBuild(dist, addon) {
-  const saved = process.env.FASTAUG_NATIVE_PATH;
-  if (addon !== undefined) process.env.FASTAUG_NATIVE_PATH = addon;
-  const fa = require(path.resolve(dist, 'cjs/index.js'));
-  fa.shift({ data: new Uint8Array(4), shape: [1, 2, 2, 1] }, { dx: 1 });
-  if (saved === undefined) delete process.env.FASTAUG_NATIVE_PATH;
-  else process.env.FASTAUG_NATIVE_PATH = saved;
-  return fa;
-}
-
-const builds = [['this', loadBuild(path.join(benchDir, '../dist'))]];
-if (vs !== undefined) {
-  const addon = path.resolve(vs, 'addon/fastaug.node');
-  builds.push(['vs', loadBuild(vs, existsSync(addon) ? addon : undefined)]);
-}
-
-function cpuMs(fn) {
-  const start = process.cpuUsage();
-  for (let i = 0; i < calls; i += 1) fn();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e3 / calls;
-}
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const builds = loadBuilds(vs);
 
 const cases = (await loadCases()).filter((c) => ids.includes(c.id));
 const host = hostInfo();
@@ -67,9 +40,9 @@ for (let k = 0; k + 1 < runs.length && builds.length > 1; k += builds.length) {
   const [a, b] = [new Uint8Array(runs[k].out.buffer), new Uint8Array(runs[k + 1].out.buffer)];
   if (!a.every((v, i) => v === b[i])) throw new Error(`${runs[k].label}: the two builds give different bytes`);
 }
-for (const r of runs) cpuMs(r.fn);
+for (const r of runs) cpuMs(r.fn, calls);
 for (let round = 0; round < rounds; round += 1) {
-  for (const r of runs) r.times.push(cpuMs(r.fn));
+  for (const r of runs) r.times.push(cpuMs(r.fn, calls));
 }
 for (const r of runs) {
   const sorted = [...r.times].sort((x, y) => x - y);

@@ -11,13 +11,8 @@
 // ±percent of the size, as bench/cases/shift.mjs), W7 (1024×28×28×1 uint8,
 // drawn integer offsets, reflect), H4 (the same, given offsets, constant) or
 // C3 (one 28×28 image of W7's kind: the cost of a call).
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { cpuMs, loadBuilds, median } from './ab.mjs';
 
-import { benchDir } from './lib.mjs';
-
-const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const vs = option('--vs');
@@ -25,22 +20,7 @@ const rounds = Number(option('--rounds', '9'));
 const optionValues = new Set([vs, option('--rounds')]);
 const caseIds = args.filter((a) => !a.startsWith('--') && !optionValues.has(a));
 
-/** A dist directory's fastaug, with its own addon (the first shift call loads it). */
-function loadBuild(dist, addon) {
-  const saved = process.env.FASTAUG_NATIVE_PATH;
-  if (addon !== undefined) process.env.FASTAUG_NATIVE_PATH = addon;
-  const fa = require(path.resolve(dist, 'cjs/index.js'));
-  fa.shift({ data: new Uint8Array(4), shape: [1, 2, 2, 1] }, { dx: 1 });
-  if (saved === undefined) delete process.env.FASTAUG_NATIVE_PATH;
-  else process.env.FASTAUG_NATIVE_PATH = saved;
-  return fa;
-}
-
-const builds = [['this', loadBuild(path.join(benchDir, '../dist'))]];
-if (vs !== undefined) {
-  const addon = path.resolve(vs, 'addon/fastaug.node');
-  builds.push(['vs', loadBuild(vs, existsSync(addon) ? addon : undefined)]);
-}
+const builds = loadBuilds(vs);
 
 /** As bench/cases/shift.mjs spreadOffsets: integer offsets spread evenly over [−limit, limit]. */
 const spreadOffsets = (count, limit, step) => Array.from({ length: count }, (_, i) => Math.round((2 * ((i * step) % 1) - 1) * limit));
@@ -65,13 +45,6 @@ function makeCase(id) {
   return { shape, Type: m[2] === 'u8' ? Uint8Array : Float32Array, opts, calls: 5 };
 }
 
-function cpuMs(fn, calls) {
-  const start = process.cpuUsage();
-  for (let i = 0; i < calls; i += 1) fn();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e3 / calls;
-}
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
 for (const id of caseIds) {
   const { shape, Type, opts, calls } = makeCase(id);

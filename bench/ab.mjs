@@ -1,0 +1,44 @@
+// Shared by the A/B scripts (bench/affine-cpu.mjs, bench/shift-native-cpu.mjs)
+// that time this build against another one in the same process, by CPU time.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import { benchDir } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+
+/** A dist directory's fastaug, with its own addon (the first shift call loads it). */
+function loadBuild(dist, addon) {
+  const saved = process.env.FASTAUG_NATIVE_PATH;
+  if (addon !== undefined) process.env.FASTAUG_NATIVE_PATH = addon;
+  const fa = require(path.resolve(dist, 'cjs/index.js'));
+  fa.shift({ data: new Uint8Array(4), shape: [1, 2, 2, 1] }, { dx: 1 });
+  if (saved === undefined) delete process.env.FASTAUG_NATIVE_PATH;
+  else process.env.FASTAUG_NATIVE_PATH = saved;
+  return fa;
+}
+
+/**
+ * [name, fastaug] pairs: this repository's dist ('this'), and with `vs` (a
+ * copy of dist inside this repository, so its requires resolve) that build
+ * ('vs'), with the addon vs/addon/fastaug.node if there is one.
+ */
+export function loadBuilds(vs) {
+  const builds = [['this', loadBuild(path.join(benchDir, '../dist'))]];
+  if (vs !== undefined) {
+    const addon = path.resolve(vs, 'addon/fastaug.node');
+    builds.push(['vs', loadBuild(vs, existsSync(addon) ? addon : undefined)]);
+  }
+  return builds;
+}
+
+/** CPU ms per call of `fn` over `calls` calls (process.cpuUsage: every thread of the process). */
+export function cpuMs(fn, calls) {
+  const start = process.cpuUsage();
+  for (let i = 0; i < calls; i += 1) fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e3 / calls;
+}
+
+export const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];

@@ -302,11 +302,11 @@ describe('threads by size: a short op runs on one thread', () => {
     }
   });
 
-  // The ops' own estimates (ns per byte or per stream position) on the
-  // bench's batches, through the native backend's runTogether: W1 (a 0.96 ms
-  // estimate) stays on one thread whatever `threads` says; W2 (3.85 ms) and
-  // W3-sized noise (9.6 M positions × 0.4 ns = 3.85 ms) split in two.
-  it.skipIf(!activeBackend().poolThreads)('shiftAsync and gaussianNoiseAsync choose threads by the batch size', async () => {
+  // Runs `body` with the ops' real split threshold and the native backend's
+  // runTogether recorded: helpersOf(call) is the set of helper counts the
+  // call's slices asked for (0: one thread).
+  type HelpersOf = (call: () => Promise<unknown>) => Promise<Set<number>>;
+  const withHelpersRecorded = async (body: (helpersOf: HelpersOf) => Promise<void>): Promise<void> => {
     const backend = activeBackend();
     const testing = threadSplit.minPartNs;
     const original = backend.runTogether;
@@ -314,13 +314,25 @@ describe('threads by size: a short op runs on one thread', () => {
     backend.runTogether = (h, queue) => { helpers.push(h); original(h, queue); };
     try {
       threadSplit.minPartNs = MIN_PART_NS;
-      const shape: [number, number, number, number] = [64, 224, 224, 3];
-      const length = 64 * 224 * 224 * 3;
-      const helpersOf = async (call: () => Promise<unknown>): Promise<Set<number>> => {
+      await body(async (call) => {
         helpers.length = 0;
         await call();
         return new Set(helpers);
-      };
+      });
+    } finally {
+      backend.runTogether = original;
+      threadSplit.minPartNs = testing;
+    }
+  };
+
+  // The ops' own estimates (ns per byte or per stream position) on the
+  // bench's batches, through the native backend's runTogether: W1 (a 0.96 ms
+  // estimate) stays on one thread whatever `threads` says; W2 (3.85 ms) and
+  // W3-sized noise (9.6 M positions × 0.4 ns = 3.85 ms) split in two.
+  it.skipIf(!activeBackend().poolThreads)('shiftAsync and gaussianNoiseAsync choose threads by the batch size', async () => {
+    await withHelpersRecorded(async (helpersOf) => {
+      const shape: [number, number, number, number] = [64, 224, 224, 3];
+      const length = 64 * 224 * 224 * 3;
       const u8 = { data: new Uint8Array(length), shape };
       const f32 = { data: new Float32Array(length), shape };
       expect(await helpersOf(() => fa.shiftAsync(u8, { dx: 2, dy: -1, fill: 'constant', out: new Uint8Array(length), threads: 8 }))).toEqual(new Set([0]));
@@ -328,10 +340,7 @@ describe('threads by size: a short op runs on one thread', () => {
       expect(await helpersOf(() => fa.gaussianNoiseAsync(f32, { std: 0.1, out: f32.data, threads: 2 }))).toEqual(new Set([1]));
       const small = { data: new Float32Array(1024 * 28 * 28), shape: [1024, 28, 28, 1] as [number, number, number, number] };
       expect(await helpersOf(() => fa.gaussianNoiseAsync(small, { std: 0.1, out: small.data, threads: 2 }))).toEqual(new Set([0]));
-    } finally {
-      backend.runTogether = original;
-      threadSplit.minPartNs = testing;
-    }
+    });
   });
 
   // Issue 20, round 4: each image op's estimate per byte depends on the
@@ -340,18 +349,7 @@ describe('threads by size: a short op runs on one thread', () => {
   // times per byte. Hand-computed for 64 images of 224×224×3 (150 528 B
   // uint8, 602 112 B float32) against 2 × MIN_PART_NS = 1 ms.
   it.skipIf(!activeBackend().poolThreads)('image ops choose threads by their element type and kernel, on the bench batches', async () => {
-    const backend = activeBackend();
-    const testing = threadSplit.minPartNs;
-    const original = backend.runTogether;
-    const helpers: number[] = [];
-    backend.runTogether = (h, queue) => { helpers.push(h); original(h, queue); };
-    try {
-      threadSplit.minPartNs = MIN_PART_NS;
-      const helpersOf = async (call: () => Promise<unknown>): Promise<Set<number>> => {
-        helpers.length = 0;
-        await call();
-        return new Set(helpers);
-      };
+    await withHelpersRecorded(async (helpersOf) => {
       const batch = (Type: typeof Uint8Array | typeof Float32Array, n = 64): Batch => ({ data: new Type(n * 224 * 224 * 3), shape: [n, 224, 224, 3] });
       const u8 = batch(Uint8Array);
       const f32 = batch(Float32Array);
@@ -372,10 +370,7 @@ describe('threads by size: a short op runs on one thread', () => {
       // blur uint8 on 4 images: 150 528 B × 1.2 ns × 4 = 0.72 ms, one thread
       const four = batch(Uint8Array, 4);
       expect(await helpersOf(() => fa.gaussianBlurAsync(four, { sigma: 1.5, out: out(four), threads: 2 }))).toEqual(new Set([0]));
-    } finally {
-      backend.runTogether = original;
-      threadSplit.minPartNs = testing;
-    }
+    });
   });
 });
 

@@ -1,5 +1,7 @@
-// Shared by the A/B scripts (bench/affine-cpu.mjs, bench/shift-native-cpu.mjs)
-// that time this build against another one in the same process, by CPU time.
+// Shared by the scripts that time by CPU (process.cpuUsage: it leaves out the
+// time spent waiting for a core on a shared host), among them the A/B ones
+// (bench/affine-cpu.mjs, bench/shift-native-cpu.mjs) that time this build
+// against another one in the same process.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -37,6 +39,17 @@ export function loadBuilds(vs) {
 export function cpuMs(fn, calls) {
   const start = process.cpuUsage();
   for (let i = 0; i < calls; i += 1) fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e3 / calls;
+}
+
+/** The same for calls that may return a promise: each is awaited before the next. */
+export async function cpuMsAsync(fn, calls) {
+  const start = process.cpuUsage();
+  for (let i = 0; i < calls; i += 1) {
+    const r = fn();
+    if (r && typeof r.then === 'function') await r;
+  }
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1e3 / calls;
 }

@@ -7,6 +7,8 @@
 // the build, so alternating runs of two builds give an A/B comparison.
 import { createRequire } from 'node:module';
 
+import { cpuMs, median } from './ab.mjs';
+
 const require = createRequire(import.meta.url);
 const fa = require('../dist/cjs/index.js');
 const runsAt = process.argv.indexOf('--runs');
@@ -15,19 +17,9 @@ const shape = [64, 224, 224, 3];
 const size = shape.reduce((a, b) => a * b, 1);
 const callsPerRun = 3;
 
-function cpuMs(call) {
-  const t0 = process.cpuUsage();
-  for (let i = 0; i < callsPerRun; i += 1) call();
-  const t = process.cpuUsage(t0);
-  return (t.user + t.system) / 1000 / callsPerRun;
-}
-
-function median(call) {
+function medianMs(call) {
   call();  // warm up (and fault in the output's pages)
-  const times = [];
-  for (let i = 0; i < runs; i += 1) times.push(cpuMs(call));
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
+  return median(Array.from({ length: runs }, () => cpuMs(call, callsPerRun)));
 }
 
 const info = fa.backendInfo();
@@ -36,7 +28,7 @@ for (const Type of [Float32Array, Uint8Array]) {
   const data = new Type(size);
   for (let i = 0; i < size; i += 1) data[i] = Type === Float32Array ? (i % 251) / 251 : i % 251;
   const out = new Type(size);
-  const copy = median(() => out.set(data));
-  const blur = median(() => fa.gaussianBlur({ data, shape }, { sigma: 1.5, out }));
+  const copy = medianMs(() => out.set(data));
+  const blur = medianMs(() => fa.gaussianBlur({ data, shape }, { sigma: 1.5, out }));
   console.log(`${Type.name.padEnd(12)} blur ${blur.toFixed(2)} ms  copy ${copy.toFixed(2)} ms  ${(blur / copy).toFixed(2)}× copy`);
 }

@@ -12,6 +12,7 @@
 // FASTAUG_BACKEND / FASTAUG_ISA / FASTAUG_NATIVE_PATH pick what is measured.
 import { createRequire } from 'node:module';
 
+import { cpuMsAsync, median } from './ab.mjs';
 import { hostInfo, loadCases } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -32,18 +33,6 @@ if (missing.length > 0) {
   process.exit(2);
 }
 
-/** CPU ms per call of `calls` back-to-back calls (an async call until it settles). */
-async function cpuMsPerCall(fn) {
-  const t0 = process.cpuUsage();
-  for (let i = 0; i < calls; i += 1) {
-    const r = fn();
-    if (r && typeof r.then === 'function') await r;
-  }
-  const t = process.cpuUsage(t0);
-  return (t.user + t.system) / 1e3 / calls;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const info = fastaug.backendInfo();
 const host = hostInfo();
@@ -65,8 +54,8 @@ for (const c of cases) {
     await op(threads)();
     const times = [];
     for (let r = 0; r < runs; r += 1) {
-      memcpyTimes.push(await cpuMsPerCall(copy));
-      times.push(await cpuMsPerCall(op(threads)));
+      memcpyTimes.push(await cpuMsAsync(copy, calls));
+      times.push(await cpuMsAsync(op(threads), calls));
     }
     const ms = median(times);
     const memcpyMs = median(memcpyTimes);

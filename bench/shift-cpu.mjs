@@ -8,6 +8,7 @@
 // builds give an A/B comparison. Run `npm run build:ts` first (loads dist/).
 import { createRequire } from 'node:module';
 
+import { cpuMs, median } from './ab.mjs';
 import { loadCases } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -23,14 +24,6 @@ const runs = option('runs', 9);
 const calls = option('calls', 5);
 const ids = args.length > 0 ? args : ['W2', 'B10-f32', 'B10-u8'];
 
-function cpuMs(call) {
-  const t0 = process.cpuUsage();
-  for (let i = 0; i < calls; i += 1) call();
-  const t = process.cpuUsage(t0);
-  return (t.user + t.system) / 1000 / calls;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const info = fastaug.backendInfo();
 console.log(`backend ${info.backend}${info.isa ? ` ${info.isa}` : ''}, ${runs} runs × ${calls} calls, CPU ms per call`);
@@ -45,8 +38,8 @@ for (const c of cases) {
   const opMs = [];
   const copyMs = [];
   for (let r = 0; r < runs; r += 1) {
-    opMs.push(cpuMs(op));
-    copyMs.push(cpuMs(copy));
+    opMs.push(cpuMs(op, calls));
+    copyMs.push(cpuMs(copy, calls));
   }
   const [o, m] = [median(opMs), median(copyMs)];
   console.log(`${c.id.padEnd(8)} op ${o.toFixed(2)} ms  memcpy ${m.toFixed(2)} ms  ${(o / m).toFixed(2)}× memcpy`);

@@ -12,6 +12,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
+import { cpuMsAsync, median } from './ab.mjs';
 import { benchDir } from './lib.mjs';
 
 process.env.FASTAUG_BACKEND = 'js';
@@ -36,13 +37,6 @@ const dx = spreadOffsets(shape[0], spread * shape[2], 0.618034);
 const dy = spreadOffsets(shape[0], spread * shape[1], 0.414214);
 const FILLS = ['constant', 'nearest', 'wrap', 'reflect', 'mirror'];
 
-async function cpuMs(fn, calls) {
-  const start = process.cpuUsage();
-  for (let i = 0; i < calls; i += 1) await fn();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e3 / calls;
-}
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
 for (const dtype of dtypes.length > 0 ? dtypes : ['u8', 'f32']) {
   const Type = dtype === 'u8' ? Uint8Array : Float32Array;
@@ -60,10 +54,10 @@ for (const dtype of dtypes.length > 0 ? dtypes : ['u8', 'f32']) {
       await runs[2][1]();
       if (!mine.every((v, i) => v === new Uint8Array(out.buffer)[i])) throw new Error(`${dtype} ${fill}: the two builds give different bytes`);
     }
-    for (const [, fn] of runs) await cpuMs(fn, 3);
+    for (const [, fn] of runs) await cpuMsAsync(fn, 3);
     const times = runs.map(() => []);
     for (let r = 0; r < rounds; r += 1) {
-      for (const [i, [, fn]] of runs.entries()) times[i].push(await cpuMs(fn, 5));
+      for (const [i, [, fn]] of runs.entries()) times[i].push(await cpuMsAsync(fn, 5));
     }
     const memcpy = median(times[0]);
     const cells = runs.slice(1).map(([name], i) => `${name} ${median(times[i + 1]).toFixed(2)} ms = ${(median(times[i + 1]) / memcpy).toFixed(2)}×`);

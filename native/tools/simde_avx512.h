@@ -27,17 +27,18 @@ struct I32x16 { int32_t v[16]; };
 struct F32x16 { float v[16]; };
 struct F64x8 { double v[8]; };
 template <typename To, typename From> inline To bits(const From& f) { static_assert(sizeof(To) == sizeof(From), "size"); To t; std::memcpy(&t, &f, sizeof t); return t; }
-// float -> int32 with out-of-range and NaN giving 0x80000000 ("integer indefinite")
+// float -> int32 with out-of-range and NaN giving 0x80000000 ("integer indefinite"):
+// every comparison with NaN is false
 inline int32_t to_i32(double r) { return (r >= -2147483648.0 && r < 2147483648.0) ? int32_t(r) : INT32_MIN; }
 inline simde__m512 cvtepi32_ps(simde__m512i a) { auto x = bits<I32x16>(a); F32x16 r; for (int i = 0; i < 16; ++i) r.v[i] = float(x.v[i]); return bits<simde__m512>(r); }
-inline simde__m512i cvttps_epi32(simde__m512 a) { auto x = bits<F32x16>(a); I32x16 r; for (int i = 0; i < 16; ++i) r.v[i] = std::isnan(x.v[i]) ? INT32_MIN : to_i32(std::trunc(double(x.v[i]))); return bits<simde__m512i>(r); }
+inline simde__m512i cvttps_epi32(simde__m512 a) { auto x = bits<F32x16>(a); I32x16 r; for (int i = 0; i < 16; ++i) r.v[i] = to_i32(std::trunc(double(x.v[i]))); return bits<simde__m512i>(r); }
 inline simde__m512i cvt_roundps_epi32(simde__m512 a, int rounding) {
   auto x = bits<F32x16>(a); I32x16 r;
   for (int i = 0; i < 16; ++i) {
     const double d = x.v[i];
     double q;
     switch (rounding & 3) { case 0: q = std::nearbyint(d); break; case 1: q = std::floor(d); break; case 2: q = std::ceil(d); break; default: q = std::trunc(d); }
-    r.v[i] = std::isnan(d) ? INT32_MIN : to_i32(q);
+    r.v[i] = to_i32(q);
   }
   return bits<simde__m512i>(r);
 }

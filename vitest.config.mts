@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,13 @@ export default defineConfig({
     setupFiles: ['test/setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // At least two test files at a time. Vitest's default (one fewer than the
+    // CPUs) runs them one by one on a 2-core machine such as CI's, leaving a
+    // core idle whenever a file waits on its child processes, redis or the
+    // addon's threads, or runs single-threaded JavaScript. No test times
+    // anything, and each file uses its own temporary directories, redis port
+    // and child processes, so files may share the machine.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // `npm run test:coverage` (the native pass of CI): v8 coverage of src/, with thresholds
     coverage: {
       provider: 'v8',

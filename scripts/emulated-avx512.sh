@@ -39,6 +39,7 @@ for pid in "${pids[@]}"; do wait "$pid"; done
 g++ -shared -pthread -o "$out/fastaug.node" "$out"/{addon,dispatch,avx512,avx2,sse4,scalar}.o
 
 export FASTAUG_NATIVE_PATH="$out/fastaug.node" FASTAUG_ISA=avx512 FASTAUG_BACKEND=native
+export FASTAUG_TEST_SLOW_BUILD=1  # -O1/-O0 and emulated intrinsics (test/helpers/backends.ts)
 node -e "const i = require('./dist/cjs/index.js').backendInfo(); if (i.isa !== 'avx512') throw new Error('the emulated build runs ' + i.isa); console.log('emulated avx512:', JSON.stringify(i))"
 # The conformance files (those looping over test/helpers/backends.ts: every
 # op against js, split and thread invariance, pinned stream digests), on js

@@ -21,6 +21,7 @@ export ASAN_OPTIONS=detect_leaks=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export FASTAUG_NATIVE_PATH=build-asan/Release/fastaug.node
 export FASTAUG_BACKEND=native
+export FASTAUG_TEST_SLOW_BUILD=1  # -O1 with sanitizers (test/helpers/backends.ts)
 # With no arguments: every test file that reaches the addon
 # (scripts/addon-tests.sh), the property battery at half its cases (the full
 # count runs in the other passes; ASan slows each case ~5x, and the shapes and

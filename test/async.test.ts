@@ -13,7 +13,7 @@ import { activeBackend } from '../src/backends/select.js';
 import { asyncSlices, MIN_PART_NS, pooledStagingBytes, runAsyncWork, runOnLentArrays, STAGING_IDLE_MS, threadSplit, threadsWorth, type LentArray } from '../src/ops/common.js';
 import { shiftPlan } from '../src/ops/shift.js';
 import { SLICE_MS } from '../src/slices.js';
-import { backendName, backends, jsReference, nativeBackends } from './helpers/backends.js';
+import { backendName, backends, jsReference, nativeBackends, slowNativeBuild } from './helpers/backends.js';
 import { firstDifference } from './helpers/rng.js';
 
 async function ticksDuring(work: () => Promise<unknown>): Promise<number> {
@@ -105,6 +105,8 @@ describe('event-loop lag of …Async calls on one large image', () => {
       const image = { data: new Float32Array(2048 * 2048 * 3).fill(0.5), shape: [1, 2048, 2048, 3] };
       const nchw = { ...image, layout: 'NCHW' };
       // the harness's own check: a call that blocks for 300 ms in one piece
+      // is seen (its excess is not checked: the control can see a busy
+      // machine's preemption as long)
       const blocking = async () => { const end = performance.now() + 300; while (performance.now() < end); };
       const lags = {
         blocking: await lagOf(blocking),
@@ -123,7 +125,10 @@ describe('event-loop lag of …Async calls on one large image', () => {
       console.log(JSON.stringify({ backend: fa.backendInfo().backend, lags }));
     })();`;
   for (const forced of ['js', 'native']) {
-    it.skipIf(forced === 'native' && nativeBackends.length === 0)(`stays within a few milliseconds, on ${forced}`, () => {
+    // On native, the slices are sized by the ops' cost estimates, which a
+    // sanitizer or emulated build exceeds many times over (a 4 ms slice took
+    // ~2 s in the emulated avx512 build): there the bound means nothing.
+    it.skipIf(forced === 'native' && (nativeBackends.length === 0 || slowNativeBuild))(`stays within a few milliseconds, on ${forced}`, () => {
       type Lag = { excess: number; lag: number; control: number };
       const { backend, lags } = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, FASTAUG_BACKEND: forced } })) as { backend: string; lags: Record<string, Lag> };
       expect(backend).toBe(forced);
@@ -133,7 +138,7 @@ describe('event-loop lag of …Async calls on one large image', () => {
       // did not see, and is still far below an unsliced call: 400 ms for the
       // 2048² noise ops, ~2 s for the shift
       const { blocking, ...calls } = lags;
-      expect(blocking?.excess, 'a 300 ms block').toBeGreaterThan(150);
+      expect(blocking?.lag, 'a 300 ms block').toBeGreaterThan(250);
       for (const [op, l] of Object.entries(calls)) expect(l.excess, op).toBeLessThan(75);
     }, 300_000);
   }

@@ -8,6 +8,12 @@ import { availableBackends } from '../../src/backends/select.js';
 // ordinary pass having covered the others.
 const onlyIsas = process.env.FASTAUG_TEST_ISAS?.split(',');
 
+// FASTAUG_TEST_SLOW_BUILD=1: the addon under test is built for checking, not
+// for speed (scripts/sanitize.sh's -O1 with sanitizers, the emulated avx512
+// build at -O1/-O0): its kernels run many times slower than the ops' cost
+// estimates say, so tests skip the bounds that depend on those estimates.
+export const slowNativeBuild = process.env.FASTAUG_TEST_SLOW_BUILD === '1';
+
 export const backends: Backend[] = availableBackends().filter((b) => b.name === 'js' || onlyIsas === undefined || onlyIsas.includes(b.isa));
 export const nativeBackends: Backend[] = backends.filter((b) => b.name === 'native');
 export const jsReference: Backend = backends[0]!;

@@ -140,19 +140,27 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function checkOptionNames<T extends object>(op: string, options: unknown, allowed: readonly string[]): Partial<T> {
   if (options === undefined) return {};
   if (!isPlainObject(options)) throw invalidParameterError(`${op} options`, 'a plain object', options);
-  let keys: string[];
+  checkKnownNames(op, optionKeys(op, options), allowed);
+  return options as Partial<T>;
+}
+
+/** Object.keys of an options object; a Proxy whose ownKeys trap throws is an error naming the options. */
+export function optionKeys(op: string, options: object): string[] {
   try {
-    keys = Object.keys(options);
+    return Object.keys(options);
   } catch (error) {
-    // a Proxy whose ownKeys trap throws, or one revoked after the check above
+    // a Proxy whose ownKeys trap throws, or one revoked after isPlainObject
     throw invalidParameterError(`${op} options`, `a plain object whose keys can be listed (${error instanceof Error ? error.message : String(error)})`, options);
   }
-  for (const key of keys) {
-    if (!allowed.includes(key)) {
-      throw new TypeError(`Unknown option '${key}' for ${op}; expected one of: ${allowed.join(', ')}`);
+}
+
+/** Every key one of `allowed`, else a TypeError naming the first that is not and listing the allowed ones. */
+export function checkKnownNames(op: string, keys: readonly string[], allowed: readonly string[]): void {
+  for (let i = 0; i < keys.length; i += 1) {
+    if (!allowed.includes(keys[i]!)) {
+      throw new TypeError(`Unknown option '${keys[i]}' for ${op}; expected one of: ${allowed.join(', ')}`);
     }
   }
-  return options as Partial<T>;
 }
 
 export function isInteger(value: unknown): value is number {

@@ -152,6 +152,35 @@ describe('options and arrays are read once, before any check', () => {
     expect(pipeline.run(b, record.object as never).records).toHaveLength(1);
     expect(record.reads()).toBe(1);
   });
+
+  it('an option Object.prototype gained is not read as given', () => {
+    const b: Batch = { data: pixels(40), shape: [1, 2, 2, 10] };
+    const plain = shift(b, { dx: 1 }).data;
+    const noisy = gaussianNoise(b, { std: 5 }).data;
+    const gained = { fill: 'constant', fillValue: 200, seed: 9, mean: 100 };
+    for (const [key, value] of Object.entries(gained)) Object.defineProperty(Object.prototype, key, { value, configurable: true, writable: true });
+    try {
+      expect(firstDifference(shift(b, { dx: 1 }).data, plain)).toBe(-1);
+      expect(firstDifference(gaussianNoise(b, { std: 5 }).data, noisy)).toBe(-1);
+    } finally {
+      for (const key of Object.keys(gained)) delete (Object.prototype as Record<string, unknown>)[key];
+    }
+    // the same values given as options do change the result, so the comparison above can fail
+    expect(firstDifference(shift(b, { dx: 1, fill: 'constant', fillValue: 200 }).data, plain)).not.toBe(-1);
+  });
+
+  it("a getter's own error reaches the caller as it is; unknown names are errors also in options with a hidden class of their own", () => {
+    const b: Batch = { data: pixels(40), shape: [1, 2, 2, 10] };
+    const boom = new Error('boom');
+    const options = Object.defineProperty({ dx: 1 }, 'fill', { enumerable: true, get: () => { throw boom; } });
+    expect(() => shift(b, options)).toThrow(boom);
+    // a spread followed by another key: on Node 20 each such object gets a hidden class of its own
+    const defaults = { dx: 1, fill: 'wrap' } as const;
+    for (let i = 0; i < 3; i += 1) {
+      expect(() => shift(b, { ...defaults, index: i, fil: 'constant' } as never)).toThrow(new TypeError("Unknown option 'fil' for shift; expected one of: seed, index, epoch, dx, dy, x, y, subpixel, interpolation, fill, fillValue, out"));
+      expect(firstDifference(shift(b, { ...defaults, index: i }).data, shift(b, { dx: 1, fill: 'wrap' }).data)).toBe(-1);
+    }
+  });
 });
 
 describe('errors that name the argument, whatever the value', () => {

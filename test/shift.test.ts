@@ -762,6 +762,45 @@ describe('offsets drawn as whole pixels (subpixel: false or nearest) go straight
     }
   });
 
+  it('ties round half to even and offsets past 2^30 are a RangeError, whether the addon or js draws them', () => {
+    // span 0: d = lo · size exactly; 0.625 · 4 = 2.5 -> 2, -0.875 · 4 = -3.5 -> -4, 0.375 · 4 = 1.5 -> 2
+    for (const n of [1, 15, 16, 40]) {
+      const b = filled([n, 4, 4, 1], 'uint8');
+      const plan = shiftPlan(b, { x: [0.625, 0.625], y: [-0.875, -0.875], subpixel: false, seed: 3 });
+      expect([...plan.kx.subarray(0, n)]).toEqual(Array<number>(n).fill(2));
+      expect([...plan.ky.subarray(0, n)]).toEqual(Array<number>(n).fill(-4));
+      expect(shiftPlan(b, { x: [0.375, 0.375], interpolation: 'nearest' }).kx[n - 1]).toBe(2);
+      const past = 2 ** 30 / 4 + 1;
+      expect(() => shift(b, { x: [past, past], subpixel: false })).toThrow(new RangeError(`Expected a range whose offsets in pixels stay within 2^30 for x but received array(2) of type array`));
+      expect(() => shift(b, { x: 0.1, y: [past, past], subpixel: false })).toThrow(/for y but received array\(2\)/);
+      expect(() => shift(b, { x: [2 ** 30 / 4, 2 ** 30 / 4], y: [-(2 ** 30) / 4, -(2 ** 30) / 4], subpixel: false })).not.toThrow();
+    }
+  });
+
+  it("each native ISA's drawnShiftPixels gives the definition's kx, ky for the first `count` images and leaves the rest", () => {
+    const halfEven = (v: number): number => (Math.abs(v % 1) === 0.5 ? 2 * Math.round(v / 2) : Math.round(v));
+    const rng = testRng(20_07).next;
+    for (const backend of nativeBackends) {
+      for (let trial = 0; trial < 20; trial += 1) {
+        const count = 1 + Math.floor(rng() * 60);
+        const [key0, key1, index, epoch] = [Math.floor(rng() * 2 ** 32), Math.floor(rng() * 2 ** 32), Math.floor(rng() * 1e6), Math.floor(rng() * 9)];
+        const [loX, spanX, width, loY, spanY, height] = [rng() - 0.8, rng() * 1.5, 1 + Math.floor(rng() * 300), -rng(), rng() * 2, 1 + Math.floor(rng() * 300)];
+        const kx = new Int32Array(count + 3).fill(-7);
+        const ky = new Int32Array(count + 3).fill(-7);
+        expect(backend.drawnShiftPixels!(kx, ky, count, key0, key1, index, epoch, STREAM.shift, loX, spanX, width, loY, spanY, height)).toBe(0);
+        for (let k = 0; k < count; k += 1) {
+          const [w0, w1] = philox4x32([0, index + k, epoch, STREAM.shift], [key0, key1]);
+          expect([kx[k], ky[k]], `${backendName(backend)} trial ${trial} image ${k}`).toEqual([halfEven((loX + spanX * uniformOfWord(w0!)) * width) + 0, halfEven((loY + spanY * uniformOfWord(w1!)) * height) + 0]);
+        }
+        expect([...kx.subarray(count), ...ky.subarray(count)]).toEqual(Array<number>(6).fill(-7));
+      }
+      const kx = new Int32Array(2);
+      expect(backend.drawnShiftPixels!(kx, new Int32Array(2), 2, 1, 0, 0, 0, STREAM.shift, 2 ** 29, 0, 3, 0, 0, 5)).toBe(1);
+      expect(backend.drawnShiftPixels!(kx, new Int32Array(2), 2, 1, 0, 0, 0, STREAM.shift, 0, 0, 3, -(2 ** 29), 0, 3)).toBe(2);
+      expect(() => backend.drawnShiftPixels!(kx, new Int32Array(1), 2, 1, 0, 0, 0, STREAM.shift, 0, 0, 3, 0, 0, 3)).toThrow(TypeError);
+    }
+  });
+
   it('calls of different sizes and dtypes in a row (within and beyond the reused arrays) each give the definition', () => {
     const rng = testRng(2020_12);
     for (const [n, dtype] of [[1024, 'uint8'], [5, 'float32'], [3000, 'uint8'], [5000, 'uint8'], [17, 'float32'], [4096, 'float32'], [1024, 'uint8']] as const) {

@@ -277,6 +277,19 @@ export interface Backend {
   philox4x32(counter: Uint32Array, key: Uint32Array, out: Uint32Array): void;
   /** Block 0 of each sample's parameter stream: out[4k .. 4k + 3] = Philox((0, index + k, epoch, stream), key). */
   perSampleWords(out: Uint32Array, key0: number, key1: number, index: number, epoch: number, stream: number): void;
+  /**
+   * Drawn whole-pixel shift offsets of `count` images (native only;
+   * src/ops/shift.ts draws them in TypeScript otherwise, with the same float64
+   * operations): image k gets
+   * kx[k] = roundHalfEven((loX + spanX · U(w0)) · width) and ky[k] likewise
+   * from w1, where w0, w1 are words 0 and 1 of block 0 of sample index + k's
+   * parameter stream (perSampleWords). Returns bit 0 set when an x offset
+   * before rounding exceeds 2^30 in magnitude, bit 1 for y.
+   */
+  drawnShiftPixels?(
+    kx: Int32Array, ky: Int32Array, count: number, key0: number, key1: number, index: number, epoch: number, stream: number,
+    loX: number, spanX: number, width: number, loY: number, spanY: number, height: number,
+  ): number;
   randomUniform(out: Float32Array, request: StreamRequest): void;
   randomNormal(out: Float32Array, request: StreamRequest): void;
   /** One chunk of work off the calling thread (native: libuv pool; js: yields to the event loop). */

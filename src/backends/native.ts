@@ -19,6 +19,10 @@ export interface NativeAddon {
   version: string;
   philox4x32(counter: Uint32Array, key: Uint32Array, out: Uint32Array): void;
   perSampleWords(out: Uint32Array, key0: number, key1: number, index: number, epoch: number, stream: number): void;
+  drawnShiftPixels(
+    kx: Int32Array, ky: Int32Array, count: number, key0: number, key1: number, index: number, epoch: number, stream: number,
+    loX: number, spanX: number, width: number, loY: number, spanY: number, height: number,
+  ): number;
   randomUniform: StreamFn;
   randomNormal: StreamFn;
   shift(
@@ -101,7 +105,7 @@ export function packageRoot(): string {
 }
 
 /** Every function the TypeScript side calls on the addon. */
-export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'perSampleWords', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums', 'blur', 'mix', 'gamma', 'erase', 'resizedCrop', 'beginJobs', 'runJobs', 'dropJobs'] as const;
+export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'perSampleWords', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums', 'blur', 'mix', 'gamma', 'erase', 'resizedCrop', 'beginJobs', 'runJobs', 'dropJobs', 'drawnShiftPixels'] as const;
 
 /**
  * Why a loaded addon cannot serve this package (a stale build or prebuild
@@ -300,6 +304,8 @@ export function nativeBackend(addon: NativeAddon, isa: string): Backend {
     },
     philox4x32: (counter, key, out) => addon.philox4x32(counter, key, out),
     perSampleWords: (out, key0, key1, index, epoch, stream) => addon.perSampleWords(out, key0, key1, index, epoch, stream),
+    drawnShiftPixels: (kx, ky, count, key0, key1, index, epoch, stream, loX, spanX, width, loY, spanY, height) =>
+      addon.drawnShiftPixels(kx, ky, count, key0, key1, index, epoch, stream, loX, spanX, width, loY, spanY, height),
     randomUniform: (out, r) => void streamCall(addon.randomUniform, index, out, r, false),
     randomNormal: (out, r) => void streamCall(addon.randomNormal, index, out, r, false),
     randomUniformAsync: (out, r) => streamCall(addon.randomUniform, index, out, r, true)!,

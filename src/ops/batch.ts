@@ -151,7 +151,7 @@ export function readRange(name: string, value: unknown, symmetric: boolean, min:
 }
 
 /** Below this many samples the parameter words are drawn in js on every backend (the same words). */
-const SMALL_DRAW = 16;
+export const SMALL_DRAW = 16;
 
 /**
  * The first Philox block of each image's parameter stream: image k of the

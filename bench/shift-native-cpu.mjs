@@ -1,5 +1,5 @@
 // node bench/shift-native-cpu.mjs [--vs DIST] [--rounds N] [CASE ...]
-// Native integer shifts against a memcpy (TypedArray.prototype.set) of the
+// Native shifts against a memcpy (TypedArray.prototype.set) of the
 // same bytes, as CPU time per call (process.cpuUsage: on a shared host, wall
 // time also counts the time the process waits for a core). Round robin in one
 // process (memcpy, this build, the --vs build; N rounds, medians), so the
@@ -8,7 +8,8 @@
 // repository so its requires resolve), loading the addon DIST/addon/fastaug.node
 // if there is one, and checks both builds give the same bytes.
 // CASE: I<percent>-<u8|f32>-<fill> (64×224×224×3, integer offsets spread over
-// ±percent of the size, as bench/cases/shift.mjs), W7 (1024×28×28×1 uint8,
+// ±percent of the size, as bench/cases/shift.mjs), B10-<u8|f32> and W2 (the
+// bench's bilinear cases, reflect), W7 (1024×28×28×1 uint8,
 // drawn integer offsets, reflect), H4 (the same, given offsets, constant) or
 // C3 (one 28×28 image of W7's kind: the cost of a call).
 import { cpuMs, loadBuilds, median } from './ab.mjs';
@@ -37,9 +38,19 @@ function makeCase(id) {
       : { fill: 'constant', dx: spreadOffsets(1024, 2.8, 0.618034), dy: spreadOffsets(1024, 2.8, 0.414214) };
     return { shape, Type: Uint8Array, opts, calls: 200 };
   }
+  const shape = [64, 224, 224, 3];
+  const bilinear = /^B10-(u8|f32)$/.exec(id);
+  if (bilinear !== null) {
+    // bench/cases/shift.mjs B10-*: subpixel offsets spread over ±10 %, reflect
+    const spread = (step, size) => Array.from({ length: 64 }, (_, i) => (2 * ((i * step) % 1) - 1) * 0.1 * size);
+    return { shape, Type: bilinear[1] === 'u8' ? Uint8Array : Float32Array, opts: { fill: 'reflect', dx: spread(0.618034, 224), dy: spread(0.414214, 224) }, calls: 3 };
+  }
+  if (id === 'W2') {
+    const opts = { fill: 'reflect', dx: Array.from({ length: 64 }, (_, i) => ((i % 9) - 4) * 1.37), dy: Array.from({ length: 64 }, (_, i) => ((i % 7) - 3) * 0.83) };
+    return { shape, Type: Float32Array, opts, calls: 3 };
+  }
   const m = /^I(\d+)-(u8|f32)-(\w+)$/.exec(id);
   if (m === null) throw new Error(`unknown case ${id}`);
-  const shape = [64, 224, 224, 3];
   const spread = Number(m[1]) / 100;
   const opts = { fill: m[3], dx: spreadOffsets(64, spread * 224, 0.618034), dy: spreadOffsets(64, spread * 224, 0.414214) };
   return { shape, Type: m[2] === 'u8' ? Uint8Array : Float32Array, opts, calls: 5 };

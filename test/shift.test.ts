@@ -487,6 +487,49 @@ describe('bilinear rows around the native stack rows (8 KiB) and streamed output
   }, 120_000);
 });
 
+describe('uint8 bilinear rows from cached row sums (native: rows of 32 to 2048 elements, with the extra pixel) give the bytes of the js backend', () => {
+  // native SSE4.1 and later computes each source row's horizontal sums once
+  // and blends output rows from two rows of sums when both axes have a weight
+  // and 32 <= w·c and (w + 1)·c <= 2048; other rows take the older paths
+  const expectSame = (b: Batch, opts: ShiftOptions, what: string): void => {
+    const plan = shiftPlan(b, opts);
+    const [js, ...others] = backends.map((backend) => {
+      const out = new Uint8Array(b.data.length);
+      backend.shift(b.data, out, plan, 0, b.shape[0]);
+      return out;
+    });
+    others.forEach((out, k) => expect(firstDifference(out, js!), `${backendName(backends[k + 1]!)} vs js, ${what}`).toBe(-1));
+  };
+  // flat areas and half-pixel weights: blends that land exactly half-way, which round to even
+  const flatBatch = (rng: ReturnType<typeof testRng>, shape: [number, number, number, number], layout: 'NHWC' | 'NCHW'): Batch => {
+    const b = randomBatch(rng, shape, 'uint8', layout);
+    for (let i = 0; i < b.data.length; i += 1) if ((i >> 4) % 3 === 0) b.data[i] = 100 + (i & 1);
+    return b;
+  };
+
+  it('widths at both limits, channel counts 1/3/4/5, both layouts, every fill, rows shifted out of the image', () => {
+    const rng = testRng(2031);
+    const cases = [[1, 31], [1, 32], [1, 2047], [1, 2048], [3, 10], [3, 11], [3, 681], [3, 682], [4, 8], [4, 511], [4, 512], [5, 7], [5, 408], [5, 409]] as const;
+    for (const [c, w] of cases) {
+      for (const layout of ['NHWC', 'NCHW'] as const) {
+        const b = flatBatch(rng, [4, 5, w, c], layout);
+        for (const fill of FILLS) {
+          const opts: ShiftOptions = { fill, fillValue: 77, dx: [0.5, -3.5, -1.25, w + 0.75], dy: [0.5, 1.5, -7.25, -0.5] };
+          expectSame(b, opts, JSON.stringify({ c, w, layout, fill }));
+        }
+      }
+    }
+  });
+
+  it('a uint8 output of 16 MiB (rows streamed), reflect and constant', () => {
+    const rng = testRng(2032);
+    const b = flatBatch(rng, [64, 256, 342, 3], 'NHWC');
+    const dx = Array.from({ length: 64 }, (_, i) => ((i * 0.618034) % 1) * 44 - 22);
+    const dy = Array.from({ length: 64 }, (_, i) => ((i * 0.414214) % 1) * 44 - 22);
+    for (const fill of ['reflect', 'constant'] as const) expectSame(b, { fill, dx, dy }, fill);
+  }, 120_000);
+});
+
 describe('integer shifts copy float32 bits', () => {
   it('a signalling NaN stays signalling on every backend (no element goes through a JS number)', () => {
     // a row [sNaN, 1, 2, qNaN'] shifted right by 1 with wrap: [qNaN', sNaN, 1, 2], bit for bit

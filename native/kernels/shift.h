@@ -1033,8 +1033,110 @@ void blend_plane_rows(const T* src, T* dst, const Plane& q, bool stream_if_long)
   }
 }
 
+// --- uint8 rows of both axes from cached row sums -----------------------
+//
+// Output row y blends the horizontal sums h = x1·a[i − c] + x0·a[i] of its
+// two source rows, and row y + 1 reads one of the same rows again: the
+// vector blend above computed every row's sums twice (half of its
+// shuffles and pmaddwd). Here each source row's sums are computed once, into
+// a buffer of 32-bit sums on the stack (blend_pairs' layout, four vectors a
+// step), and an output row is its two rows' buffers blended vertically and
+// rounded. The sums are the integers of the loops, so the bytes are the same.
+#if defined(__AVX2__) || defined(__SSE4_1__)
+// Rows of at most this many elements, with the extended row's extra pixel
+// (two buffers of 4 bytes an element: 16 KiB of stack; RGB rows up to 681 pixels).
+constexpr int64_t kSumRowElements = 2048;
+constexpr int64_t kSumSteps = kSumRowElements / BytesVec::kBytes;
+
+// The steps of a row of n >= kBytes elements: kBytes apart, the last one
+// at n − kBytes (overlapping the one before), as blend_bytes_vec's.
+inline int64_t sum_steps(int64_t n) { return (n + BytesVec::kBytes - 1) / BytesVec::kBytes; }
+inline int64_t sum_step_at(int64_t k, int64_t n) {
+  const int64_t i = k * BytesVec::kBytes;
+  return i + BytesVec::kBytes <= n ? i : n - BytesVec::kBytes;
+}
+
+// x1·p[i − c] + x0·p[i] for the n elements from p (an extended row's s0
+// taps; p[−c .. −1] the s1 tap of the first column), four vectors a step.
+inline void row_sums(const uint8_t* p, int64_t n, int64_t c, BytesV wx, BytesV* sums) {
+  typedef BytesVec V;
+  const int64_t steps = sum_steps(n);
+  for (int64_t k = 0; k < steps; ++k) {
+    const int64_t i = sum_step_at(k, n);
+    blend_pairs(V::load(p + i - c), V::load(p + i), wx, sums + 4 * k);
+  }
+}
+
+// round_q2(y1·h1 + y0·h0) of two rows' sums, n bytes out.
+inline void blend_row_sums(const BytesV* h0, const BytesV* h1, int64_t n, BytesV wy1, BytesV wy0, uint8_t* __restrict out) {
+  typedef BytesVec V;
+  const int64_t steps = sum_steps(n);
+  for (int64_t k = 0; k < steps; ++k) {
+    BytesV v[4];
+    for (int j = 0; j < 4; ++j) v[j] = V::add32(V::mul32(wy1, h1[4 * k + j]), V::mul32(wy0, h0[4 * k + j]));
+    V::store(out + sum_step_at(k, n), round_q2_bytes(v));
+  }
+}
+
+inline bool fits_cached_sums(const Plane& q) {
+  const int64_t row_len = q.w * q.c;
+  return q.wx1 != 0.0f && q.wy1 != 0.0f && row_len >= BytesVec::kBytes && row_len + q.c <= kSumRowElements;
+}
+
+// A uint8 plane with weights on both axes whose rows fit (fits_cached_sums),
+// row by row from the sums of its source rows; `stream` as blend_plane_rows.
+template <int C>
+void blend_plane_sums(const uint8_t* src, uint8_t* dst, const Plane& q, bool stream_if_long) {
+  const int64_t c = channels<C>(q.c), row_len = q.w * c;
+  const bool stream = stream_if_long && size_t(row_len) >= kStreamMinRun;
+  const RowRuns plan = plan_taps(q);
+  const BytesV wx = weight_pair(uint32_t(q.wx1), uint32_t(q.wx0));
+  const BytesV wy1 = BytesVec::set1(uint32_t(q.wy1)), wy0 = BytesVec::set1(uint32_t(q.wy0));
+  uint8_t ext[kSumRowElements], line[kSumRowElements];
+  BytesV sums_a[4 * kSumSteps], sums_b[4 * kSumSteps];
+  BytesV* const sums[2] = {sums_a, sums_b};
+  int64_t held[2] = {-2, -2};  // the source row each buffer holds (−1: the fill row; −2: none)
+  // the sums of source row m (through the fill rule), leaving the buffer that holds row `keep`
+  auto row_sums_of = [&](int64_t m, int64_t keep) -> const BytesV* {
+    for (int i = 0; i < 2; ++i)
+      if (held[i] == m) return sums[i];
+    const int i = held[0] == keep ? 1 : 0;
+    extend_row<uint8_t, C>(q, plan, m < 0 ? nullptr : src + m * row_len, ext);
+    row_sums(ext + c, row_len, c, wx, sums[i]);
+    held[i] = m;
+    return sums[i];
+  };
+  for (int64_t y = 0; y < q.h; ++y) {
+    const int64_t m0 = map_index(y - q.ky, q.h, q.fill), m1 = map_index(y - q.ky - 1, q.h, q.fill);
+    const BytesV* h0 = row_sums_of(m0, m1);
+    const BytesV* h1 = row_sums_of(m1, m0);
+    if (stream) {
+      blend_row_sums(h0, h1, row_len, wy1, wy0, line);
+      stream_bytes(dst + y * row_len, line, size_t(row_len));
+    } else {
+      blend_row_sums(h0, h1, row_len, wy1, wy0, dst + y * row_len);
+    }
+  }
+}
+
+inline bool blend_plane_cached(const uint8_t* src, uint8_t* dst, const Plane& q, bool stream) {
+  if (!fits_cached_sums(q)) return false;
+  switch (q.c) {
+    case 1: blend_plane_sums<1>(src, dst, q, stream); break;
+    case 3: blend_plane_sums<3>(src, dst, q, stream); break;
+    case 4: blend_plane_sums<4>(src, dst, q, stream); break;
+    default: blend_plane_sums<0>(src, dst, q, stream); break;
+  }
+  return true;
+}
+#else
+inline bool blend_plane_cached(const uint8_t*, uint8_t*, const Plane&, bool) { return false; }
+#endif
+inline bool blend_plane_cached(const float*, float*, const Plane&, bool) { return false; }
+
 template <class T>
 void blend_plane(const T* src, T* dst, const Plane& q, bool stream) {
+  if (blend_plane_cached(src, dst, q, stream)) return;
   switch (q.c) {
     case 1: blend_plane_rows<T, 1>(src, dst, q, stream); break;
     case 3: blend_plane_rows<T, 3>(src, dst, q, stream); break;

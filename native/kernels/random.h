@@ -444,7 +444,7 @@ inline void visit_blocks_packed(size_t n, const StreamParams& sp, size_t base, S
       // Left to itself, GCC's scheduler runs the four emitters in lock
       // step (their four divisions side by side), and their temporaries
       // spill; apart in pairs, G3 took 0.92-0.94 of the time (Zen 3), against
-      // 0.97-1.07 with no barrier or one after each emitter.
+      // 0.97-1.11 with no barrier or one after each emitter (docs/performance.md).
       scheduling_barrier();
       packed_round_range<S, kGroups, 5, 8>(x, keys);
       emit_half(2);

@@ -24,6 +24,15 @@ inline float bits(uint32_t b) { return __builtin_bit_cast(float, b); }
 
 }  // namespace philox_detail
 
+// A 32-bit word in every lane where the ISA keeps a Philox word: the low
+// half of each 64-bit lane, or every 32-bit lane where the state is packed
+// (S::kPackedWords, see visit_blocks_packed).
+template <class S>
+inline typename S::U64 broadcast_word(uint32_t w) {
+  if constexpr (S::kPackedWords) return S::set32(w);
+  else return S::set64(w);
+}
+
 // Ten broadcast round keys, computed once per call.
 template <class S>
 struct PhiloxRoundKeys {
@@ -31,8 +40,8 @@ struct PhiloxRoundKeys {
   typename S::U64 k1[kPhiloxRounds];
   PhiloxRoundKeys(uint32_t key0, uint32_t key1) {
     for (int r = 0; r < kPhiloxRounds; ++r) {
-      k0[r] = S::set64(uint32_t(key0 + uint32_t(r) * kPhiloxW0));
-      k1[r] = S::set64(uint32_t(key1 + uint32_t(r) * kPhiloxW1));
+      k0[r] = broadcast_word<S>(uint32_t(key0 + uint32_t(r) * kPhiloxW0));
+      k1[r] = broadcast_word<S>(uint32_t(key1 + uint32_t(r) * kPhiloxW1));
     }
   }
 };
@@ -137,13 +146,13 @@ struct PhiloxHead {
     // round 0: x0 and x1 are the same in every block
     const uint64_t p1 = uint64_t(kPhiloxM1) * sp.epoch;
     const uint32_t x0 = uint32_t(p1 >> 32) ^ block_upper ^ sp.sample ^ sp.key0, x1 = uint32_t(p1);
-    x2_xor_0 = S::set64(sp.stream ^ sp.key1);
+    x2_xor_0 = broadcast_word<S>(sp.stream ^ sp.key1);
     // round 1: so is M0 · x0
     const uint64_t p0 = uint64_t(kPhiloxM0) * x0;
-    x0_xor_1 = S::set64(x1 ^ uint32_t(sp.key0 + kPhiloxW0));
-    x2_xor_1 = S::set64(uint32_t(p0 >> 32) ^ uint32_t(sp.key1 + kPhiloxW1));
-    x3_1 = S::set64(uint32_t(p0));
-    x2_xor_2 = S::set64(uint32_t(p0) ^ uint32_t(sp.key1 + 2 * kPhiloxW1));
+    x0_xor_1 = broadcast_word<S>(x1 ^ uint32_t(sp.key0 + kPhiloxW0));
+    x2_xor_1 = broadcast_word<S>(uint32_t(p0 >> 32) ^ uint32_t(sp.key1 + kPhiloxW1));
+    x3_1 = broadcast_word<S>(uint32_t(p0));
+    x2_xor_2 = broadcast_word<S>(uint32_t(p0) ^ uint32_t(sp.key1 + 2 * kPhiloxW1));
   }
 };
 
@@ -234,6 +243,111 @@ inline void philox_round_range(typename S::U64 (&x)[G][4], const PhiloxRoundKeys
   }
 }
 
+// --- Packed Philox state (S::kPackedWords: AVX2). Above, each Philox word
+// sits in the low half of a 64-bit lane, so 16 blocks' state takes 16 AVX2
+// registers, which with the emitters' working set is more than the 16 the
+// ISA has: GCC spilled ~260 of the loop's 916 instructions. Here a vector
+// holds one word of 2 · S::kBlocks blocks in its 32-bit lanes (8 registers
+// for 16 blocks). A multiply then takes two widening products, of the even
+// lanes and of the odd ones (moved down), and the halves go back into 32-bit
+// lanes by blends. Putting both halves back in lane order takes two shifts;
+// one pair swap (pshufd) puts back one half in order and leaves the other
+// with the two blocks of each lane pair swapped. The rounds take the cheap
+// form and let the pair order alternate: a word is xored only with a word
+// of the same pair order, and round 9 puts every word in one order. So a
+// round costs what it costs unpacked (16 operations per 8 blocks), plus 2
+// in round 9, and packing the words for the emitters is no longer needed.
+// Integer operations only: the same words, in other lanes.
+
+// The 64-bit products m · x of the even lanes of x and of its odd lanes,
+// each in its 64-bit lane (low word in the even half).
+template <class S>
+struct LaneProducts {
+  typename S::U32 even, odd;
+};
+template <class S>
+[[gnu::always_inline]] inline LaneProducts<S> mul_lanes(typename S::U32 x, typename S::U32 m) {
+  return {S::mul_wide(x, m), S::mul_wide(S::shr32(x), m)};
+}
+
+// Which halves of the products come back in x's pair order: kLoKept (hi
+// has each pair swapped), kHiKept (lo swapped), or neither (kBothSwapped,
+// two shifts instead of one swap).
+enum class PairOrder { kLoKept, kHiKept, kBothSwapped };
+
+template <class S, PairOrder kOrder>
+[[gnu::always_inline]] inline void split_products(LaneProducts<S> p, typename S::U32& hi, typename S::U32& lo) {
+  if constexpr (kOrder == PairOrder::kLoKept) {
+    const typename S::U32 t = S::swap_pairs(p.odd);  // [hi odd, lo odd]
+    lo = S::blend_odd(p.even, t);
+    hi = S::blend_odd(t, p.even);
+  } else if constexpr (kOrder == PairOrder::kHiKept) {
+    const typename S::U32 t = S::swap_pairs(p.even);  // [hi even, lo even]
+    hi = S::blend_odd(t, p.odd);
+    lo = S::blend_odd(p.odd, t);
+  } else {
+    hi = S::blend_odd(S::shr32(p.odd), p.even);
+    lo = S::blend_odd(p.odd, S::shl32(p.even));
+  }
+}
+
+// Round R of G packed groups. The pair order: words 0 and 2 of the state
+// share one, words 1 and 3 the other, before rounds 1 to 9 (round 0 starts
+// from one order for all four); so each xor meets words of one order, and
+// after round 9 (both halves swapped) all four words share one order.
+template <class S, int G, int R>
+[[gnu::always_inline]] inline void packed_round(typename S::U32 (&x)[G][4], const PhiloxRoundKeys<S>& keys) {
+  constexpr PairOrder kOrder = R == 0 ? PairOrder::kHiKept : (R == kPhiloxRounds - 1 ? PairOrder::kBothSwapped : PairOrder::kLoKept);
+  const typename S::U32 m0 = S::set64(kPhiloxM0), m1 = S::set64(kPhiloxM1);
+#pragma GCC unroll 16
+  for (int g = 0; g < G; ++g) {
+    typename S::U32 hi0, lo0, hi1, lo1;
+    split_products<S, kOrder>(mul_lanes<S>(x[g][0], m0), hi0, lo0);
+    split_products<S, kOrder>(mul_lanes<S>(x[g][2], m1), hi1, lo1);
+    x[g][0] = S::bxor(S::bxor(hi1, x[g][1]), keys.k0[R]);
+    x[g][1] = lo1;
+    x[g][2] = S::bxor(S::bxor(hi0, x[g][3]), keys.k1[R]);
+    x[g][3] = lo0;
+  }
+}
+
+// Rounds [R, R1) of G packed groups, unrolled at compile time.
+template <class S, int G, int R, int R1>
+[[gnu::always_inline]] inline void packed_round_range(typename S::U32 (&x)[G][4], const PhiloxRoundKeys<S>& keys) {
+  if constexpr (R < R1) {
+    packed_round<S, G, R>(x, keys);
+    packed_round_range<S, G, R + 1, R1>(x, keys);
+  }
+}
+
+// philox_rounds_0_2 on packed groups from `block` on (S::packed_blocks_from
+// puts 2 · S::kBlocks blocks in lanes in the order that round 9 returns
+// them in). The product forms leave words 0 and 2 in swapped pair order and
+// 1 and 3 in the counter's, as packed_round expects before round 3.
+template <class S, int G>
+inline void packed_rounds_0_2(typename S::U32 (&x)[G][4], uint64_t block, const PhiloxHead<S>& head, const PhiloxRoundKeys<S>& keys) {
+  using U32 = typename S::U32;
+  const U32 m0 = S::set64(kPhiloxM0), m1 = S::set64(kPhiloxM1);
+#pragma GCC unroll 16
+  for (int g = 0; g < G; ++g) {
+    // rounds 0 and 1: x2 = hi(M0 · counter) ^ c, then one product M1 · x2
+    U32 hi_p, lo_p, hi_q, lo_q;
+    split_products<S, PairOrder::kHiKept>(mul_lanes<S>(S::packed_blocks_from(block + uint64_t(g) * 2 * S::kBlocks), m0), hi_p, lo_p);
+    split_products<S, PairOrder::kHiKept>(mul_lanes<S>(S::bxor(hi_p, head.x2_xor_0), m1), hi_q, lo_q);
+    const U32 x0 = S::bxor(hi_q, head.x0_xor_1);  // counter's order
+    const U32 x1 = lo_q;                           // swapped
+    const U32 x2 = S::bxor(lo_p, head.x2_xor_1);  // swapped
+    // round 2, where x3 is still the same in every block
+    U32 hi0, lo0, hi1, lo1;
+    split_products<S, PairOrder::kLoKept>(mul_lanes<S>(x0, m0), hi0, lo0);
+    split_products<S, PairOrder::kHiKept>(mul_lanes<S>(x2, m1), hi1, lo1);
+    x[g][0] = S::bxor(S::bxor(hi1, x1), keys.k0[2]);
+    x[g][1] = lo1;
+    x[g][2] = S::bxor(hi0, head.x2_xor_2);
+    x[g][3] = lo0;
+  }
+}
+
 // How visit_blocks starts G groups of blocks: start(x, block, keys) leaves
 // the Philox state after rounds [0, kRoundsDone) in x.
 //
@@ -247,6 +361,18 @@ struct CountersStart {
   [[gnu::always_inline]] void operator()(typename S::U64 (&x)[G][4], uint64_t block, const PhiloxRoundKeys<S>&) {
     counters(x, block);
   }
+  // G packed groups: the counters of 2G groups, each pair of them packed
+  // with the pairs of lanes swapped, as packed_round expects before round 0
+  template <int G>
+  [[gnu::always_inline]] void packed(typename S::U32 (&x)[G][4], uint64_t block, const PhiloxRoundKeys<S>&) {
+    typename S::U64 wide[2 * G][4];
+    counters(wide, block);
+#pragma GCC unroll 16
+    for (int g = 0; g < G; ++g) {
+#pragma GCC unroll 4
+      for (int w = 0; w < 4; ++w) x[g][w] = S::blend_odd(wide[2 * g + 1][w], S::shl32(wide[2 * g][w]));
+    }
+  }
 };
 
 // One sample's blocks, all with the upper half of `head`: rounds 0 to 2
@@ -259,7 +385,93 @@ struct FoldedStart {
   [[gnu::always_inline]] void operator()(typename S::U64 (&x)[G][4], uint64_t block, const PhiloxRoundKeys<S>& keys) const {
     philox_rounds_0_2<S, G>(x, block, head, keys);
   }
+  template <int G>
+  [[gnu::always_inline]] void packed(typename S::U32 (&x)[G][4], uint64_t block, const PhiloxRoundKeys<S>& keys) const {
+    packed_rounds_0_2<S, G>(x, block, head, keys);
+  }
 };
+
+// visit_blocks for S::kPackedWords: the same pipeline over 2 packed groups
+// (4 · S::kBlocks blocks, as there) per iteration. A group's words 0 and 1
+// and its words 2 and 3 each go through `emit` lane by lane, and
+// S::order_quads puts the four results in position order.
+// An empty volatile asm: GCC's instruction scheduler does not move code
+// across it (registers and memory alike), so code on either side stays
+// apart. What it changes is register pressure, not the bits.
+[[gnu::always_inline]] inline void scheduling_barrier() { asm volatile(""); }
+
+template <class S, class Start, class Emit, class Visit, class VisitTail>
+inline void visit_blocks_packed(size_t n, const StreamParams& sp, size_t base, Start start, Emit emit, Visit visit, VisitTail visit_tail) {
+  constexpr int kGroups = 2;
+  constexpr size_t kBlocksPerIter = size_t(kGroups) * 2 * S::kBlocks;
+  constexpr size_t kFloatsPerIter = 4 * kBlocksPerIter;
+  static_assert(Start::kRoundsDone <= 3, "the first slice below runs rounds [kRoundsDone, 3)");
+  using U32 = typename S::U32;
+  using F32 = typename S::F32;
+  const PhiloxRoundKeys<S> keys(sp.key0, sp.key1);
+  alignas(64) float partial[kFloatsPerIter];
+  uint64_t block = sp.first / 4;
+  size_t skip = size_t(sp.first % 4);
+  size_t done = 0;
+  U32 x[kGroups][4];
+  if (n == 0) return;
+  start.packed(x, block, keys);
+  packed_round_range<S, kGroups, Start::kRoundsDone, kPhiloxRounds>(x, keys);
+  while (true) {
+    const size_t take = (kFloatsPerIter - skip < n - done) ? kFloatsPerIter - skip : n - done;
+    const bool whole = skip == 0 && take == kFloatsPerIter;
+    const bool more = done + take < n;
+    U32 w[kGroups][4];
+#pragma GCC unroll 16
+    for (int g = 0; g < kGroups; ++g) {
+#pragma GCC unroll 4
+      for (int j = 0; j < 4; ++j) w[g][j] = x[g][j];
+    }
+    F32 z[kGroups][4], out[kGroups][4];
+    // emitter e: words 0, 1 (e even) or 2, 3 (e odd) of group e / 2
+    const auto emit_half = [&](int e) __attribute__((always_inline)) {
+      const int g = e / 2, j = 2 * (e % 2);
+      emit(w[g][j], w[g][j + 1], z[g][j], z[g][j + 1]);
+      if (e % 2 == 1) S::order_quads(z[g][0], z[g][1], z[g][2], z[g][3], out[g]);
+    };
+    if (more) {
+      static_assert(kGroups == 2 && kPhiloxRounds == 10, "the slices below cover 10 rounds around 4 emitters");
+      start.packed(x, block + kBlocksPerIter, keys);
+      packed_round_range<S, kGroups, Start::kRoundsDone, 3>(x, keys);
+      emit_half(0);
+      packed_round_range<S, kGroups, 3, 5>(x, keys);
+      emit_half(1);
+      // Left to itself, GCC's scheduler runs the four emitters in lock
+      // step (their four divisions side by side), and their temporaries
+      // spill; apart in pairs, G3 took 0.92-0.94 of the time (Zen 3), against
+      // 0.97-1.11 with no barrier or one after each emitter (docs/performance.md).
+      scheduling_barrier();
+      packed_round_range<S, kGroups, 5, 8>(x, keys);
+      emit_half(2);
+      packed_round_range<S, kGroups, 8, 10>(x, keys);
+      emit_half(3);
+    } else {
+      [&]() __attribute__((noinline)) {
+#pragma GCC unroll 16
+        for (int e = 0; e < 2 * kGroups; ++e) emit_half(e);
+      }();
+    }
+#pragma GCC unroll 16
+    for (int g = 0; g < kGroups; ++g) {
+#pragma GCC unroll 4
+      for (int q = 0; q < 4; ++q) {
+        const size_t k = size_t(4 * g + q) * S::kLanes;
+        if (whole) visit(base + done + k, out[g][q]);
+        else S::storef(partial + k, out[g][q]);
+      }
+    }
+    if (!whole) visit_tail(base + done, partial + skip, take);
+    done += take;
+    skip = 0;
+    block += kBlocksPerIter;
+    if (!more) return;
+  }
+}
 
 // Visits the stream positions [first, first + n) in order, their blocks
 // started by `start`. `emit` turns the packed words (x: words 0 and 2 of each
@@ -278,7 +490,7 @@ struct FoldedStart {
 // the ISA files are also compiled with -fschedule-insns -fsched-pressure,
 // without which GCC keeps the slices apart and the gain mostly vanishes).
 template <class S, class Start, class Emit, class Visit, class VisitTail>
-inline void visit_blocks(size_t n, const StreamParams& sp, size_t base, Start start, Emit emit, Visit visit, VisitTail visit_tail) {
+inline void visit_blocks_wide(size_t n, const StreamParams& sp, size_t base, Start start, Emit emit, Visit visit, VisitTail visit_tail) {
   constexpr int kGroups = 4;
   constexpr size_t kBlocksPerIter = size_t(kGroups) * S::kBlocks;
   constexpr size_t kFloatsPerIter = 4 * kBlocksPerIter;
@@ -349,6 +561,13 @@ inline void visit_blocks(size_t n, const StreamParams& sp, size_t base, Start st
     block += kBlocksPerIter;
     if (!more) return;
   }
+}
+
+// The Philox state in 64-bit lanes (visit_blocks_wide) or packed (visit_blocks_packed).
+template <class S, class Start, class Emit, class Visit, class VisitTail>
+inline void visit_blocks(size_t n, const StreamParams& sp, size_t base, Start start, Emit emit, Visit visit, VisitTail visit_tail) {
+  if constexpr (S::kPackedWords) visit_blocks_packed<S>(n, sp, base, start, emit, visit, visit_tail);
+  else visit_blocks_wide<S>(n, sp, base, start, emit, visit, visit_tail);
 }
 
 // The stream of one sample, sp.sample. Its blocks rarely span two upper

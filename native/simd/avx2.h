@@ -8,6 +8,7 @@
 struct Simd {
   static constexpr int kBlocks = 4;
   static constexpr int kLanes = 8;
+  static constexpr bool kPackedWords = true;  // Philox state in 32-bit lanes (random.h, visit_blocks_packed)
   using U64 = __m256i;
   using U32 = __m256i;
   using F32 = __m256;
@@ -27,6 +28,28 @@ struct Simd {
   static void order_pairs(F32 x, F32 y, F32& first, F32& second) {
     first = _mm256_unpacklo_ps(x, y);
     second = _mm256_unpackhi_ps(x, y);
+  }
+
+  // --- packed Philox state (random.h): one word of 8 blocks per vector,
+  // blocks b, b + 4, b + 2, b + 6, b + 1, b + 5, b + 3, b + 7 in lanes 0..7:
+  // lanes i and i + 4 hold blocks 2j and 2j + 1, so order_quads needs only
+  // in-lane unpacks, and the packing of two blocks_from groups (lanes 0, 2,
+  // 1, 3 each) into the even and odd lanes gives this order too.
+  static U32 packed_blocks_from(uint64_t b) {
+    return _mm256_add_epi32(_mm256_set1_epi32(int32_t(uint32_t(b))), _mm256_setr_epi32(0, 4, 2, 6, 1, 5, 3, 7));
+  }
+  static U64 shl32(U64 a) { return _mm256_slli_epi64(a, 32); }
+  static U32 swap_pairs(U32 a) { return _mm256_shuffle_epi32(a, 0xB1); }  // lanes 2i and 2i + 1 swapped
+  static U32 blend_odd(U32 even, U32 odd) { return _mm256_blend_epi32(even, odd, 0xAA); }  // even lanes of `even`, odd of `odd`
+  // a, b, c, d: values 0..3 of the 8 blocks in the lane order above; out:
+  // 4 values of blocks 0, 1 | 2, 3 | 4, 5 | 6, 7
+  static void order_quads(F32 a, F32 b, F32 c, F32 d, F32 (&out)[4]) {
+    const __m256d ab_lo = _mm256_castps_pd(_mm256_unpacklo_ps(a, b)), ab_hi = _mm256_castps_pd(_mm256_unpackhi_ps(a, b));
+    const __m256d cd_lo = _mm256_castps_pd(_mm256_unpacklo_ps(c, d)), cd_hi = _mm256_castps_pd(_mm256_unpackhi_ps(c, d));
+    out[0] = _mm256_castpd_ps(_mm256_unpacklo_pd(ab_lo, cd_lo));  // lanes 0 | 4
+    out[1] = _mm256_castpd_ps(_mm256_unpacklo_pd(ab_hi, cd_hi));  // lanes 2 | 6
+    out[2] = _mm256_castpd_ps(_mm256_unpackhi_pd(ab_lo, cd_lo));  // lanes 1 | 5
+    out[3] = _mm256_castpd_ps(_mm256_unpackhi_pd(ab_hi, cd_hi));  // lanes 3 | 7
   }
 
   static U32 set32(uint32_t x) { return _mm256_set1_epi32(int32_t(x)); }

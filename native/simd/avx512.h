@@ -4,6 +4,7 @@
 struct Simd {
   static constexpr int kBlocks = 8;
   static constexpr int kLanes = 16;
+  static constexpr bool kPackedWords = false;  // Philox words in 64-bit lanes (random.h)
   using U64 = __m512i;
   using U32 = __m512i;
   using F32 = __m512;

@@ -4,6 +4,7 @@
 struct Simd {
   static constexpr int kBlocks = 2;
   static constexpr int kLanes = 4;
+  static constexpr bool kPackedWords = false;  // Philox words in 64-bit lanes (random.h)
   using U64 = uint64x2_t;
   using U32 = uint32x4_t;
   using F32 = float32x4_t;

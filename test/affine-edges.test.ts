@@ -6,7 +6,11 @@
 // cases put row ends and the interior's limits exactly on, and next to, the
 // image border (including the uint8 weight's carry to the next pixel), use
 // extreme slopes (zooms near 0 and huge, rotations near multiples of 90°,
-// shears) and tiny images, with every fill. Each batch holds one image, so a
+// shears) and tiny images, with every fill. On AVX2 and up the runs go in
+// groups of 8 pixels blended in pairs (each pair's store spills onto the
+// next pixel), and 3- and 4-channel reflect edge pixels load their taps 4
+// lanes at a time unless a tap is the image's last pixel: the cases reach
+// both (counted below). Each batch holds one image, so a
 // read outside the image leaves the buffer (the sanitizer build reports it);
 // every native ISA must give js's bytes (js maps every tap through the fill
 // rule), and a float64 reference from the definition bounds the values.
@@ -151,9 +155,13 @@ interface Reach {
   limitsOnBorder: number;
   /** uint8 pixels moved into or out of the interior by the weight's carry to the next pixel. */
   carriesAcross: number;
+  /** Chunks whose run holds a group of 8 pixels blended in pairs (AVX2 and up: 9 interior pixels and one more pixel of the chunk after them). */
+  pairedGroups: number;
+  /** 3-channel reflect edge pixels with a tap mapped onto the image's last pixel (where a 4-lane load would leave the image). */
+  reflectLastPixel: number;
 }
 
-function countReach(reach: Reach, m: Matrix, w: number, h: number, c: number, uint8: boolean): void {
+function countReach(reach: Reach, m: Matrix, w: number, h: number, c: number, uint8: boolean, fill: Fill): void {
   // native 3-channel pixels need one spare column for their 4-lane loads
   const wide = c === 3 ? Math.max(0, w - 2) : w - 1;
   const clamp = (s: number): number => Math.max(-LIMIT, Math.min(LIMIT, s));
@@ -175,9 +183,14 @@ function countReach(reach: Reach, m: Matrix, w: number, h: number, c: number, ui
         inside.push(interior(ic, jc));
         limit.push(ic === 0 || ic === wide - 1 || jc === 0 || jc === h - 2);
         if (interior(ic, jc) !== interior(i, j)) reach.carriesAcross += 1;
+        if (c === 3 && fill === 'reflect' && !interior(ic, jc) && Math.abs(ic) < 4 * w && Math.abs(jc) < 4 * h) {
+          const onLast = (col: number, row: number): boolean => extended(col, w, fill) === w - 1 && extended(row, h, fill) === h - 1;
+          if (onLast(ic, jc) || onLast(ic + 1, jc) || onLast(ic, jc + 1) || onLast(ic + 1, jc + 1)) reach.reflectLastPixel += 1;
+        }
       }
       const a = inside.indexOf(true);
       const b = inside.lastIndexOf(true);
+      if (c >= 3 && c <= 4 && a >= 0 && a + 7 <= b && a + 8 < inside.length) reach.pairedGroups += 1;
       if (a > 0 && b >= 0 && b < inside.length - 1) reach.runsInside += 1;
       if (a >= 0 && (limit[a] || limit[b])) reach.limitsOnBorder += 1;
     }
@@ -188,7 +201,7 @@ describe('affine edge cases of the unchecked interior runs', () => {
   it('every native ISA gives js\'s bytes on 1500 matrices with row ends on and next to the border, extreme slopes, tiny images, every fill', () => {
     const rng = testRng(1919);
     let checkedAgainstReference = 0;
-    const reach: Reach = { runsInside: 0, limitsOnBorder: 0, carriesAcross: 0 };
+    const reach: Reach = { runsInside: 0, limitsOnBorder: 0, carriesAcross: 0, pairedGroups: 0, reflectLastPixel: 0 };
     for (let k = 0; k < 1500; k += 1) {
       const shape = randomShape(rng);
       const [, h, w] = shape;
@@ -199,7 +212,7 @@ describe('affine edge cases of the unchecked interior runs', () => {
       const interpolation = k % 8 === 7 ? 'nearest' : 'bilinear';
       const m = edgeMatrix(rng, w, h);
       const req = affinePlan(b, { matrix: m, fill, fillValue, interpolation });
-      if (interpolation === 'bilinear' && !req.translate[0]) countReach(reach, m, w, h, b.layout === 'NCHW' ? 1 : shape[3], dtype === 'uint8');
+      if (interpolation === 'bilinear' && !req.translate[0]) countReach(reach, m, w, h, b.layout === 'NCHW' ? 1 : shape[3], dtype === 'uint8', fill);
       const expected = run(jsReference, b, req);
       for (const backend of nativeBackends) {
         const got = run(backend, b, req);
@@ -219,6 +232,8 @@ describe('affine edge cases of the unchecked interior runs', () => {
     expect(reach.runsInside, JSON.stringify(reach)).toBeGreaterThan(100);
     expect(reach.limitsOnBorder, JSON.stringify(reach)).toBeGreaterThan(500);
     expect(reach.carriesAcross, JSON.stringify(reach)).toBeGreaterThan(500);
+    expect(reach.pairedGroups, JSON.stringify(reach)).toBeGreaterThan(100);
+    expect(reach.reflectLastPixel, JSON.stringify(reach)).toBeGreaterThan(100);
   });
 
   it('two images with their own matrices: image 1 lies between image 0 and the end of the buffer, and neither reads the other', () => {

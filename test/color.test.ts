@@ -118,7 +118,7 @@ describe('matches the reference on every backend and ISA, bit for bit', () => {
   });
 });
 
-describe('uint8 map edges (native: 16- or 32-element vector steps, 256-element runs, 64-pixel blocks, then element tails)', () => {
+describe('uint8 map edges (native: elements up to an output boundary, 16- or 32-element vector steps, then element tails)', () => {
   /** y = float32(float32(x · a) + b), then NaN → 0, else roundHalfEven and saturate: written out per element. */
   function referenceMap(req: ColorRequest, data: Uint8Array, n: number): Uint8Array {
     const { h, w, c } = req;

@@ -178,9 +178,11 @@ inline bool fit_integer_map(float a, float b, int shift, int32_t* ia, int32_t* i
   for (int64_t j = 0; j < 256; j += kMapStep) map_u8_step<MapLanes>(x + j, table + j, pa, pb);
   const int32_t one = int32_t(1) << shift;
   const int32_t scale = int32_t(__builtin_lrint(double(a) * double(one)));
-  // The missing side of a 0 or 255 is a bound 2^29 away, past any x·A + B
-  // of the line (|x·A + B| < 2^28 + 2^22): arithmetic rather than a branch,
-  // so that GCC vectorizes the loop. Every term fits int32.
+  // The missing side of a 0 or 255 is a bound 2^29 away, beyond the line's
+  // values (about 2^28 at most, by the choice of S): arithmetic rather than
+  // a branch, so that GCC vectorizes the loop. Extra bounds only narrow the
+  // interval (at worst a fit is missed, never a wrong B). Every term fits
+  // int32 (T·2^S < 2^30, |x·A| ≤ 2^28 + 128).
   constexpr int32_t kAway = int32_t(1) << 29;
   int32_t lo = INT32_MIN, hi = INT32_MAX;
   for (int32_t k = 0; k < 256; ++k) {

@@ -229,7 +229,7 @@ inline void repeat_channels(const T* v, int64_t c, T* out, int64_t count) {
 constexpr int64_t kMinPlaneForInteger = 4096;
 
 // The pattern of channels a[0…c−1], b[0…c−1] for an image of `plane` pixels.
-inline void build_pattern_u8(const float* a, const float* b, int64_t c, int64_t plane, PatternU8& pat) {
+inline void build_pattern_u8(const float* a, const float* b, int64_t c, [[maybe_unused]] int64_t plane, PatternU8& pat) {
   repeat_channels(a, c, pat.a, kPattern);
   repeat_channels(b, c, pat.b, kPattern);
   pat.integer = false;

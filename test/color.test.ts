@@ -118,7 +118,7 @@ describe('matches the reference on every backend and ISA, bit for bit', () => {
   });
 });
 
-describe('uint8 map edges (native: 16- or 32-element vector steps, 256-element runs, 64-pixel blocks, then element tails)', () => {
+describe('uint8 map edges (native: elements up to an output boundary, 16- or 32-element vector steps, then element tails)', () => {
   /** y = float32(float32(x · a) + b), then NaN → 0, else roundHalfEven and saturate: written out per element. */
   function referenceMap(req: ColorRequest, data: Uint8Array, n: number): Uint8Array {
     const { h, w, c } = req;
@@ -164,6 +164,52 @@ describe('uint8 map edges (native: 16- or 32-element vector steps, 256-element r
             expect(firstDifference(inPlace, expected), `${what} in place`).toBe(-1);
           }
         }
+      }
+    }
+  });
+
+  // Native x86 builds map with clamp((x·A + B) >> S, 0, 255) in int32 wherever
+  // that reproduces the float rule for all 256 levels of a channel (random
+  // parameters almost always; ties as x · 0.5 never), and start the vector
+  // steps at a 16- or 32-byte boundary of the output, the elements before it
+  // one at a time. So: random a, b over wide ranges (both signs, past the
+  // int32 bound for some), every level in every channel, outputs at offsets
+  // 0…33 of a larger array, rows around the step sizes, planes of 4096 pixels
+  // or more (smaller ones keep the float rule: the test above).
+  it('random parameters (integer form), every output alignment, channel counts 1…5, both layouts, in place, on every backend', () => {
+    const rng = testRng(4242);
+    const scales = [(): number => 0.8 + 0.4 * rng.next(), (): number => 4 * rng.next() - 2, (): number => 300 * rng.next(), (): number => 1e7 * rng.next()];
+    const offsets = [(): number => 100 * rng.next() - 50, (): number => 600 * rng.next() - 300, (): number => 1e8 * (rng.next() - 0.5)];
+    for (let t = 0; t < 120; t += 1) {
+      const c = 1 + (t % 5);
+      const layout = t % 2 === 0 ? 'NHWC' : 'NCHW';
+      const w = rng.pick([1, 15, 16, 17, 31, 32, 33, 64, 95, 96, 97, 256, 300]);
+      const n = 2;
+      const h = Math.ceil(4096 / w); // the integer form is tried on planes of 4096 pixels or more
+      const length = n * h * w * c;
+      const plane = h * w;
+      // pixel p of channel ch: (37p + 11ch + t) mod 256, every level in every channel
+      const data = Uint8Array.from({ length }, (_, k) => {
+        const [p, ch] = layout === 'NHWC' ? [Math.floor(k / c) % plane, k % c] : [k % plane, Math.floor(k / plane) % c];
+        return (37 * p + 11 * ch + t) & 255;
+      });
+      const pickScale = rng.pick(scales);
+      const pickOffset = rng.pick(offsets);
+      const req: ColorRequest = {
+        h, w, c, layout, clip: false, clipLo: 0, clipHi: 0,
+        scale: Float32Array.from({ length: n * c }, pickScale), offset: Float32Array.from({ length: n * c }, pickOffset),
+      };
+      const expected = referenceMap(req, data, n);
+      const shift = t % 34;
+      for (const backend of backends) {
+        const what = `${backendName(backend)} case ${t} c ${c} w ${w} ${layout} output offset ${shift}`;
+        const out = new Uint8Array(length + 40).subarray(shift, shift + length);
+        backend.colorAffine(data, out, req, 0, n);
+        expect(firstDifference(out, expected), what).toBe(-1);
+        const inPlace = new Uint8Array(length + 40).subarray(shift, shift + length);
+        inPlace.set(data);
+        backend.colorAffine(inPlace, inPlace, req, 0, n);
+        expect(firstDifference(inPlace, expected), `${what} in place`).toBe(-1);
       }
     }
   });

@@ -35,144 +35,323 @@ inline uint8_t saturate_u8(float y) {
   return uint8_t(int32_t(t + 12582912.0f));
 }
 
-// uint8 runs of one channel go through the pattern map below in blocks of
-// this many elements (a and b repeated).
-constexpr int64_t kRunBlock = 256;
-
-// --- uint8 maps with explicit vectors ---
+// --- uint8 maps: vector steps of 4 · L::kLanes elements ---
 //
+// MapLanes is the vector width of this build: 8 int32 / float lanes
+// (AVX2, and AVX-512 builds, where __AVX2__ is defined too: the same 256-bit
+// code, so that no lane order is new on AVX-512 hosts) or 4 (SSE4.1). The
+// steps below are written once against it. Scalar and NEON builds have no
+// vector step: every element goes through saturate_u8.
+#if defined(__AVX2__)
+struct MapLanes {
+  static constexpr int64_t kLanes = 8;
+  using I = __m256i;
+  using F = __m256;
+  static I widen(const uint8_t* at) { return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(at))); }
+  static I load(const int32_t* at) { return _mm256_loadu_si256(reinterpret_cast<const I*>(at)); }
+  static F load(const float* at) { return _mm256_loadu_ps(at); }
+  static F to_float(I x) { return _mm256_cvtepi32_ps(x); }
+  static F mul(F x, F y) { return _mm256_mul_ps(x, y); }
+  static F add(F x, F y) { return _mm256_add_ps(x, y); }
+  static F min(F x, F y) { return _mm256_min_ps(x, y); }
+  static F set(float v) { return _mm256_set1_ps(v); }
+  static I round(F x) { return _mm256_cvtps_epi32(x); }
+  static I mul(I x, I y) { return _mm256_mullo_epi32(x, y); }
+  static I add(I x, I y) { return _mm256_add_epi32(x, y); }
+  static I shift_right(I x, __m128i count) { return _mm256_sra_epi32(x, count); }
+  // Four vectors of int32 as saturated bytes, in order. The packs work per
+  // 128-bit half: their dwords are elements 0–3, 8–11, 16–19, 24–27 |
+  // 4–7, 12–15, 20–23, 28–31, and the permute puts them back in order.
+  static void store_bytes(uint8_t* at, const I (&q)[4]) {
+    const I bytes = _mm256_packus_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
+    _mm256_storeu_si256(reinterpret_cast<I*>(at), _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
+  }
+};
+#define FASTAUG_COLOR_MAP_LANES 1
+#elif defined(__SSE4_1__)
+struct MapLanes {
+  static constexpr int64_t kLanes = 4;
+  using I = __m128i;
+  using F = __m128;
+  static I widen(const uint8_t* at) {
+    int32_t four;
+    __builtin_memcpy(&four, at, 4);
+    return _mm_cvtepu8_epi32(_mm_cvtsi32_si128(four));
+  }
+  static I load(const int32_t* at) { return _mm_loadu_si128(reinterpret_cast<const I*>(at)); }
+  static F load(const float* at) { return _mm_loadu_ps(at); }
+  static F to_float(I x) { return _mm_cvtepi32_ps(x); }
+  static F mul(F x, F y) { return _mm_mul_ps(x, y); }
+  static F add(F x, F y) { return _mm_add_ps(x, y); }
+  static F min(F x, F y) { return _mm_min_ps(x, y); }
+  static F set(float v) { return _mm_set1_ps(v); }
+  static I round(F x) { return _mm_cvtps_epi32(x); }
+  static I mul(I x, I y) { return _mm_mullo_epi32(x, y); }
+  static I add(I x, I y) { return _mm_add_epi32(x, y); }
+  static I shift_right(I x, __m128i count) { return _mm_sra_epi32(x, count); }
+  static void store_bytes(uint8_t* at, const I (&q)[4]) {
+    _mm_storeu_si128(reinterpret_cast<I*>(at), _mm_packus_epi16(_mm_packs_epi32(q[0], q[1]), _mm_packs_epi32(q[2], q[3])));
+  }
+};
+#define FASTAUG_COLOR_MAP_LANES 1
+#endif
+
+#if defined(FASTAUG_COLOR_MAP_LANES)
+constexpr int64_t kMapStep = 4 * MapLanes::kLanes;
+
+// The float rule, dst[0…kMapStep−1] from src[…] against a[…], b[…].
 // Written as plain loops, GCC sinks the clamps past the conversion into
 // byte selects (compare masks packed to bytes and two blends per vector,
 // about three times the instructions). Here, per element, the value of
 // saturate_u8: t = min(255, y) (minps returns its second operand y when y
 // is NaN, and 255 for y ≥ 255 and +inf), then cvtps2dq, which rounds half
 // to even in the default MXCSR mode (as the float add in saturate_u8
-// does) and gives 0x80000000 for NaN and −inf; packusdw saturates every
-// negative int32 to 0, so no max(·, 0) is needed. Checked against
-// rint-then-saturate for all 2^32 float bit patterns of y.
-// AVX-512 builds take the AVX2 path (__AVX2__ is defined there too): the
-// same 256-bit code, so that no lane order is new on AVX-512 hosts.
-#if defined(__AVX2__)
-constexpr int64_t kMapStep = 32;
-
-// dst[0…31] from src[0…31] against a[0…31], b[0…31].
+// does) and gives 0x80000000 for NaN and −inf; the packs saturate every
+// negative int32 to 0 (packssdw to a negative int16, packuswb to 0), so no
+// max(·, 0) is needed. Checked against rint-then-saturate for all 2^32
+// float bit patterns of y.
+template <class L>
 inline void map_u8_step(const uint8_t* src, uint8_t* dst, const float* a, const float* b) {
-  const __m256 top = _mm256_set1_ps(255.0f);
-  __m256i q[4];
-  for (int j = 0; j < 4; ++j) {
-    const __m256i x = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(src + 8 * j)));
-    const __m256 y = _mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(x), _mm256_loadu_ps(a + 8 * j)), _mm256_loadu_ps(b + 8 * j));
-    q[j] = _mm256_cvtps_epi32(_mm256_min_ps(top, y));
+  const typename L::F top = L::set(255.0f);
+  typename L::I q[4];
+  for (int64_t j = 0; j < 4; ++j) {
+    const int64_t at = j * L::kLanes;
+    const typename L::F y = L::add(L::mul(L::to_float(L::widen(src + at)), L::load(a + at)), L::load(b + at));
+    q[j] = L::round(L::min(top, y));
   }
-  // packs work per 128-bit half: the dwords of the result are elements
-  // 0–3, 8–11, 16–19, 24–27 | 4–7, 12–15, 20–23, 28–31; the permute puts
-  // them back in order
-  const __m256i bytes = _mm256_packus_epi16(_mm256_packus_epi32(q[0], q[1]), _mm256_packus_epi32(q[2], q[3]));
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
+  L::store_bytes(dst, q);
 }
-#elif defined(__SSE4_1__)
-constexpr int64_t kMapStep = 16;
 
-// dst[0…15] from src[0…15] against a[0…15], b[0…15].
-inline void map_u8_step(const uint8_t* src, uint8_t* dst, const float* a, const float* b) {
-  const __m128 top = _mm_set1_ps(255.0f);
-  __m128i q[4];
-  for (int j = 0; j < 4; ++j) {
-    int32_t four;
-    __builtin_memcpy(&four, src + 4 * j, 4);
-    const __m128i x = _mm_cvtepu8_epi32(_mm_cvtsi32_si128(four));
-    const __m128 y = _mm_add_ps(_mm_mul_ps(_mm_cvtepi32_ps(x), _mm_loadu_ps(a + 4 * j)), _mm_loadu_ps(b + 4 * j));
-    q[j] = _mm_cvtps_epi32(_mm_min_ps(top, y));
+// The integer form (below): dst[k] = clamp((src[k] · ia[k] + ib[k]) >> shift,
+// 0, 255) in int32, the shift rounding toward −∞, the packs clamping.
+template <class L>
+inline void map_u8_integer_step(const uint8_t* src, uint8_t* dst, const int32_t* ia, const int32_t* ib, __m128i shift) {
+  typename L::I q[4];
+  for (int64_t j = 0; j < 4; ++j) {
+    const int64_t at = j * L::kLanes;
+    q[j] = L::shift_right(L::add(L::mul(L::widen(src + at), L::load(ia + at)), L::load(ib + at)), shift);
   }
-  const __m128i bytes = _mm_packus_epi16(_mm_packus_epi32(q[0], q[1]), _mm_packus_epi32(q[2], q[3]));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), bytes);
+  L::store_bytes(dst, q);
+}
+
+// --- the same map in integer arithmetic, where it gives the same bytes ---
+//
+// A uint8 element has 256 values, so the float rule for one channel's
+// (a, b) is a table T of 256 bytes. Where integers A, B and a shift S
+// reproduce the whole table as clamp((x·A + B) >> S, 0, 255), the vector
+// steps compute that instead: a multiply, an add and a shift on integer
+// pipes, where the float rule takes a convert, a multiply, an add, a min
+// and a convert, four of the five on the two pipes Zen 3 has for float
+// adds and conversions. All 256 inputs are checked when A and B are
+// chosen, so the bytes are the float rule's by construction. Where no B
+// fits (an exact tie that rounds to even, as x·0.5, or a float rounding
+// that lands right at a half), or a or b is not finite or too large, the
+// float steps run.
+constexpr int kMaxShift = 22;                     // T·2^S < 2^30
+constexpr int kMinShift = 8;                      // coarser is not worth a try
+constexpr int32_t kLineBound = int32_t(1) << 28;  // bound on |x·A| and |B|
+
+// The largest S ≤ kMaxShift with (255·|a| + |b| + 2)·2^S ≤ 2^28 (A ≈ a·2^S,
+// B ≈ (b + 0.5)·2^S), so that every bound in fit_integer_map and every
+// x·A + B stays inside int32; -1 when a or b is not finite.
+inline int integer_shift(float a, float b) {
+  if (!__builtin_isfinite(a) || !__builtin_isfinite(b)) return -1;
+  const double bound = 255.0 * __builtin_fabs(double(a)) + __builtin_fabs(double(b)) + 2.0;
+  int s = kMaxShift;
+  while (s >= 0 && bound * double(int32_t(1) << s) > double(kLineBound)) --s;
+  return s;
+}
+
+// A (a·2^S rounded) and B with clamp((x·A + B) >> S, 0, 255) == T[x] =
+// saturate_u8(x·a + b) for every x in 0…255, or false. Each x allows
+// T[x]·2^S ≤ x·A + B < (T[x] + 1)·2^S (only the upper side where T[x] is
+// 0, only the lower where it is 255); B is the largest lower bound if that
+// is within every upper one.
+inline bool fit_integer_map(float a, float b, int shift, int32_t* ia, int32_t* ib) {
+  uint8_t x[256], table[256];
+  float pa[kMapStep], pb[kMapStep];
+  for (int j = 0; j < 256; ++j) x[j] = uint8_t(j);
+  for (int64_t j = 0; j < kMapStep; ++j) {
+    pa[j] = a;
+    pb[j] = b;
+  }
+  for (int64_t j = 0; j < 256; j += kMapStep) map_u8_step<MapLanes>(x + j, table + j, pa, pb);
+  const int32_t one = int32_t(1) << shift;
+  const int32_t scale = int32_t(__builtin_lrint(double(a) * double(one)));
+  // The missing side of a 0 or 255 is a bound 2^29 away, beyond the line's
+  // values (about 2^28 at most, by the choice of S): arithmetic rather than
+  // a branch, so that GCC vectorizes the loop. Extra bounds only narrow the
+  // interval (at worst a fit is missed, never a wrong B). Every term fits
+  // int32 (T·2^S < 2^30, |x·A| ≤ 2^28 + 128).
+  constexpr int32_t kAway = int32_t(1) << 29;
+  int32_t lo = INT32_MIN, hi = INT32_MAX;
+  for (int32_t k = 0; k < 256; ++k) {
+    const int32_t t = table[k], base = t * one - k * scale;
+    const int32_t low = base - (t == 0) * kAway;
+    const int32_t high = base + (one - 1) + (t == 255) * kAway;
+    lo = lo > low ? lo : low;
+    hi = hi < high ? hi : high;
+  }
+  if (lo > hi) return false;
+  *ia = scale;
+  *ib = lo;
+  return true;
 }
 #else
-constexpr int64_t kMapStep = 0;  // no vector step: the element loop below
+constexpr int64_t kMapStep = 0;
 #endif
 
-// `count` uint8 elements against per-element a[k], b[k]; dst may be src.
-inline void affine_pattern_u8(const uint8_t* src, uint8_t* dst, int64_t count, const float* a, const float* b) {
-  int64_t k = 0;
-#if defined(__AVX2__) || defined(__SSE4_1__)
-  for (; k + kMapStep <= count; k += kMapStep) map_u8_step(src + k, dst + k, a + k, b + k);
+// One uint8 map of interleaved channels (c = 1…4; 1 for a plane): a and b
+// for each element from the first of a pixel on, and, when every channel
+// has one, the integer form, with one shift for all (a vector shifts all
+// lanes alike). A vector step reads kMapStep entries from any offset below
+// c, so kPattern ≥ 3 + kMapStep.
+constexpr int64_t kPattern = 64;
+
+struct PatternU8 {
+  float a[kPattern], b[kPattern];
+  int32_t ia[kPattern], ib[kPattern];
+  int shift;
+  bool integer;
+};
+
+// out[j] = v[j mod c] for j < count: the first c, then doubling copies
+// (cheaper than a division per element).
+template <class T>
+inline void repeat_channels(const T* v, int64_t c, T* out, int64_t count) {
+  for (int64_t j = 0; j < c; ++j) out[j] = v[j];
+  for (int64_t len = c; len < count; len *= 2) __builtin_memcpy(out + len, out, sizeof(T) * size_t(len < count - len ? len : count - len));
+}
+
+// A fit costs about 300 cycles (Zen 3) and saves about 4 per vector step:
+// worth it from a few thousand elements per channel on (224×224 images, not
+// CIFAR's 32×32).
+constexpr int64_t kMinPlaneForInteger = 4096;
+
+// The pattern of channels a[0…c−1], b[0…c−1] for an image of `plane` pixels.
+inline void build_pattern_u8(const float* a, const float* b, int64_t c, [[maybe_unused]] int64_t plane, PatternU8& pat) {
+  repeat_channels(a, c, pat.a, kPattern);
+  repeat_channels(b, c, pat.b, kPattern);
+  pat.integer = false;
+#if defined(FASTAUG_COLOR_MAP_LANES)
+  if (plane < kMinPlaneForInteger) return;
+  int shift = kMaxShift;
+  for (int64_t ch = 0; ch < c; ++ch) {
+    const int s = integer_shift(a[ch], b[ch]);
+    shift = s < shift ? s : shift;
+  }
+  if (shift < kMinShift) return;
+  int32_t ia[4], ib[4];
+  for (int64_t ch = 0; ch < c; ++ch) {
+    if (!fit_integer_map(a[ch], b[ch], shift, &ia[ch], &ib[ch])) return;
+  }
+  repeat_channels(ia, c, pat.ia, kPattern);
+  repeat_channels(ib, c, pat.ib, kPattern);
+  pat.shift = shift;
+  pat.integer = true;
 #endif
-  for (; k < count; ++k) dst[k] = saturate_u8(float(src[k]) * a[k] + b[k]);
 }
 
-// `count` elements of one channel (stride 1) or of interleaved channels.
-template <class T>
-inline void affine_run(const T* src, T* dst, int64_t count, float a, float b, const ColorParams& p) {
-  if constexpr (sizeof(T) == 1) {
-    if (count >= kRunBlock) {
-      float pa[kRunBlock], pb[kRunBlock];
-      for (int64_t j = 0; j < kRunBlock; ++j) {
-        pa[j] = a;
-        pb[j] = b;
-      }
-      int64_t k = 0;
-      for (; k < count; k += kRunBlock) affine_pattern_u8(src + k, dst + k, count - k < kRunBlock ? count - k : kRunBlock, pa, pb);
-      return;
+// `count` elements of interleaved channels from a channel-0 element on;
+// dst may be src. Elements one at a time up to a kMapStep boundary of dst,
+// so that no vector store straddles two cache lines (on Zen 3, the integer
+// map of 64 × 224×224×3 bytes into memory took 1.4 ms with every other
+// store across two lines, 0.93 ms aligned), then vector steps, each from
+// pattern offset o = its first element's channel, then the rest one at a
+// time.
+inline void map_run_u8(const uint8_t* src, uint8_t* dst, int64_t count, int64_t c, const PatternU8& pat) {
+  int64_t k = 0, o = 0;
+#if defined(FASTAUG_COLOR_MAP_LANES)
+  const int64_t head = int64_t(-reinterpret_cast<uintptr_t>(dst) & uintptr_t(kMapStep - 1));
+  for (; k < head && k < count; ++k) dst[k] = saturate_u8(float(src[k]) * pat.a[k] + pat.b[k]);
+  o = k % c;
+  const int64_t advance = kMapStep % c;
+  if (pat.integer) {
+    const __m128i shift = _mm_cvtsi32_si128(pat.shift);
+    for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) {
+      map_u8_integer_step<MapLanes>(src + k, dst + k, pat.ia + o, pat.ib + o, shift);
     }
-  }
-  for (int64_t k = 0; k < count; ++k) {
-    const float y = float(src[k]) * a + b;
-    if constexpr (sizeof(T) == 1) {
-      dst[k] = saturate_u8(y);
-    } else {
-      dst[k] = p.clip ? clip_value(y, p.clip_lo, p.clip_hi) : y;
-    }
-  }
-}
-
-// Interleaved channels (NHWC, c = 2…4): blocks of kPixels pixels against
-// per-element copies of the channel's a and b, so that the inner loop is
-// one contiguous element-wise map (float32: the compiler vectorizes it;
-// uint8: affine_pattern_u8), the same operations on each element as
-// affine_run.
-constexpr int64_t kPixels = 64;  // 64·c elements: whole vectors of uint8 lanes at every ISA
-
-template <class T>
-inline void affine_pattern(const T* src, T* dst, int64_t count, const float* a, const float* b, const ColorParams& p) {
-  if constexpr (sizeof(T) == 1) {
-    affine_pattern_u8(src, dst, count, a, b);
   } else {
-    for (int64_t k = 0; k < count; ++k) {
-      const float y = float(src[k]) * a[k] + b[k];
-      dst[k] = p.clip ? clip_value(y, p.clip_lo, p.clip_hi) : y;
+    for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) {
+      map_u8_step<MapLanes>(src + k, dst + k, pat.a + o, pat.b + o);
     }
+  }
+#endif
+  for (; k < count; ++k, o = o + 1 < c ? o + 1 : 0) dst[k] = saturate_u8(float(src[k]) * pat.a[o] + pat.b[o]);
+}
+
+inline void map_image_u8(const uint8_t* src, uint8_t* dst, const float* a, const float* b, const ColorParams& p) {
+  const int64_t plane = p.h * p.w;
+  PatternU8 pat;
+  if (p.nchw || p.c == 1) {
+    for (int64_t ch = 0; ch < p.c; ++ch) {
+      build_pattern_u8(a + ch, b + ch, 1, plane, pat);
+      map_run_u8(src + ch * plane, dst + ch * plane, plane, 1, pat);
+    }
+    return;
+  }
+  if (p.c <= 4) {
+    build_pattern_u8(a, b, p.c, plane, pat);
+    map_run_u8(src, dst, plane * p.c, p.c, pat);
+    return;
+  }
+  for (int64_t k = 0; k < plane; ++k) {
+    for (int64_t ch = 0; ch < p.c; ++ch) dst[k * p.c + ch] = saturate_u8(float(src[k * p.c + ch]) * a[ch] + b[ch]);
   }
 }
 
-template <class T>
-inline void affine_pixels(const T* src, T* dst, int64_t pixels, int64_t c, const float* a, const float* b, const ColorParams& p) {
-  float pa[kPixels * 4], pb[kPixels * 4];
-  for (int64_t j = 0; j < kPixels * c; ++j) {
-    pa[j] = a[j % c];
-    pb[j] = b[j % c];
+// --- float32 maps ---
+
+inline float map_f32(float x, float a, float b, const ColorParams& p) {
+  const float y = x * a + b;
+  return p.clip ? clip_value(y, p.clip_lo, p.clip_hi) : y;
+}
+
+// `count` elements against per-element a[k], b[k] (one contiguous loop the
+// compiler vectorizes); dst may be src.
+inline void map_pattern_f32(const float* src, float* dst, int64_t count, const float* a, const float* b, const ColorParams& p) {
+  for (int64_t k = 0; k < count; ++k) dst[k] = map_f32(src[k], a[k], b[k], p);
+}
+
+// kPixels pixels of interleaved channels at a time (c ≤ 4), against copies
+// of the channels' a and b.
+constexpr int64_t kPixels = 64;
+
+inline void map_image_f32(const float* src, float* dst, const float* a, const float* b, const ColorParams& p) {
+  const int64_t plane = p.h * p.w;
+  if (p.nchw || p.c == 1) {
+    for (int64_t ch = 0; ch < p.c; ++ch) {
+      const float* from = src + ch * plane;
+      float* to = dst + ch * plane;
+      for (int64_t k = 0; k < plane; ++k) to[k] = map_f32(from[k], a[ch], b[ch], p);
+    }
+    return;
   }
-  int64_t k = 0;
-  for (; k + kPixels <= pixels; k += kPixels) affine_pattern<T>(src + k * c, dst + k * c, kPixels * c, pa, pb, p);
-  affine_pattern<T>(src + k * c, dst + k * c, (pixels - k) * c, pa, pb, p);
+  if (p.c <= 4) {
+    float pa[kPixels * 4], pb[kPixels * 4];
+    repeat_channels(a, p.c, pa, kPixels * p.c);
+    repeat_channels(b, p.c, pb, kPixels * p.c);
+    int64_t k = 0;
+    for (; k + kPixels <= plane; k += kPixels) map_pattern_f32(src + k * p.c, dst + k * p.c, kPixels * p.c, pa, pb, p);
+    map_pattern_f32(src + k * p.c, dst + k * p.c, (plane - k) * p.c, pa, pb, p);
+    return;
+  }
+  for (int64_t k = 0; k < plane; ++k) {
+    for (int64_t ch = 0; ch < p.c; ++ch) dst[k * p.c + ch] = map_f32(src[k * p.c + ch], a[ch], b[ch], p);
+  }
 }
 
 template <class T>
 void affine_images(const T* src, T* dst, const ColorParams& p, size_t first, size_t count) {
-  const int64_t plane = p.h * p.w;
+  const int64_t image = p.h * p.w * p.c;
   for (size_t i = first; i < first + count; ++i) {
-    const int64_t at = int64_t(i) * plane * p.c;
+    const int64_t at = int64_t(i) * image;
     const float* a = p.scale + int64_t(i) * p.c;
     const float* b = p.offset + int64_t(i) * p.c;
-    if (p.nchw || p.c == 1) {
-      for (int64_t ch = 0; ch < p.c; ++ch) affine_run<T>(src + at + ch * plane, dst + at + ch * plane, plane, a[ch], b[ch], p);
-      continue;
-    }
-    if (p.c <= 4) {
-      affine_pixels<T>(src + at, dst + at, plane, p.c, a, b, p);
-      continue;
-    }
-    for (int64_t k = 0; k < plane; ++k) {
-      for (int64_t ch = 0; ch < p.c; ++ch) affine_run<T>(src + at + k * p.c + ch, dst + at + k * p.c + ch, 1, a[ch], b[ch], p);
+    if constexpr (sizeof(T) == 1) {
+      map_image_u8(src + at, dst + at, a, b, p);
+    } else {
+      map_image_f32(src + at, dst + at, a, b, p);
     }
   }
 }
@@ -309,3 +488,5 @@ inline void channel_sums_u8(const uint8_t* src, const ColorParams& p, size_t fir
 inline void channel_sums_f32(const float* src, const ColorParams& p, size_t first, size_t count, double* sums) {
   color_detail::channel_sums_images<float, double>(src, p, first, count, sums);
 }
+
+#undef FASTAUG_COLOR_MAP_LANES

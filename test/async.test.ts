@@ -398,9 +398,12 @@ describe('threads by size: a short op runs on one thread', () => {
       expect(await helpersOf(() => fa.flipAsync(eight, { mode: 'horizontal', out: out(eight), threads: 2 }))).toEqual(new Set([0]));
       // erase uint8: × 0.38 ns = 3.7 ms
       expect(await helpersOf(() => fa.eraseAsync(u8, { p: 1, out: out(u8), threads: 2 }))).toEqual(new Set([1]));
-      // shift uint8: whole pixels 0.1 ns (0.96 ms, one thread), subpixel 0.75 ns (7.2 ms)
+      // shift uint8: whole pixels 0.1 ns (0.96 ms, one thread), subpixel 0.2 ns (1.93 ms)
       expect(await helpersOf(() => fa.shiftAsync(u8, { dx: 2, dy: -1, out: out(u8), threads: 2 }))).toEqual(new Set([0]));
       expect(await helpersOf(() => fa.shiftAsync(u8, { dx: 2.5, dy: -1, out: out(u8), threads: 2 }))).toEqual(new Set([1]));
+      // 16 images subpixel: 0.48 ms, one thread (0.75 ns, before the row-sums kernel, made it 1.8 ms and split)
+      const sixteen = batch(Uint8Array, 16);
+      expect(await helpersOf(() => fa.shiftAsync(sixteen, { dx: 2.5, dy: -1, out: out(sixteen), threads: 2 }))).toEqual(new Set([0]));
       // gamma float32: 602 112 B × 0.88 ns = 0.53 ms per image, under MAX_SLICE_NS, so in slices (with 7 ns, 4.2 ms per image: staged on the pool, no runTogether)
       expect(await helpersOf(() => fa.gammaAsync(f32, { gamma: 1.5, out: out(f32), threads: 2 }))).toEqual(new Set([1]));
       // contrast: the sums and the map (uint8 × (0.06 + 0.16) ns = 2.1 ms) in slices, split (before: staged on the pool)

@@ -355,9 +355,10 @@ export function shift(batch: Batch, options?: ShiftOptions): Batch {
  * One thread's time per byte of the batch, about, for threadsWorth: whole
  * pixels move memory (Zen 5: W1 0.14 ns, W2 0.11 ns; Zen 3 sync CPU time: W1
  * 0.047, I20-f32-reflect 0.12), subpixel offsets blend two taps per axis
- * (Zen 3: B10-u8 0.75, B10-f32 0.15, W2 0.13).
+ * (Zen 3: B10-u8 0.2 since its row-sums kernel, 0.75 before; B10-f32 0.15,
+ * W2 0.13).
  */
-const SHIFT_NS_PER_BYTE = { whole: 0.1, subpixel: { uint8: 0.75, float32: 0.15 } } as const;
+const SHIFT_NS_PER_BYTE = { whole: 0.1, subpixel: { uint8: 0.2, float32: 0.15 } } as const;
 
 /** Whether any image has a fractional offset (a weight on the tap one pixel further back). */
 function blendsTaps(r: ShiftRequest): boolean {

@@ -403,17 +403,15 @@ inline void write_run(const Run& r, const T* row, int64_t row_elems, T* o, T fil
   }
 }
 
-// Output row y of an integer shift at `out`: its runs, or the fill value for
-// a row whose source is outside the image under the constant fill.
+// The source pixel (or row) of element j of run r; not for kFill.
+inline int64_t run_source(const Run& r, int64_t j) {
+  return r.kind == RunKind::kForward ? r.s + j : r.kind == RunKind::kBackward ? r.s - j : r.s;
+}
+
+// One output row of an integer shift at `out` from source row `row`: its runs.
 template <class T, int C>
-inline void copy_row(const T* src, T* out, const Plane& q, const RowRuns& plan, int64_t y, T fill, bool stream) {
+inline void copy_row(const T* row, T* out, const Plane& q, const RowRuns& plan, T fill, bool stream) {
   const int64_t row_len = q.w * q.c;
-  const int64_t m = map_index(y - q.ky, q.h, q.fill);
-  if (m < 0) {
-    fill_elements<T>(out, row_len, fill);
-    return;
-  }
-  const T* row = src + m * row_len;
   int64_t x = 0;
   for (int i = 0; i < plan.count; ++i) {
     write_run<T, C>(plan.run[i], row, row_len, out + x * q.c, fill, q.c, stream);
@@ -429,12 +427,25 @@ inline void copy_row(const T* src, T* out, const Plane& q, const RowRuns& plan, 
 // An integer shift of a whole plane, row by row in one pass over the
 // output: each row is its runs. One pass writes every output byte once; a
 // block copy of all the rows followed by an edge fix-up pass measured slower
-// (the fix-up revisits every row). `stream`: long runs streamed (above).
+// (the fix-up revisits every row). The source rows come from the vertical
+// runs (next_run over y: a division per run, not a map_index per row), and
+// consecutive rows of the constant fill are one block. `stream`: long runs
+// streamed (above).
 template <class T, int C>
 void copy_plane_runs(const T* src, T* dst, const Plane& q, T fill, bool stream) {
   const int64_t row_len = q.w * q.c;
   const RowRuns plan = plan_row(q);
-  for (int64_t y = 0; y < q.h; ++y) copy_row<T, C>(src, dst + y * row_len, q, plan, y, fill, stream);
+  T* out = dst;
+  for (int64_t y = 0; y < q.h;) {
+    const Run r = next_run(y, q.h, q.h, q.ky, q.fill);
+    if (r.kind == RunKind::kFill) {
+      fill_elements<T>(out, r.n * row_len, fill);
+    } else {
+      for (int64_t j = 0; j < r.n; ++j) copy_row<T, C>(src + run_source(r, j) * row_len, out + j * row_len, q, plan, fill, stream);
+    }
+    out += r.n * row_len;
+    y += r.n;
+  }
 }
 
 template <class T>
@@ -592,7 +603,7 @@ inline void make_row_shuffle(RowShuffle& t, const Plane& q, T fill) {
   for (int64_t x = 0; x < q.w;) {
     const Run r = next_run(x, q.w, q.w, q.kx, q.fill);
     for (int64_t j = 0; j < r.n; ++j) {
-      const int64_t s = r.kind == RunKind::kForward ? r.s + j : r.kind == RunKind::kBackward ? r.s - j : r.s;
+      const int64_t s = run_source(r, j);
       for (int64_t b = 0; b < pixel_bytes; ++b) from[(x + j) * pixel_bytes + b] = int8_t(r.kind == RunKind::kFill ? -1 : s * pixel_bytes + b);
     }
     x += r.n;
@@ -660,8 +671,7 @@ void shuffle_plane(const T* src, T* dst, const Plane& q, T fill, RowShuffleCache
         __builtin_memcpy(out + row_bytes - 16, fill_row[1], 16);
         continue;
       }
-      const int64_t s = r.kind == RunKind::kForward ? r.s + j : r.kind == RunKind::kBackward ? r.s - j : r.s;
-      shuffle_row(from + s * row_bytes, out, row_bytes, t);
+      shuffle_row(from + run_source(r, j) * row_bytes, out, row_bytes, t);
     }
     y += r.n;
   }

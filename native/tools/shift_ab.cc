@@ -10,6 +10,9 @@
 //     -fsched-pressure -I. -DOLD_ROOT=/work/old -DNEW_ROOT=$PWD
 //     -o /tmp/shift_ab native/tools/shift_ab.cc   (one line)
 //   /tmp/shift_ab 15 B10-u8 I20-u8-wrap     # 15 rounds of the cases named
+// Environment: NOCHECK=1 skips the check, IMAGES=n (default 64) and CALLS=n
+// (per sample, default 3) size the timing, PROFILE=s runs the new kernel
+// alone for s seconds of CPU (for perf record).
 // (SSE4.1: -msse4.1; AVX-512: the avx512 flags of binding.gyp.)
 #include <cstddef>
 #include <cstdint>
@@ -159,19 +162,40 @@ static void run_case(const Case& k, int rounds, int calls) {
   const size_t len = size_t(n * h * w * c);
   std::vector<T> in(len), out_old(len), out_new(len), copy(len);
   fill_input(in, 5);
-  auto op_old = [&] { if constexpr (sizeof(T) == 1) old_isa::shift_u8(in.data(), out_old.data(), p, 0, size_t(n)); else old_isa::shift_f32(in.data(), out_old.data(), p, 0, size_t(n)); };
-  auto op_new = [&] { if constexpr (sizeof(T) == 1) new_isa::shift_u8(in.data(), out_new.data(), p, 0, size_t(n)); else new_isa::shift_f32(in.data(), out_new.data(), p, 0, size_t(n)); };
-  auto mc = [&] { memcpy(copy.data(), in.data(), len * sizeof(T)); asm volatile("" ::: "memory"); };
-  op_old(); op_new(); mc();
+  auto op_old = [&](T* out) { if constexpr (sizeof(T) == 1) old_isa::shift_u8(in.data(), out, p, 0, size_t(n)); else old_isa::shift_f32(in.data(), out, p, 0, size_t(n)); };
+  auto op_new = [&](T* out) { if constexpr (sizeof(T) == 1) new_isa::shift_u8(in.data(), out, p, 0, size_t(n)); else new_isa::shift_f32(in.data(), out, p, 0, size_t(n)); };
+  op_old(out_old.data());
+  op_new(out_new.data());
   const bool same = memcmp(out_old.data(), out_new.data(), len * sizeof(T)) == 0;
+  // Timed, all three write ONE output buffer: a uint8 batch and its output
+  // (19.2 MB) then fit a 32 MB L3 as a memcpy's do. With a buffer each (38 MB
+  // touched a round), two builds of the same code differed by up to 20 %.
+  T* out = copy.data();
+  auto old_call = [&] { op_old(out); };
+  auto new_call = [&] { op_new(out); };
+  auto mc = [&] { memcpy(out, in.data(), len * sizeof(T)); asm volatile("" ::: "memory"); };
+  if (getenv("PROFILE")) {  // the new kernel alone for PROFILE seconds (perf record)
+    const double t0 = cpu_now();
+    while (cpu_now() - t0 < atof(getenv("PROFILE"))) new_call();
+    return;
+  }
+  mc();
   std::vector<double> to, tn, tm;
   for (int r = 0; r < rounds; ++r) {
-    if (r & 1) { tn.push_back(time_calls<T>(op_new, calls)); to.push_back(time_calls<T>(op_old, calls)); tm.push_back(time_calls<T>(mc, calls)); }
-    else { tm.push_back(time_calls<T>(mc, calls)); to.push_back(time_calls<T>(op_old, calls)); tn.push_back(time_calls<T>(op_new, calls)); }
+    if (r & 1) { tn.push_back(time_calls<T>(new_call, calls)); to.push_back(time_calls<T>(old_call, calls)); tm.push_back(time_calls<T>(mc, calls)); }
+    else { tm.push_back(time_calls<T>(mc, calls)); to.push_back(time_calls<T>(old_call, calls)); tn.push_back(time_calls<T>(new_call, calls)); }
+  }
+  // medians of each, then the medians of the ratios within a round (the
+  // three samples of a round are minutes closer than two rounds)
+  std::vector<double> ro, rn, rno;
+  for (size_t r = 0; r < to.size(); ++r) {
+    ro.push_back(to[r] / tm[r]);
+    rn.push_back(tn[r] / tm[r]);
+    rno.push_back(tn[r] / to[r]);
   }
   const double o = median(to), nw = median(tn), m = median(tm);
-  printf("%-16s memcpy %.3f ms  old %.3f ms = %.2fx  new %.3f ms = %.2fx  new/old %.3f  %s\n", k.id.c_str(), m, o, o / m, nw, nw / m, nw / o,
-         same ? "same bytes" : "DIFFERENT BYTES");
+  printf("%-16s memcpy %.3f ms  old %.3f ms = %.2fx  new %.3f ms = %.2fx  new/old %.3f | per round: old %.2fx new %.2fx new/old %.3f  %s\n",
+         k.id.c_str(), m, o, o / m, nw, nw / m, nw / o, median(ro), median(rn), median(rno), same ? "same bytes" : "DIFFERENT BYTES");
 }
 
 int main(int argc, char** argv) {

@@ -338,6 +338,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("crop", &Addon::Crop),
         InstanceMethod("affine", &Addon::Affine),
         InstanceMethod("colorAffine", &Addon::ColorAffine),
+        InstanceMethod("contrast", &Addon::Contrast),
         InstanceMethod("mix", &Addon::Mix),
         InstanceMethod("resizedCrop", &Addon::ResizedCrop),
         InstanceMethod("gamma", &Addon::Gamma),
@@ -752,6 +753,41 @@ class Addon : public Napi::Addon<Addon> {
     auto run_f32 = kernels.color_affine_f32;
     return RunImageJob(
         info, elements, pinned, BoolArg(info, 14),
+        [=](const uint8_t* src, uint8_t* dst) { run_u8(src, dst, p, first, count); },
+        [=](const float* src, float* dst) { run_f32(src, dst, p, first, count); });
+  }
+
+  // (isa, src, dst, h, w, c, nchw, scale: Float32Array, offset: Float32Array, sums: Float64Array, perChannel,
+  //  clip, clipLo, clipHi, first, count, async): per image its channel sums into sums, its offsets into offset
+  // (one per channel of every image, as scale), then the colour map; dst may be src (in place)
+  Napi::Value Contrast(const Napi::CallbackInfo& info) {
+    const Kernels& kernels = KernelsArg(info, 0);
+    ContrastParams p{};
+    const uint64_t image = ReadImageSize(info, 3, "contrast", &p.color);
+    p.color.nchw = BoolArg(info, 6);
+    size_t n_scale, n_offset, n_sums;
+    p.color.scale = TypedData<float, napi_float32_array>(info, 7, "Float32Array", "scale (per-image colour parameters)", &n_scale);
+    p.offset = TypedData<float, napi_float32_array>(info, 8, "Float32Array", "offset (per-image colour parameters)", &n_offset);
+    p.color.offset = p.offset;
+    p.sums = TypedData<double, napi_float64_array>(info, 9, "Float64Array", "sums (per-image channel sums)", &n_sums);
+    p.per_channel = BoolArg(info, 10);
+    p.color.clip = BoolArg(info, 11);
+    p.color.clip_lo = float(NumberArg(info, 12));
+    p.color.clip_hi = float(NumberArg(info, 13));
+    const size_t first = Uint32Arg(info, 14), count = Uint32Arg(info, 15);
+    const size_t images = first + count;
+    const uint64_t channels = uint64_t(images) * uint64_t(p.color.c);
+    if (uint64_t(n_scale) < channels || uint64_t(n_offset) < channels || uint64_t(n_sums) < channels) {
+      ThrowType(info.Env(), "contrast: fewer per-channel parameters than images");
+    }
+    const size_t elements = ElementsOf(info, "contrast", images, image);
+    // the whole images src holds, past first + count too: the uint8 map prefetches the next one
+    p.images = info[1].IsTypedArray() ? int64_t(info[1].As<Napi::TypedArray>().ElementLength() / image) : 0;
+    const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 7, 8, 9});
+    auto run_u8 = kernels.contrast_u8;
+    auto run_f32 = kernels.contrast_f32;
+    return RunImageJob(
+        info, elements, pinned, BoolArg(info, 16),
         [=](const uint8_t* src, uint8_t* dst) { run_u8(src, dst, p, first, count); },
         [=](const float* src, float* dst) { run_f32(src, dst, p, first, count); });
   }

@@ -4,7 +4,7 @@
 // the published stream layout, split/thread invariance, Pipeline, bad input.
 import { describe, expect, it } from 'vitest';
 
-import type { ColorRequest } from '../src/backends/backend.js';
+import type { ColorRequest, ContrastRequest } from '../src/backends/backend.js';
 import { colorAffinePieces } from '../src/backends/js/color.js';
 import { brightness, brightnessAsync, brightnessParams, contrast, contrastAsync, contrastParams, philox4x32, Pipeline, STREAM, type Batch, type BrightnessOptions, type ContrastOptions } from '../src/index.js';
 import { brightnessPlan } from '../src/ops/color.js';
@@ -393,6 +393,34 @@ describe('contrast', () => {
       }
       const inPlace = b.data.slice();
       expect(firstDifference(contrast({ ...b, data: inPlace }, { ...opts, out: inPlace }).data, expected), `in place ${what}`).toBe(-1);
+    }
+  });
+
+  it('backend contrast on planes of >= 4096 pixels (native: integer maps, the next image prefetched), c 1…4, both layouts, both dtypes, in place, from image `first` on, on every backend', () => {
+    const rng = testRng(4950);
+    for (let t = 0; t < 12; t += 1) {
+      const shape: Shape = [4, 64, rng.pick([64, 72, 65]), 1 + (t % 4)];
+      const [n, h, w, c] = shape;
+      const b = randomBatch(rng, shape, t % 3 === 2 ? 'float32' : 'uint8', t % 2 === 0 ? 'NHWC' : 'NCHW');
+      const perChannel = t % 5 !== 1;
+      const factor = Float32Array.from({ length: n }, () => rng.pick([0, 0.5, 0.8, 1.2, 1.7, 3]));
+      const expected = referenceContrast(b, factor, perChannel);
+      const image = h * w * c;
+      for (const backend of backends) {
+        const request: ContrastRequest = {
+          h, w, c, layout: b.layout!, perChannel, clip: false, clipLo: 0, clipHi: 0,
+          scale: Float32Array.from({ length: n * c }, (_, k) => factor[Math.floor(k / c)]!), offset: new Float32Array(n * c), sums: new Float64Array(n * c),
+        };
+        const first = t % 2;
+        const inPlace = t % 4 === 3;
+        const out = inPlace ? b.data.slice() : b.data instanceof Uint8Array ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+        backend.contrast(inPlace ? out : b.data, out, request, first, n - first);
+        const what = `${backendName(backend)} case ${t} ${JSON.stringify({ shape, layout: b.layout, perChannel, first, inPlace })}`;
+        expect(firstDifference(out.subarray(first * image), expected.subarray(first * image)), what).toBe(-1);
+        const sums = new Float64Array(n * c);
+        backends[0]!.channelSums(b.data, request, sums, first, n - first);
+        expect(firstDifference(request.sums, sums), `sums ${what}`).toBe(-1);
+      }
     }
   });
 

@@ -98,6 +98,28 @@ describe('mixup and cutmix', () => {
     }
   });
 
+  it('uint8 mixup: every (a, b) pair of levels, λ random and at the edges of the vector form (0, 1, 2^-100, ties), outputs at offsets 0…33, every backend and ISA', () => {
+    // image 0 holds a = k mod 256, image 1 b = floor(k / 256): with partners 1, 0 every pair of levels meets once per image
+    const data = new Uint8Array(2 * 65536);
+    for (let k = 0; k < 65536; k += 1) [data[k], data[65536 + k]] = [k & 255, k >> 8];
+    const batch: Batch = { data, shape: [2, 256, 256, 1] };
+    const labels = Float32Array.of(1, 0, 0, 1);
+    const rng = testRng(19044);
+    const edges = [0, 1, 0.5, 0.25, 0.75, 2 ** -100, 2 ** -101, 2 ** -100 * 1.5, 1e-30, 1e-7, 1 - 2 ** -24, 0.1, 0.3];
+    const lambdas = [...edges, ...Array.from({ length: 24 }, (_, t) => (t % 2 === 0 ? rng.next() : rng.next() ** 8))];
+    for (const [t, lambda] of lambdas.entries()) {
+      const params = { partner: Int32Array.of(1, 0), lambda: Float32Array.of(lambda, 1 - lambda) };
+      const plan = mixPlan('mixup', batch, labels, { lambda: [...params.lambda], partner: [1, 0] });
+      const expected = reference('mixup', batch, params);
+      const offset = t % 34;
+      for (const backend of backends) {
+        const out = new Uint8Array(data.length + 40).subarray(offset, offset + data.length);
+        backend.mix(data, out, plan, 0, 2);
+        expect(Buffer.from(out).equals(Buffer.from(expected.buffer)), `${backendName(backend)} λ ${lambda} offset ${offset}`).toBe(true);
+      }
+    }
+  });
+
   it('float32 mixup within rounding of the float64 definition; label sums preserved', () => {
     const rng = testRng(7);
     const batch = randomBatch(rng, [8, 5, 6, 3], 'float32', 'NHWC');

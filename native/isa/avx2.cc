@@ -57,5 +57,7 @@ extern const Kernels kKernels_avx2 = {
     &avx2::gamma_f32,
     &avx2::erase_u8,
     &avx2::erase_f32,
+    &avx2::contrast_u8,
+    &avx2::contrast_f32,
 };
 }  // namespace fastaug

@@ -57,5 +57,7 @@ extern const Kernels kKernels_avx512 = {
     &avx512::gamma_f32,
     &avx512::erase_u8,
     &avx512::erase_f32,
+    &avx512::contrast_u8,
+    &avx512::contrast_f32,
 };
 }  // namespace fastaug

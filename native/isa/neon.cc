@@ -55,5 +55,7 @@ extern const Kernels kKernels_neon = {
     &neon::gamma_f32,
     &neon::erase_u8,
     &neon::erase_f32,
+    &neon::contrast_u8,
+    &neon::contrast_f32,
 };
 }  // namespace fastaug

@@ -58,5 +58,7 @@ extern const Kernels kKernels_scalar = {
     &scalar::gamma_f32,
     &scalar::erase_u8,
     &scalar::erase_f32,
+    &scalar::contrast_u8,
+    &scalar::contrast_f32,
 };
 }  // namespace fastaug

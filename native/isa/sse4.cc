@@ -57,5 +57,7 @@ extern const Kernels kKernels_sse4 = {
     &sse4::gamma_f32,
     &sse4::erase_u8,
     &sse4::erase_f32,
+    &sse4::contrast_u8,
+    &sse4::contrast_f32,
 };
 }  // namespace fastaug

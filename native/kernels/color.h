@@ -259,7 +259,11 @@ inline void build_pattern_u8(const float* a, const float* b, int64_t c, [[maybe_
 // store across two lines, 0.93 ms aligned), then vector steps, each from
 // pattern offset o = its first element's channel, then the rest one at a
 // time.
-inline void map_run_u8(const uint8_t* src, uint8_t* dst, int64_t count, int64_t c, const PatternU8& pat) {
+//
+// `ahead`, when given, is the same run of the next image, which contrast
+// sums next: one prefetch per step brings it into L2 while this run's
+// vector steps (compute-bound) leave memory idle.
+inline void map_run_u8(const uint8_t* src, uint8_t* dst, int64_t count, int64_t c, const PatternU8& pat, const uint8_t* ahead) {
   int64_t k = 0, o = 0;
 #if defined(FASTAUG_COLOR_MAP_LANES)
   const int64_t head = int64_t(-reinterpret_cast<uintptr_t>(dst) & uintptr_t(kMapStep - 1));
@@ -269,30 +273,35 @@ inline void map_run_u8(const uint8_t* src, uint8_t* dst, int64_t count, int64_t 
   if (pat.integer) {
     const __m128i shift = _mm_cvtsi32_si128(pat.shift);
     for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) {
+      if (ahead != nullptr) __builtin_prefetch(ahead + k);
       map_u8_integer_step<MapLanes>(src + k, dst + k, pat.ia + o, pat.ib + o, shift);
     }
   } else {
     for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) {
+      if (ahead != nullptr) __builtin_prefetch(ahead + k);
       map_u8_step<MapLanes>(src + k, dst + k, pat.a + o, pat.b + o);
     }
   }
+#else
+  (void)ahead;
 #endif
   for (; k < count; ++k, o = o + 1 < c ? o + 1 : 0) dst[k] = saturate_u8(float(src[k]) * pat.a[o] + pat.b[o]);
 }
 
-inline void map_image_u8(const uint8_t* src, uint8_t* dst, const float* a, const float* b, const ColorParams& p) {
+// `ahead`: the next image to prefetch, or nullptr (see map_run_u8).
+inline void map_image_u8(const uint8_t* src, uint8_t* dst, const float* a, const float* b, const ColorParams& p, const uint8_t* ahead) {
   const int64_t plane = p.h * p.w;
   PatternU8 pat;
   if (p.nchw || p.c == 1) {
     for (int64_t ch = 0; ch < p.c; ++ch) {
       build_pattern_u8(a + ch, b + ch, 1, plane, pat);
-      map_run_u8(src + ch * plane, dst + ch * plane, plane, 1, pat);
+      map_run_u8(src + ch * plane, dst + ch * plane, plane, 1, pat, ahead == nullptr ? nullptr : ahead + ch * plane);
     }
     return;
   }
   if (p.c <= 4) {
     build_pattern_u8(a, b, p.c, plane, pat);
-    map_run_u8(src, dst, plane * p.c, p.c, pat);
+    map_run_u8(src, dst, plane * p.c, p.c, pat, ahead);
     return;
   }
   for (int64_t k = 0; k < plane; ++k) {
@@ -349,7 +358,7 @@ void affine_images(const T* src, T* dst, const ColorParams& p, size_t first, siz
     const float* a = p.scale + int64_t(i) * p.c;
     const float* b = p.offset + int64_t(i) * p.c;
     if constexpr (sizeof(T) == 1) {
-      map_image_u8(src + at, dst + at, a, b, p);
+      map_image_u8(src + at, dst + at, a, b, p, nullptr);
     } else {
       map_image_f32(src + at, dst + at, a, b, p);
     }
@@ -487,6 +496,58 @@ inline void channel_sums_u8(const uint8_t* src, const ColorParams& p, size_t fir
 
 inline void channel_sums_f32(const float* src, const ColorParams& p, size_t first, size_t count, double* sums) {
   color_detail::channel_sums_images<float, double>(src, p, first, count, sums);
+}
+
+// --- contrast: per image, the sums, the offsets, the map ---
+//
+// Two passes over the batch (all sums, then all maps) read each image twice
+// from memory; here image i is summed and then mapped while it is in L2,
+// and uint8 maps prefetch image i + 1 for its sums, so that those reads
+// overlap the map's compute. Zen 3, 64 × 224×224×3 uint8 in a harness:
+// 1.89 ms in 13-image steps of sums then maps, 1.61 ms per image with the
+// prefetch (2.18 ms without it).
+namespace color_detail {
+
+// Image i's offsets from its sums (ContrastParams), in float64 before each
+// rounding to float32, as contrastOffsets in src/backends/js/color.ts.
+inline void contrast_offsets(const ContrastParams& p, size_t i) {
+  const int64_t c = p.color.c, plane = p.color.h * p.color.w;
+  const double* sums = p.sums + int64_t(i) * c;
+  double total = 0;
+  for (int64_t ch = 0; ch < c; ++ch) total += sums[ch];
+  for (int64_t ch = 0; ch < c; ++ch) {
+    const float m = p.per_channel ? float(sums[ch] / double(plane)) : float(total / double(plane * c));
+    const float scaled = float(double(m) * double(p.color.scale[int64_t(i) * c + ch]));
+    p.offset[int64_t(i) * c + ch] = float(double(m) - double(scaled));
+  }
+}
+
+template <class T, class Acc>
+void contrast_images(const T* src, T* dst, const ContrastParams& p, size_t first, size_t count) {
+  const ColorParams& cp = p.color;
+  const int64_t image = cp.h * cp.w * cp.c;
+  for (size_t i = first; i < first + count; ++i) {
+    channel_sums_images<T, Acc>(src, cp, i, 1, p.sums);
+    contrast_offsets(p, i);
+    const int64_t at = int64_t(i) * image;
+    const float* a = cp.scale + int64_t(i) * cp.c;
+    const float* b = p.offset + int64_t(i) * cp.c;
+    if constexpr (sizeof(T) == 1) {
+      map_image_u8(src + at, dst + at, a, b, cp, int64_t(i) + 1 < p.images ? src + at + image : nullptr);
+    } else {
+      map_image_f32(src + at, dst + at, a, b, cp);
+    }
+  }
+}
+
+}  // namespace color_detail
+
+inline void contrast_u8(const uint8_t* src, uint8_t* dst, const ContrastParams& p, size_t first, size_t count) {
+  color_detail::contrast_images<uint8_t, uint64_t>(src, dst, p, first, count);
+}
+
+inline void contrast_f32(const float* src, float* dst, const ContrastParams& p, size_t first, size_t count) {
+  color_detail::contrast_images<float, double>(src, dst, p, first, count);
 }
 
 #undef FASTAUG_COLOR_MAP_LANES

@@ -102,6 +102,20 @@ struct ColorParams {
   float clip_lo, clip_hi;
 };
 
+// Contrast (src/ops/color.ts, ContrastRequest in src/backends/backend.ts):
+// the map of ColorParams (color.offset unused) with image i's offsets from
+// its own channel sums, mean m = float32(S_ch / (h·w)) (per_channel) or
+// float32((S_0 + … + S_{c−1}) / (h·w·c)), b = float32(m − float32(m ·
+// scale)). Element-wise per image: dst may be src. `images`: how many whole
+// images src holds (uint8 maps prefetch image i + 1 while mapping image i).
+struct ContrastParams {
+  ColorParams color;  // color.offset is not read: the offsets are written to `offset`
+  bool per_channel;
+  double* sums;       // n·c, written: image i's channel sums at i·c
+  float* offset;      // n·c, written: image i's offsets at i·c
+  int64_t images;
+};
+
 // Affine warps (src/ops/affine.ts): output (x, y) of image i reads the input
 // at sx = m0·x + m1·y + m2, sy = m3·x + m4·y + m5 (m = matrix + 6i, float64)
 // through the fill rule of ShiftParams; images with translate[i] = 1 are the
@@ -249,6 +263,9 @@ struct Kernels {
   // images [first, first + count); dst may be src
   void (*erase_u8)(const uint8_t* src, uint8_t* dst, const EraseParams& p, size_t first, size_t count);
   void (*erase_f32)(const float* src, float* dst, const EraseParams& p, size_t first, size_t count);
+  // images [first, first + count), each summed, then mapped; dst may be src
+  void (*contrast_u8)(const uint8_t* src, uint8_t* dst, const ContrastParams& p, size_t first, size_t count);
+  void (*contrast_f32)(const float* src, float* dst, const ContrastParams& p, size_t first, size_t count);
 };
 
 }  // namespace fastaug

@@ -130,6 +130,20 @@ export interface ColorRequest {
 }
 
 /**
+ * A resolved contrast (src/ops/color.ts): the map of ColorRequest with
+ * scale[i·c + ch] = factor of image i, and offsets from each image's own
+ * channel sums (as channelSums gives them), which the backend writes into
+ * `sums` and `offset` (n·c each): mean m = float32(S_ch / (h·w)) per channel
+ * (perChannel), or float32((S_0 + … + S_{c−1}) / (h·w·c)) summed in float64
+ * in channel order; then b = float32(m − float32(m · factor)), in float64
+ * before each rounding.
+ */
+export interface ContrastRequest extends ColorRequest {
+  perChannel: boolean;
+  sums: Float64Array;
+}
+
+/**
  * A resolved Gaussian blur (src/ops/blur.ts): image i has radius radius[i]
  * and 2·radius[i] + 1 float32 weights at weights[i·stride]; the border
  * follows shift's fill rule. Not in place.
@@ -330,6 +344,9 @@ export interface Backend {
    */
   channelSums(src: Uint8Array | Float32Array, request: Pick<ColorRequest, 'h' | 'w' | 'c' | 'layout'>, sums: Float64Array, first: number, count: number): void;
   channelSumsAsync(src: Uint8Array | Float32Array, request: Pick<ColorRequest, 'h' | 'w' | 'c' | 'layout'>, sums: Float64Array, first: number, count: number): Promise<void>;
+  /** Contrast of images [first, first + count) of src into dst, each image summed then mapped in turn; dst may be src. */
+  contrast(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ContrastRequest, first: number, count: number): void;
+  contrastAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: ContrastRequest, first: number, count: number): Promise<void>;
   /** Blurs images [first, first + count) of src into dst (not in place). */
   blur(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: BlurRequest, first: number, count: number): void;
   blurAsync(src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, request: BlurRequest, first: number, count: number): Promise<void>;

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import nodeGypBuild from 'node-gyp-build';
 
-import type { AffineRequest, Backend, BlurRequest, ColorRequest, CropRequest, EraseRequest, FlipRequest, GammaRequest, MixRequest, NoiseRequest, ResizedCropRequest, ShiftRequest, StreamRequest } from './backend.js';
+import type { AffineRequest, Backend, BlurRequest, ColorRequest, ContrastRequest, CropRequest, EraseRequest, FlipRequest, GammaRequest, MixRequest, NoiseRequest, ResizedCropRequest, ShiftRequest, StreamRequest } from './backend.js';
 
 type StreamFn = (
   isa: number, out: Float32Array, key0: number, key1: number, first: number,
@@ -58,6 +58,11 @@ export interface NativeAddon {
   channelSums(
     isa: number, src: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean, sums: Float64Array, first: number, count: number, async: boolean,
   ): Promise<void> | undefined;
+  contrast(
+    isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean,
+    scale: Float32Array, offset: Float32Array, sums: Float64Array, perChannel: boolean, clip: boolean, clipLo: number, clipHi: number,
+    first: number, count: number, async: boolean,
+  ): Promise<void> | undefined;
   affine(
     isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, h: number, w: number, c: number, nchw: boolean,
     fill: number, fillValue: number, nearest: boolean, matrix: Float64Array, translate: Uint8Array,
@@ -105,7 +110,7 @@ export function packageRoot(): string {
 }
 
 /** Every function the TypeScript side calls on the addon. */
-export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'perSampleWords', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums', 'blur', 'mix', 'gamma', 'erase', 'resizedCrop', 'beginJobs', 'runJobs', 'dropJobs', 'drawnShiftPixels'] as const;
+export const ADDON_FUNCTIONS = ['isas', 'philox4x32', 'perSampleWords', 'randomUniform', 'randomNormal', 'shift', 'noise', 'gaussianDropout', 'dropoutMask', 'memoryOverlap', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums', 'contrast', 'blur', 'mix', 'gamma', 'erase', 'resizedCrop', 'beginJobs', 'runJobs', 'dropJobs', 'drawnShiftPixels'] as const;
 
 /**
  * Why a loaded addon cannot serve this package (a stale build or prebuild
@@ -250,6 +255,11 @@ function colorCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Arr
   return addon.colorAffine(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', param(r.scale), param(r.offset), r.clip, r.clipLo, r.clipHi, first, count, async);
 }
 
+function contrastCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: ContrastRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
+  startCall(async);
+  return addon.contrast(isa, src, dst, r.h, r.w, r.c, r.layout === 'NCHW', param(r.scale), r.offset, r.sums, r.perChannel, r.clip, r.clipLo, r.clipHi, first, count, async);
+}
+
 function affineCall(addon: NativeAddon, isa: number, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, r: AffineRequest, first: number, count: number, async: boolean): Promise<void> | undefined {
   const s = r.shift;
   startCall(async);
@@ -327,6 +337,8 @@ export function nativeBackend(addon: NativeAddon, isa: string): Backend {
     colorAffineAsync: (src, dst, r, first, count) => colorCall(addon, index, src, dst, r, first, count, true)!,
     channelSums: (src, r, sums, first, count) => void addon.channelSums(index, src, r.h, r.w, r.c, r.layout === 'NCHW', sums, first, count, false),
     channelSumsAsync: (src, r, sums, first, count) => addon.channelSums(index, src, r.h, r.w, r.c, r.layout === 'NCHW', sums, first, count, true)!,
+    contrast: (src, dst, r, first, count) => void contrastCall(addon, index, src, dst, r, first, count, false),
+    contrastAsync: (src, dst, r, first, count) => contrastCall(addon, index, src, dst, r, first, count, true)!,
     blur: (src, dst, r, first, count) => void blurCall(addon, index, src, dst, r, first, count, false),
     blurAsync: (src, dst, r, first, count) => blurCall(addon, index, src, dst, r, first, count, true)!,
     mix: (src, dst, r, first, count) => void mixCall(addon, index, src, dst, r, first, count, false),

@@ -3,13 +3,13 @@
 // stream) into float32 scale and offset per channel, then calls the
 // backend's colour kernel; both backends get the same numbers, so they give
 // the same bytes.
-import type { ColorRequest } from '../backends/backend.js';
+import type { ColorRequest, ContrastRequest } from '../backends/backend.js';
 import { uniformFromWord } from '../backends/js/random.js';
 import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { invalidParameterError } from '../validate.js';
-import { batchResult, checkBatchFields, outputArray, perSampleWords, rangeOption, readBatch, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, runAsyncWork, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { batchResult, checkBatchFields, outputArray, perSampleWords, rangeOption, readBatch, sampleIndex, type Batch, type Range } from './batch.js';
+import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { nsPerImage, runImagesAsync, type NsPerByte, type ResolvedImageOp } from './image-op.js';
 import { clipOption } from './noise.js';
 
@@ -130,9 +130,8 @@ export function brightnessPlan(batch: Batch, options?: BrightnessOptions): Color
   return resolveBrightness(batch, options, false).request;
 }
 
-interface ResolvedContrast extends ResolvedColor {
+interface ResolvedContrast extends ResolvedImageOp<ContrastRequest> {
   factor: Float32Array;
-  perChannel: boolean;
 }
 
 function resolveContrast(batch: unknown, options: unknown, isAsync: boolean): ResolvedContrast {
@@ -151,85 +150,36 @@ function resolveContrast(batch: unknown, options: unknown, isAsync: boolean): Re
   const { view: out, result, created } = outputArray(b, o.out, true);
   const threads = isAsync ? threadsOption(o.threads) : 1;
   return {
-    batch: b, out, result, created, threads, factor, perChannel: o.perChannel !== false,
-    // scale and offset are filled in from the means (contrastMaps) once the sums are known
-    request: { h: b.h, w: b.w, c: b.c, layout: b.layout, scale: perChannel(factor, b.c), offset: new Float32Array(b.n * b.c), clip, clipLo, clipHi },
+    batch: b, out, result, created, threads, factor,
+    // offset and sums: written by the backend's contrast, from each image's means (ContrastRequest)
+    request: { h: b.h, w: b.w, c: b.c, layout: b.layout, scale: perChannel(factor, b.c), offset: new Float32Array(b.n * b.c), sums: new Float64Array(b.n * b.c), clip, clipLo, clipHi, perChannel: o.perChannel !== false },
   };
 }
 
 /**
- * The offsets from the channel sums: mean m = float32(S / (h·w)) per channel
- * (perChannel), or float32((S_0 + … + S_{c−1}) / (h·w·c)) summed in float64
- * in channel order; then b = float32(m − float32(m · factor)), so that
- * y = float32(float32(x · factor) + b) is (x − m) · factor + m in float32.
+ * (x − mean) · factor + mean per element, the mean per image (and channel), factor per image (issue 19). May run in place.
+ * The offsets: mean m = float32(S / (h·w)) per channel (perChannel), or
+ * float32((S_0 + … + S_{c−1}) / (h·w·c)) summed in float64 in channel order;
+ * then b = float32(m − float32(m · factor)), so that y = float32(float32(x ·
+ * factor) + b) is (x − m) · factor + m in float32.
  */
-function contrastOffsets(r: ResolvedContrast, sums: Float64Array, first: number, count: number): void {
-  const { h, w, c } = r.batch;
-  const f = Math.fround;
-  for (let i = first; i < first + count; i += 1) {
-    let total = 0;
-    for (let ch = 0; ch < c; ch += 1) total += sums[i * c + ch]!;
-    for (let ch = 0; ch < c; ch += 1) {
-      const m = r.perChannel ? f(sums[i * c + ch]! / (h * w)) : f(total / (h * w * c));
-      r.request.offset[i * c + ch] = f(m - f(m * r.factor[i]!));
-    }
-  }
-}
-
-/**
- * Bytes of images a synchronous contrast sums and then maps in one step: the
- * map reads them again while they are in cache (L3 on the project's hosts),
- * not from memory.
- */
-const CONTRAST_STEP_BYTES = 2 ** 21;
-
-/** Images per step of CONTRAST_STEP_BYTES, at least 1. */
-function contrastStep(b: CheckedBatch): number {
-  return Math.max(1, Math.floor(CONTRAST_STEP_BYTES / Math.max(1, b.data.byteLength / Math.max(b.n, 1))));
-}
-
-/** (x − mean) · factor + mean per element, the mean per image (and channel), factor per image (issue 19). May run in place. */
 export function contrast(batch: Batch, options: ContrastOptions): Batch {
   const r = resolveContrast(batch, options, false);
-  const { n, data } = r.batch;
-  const backend = activeBackend();
-  const sums = new Float64Array(n * r.batch.c);
-  // image by image, the map needs only that image's sums: so it may run in place, step by step
-  const step = contrastStep(r.batch);
-  for (let first = 0; first < n; first += step) {
-    const count = Math.min(step, n - first);
-    backend.channelSums(data, r.request, sums, first, count);
-    contrastOffsets(r, sums, first, count);
-    backend.colorAffine(data, r.out, r.request, first, count);
-  }
+  // one backend call: each image is summed and then mapped while it is in
+  // cache (native: the next image prefetched during the map)
+  activeBackend().contrast(r.batch.data, r.out, r.request, 0, r.batch.n);
   return batchResult(r.batch, r.result);
 }
 
 /** One thread's time per byte of the batch for the channel sums, about (Zen 3, sync CPU time per byte of K1 − B1 / K2 − B2, uint16-lane uint8 sums: uint8 0.06, float32 0.065). */
 const SUMS_NS_PER_BYTE: NsPerByte = { uint8: 0.06, float32: 0.065 };
 
-/**
- * contrast split over `threads` (README, "Threads and `…Async` calls"), as
- * runAsyncWork chooses; the same bytes. Each range of images gets its
- * channel sums, then its offsets (calling thread), then the map (before,
- * the whole call ran on staged copies of the batch: K2, float32
- * 64×224×224×3, took 14.5 ms with threads: 1 against 6.1 ms sync on Zen 3).
- */
+/** contrast split over `threads` (README, "Threads and `…Async` calls"), as runImagesAsync chooses; the same bytes. */
 export async function contrastAsync(batch: Batch, options: ContrastOptions & AsyncOptions): Promise<Batch> {
   const r = resolveContrast(batch, options, true);
-  const backend = activeBackend();
-  const sums = new Float64Array(r.batch.n * r.batch.c);
-  const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runAsyncWork('contrastAsync', backend, lent, {
-    units: r.batch.n, align: 1, threads: r.threads,
-    nsPerUnit: nsPerImage(r.batch.data, r.batch.n, SUMS_NS_PER_BYTE) + nsPerImage(r.batch.data, r.batch.n, COLOR_NS_PER_BYTE),
-    run: ([src], first, count, async) => (async ? backend.channelSumsAsync(src!, r.request, sums, first, count) : backend.channelSums(src!, r.request, sums, first, count)),
-    second: {
-      stepUnits: contrastStep(r.batch),
-      between: (first, count) => contrastOffsets(r, sums, first, count),
-      run: ([src, dst], first, count, async) => (async ? backend.colorAffineAsync(src!, dst!, r.request, first, count) : backend.colorAffine(src!, dst!, r.request, first, count)),
-    },
-  });
+  const nsPerUnit = nsPerImage(r.batch.data, r.batch.n, SUMS_NS_PER_BYTE) + nsPerImage(r.batch.data, r.batch.n, COLOR_NS_PER_BYTE);
+  await runImagesAsync('contrastAsync', r, nsPerUnit, (b, src, dst, first, count, async) =>
+    (async ? b.contrastAsync(src, dst, r.request, first, count) : b.contrast(src, dst, r.request, first, count)));
   return batchResult(r.batch, r.result);
 }
 

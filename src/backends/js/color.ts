@@ -3,7 +3,7 @@
 // y = float32(float32(x · a) + b) (a = scale[i·c + ch], b = offset[i·c + ch]);
 // uint8: saturate(roundHalfEven(y)), NaN giving 0; float32: clipped if asked.
 // Element-wise, so dst may be src.
-import type { ColorRequest } from '../backend.js';
+import type { ColorRequest, ContrastRequest } from '../backend.js';
 import { saturateU8 } from './noise.js';
 
 const f = Math.fround;
@@ -74,4 +74,34 @@ export function* channelSumPieces(req: Pick<ColorRequest, 'h' | 'w' | 'c' | 'lay
 
 export function channelSums(req: Pick<ColorRequest, 'h' | 'w' | 'c' | 'layout'>, src: Uint8Array | Float32Array, sums: Float64Array, first: number, count: number): void {
   for (const _ of channelSumPieces(req, src, sums, first, count, Infinity));
+}
+
+/**
+ * Offsets of images [first, first + count) into offset[i·c + ch] from their
+ * channel sums (ContrastRequest, src/backends/backend.ts; the same in
+ * native/kernels/color.h).
+ */
+function contrastOffsets(req: ContrastRequest, sums: Float64Array, offset: Float32Array, first: number, count: number): void {
+  const { h, w, c } = req;
+  for (let i = first; i < first + count; i += 1) {
+    let total = 0;
+    for (let ch = 0; ch < c; ch += 1) total += sums[i * c + ch]!;
+    for (let ch = 0; ch < c; ch += 1) {
+      const m = req.perChannel ? f(sums[i * c + ch]! / (h * w)) : f(total / (h * w * c));
+      offset[i * c + ch] = f(m - f(m * req.scale[i * c + ch]!));
+    }
+  }
+}
+
+/** contrast of images [first, first + count) as a job for the async scheduler: per image its sums, offsets, then the map. */
+export function* contrastPieces(req: ContrastRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, first: number, count: number, unit: number): Generator<void> {
+  for (let i = first; i < first + count; i += 1) {
+    yield* channelSumPieces(req, src, req.sums, i, 1, unit);
+    contrastOffsets(req, req.sums, req.offset, i, 1);
+    yield* colorAffinePieces(req, src, dst, i, 1, unit);
+  }
+}
+
+export function contrastImages(req: ContrastRequest, src: Uint8Array | Float32Array, dst: Uint8Array | Float32Array, first: number, count: number): void {
+  for (const _ of contrastPieces(req, src, dst, first, count, Infinity));
 }

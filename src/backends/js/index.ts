@@ -16,7 +16,7 @@ import { blurImages, blurPieces } from './blur.js';
 import { mixImages, mixPieces } from './mix.js';
 import { gammaImages, gammaPieces } from './gamma.js';
 import { eraseImages, erasePieces } from './erase.js';
-import { channelSumPieces, channelSums, colorAffineImages, colorAffinePieces } from './color.js';
+import { channelSumPieces, channelSums, colorAffineImages, colorAffinePieces, contrastImages, contrastPieces } from './color.js';
 
 function* streamUnits(out: Float32Array, req: StreamRequest, kernel: (o: Float32Array, r: StreamRequest) => void): Generator<void> {
   for (let start = 0; start < out.length; start += UNIT_ELEMENTS) {
@@ -74,6 +74,8 @@ export const jsBackend: Backend = {
   colorAffineAsync: (src, dst, req, first, count) => runInSlices(colorAffinePieces(req, src, dst, first, count, UNIT_ELEMENTS)),
   channelSums: (src, req, sums, first, count) => channelSums(req, src, sums, first, count),
   channelSumsAsync: (src, req, sums, first, count) => runInSlices(channelSumPieces(req, src, sums, first, count, UNIT_ELEMENTS)),
+  contrast: (src, dst, req, first, count) => contrastImages(req, src, dst, first, count),
+  contrastAsync: (src, dst, req, first, count) => runInSlices(contrastPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
   blur: (src, dst, req, first, count) => blurImages(req, src, dst, first, count),
   blurAsync: (src, dst, req, first, count) => runInSlices(blurPieces(req, src, dst, first, count, UNIT_ELEMENTS)),
   resizedCrop: (src, dst, req, first, count) => resizedCropImages(req, src, dst, first, count),

@@ -81,6 +81,15 @@ function earlyTurn(): void {
 }
 
 /**
+ * Settled: `.then` on it queues a microtask. queueMicrotask does too, but
+ * wraps each callback in an AsyncResource (async_hooks bookkeeping): with the
+ * caches cold after a large kernel that cost ~20–30 µs a call (a one-image
+ * shiftAsync, threads: 1, Zen 3: bench/async-overhead.mjs --cold). earlyTurn
+ * throws nothing (runUnits catches what the units throw).
+ */
+const settled = Promise.resolve();
+
+/**
  * Runs `units` (a generator yielding after each unit of work) in slices of
  * the event loop; resolves when it returns, rejects with what it throws. The
  * first unit runs after the caller's code, never inside it: from a
@@ -91,7 +100,7 @@ export function runInSlices(units: Iterator<void>): Promise<void> {
     pending.push({ units, resolve, reject });
     if (!scheduled) {
       scheduled = true;
-      if (early.spentMs < EARLY_MS) queueMicrotask(earlyTurn);
+      if (early.spentMs < EARLY_MS) void settled.then(earlyTurn);
       else setImmediate(turn);
     }
   });

@@ -454,8 +454,17 @@ function pieces(start: number, count: number, parts: number, align: number): Arr
   return parts <= 1 ? [[start, count]] : splitRange(count, parts, align).map(([s, c]) => [start + s, c]);
 }
 
-/** Units [start, start + count) run together on the calling thread and threads − 1 helpers, in pieces they claim one by one. */
+/**
+ * Units [start, start + count) run together on the calling thread and
+ * threads − 1 helpers, in pieces they claim one by one. One thread calls the
+ * kernel directly: queueing it (beginJobs, runJobs) only to run it on this
+ * same thread cost ~5–15 µs a slice after a large kernel (W1, Zen 3).
+ */
 function runPieces(backend: Backend, threads: number, start: number, count: number, align: number, run: (first: number, count: number) => void): void {
+  if (threads <= 1) {
+    run(start, count);
+    return;
+  }
   backend.runTogether(threads - 1, () => {
     for (const [first, n] of pieces(start, count, threads > 1 ? threads * PIECES_PER_THREAD : 1, align)) run(first, n);
   });
@@ -527,19 +536,26 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
  * The js backend runs its …Async kernels (main-thread slices of its own).
  * Results never depend on the path or the split.
  */
-export async function runAsyncWork(op: string, backend: Backend, lent: readonly LentArray[], work: AsyncWork): Promise<void> {
-  const threads = threadsWorth(work.threads, work.units, work.nsPerUnit);
-  // the smallest slice (one align unit: one image, for most ops) must not block the loop for long
-  const unitTooLong = work.align * work.nsPerUnit > MAX_SLICE_NS;
-  // an output created for the call is fresh memory: its page faults (550 ms
-  // for 48 MB on the project's VMs) are better taken on pool threads
-  const createsOutput = lent.some((l) => l.created === true);
-  if (!backend.poolThreads || unitTooLong || createsOutput || lent.every(safelyOwned)) {
-    await runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(([start, count]) => runPassesAsync(work, views, start, count)));
-    return;
+export function runAsyncWork(op: string, backend: Backend, lent: readonly LentArray[], work: AsyncWork): Promise<void> {
+  // Not an async function: its promise is the one that settles when the work
+  // is done, so the op's `await` takes one hop from there, not one per
+  // wrapping async function. A failed check still rejects, as an async
+  // function's would.
+  try {
+    const threads = threadsWorth(work.threads, work.units, work.nsPerUnit);
+    // the smallest slice (one align unit: one image, for most ops) must not block the loop for long
+    const unitTooLong = work.align * work.nsPerUnit > MAX_SLICE_NS;
+    // an output created for the call is fresh memory: its page faults (550 ms
+    // for 48 MB on the project's VMs) are better taken on pool threads
+    const createsOutput = lent.some((l) => l.created === true);
+    if (!backend.poolThreads || unitTooLong || createsOutput || lent.every(safelyOwned)) {
+      return runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(([start, count]) => runPassesAsync(work, views, start, count)));
+    }
+    refuseResizable(op, lent);
+    // the lengths at the call: the generator's body first runs a turn later, when an array may already be gone
+    const lengths = lent.map((l) => elementLength(l.array));
+    return runInSlices(slicedWork(op, backend, lent, lengths, work, threads));
+  } catch (error) {
+    return Promise.reject(error);
   }
-  refuseResizable(op, lent);
-  // the lengths at the call: the generator's body first runs a turn later, when an array may already be gone
-  const lengths = lent.map((l) => elementLength(l.array));
-  await runInSlices(slicedWork(op, backend, lent, lengths, work, threads));
 }

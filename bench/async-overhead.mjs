@@ -10,9 +10,11 @@
 //   node bench/async-overhead.mjs [--rounds 400] [--yield] [--cold] [--dist name=path/to/dist/cjs/index.js …] [W1 C3 …]
 //
 // Without --dist it measures this checkout's dist/ (run `npm run build:ts`
-// first). A --dist outside this checkout needs a package.json of fastaug's
-// beside it (the library finds its root by it); FASTAUG_NATIVE_PATH picks the
-// addon, which every build then shares. --yield gives the event loop a turn
+// first). Keep an older build under scratch/ (git ignores it: `cp -a dist
+// scratch/old/`), where the library still finds fastaug's package.json and
+// node_modules above it; FASTAUG_NATIVE_PATH picks the addon, which every
+// build then shares. The …Async call is made as threads-ab.mjs makes it
+// (oneThreadRunner in lib.mjs). --yield gives the event loop a turn
 // (a setImmediate) before every call, as an application's other events would;
 // without it, a loop of awaited calls runs on microtasks until the early
 // budget of src/slices.ts (EARLY_MS) sends a call through setImmediate.
@@ -24,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { benchDir, hostInfo, loadCases } from './lib.mjs';
+import { benchDir, hostInfo, loadCases, oneThreadRunner } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -54,32 +56,6 @@ const builds = dists.map((d) => ({ ...d, lib: require(d.file) }));
 const all = (await loadCases()).filter((c) => ids.includes(c.id));
 const cases = all.filter((c) => c.run.length >= 3);  // the others make one call whatever the threads
 
-/** Promises of the …Async calls a case's run made through asyncOneThread and did not return. */
-const pending = [];
-
-/** The library with each sync op replaced by its …Async twin at threads: 1 (a case's run(…, 1) makes the sync call). */
-const asyncOneThread = (lib) => new Proxy(lib, {
-  get: (target, name) => {
-    const twin = target[`${String(name)}Async`];
-    if (typeof twin !== 'function') return target[name];
-    return (...a) => {
-      const promise = twin(...a.slice(0, -1), { ...a.at(-1), threads: 1 });
-      pending.push(promise);
-      return promise;
-    };
-  },
-});
-
-/**
- * A promise of the run's …Async calls: the one it returned when that is the
- * only one, so that what is timed is the call as a user awaits it, without
- * Promise.all's extra promise and hops (~30 µs of W1 on a loaded host).
- */
-function settled(returned) {
-  const calls = pending.splice(0);
-  return calls.length === 1 && calls[0] === returned ? returned : Promise.all([returned, ...calls]);
-}
-
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -96,10 +72,10 @@ console.log(`node ${process.version}, ${host.cpu} (family ${host.family} model $
 for (const c of cases) {
   const ctx = c.setup();
   const variants = builds.flatMap((b) => {
-    const t1 = asyncOneThread(b.lib);
+    const runOneThreadAsync = oneThreadRunner(b.lib);
     return [
       { key: `${b.name} sync`, call: () => c.run(b.lib, ctx, 1) },
-      { key: `${b.name} t1`, call: () => settled(c.run(t1, ctx, 1)) },
+      { key: `${b.name} t1`, call: () => runOneThreadAsync(c, ctx) },
     ];
   });
   const wall = Object.fromEntries(variants.map((v) => [v.key, []]));

@@ -24,9 +24,13 @@ export const UNIT_ELEMENTS = 1 << 13;
  * threads-ab.mjs, docs/performance.md "Threads round 3"). Bounded, so that
  * a loop of awaited calls still gives timers and I/O a turn: once this much
  * has run early, later work waits for a setImmediate, and the budget comes
- * back when one has run.
+ * back when one has run. As long as a turn of sliced work (SLICE_MS), so the
+ * loop waits no longer for early work than for any turn: with 1 ms, a call of
+ * two slices (a 1.3 ms flip of 64 224×224×3 images, threads: 1) waited a
+ * turn for its second, and a loop of awaited 0.6 ms calls (W1) took one every
+ * other call, ~40–100 µs each on a loaded Zen 3 host (bench/async-overhead.mjs).
  */
-export const EARLY_MS = 1;
+export const EARLY_MS = SLICE_MS;
 
 interface Job {
   units: Iterator<void>;

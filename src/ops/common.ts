@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 
 import type { Backend } from '../backends/backend.js';
 import { runInSlices, SLICE_MS } from '../slices.js';
-import { checkKnownNames, elementLength, integerInRange, invalidParameterError, isPlainObject, memoryOf, optionKeys } from '../validate.js';
+import { bufferOf, checkKnownNames, elementLength, integerInRange, invalidParameterError, isPlainObject, memoryOf, optionKeys } from '../validate.js';
 
 /** Random options shared by every op (DESIGN §3). */
 export interface RandomOptions {
@@ -227,7 +227,7 @@ export function releaseBuffer(buffer: ArrayBufferLike): void {
  */
 function safelyOwned(lent: LentArray): boolean {
   if (lent.created === true || lent.array.byteLength === 0) return true;
-  const { buffer } = memoryOf(lent.array);
+  const buffer = bufferOf(lent.array);
   return heldBuffers.has(buffer) || (typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer);
 }
 
@@ -318,8 +318,9 @@ function* copyUnits(op: string, pairs: ReadonlyArray<{ from: KernelArray; to: Ke
 
 /** …Async calls refuse arrays on a resizable ArrayBuffer (not shared): one could shrink under the threads. */
 function refuseResizable(op: string, lent: readonly LentArray[]): void {
-  for (const { name, array } of lent) {
-    if ((memoryOf(array).buffer as ArrayBuffer & { resizable?: boolean }).resizable === true) {
+  for (let i = 0; i < lent.length; i += 1) {
+    const { name, array } = lent[i]!;
+    if ((bufferOf(array) as ArrayBuffer & { resizable?: boolean }).resizable === true) {
       throw invalidParameterError(name, `an array on a fixed-length ArrayBuffer for ${op} (a resizable one could shrink while pool threads use it)`, array);
     }
   }
@@ -497,7 +498,8 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
   for (let start = 0; start < work.units;) {
     checkAttached(op, lent, lengths);
     const count = Math.min(size, work.units - start);
-    const began = performance.now();
+    const last = start + count === work.units;
+    const began = last ? 0 : performance.now();
     if (work.second === undefined) {
       runPieces(backend, threads, start, count, work.align, (first, n) => work.run(views, first, n, false));
     } else {
@@ -511,13 +513,14 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
         runPieces(backend, threads, at, n, work.align, (first, k) => second.run(views, first, k, false));
       }
     }
+    // The last slice ends the call in this turn, with no yield: nothing could
+    // detach an array since the check before it, and no size is needed after.
+    if (last) return;
     const tookNs = (performance.now() - began) * 1e6;
     start += count;
     if (count === size) size = alignUp(size * Math.min(4, Math.max(0.25, asyncSlices.targetNs / Math.max(tookNs, 1e3))));
-    // no yield after the last slice: the check below finishes the call in this turn
-    if (start < work.units) yield;
+    yield;
   }
-  checkAttached(op, lent, lengths);
 }
 
 /**

@@ -330,6 +330,29 @@ describe('threads by size: a short op runs on one thread', () => {
     return helpers;
   };
 
+  // The slices runAsyncWork cuts on ordinary arrays, one thread: the first
+  // aims at a quarter of asyncSlices.targetNs (4 ms / 4 = 1 ms of estimated
+  // work), unless what would be left is under half of it, which it then takes.
+  const slicesFor = async (units: number, nsPerUnit: number): Promise<Array<[number, number]>> => {
+    const slices: Array<[number, number]> = [];
+    const fake = { name: 'fake', poolThreads: true, runTogether: () => { throw new Error('one thread: no runTogether'); } } as unknown as Backend;
+    const lent: LentArray[] = [{ name: 'out', array: new Uint8Array(units), read: false, write: true }];
+    await runAsyncWork('op', fake, lent, { units, align: 1, nsPerUnit, threads: 1, run: (_, first, count) => { slices.push([first, count]); } });
+    return slices;
+  };
+
+  it('runAsyncWork gives a short tail no slice of its own', async () => {
+    expect(asyncSlices.targetNs).toBe(4e6);
+    // a uint8 flip of 64 224×224×3 images: 150 528 B × 0.14 ns = 21.07 µs each, 1.35 ms; the first slice's aim is
+    // ⌈1 ms / 21.07 µs⌉ = 48 images, and the 16 left are under 24
+    expect(await slicesFor(64, 150_528 * 0.14)).toEqual([[0, 64]]);
+    // 25 µs per unit: an aim of 40 units; 19 left (< 20) join it, 20 left do not
+    expect(await slicesFor(59, 25_000)).toEqual([[0, 59]]);
+    expect(await slicesFor(60, 25_000)).toEqual([[0, 40], [40, 20]]);
+    // 1.92 ms: 34 units, then the 30 left (each later slice may grow up to 4×)
+    expect(await slicesFor(64, 30_000)).toEqual([[0, 34], [34, 30]]);
+  });
+
   it('runAsyncWork runs tiny work on the calling thread alone and splits large work, at the production threshold', async () => {
     const testing = threadSplit.minPartNs;
     try {

@@ -25,10 +25,11 @@ export const UNIT_ELEMENTS = 1 << 13;
  * a loop of awaited calls still gives timers and I/O a turn: once this much
  * has run early, later work waits for a setImmediate, and the budget comes
  * back when one has run. As long as a turn of sliced work (SLICE_MS), so the
- * loop waits no longer for early work than for any turn: with 1 ms, a call of
+ * loop waits no longer for early work than for any turn. With 1 ms, a call of
  * two slices (a 1.3 ms flip of 64 224×224×3 images, threads: 1) waited a
  * turn for its second, and a loop of awaited 0.6 ms calls (W1) took one every
- * other call, ~40–100 µs each on a loaded Zen 3 host (bench/async-overhead.mjs).
+ * other call; …Async − sync on a loaded Zen 3 host went from +146 to +71 µs
+ * (the flip) and +39 to +15 µs (W1) with 4 ms (bench/async-overhead.mjs).
  */
 export const EARLY_MS = SLICE_MS;
 

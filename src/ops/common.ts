@@ -459,7 +459,7 @@ function pieces(start: number, count: number, parts: number, align: number): Arr
  * Units [start, start + count) run together on the calling thread and
  * threads − 1 helpers, in pieces they claim one by one. One thread calls the
  * kernel directly: queueing it (beginJobs, runJobs) only to run it on this
- * same thread cost ~5–15 µs a slice after a large kernel (W1, Zen 3).
+ * same thread cost up to ~15 µs a slice after a large kernel (W1, Zen 3).
  */
 function runPieces(backend: Backend, threads: number, start: number, count: number, align: number, run: (first: number, count: number) => void): void {
   if (threads <= 1) {
@@ -467,7 +467,7 @@ function runPieces(backend: Backend, threads: number, start: number, count: numb
     return;
   }
   backend.runTogether(threads - 1, () => {
-    for (const [first, n] of pieces(start, count, threads > 1 ? threads * PIECES_PER_THREAD : 1, align)) run(first, n);
+    for (const [first, n] of pieces(start, count, threads * PIECES_PER_THREAD, align)) run(first, n);
   });
 }
 

@@ -26,20 +26,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { benchDir, hostInfo, loadCases, oneThreadRunner } from './lib.mjs';
+import { benchDir, hostInfo, loadCases, oneThreadRunner, takeFlag, takeOption } from './lib.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const [value] = args.splice(at, 2).slice(1);
-  return value;
-};
-const flag = (name) => {
-  const at = args.indexOf(`--${name}`);
-  if (at >= 0) args.splice(at, 1);
-  return at >= 0;
-};
+const option = (name, fallback) => takeOption(args, name, fallback);
+const flag = (name) => takeFlag(args, name);
 const rounds = Number(option('rounds', '400'));
 const yieldFirst = flag('yield');
 const cold = flag('cold');

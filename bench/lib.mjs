@@ -96,3 +96,18 @@ export function oneThreadRunner(lib) {
     return made.length === 1 && made[0] === returned ? returned : Promise.all([returned, ...made]);
   };
 }
+
+/** Removes `--name value` from `args` and returns the value, or `fallback` when absent. */
+export function takeOption(args, name, fallback) {
+  const at = args.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const [value] = args.splice(at, 2).slice(1);
+  return value;
+}
+
+/** Removes `--name` from `args`; whether it was there. */
+export function takeFlag(args, name) {
+  const at = args.indexOf(`--${name}`);
+  if (at >= 0) args.splice(at, 1);
+  return at >= 0;
+}

@@ -15,15 +15,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-import { loadCases, oneThreadRunner } from './lib.mjs';
+import { loadCases, oneThreadRunner, takeOption } from './lib.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const [value] = args.splice(at, 2).slice(1);
-  return value;
-};
+const option = (name, fallback) => takeOption(args, name, fallback);
 const rounds = Number(option('rounds', '30'));
 const variants = option('variants', 'sync,t1,t2').split(',');
 const ids = args.length > 0 ? args : ['W1', 'W2', 'W3', 'W4', 'W6'];

@@ -53,3 +53,61 @@ function hostClass(vendor, family, model) {
   }
   return undefined;
 }
+
+/**
+ * Runs a bench case's sync call as its …Async twin with threads: 1, timed the
+ * way a user awaits it (threads-ab.mjs, async-overhead.mjs). A case's
+ * run(lib, ctx, 1) makes the sync call; runOneThreadAsync(c, lib, ctx) makes
+ * the same call through a library whose ops are their …Async twins. The
+ * case's options get `threads: 1` the way they got everything else: ctx.opts
+ * carries it when the case spreads ctx.opts (most do), so the options object
+ * is built exactly as the sync call's; only a case whose options are a
+ * literal has them copied once more. With Promise.all around every call, a
+ * Proxy in front of the library and a second spread, the harness itself
+ * added ~30 µs to W1's …Async call on a loaded Zen 3 host (async-overhead.mjs).
+ */
+export function oneThreadRunner(lib) {
+  const calls = [];
+  const twins = {};
+  for (const name of Object.keys(lib)) {
+    const twin = lib[`${name}Async`];
+    if (typeof twin !== 'function') {
+      twins[name] = lib[name];
+      continue;
+    }
+    twins[name] = (...args) => {
+      const last = args.length - 1;
+      if (args[last]?.threads !== 1) args[last] = { ...args[last], threads: 1 };
+      const promise = twin(...args);
+      calls.push(promise);
+      return promise;
+    };
+  }
+  const withThreads = new WeakMap();
+  return (c, ctx) => {
+    let ctx1 = withThreads.get(ctx);
+    if (ctx1 === undefined) {
+      ctx1 = typeof ctx.opts === 'object' && ctx.opts !== null ? { ...ctx, opts: { ...ctx.opts, threads: 1 } } : ctx;
+      withThreads.set(ctx, ctx1);
+    }
+    const returned = c.run(twins, ctx1, 1);
+    // the promise the run returned when it made one call; else all of them (J1, J2 drop theirs)
+    const made = calls.splice(0);
+    return made.length === 1 && made[0] === returned ? returned : Promise.all([returned, ...made]);
+  };
+}
+
+/** Removes `--name value` from `args` and returns the value, or `fallback` when absent. */
+export function takeOption(args, name, fallback) {
+  const at = args.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const [value] = args.splice(at, 2).slice(1);
+  return value;
+}
+
+/** Removes `--name` from `args`; whether it was there. */
+export function takeFlag(args, name) {
+  const at = args.indexOf(`--${name}`);
+  if (at >= 0) args.splice(at, 1);
+  return at >= 0;
+}

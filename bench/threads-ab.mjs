@@ -15,15 +15,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-import { loadCases } from './lib.mjs';
+import { loadCases, oneThreadRunner, takeOption } from './lib.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const [value] = args.splice(at, 2).slice(1);
-  return value;
-};
+const option = (name, fallback) => takeOption(args, name, fallback);
 const rounds = Number(option('rounds', '30'));
 const variants = option('variants', 'sync,t1,t2').split(',');
 const ids = args.length > 0 ? args : ['W1', 'W2', 'W3', 'W4', 'W6'];
@@ -35,31 +30,12 @@ const all = (await loadCases()).filter((c) => ids.includes(c.id));
 const ignoresThreads = (c) => c.run.length < 3;
 for (const c of all.filter(ignoresThreads)) console.log(`${c.id}: left out (its run takes no threads: one call whatever the variant)`);
 const cases = all.filter((c) => !ignoresThreads(c));
-
-/** Promises of the …Async calls asyncOneThread made since the last variant: a case's run may drop them (J1, J2 call each fill's shift without returning). */
-const pending = [];
-
-/** The library with each sync op replaced by its …Async twin at threads: 1 (a case's run(…, 1) makes the sync call). */
-const asyncOneThread = new Proxy(fastaug, {
-  get: (lib, name) => {
-    const twin = lib[`${String(name)}Async`];
-    if (typeof twin !== 'function') return lib[name];
-    return (...args) => {
-      const promise = twin(...args.slice(0, -1), { ...args.at(-1), threads: 1 });
-      pending.push(promise);
-      return promise;
-    };
-  },
-});
+const runOneThreadAsync = oneThreadRunner(fastaug);
 
 /** Runs one variant once: the case's sync call (its run with threads 1), the …Async call with threads: 1, or with threads: 2. */
-async function once(c, ctx, variant) {
+function once(c, ctx, variant) {
   if (variant === 'sync') return c.run(fastaug, ctx, 1);
-  if (variant === 't1') {
-    await c.run(asyncOneThread, ctx, 1);
-    await Promise.all(pending.splice(0));
-    return undefined;
-  }
+  if (variant === 't1') return runOneThreadAsync(c, ctx);
   return c.run(fastaug, ctx, Number(variant.slice(1)));
 }
 

@@ -24,9 +24,14 @@ export const UNIT_ELEMENTS = 1 << 13;
  * threads-ab.mjs, docs/performance.md "Threads round 3"). Bounded, so that
  * a loop of awaited calls still gives timers and I/O a turn: once this much
  * has run early, later work waits for a setImmediate, and the budget comes
- * back when one has run.
+ * back when one has run. As long as a turn of sliced work (SLICE_MS), so the
+ * loop waits no longer for early work than for any turn. With 1 ms, a call of
+ * two slices (a 1.3 ms flip of 64 224×224×3 images, threads: 1) waited a
+ * turn for its second, and a loop of awaited 0.6 ms calls (W1) took one every
+ * other call; …Async − sync on a loaded Zen 3 host went from +146 to +71 µs
+ * (the flip) and +39 to +15 µs (W1) with 4 ms (bench/async-overhead.mjs).
  */
-export const EARLY_MS = 1;
+export const EARLY_MS = SLICE_MS;
 
 interface Job {
   units: Iterator<void>;
@@ -81,6 +86,15 @@ function earlyTurn(): void {
 }
 
 /**
+ * Settled: `.then` on it queues a microtask. queueMicrotask does too, but
+ * wraps each callback in an AsyncResource (async_hooks bookkeeping): with the
+ * caches cold after a large kernel that cost ~20–30 µs a call (a one-image
+ * shiftAsync, threads: 1, Zen 3: bench/async-overhead.mjs --cold). earlyTurn
+ * throws nothing (runUnits catches what the units throw).
+ */
+const settled = Promise.resolve();
+
+/**
  * Runs `units` (a generator yielding after each unit of work) in slices of
  * the event loop; resolves when it returns, rejects with what it throws. The
  * first unit runs after the caller's code, never inside it: from a
@@ -91,7 +105,7 @@ export function runInSlices(units: Iterator<void>): Promise<void> {
     pending.push({ units, resolve, reject });
     if (!scheduled) {
       scheduled = true;
-      if (early.spentMs < EARLY_MS) queueMicrotask(earlyTurn);
+      if (early.spentMs < EARLY_MS) void settled.then(earlyTurn);
       else setImmediate(turn);
     }
   });

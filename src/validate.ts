@@ -37,6 +37,11 @@ export function elementLength(view: ArrayBufferView): number {
   return typedArrayLength.call(view) as number;
 }
 
+/** A typed array's buffer, from its internal slot. */
+export function bufferOf(view: ArrayBufferView): ArrayBufferLike {
+  return typedArrayBuffer.call(view) as ArrayBufferLike;
+}
+
 /** The buffer, byte offset and byte length of a typed array, from its internal slots. */
 export function memoryOf(view: ArrayBufferView): { buffer: ArrayBufferLike; byteOffset: number; byteLength: number } {
   return { buffer: typedArrayBuffer.call(view) as ArrayBufferLike, byteOffset: typedArrayByteOffset.call(view) as number, byteLength: typedArrayByteLength.call(view) as number };

@@ -310,14 +310,48 @@ describe('threads by size: a short op runs on one thread', () => {
 
   // The helpers runAsyncWork hands each slice to (runTogether's first
   // argument) on ordinary arrays, for work of hand-computed estimated size:
-  // units × nsPerUnit against MIN_PART_NS (500 µs) per thread.
+  // units × nsPerUnit against MIN_PART_NS (500 µs) per thread. A slice on
+  // one thread calls the kernel itself, outside runTogether: 0 helpers.
   const helpersFor = async (units: number, nsPerUnit: number, threads: number): Promise<number[]> => {
     const helpers: number[] = [];
-    const fake = { name: 'fake', poolThreads: true, runTogether: (h: number, queue: () => void) => { helpers.push(h); queue(); } } as unknown as Backend;
+    let together = false;
+    const runTogether = (h: number, queue: () => void): void => {
+      helpers.push(h);
+      together = true;
+      try {
+        queue();
+      } finally {
+        together = false;
+      }
+    };
+    const fake = { name: 'fake', poolThreads: true, runTogether } as unknown as Backend;
     const lent: LentArray[] = [{ name: 'batch.data', array: new Uint8Array(units), read: true, write: false }, { name: 'out', array: new Uint8Array(units), read: false, write: true }];
-    await runAsyncWork('op', fake, lent, { units, align: 1, nsPerUnit, threads, run: () => undefined });
+    await runAsyncWork('op', fake, lent, { units, align: 1, nsPerUnit, threads, run: () => { if (!together) helpers.push(0); } });
     return helpers;
   };
+
+  // The slices runAsyncWork cuts on ordinary arrays, one thread: the first
+  // aims at a quarter of asyncSlices.targetNs (4 ms / 4 = 1 ms of estimated
+  // work), unless what would be left is under half of it, which it then takes.
+  const slicesFor = async (units: number, nsPerUnit: number): Promise<Array<[number, number]>> => {
+    const slices: Array<[number, number]> = [];
+    const fake = { name: 'fake', poolThreads: true, runTogether: () => { throw new Error('one thread: no runTogether'); } } as unknown as Backend;
+    const lent: LentArray[] = [{ name: 'out', array: new Uint8Array(units), read: false, write: true }];
+    await runAsyncWork('op', fake, lent, { units, align: 1, nsPerUnit, threads: 1, run: (_, first, count) => { slices.push([first, count]); } });
+    return slices;
+  };
+
+  it('runAsyncWork gives a short tail no slice of its own', async () => {
+    expect(asyncSlices.targetNs).toBe(4e6);
+    // a uint8 flip of 64 224×224×3 images: 150 528 B × 0.14 ns = 21.07 µs each, 1.35 ms; the first slice's aim is
+    // ⌈1 ms / 21.07 µs⌉ = 48 images, and the 16 left are under 24
+    expect(await slicesFor(64, 150_528 * 0.14)).toEqual([[0, 64]]);
+    // 25 µs per unit: an aim of 40 units; 19 left (< 20) join it, 20 left do not
+    expect(await slicesFor(59, 25_000)).toEqual([[0, 59]]);
+    expect(await slicesFor(60, 25_000)).toEqual([[0, 40], [40, 20]]);
+    // 1.92 ms: 34 units, then the 30 left (each later slice may grow up to 4×)
+    expect(await slicesFor(64, 30_000)).toEqual([[0, 34], [34, 30]]);
+  });
 
   it('runAsyncWork runs tiny work on the calling thread alone and splits large work, at the production threshold', async () => {
     const testing = threadSplit.minPartNs;
@@ -341,15 +375,34 @@ describe('threads by size: a short op runs on one thread', () => {
   });
 
   // Runs `body` with the ops' real split threshold and the native backend's
-  // runTogether recorded: helpersOf(call) is the set of helper counts the
-  // call's slices asked for (0: one thread).
+  // runTogether and synchronous kernels recorded: helpersOf(call) is the set
+  // of helper counts the call's slices asked for, 0 for a slice that called a
+  // kernel itself (one thread, outside runTogether). Calls on the pool use
+  // the …Async kernels: no slices, an empty set.
   type HelpersOf = (call: () => Promise<unknown>) => Promise<Set<number>>;
+  const SYNC_KERNELS = ['shift', 'noise', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums', 'blur', 'mix', 'resizedCrop', 'gamma', 'erase'] as const;
   const withHelpersRecorded = async (body: (helpersOf: HelpersOf) => Promise<void>): Promise<void> => {
     const backend = activeBackend();
     const testing = threadSplit.minPartNs;
-    const original = backend.runTogether;
+    const original = { ...backend };
     const helpers: number[] = [];
-    backend.runTogether = (h, queue) => { helpers.push(h); original(h, queue); };
+    let together = false;
+    backend.runTogether = (h, queue) => {
+      helpers.push(h);
+      together = true;
+      try {
+        original.runTogether(h, queue);
+      } finally {
+        together = false;
+      }
+    };
+    for (const name of SYNC_KERNELS) {
+      const kernel = original[name] as (...args: unknown[]) => void;
+      (backend as unknown as Record<string, unknown>)[name] = (...args: unknown[]): void => {
+        if (!together) helpers.push(0);
+        kernel(...args);
+      };
+    }
     try {
       threadSplit.minPartNs = MIN_PART_NS;
       await body(async (call) => {
@@ -358,7 +411,7 @@ describe('threads by size: a short op runs on one thread', () => {
         return new Set(helpers);
       });
     } finally {
-      backend.runTogether = original;
+      Object.assign(backend, original);
       threadSplit.minPartNs = testing;
     }
   };

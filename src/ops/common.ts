@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 
 import type { Backend } from '../backends/backend.js';
 import { runInSlices, SLICE_MS } from '../slices.js';
-import { checkKnownNames, elementLength, integerInRange, invalidParameterError, isPlainObject, memoryOf, optionKeys } from '../validate.js';
+import { bufferOf, checkKnownNames, elementLength, integerInRange, invalidParameterError, isPlainObject, memoryOf, optionKeys } from '../validate.js';
 
 /** Random options shared by every op (DESIGN §3). */
 export interface RandomOptions {
@@ -227,7 +227,7 @@ export function releaseBuffer(buffer: ArrayBufferLike): void {
  */
 function safelyOwned(lent: LentArray): boolean {
   if (lent.created === true || lent.array.byteLength === 0) return true;
-  const { buffer } = memoryOf(lent.array);
+  const buffer = bufferOf(lent.array);
   return heldBuffers.has(buffer) || (typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer);
 }
 
@@ -318,8 +318,9 @@ function* copyUnits(op: string, pairs: ReadonlyArray<{ from: KernelArray; to: Ke
 
 /** …Async calls refuse arrays on a resizable ArrayBuffer (not shared): one could shrink under the threads. */
 function refuseResizable(op: string, lent: readonly LentArray[]): void {
-  for (const { name, array } of lent) {
-    if ((memoryOf(array).buffer as ArrayBuffer & { resizable?: boolean }).resizable === true) {
+  for (let i = 0; i < lent.length; i += 1) {
+    const { name, array } = lent[i]!;
+    if ((bufferOf(array) as ArrayBuffer & { resizable?: boolean }).resizable === true) {
       throw invalidParameterError(name, `an array on a fixed-length ArrayBuffer for ${op} (a resizable one could shrink while pool threads use it)`, array);
     }
   }
@@ -454,10 +455,19 @@ function pieces(start: number, count: number, parts: number, align: number): Arr
   return parts <= 1 ? [[start, count]] : splitRange(count, parts, align).map(([s, c]) => [start + s, c]);
 }
 
-/** Units [start, start + count) run together on the calling thread and threads − 1 helpers, in pieces they claim one by one. */
+/**
+ * Units [start, start + count) run together on the calling thread and
+ * threads − 1 helpers, in pieces they claim one by one. One thread calls the
+ * kernel directly: queueing it (beginJobs, runJobs) only to run it on this
+ * same thread cost up to ~15 µs a slice after a large kernel (W1, Zen 3).
+ */
 function runPieces(backend: Backend, threads: number, start: number, count: number, align: number, run: (first: number, count: number) => void): void {
+  if (threads <= 1) {
+    run(start, count);
+    return;
+  }
   backend.runTogether(threads - 1, () => {
-    for (const [first, n] of pieces(start, count, threads > 1 ? threads * PIECES_PER_THREAD : 1, align)) run(first, n);
+    for (const [first, n] of pieces(start, count, threads * PIECES_PER_THREAD, align)) run(first, n);
   });
 }
 
@@ -485,10 +495,16 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
   // slice, an op of a few ms still fits in one turn (each extra turn cost
   // ~0.3 ms of CPU: W3, threads 1).
   let size = alignUp((asyncSlices.targetNs * threads) / FIRST_SLICE_SHARE / Math.max(work.nsPerUnit, 1e-3));
+  // A tail shorter than half the first slice gets no slice of its own: it
+  // cost a second slice's scheduling and kernel call (~25–50 µs of CPU on a
+  // 1.3 ms flip of 64 224×224×3 uint8 images, threads: 1, Zen 3) to keep the
+  // first slice at its aim rather than at most 1.5× it.
+  if (work.units - size < size / 2) size = work.units;
   for (let start = 0; start < work.units;) {
     checkAttached(op, lent, lengths);
     const count = Math.min(size, work.units - start);
-    const began = performance.now();
+    const last = start + count === work.units;
+    const began = last ? 0 : performance.now();
     if (work.second === undefined) {
       runPieces(backend, threads, start, count, work.align, (first, n) => work.run(views, first, n, false));
     } else {
@@ -502,13 +518,14 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
         runPieces(backend, threads, at, n, work.align, (first, k) => second.run(views, first, k, false));
       }
     }
+    // The last slice ends the call in this turn, with no yield: nothing could
+    // detach an array since the check before it, and no size is needed after.
+    if (last) return;
     const tookNs = (performance.now() - began) * 1e6;
     start += count;
     if (count === size) size = alignUp(size * Math.min(4, Math.max(0.25, asyncSlices.targetNs / Math.max(tookNs, 1e3))));
-    // no yield after the last slice: the check below finishes the call in this turn
-    if (start < work.units) yield;
+    yield;
   }
-  checkAttached(op, lent, lengths);
 }
 
 /**
@@ -527,19 +544,26 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
  * The js backend runs its …Async kernels (main-thread slices of its own).
  * Results never depend on the path or the split.
  */
-export async function runAsyncWork(op: string, backend: Backend, lent: readonly LentArray[], work: AsyncWork): Promise<void> {
-  const threads = threadsWorth(work.threads, work.units, work.nsPerUnit);
-  // the smallest slice (one align unit: one image, for most ops) must not block the loop for long
-  const unitTooLong = work.align * work.nsPerUnit > MAX_SLICE_NS;
-  // an output created for the call is fresh memory: its page faults (550 ms
-  // for 48 MB on the project's VMs) are better taken on pool threads
-  const createsOutput = lent.some((l) => l.created === true);
-  if (!backend.poolThreads || unitTooLong || createsOutput || lent.every(safelyOwned)) {
-    await runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(([start, count]) => runPassesAsync(work, views, start, count)));
-    return;
+export function runAsyncWork(op: string, backend: Backend, lent: readonly LentArray[], work: AsyncWork): Promise<void> {
+  // Not an async function: its promise is the one that settles when the work
+  // is done, so the op's `await` takes one hop from there, not one per
+  // wrapping async function. A failed check still rejects, as an async
+  // function's would.
+  try {
+    const threads = threadsWorth(work.threads, work.units, work.nsPerUnit);
+    // the smallest slice (one align unit: one image, for most ops) must not block the loop for long
+    const unitTooLong = work.align * work.nsPerUnit > MAX_SLICE_NS;
+    // an output created for the call is fresh memory: its page faults (550 ms
+    // for 48 MB on the project's VMs) are better taken on pool threads
+    const createsOutput = lent.some((l) => l.created === true);
+    if (!backend.poolThreads || unitTooLong || createsOutput || lent.every(safelyOwned)) {
+      return runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(([start, count]) => runPassesAsync(work, views, start, count)));
+    }
+    refuseResizable(op, lent);
+    // the lengths at the call: the generator's body first runs a turn later, when an array may already be gone
+    const lengths = lent.map((l) => elementLength(l.array));
+    return runInSlices(slicedWork(op, backend, lent, lengths, work, threads));
+  } catch (error) {
+    return Promise.reject(error);
   }
-  refuseResizable(op, lent);
-  // the lengths at the call: the generator's body first runs a turn later, when an array may already be gone
-  const lengths = lent.map((l) => elementLength(l.array));
-  await runInSlices(slicedWork(op, backend, lent, lengths, work, threads));
 }

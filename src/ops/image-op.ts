@@ -48,10 +48,11 @@ export function nsPerImage(array: ArrayBufferView, images: number, nsPerByte: nu
  * for writing, images split over threads as runAsyncWork chooses from
  * `nsPerImageEstimate`. The bytes are those of the synchronous call.
  */
-export async function runImagesAsync(op: string, r: ResolvedImageOp<unknown>, nsPerImageEstimate: number, kernels: ImageKernels): Promise<void> {
+export function runImagesAsync(op: string, r: ResolvedImageOp<unknown>, nsPerImageEstimate: number, kernels: ImageKernels): Promise<void> {
+  // runAsyncWork's promise itself, not an async function's around it: one promise hop less (it rejects on a failed check)
   const backend = activeBackend();
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runAsyncWork(op, backend, lent, {
+  return runAsyncWork(op, backend, lent, {
     units: r.batch.n, align: 1, nsPerUnit: nsPerImageEstimate, threads: r.threads,
     run: ([src, dst], first, count, async) => kernels(backend, src!, dst!, first, count, async),
   });

@@ -362,7 +362,13 @@ const SHIFT_NS_PER_BYTE = { whole: 0.1, subpixel: { uint8: 0.2, float32: 0.15 } 
 
 /** Whether any image has a fractional offset (a weight on the tap one pixel further back). */
 function blendsTaps(r: ShiftRequest): boolean {
-  return r.wx1.some((w) => w !== 0) || r.wy1.some((w) => w !== 0);
+  return anyNonZero(r.wx1) || anyNonZero(r.wy1);
+}
+
+/** A plain loop: `some` with a callback per element cost several µs of an …Async call on 64 images once a large kernel had left the caches cold. */
+function anyNonZero(weights: Float32Array): boolean {
+  for (let i = 0; i < weights.length; i += 1) if (weights[i] !== 0) return true;
+  return false;
 }
 
 /** shift on the libuv thread pool, images split over `threads`; the same bytes. */

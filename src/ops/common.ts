@@ -408,26 +408,6 @@ export interface AsyncWork {
    * without, its synchronous kernel.
    */
   run(views: readonly KernelArray[], start: number, count: number, async: boolean): Promise<unknown> | void;
-  /**
-   * A second pass, for an op whose units each need a first pass's result
-   * (contrastAsync: an image's channel sums, then its map): each range of
-   * units, once `run` has covered it, gets `between` on the calling thread,
-   * then this `run`. nsPerUnit covers both passes.
-   */
-  second?: {
-    /** Units per thread whose two passes run back to back, so that the second reads them from cache (a few MiB); on the calling thread's slices. */
-    stepUnits: number;
-    between(start: number, count: number): void;
-    run(views: readonly KernelArray[], start: number, count: number, async: boolean): Promise<unknown> | void;
-  };
-}
-
-/** Both passes of `work` on units [start, start + count), on the backend's …Async kernels. */
-async function runPassesAsync(work: AsyncWork, views: readonly KernelArray[], start: number, count: number): Promise<void> {
-  await work.run(views, start, count, true);
-  if (work.second === undefined) return;
-  work.second.between(start, count);
-  await work.second.run(views, start, count, true);
 }
 
 /**
@@ -505,19 +485,7 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
     const count = Math.min(size, work.units - start);
     const last = start + count === work.units;
     const began = last ? 0 : performance.now();
-    if (work.second === undefined) {
-      runPieces(backend, threads, start, count, work.align, (first, n) => work.run(views, first, n, false));
-    } else {
-      const { second } = work;
-      // step by step, each step's data read by both passes while in cache
-      const step = alignUp(second.stepUnits * threads);
-      for (let at = start; at < start + count; at += step) {
-        const n = Math.min(step, start + count - at);
-        runPieces(backend, threads, at, n, work.align, (first, k) => work.run(views, first, k, false));
-        second.between(at, n);
-        runPieces(backend, threads, at, n, work.align, (first, k) => second.run(views, first, k, false));
-      }
-    }
+    runPieces(backend, threads, start, count, work.align, (first, n) => work.run(views, first, n, false));
     // The last slice ends the call in this turn, with no yield: nothing could
     // detach an array since the check before it, and no size is needed after.
     if (last) return;
@@ -557,7 +525,7 @@ export function runAsyncWork(op: string, backend: Backend, lent: readonly LentAr
     // for 48 MB on the project's VMs) are better taken on pool threads
     const createsOutput = lent.some((l) => l.created === true);
     if (!backend.poolThreads || unitTooLong || createsOutput || lent.every(safelyOwned)) {
-      return runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(([start, count]) => runPassesAsync(work, views, start, count)));
+      return runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(([start, count]) => Promise.resolve(work.run(views, start, count, true))));
     }
     refuseResizable(op, lent);
     // the lengths at the call: the generator's body first runs a turn later, when an array may already be gone

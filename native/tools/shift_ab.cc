@@ -11,32 +11,16 @@
 //     -o /tmp/shift_ab native/tools/shift_ab.cc   (one line)
 //   /tmp/shift_ab 15 B10-u8 I20-u8-wrap     # 15 rounds of the cases named
 // (SSE4.1: -msse4.1; AVX-512: the avx512 flags of binding.gyp.)
-#include <cstddef>
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <ctime>
-#include <cmath>
-#include <string>
-#include <vector>
-#include <algorithm>
-#include <immintrin.h>
-#include "native/kernels/params.h"
-#define STR2(x) #x
-#define STR(x) STR2(x)
+#include "ab_harness.h"
 namespace fastaug {
 namespace old_isa {
-#include STR(OLD_ROOT/native/kernels/shift.h)
+#include AB_TREE_FILE(OLD_ROOT, kernels/shift.h)
 }
 namespace new_isa {
-#include STR(NEW_ROOT/native/kernels/shift.h)
+#include AB_TREE_FILE(NEW_ROOT, kernels/shift.h)
 }
 }  // namespace fastaug
 using namespace fastaug;
-
-static double cpu_now() { timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec + 1e-9 * t.tv_nsec; }
-static double median(std::vector<double> v) { std::sort(v.begin(), v.end()); return v[v.size() / 2]; }
 
 // Per-image offsets and weights as src/ops/shift.ts axisTaps resolves them.
 struct Taps {
@@ -164,12 +148,9 @@ static void run_case(const Case& k, int rounds, int calls) {
   auto mc = [&] { memcpy(copy.data(), in.data(), len * sizeof(T)); asm volatile("" ::: "memory"); };
   op_old(); op_new(); mc();
   const bool same = memcmp(out_old.data(), out_new.data(), len * sizeof(T)) == 0;
-  std::vector<double> to, tn, tm;
-  for (int r = 0; r < rounds; ++r) {
-    if (r & 1) { tn.push_back(time_calls<T>(op_new, calls)); to.push_back(time_calls<T>(op_old, calls)); tm.push_back(time_calls<T>(mc, calls)); }
-    else { tm.push_back(time_calls<T>(mc, calls)); to.push_back(time_calls<T>(op_old, calls)); tn.push_back(time_calls<T>(op_new, calls)); }
-  }
-  const double o = median(to), nw = median(tn), m = median(tm);
+  const auto times = alternate(rounds, {[&] { return time_calls<T>(mc, calls); }, [&] { return time_calls<T>(op_old, calls); },
+                                         [&] { return time_calls<T>(op_new, calls); }});
+  const double m = median(times[0]), o = median(times[1]), nw = median(times[2]);
   printf("%-16s memcpy %.3f ms  old %.3f ms = %.2fx  new %.3f ms = %.2fx  new/old %.3f  %s\n", k.id.c_str(), m, o, o / m, nw, nw / m, nw / o,
          same ? "same bytes" : "DIFFERENT BYTES");
 }

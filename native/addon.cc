@@ -28,6 +28,8 @@
 namespace fastaug {
 namespace {
 
+#include "kernels/rounding.h"  // round_half_even, this file's own copy (baseline flags)
+
 using Job = std::function<void()>;
 
 // 2^53 − 1, the largest integer a JS number holds exactly: the bound of
@@ -473,10 +475,7 @@ class Addon : public Napi::Addon<Addon> {
       *out = 0;
       return false;
     }
-    // round half to even: |d| <= 2^30, so d + 1.5 · 2^52 has no fraction bits
-    // and the addition rounds ties to even (round_half_even in noise.h)
-    const double magic = 6755399441055744.0;
-    *out = int32_t((d + magic) - magic);
+    *out = int32_t(round_half_even(d));  // exact: |d| <= 2^30
     return true;
   }
 

@@ -12,6 +12,7 @@
 //   /tmp/shift_ab 15 B10-u8 I20-u8-wrap     # 15 rounds of the cases named
 // (SSE4.1: -msse4.1; AVX-512: the avx512 flags of binding.gyp.)
 #include "ab_harness.h"
+#include "../kernels/rounding.h"  // round_half_even, for the uint8 weights as axisTaps rounds them
 namespace fastaug {
 namespace old_isa {
 #include AB_TREE_FILE(OLD_ROOT, kernels/shift.h)
@@ -27,7 +28,6 @@ struct Taps {
   std::vector<int32_t> kx, ky;
   std::vector<float> wx1, wx0, wy1, wy0;
 };
-static double round_half_even(double v) { return std::nearbyint(v); }
 static void axis(double d, bool u8, int32_t& k, float& w1, float& w0) {
   const double one = u8 ? 4096 : 1;
   double whole = std::floor(d);

@@ -28,6 +28,8 @@
 namespace fastaug {
 namespace {
 
+#include "kernels/rounding.h"  // round_half_even, this file's own copy (baseline flags)
+
 using Job = std::function<void()>;
 
 // 2^53 − 1, the largest integer a JS number holds exactly: the bound of
@@ -273,6 +275,20 @@ uint64_t ReadImageSize(const Napi::CallbackInfo& info, size_t i, const char* op,
   return uint64_t(p->h) * uint64_t(p->w) * uint64_t(p->c);
 }
 
+// A shift's six per-image parameter arrays (kx, ky: Int32Array; wx1, wx0,
+// wy1, wy0: Float32Array), arguments i to i + 5, into s; returns the fewest
+// entries any of them has.
+size_t ReadShiftTaps(const Napi::CallbackInfo& info, size_t i, ShiftParams* s) {
+  size_t n_kx, n_ky, n_wx1, n_wx0, n_wy1, n_wy0;
+  s->kx = TypedData<int32_t, napi_int32_array>(info, i, "Int32Array", "kx (per-image shift parameters)", &n_kx);
+  s->ky = TypedData<int32_t, napi_int32_array>(info, i + 1, "Int32Array", "ky (per-image shift parameters)", &n_ky);
+  s->wx1 = TypedData<float, napi_float32_array>(info, i + 2, "Float32Array", "wx1 (per-image shift parameters)", &n_wx1);
+  s->wx0 = TypedData<float, napi_float32_array>(info, i + 3, "Float32Array", "wx0 (per-image shift parameters)", &n_wx0);
+  s->wy1 = TypedData<float, napi_float32_array>(info, i + 4, "Float32Array", "wy1 (per-image shift parameters)", &n_wy1);
+  s->wy0 = TypedData<float, napi_float32_array>(info, i + 5, "Float32Array", "wy0 (per-image shift parameters)", &n_wy0);
+  return std::min({n_kx, n_ky, n_wx1, n_wx0, n_wy1, n_wy0});
+}
+
 // The arguments at `indices` (a job's arrays), kept alive until an async job is done.
 std::vector<Napi::Object> Pinned(const Napi::CallbackInfo& info, std::initializer_list<size_t> indices) {
   std::vector<Napi::Object> pinned;
@@ -474,10 +490,7 @@ class Addon : public Napi::Addon<Addon> {
       *out = 0;
       return false;
     }
-    // round half to even: |d| <= 2^30, so d + 1.5 · 2^52 has no fraction bits
-    // and the addition rounds ties to even (round_half_even in noise.h)
-    const double magic = 6755399441055744.0;
-    *out = int32_t((d + magic) - magic);
+    *out = int32_t(round_half_even(d));  // exact: |d| <= 2^30
     return true;
   }
 
@@ -506,23 +519,14 @@ class Addon : public Napi::Addon<Addon> {
     p.nchw = BoolArg(info, 6);
     p.fill = int(Uint32Arg(info, 7));
     p.fill_value = float(NumberArg(info, 8));
-    size_t n_kx, n_ky, n_wx1, n_wx0, n_wy1, n_wy0;
-    p.kx = TypedData<int32_t, napi_int32_array>(info, 9, "Int32Array", "kx (per-image shift parameters)", &n_kx);
-    p.ky = TypedData<int32_t, napi_int32_array>(info, 10, "Int32Array", "ky (per-image shift parameters)", &n_ky);
-    p.wx1 = TypedData<float, napi_float32_array>(info, 11, "Float32Array", "wx1 (per-image shift parameters)", &n_wx1);
-    p.wx0 = TypedData<float, napi_float32_array>(info, 12, "Float32Array", "wx0 (per-image shift parameters)", &n_wx0);
-    p.wy1 = TypedData<float, napi_float32_array>(info, 13, "Float32Array", "wy1 (per-image shift parameters)", &n_wy1);
-    p.wy0 = TypedData<float, napi_float32_array>(info, 14, "Float32Array", "wy0 (per-image shift parameters)", &n_wy0);
+    const size_t taps = ReadShiftTaps(info, 9, &p);
     const size_t first = Uint32Arg(info, 15), count = Uint32Arg(info, 16);
     const size_t images = first + count;
-    for (size_t n : {n_kx, n_ky, n_wx1, n_wx0, n_wy1, n_wy0}) {
-      if (n < images) ThrowType(info.Env(), "shift: fewer per-image parameters than images");
-    }
+    if (taps < images) ThrowType(info.Env(), "shift: fewer per-image parameters than images");
     if (p.h < 1 || p.w < 1 || p.c < 1 || p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "shift: bad dimensions or fill");
     if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "shift: an image larger than any array");
     const size_t elements = ElementsOf(info, "shift", images, uint64_t(p.h * p.w * p.c));
-    std::vector<Napi::Object> pinned;
-    for (size_t i : {1, 2, 9, 10, 11, 12, 13, 14}) pinned.push_back(info[i].As<Napi::Object>());
+    const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 9, 10, 11, 12, 13, 14});
     auto shift_u8 = kernels.shift_u8;
     auto shift_f32 = kernels.shift_f32;
     return RunImageJob(
@@ -541,7 +545,7 @@ class Addon : public Napi::Addon<Addon> {
     p.fill = int(Uint32Arg(info, 7));
     p.fill_value = float(NumberArg(info, 8));
     p.nearest = BoolArg(info, 9);
-    size_t n_m, n_t, n_kx, n_ky, n_wx1, n_wx0, n_wy1, n_wy0;
+    size_t n_m, n_t;
     p.matrix = TypedData<double, napi_float64_array>(info, 10, "Float64Array", "matrix (per-image affine matrices)", &n_m);
     p.translate = TypedData<uint8_t, napi_uint8_array>(info, 11, "Uint8Array", "translate (per-image flags)", &n_t);
     ShiftParams& s = p.shift;
@@ -551,18 +555,11 @@ class Addon : public Napi::Addon<Addon> {
     s.nchw = p.nchw;
     s.fill = p.fill;
     s.fill_value = p.fill_value;
-    s.kx = TypedData<int32_t, napi_int32_array>(info, 12, "Int32Array", "kx (per-image shift parameters)", &n_kx);
-    s.ky = TypedData<int32_t, napi_int32_array>(info, 13, "Int32Array", "ky (per-image shift parameters)", &n_ky);
-    s.wx1 = TypedData<float, napi_float32_array>(info, 14, "Float32Array", "wx1 (per-image shift parameters)", &n_wx1);
-    s.wx0 = TypedData<float, napi_float32_array>(info, 15, "Float32Array", "wx0 (per-image shift parameters)", &n_wx0);
-    s.wy1 = TypedData<float, napi_float32_array>(info, 16, "Float32Array", "wy1 (per-image shift parameters)", &n_wy1);
-    s.wy0 = TypedData<float, napi_float32_array>(info, 17, "Float32Array", "wy0 (per-image shift parameters)", &n_wy0);
+    const size_t taps = ReadShiftTaps(info, 12, &s);
     const size_t first = Uint32Arg(info, 18), count = Uint32Arg(info, 19);
     const size_t images = first + count;
     if (n_m < 6 * images) ThrowType(info.Env(), "affine: fewer per-image matrices than images");
-    for (size_t n : {n_t, n_kx, n_ky, n_wx1, n_wx0, n_wy1, n_wy0}) {
-      if (n < images) ThrowType(info.Env(), "affine: fewer per-image parameters than images");
-    }
+    if (n_t < images || taps < images) ThrowType(info.Env(), "affine: fewer per-image parameters than images");
     if (p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "affine: bad fill");
     const size_t elements = ElementsOf(info, "affine", images, image);
     const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 10, 11, 12, 13, 14, 15, 16, 17});

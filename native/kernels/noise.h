@@ -16,6 +16,8 @@
 
 namespace noise_detail {
 
+#include "rounding.h"  // round_half_even
+
 constexpr int64_t kChunk = 512;  // stream positions per chunk: whole generator iterations on every ISA
 
 // The counters of a run of stream positions over consecutive images, each
@@ -73,14 +75,6 @@ struct ImageRunCounters {
     word1 = lanes_from_blocks<S>(w1);
   }
 };
-
-// Round half to even for |v| < 2^51: adding and removing 1.5 · 2^52 leaves no
-// fraction bits, and the default rounding mode breaks ties to even. (Without
-// -ffast-math the compiler may not fold (v + C) − C: it is not an identity.)
-inline double round_half_even(double v) {
-  const double magic = 6755399441055744.0;
-  return (v + magic) - magic;
-}
 
 // saturate(roundHalfEven(v)), NaN (0 · ∞) giving 0 as in the js backend
 // rather than an undefined conversion. Clamping first gives the same result

@@ -13,39 +13,22 @@
 //   node -e "const f=require('./dist/cjs/index.js');const p=f.affineParams({data:new Float32Array(64*224*224*3),shape:[64,224,224,3]},{rotation:15,zoom:[0.9,1.1],fill:'reflect',seed:1});console.log([...p.matrix].join(' '))" > /tmp/m.txt
 //   /tmp/affine_ab /tmp/m.txt 9   # 9 rounds
 // (SSE4.1: -msse4.1 -DISA=sse4; AVX-512: the avx512 flags of binding.gyp.)
-#include <cstddef>
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <ctime>
-#include <cmath>
-#include <vector>
-#include <algorithm>
-#include <immintrin.h>
-#include "native/kernels/params.h"
-#include "native/kernels/philox_constants.h"
-#include "native/simd/repeat3_index.h"
-#define STR2(x) #x
-#define STR(x) STR2(x)
+#include "ab_harness.h"
 namespace fastaug {
 namespace old_isa {
-#include STR(OLD_ROOT/native/simd/ISA.h)
-#include STR(OLD_ROOT/native/kernels/random.h)
-#include STR(OLD_ROOT/native/kernels/shift.h)
-#include STR(OLD_ROOT/native/kernels/affine.h)
+#include AB_TREE_FILE(OLD_ROOT, simd/ISA.h)
+#include AB_TREE_FILE(OLD_ROOT, kernels/random.h)
+#include AB_TREE_FILE(OLD_ROOT, kernels/shift.h)
+#include AB_TREE_FILE(OLD_ROOT, kernels/affine.h)
 }
 namespace new_isa {
-#include STR(NEW_ROOT/native/simd/ISA.h)
-#include STR(NEW_ROOT/native/kernels/random.h)
-#include STR(NEW_ROOT/native/kernels/shift.h)
-#include STR(NEW_ROOT/native/kernels/affine.h)
+#include AB_TREE_FILE(NEW_ROOT, simd/ISA.h)
+#include AB_TREE_FILE(NEW_ROOT, kernels/random.h)
+#include AB_TREE_FILE(NEW_ROOT, kernels/shift.h)
+#include AB_TREE_FILE(NEW_ROOT, kernels/affine.h)
 }
 }
 using namespace fastaug;
-static double cpu_now() { timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec + 1e-9 * t.tv_nsec; }
-static uint64_t fnv(const void* p, size_t n, uint64_t h = 1469598103934665603ull) {
-  auto* b = (const unsigned char*)p; for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull; return h; }
 
 template <class T> using Warp = void (*)(const T*, T*, const WarpParams&, size_t, size_t);
 
@@ -104,20 +87,11 @@ template <class T> static void bench(Warp<T> a, Warp<T> b, const WarpParams& p, 
   a(src.data(), oa.data(), p, 0, 64);
   b(src.data(), ob.data(), p, 0, 64);
   std::printf("%s: bytes %s\n", name, std::memcmp(oa.data(), ob.data(), total * sizeof(T)) == 0 ? "equal" : "DIFFER");
-  std::vector<double> ta, tb;
-  for (int r = 0; r < rounds; ++r) {
-    double t0 = cpu_now();
-    a(src.data(), oa.data(), p, 0, 64);
-    double t1 = cpu_now();
-    b(src.data(), ob.data(), p, 0, 64);
-    double t2 = cpu_now();
-    ta.push_back((t1 - t0) * 1e3);
-    tb.push_back((t2 - t1) * 1e3);
-  }
-  std::sort(ta.begin(), ta.end());
-  std::sort(tb.begin(), tb.end());
-  const double ma = ta[ta.size() / 2], mb = tb[tb.size() / 2];
-  std::printf("%s: old %.2f ms (min %.2f)  new %.2f ms (min %.2f)  new/old %.3f\n", name, ma, ta[0], mb, tb[0], mb / ma);
+  auto old_ms = [&] { const double t0 = cpu_now(); a(src.data(), oa.data(), p, 0, 64); return (cpu_now() - t0) * 1e3; };
+  auto new_ms = [&] { const double t0 = cpu_now(); b(src.data(), ob.data(), p, 0, 64); return (cpu_now() - t0) * 1e3; };
+  const auto times = alternate(rounds, {old_ms, new_ms});
+  const double ma = median(times[0]), mb = median(times[1]);
+  std::printf("%s: old %.2f ms (min %.2f)  new %.2f ms (min %.2f)  new/old %.3f\n", name, ma, minimum(times[0]), mb, minimum(times[1]), mb / ma);
 }
 
 int main(int argc, char** argv) {

@@ -12,34 +12,18 @@
 //   /tmp/generator_ab 9           # normals, 9 rounds
 //   WHICH=u /tmp/generator_ab 9   # uniforms
 // (SSE4.1: -msse4.1 -DISA=sse4; AVX-512: the avx512 flags of binding.gyp.)
-#include <cstddef>
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <ctime>
-#include <vector>
-#include <algorithm>
-#include <immintrin.h>
-#include "native/kernels/params.h"
-#include "native/kernels/philox_constants.h"
-#include "native/simd/repeat3_index.h"
-#define STR2(x) #x
-#define STR(x) STR2(x)
+#include "ab_harness.h"
 namespace fastaug {
 namespace old_isa {
-#include STR(OLD_ROOT/native/simd/ISA.h)
-#include STR(OLD_ROOT/native/kernels/random.h)
+#include AB_TREE_FILE(OLD_ROOT, simd/ISA.h)
+#include AB_TREE_FILE(OLD_ROOT, kernels/random.h)
 }
 namespace new_isa {
-#include STR(NEW_ROOT/native/simd/ISA.h)
-#include STR(NEW_ROOT/native/kernels/random.h)
+#include AB_TREE_FILE(NEW_ROOT, simd/ISA.h)
+#include AB_TREE_FILE(NEW_ROOT, kernels/random.h)
 }
 }
 using namespace fastaug;
-static double cpu_now() { timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec + 1e-9 * t.tv_nsec; }
-static uint64_t fnv(const void* p, size_t n, uint64_t h = 1469598103934665603ull) {
-  auto* b = (const unsigned char*)p; for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull; return h; }
 typedef void (*Fill)(float*, size_t, const StreamParams&, const AffineParams&);
 static uint64_t check(Fill f, Fill u) {
   uint64_t h = 1469598103934665603ull;

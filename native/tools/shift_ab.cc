@@ -14,39 +14,23 @@
 // (per sample, default 3) size the timing, PROFILE=s runs the new kernel
 // alone for s seconds of CPU (for perf record).
 // (SSE4.1: -msse4.1; AVX-512: the avx512 flags of binding.gyp.)
-#include <cstddef>
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <ctime>
-#include <cmath>
-#include <string>
-#include <vector>
-#include <algorithm>
-#include <immintrin.h>
-#include "native/kernels/params.h"
-#define STR2(x) #x
-#define STR(x) STR2(x)
+#include "ab_harness.h"
+#include "../kernels/rounding.h"  // round_half_even, for the uint8 weights as axisTaps rounds them
 namespace fastaug {
 namespace old_isa {
-#include STR(OLD_ROOT/native/kernels/shift.h)
+#include AB_TREE_FILE(OLD_ROOT, kernels/shift.h)
 }
 namespace new_isa {
-#include STR(NEW_ROOT/native/kernels/shift.h)
+#include AB_TREE_FILE(NEW_ROOT, kernels/shift.h)
 }
 }  // namespace fastaug
 using namespace fastaug;
-
-static double cpu_now() { timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec + 1e-9 * t.tv_nsec; }
-static double median(std::vector<double> v) { std::sort(v.begin(), v.end()); return v[v.size() / 2]; }
 
 // Per-image offsets and weights as src/ops/shift.ts axisTaps resolves them.
 struct Taps {
   std::vector<int32_t> kx, ky;
   std::vector<float> wx1, wx0, wy1, wy0;
 };
-static double round_half_even(double v) { return std::nearbyint(v); }
 static void axis(double d, bool u8, int32_t& k, float& w1, float& w0) {
   const double one = u8 ? 4096 : 1;
   double whole = std::floor(d);
@@ -180,11 +164,9 @@ static void run_case(const Case& k, int rounds, int calls) {
     return;
   }
   mc();
-  std::vector<double> to, tn, tm;
-  for (int r = 0; r < rounds; ++r) {
-    if (r & 1) { tn.push_back(time_calls<T>(new_call, calls)); to.push_back(time_calls<T>(old_call, calls)); tm.push_back(time_calls<T>(mc, calls)); }
-    else { tm.push_back(time_calls<T>(mc, calls)); to.push_back(time_calls<T>(old_call, calls)); tn.push_back(time_calls<T>(new_call, calls)); }
-  }
+  const auto times = alternate(rounds, {[&] { return time_calls<T>(mc, calls); }, [&] { return time_calls<T>(old_call, calls); },
+                                         [&] { return time_calls<T>(new_call, calls); }});
+  const std::vector<double>&tm = times[0], &to = times[1], &tn = times[2];
   // medians of each, then the medians of the ratios within a round (the
   // three samples of a round are minutes closer than two rounds)
   std::vector<double> ro, rn, rno;

@@ -9,8 +9,12 @@
 // shears) and tiny images, with every fill. On AVX2 and up the runs go in
 // groups of 8 pixels blended in pairs (each pair's store spills onto the
 // next pixel), and 3- and 4-channel reflect edge pixels load their taps 4
-// lanes at a time unless a tap is the image's last pixel: the cases reach
-// both (counted below). Each batch holds one image, so a
+// lanes at a time unless a tap is the image's last pixel; with the reflect
+// and edge fills, edge pixels go in groups of 8 too (their taps mapped lane
+// by lane; a group at the chunk's end moves back over pixels already
+// written; reflect taps farther than one image size or on the last pixel
+// send the group back to the per-pixel path): the cases reach all of these
+// (counted below). Each batch holds one image, so a
 // read outside the image leaves the buffer (the sanitizer build reports it);
 // every native ISA must give js's bytes (js maps every tap through the fill
 // rule), and a float64 reference from the definition bounds the values.
@@ -159,6 +163,12 @@ interface Reach {
   pairedGroups: number;
   /** 3-channel reflect edge pixels with a tap mapped onto the image's last pixel (where a 4-lane load would leave the image). */
   reflectLastPixel: number;
+  /** Chunks (3 or 4 channels, reflect or edge fill, 8 pixels or more) whose edge pixels go in groups of 8 (AVX2 and up). */
+  edgeGroups: number;
+  /** Of those, chunks where a group also covers interior pixels (an edge run not a multiple of 8 long). */
+  edgeGroupsOverInterior: number;
+  /** Reflect chunks with an edge pixel whose taps lie farther than one image size (its group takes the per-pixel path). */
+  edgeGroupsFarTaps: number;
 }
 
 function countReach(reach: Reach, m: Matrix, w: number, h: number, c: number, uint8: boolean, fill: Fill): void {
@@ -190,6 +200,22 @@ function countReach(reach: Reach, m: Matrix, w: number, h: number, c: number, ui
       }
       const a = inside.indexOf(true);
       const b = inside.lastIndexOf(true);
+      const n = inside.length;
+      if ((c === 3 || c === 4) && (fill === 'reflect' || fill === 'edge') && n >= 8 && inside.includes(false)) {
+        reach.edgeGroups += 1;
+        const left = a < 0 ? n : a;
+        const right = a < 0 ? 0 : n - 1 - b;
+        if ((left % 8 !== 0 && left < n) || right % 8 !== 0) reach.edgeGroupsOverInterior += 1;
+        if (fill === 'reflect') {
+          const far = (s: number, size: number): boolean => Math.floor(s) < -size || Math.floor(s) >= 2 * size - 1;
+          for (let x = x0; x < x0 + n; x += 1) {
+            if (far(clamp(m[0] * x + rx), w) || far(clamp(m[3] * x + ry), h)) {
+              reach.edgeGroupsFarTaps += 1;
+              break;
+            }
+          }
+        }
+      }
       if (c >= 3 && c <= 4 && a >= 0 && a + 7 <= b && a + 8 < inside.length) reach.pairedGroups += 1;
       if (a > 0 && b >= 0 && b < inside.length - 1) reach.runsInside += 1;
       if (a >= 0 && (limit[a] || limit[b])) reach.limitsOnBorder += 1;
@@ -201,7 +227,9 @@ describe('affine edge cases of the unchecked interior runs', () => {
   it('every native ISA gives js\'s bytes on 1500 matrices with row ends on and next to the border, extreme slopes, tiny images, every fill', () => {
     const rng = testRng(1919);
     let checkedAgainstReference = 0;
-    const reach: Reach = { runsInside: 0, limitsOnBorder: 0, carriesAcross: 0, pairedGroups: 0, reflectLastPixel: 0 };
+    const reach: Reach = {
+      runsInside: 0, limitsOnBorder: 0, carriesAcross: 0, pairedGroups: 0, reflectLastPixel: 0, edgeGroups: 0, edgeGroupsOverInterior: 0, edgeGroupsFarTaps: 0,
+    };
     for (let k = 0; k < 1500; k += 1) {
       const shape = randomShape(rng);
       const [, h, w] = shape;
@@ -234,6 +262,9 @@ describe('affine edge cases of the unchecked interior runs', () => {
     expect(reach.carriesAcross, JSON.stringify(reach)).toBeGreaterThan(500);
     expect(reach.pairedGroups, JSON.stringify(reach)).toBeGreaterThan(100);
     expect(reach.reflectLastPixel, JSON.stringify(reach)).toBeGreaterThan(100);
+    expect(reach.edgeGroups, JSON.stringify(reach)).toBeGreaterThan(100);
+    expect(reach.edgeGroupsOverInterior, JSON.stringify(reach)).toBeGreaterThan(30);
+    expect(reach.edgeGroupsFarTaps, JSON.stringify(reach)).toBeGreaterThan(50);
   });
 
   it('two images with their own matrices: image 1 lies between image 0 and the end of the buffer, and neither reads the other', () => {

@@ -1,7 +1,7 @@
 // affine at the borders of the native kernel's unchecked runs (issue 19).
 // Along an output row the native kernel blends the pixels whose four taps
 // lie inside the image as one run with no bounds checks, found from the
-// ends of each 64-pixel chunk (the taps' columns and rows are monotone along
+// ends of each 256-pixel chunk (the taps' columns and rows are monotone along
 // a row), and skips the ±2^30 clamp on rows whose ends lie within it. These
 // cases put row ends and the interior's limits exactly on, and next to, the
 // image border (including the uint8 weight's carry to the next pixel), use
@@ -98,8 +98,10 @@ function edgeMatrixUnbounded(rng: Rng, w: number, h: number): Matrix {
   }
 }
 
-/** Widths around the 64-pixel chunks and the 3-channel interior limit, tiny heights (1×1, 1×W, H×1 included). */
-const WIDTHS = [1, 2, 3, 4, 5, 7, 63, 64, 65, 66, 129];
+/** The native kernel's chunk: output pixels whose coordinates it computes at once (kChunk in native/kernels/affine.h). */
+const CHUNK = 256;
+/** Widths around the chunks and the 3-channel interior limit (and 64, the chunk of before), tiny heights (1×1, 1×W, H×1 included). */
+const WIDTHS = [1, 2, 3, 4, 5, 7, 9, 63, 64, 65, 66, 129, 255, 256, 257, 258];
 const HEIGHTS = [1, 2, 3, 4, 5, 9];
 
 function randomShape(rng: Rng): Shape {
@@ -153,7 +155,7 @@ function coordinatesSmall(m: Matrix, w: number, h: number): boolean {
 
 /** What the cases reach in the native kernel's terms (counted from the same float64 coordinates, to keep the cases honest). */
 interface Reach {
-  /** 64-pixel chunks whose interior run has edge pixels on both sides. */
+  /** Chunks whose interior run has edge pixels on both sides. */
   runsInside: number;
   /** Interior runs that start or end on the interior's first or last column or row. */
   limitsOnBorder: number;
@@ -183,10 +185,10 @@ function countReach(reach: Reach, m: Matrix, w: number, h: number, c: number, ui
   for (let y = 0; y < h; y += 1) {
     const rx = m[1] * y + m[2];
     const ry = m[4] * y + m[5];
-    for (let x0 = 0; x0 < w; x0 += 64) {
+    for (let x0 = 0; x0 < w; x0 += CHUNK) {
       const inside: boolean[] = [];
       const limit: boolean[] = [];
-      for (let x = x0; x < Math.min(w, x0 + 64); x += 1) {
+      for (let x = x0; x < Math.min(w, x0 + CHUNK); x += 1) {
         const [i, ic] = tap(clamp(m[0] * x + rx));
         const [j, jc] = tap(clamp(m[3] * x + ry));
         const interior = (a: number, b: number): boolean => a >= 0 && a < wide && b >= 0 && b < h - 1;
@@ -291,7 +293,7 @@ describe('affine edge cases of the unchecked interior runs', () => {
 
   it('hand-checked: a row running exactly from the left border to the right one reads each column once (identity columns, row 1 of 3)', () => {
     // sx = x exactly (m0 = 1), sy = 1 + 2^-20·y: the taps are rows 1 and 2 with weight 2^-20·y on row 2; row 0 reads row 1 exactly
-    const w = 67; // two chunks, the second of 3 pixels
+    const w = CHUNK + 3; // two chunks, the second of 3 pixels
     const data = Float32Array.from({ length: 3 * w * 3 }, (_, j) => j);
     const b: Batch = { data, shape: [1, 3, w, 3] };
     const req = affinePlan(b, { matrix: [1, 0, 0, 0, 2 ** -20, 1], fill: 'constant', fillValue: -1 });

@@ -51,7 +51,7 @@ template <> struct Weight<uint8_t> { using type = uint32_t; };
 
 constexpr double kLimit = 1073741824.0;  // 2^30
 constexpr double kRounder = 4503599627370496.0;  // 2^52: (v + 2^52) − 2^52 rounds v in [0, 2^52) half to even
-constexpr int64_t kChunk = 64;  // output pixels whose coordinates are computed at once
+constexpr int64_t kChunk = 256;  // output pixels whose coordinates are computed at once (a 224-pixel row in one chunk)
 
 inline double clamp(double s) {
   s = s < -kLimit ? -kLimit : s;

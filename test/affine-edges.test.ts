@@ -10,7 +10,7 @@
 // groups of 8 pixels blended in pairs (each pair's store spills onto the
 // next pixel), and 3- and 4-channel reflect edge pixels load their taps 4
 // lanes at a time unless a tap is the image's last pixel; with the reflect
-// and edge fills, edge pixels go in groups of 8 too (their taps mapped lane
+// and nearest fills, edge pixels go in groups of 8 too (their taps mapped lane
 // by lane; a group at the chunk's end moves back over pixels already
 // written; reflect taps farther than one image size or on the last pixel
 // send the group back to the per-pixel path): the cases reach all of these
@@ -165,7 +165,7 @@ interface Reach {
   pairedGroups: number;
   /** 3-channel reflect edge pixels with a tap mapped onto the image's last pixel (where a 4-lane load would leave the image). */
   reflectLastPixel: number;
-  /** Chunks (3 or 4 channels, reflect or edge fill, 8 pixels or more) whose edge pixels go in groups of 8 (AVX2 and up). */
+  /** Chunks (3 or 4 channels, reflect or nearest fill, 8 pixels or more) whose edge pixels go in groups of 8 (AVX2 and up). */
   edgeGroups: number;
   /** Of those, chunks where a group also covers interior pixels (an edge run not a multiple of 8 long). */
   edgeGroupsOverInterior: number;
@@ -203,7 +203,7 @@ function countReach(reach: Reach, m: Matrix, w: number, h: number, c: number, ui
       const a = inside.indexOf(true);
       const b = inside.lastIndexOf(true);
       const n = inside.length;
-      if ((c === 3 || c === 4) && (fill === 'reflect' || fill === 'edge') && n >= 8 && inside.includes(false)) {
+      if ((c === 3 || c === 4) && (fill === 'reflect' || fill === 'nearest') && n >= 8 && inside.includes(false)) {
         reach.edgeGroups += 1;
         const left = a < 0 ? n : a;
         const right = a < 0 ? 0 : n - 1 - b;
@@ -264,8 +264,8 @@ describe('affine edge cases of the unchecked interior runs', () => {
     expect(reach.carriesAcross, JSON.stringify(reach)).toBeGreaterThan(500);
     expect(reach.pairedGroups, JSON.stringify(reach)).toBeGreaterThan(100);
     expect(reach.reflectLastPixel, JSON.stringify(reach)).toBeGreaterThan(100);
-    expect(reach.edgeGroups, JSON.stringify(reach)).toBeGreaterThan(100);
-    expect(reach.edgeGroupsOverInterior, JSON.stringify(reach)).toBeGreaterThan(30);
+    expect(reach.edgeGroups, JSON.stringify(reach)).toBeGreaterThan(300);
+    expect(reach.edgeGroupsOverInterior, JSON.stringify(reach)).toBeGreaterThan(50);
     expect(reach.edgeGroupsFarTaps, JSON.stringify(reach)).toBeGreaterThan(50);
   });
 

@@ -370,7 +370,7 @@ inline void blend_pair(const T* src, T* out, int64_t row, const uint32_t* off, V
   store_pair<C>(out + Q * C, wyl * h0 + wyu * h1);
 }
 
-// Groups of 8 edge pixels (reflect and edge fills, 3 or 4 channels): the
+// Groups of 8 edge pixels (reflect and nearest fills, 3 or 4 channels): the
 // taps' columns and rows mapped lane by lane (map_tap's rules near the
 // image), their four element offsets as vectors, then the pairs of
 // blend_pair. A pixel whose taps lie inside the image maps to itself, so a
@@ -388,7 +388,7 @@ inline i32x8 reflect_near8(i32x8 s, int32_t size) {
   s = s < 0 ? -1 - s : s;
   return s >= size ? 2 * size - 1 - s : s;
 }
-// The edge fill: the nearest column or row of the image.
+// The nearest fill: the nearest column or row of the image.
 inline i32x8 clamp_index8(i32x8 s, int32_t size) {
   const i32x8 zero = {};
   const i32x8 top = zero + (size - 1);
@@ -529,7 +529,7 @@ inline void blend_interior(const T* __restrict src, T* __restrict out, const War
 }
 
 // Whether a chunk's edge pixels go in groups of 8 (blend_edge_group): AVX2
-// or AVX-512 targets, 3 or 4 channels, the reflect and edge fills, at least
+// or AVX-512 targets, 3 or 4 channels, the reflect and nearest fills, at least
 // 8 pixels, element offsets within int32.
 template <int C>
 inline bool edge_groups_apply(const WarpParams& p, int64_t n) {

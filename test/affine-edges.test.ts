@@ -1,7 +1,7 @@
 // affine at the borders of the native kernel's unchecked runs (issue 19).
 // Along an output row the native kernel blends the pixels whose four taps
 // lie inside the image as one run with no bounds checks, found from the
-// ends of each 64-pixel chunk (the taps' columns and rows are monotone along
+// ends of each 256-pixel chunk (the taps' columns and rows are monotone along
 // a row), and skips the ±2^30 clamp on rows whose ends lie within it. These
 // cases put row ends and the interior's limits exactly on, and next to, the
 // image border (including the uint8 weight's carry to the next pixel), use
@@ -9,8 +9,12 @@
 // shears) and tiny images, with every fill. On AVX2 and up the runs go in
 // groups of 8 pixels blended in pairs (each pair's store spills onto the
 // next pixel), and 3- and 4-channel reflect edge pixels load their taps 4
-// lanes at a time unless a tap is the image's last pixel: the cases reach
-// both (counted below). Each batch holds one image, so a
+// lanes at a time unless a tap is the image's last pixel; with the reflect
+// and nearest fills, edge pixels go in groups of 8 too (their taps mapped lane
+// by lane; a group at the chunk's end moves back over pixels already
+// written; reflect taps farther than one image size or on the last pixel
+// send the group back to the per-pixel path): the cases reach all of these
+// (counted below). Each batch holds one image, so a
 // read outside the image leaves the buffer (the sanitizer build reports it);
 // every native ISA must give js's bytes (js maps every tap through the fill
 // rule), and a float64 reference from the definition bounds the values.
@@ -94,8 +98,10 @@ function edgeMatrixUnbounded(rng: Rng, w: number, h: number): Matrix {
   }
 }
 
-/** Widths around the 64-pixel chunks and the 3-channel interior limit, tiny heights (1×1, 1×W, H×1 included). */
-const WIDTHS = [1, 2, 3, 4, 5, 7, 63, 64, 65, 66, 129];
+/** The native kernel's chunk: output pixels whose coordinates it computes at once (kChunk in native/kernels/affine.h). */
+const CHUNK = 256;
+/** Widths around the chunks and the 3-channel interior limit (and 64, the chunk of before), tiny heights (1×1, 1×W, H×1 included). */
+const WIDTHS = [1, 2, 3, 4, 5, 7, 9, 63, 64, 65, 66, 129, 255, 256, 257, 258];
 const HEIGHTS = [1, 2, 3, 4, 5, 9];
 
 function randomShape(rng: Rng): Shape {
@@ -149,7 +155,7 @@ function coordinatesSmall(m: Matrix, w: number, h: number): boolean {
 
 /** What the cases reach in the native kernel's terms (counted from the same float64 coordinates, to keep the cases honest). */
 interface Reach {
-  /** 64-pixel chunks whose interior run has edge pixels on both sides. */
+  /** Chunks whose interior run has edge pixels on both sides. */
   runsInside: number;
   /** Interior runs that start or end on the interior's first or last column or row. */
   limitsOnBorder: number;
@@ -159,6 +165,12 @@ interface Reach {
   pairedGroups: number;
   /** 3-channel reflect edge pixels with a tap mapped onto the image's last pixel (where a 4-lane load would leave the image). */
   reflectLastPixel: number;
+  /** Chunks (3 or 4 channels, reflect or nearest fill, 8 pixels or more) whose edge pixels go in groups of 8 (AVX2 and up). */
+  edgeGroups: number;
+  /** Of those, chunks where a group also covers interior pixels (an edge run not a multiple of 8 long). */
+  edgeGroupsOverInterior: number;
+  /** Reflect chunks with an edge pixel whose taps lie farther than one image size (its group takes the per-pixel path). */
+  edgeGroupsFarTaps: number;
 }
 
 function countReach(reach: Reach, m: Matrix, w: number, h: number, c: number, uint8: boolean, fill: Fill): void {
@@ -173,10 +185,10 @@ function countReach(reach: Reach, m: Matrix, w: number, h: number, c: number, ui
   for (let y = 0; y < h; y += 1) {
     const rx = m[1] * y + m[2];
     const ry = m[4] * y + m[5];
-    for (let x0 = 0; x0 < w; x0 += 64) {
+    for (let x0 = 0; x0 < w; x0 += CHUNK) {
       const inside: boolean[] = [];
       const limit: boolean[] = [];
-      for (let x = x0; x < Math.min(w, x0 + 64); x += 1) {
+      for (let x = x0; x < Math.min(w, x0 + CHUNK); x += 1) {
         const [i, ic] = tap(clamp(m[0] * x + rx));
         const [j, jc] = tap(clamp(m[3] * x + ry));
         const interior = (a: number, b: number): boolean => a >= 0 && a < wide && b >= 0 && b < h - 1;
@@ -190,6 +202,22 @@ function countReach(reach: Reach, m: Matrix, w: number, h: number, c: number, ui
       }
       const a = inside.indexOf(true);
       const b = inside.lastIndexOf(true);
+      const n = inside.length;
+      if ((c === 3 || c === 4) && (fill === 'reflect' || fill === 'nearest') && n >= 8 && inside.includes(false)) {
+        reach.edgeGroups += 1;
+        const left = a < 0 ? n : a;
+        const right = a < 0 ? 0 : n - 1 - b;
+        if ((left % 8 !== 0 && left < n) || right % 8 !== 0) reach.edgeGroupsOverInterior += 1;
+        if (fill === 'reflect') {
+          const far = (s: number, size: number): boolean => Math.floor(s) < -size || Math.floor(s) >= 2 * size - 1;
+          for (let x = x0; x < x0 + n; x += 1) {
+            if (far(clamp(m[0] * x + rx), w) || far(clamp(m[3] * x + ry), h)) {
+              reach.edgeGroupsFarTaps += 1;
+              break;
+            }
+          }
+        }
+      }
       if (c >= 3 && c <= 4 && a >= 0 && a + 7 <= b && a + 8 < inside.length) reach.pairedGroups += 1;
       if (a > 0 && b >= 0 && b < inside.length - 1) reach.runsInside += 1;
       if (a >= 0 && (limit[a] || limit[b])) reach.limitsOnBorder += 1;
@@ -201,7 +229,9 @@ describe('affine edge cases of the unchecked interior runs', () => {
   it('every native ISA gives js\'s bytes on 1500 matrices with row ends on and next to the border, extreme slopes, tiny images, every fill', () => {
     const rng = testRng(1919);
     let checkedAgainstReference = 0;
-    const reach: Reach = { runsInside: 0, limitsOnBorder: 0, carriesAcross: 0, pairedGroups: 0, reflectLastPixel: 0 };
+    const reach: Reach = {
+      runsInside: 0, limitsOnBorder: 0, carriesAcross: 0, pairedGroups: 0, reflectLastPixel: 0, edgeGroups: 0, edgeGroupsOverInterior: 0, edgeGroupsFarTaps: 0,
+    };
     for (let k = 0; k < 1500; k += 1) {
       const shape = randomShape(rng);
       const [, h, w] = shape;
@@ -234,6 +264,9 @@ describe('affine edge cases of the unchecked interior runs', () => {
     expect(reach.carriesAcross, JSON.stringify(reach)).toBeGreaterThan(500);
     expect(reach.pairedGroups, JSON.stringify(reach)).toBeGreaterThan(100);
     expect(reach.reflectLastPixel, JSON.stringify(reach)).toBeGreaterThan(100);
+    expect(reach.edgeGroups, JSON.stringify(reach)).toBeGreaterThan(300);
+    expect(reach.edgeGroupsOverInterior, JSON.stringify(reach)).toBeGreaterThan(50);
+    expect(reach.edgeGroupsFarTaps, JSON.stringify(reach)).toBeGreaterThan(50);
   });
 
   it('two images with their own matrices: image 1 lies between image 0 and the end of the buffer, and neither reads the other', () => {
@@ -260,7 +293,7 @@ describe('affine edge cases of the unchecked interior runs', () => {
 
   it('hand-checked: a row running exactly from the left border to the right one reads each column once (identity columns, row 1 of 3)', () => {
     // sx = x exactly (m0 = 1), sy = 1 + 2^-20·y: the taps are rows 1 and 2 with weight 2^-20·y on row 2; row 0 reads row 1 exactly
-    const w = 67; // two chunks, the second of 3 pixels
+    const w = CHUNK + 3; // two chunks, the second of 3 pixels
     const data = Float32Array.from({ length: 3 * w * 3 }, (_, j) => j);
     const b: Batch = { data, shape: [1, 3, w, 3] };
     const req = affinePlan(b, { matrix: [1, 0, 0, 0, 2 ** -20, 1], fill: 'constant', fillValue: -1 });

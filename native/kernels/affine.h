@@ -51,7 +51,7 @@ template <> struct Weight<uint8_t> { using type = uint32_t; };
 
 constexpr double kLimit = 1073741824.0;  // 2^30
 constexpr double kRounder = 4503599627370496.0;  // 2^52: (v + 2^52) − 2^52 rounds v in [0, 2^52) half to even
-constexpr int64_t kChunk = 64;  // output pixels whose coordinates are computed at once
+constexpr int64_t kChunk = 256;  // output pixels whose coordinates are computed at once (a 224-pixel row in one chunk)
 
 inline double clamp(double s) {
   s = s < -kLimit ? -kLimit : s;
@@ -77,8 +77,10 @@ inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64
     const double x = double(first + k);
     const double sx = Clamped ? clamp(m0 * x + rx) : m0 * x + rx;
     const double sy = Clamped ? clamp(m3 * x + ry) : m3 * x + ry;
-    int32_t i = floor_i(sx), j = floor_i(sy);
-    const double tx = sx - double(i), ty = sy - double(j);
+    // floor as a double (one vroundpd where SSE4.1 has it), then exact int32 and fraction
+    const double fx = __builtin_floor(sx), fy = __builtin_floor(sy);
+    int32_t i = int32_t(fx), j = int32_t(fy);
+    const double tx = sx - fx, ty = sy - fy;
     if constexpr (sizeof(T) == 1) {
       const double qx = (tx * 4096.0 + kRounder) - kRounder;
       const double qy = (ty * 4096.0 + kRounder) - kRounder;
@@ -92,11 +94,11 @@ inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64
       yu[k] = uint32_t(uy);
       yl[k] = uint32_t(4096 - uy);
     } else {
-      const float fx = float(tx), fy = float(ty);
-      xu[k] = fx;
-      xl[k] = 1.0f - fx;
-      yu[k] = fy;
-      yl[k] = 1.0f - fy;
+      const float ux = float(tx), uy = float(ty);
+      xu[k] = ux;
+      xl[k] = 1.0f - ux;
+      yu[k] = uy;
+      yl[k] = 1.0f - uy;
     }
     ix[k] = i;
     iy[k] = j;
@@ -337,15 +339,133 @@ inline void store_pair(uint8_t* o, u32x8 v) {
   __builtin_memcpy(o, &b, sizeof b);
 }
 
+// store_pair without the spill (the pair is the chunk's last).
+template <int C>
+inline void store_pair_exact(float* o, f32x8 r) {
+  if constexpr (C == 3) r = __builtin_shufflevector(r, r, 0, 1, 2, 4, 5, 6, 7, 7);
+  __builtin_memcpy(o, &r, 2 * C * sizeof(float));
+}
+template <int C>
+inline void store_pair_exact(uint8_t* o, u32x8 v) {
+  const u32x8 r = (v + (shift_detail::kHalfQ2 - 1) + ((v >> 24) & 1u)) >> 24;  // round_q2 per lane
+  u8x8 b = __builtin_convertvector(r, u8x8);
+  if constexpr (C == 3) b = __builtin_shufflevector(b, b, 0, 1, 2, 4, 5, 6, 7, 7);
+  __builtin_memcpy(o, &b, 2 * C);
+}
+
+// The lower weight from the upper one, as coordinates computes it (1 − u in
+// float32, 4096 − u in Q12): a subtraction instead of another lane permute.
+inline f32x8 lower_weight(f32x8 u) { return 1.0f - u; }
+inline u32x8 lower_weight(u32x8 u) { return 4096u - u; }
+
 // Pixels k + Q, k + Q + 1 of a group (element offsets `off`).
 template <class T, int C, int Q, class V>
-inline void blend_pair(const T* src, T* out, int64_t row, u32x8 off, V xu, V xl, V yu, V yl) {
+inline void blend_pair(const T* src, T* out, int64_t row, const uint32_t* off, V xu, V yu) {
   const T* p = src + off[Q];
   const T* q = src + off[Q + 1];
-  const V wxu = spread_pair<Q>(xu), wxl = spread_pair<Q>(xl);
+  const V wxu = spread_pair<Q>(xu), wxl = lower_weight(wxu);
+  const V wyu = spread_pair<Q>(yu), wyl = lower_weight(wyu);
   const V h0 = wxl * load_pair(p, q) + wxu * load_pair(p + C, q + C);
   const V h1 = wxl * load_pair(p + row, q + row) + wxu * load_pair(p + row + C, q + row + C);
-  store_pair<C>(out + Q * C, spread_pair<Q>(yl) * h0 + spread_pair<Q>(yu) * h1);
+  store_pair<C>(out + Q * C, wyl * h0 + wyu * h1);
+}
+
+// Groups of 8 edge pixels (reflect and nearest fills, 3 or 4 channels): the
+// taps' columns and rows mapped lane by lane (map_tap's rules near the
+// image), their four element offsets as vectors, then the pairs of
+// blend_pair. A pixel whose taps lie inside the image maps to itself, so a
+// group may also cover interior pixels: it writes them the bits the
+// interior loop writes.
+typedef int32_t i32x8 __attribute__((vector_size(32)));
+
+inline bool any_lane(i32x8 mask) {
+  uint64_t q[4];
+  __builtin_memcpy(q, &mask, sizeof q);
+  return (q[0] | q[1] | q[2] | q[3]) != 0;
+}
+// reflect_near lane by lane (s in [−size, 2·size)).
+inline i32x8 reflect_near8(i32x8 s, int32_t size) {
+  s = s < 0 ? -1 - s : s;
+  return s >= size ? 2 * size - 1 - s : s;
+}
+// The nearest fill: the nearest column or row of the image.
+inline i32x8 clamp_index8(i32x8 s, int32_t size) {
+  const i32x8 zero = {};
+  const i32x8 top = zero + (size - 1);
+  s = s < zero ? zero : s;
+  return s > top ? top : s;
+}
+
+// Element offsets of a group's four taps (t00, t01: row r0; t10, t11: row r1).
+struct TapOffsets8 {
+  u32x8 t00, t01, t10, t11;
+};
+
+// The taps of pixels k … k + 7, or false where the vector rules do not
+// cover them (reflect taps farther than one image size; 3 channels: a tap
+// on the image's last pixel, whose 4-lane load would leave the image).
+template <int C>
+inline bool edge_tap_offsets(const WarpParams& p, const int32_t* ix, const int32_t* iy, TapOffsets8& t) {
+  const int32_t w = int32_t(p.w), h = int32_t(p.h);
+  const i32x8 i0 = load8<i32x8>(ix), j0 = load8<i32x8>(iy);
+  i32x8 c0, c1, r0, r1;
+  if (p.fill == 2) {
+    // i0 in [−w, 2w − 1) and j0 in [−h, 2h − 1): both taps within one image size
+    const u32x8 ui = u32x8(i0 + w), uj = u32x8(j0 + h);
+    if (any_lane(i32x8((ui >= uint32_t(3 * w - 1)) | (uj >= uint32_t(3 * h - 1))))) return false;
+    c0 = reflect_near8(i0, w);
+    c1 = reflect_near8(i0 + 1, w);
+    r0 = reflect_near8(j0, h);
+    r1 = reflect_near8(j0 + 1, h);
+  } else {  // p.fill == 1 (coordinates are clamped to ±2^30: i0 + 1 does not overflow)
+    c0 = clamp_index8(i0, w);
+    c1 = clamp_index8(i0 + 1, w);
+    r0 = clamp_index8(j0, h);
+    r1 = clamp_index8(j0 + 1, h);
+  }
+  const i32x8 row0 = r0 * w, row1 = r1 * w;
+  const i32x8 p00 = row0 + c0, p01 = row0 + c1, p10 = row1 + c0, p11 = row1 + c1;
+  if (C == 3) {
+    const int32_t last = h * w - 1;
+    if (any_lane((p00 == last) | (p01 == last) | (p10 == last) | (p11 == last))) return false;
+  }
+  t = {u32x8(p00 * C), u32x8(p01 * C), u32x8(p10 * C), u32x8(p11 * C)};
+  return true;
+}
+
+// Pixels k + Q, k + Q + 1 of a group from their taps' offsets; `spill`: the
+// pair's store may write onto the pixel after it (else an exact store).
+template <class T, int C, int Q, class V>
+inline void blend_pair_taps(const T* src, T* out, const TapOffsets8& t, V xu, V yu, bool spill) {
+  const V wxu = spread_pair<Q>(xu), wxl = lower_weight(wxu);
+  const V wyu = spread_pair<Q>(yu), wyl = lower_weight(wyu);
+  const V h0 = wxl * load_pair(src + t.t00[Q], src + t.t00[Q + 1]) + wxu * load_pair(src + t.t01[Q], src + t.t01[Q + 1]);
+  const V h1 = wxl * load_pair(src + t.t10[Q], src + t.t10[Q + 1]) + wxu * load_pair(src + t.t11[Q], src + t.t11[Q + 1]);
+  const V r = wyl * h0 + wyu * h1;
+  if (C == 4 || spill) {
+    store_pair<C>(out + Q * C, r);
+  } else {
+    store_pair_exact<C>(out + Q * C, r);
+  }
+}
+
+// Pixels k … k + 7 through the edge rules in vectors; false (nothing
+// written) where edge_tap_offsets does not cover them. `spill`: a pixel of
+// the chunk follows the group (written after it).
+template <class T, int C>
+inline bool blend_edge_group(const T* __restrict src, T* __restrict out, const WarpParams& p, int64_t k, bool spill, const int32_t* ix,
+                             const int32_t* iy, const typename Weight<T>::type* xu, const typename Weight<T>::type* xl,
+                             const typename Weight<T>::type* yu, const typename Weight<T>::type* yl) {
+  using V = typename Lanes8<T>::type;
+  TapOffsets8 t;
+  if (!edge_tap_offsets<C>(p, ix + k, iy + k, t)) return false;
+  const V vxu = load8<V>(xu + k), vyu = load8<V>(yu + k);  // the lower weights follow from these
+  T* o = out + k * C;
+  blend_pair_taps<T, C, 0>(src, o, t, vxu, vyu, true);
+  blend_pair_taps<T, C, 2>(src, o, t, vxu, vyu, true);
+  blend_pair_taps<T, C, 4>(src, o, t, vxu, vyu, true);
+  blend_pair_taps<T, C, 6>(src, o, t, vxu, vyu, spill);
+  return true;
 }
 
 // Groups of 8 interior pixels from a (while a pixel of the chunk follows
@@ -359,19 +479,27 @@ inline int64_t blend_interior_groups(const T* __restrict src, T* __restrict out,
   const int64_t row = p.w * C;
   if (uint64_t(p.h) * uint64_t(row) > 0xFFFFFFFFu) return a;  // element offsets in 32 bits
   const uint32_t w = uint32_t(p.w);
+  // the taps' element offsets, read back as scalars (cheaper than lane extracts)
+  alignas(32) uint32_t offsets[kChunk];
+  for (int64_t q = a; q < b; ++q) offsets[q] = (uint32_t(iy[q]) * w + uint32_t(ix[q])) * uint32_t(C);
   int64_t k = a;
   for (; k + 8 <= b && k + 8 < n; k += 8) {
-    const u32x8 off = (load8<u32x8>(iy + k) * w + load8<u32x8>(ix + k)) * uint32_t(C);
-    const V vxu = load8<V>(xu + k), vxl = load8<V>(xl + k), vyu = load8<V>(yu + k), vyl = load8<V>(yl + k);
+    const uint32_t* off = offsets + k;
+    const V vxu = load8<V>(xu + k), vyu = load8<V>(yu + k);  // the lower weights follow from these
     T* o = out + k * C;
-    blend_pair<T, C, 0>(src, o, row, off, vxu, vxl, vyu, vyl);
-    blend_pair<T, C, 2>(src, o, row, off, vxu, vxl, vyu, vyl);
-    blend_pair<T, C, 4>(src, o, row, off, vxu, vxl, vyu, vyl);
-    blend_pair<T, C, 6>(src, o, row, off, vxu, vxl, vyu, vyl);
+    blend_pair<T, C, 0>(src, o, row, off, vxu, vyu);
+    blend_pair<T, C, 2>(src, o, row, off, vxu, vyu);
+    blend_pair<T, C, 4>(src, o, row, off, vxu, vyu);
+    blend_pair<T, C, 6>(src, o, row, off, vxu, vyu);
   }
   return k;
 }
 #else
+template <class T, int C>
+inline bool blend_edge_group(const T*, T*, const WarpParams&, int64_t, bool, const int32_t*, const int32_t*, const typename Weight<T>::type*,
+                             const typename Weight<T>::type*, const typename Weight<T>::type*, const typename Weight<T>::type*) {
+  return false;
+}
 template <class T, int C>
 inline int64_t blend_interior_groups(const T*, T*, const WarpParams&, int64_t a, int64_t, int64_t, const int32_t*, const int32_t*,
                                      const typename Weight<T>::type*, const typename Weight<T>::type*,
@@ -400,6 +528,20 @@ inline void blend_interior(const T* __restrict src, T* __restrict out, const War
   }
 }
 
+// Whether a chunk's edge pixels go in groups of 8 (blend_edge_group): AVX2
+// or AVX-512 targets, 3 or 4 channels, the reflect and nearest fills, at least
+// 8 pixels, element offsets within int32.
+template <int C>
+inline bool edge_groups_apply(const WarpParams& p, int64_t n) {
+#if defined(__AVX2__)
+  return (C == 3 || C == 4) && (p.fill == 1 || p.fill == 2) && n >= 8 && p.h * p.w * C < (int64_t(1) << 31);
+#else
+  (void)p;
+  (void)n;
+  return false;
+#endif
+}
+
 // Output pixels 0 … n − 1 of a chunk (at `out`) from their taps and weights.
 // Along a row, floor(sx) and floor(sy) are monotone in x (each step of the
 // coordinate arithmetic is: a product by m0, a sum, the clamp, the floor;
@@ -425,6 +567,21 @@ inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpPa
       edge_pixel<T>(src, out + k * c, p, c, ix[k], iy[k], xu[k], xl[k], yu[k], yl[k]);
     }
   };
+  if (edge_groups_apply<C>(p, n)) {
+    // Edge pixels in groups of 8 (blend_edge_group); a group past the
+    // chunk's end moves back to n − 8, over pixels it writes with the same bits.
+    const auto edge_group = [&](int64_t k) {
+      if (!blend_edge_group<T, C>(src, out, p, k, k + 8 < n, ix, iy, xu, xl, yu, yl)) {
+        for (int64_t q = k; q < k + 8; ++q) edge(q);
+      }
+    };
+    int64_t done = 0;  // pixels 0 … done − 1 written (a pixel after them may hold a spill)
+    for (; done < a; done += 8) edge_group(done < n - 8 ? done : n - 8);
+    done = done < n ? done : n;
+    if (done < b) blend_interior<T, C>(src, out, p, c, done, b, n, ix, iy, xu, xl, yu, yl);
+    for (int64_t k = b > done ? b : done; k < n; k += 8) edge_group(k < n - 8 ? k : n - 8);
+    return;
+  }
   for (int64_t k = 0; k < a; ++k) edge(k);
   blend_interior<T, C>(src, out, p, c, a, b, n, ix, iy, xu, xl, yu, yl);
   for (int64_t k = b; k < n; ++k) edge(k);

@@ -525,7 +525,7 @@ export function runAsyncWork(op: string, backend: Backend, lent: readonly LentAr
     // for 48 MB on the project's VMs) are better taken on pool threads
     const createsOutput = lent.some((l) => l.created === true);
     if (!backend.poolThreads || unitTooLong || createsOutput || lent.every(safelyOwned)) {
-      return runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(([start, count]) => Promise.resolve(work.run(views, start, count, true))));
+      return runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(async ([start, count]) => work.run(views, start, count, true)));
     }
     refuseResizable(op, lent);
     // the lengths at the call: the generator's body first runs a turn later, when an array may already be gone

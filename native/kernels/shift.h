@@ -362,10 +362,15 @@ inline void stream_line(char* to, const char* from) { __builtin_memcpy(to, from,
 inline void stream_fence() {}
 #endif
 
-// Calls whose output is at least this many bytes stream it: a memcpy of
-// them runs from memory anyway, while smaller outputs (a 1024x28x28 MNIST
-// batch is 0.8 MB) stay in cache for the op that reads them next.
-constexpr int64_t kStreamMinBytes = int64_t(4) << 20;
+// Calls whose output is at least this many bytes stream it: input and
+// output together (32 MiB and more) then overflow a 32 MB L3, so a memcpy
+// of them runs from memory anyway, while smaller outputs (a 64x224x224x3
+// uint8 batch is 9.6 MB, an MNIST batch 0.8 MB) stay in the L3 for the op
+// that reads them next. The line was 4 MiB (chosen on a busy Zen 5, whose
+// L3 the other tenants filled); on a quiet Zen 4 streaming the 9.6 MB uint8
+// batch cost 1.2-1.6x the time of ordinary stores (shift_ab, AVX-512 and
+// AVX2, 2026-12-07), and on Zen 3 it was no faster than the in-L3 memcpy.
+constexpr int64_t kStreamMinBytes = int64_t(16) << 20;
 // Forward runs at least this long are streamed: shorter ones are mostly
 // partial lines.
 constexpr size_t kStreamMinRun = 256;

@@ -1,0 +1,41 @@
+// node bench/ab-ops.mjs --vs DIST [--rounds N] [--calls N] [NAME ...]
+// A few ops outside the bench cases (a vertical flip, erase at p 1, …) timed
+// as CPU ms per call on this build and on the --vs build in turn in one
+// process (see bench/affine-cpu.mjs for the --vs build), with a memcpy of the
+// same bytes, 64x224x224x3 uint8 out of place; prints medians and the median
+// of the per-round new / old ratios.
+import { cpuMs, loadBuilds, median } from './ab.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const rounds = Number(option('--rounds', '11'));
+const calls = Number(option('--calls', '4'));
+const optionValues = new Set([option('--vs'), option('--rounds'), option('--calls')]);
+const builds = loadBuilds(option('--vs'));
+const shape = [64, 224, 224, 3];
+const data = new Uint8Array(64 * 224 * 224 * 3).map((_, i) => (i * 7) & 255);
+const out = new Uint8Array(data.length);
+const batch = { data, shape };
+const ops = {
+  'flip-h': (fa) => fa.flip(batch, { horizontal: true, out }),
+  'flip-v': (fa) => fa.flip(batch, { vertical: true, out }),
+  'flip-hv': (fa) => fa.flip(batch, { horizontal: true, vertical: true, out }),
+  'erase-p1': (fa) => fa.erase(batch, { p: 1, seed: 1, out }),
+  'erase-p0.5': (fa) => fa.erase(batch, { p: 0.5, seed: 1, out }),
+};
+const names = args.filter((a) => !a.startsWith('--') && !optionValues.has(a));
+for (const name of names.length > 0 ? names : Object.keys(ops)) {
+  const op = ops[name];
+  if (op === undefined) throw new Error(`unknown op ${name}; ops: ${Object.keys(ops).join(', ')}`);
+  const times = builds.map(() => []);
+  const copy = [];
+  const ratios = [];
+  for (const [, fa] of builds) op(fa);
+  for (let r = 0; r < rounds; r += 1) {
+    copy.push(cpuMs(() => out.set(data), calls));
+    builds.forEach(([, fa], k) => times[k].push(cpuMs(() => op(fa), calls)));
+    if (builds.length > 1) ratios.push(times[0][r] / times[1][r]);
+  }
+  const line = builds.map(([label], k) => `${label} ${median(times[k]).toFixed(3)} ms`).join('  ');
+  console.log(`${name.padEnd(11)} memcpy ${median(copy).toFixed(3)} ms  ${line}${ratios.length ? `  this/vs per round ${median(ratios).toFixed(3)}` : ''}`);
+}

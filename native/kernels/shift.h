@@ -364,8 +364,12 @@ inline void stream_fence() {}
 
 // Calls whose output is at least this many bytes stream it: a memcpy of
 // them runs from memory anyway, while smaller outputs (a 1024x28x28 MNIST
-// batch is 0.8 MB) stay in cache for the op that reads them next.
-constexpr int64_t kStreamMinBytes = int64_t(4) << 20;
+// batch is 0.8 MB) stay in cache for the op that reads them next. A
+// 64x224x224x3 uint8 batch (9.6 MB) and its input fit a 32 MB L3, as a
+// memcpy's do: streamed (the threshold was 4 MiB), the Zen 4 host's uint8
+// integer shifts took 1.2-2x longer (W1 1.7x a memcpy, 0.9x unstreamed), so
+// the threshold is the bilinear one (kBlendStreamMinBytes).
+constexpr int64_t kStreamMinBytes = int64_t(16) << 20;
 // Forward runs at least this long are streamed: shorter ones are mostly
 // partial lines.
 constexpr size_t kStreamMinRun = 256;

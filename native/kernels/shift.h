@@ -1009,6 +1009,19 @@ void extend_row(const Plane& q, const RowRuns& plan, const T* row, T* ext) {
   }
 }
 
+// One output row of n elements at `out`, written by `blend(to)`: in place,
+// or when `stream` into `line` (a row on the stack) and from there with
+// non-temporal stores (stream_bytes: n·sizeof(T) >= 64).
+template <class T, class Blend>
+inline void write_row(T* out, T* line, int64_t n, bool stream, const Blend& blend) {
+  if (stream) {
+    blend(line);
+    stream_bytes(out, line, size_t(n) * sizeof(T));
+  } else {
+    blend(out);
+  }
+}
+
 // A plane whose rows fit (fits_ext_row), row by row from extended rows
 // (above); `stream`: rows of at least kStreamMinRun bytes written with
 // non-temporal stores (stream_bytes needs 64 bytes or more: given a shorter
@@ -1038,12 +1051,7 @@ void blend_plane_rows(const T* src, T* dst, const Plane& q, bool stream_if_long)
     const int64_t m1 = two_y ? map_index(y - q.ky - 1, q.h, q.fill) : m0;
     const T* e0 = extended(m0, m1);
     const T* e1 = extended(m1, m0);
-    if (stream) {
-      blend_interior(q, e0 + c, e1 + c, line, row_len);
-      stream_bytes(dst + y * row_len, line, size_t(row_len) * sizeof(T));
-    } else {
-      blend_interior(q, e0 + c, e1 + c, dst + y * row_len, row_len);
-    }
+    write_row(dst + y * row_len, line, row_len, stream, [&](T* out) { blend_interior(q, e0 + c, e1 + c, out, row_len); });
   }
 }
 
@@ -1124,12 +1132,7 @@ void blend_plane_sums(const uint8_t* src, uint8_t* dst, const Plane& q, bool str
     const int64_t m0 = map_index(y - q.ky, q.h, q.fill), m1 = map_index(y - q.ky - 1, q.h, q.fill);
     const BytesV* h0 = row_sums_of(m0, m1);
     const BytesV* h1 = row_sums_of(m1, m0);
-    if (stream) {
-      blend_row_sums(h0, h1, row_len, wy1, wy0, line);
-      stream_bytes(dst + y * row_len, line, size_t(row_len));
-    } else {
-      blend_row_sums(h0, h1, row_len, wy1, wy0, dst + y * row_len);
-    }
+    write_row(dst + y * row_len, line, row_len, stream, [&](uint8_t* out) { blend_row_sums(h0, h1, row_len, wy1, wy0, out); });
   }
 }
 

@@ -790,6 +790,10 @@ struct BytesVec {
   template <int N> static V shl32(V a) { return _mm256_slli_epi32(a, N); }
   static V pack32(V a, V b) { return _mm256_packus_epi32(a, b); }
   static V pack16(V a, V b) { return _mm256_packus_epi16(a, b); }
+  // round_q2 of each lane, left in the lane: (v + 2^23 − 1 + bit 24 of v) >> 24
+  static V round_q2(V v) {
+    return shr32<24>(add32(add32(v, set1(kHalfQ2 - 1)), and_(shr32<24>(v), set1(1))));
+  }
 };
 #elif defined(__SSE4_1__)
 struct BytesVec {
@@ -809,6 +813,28 @@ struct BytesVec {
   template <int N> static V shl32(V a) { return _mm_slli_epi32(a, N); }
   static V pack32(V a, V b) { return _mm_packus_epi32(a, b); }
   static V pack16(V a, V b) { return _mm_packus_epi16(a, b); }
+  static V round_q2(V v) {
+    return shr32<24>(add32(add32(v, set1(kHalfQ2 - 1)), and_(shr32<24>(v), set1(1))));
+  }
+};
+#endif
+
+#if defined(__AVX512BW__)
+// 64 bytes a step, for the cached row sums below (rows of 64 bytes or more).
+// The unpacks work within 128-bit lanes as the 256-bit ones do, so the
+// layout and the sums are the same; its round_q2_bytes is its own (below).
+struct BytesVec512 {
+  typedef __m512i V;
+  static constexpr int64_t kBytes = 64;
+  static V load(const uint8_t* p) { return _mm512_loadu_si512(p); }
+  static void store(uint8_t* p, V v) { _mm512_storeu_si512(p, v); }
+  static V set1(uint32_t x) { return _mm512_set1_epi32(int(x)); }
+  static V zero() { return _mm512_setzero_si512(); }
+  static V unpack_lo8(V a, V b) { return _mm512_unpacklo_epi8(a, b); }
+  static V unpack_hi8(V a, V b) { return _mm512_unpackhi_epi8(a, b); }
+  static V madd16(V a, V b) { return _mm512_madd_epi16(a, b); }
+  static V mul32(V a, V b) { return _mm512_mullo_epi32(a, b); }
+  static V add32(V a, V b) { return _mm512_add_epi32(a, b); }
 };
 #endif
 
@@ -817,28 +843,47 @@ typedef BytesVec::V BytesV;
 
 // The pair of 16-bit weights (w1 for the first tap, w0 for the second) as
 // pmaddwd takes it.
-inline BytesV weight_pair(uint32_t w1, uint32_t w0) { return BytesVec::set1(w1 | (w0 << 16)); }
+template <class B = BytesVec>
+inline typename B::V weight_pair(uint32_t w1, uint32_t w0) { return B::set1(w1 | (w0 << 16)); }
 
 // a·w1 + b·w0 for every byte of a and b, as four vectors of 32-bit sums:
-// sums[k] holds bytes 4k .. 4k + 3 of each 128-bit half.
-inline void blend_pairs(BytesV a, BytesV b, BytesV weights, BytesV sums[4]) {
-  typedef BytesVec V;
-  const BytesV lo = V::unpack_lo8(a, b), hi = V::unpack_hi8(a, b), z = V::zero();
-  sums[0] = V::madd16(V::unpack_lo8(lo, z), weights);
-  sums[1] = V::madd16(V::unpack_hi8(lo, z), weights);
-  sums[2] = V::madd16(V::unpack_lo8(hi, z), weights);
-  sums[3] = V::madd16(V::unpack_hi8(hi, z), weights);
+// sums[k] holds bytes 4k .. 4k + 3 of each 128-bit lane.
+template <class B = BytesVec>
+inline void blend_pairs(typename B::V a, typename B::V b, typename B::V weights, typename B::V sums[4]) {
+  const typename B::V lo = B::unpack_lo8(a, b), hi = B::unpack_hi8(a, b), z = B::zero();
+  sums[0] = B::madd16(B::unpack_lo8(lo, z), weights);
+  sums[1] = B::madd16(B::unpack_hi8(lo, z), weights);
+  sums[2] = B::madd16(B::unpack_lo8(hi, z), weights);
+  sums[3] = B::madd16(B::unpack_hi8(hi, z), weights);
 }
 
 // round_q2 of each 32-bit lane of the four vectors of blend_pairs' layout,
 // packed back into one vector of bytes in order.
-inline BytesV round_q2_bytes(const BytesV v[4]) {
-  typedef BytesVec V;
-  const BytesV bias = V::set1(kHalfQ2 - 1), one = V::set1(1);
-  BytesV r[4];
-  for (int k = 0; k < 4; ++k) r[k] = V::shr32<24>(V::add32(V::add32(v[k], bias), V::and_(V::shr32<24>(v[k]), one)));
-  return V::pack16(V::pack32(r[0], r[1]), V::pack32(r[2], r[3]));
+template <class B = BytesVec>
+inline typename B::V round_q2_bytes(const typename B::V v[4]) {
+  return B::pack16(B::pack32(B::round_q2(v[0]), B::round_q2(v[1])), B::pack32(B::round_q2(v[2]), B::round_q2(v[3])));
 }
+
+#if defined(__AVX512BW__)
+// The same for 64 bytes: the rounded value is byte 3 of t = v + 2^23 − 1 +
+// (bit 24 of v), and v[k]'s lane j of each 128-bit lane is byte 4k + j of
+// that lane, so one byte shuffle per vector, merged under a byte mask, puts
+// the bytes in order (4 shuffles, for the 4 shifts and 3 packs).
+template <>
+inline __m512i round_q2_bytes<BytesVec512>(const __m512i v[4]) {
+  typedef BytesVec512 B;
+  // byte p of each lane from byte 4·(p mod 4) + 3: v[k] fills p = 4k .. 4k + 3
+  const __m512i top_bytes = B::set1(0x0F0B0703u);
+  __m512i out = B::zero();
+  for (int k = 0; k < 4; ++k) {
+    const __mmask16 odd = _mm512_test_epi32_mask(v[k], B::set1(1u << 24));
+    __m512i t = B::add32(v[k], B::set1(kHalfQ2 - 1));
+    t = _mm512_mask_add_epi32(t, odd, t, B::set1(1));
+    out = k == 0 ? _mm512_shuffle_epi8(t, top_bytes) : _mm512_mask_shuffle_epi8(out, __mmask64(0x000F000F000F000Full << (4 * k)), t, top_bytes);
+  }
+  return out;
+}
+#endif
 
 // Elements [0, returned) of blend_interior's three tap patterns, a vector of
 // bytes per step: all n when n is at least a vector (the last step overlaps
@@ -1010,6 +1055,19 @@ void extend_row(const Plane& q, const RowRuns& plan, const T* row, T* ext) {
   }
 }
 
+// One output row of n elements at `out`, written by `blend(to)`: in place,
+// or when `stream` into `line` (a row on the stack) and from there with
+// non-temporal stores (stream_bytes: n·sizeof(T) >= 64).
+template <class T, class Blend>
+inline void write_row(T* out, T* line, int64_t n, bool stream, const Blend& blend) {
+  if (stream) {
+    blend(line);
+    stream_bytes(out, line, size_t(n) * sizeof(T));
+  } else {
+    blend(out);
+  }
+}
+
 // A plane whose rows fit (fits_ext_row), row by row from extended rows
 // (above); `stream`: rows of at least kStreamMinRun bytes written with
 // non-temporal stores (stream_bytes needs 64 bytes or more: given a shorter
@@ -1039,12 +1097,7 @@ void blend_plane_rows(const T* src, T* dst, const Plane& q, bool stream_if_long)
     const int64_t m1 = two_y ? map_index(y - q.ky - 1, q.h, q.fill) : m0;
     const T* e0 = extended(m0, m1);
     const T* e1 = extended(m1, m0);
-    if (stream) {
-      blend_interior(q, e0 + c, e1 + c, line, row_len);
-      stream_bytes(dst + y * row_len, line, size_t(row_len) * sizeof(T));
-    } else {
-      blend_interior(q, e0 + c, e1 + c, dst + y * row_len, row_len);
-    }
+    write_row(dst + y * row_len, line, row_len, stream, [&](T* out) { blend_interior(q, e0 + c, e1 + c, out, row_len); });
   }
 }
 
@@ -1061,35 +1114,37 @@ void blend_plane_rows(const T* src, T* dst, const Plane& q, bool stream_if_long)
 // Rows of at most this many elements, with the extended row's extra pixel
 // (two buffers of 4 bytes an element: 16 KiB of stack; RGB rows up to 681 pixels).
 constexpr int64_t kSumRowElements = 2048;
-constexpr int64_t kSumSteps = kSumRowElements / BytesVec::kBytes;
 
-// The steps of a row of n >= kBytes elements: kBytes apart, the last one
-// at n − kBytes (overlapping the one before), as blend_bytes_vec's.
-inline int64_t sum_steps(int64_t n) { return (n + BytesVec::kBytes - 1) / BytesVec::kBytes; }
+// The steps of a row of n >= B::kBytes elements: B::kBytes apart, the last
+// one at n − B::kBytes (overlapping the one before), as blend_bytes_vec's.
+template <class B>
+inline int64_t sum_steps(int64_t n) { return (n + B::kBytes - 1) / B::kBytes; }
+template <class B>
 inline int64_t sum_step_at(int64_t k, int64_t n) {
-  const int64_t i = k * BytesVec::kBytes;
-  return i + BytesVec::kBytes <= n ? i : n - BytesVec::kBytes;
+  const int64_t i = k * B::kBytes;
+  return i + B::kBytes <= n ? i : n - B::kBytes;
 }
 
 // x1·p[i − c] + x0·p[i] for the n elements from p (an extended row's s0
 // taps; p[−c .. −1] the s1 tap of the first column), four vectors a step.
-inline void row_sums(const uint8_t* p, int64_t n, int64_t c, BytesV wx, BytesV* sums) {
-  typedef BytesVec V;
-  const int64_t steps = sum_steps(n);
+template <class B>
+inline void row_sums(const uint8_t* p, int64_t n, int64_t c, typename B::V wx, typename B::V* sums) {
+  const int64_t steps = sum_steps<B>(n);
   for (int64_t k = 0; k < steps; ++k) {
-    const int64_t i = sum_step_at(k, n);
-    blend_pairs(V::load(p + i - c), V::load(p + i), wx, sums + 4 * k);
+    const int64_t i = sum_step_at<B>(k, n);
+    blend_pairs<B>(B::load(p + i - c), B::load(p + i), wx, sums + 4 * k);
   }
 }
 
 // round_q2(y1·h1 + y0·h0) of two rows' sums, n bytes out.
-inline void blend_row_sums(const BytesV* h0, const BytesV* h1, int64_t n, BytesV wy1, BytesV wy0, uint8_t* __restrict out) {
-  typedef BytesVec V;
-  const int64_t steps = sum_steps(n);
+template <class B>
+inline void blend_row_sums(const typename B::V* h0, const typename B::V* h1, int64_t n, typename B::V wy1, typename B::V wy0,
+                           uint8_t* __restrict out) {
+  const int64_t steps = sum_steps<B>(n);
   for (int64_t k = 0; k < steps; ++k) {
-    BytesV v[4];
-    for (int j = 0; j < 4; ++j) v[j] = V::add32(V::mul32(wy1, h1[4 * k + j]), V::mul32(wy0, h0[4 * k + j]));
-    V::store(out + sum_step_at(k, n), round_q2_bytes(v));
+    typename B::V v[4];
+    for (int j = 0; j < 4; ++j) v[j] = B::add32(B::mul32(wy1, h1[4 * k + j]), B::mul32(wy0, h0[4 * k + j]));
+    B::store(out + sum_step_at<B>(k, n), round_q2_bytes<B>(v));
   }
 }
 
@@ -1099,48 +1154,58 @@ inline bool fits_cached_sums(const Plane& q) {
 }
 
 // A uint8 plane with weights on both axes whose rows fit (fits_cached_sums),
-// row by row from the sums of its source rows; `stream` as blend_plane_rows.
-template <int C>
+// row by row from the sums of its source rows, B::kBytes a step (rows of at
+// least that many bytes); `stream` as blend_plane_rows.
+template <int C, class B>
 void blend_plane_sums(const uint8_t* src, uint8_t* dst, const Plane& q, bool stream_if_long) {
+  typedef typename B::V V;
   const int64_t c = channels<C>(q.c), row_len = q.w * c;
   const bool stream = stream_if_long && size_t(row_len) >= kStreamMinRun;
   const RowRuns plan = plan_taps(q);
-  const BytesV wx = weight_pair(uint32_t(q.wx1), uint32_t(q.wx0));
-  const BytesV wy1 = BytesVec::set1(uint32_t(q.wy1)), wy0 = BytesVec::set1(uint32_t(q.wy0));
+  const V wx = weight_pair<B>(uint32_t(q.wx1), uint32_t(q.wx0));
+  const V wy1 = B::set1(uint32_t(q.wy1)), wy0 = B::set1(uint32_t(q.wy0));
   uint8_t ext[kSumRowElements], line[kSumRowElements];
-  BytesV sums_a[4 * kSumSteps], sums_b[4 * kSumSteps];
-  BytesV* const sums[2] = {sums_a, sums_b};
+  V sums_a[4 * kSumRowElements / B::kBytes], sums_b[4 * kSumRowElements / B::kBytes];
+  V* const sums[2] = {sums_a, sums_b};
   int64_t held[2] = {-2, -2};  // the source row each buffer holds (−1: the fill row; −2: none)
   // the sums of source row m (through the fill rule), leaving the buffer that holds row `keep`
-  auto row_sums_of = [&](int64_t m, int64_t keep) -> const BytesV* {
+  auto row_sums_of = [&](int64_t m, int64_t keep) -> const V* {
     for (int i = 0; i < 2; ++i)
       if (held[i] == m) return sums[i];
     const int i = held[0] == keep ? 1 : 0;
     extend_row<uint8_t, C>(q, plan, m < 0 ? nullptr : src + m * row_len, ext);
-    row_sums(ext + c, row_len, c, wx, sums[i]);
+    row_sums<B>(ext + c, row_len, c, wx, sums[i]);
     held[i] = m;
     return sums[i];
   };
   for (int64_t y = 0; y < q.h; ++y) {
     const int64_t m0 = map_index(y - q.ky, q.h, q.fill), m1 = map_index(y - q.ky - 1, q.h, q.fill);
-    const BytesV* h0 = row_sums_of(m0, m1);
-    const BytesV* h1 = row_sums_of(m1, m0);
-    if (stream) {
-      blend_row_sums(h0, h1, row_len, wy1, wy0, line);
-      stream_bytes(dst + y * row_len, line, size_t(row_len));
-    } else {
-      blend_row_sums(h0, h1, row_len, wy1, wy0, dst + y * row_len);
-    }
+    const V* h0 = row_sums_of(m0, m1);
+    const V* h1 = row_sums_of(m1, m0);
+    write_row(dst + y * row_len, line, row_len, stream, [&](uint8_t* out) { blend_row_sums<B>(h0, h1, row_len, wy1, wy0, out); });
   }
+}
+
+// The widest vectors a row fills: AVX-512 builds take 64 bytes a step for
+// rows of 64 bytes or more, the 256-bit steps for shorter ones.
+template <int C>
+inline void blend_plane_sums_widest(const uint8_t* src, uint8_t* dst, const Plane& q, bool stream) {
+#if defined(__AVX512BW__)
+  if (q.w * q.c >= BytesVec512::kBytes) {
+    blend_plane_sums<C, BytesVec512>(src, dst, q, stream);
+    return;
+  }
+#endif
+  blend_plane_sums<C, BytesVec>(src, dst, q, stream);
 }
 
 inline bool blend_plane_cached(const uint8_t* src, uint8_t* dst, const Plane& q, bool stream) {
   if (!fits_cached_sums(q)) return false;
   switch (q.c) {
-    case 1: blend_plane_sums<1>(src, dst, q, stream); break;
-    case 3: blend_plane_sums<3>(src, dst, q, stream); break;
-    case 4: blend_plane_sums<4>(src, dst, q, stream); break;
-    default: blend_plane_sums<0>(src, dst, q, stream); break;
+    case 1: blend_plane_sums_widest<1>(src, dst, q, stream); break;
+    case 3: blend_plane_sums_widest<3>(src, dst, q, stream); break;
+    case 4: blend_plane_sums_widest<4>(src, dst, q, stream); break;
+    default: blend_plane_sums_widest<0>(src, dst, q, stream); break;
   }
   return true;
 }

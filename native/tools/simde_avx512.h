@@ -84,3 +84,7 @@ inline simde__m512d roundscale_pd(simde__m512d a, int imm) {
 }  // namespace fastaug_emu
 #undef _mm512_roundscale_pd
 #define _mm512_roundscale_pd(a, imm) fastaug_emu::roundscale_pd((a), (imm))
+// SIMDe 0.7.4 aliases _mm512_madd_epi16 to its 4-argument masked form (a
+// typo for _mm512_mask_madd_epi16): the 2-argument one, as Intel's.
+#undef _mm512_madd_epi16
+#define _mm512_madd_epi16(a, b) simde_mm512_madd_epi16((a), (b))

@@ -558,8 +558,9 @@ struct ValueNoise {
           with_counters<Place>([&](auto counters) { visit_counters<S>(size_t(m), stream_at(j0), counters, emit, visit, tail); });
         };
         // scale · v where the offset is 0 (W3 7.54 -> 7.35 ms on a Zen 4
-        // host, median of 5 interleaved runs' medians); the buffered uint8
-        // rule (W4) ran 2 % slower with it, so it keeps the full form.
+        // host, median of 5 interleaved runs' medians); the uint8 rule (W4),
+        // when it ran from a buffer, 2 % slower with it (from registers, see
+        // below).
         // No identity form for (0, 1), unlike with_affine_form: it saves 4 of
         // the generator's ~126 operations per 32 normals and, instantiated
         // for every fused rule, grew the addon from 2.8 to 3.3 MB.
@@ -577,9 +578,16 @@ struct ValueNoise {
         const auto tail = [&](size_t k, const float* v, size_t count) {
           for (size_t i = 0; i < count; ++i) place.one(rule, x, out, k + i, v[i]);
         };
-        with_emit<Affine::kFull, Rule::kMultiplies>([&](auto emit) {
+        const auto run = [&](auto emit) {
           with_counters<Place>([&](auto counters) { visit_counters<S>(size_t(m), stream_at(j0), counters, emit, visit, tail); });
-        });
+        };
+        // scale · v where the offset is 0, on AVX-512 only: W4 0.95-0.96 of
+        // the time, S1 0.96-0.97 (Zen 4, noise_ab.cc); on AVX2 0.99-1.01, so
+        // the other ISAs keep one generator per rule
+        if constexpr (S::kLanes >= 16) {
+          if (affine_is_scale_only(p.offset[image], p.scale[image])) return with_emit<Affine::kScale, Rule::kMultiplies>(run);
+        }
+        with_emit<Affine::kFull, Rule::kMultiplies>(run);
       } else {
         static_assert(4 * 4 * S::kBlocks <= kChunk, "values holds kChunk plus one generator iteration");
         int64_t done = 0;  // positions applied

@@ -113,7 +113,14 @@ inline float clip_f32(float v, float lo, float hi) {
 // registers (ValueNoise::generate_apply) rather than through a chunk buffer;
 // measured per rule, as it helps float32 (W3 6.4 -> 6.0 ms) but slows the
 // uint8 rule (W4 6.5 -> 7.9 ms; with the pipelined generator still 5.3 -> 6.0
-// ms). kMultiplies: speckle's rules, whose draws are always normals, so
+// ms), one vector at a time. kQuads: the rule also has quad(x, out, v[4])
+// for 4 · kLanes values in registers, its block form, and that is applied
+// straight from the generator's registers, 4 vectors at a time (random.h's
+// QuadVisit): the uint8 add rule, which so saves the buffer's stores and
+// loads and the out-of-line flush per 512 values (Zen 4 host, CPU time,
+// old and new alternated in native/tools/noise_ab.cc: W4 on AVX-512 8.5 ->
+// 7.7 ms, S1 0.72 -> 0.65 ms; AVX2 11.3 -> 10.6 ms, 0.95 -> 0.90 ms).
+// kMultiplies: speckle's rules, whose draws are always normals, so
 // that no uniform generator is compiled for them.
 
 // out = clip(x + n) or clip(x · n). A fused rule runs over a whole image at
@@ -123,6 +130,7 @@ inline float clip_f32(float v, float lo, float hi) {
 template <bool kMultiply, bool kClip>
 struct CombineF32 {
   static constexpr bool kFused = true;
+  static constexpr bool kQuads = false;
   static constexpr bool kMultiplies = kMultiply;
   static constexpr int kStep = Simd::kLanes;
   static constexpr int kPrefetchAhead = 256;  // floats
@@ -152,15 +160,21 @@ constexpr float kNoClampBelow = 2097152.0f;  // 2^21
 template <bool kClamp>
 struct AddU8 {
   static constexpr bool kFused = false;
+  static constexpr bool kQuads = true;
   static constexpr bool kMultiplies = false;
   static constexpr int kStep = 4 * Simd::kLanes;
   // always_inline: GCC called it once per 64 bytes on AVX-512, reloading its
   // constants each time (W4 8.48 -> 8.42 ms, medians of 3 interleaved runs)
   [[gnu::always_inline]] void block(const uint8_t* x, uint8_t* out, const float* n) const {
     using S = Simd;
+    quad(x, out, {S::loadf(n), S::loadf(n + S::kLanes), S::loadf(n + 2 * S::kLanes), S::loadf(n + 3 * S::kLanes)});
+  }
+  // the same from 4 vectors of values (n[i / kLanes] lane i % kLanes)
+  [[gnu::always_inline]] void quad(const uint8_t* x, uint8_t* out, const Simd::F32 (&n)[4]) const {
+    using S = Simd;
     S::U32 m[4], t[4];
     for (int i = 0; i < 4; ++i) {
-      S::F32 v = S::loadf(n + i * S::kLanes);
+      S::F32 v = n[i];
       // maxf(v, -512) is -512 for NaN (an offset and scale both infinite),
       // so the result is 0 as in js; the conversions would differ by ISA
       if (kClamp) v = S::minf(S::setf(512.0f), S::maxf(v, S::setf(-512.0f)));
@@ -178,6 +192,7 @@ struct AddU8 {
 // measured no faster)
 struct MultiplyU8 {
   static constexpr bool kFused = false;
+  static constexpr bool kQuads = false;
   static constexpr bool kMultiplies = true;
   static constexpr int kStep = 1;
   void block(const uint8_t* x, uint8_t* out, const float* n) const { *out = one(*x, *n); }
@@ -329,6 +344,16 @@ struct ToPixels {
   void prefetch(const T* x, int64_t k, int64_t m) const {
     static_assert(C == 1, "buffered rules walk whole runs per channel only");
     prefetch_chunk(x + k, m);
+  }
+  // a quad rule (AddU8) on 4 vectors of values from position k on, its
+  // source asked for kQuadPrefetchAhead elements ahead (prefetches do not
+  // fault past the end)
+  static constexpr int kQuadPrefetchAhead = 1024;
+  template <class Rule, class T>
+  void quad(const Rule& rule, const T* x, T* out, size_t k, const Simd::F32 (&v)[4]) const {
+    static_assert(C == 1, "quad rules walk whole runs per channel only");
+    __builtin_prefetch(x + k + kQuadPrefetchAhead, 0);
+    rule.quad(x + k, out + k, v);
   }
   template <class Rule, class T>
   void flush(const Rule&, const T*, T*, size_t) const {}  // holds nothing back
@@ -510,8 +535,8 @@ struct ValueNoise {
 
   // Positions [j0, j0 + m) onto the elements `place` gives them from x on,
   // in one pass of the generator: a fused rule takes the values straight
-  // from the generator's registers, any other rule from buffered_stream,
-  // kChunk at a time. (Per pixel, float32: one pass with the memory traffic
+  // from the generator's registers, a quad rule too, 4 vectors at a time,
+  // any other rule from buffered_stream, kChunk at a time. (Per pixel, float32: one pass with the memory traffic
   // interleaved with the generator, rather than a generator call per 512
   // pixels followed by their apply, took 64×224×224×3 from 6.4 to 4.0 ms in
   // NHWC and from 6.9 to 4.6 ms in NCHW on a Zen 4 host.)
@@ -533,12 +558,33 @@ struct ValueNoise {
           with_counters<Place>([&](auto counters) { visit_counters<S>(size_t(m), stream_at(j0), counters, emit, visit, tail); });
         };
         // scale · v where the offset is 0 (W3 7.54 -> 7.35 ms on a Zen 4
-        // host, median of 5 interleaved runs' medians); the buffered uint8
-        // rule (W4) ran 2 % slower with it, so it keeps the full form.
+        // host, median of 5 interleaved runs' medians); the uint8 rule (W4),
+        // when it ran from a buffer, 2 % slower with it (from registers, see
+        // below).
         // No identity form for (0, 1), unlike with_affine_form: it saves 4 of
         // the generator's ~126 operations per 32 normals and, instantiated
         // for every fused rule, grew the addon from 2.8 to 3.3 MB.
         if constexpr (Place::kScaleForm) {
+          if (affine_is_scale_only(p.offset[image], p.scale[image])) return with_emit<Affine::kScale, Rule::kMultiplies>(run);
+        }
+        with_emit<Affine::kFull, Rule::kMultiplies>(run);
+      } else if constexpr (Rule::kQuads) {
+        // the uint8 sum straight from the generator's registers, 4 vectors
+        // at a time (as it runs from the buffer below), x, out and the rule
+        // by value as above
+        const auto visit = quad_visit([&place, rule, x, out](size_t k, S::F32 a, S::F32 b, S::F32 c, S::F32 d) {
+          place.quad(rule, x, out, k, {a, b, c, d});
+        });
+        const auto tail = [&](size_t k, const float* v, size_t count) {
+          for (size_t i = 0; i < count; ++i) place.one(rule, x, out, k + i, v[i]);
+        };
+        const auto run = [&](auto emit) {
+          with_counters<Place>([&](auto counters) { visit_counters<S>(size_t(m), stream_at(j0), counters, emit, visit, tail); });
+        };
+        // scale · v where the offset is 0, on AVX-512 only: W4 0.95-0.96 of
+        // the time, S1 0.96-0.97 (Zen 4, noise_ab.cc); on AVX2 0.99-1.01, so
+        // the other ISAs keep one generator per rule
+        if constexpr (S::kLanes >= 16) {
           if (affine_is_scale_only(p.offset[image], p.scale[image])) return with_emit<Affine::kScale, Rule::kMultiplies>(run);
         }
         with_emit<Affine::kFull, Rule::kMultiplies>(run);

@@ -391,6 +391,28 @@ struct FoldedStart {
   }
 };
 
+// A visit that takes 4 vectors of consecutive values at once, f(k, v0, v1,
+// v2, v3) for positions k ... k + 4 · kLanes − 1, rather than one: for a
+// rule that works on 4 vectors at a time (noise.h's uint8 rule), which
+// then runs straight from the generator's registers. Every whole iteration
+// holds whole quads (visit_blocks_wide: 2, visit_blocks_packed: 1 per group).
+template <class F>
+struct QuadVisit {
+  F f;
+};
+template <class V>
+struct IsQuadVisit {
+  static constexpr bool value = false;
+};
+template <class F>
+struct IsQuadVisit<QuadVisit<F>> {
+  static constexpr bool value = true;
+};
+template <class F>
+inline QuadVisit<F> quad_visit(F f) {
+  return QuadVisit<F>{f};
+}
+
 // visit_blocks for S::kPackedWords: the same pipeline over 2 packed groups
 // (4 · S::kBlocks blocks, as there) per iteration. A group's words 0 and 1
 // and its words 2 and 3 each go through `emit` lane by lane, and
@@ -461,8 +483,12 @@ inline void visit_blocks_packed(size_t n, const StreamParams& sp, size_t base, S
 #pragma GCC unroll 4
       for (int q = 0; q < 4; ++q) {
         const size_t k = size_t(4 * g + q) * S::kLanes;
-        if (whole) visit(base + done + k, out[g][q]);
-        else S::storef(partial + k, out[g][q]);
+        if constexpr (IsQuadVisit<Visit>::value) {
+          if (whole && q == 0) visit.f(base + done + k, out[g][0], out[g][1], out[g][2], out[g][3]);
+        } else if (whole) {
+          visit(base + done + k, out[g][q]);
+        }
+        if (!whole) S::storef(partial + k, out[g][q]);
       }
     }
     if (!whole) visit_tail(base + done, partial + skip, take);
@@ -548,8 +574,12 @@ inline void visit_blocks_wide(size_t n, const StreamParams& sp, size_t base, Sta
     for (int g = 0; g < kGroups; ++g) {
       const size_t k = size_t(g) * 2 * S::kLanes;
       if (whole) {
-        visit(base + done + k, first[g]);
-        visit(base + done + k + S::kLanes, second[g]);
+        if constexpr (IsQuadVisit<Visit>::value) {
+          if (g % 2 == 0) visit.f(base + done + k, first[g], second[g], first[g | 1], second[g | 1]);  // g | 1 = g + 1 (kGroups is even)
+        } else {
+          visit(base + done + k, first[g]);
+          visit(base + done + k + S::kLanes, second[g]);
+        }
       } else {
         S::storef(partial + k, first[g]);
         S::storef(partial + k + S::kLanes, second[g]);

@@ -13,7 +13,10 @@
 // and nearest fills, edge pixels go in groups of 8 too (their taps mapped lane
 // by lane; a group at the chunk's end moves back over pixels already
 // written; reflect taps farther than one image size or on the last pixel
-// send the group back to the per-pixel path): the cases reach all of these
+// send the group back to the per-pixel path); on AVX-512, uint8 3-channel
+// interior pixels go in quads whose taps come from three 16-byte row tables
+// (quads whose taps spread further, or whose last table would leave the
+// image, take the pairs): the cases reach all of these
 // (counted below). Each batch holds one image, so a
 // read outside the image leaves the buffer (the sanitizer build reports it);
 // every native ISA must give js's bytes (js maps every tap through the fill
@@ -171,6 +174,12 @@ interface Reach {
   edgeGroupsOverInterior: number;
   /** Reflect chunks with an edge pixel whose taps lie farther than one image size (its group takes the per-pixel path). */
   edgeGroupsFarTaps: number;
+  /** AVX-512, uint8, 3 channels: interior quads (4 pixels from the run's start, or from the left edge groups' end) whose taps fit three 16-byte tables. */
+  quads: number;
+  /** Of those, quads whose last table would run past the image's end (they take the pairs). */
+  quadsPastEnd: number;
+  /** Interior quads whose taps do not fit the tables (i0 apart by more than 3 or j0 by more than 1: the pairs instead). */
+  quadsMissed: number;
 }
 
 function countReach(reach: Reach, m: Matrix, w: number, h: number, c: number, uint8: boolean, fill: Fill): void {
@@ -188,11 +197,15 @@ function countReach(reach: Reach, m: Matrix, w: number, h: number, c: number, ui
     for (let x0 = 0; x0 < w; x0 += CHUNK) {
       const inside: boolean[] = [];
       const limit: boolean[] = [];
+      const cols: number[] = [];
+      const rows: number[] = [];
       for (let x = x0; x < Math.min(w, x0 + CHUNK); x += 1) {
         const [i, ic] = tap(clamp(m[0] * x + rx));
         const [j, jc] = tap(clamp(m[3] * x + ry));
         const interior = (a: number, b: number): boolean => a >= 0 && a < wide && b >= 0 && b < h - 1;
         inside.push(interior(ic, jc));
+        cols.push(ic);
+        rows.push(jc);
         limit.push(ic === 0 || ic === wide - 1 || jc === 0 || jc === h - 2);
         if (interior(ic, jc) !== interior(i, j)) reach.carriesAcross += 1;
         if (c === 3 && fill === 'reflect' && !interior(ic, jc) && Math.abs(ic) < 4 * w && Math.abs(jc) < 4 * h) {
@@ -219,6 +232,20 @@ function countReach(reach: Reach, m: Matrix, w: number, h: number, c: number, ui
         }
       }
       if (c >= 3 && c <= 4 && a >= 0 && a + 7 <= b && a + 8 < inside.length) reach.pairedGroups += 1;
+      if (c === 3 && uint8 && a >= 0) {
+        // the interior starts after the left edge groups (whole groups of 8) when those apply
+        const groups = (fill === 'reflect' || fill === 'nearest') && n >= 8;
+        const start = groups ? Math.min(n, Math.ceil(a / 8) * 8) : a;
+        for (let k = start; k + 4 <= b + 1; k += 4) {
+          if (Math.abs(cols[k + 3]! - cols[k]!) <= 3 && Math.abs(rows[k + 3]! - rows[k]!) <= 1) {
+            reach.quads += 1;
+            const at = Math.min(rows[k]!, rows[k + 3]!) * w * 3 + 3 * Math.min(cols[k]!, cols[k + 3]!);
+            if (at + 2 * w * 3 + 16 > h * w * 3) reach.quadsPastEnd += 1;
+          } else {
+            reach.quadsMissed += 1;
+          }
+        }
+      }
       if (a > 0 && b >= 0 && b < inside.length - 1) reach.runsInside += 1;
       if (a >= 0 && (limit[a] || limit[b])) reach.limitsOnBorder += 1;
     }
@@ -231,6 +258,7 @@ describe('affine edge cases of the unchecked interior runs', () => {
     let checkedAgainstReference = 0;
     const reach: Reach = {
       runsInside: 0, limitsOnBorder: 0, carriesAcross: 0, pairedGroups: 0, reflectLastPixel: 0, edgeGroups: 0, edgeGroupsOverInterior: 0, edgeGroupsFarTaps: 0,
+      quads: 0, quadsPastEnd: 0, quadsMissed: 0,
     };
     for (let k = 0; k < 1500; k += 1) {
       const shape = randomShape(rng);
@@ -267,6 +295,9 @@ describe('affine edge cases of the unchecked interior runs', () => {
     expect(reach.edgeGroups, JSON.stringify(reach)).toBeGreaterThan(300);
     expect(reach.edgeGroupsOverInterior, JSON.stringify(reach)).toBeGreaterThan(50);
     expect(reach.edgeGroupsFarTaps, JSON.stringify(reach)).toBeGreaterThan(50);
+    expect(reach.quads, JSON.stringify(reach)).toBeGreaterThan(500);
+    expect(reach.quadsPastEnd, JSON.stringify(reach)).toBeGreaterThan(200);
+    expect(reach.quadsMissed, JSON.stringify(reach)).toBeGreaterThan(40);
   });
 
   it('two images with their own matrices: image 1 lies between image 0 and the end of the buffer, and neither reads the other', () => {

@@ -312,12 +312,10 @@ inline V load8(const E* p) {
 }
 inline f32x8 load_pair(const float* p, const float* q) { return __builtin_shufflevector(load4(p), load4(q), 0, 1, 2, 3, 4, 5, 6, 7); }
 inline u32x8 load_pair(const uint8_t* p, const uint8_t* q) {
-  uint32_t x, y;  // 4 bytes at each, spread over the lanes as load4 does
+  uint32_t x, y;  // 4 bytes at each, one per lane as load4 gives them: one zero-extension (shifts and masks cost more)
   __builtin_memcpy(&x, p, sizeof x);
   __builtin_memcpy(&y, q, sizeof y);
-  const u32x8 spread = {x, x, x, x, y, y, y, y};
-  const u32x8 by = {0, 8, 16, 24, 0, 8, 16, 24};
-  return (spread >> by) & 255u;
+  return u32x8(_mm256_cvtepu8_epi32(_mm_insert_epi32(_mm_cvtsi32_si128(int32_t(x)), int32_t(y), 1)));
 }
 // Lane Q of `v` over the lower half, lane Q + 1 over the upper one.
 template <int Q, class V>
@@ -360,15 +358,88 @@ inline u32x8 lower_weight(u32x8 u) { return 4096u - u; }
 
 // Pixels k + Q, k + Q + 1 of a group (element offsets `off`).
 template <class T, int C, int Q, class V>
-inline void blend_pair(const T* src, T* out, int64_t row, const uint32_t* off, V xu, V yu) {
+inline V blend_pair_value(const T* src, int64_t row, const uint32_t* off, V xu, V yu) {
   const T* p = src + off[Q];
   const T* q = src + off[Q + 1];
   const V wxu = spread_pair<Q>(xu), wxl = lower_weight(wxu);
   const V wyu = spread_pair<Q>(yu), wyl = lower_weight(wyu);
   const V h0 = wxl * load_pair(p, q) + wxu * load_pair(p + C, q + C);
   const V h1 = wxl * load_pair(p + row, q + row) + wxu * load_pair(p + row + C, q + row + C);
-  store_pair<C>(out + Q * C, wyl * h0 + wyu * h1);
+  return wyl * h0 + wyu * h1;
 }
+template <class T, int C, int Q, class V>
+inline void blend_pair(const T* src, T* out, int64_t row, const uint32_t* off, V xu, V yu) {
+  store_pair<C>(out + Q * C, blend_pair_value<T, C, Q>(src, row, off, xu, yu));
+}
+// blend_pair without the spill (the pair is the chunk's last).
+template <class T, int C, int Q, class V>
+inline void blend_pair_exact(const T* src, T* out, int64_t row, const uint32_t* off, V xu, V yu) {
+  store_pair_exact<C>(out + Q * C, blend_pair_value<T, C, Q>(src, row, off, xu, yu));
+}
+// Weights of pixels k … k + 3 in lanes 0–3 of an 8-lane vector (lanes 4–7 repeat them).
+template <class V, class E>
+inline V widen4(const E* p) {
+  E x[4];
+  __builtin_memcpy(x, p, sizeof x);
+  return V{x[0], x[1], x[2], x[3], x[0], x[1], x[2], x[3]};
+}
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+// AVX-512, uint8, 3 channels: four interior pixels per 512-bit vector of
+// 32-bit lanes (lane 4·ch + pixel; the last 4 lanes are computed but never
+// stored). Along a row of a small rotation near zoom 1, four consecutive
+// pixels' taps lie in columns I … I + 4 of rows J … J + 2 (their i0 within 3
+// of each other, their j0 within 1). Then 16 bytes from (J, I), (J + 1, I)
+// and (J + 2, I), each widened to 16 lanes, hold them all, and each tap
+// vector is one two-table permute: the upper taps from the tables of rows J
+// and J + 1 (a pixel whose j0 is J + 1 indexes the second), the lower taps
+// from rows J + 1 and J + 2; the right taps are the same indices + 3. This
+// replaces sixteen 4-byte loads, each spread over its lanes by shifts, per
+// four pixels; the weights are one broadcast each (the lane order). The
+// products and sums per lane are blend_pixel's, so the same bits.
+// (float32 the same way measured no faster than the pairs on Zen 4: its
+// 16-byte loads were already one instruction each.)
+inline __m512i quad_table(const uint8_t* p) { return _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }
+inline __m512i quad_weight(const uint32_t* w) { return _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w))); }
+
+// Pixels k … k + 3 of a chunk (at `o`) through the tables at `tables`
+// (row J, column I); `dq`: 3·i0 + 16·j0 of the four pixels, less 3·I + 16·J.
+inline void blend_quad(const uint8_t* __restrict tables, int64_t row, __m128i dq, const uint32_t* xu, const uint32_t* yu, uint8_t* __restrict o) {
+  const __m512i lanes = _mm512_set_epi32(2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);  // the channel of lane 4·ch + pixel (the last 4: ch 2 again)
+  const __m512i pack = _mm512_set_epi32(15, 15, 15, 15, 11, 7, 3, 10, 6, 2, 9, 5, 1, 8, 4, 0);  // to pixel-major order
+  const __m512i r0 = quad_table(tables), r1 = quad_table(tables + row), r2 = quad_table(tables + 2 * row);
+  const __m512i idx0 = _mm512_add_epi32(_mm512_broadcast_i32x4(dq), lanes);
+  const __m512i idx1 = _mm512_add_epi32(idx0, _mm512_set1_epi32(3));
+  const __m512i wxu = quad_weight(xu), wyu = quad_weight(yu);
+  const __m512i wxl = _mm512_sub_epi32(_mm512_set1_epi32(4096), wxu), wyl = _mm512_sub_epi32(_mm512_set1_epi32(4096), wyu);
+  const __m512i a00 = _mm512_permutex2var_epi32(r0, idx0, r1), a01 = _mm512_permutex2var_epi32(r0, idx1, r1);
+  const __m512i a10 = _mm512_permutex2var_epi32(r1, idx0, r2), a11 = _mm512_permutex2var_epi32(r1, idx1, r2);
+  // yl · (xl · a00 + xu · a01) + yu · (xl · a10 + xu · a11), then round_q2 per lane
+  const __m512i h0 = _mm512_add_epi32(_mm512_mullo_epi32(wxl, a00), _mm512_mullo_epi32(wxu, a01));
+  const __m512i h1 = _mm512_add_epi32(_mm512_mullo_epi32(wxl, a10), _mm512_mullo_epi32(wxu, a11));
+  const __m512i v = _mm512_add_epi32(_mm512_mullo_epi32(wyl, h0), _mm512_mullo_epi32(wyu, h1));
+  const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(v, 24), _mm512_set1_epi32(1));
+  const __m512i r = _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(v, _mm512_set1_epi32(int32_t(shift_detail::kHalfQ2 - 1))), odd), 24);
+  _mm_mask_storeu_epi8(o, 0x0FFF, _mm512_cvtepi32_epi8(_mm512_permutexvar_epi32(pack, r)));
+}
+
+// Pixels k … k + 3 (3 channels) as two pairs of blend_pair, where blend_quad
+// does not apply (out of line: the quad loop keeps its registers); the
+// second pair spills onto pixel k + 4 when the chunk has one.
+__attribute__((noinline)) inline void blend_quad_pairs(const uint8_t* __restrict src, uint8_t* __restrict out, int64_t row, uint32_t w, int64_t k,
+                                                       int64_t n, const int32_t* ix, const int32_t* iy, const uint32_t* xu, const uint32_t* yu) {
+  uint32_t off[4];
+  for (int q = 0; q < 4; ++q) off[q] = (uint32_t(iy[k + q]) * w + uint32_t(ix[k + q])) * 3u;
+  const u32x8 vxu = widen4<u32x8>(xu + k), vyu = widen4<u32x8>(yu + k);
+  uint8_t* o = out + k * 3;
+  blend_pair<uint8_t, 3, 0>(src, o, row, off, vxu, vyu);
+  if (k + 4 < n) {
+    blend_pair<uint8_t, 3, 2>(src, o, row, off, vxu, vyu);
+  } else {
+    blend_pair_exact<uint8_t, 3, 2>(src, o, row, off, vxu, vyu);
+  }
+}
+#endif
 
 // Groups of 8 edge pixels (reflect and nearest fills, 3 or 4 channels): the
 // taps' columns and rows mapped lane by lane (map_tap's rules near the
@@ -469,7 +540,9 @@ inline bool blend_edge_group(const T* __restrict src, T* __restrict out, const W
 }
 
 // Groups of 8 interior pixels from a (while a pixel of the chunk follows
-// each group, for the spill of store_pair); returns where they stop.
+// each group, for the spill of store_pair); on AVX-512, uint8 3-channel
+// runs go in quads instead (blend_quad, else blend_quad_pairs); returns
+// where they stop.
 template <class T, int C>
 inline int64_t blend_interior_groups(const T* __restrict src, T* __restrict out, const WarpParams& p, int64_t a, int64_t b,
                                      int64_t n, const int32_t* ix, const int32_t* iy, const typename Weight<T>::type* xu,
@@ -479,10 +552,41 @@ inline int64_t blend_interior_groups(const T* __restrict src, T* __restrict out,
   const int64_t row = p.w * C;
   if (uint64_t(p.h) * uint64_t(row) > 0xFFFFFFFFu) return a;  // element offsets in 32 bits
   const uint32_t w = uint32_t(p.w);
+  int64_t k = a;
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+  if constexpr (C == 3 && sizeof(T) == 1) {
+    if (p.h * row + 16 < (int64_t(1) << 31)) {  // element offsets (and 3·i0 + 16·j0) in int32
+      // per quad of pixels a + 4q … a + 4q + 3: whether the tables hold its
+      // taps (i0 within 3, j0 within 1: the first and last pixel bound them,
+      // i0 and j0 being monotone along the row; and the last table inside the
+      // image), the tables' element offset and 3·I + 16·J
+      const int64_t quads = (b - a) / 4;
+      const int32_t row32 = int32_t(row), last = int32_t(p.h * row - 2 * row - 16);
+      alignas(64) int32_t d[kChunk], q_at[kChunk / 4], q_base[kChunk / 4], q_ok[kChunk / 4];
+      for (int64_t q = a; q < b; ++q) d[q] = 3 * ix[q] + 16 * iy[q];
+      for (int64_t q = 0; q < quads; ++q) {
+        const int32_t ia = ix[a + 4 * q], ib = ix[a + 4 * q + 3], ja = iy[a + 4 * q], jb = iy[a + 4 * q + 3];
+        const int32_t i = ia < ib ? ia : ib, j = ja < jb ? ja : jb;
+        const int32_t at = j * row32 + 3 * i;
+        q_at[q] = at;
+        q_base[q] = 3 * i + 16 * j;
+        q_ok[q] = (uint32_t(ib - ia + 3) <= 6u) & (uint32_t(jb - ja + 1) <= 2u) & (at <= last);
+      }
+      for (int64_t q = 0; q < quads; ++q, k += 4) {
+        if (q_ok[q]) {
+          const __m128i dq = _mm_sub_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(d + k)), _mm_set1_epi32(q_base[q]));
+          blend_quad(src + q_at[q], row, dq, xu + k, yu + k, out + k * 3);
+        } else {
+          blend_quad_pairs(src, out, row, w, k, n, ix, iy, xu, yu);
+        }
+      }
+      return k;
+    }
+  }
+#endif
   // the taps' element offsets, read back as scalars (cheaper than lane extracts)
   alignas(32) uint32_t offsets[kChunk];
   for (int64_t q = a; q < b; ++q) offsets[q] = (uint32_t(iy[q]) * w + uint32_t(ix[q])) * uint32_t(C);
-  int64_t k = a;
   for (; k + 8 <= b && k + 8 < n; k += 8) {
     const uint32_t* off = offsets + k;
     const V vxu = load8<V>(xu + k), vyu = load8<V>(yu + k);  // the lower weights follow from these

@@ -94,8 +94,28 @@ template <class T> static void bench(Warp<T> a, Warp<T> b, const WarpParams& p, 
   std::printf("%s: old %.2f ms (min %.2f)  new %.2f ms (min %.2f)  new/old %.3f\n", name, ma, minimum(times[0]), mb, minimum(times[1]), mb / ma);
 }
 
+// The same 64 warps with every image read from one source and written into
+// one destination (both stay in cache): how much of the batch's time is memory.
+template <class T> static void bench_in_cache(Warp<T> a, Warp<T> b, const WarpParams& p, int rounds, const char* name) {
+  const size_t image = size_t(p.h * p.w * p.c);
+  std::vector<T> src = ramp<T>(image), oa(image), ob(image);
+  const auto each = [&](Warp<T> f, T* o) {
+    WarpParams q = p;
+    const double t0 = cpu_now();
+    for (int i = 0; i < 64; ++i) {
+      q.matrix = p.matrix + 6 * i;
+      q.translate = p.translate + i;
+      f(src.data(), o, q, 0, 1);
+    }
+    return (cpu_now() - t0) * 1e3;
+  };
+  const auto times = alternate(rounds, {[&] { return each(a, oa.data()); }, [&] { return each(b, ob.data()); }});
+  const double ma = median(times[0]), mb = median(times[1]);
+  std::printf("%s in cache: old %.2f ms (min %.2f)  new %.2f ms (min %.2f)  new/old %.3f\n", name, ma, minimum(times[0]), mb, minimum(times[1]), mb / ma);
+}
+
 int main(int argc, char** argv) {
-  if (argc < 2) { std::fprintf(stderr, "usage: affine_ab MATRICES_FILE [ROUNDS] [WHICH: f|u|fu|check]\n"); return 2; }
+  if (argc < 2) { std::fprintf(stderr, "usage: affine_ab MATRICES_FILE [ROUNDS] [WHICH: f|u|fu|check; F|U: in cache]\n"); return 2; }
   std::vector<double> m;
   FILE* f = std::fopen(argv[1], "r");
   double v;
@@ -114,5 +134,7 @@ int main(int argc, char** argv) {
   const WarpParams p = params(64, 224, 224, 3, false, 2, m.data(), translate.data());
   if (std::strchr(which, 'f')) bench<float>(&old_isa::affine_f32, &new_isa::affine_f32, p, rounds, "T1 float32");
   if (std::strchr(which, 'u')) bench<uint8_t>(&old_isa::affine_u8, &new_isa::affine_u8, p, rounds, "T2 uint8");
+  if (std::strchr(which, 'F')) bench_in_cache<float>(&old_isa::affine_f32, &new_isa::affine_f32, p, rounds, "T1 float32");
+  if (std::strchr(which, 'U')) bench_in_cache<uint8_t>(&old_isa::affine_u8, &new_isa::affine_u8, p, rounds, "T2 uint8");
   return bad != 0;
 }

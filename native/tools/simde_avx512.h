@@ -88,3 +88,15 @@ inline simde__m512d roundscale_pd(simde__m512d a, int imm) {
 // typo for _mm512_mask_madd_epi16): the 2-argument one, as Intel's.
 #undef _mm512_madd_epi16
 #define _mm512_madd_epi16(a, b) simde_mm512_madd_epi16((a), (b))
+// SIMDe 0.7.4 lacks the 128-bit masked byte store (AVX512VL + BW): byte i
+// of a is stored where bit i of k is set, the others left as they are.
+namespace fastaug_emu {
+inline void mask_storeu_epi8_128(void* p, uint32_t k, __m128i a) {
+  uint8_t x[16];
+  std::memcpy(x, &a, 16);
+  uint8_t* d = static_cast<uint8_t*>(p);
+  for (int i = 0; i < 16; ++i)
+    if ((k >> i) & 1) d[i] = x[i];
+}
+}  // namespace fastaug_emu
+#define _mm_mask_storeu_epi8(p, k, a) fastaug_emu::mask_storeu_epi8_128((p), (k), (a))

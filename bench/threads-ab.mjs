@@ -8,7 +8,14 @@
 // host a wall time means little without it. Cases whose run takes no threads
 // argument (A1–A5, G1, G3) are left out: they make the same call for every variant.
 //
-//   node bench/threads-ab.mjs [--rounds 30] [--variants sync,t1,t2] [W1 W2 …]
+// --share f1,f2,… runs each case also on a share of its work, to find the
+// smallest sizes that split and check they gain (issue 20: "never slower
+// than one thread"): the first round(f × n) images of its batch (of its rows,
+// for a one-image batch; of its elements, for a flat array), with `out`,
+// per-image offsets and labels cut to match (cases whose size is fixed in
+// their call, R1 and R2, are left out).
+//
+//   node bench/threads-ab.mjs [--rounds 30] [--variants sync,t1,t2] [--share 0.1,0.25] [W1 W2 …]
 //
 // Run `npm run build:ts` first (it loads dist/, like bench/run.mjs).
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,6 +28,7 @@ const args = process.argv.slice(2);
 const option = (name, fallback) => takeOption(args, name, fallback);
 const rounds = Number(option('rounds', '30'));
 const variants = option('variants', 'sync,t1,t2').split(',');
+const shares = option('share', '1').split(',').map(Number);
 const ids = args.length > 0 ? args : ['W1', 'W2', 'W3', 'W4', 'W6'];
 
 const fastaug = await import('../dist/esm/index.mjs');
@@ -57,14 +65,44 @@ function othersNs() {
   return ns;
 }
 
+/** The first `share` of a case's work: images of its batch (rows of a one-image batch, elements of a flat array); undefined when its size is fixed by its call. */
+function shrink(ctx, share) {
+  if (share === 1) return ctx;
+  const cut = (a, parts, keep) => (a === undefined ? undefined : a.subarray(0, (a.length / parts) * keep));
+  if (ctx.batch !== undefined) {
+    const [n, ...rest] = ctx.batch.shape;
+    if (n === 1) {
+      // one image (N1, N2): its first rows
+      const rows = Math.max(1, Math.round(share * rest[0]));
+      return { ...ctx, batch: { ...ctx.batch, data: cut(ctx.batch.data, rest[0], rows), shape: [1, rows, ...rest.slice(1)] }, out: cut(ctx.out, rest[0], rows) };
+    }
+    const k = Math.max(1, Math.round(share * n));
+    const opts = ctx.opts === undefined ? undefined : Object.fromEntries(Object.entries(ctx.opts).map(([key, v]) => [key, Array.isArray(v) && v.length === n ? v.slice(0, k) : v]));
+    return {
+      ...ctx, batch: { ...ctx.batch, data: cut(ctx.batch.data, n, k), shape: [k, ...rest] }, out: cut(ctx.out, n, k),
+      ...(opts === undefined ? {} : { opts }), ...(ctx.labels === undefined ? {} : { labels: cut(ctx.labels, n, k), labelsOut: cut(ctx.labelsOut, n, k) }),
+    };
+  }
+  if (ctx.x !== undefined) {
+    const k = Math.max(1, Math.round(share * ctx.x.length));
+    return { ...ctx, x: ctx.x.subarray(0, k), out: ctx.out.subarray(0, k) };
+  }
+  return undefined;
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
 console.log(`node ${process.version}, ${os.cpus()[0]?.model}, ${os.availableParallelism()} vCPUs, native ISA ${fastaug.backendInfo?.().isa ?? '?'}, ${rounds} rounds`);
-for (const c of cases) {
-  const ctx = c.setup();
+for (const c of cases) for (const share of shares) {
+  const ctx = shrink(c.setup(), share);
+  if (ctx === undefined) {
+    console.log(`${c.id} × ${share}: left out (its size is fixed by its call)`);
+    continue;
+  }
+  const label = share === 1 ? c.id : `${c.id} × ${share} (${ctx.batch?.shape.join('x') ?? ctx.x.length})`;
   const wall = Object.fromEntries(variants.map((v) => [v, []]));
   const cpu = Object.fromEntries(variants.map((v) => [v, []]));
   const others = Object.fromEntries(variants.map((v) => [v, []]));
@@ -89,5 +127,5 @@ for (const c of cases) {
   const cells = variants.map((v) => `${v} wall ${median(wall[v]).toFixed(3)} cpu ${median(cpu[v]).toFixed(3)} (others ${median(others[v]).toFixed(3)})`).join(' | ');
   const ratio = variants.includes('t1') && variants.includes('t2') ? `, t1/t2 wall ${(median(wall.t1) / median(wall.t2)).toFixed(2)}x` : '';
   const sync = variants.includes('sync') && variants.includes('t2') ? `, sync/t2 wall ${(median(wall.sync) / median(wall.t2)).toFixed(2)}x` : '';
-  console.log(`${c.id} ms (median): ${cells}${ratio}${sync}; load ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`);
+  console.log(`${label} ms (median): ${cells}${ratio}${sync}; load ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`);
 }

@@ -526,6 +526,10 @@ class Addon : public Napi::Addon<Addon> {
     if (p.h < 1 || p.w < 1 || p.c < 1 || p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "shift: bad dimensions or fill");
     if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "shift: an image larger than any array");
     const size_t elements = ElementsOf(info, "shift", images, uint64_t(p.h * p.w * p.c));
+    napi_typedarray_type out_type;
+    void* out_data;
+    size_t out_length = 0;
+    if (TypedArrayArg(info, 2, &out_type, &out_data, &out_length)) p.out_images = int64_t(out_length / uint64_t(p.h * p.w * p.c));
     const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 9, 10, 11, 12, 13, 14});
     auto shift_u8 = kernels.shift_u8;
     auto shift_f32 = kernels.shift_f32;

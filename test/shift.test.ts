@@ -456,6 +456,21 @@ describe('bilinear rows around the native stack rows (8 KiB) and streamed output
     }
   }, 120_000);
 
+  it('a float32 output of 16 MiB shifted one image per call (each call 4 MiB: streamed, as the whole output decides) gives the js bytes', () => {
+    // a slice of a two-thread …Async call runs the op in pieces: each piece
+    // streams when the whole output is 16 MiB or more (ShiftParams::out_images)
+    const rng = testRng(2032);
+    const b = randomBatch(rng, [4, 256, 1024, 4], 'float32', 'NHWC');
+    const plan = shiftPlan(b, { fill: 'reflect', dx: [-102.4, 3.75, 0.5, 0], dy: [25.6, -0.125, 0, -7.5] });
+    const [js, ...natives] = backends.map((backend) => {
+      const out = new Float32Array(b.data.length);
+      if (backend.name === 'js') backend.shift(b.data, out, plan, 0, 4);
+      else for (const i of [2, 0, 3, 1]) backend.shift(b.data, out, plan, i, 1);
+      return out;
+    });
+    natives.forEach((out, k) => expect(firstDifference(out, js!), `${backendName(backends[k + 1]!)} in pieces vs js`).toBe(-1));
+  }, 120_000);
+
   it('a streamed float32 output of 4-byte rows stores nothing outside its view', () => {
     // 65536 images of 64x1x1: 16 MiB, so native streams, with rows far shorter
     // than a cache line. The output is a view with guard elements on both

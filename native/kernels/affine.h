@@ -766,6 +766,17 @@ void warp_image(const T* src, T* dst, const WarpParams& p, size_t i, bool last) 
 
 template <class T>
 void warp_images(const T* src, T* dst, const WarpParams& p, size_t first, size_t count) {
+  // Each image prefetches the next one's source (warp_plane), but nothing
+  // prefetched a call's first image: a two-thread slice cuts an op into 8
+  // calls, and T1 (64 float32 images) took 13.8 ms of CPU in 8 calls against
+  // 11.8 in one (Zen 4, AVX-512). So the call asks for its first image's
+  // source up front: streaming 0.6 MB in costs far less than warping it from
+  // memory. (An image done by shift_images reads its rows in order, which the
+  // hardware prefetchers follow.)
+  if (count > 0 && !p.translate[first]) {
+    const int64_t image_bytes = p.h * p.w * p.c * int64_t(sizeof(T));
+    prefetch_share(src + int64_t(first) * p.h * p.w * p.c, image_bytes, 0, 1);
+  }
   for (size_t i = first; i < first + count; ++i) {
     const bool last = i + 1 == first + count;
     if (p.translate[i]) {

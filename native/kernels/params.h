@@ -39,6 +39,12 @@ struct ShiftParams {
   const float* wx0;
   const float* wy1;
   const float* wy0;
+  // Images the output array holds: the whole op's output, however the work is
+  // cut into calls. Whether stores stream (shift_images) depends on the op's
+  // output, not on one call's: a 38.5 MB float32 bilinear shift (W2) cut into
+  // the 8 pieces of a two-thread slice wrote every piece through the caches
+  // (each under 16 MB), and took 4.65 ms of CPU against 3.5 ms in one call.
+  int64_t out_images = 0;
 };
 
 // The helper below is static (internal linkage): this header is

@@ -1275,7 +1275,9 @@ void shift_images(const T* src, T* dst, const ShiftParams& p, size_t first, size
   const int64_t plane = p.h * p.w;
   // reflect and mirror measured slower streamed (1.6-1.7x -> 2.0-2.5x a memcpy
   // at ±20 %, uint8, busy host; constant 1.5 -> 1.0-1.1x, wrap 2.2 -> 1.5-1.7x)
-  const int64_t bytes = int64_t(count) * plane * p.c * int64_t(sizeof(T));
+  // the op's output, not this call's range (p.out_images): a piece of a large op streams as the whole op would
+  const int64_t images = p.out_images > int64_t(count) ? p.out_images : int64_t(count);
+  const int64_t bytes = images * plane * p.c * int64_t(sizeof(T));
   const bool stream = kCanStream && p.fill != 2 && p.fill != 3 && bytes >= kStreamMinBytes;
   const bool stream_blend = kCanStream && bytes >= kBlendStreamMinBytes;
   RowShuffleCache shuffles;  // integer shifts of 16-32-byte rows: the shuffles of each kx met

@@ -271,8 +271,14 @@ export function affine(batch: Batch, options?: AffineOptions): Batch {
   return batchResult(r.batch, r.result);
 }
 
-/** One thread's time per byte of the batch, about (a bilinear warp), for threadsWorth (Zen 3, sync CPU time per byte of T2 / T1: uint8 3.7, float32 0.68). */
-const AFFINE_NS_PER_BYTE: NsPerByte = { uint8: 3.7, float32: 0.68 };
+/**
+ * One thread's time per byte of the batch, about (a bilinear warp), for
+ * threadsWorth: sync CPU time per byte of T2 / T1. Was 3.7 / 0.68 (Zen 3,
+ * before the warps of issue 19's rounds 3–5); now T2 1.6–1.8 and T1
+ * 0.29–0.32 ns per byte (Zen 4, AVX-512 and AVX2; Zen 3 T1 0.43), so the old
+ * figures split warps of 0.25 ms.
+ */
+const AFFINE_NS_PER_BYTE: NsPerByte = { uint8: 1.5, float32: 0.3 };
 
 /** affine on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function affineAsync(batch: Batch, options?: AffineOptions & AsyncOptions): Promise<Batch> {

@@ -255,8 +255,13 @@ function run(r: Resolved): MixResult {
   return { batch: batchResult(r.batch, r.result), labels: r.labelsResult };
 }
 
-/** One thread's time per byte of the batch, about (a blend of two images), for threadsWorth (Zen 3, sync CPU time per byte of U3 / U1, U2: uint8 0.66, float32 0.13–0.14). */
-const MIX_NS_PER_BYTE: NsPerByte = { uint8: 0.66, float32: 0.14 };
+/**
+ * One thread's time per byte of the batch, about (a blend of two images), for
+ * threadsWorth: sync CPU time per byte of U3 / U1, U2. uint8 was 0.66 (Zen 3,
+ * before the vectorized uint8 blend); U3 now takes 0.11–0.14 ns per byte
+ * (Zen 4, AVX-512 and AVX2; Zen 3 0.16), so 0.66 split mixups of 0.2 ms.
+ */
+const MIX_NS_PER_BYTE: NsPerByte = { uint8: 0.11, float32: 0.14 };
 
 async function runAsync(op: string, r: Resolved): Promise<MixResult> {
   const backend = activeBackend();

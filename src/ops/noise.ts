@@ -183,8 +183,20 @@ function run(op: Op, batch: unknown, options: unknown): Batch {
  */
 const SPLIT_POSITIONS = 4096;
 
-/** One thread's time per stream position, about (Zen 5, AVX-512: W3 0.55 ns, W6 0.37 ns), for threadsWorth. */
-const NS_PER_POSITION = 0.4;
+/**
+ * One thread's time per element written, about, for threadsWorth and slice
+ * sizes: a position writes one element with perChannel, else a pixel's c
+ * (one draw applied to each channel). Zen 5, AVX-512: W3 0.55 ns. Zen 4:
+ * W3 0.7–1.0, N1 0.46–0.53, N2 0.75–1.1; P1 (one draw per pixel, 3
+ * channels) 1.3–2.1 ns per position, which a single 0.4 per position
+ * under-estimated 3–5×; saltAndPepper (W6) 0.15–0.18 per element.
+ */
+const NS_PER_ELEMENT: Record<Op, number> = { gaussianNoise: 0.4, uniformNoise: 0.4, speckleNoise: 0.4, saltAndPepper: 0.14 };
+
+/** One thread's time per stream position of `op` on `request`'s images, about (ns). */
+export function noiseNsPerPosition(op: Op, request: Pick<NoiseRequest, 'c' | 'perChannel'>): number {
+  return NS_PER_ELEMENT[op] * (request.perChannel ? 1 : request.c);
+}
 
 async function runAsync(op: Op, batch: unknown, options: unknown): Promise<Batch> {
   const r = resolveNoise(op, batch, options, true);
@@ -193,7 +205,7 @@ async function runAsync(op: Op, batch: unknown, options: unknown): Promise<Batch
   const align = r.request.perChannel ? SPLIT_POSITIONS * r.request.c : SPLIT_POSITIONS;
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
   await runAsyncWork(`${op}Async`, backend, lent, {
-    units: total, align, nsPerUnit: NS_PER_POSITION, threads: r.threads,
+    units: total, align, nsPerUnit: noiseNsPerPosition(op, r.request), threads: r.threads,
     run: ([src, dst], start, count, async) => (async ? backend.noiseAsync(src!, dst!, r.request, start, start + count) : backend.noise(src!, dst!, r.request, start, start + count)),
   });
   return batchResult(r.batch, r.result);

@@ -1,20 +1,24 @@
-// node bench/ab-ops.mjs --vs DIST [--rounds N] [--calls N] [NAME ...]
+// node bench/ab-ops.mjs --vs DIST [--rounds N] [--calls N] [--out-shift K] [NAME ...]
 // A few ops outside the bench cases (a vertical flip, erase at p 1, …) timed
 // as CPU ms per call on this build and on the --vs build in turn in one
 // process (see bench/affine-cpu.mjs for the --vs build), with a memcpy of the
 // same bytes, 64x224x224x3 uint8 out of place; prints medians and the median
-// of the per-round new / old ratios.
+// of the per-round new / old ratios. --out-shift K puts the output K bytes
+// into a larger buffer: a copy's speed on Zen 4 depends on where the
+// output sits against the input modulo 64 (erase's image copies ran 2-8x
+// slower at some offsets, docs/performance.md, round 3).
 import { cpuMs, loadBuilds, median } from './ab.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const rounds = Number(option('--rounds', '11'));
 const calls = Number(option('--calls', '4'));
-const optionValues = new Set([option('--vs'), option('--rounds'), option('--calls')]);
+const outShift = Number(option('--out-shift', '0'));
+const optionValues = new Set([option('--vs'), option('--rounds'), option('--calls'), option('--out-shift')]);
 const builds = loadBuilds(option('--vs'));
 const shape = [64, 224, 224, 3];
 const data = new Uint8Array(64 * 224 * 224 * 3).map((_, i) => (i * 7) & 255);
-const out = new Uint8Array(data.length);
+const out = new Uint8Array(data.length + 64).subarray(outShift, outShift + data.length);
 const batch = { data, shape };
 const ops = {
   'flip-h': (fa) => fa.flip(batch, { horizontal: true, out }),

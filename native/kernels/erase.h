@@ -43,8 +43,33 @@ struct CopyLane {
 };
 #endif
 
-// n bytes, not overlapping. Short spans (and builds without vectors) go to
-// memcpy: below 2 KiB glibc uses vector moves, not `rep movsb`.
+// n bytes (not overlapping), few: vector moves inline, the last one
+// overlapping the one before. (Through memcpy each row of a box was a call.)
+inline void copy_short(void* to_, const void* from_, size_t n) {
+#if !defined(__AVX2__) && !defined(__SSE4_1__)
+  __builtin_memcpy(to_, from_, n);
+#else
+  typedef CopyLane L;
+  constexpr size_t kV = L::kBytes;
+  char* to = static_cast<char*>(to_);
+  const char* from = static_cast<const char*>(from_);
+  if (n >= kV) {
+    for (size_t i = 0; i + kV < n; i += kV) L::store_unaligned(to + i, L::load(from + i));
+    L::store_unaligned(to + n - kV, L::load(from + n - kV));
+  } else if (n >= 16) {
+    __builtin_memcpy(to, from, 16), __builtin_memcpy(to + n - 16, from + n - 16, 16);
+  } else if (n >= 8) {
+    __builtin_memcpy(to, from, 8), __builtin_memcpy(to + n - 8, from + n - 8, 8);
+  } else if (n >= 4) {
+    __builtin_memcpy(to, from, 4), __builtin_memcpy(to + n - 4, from + n - 4, 4);
+  } else if (n > 0) {  // 1 to 3 bytes: first, middle, last
+    to[0] = from[0], to[n / 2] = from[n / 2], to[n - 1] = from[n - 1];
+  }
+#endif
+}
+
+// n bytes, not overlapping: an image, or a row of a box. Short spans go to
+// copy_short, and builds without vectors to memcpy.
 inline void copy_span(void* to_, const void* from_, size_t n) {
 #if !defined(__AVX2__) && !defined(__SSE4_1__)
   __builtin_memcpy(to_, from_, n);
@@ -55,7 +80,7 @@ inline void copy_span(void* to_, const void* from_, size_t n) {
     char* to = static_cast<char*>(to_);
     const char* from = static_cast<const char*>(from_);
     if (n < 3 * kBlock) {
-      __builtin_memcpy(to, from, n);
+      copy_short(to, from, n);
       return;
     }
     L::store_unaligned(to, L::load(from));  // the head, up to the first aligned vector
@@ -109,7 +134,7 @@ inline void fill_row_constant(T* image, const EraseParams& p, int64_t y, int64_t
   for (int64_t ch = 0; ch < p.c; ++ch) d[ch] = T(p.values[ch]);
   for (int64_t filled = p.c; filled < total;) {
     const int64_t take = filled < total - filled ? filled : total - filled;
-    __builtin_memcpy(d + filled, d, size_t(take) * sizeof(T));
+    copy_short(d + filled, d, size_t(take) * sizeof(T));
     filled += take;
   }
 }
@@ -129,7 +154,7 @@ inline void fill_box_constant(T* image, const EraseParams& p, int64_t top, int64
   for (int64_t ch = 0; ch < planes; ++ch) {
     const T* first = image + ch * plane + top * row_elems + at_left;
     for (int64_t y = top + 1; y < top + bh; ++y)
-      __builtin_memcpy(image + ch * plane + y * row_elems + at_left, first, size_t(box_elems) * sizeof(T));
+      copy_span(image + ch * plane + y * row_elems + at_left, first, size_t(box_elems) * sizeof(T));
   }
 }
 
@@ -144,7 +169,7 @@ inline void fill_row_noise(T* image, const EraseParams& p, size_t sample, int64_
     StreamParams sp{p.key0, p.key1, uint64_t(row0 + done), p.epoch, p.stream, uint32_t(sample)};
     noise_chunk(values, n, sp);
     if (!p.nchw) {
-      __builtin_memcpy(image + row0 + done, values, size_t(n) * sizeof(T));
+      copy_span(image + row0 + done, values, size_t(n) * sizeof(T));
       continue;
     }
     for (int64_t k = 0; k < n; ++k) {

@@ -11,7 +11,8 @@
 //     -o /tmp/shift_ab native/tools/shift_ab.cc   (one line)
 //   /tmp/shift_ab 15 B10-u8 I20-u8-wrap     # 15 rounds of the cases named
 // Environment: NOCHECK=1 skips the check, IMAGES=n (default 64) and CALLS=n
-// (per sample, default 3) size the timing, PROFILE=s runs the new kernel
+// (per sample, default 3) size the timing, OUT_SHIFT=k puts the timed output
+// k elements into its buffer, PROFILE=s runs the new kernel
 // alone for s seconds of CPU (for perf record).
 // (SSE4.1: -msse4.1; AVX-512: the avx512 flags of binding.gyp.)
 #include "ab_harness.h"
@@ -144,7 +145,10 @@ static void run_case(const Case& k, int rounds, int calls) {
   const Taps t = make_taps(int(n), int(h), int(w), k.spread, k.subpixel, sizeof(T) == 1);
   const ShiftParams p = params(t, h, w, c, false, k.fill, 0.0f);
   const size_t len = size_t(n * h * w * c);
-  std::vector<T> in(len), out_old(len), out_new(len), copy(len);
+  // OUT_SHIFT=k: the timed output k elements into its buffer (the copies'
+  // speed depends on the output's offset against the input modulo 64 bytes)
+  const size_t out_shift = getenv("OUT_SHIFT") ? size_t(atoi(getenv("OUT_SHIFT"))) : 0;
+  std::vector<T> in(len), out_old(len), out_new(len), copy(len + out_shift);
   fill_input(in, 5);
   auto op_old = [&](T* out) { if constexpr (sizeof(T) == 1) old_isa::shift_u8(in.data(), out, p, 0, size_t(n)); else old_isa::shift_f32(in.data(), out, p, 0, size_t(n)); };
   auto op_new = [&](T* out) { if constexpr (sizeof(T) == 1) new_isa::shift_u8(in.data(), out, p, 0, size_t(n)); else new_isa::shift_f32(in.data(), out, p, 0, size_t(n)); };
@@ -154,7 +158,7 @@ static void run_case(const Case& k, int rounds, int calls) {
   // Timed, all three write ONE output buffer: a uint8 batch and its output
   // (19.2 MB) then fit a 32 MB L3 as a memcpy's do. With a buffer each (38 MB
   // touched a round), two builds of the same code differed by up to 20 %.
-  T* out = copy.data();
+  T* out = copy.data() + out_shift;
   auto old_call = [&] { op_old(out); };
   auto new_call = [&] { op_new(out); };
   auto mc = [&] { memcpy(out, in.data(), len * sizeof(T)); asm volatile("" ::: "memory"); };

@@ -22,21 +22,28 @@ function memcpyRun(c) {
   return () => dst.set(src);
 }
 
+/** Back-to-back calls of one variant before the next variant's turn: at least this long (ms), and at least BURST_CALLS calls. */
+const BURST_MS = 20;
+const BURST_CALLS = 3;
+
 /**
  * Median time of one call of each of `fns` (a case's thread counts), from
- * calls timed one by one: a warm-up of a quarter of the budget, then calls
- * until the budget has passed (at least 5 of each), the variants taken in
- * turn, one call each. Sync and …Async calls are timed the same way (an
- * async call until its promise settles), and in turn they run under the same
- * conditions. Timed in blocks (every 1-thread call, then every 2-thread call,
- * 1.9 s each), a shared host's load changing between the blocks moved
- * "2 threads / 1" by more than the …Async call's own cost: W1 (a 0.45 ms
- * shift that stays on one thread) gave 0.85–1.04× in blocks and 0.93–0.96×
- * in turn, I20-u8-constant 0.91–1.19× and 0.96–0.97×, four runs each in one
- * process at load 7–8 on a 2-vCPU Zen 4 (docs/performance.md, "…Async
- * overhead and two threads on small ops"). A deferred benchmark harness
- * (benny / benchmark.js) added 0.4–0.9 ms to every awaited call here, a
- * third of a 1 ms op.
+ * calls timed one by one, back to back: a warm-up of a quarter of the budget,
+ * then calls until the budget has passed (at least 5 of each). The variants
+ * take turns in bursts of BURST_MS; the first call of a burst, which follows
+ * the other variant's calls, is not timed. Sync and …Async calls are timed
+ * the same way (an async call until its promise settles), each in a loop of
+ * its own calls as a user's loop would make them, and taking turns exposes
+ * them to the same conditions. Timed in one block each (every 1-thread call,
+ * then every 2-thread call, 1.9 s apiece), a shared host's load changing
+ * between the blocks moved "2 threads / 1" by more than the …Async call's
+ * own cost: on a 2-vCPU Zen 4 at load 4–8, W1 (a 0.45–0.6 ms shift that
+ * stays on one thread; its …Async call costs ~0.02–0.04 ms more) gave
+ * 0.57–1.22× in blocks and 0.89–0.97× in bursts, F1 (a flip split over two
+ * threads) 1.10–1.32× and 0.93–1.04× (docs/performance.md, "…Async overhead
+ * and two threads on small ops"). A deferred benchmark harness (benny /
+ * benchmark.js) added 0.4–0.9 ms to every awaited call here, a third of a
+ * 1 ms op.
  */
 async function measure(fns) {
   const samples = fns.map(() => []);
@@ -44,10 +51,13 @@ async function measure(fns) {
     const until = performance.now() + budgetMs;
     do {
       for (let v = 0; v < fns.length; v += 1) {
-        const t0 = process.hrtime.bigint();
-        const r = fns[v]();
-        if (r && typeof r.then === 'function') await r;
-        if (keep) samples[v].push(Number(process.hrtime.bigint() - t0) / 1e6);
+        const burstEnd = performance.now() + BURST_MS;
+        for (let k = 0; k < BURST_CALLS || performance.now() < burstEnd; k += 1) {
+          const t0 = process.hrtime.bigint();
+          const r = fns[v]();
+          if (r && typeof r.then === 'function') await r;
+          if (keep && k > 0) samples[v].push(Number(process.hrtime.bigint() - t0) / 1e6);
+        }
       }
     } while (performance.now() < until || (keep && samples[0].length < 5));
   };

@@ -37,10 +37,10 @@ const BURST_CALLS = 3;
  * them to the same conditions. Timed in one block each (every 1-thread call,
  * then every 2-thread call, 1.9 s apiece), a shared host's load changing
  * between the blocks moved "2 threads / 1" by more than the …Async call's
- * own cost: on a 2-vCPU Zen 4 at load 4–8, W1 (a 0.45–0.6 ms shift that
+ * own cost: on a 2-vCPU Zen 4 at load 4–10, W1 (a 0.45–0.6 ms shift that
  * stays on one thread; its …Async call costs ~0.02–0.04 ms more) gave
- * 0.57–1.22× in blocks and 0.89–0.97× in bursts, F1 (a flip split over two
- * threads) 1.10–1.32× and 0.93–1.04× (docs/performance.md, "…Async overhead
+ * 0.57–1.22× in blocks and 0.86–0.98× in bursts, F1 (a flip split over two
+ * threads) 1.10–1.51× and 0.90–1.04× (docs/performance.md, "…Async overhead
  * and two threads on small ops"). A deferred benchmark harness (benny /
  * benchmark.js) added 0.4–0.9 ms to every awaited call here, a third of a
  * 1 ms op.

@@ -1,7 +1,8 @@
 // npm run bench -- [<family or case id>...] [--quick] [--out DIR]
 // Measures every case on native at each ISA this CPU has and on js, each next
 // to a memcpy of the same bytes (the ceiling) in the same worker process;
-// 1 thread (sync op) and 2 threads (…Async).
+// 1 thread (sync op) and 2 threads (…Async), taking turns in bursts of calls
+// (worker.mjs), so that both run under the same conditions.
 // Prints medians and ratios, writes <family>.json into DIR (default
 // bench/results next to this file) and prints each path it wrote.
 import { spawnSync } from 'node:child_process';

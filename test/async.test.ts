@@ -2,8 +2,9 @@
 // large request is in flight, on every backend.
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { StreamRequest } from '../src/backends/backend.js';
 import * as fa from '../src/index.js';
@@ -351,6 +352,33 @@ describe('threads by size: a short op runs on one thread', () => {
     expect(await slicesFor(60, 25_000)).toEqual([[0, 40], [40, 20]]);
     // 1.92 ms: 34 units, then the 30 left (each later slice may grow up to 4×)
     expect(await slicesFor(64, 30_000)).toEqual([[0, 34], [34, 30]]);
+  });
+
+  it('runAsyncWork gives a short tail of a later slice no slice of its own', async () => {
+    // A clock that moves only in the kernels, by exactly the estimate (100 µs a
+    // unit), so each later slice's size follows from arithmetic, not timing:
+    // the first aims at 1 ms (10 units) and takes 1 ms; the next may grow 4×
+    // (40 units, 4 ms, a whole turn) and stays at 40. A tail under a quarter
+    // of it (< 10 units) joins it; 10 units get a slice of their own.
+    expect(asyncSlices.targetNs).toBe(4e6);
+    let now = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const cuts = async (units: number): Promise<Array<[number, number]>> => {
+        const slices: Array<[number, number]> = [];
+        const fake = { name: 'fake', poolThreads: true, runTogether: () => { throw new Error('one thread: no runTogether'); } } as unknown as Backend;
+        const lent: LentArray[] = [{ name: 'out', array: new Uint8Array(units), read: false, write: true }];
+        await runAsyncWork('op', fake, lent, { units, align: 1, nsPerUnit: 100_000, threads: 1, run: (_, first, count) => { slices.push([first, count]); now += count * 0.1; } });
+        return slices;
+      };
+      expect(await cuts(59)).toEqual([[0, 10], [10, 49]]);
+      expect(await cuts(60)).toEqual([[0, 10], [10, 40], [50, 10]]);
+      // after two slices of 40: 99 − 90 = 9 left join the third, 100 − 90 = 10 do not
+      expect(await cuts(99)).toEqual([[0, 10], [10, 40], [50, 49]]);
+      expect(await cuts(100)).toEqual([[0, 10], [10, 40], [50, 40], [90, 10]]);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('runAsyncWork runs tiny work on the calling thread alone and splits large work, at the production threshold', async () => {

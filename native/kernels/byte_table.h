@@ -49,10 +49,13 @@ inline uint64_t residue_mask(int64_t c, int64_t j) {
 // of dst (no store across two cache lines), then 64-byte steps, then the
 // rest one at a time. A step starting at element k has its first byte in
 // channel r = k mod C (64 mod 3 = 1: for C = 3 the phase turns by one per
-// step); byte i is channel (r + i) mod C, which the masks pick. `ahead`,
-// when given, is prefetched at the same offsets (contrast's next image).
+// step); byte i is channel (r + i) mod C, which the masks pick. Unlike
+// color.h's map, no prefetch of contrast's next image: this loop streams
+// memory itself, and the prefetches competed with it (Zen 4, contrast of
+// the batch from L3 in a harness, alternated: 0.53–0.69 ms with them,
+// 0.43–0.56 without).
 template <int C>
-inline void map_interleaved(const uint8_t* src, uint8_t* dst, int64_t count, const uint8_t (*tables)[256], const uint8_t* ahead) {
+inline void map_interleaved(const uint8_t* src, uint8_t* dst, int64_t count, const uint8_t (*tables)[256]) {
   Table t[C];
   for (int ch = 0; ch < C; ++ch) t[ch] = load_table(tables[ch]);
   // masks[r][ch]: bytes of channel ch in a step whose first byte is channel r
@@ -65,7 +68,6 @@ inline void map_interleaved(const uint8_t* src, uint8_t* dst, int64_t count, con
   int r = 0;
   for (; k < head && k < count; ++k, r = r + 1 < C ? r + 1 : 0) dst[k] = tables[r][src[k]];
   for (; k + 64 <= count; k += 64, r = (r + 64 % C) % C) {
-    if (ahead != nullptr) __builtin_prefetch(ahead + k);
     const __m512i x = _mm512_loadu_si512(src + k);
     __m512i y = lookup(t[0], x);
     for (int ch = 1; ch < C; ++ch) y = _mm512_mask_blend_epi8(masks[r][ch], y, lookup(t[ch], x));
@@ -77,14 +79,14 @@ inline void map_interleaved(const uint8_t* src, uint8_t* dst, int64_t count, con
 // The same with c known only at run time (1…4): tables that are all equal
 // (a per-image factor, the same mean for every channel) take the one-table
 // loop, 4 instructions per step against 14 for three tables.
-inline void map_channels(const uint8_t* src, uint8_t* dst, int64_t count, int64_t c, const uint8_t (*tables)[256], const uint8_t* ahead) {
+inline void map_channels(const uint8_t* src, uint8_t* dst, int64_t count, int64_t c, const uint8_t (*tables)[256]) {
   bool same = true;
   for (int64_t ch = 1; ch < c; ++ch) same = same && __builtin_memcmp(tables[ch], tables[0], 256) == 0;
-  if (same) return map_interleaved<1>(src, dst, count, tables, ahead);
+  if (same) return map_interleaved<1>(src, dst, count, tables);
   switch (c) {
-    case 2: return map_interleaved<2>(src, dst, count, tables, ahead);
-    case 3: return map_interleaved<3>(src, dst, count, tables, ahead);
-    default: return map_interleaved<4>(src, dst, count, tables, ahead);
+    case 2: return map_interleaved<2>(src, dst, count, tables);
+    case 3: return map_interleaved<3>(src, dst, count, tables);
+    default: return map_interleaved<4>(src, dst, count, tables);
   }
 }
 

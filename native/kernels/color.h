@@ -301,20 +301,20 @@ constexpr int64_t kMinRunForTables = 512;
 
 // The VBMI build (byte_table.h): each channel's table by build_table_u8,
 // then table look-ups; false where the runs are too short or c > 4.
-inline bool map_image_tables_u8(const uint8_t* src, uint8_t* dst, const float* a, const float* b, const ColorParams& p, const uint8_t* ahead) {
+inline bool map_image_tables_u8(const uint8_t* src, uint8_t* dst, const float* a, const float* b, const ColorParams& p) {
   const int64_t plane = p.h * p.w;
   uint8_t tables[4][256];
   if (p.nchw || p.c == 1) {
     if (plane < kMinRunForTables) return false;
     for (int64_t ch = 0; ch < p.c; ++ch) {
       build_table_u8(a[ch], b[ch], tables[0]);
-      byte_table::map_channels(src + ch * plane, dst + ch * plane, plane, 1, tables, ahead == nullptr ? nullptr : ahead + ch * plane);
+      byte_table::map_channels(src + ch * plane, dst + ch * plane, plane, 1, tables);
     }
     return true;
   }
   if (p.c > 4 || plane * p.c < kMinRunForTables) return false;
   for (int64_t ch = 0; ch < p.c; ++ch) build_table_u8(a[ch], b[ch], tables[ch]);
-  byte_table::map_channels(src, dst, plane * p.c, p.c, tables, ahead);
+  byte_table::map_channels(src, dst, plane * p.c, p.c, tables);
   return true;
 }
 #endif
@@ -322,7 +322,7 @@ inline bool map_image_tables_u8(const uint8_t* src, uint8_t* dst, const float* a
 // `ahead`: the next image to prefetch, or nullptr (see map_run_u8).
 inline void map_image_u8(const uint8_t* src, uint8_t* dst, const float* a, const float* b, const ColorParams& p, const uint8_t* ahead) {
 #if defined(__AVX512VBMI__)
-  if (map_image_tables_u8(src, dst, a, b, p, ahead)) return;
+  if (map_image_tables_u8(src, dst, a, b, p)) return;  // no prefetch: see byte_table.h
 #endif
   const int64_t plane = p.h * p.w;
   PatternU8 pat;

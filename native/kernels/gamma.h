@@ -141,7 +141,7 @@ inline void gamma_u8(const uint8_t* src, uint8_t* dst, const GammaParams& p, siz
     uint8_t* d = dst + int64_t(i) * image;
 #if defined(__AVX512VBMI__)
     // the table in registers, 64 look-ups per step (byte_table.h)
-    byte_table::map_interleaved<1>(s, d, image, reinterpret_cast<const uint8_t(*)[256]>(lut), nullptr);
+    byte_table::map_interleaved<1>(s, d, image, reinterpret_cast<const uint8_t(*)[256]>(lut));
     continue;
 #endif
     // eight lookups, then one 8-byte store: a byte store per element was

@@ -11,6 +11,10 @@
   # never had it): the generator's loops are short of general registers, and
   # with rbp reserved GCC parked pointers in vector registers (float32 noise
   # per pixel, 64x224x224x3: 6.6 -> 6.2 ms; 16.7 M normals 11.2 -> 11.1 ms).
+  # The avx512vbmi file is the avx512 flags plus -mavx512vbmi: only the uint8
+  # byte-table kernels (native/kernels/byte_table.h), chosen at run time by
+  # native/isa/dispatch.cc on CPUs with VBMI (the avx512 tier itself needs
+  # f/bw/vl/dq only).
   # The scalar file caps two of GCC's alias-query walks: its vectors are
   # arrays in memory, and walking their stores took half of its compile
   # time (x86: 80 -> 40 s, the longest file of the build by far); the bits
@@ -33,7 +37,7 @@
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["FASTAUG_VERSION=\"<!(node -p \"require('./package.json').version\")\""],
       "conditions": [
-        ["target_arch=='x64'", { "dependencies": ["fastaug_sse4", "fastaug_avx2", "fastaug_avx512"] }],
+        ["target_arch=='x64'", { "dependencies": ["fastaug_sse4", "fastaug_avx2", "fastaug_avx512", "fastaug_avx512vbmi"] }],
         ["target_arch=='arm64'", { "dependencies": ["fastaug_neon"] }]
       ]
     },
@@ -66,6 +70,14 @@
       "cflags!": ["-fno-omit-frame-pointer"],
       "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mno-fma", "-Wno-maybe-uninitialized", "-Wno-uninitialized", "-fschedule-insns", "-fsched-pressure"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mno-fma"] }
+    },
+    {
+      "target_name": "fastaug_avx512vbmi",
+      "type": "static_library",
+      "conditions": [["target_arch=='x64'", { "sources": ["native/isa/avx512vbmi.cc"] }, { "type": "none" }]],
+      "cflags!": ["-fno-omit-frame-pointer"],
+      "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx512vbmi", "-mno-fma", "-Wno-maybe-uninitialized", "-Wno-uninitialized", "-fschedule-insns", "-fsched-pressure"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx512vbmi", "-mno-fma"] }
     },
     {
       "target_name": "fastaug_neon",

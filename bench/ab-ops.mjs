@@ -1,5 +1,5 @@
 // node bench/ab-ops.mjs --vs DIST [--rounds N] [--calls N] [--out-shift K] [NAME ...]
-// A few ops outside the bench cases (a vertical flip, erase at p 1, …) timed
+// A few ops (a vertical flip, erase at p 1, the uint8 colour maps, …) timed
 // as CPU ms per call on this build and on the --vs build in turn in one
 // process (see bench/affine-cpu.mjs for the --vs build), with a memcpy of the
 // same bytes, 64x224x224x3 uint8 out of place; prints medians and the median
@@ -26,6 +26,10 @@ const ops = {
   'flip-hv': (fa) => fa.flip(batch, { horizontal: true, vertical: true, out }),
   'erase-p1': (fa) => fa.erase(batch, { p: 1, seed: 1, out }),
   'erase-p0.5': (fa) => fa.erase(batch, { p: 0.5, seed: 1, out }),
+  // the uint8 colour maps and gamma of the bench cases B1, K1, M1, here beside a memcpy
+  brightness: (fa) => fa.brightness(batch, { factor: [0.8, 1.2], delta: [-20, 20], seed: 1, out }),
+  contrast: (fa) => fa.contrast(batch, { factor: [0.8, 1.2], seed: 1, out }),
+  gamma: (fa) => fa.gamma(batch, { seed: 1, out }),
 };
 const names = args.filter((a) => !a.startsWith('--') && !optionValues.has(a));
 for (const name of names.length > 0 ? names : Object.keys(ops)) {

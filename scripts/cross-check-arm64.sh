@@ -40,7 +40,7 @@ done) & pids+=($!)
 # than every native source, so the bytes compared are those the addon ships
 # and CI skips four -O3 compiles; otherwise compiled here.
 gyp_objects=(build/Release/obj.target/fastaug/native/isa/dispatch.o build/Release/fastaug_scalar.a)
-[ "$on_x86" = 1 ] && gyp_objects+=(build/Release/fastaug_{sse4,avx2,avx512}.a)
+[ "$on_x86" = 1 ] && gyp_objects+=(build/Release/fastaug_{sse4,avx2,avx512,avx512vbmi}.a)
 reuse_build=1
 for object in "${gyp_objects[@]}"; do
   if [ ! -f "$object" ] || [ -n "$(find native binding.gyp -newer "$object" -print -quit)" ]; then reuse_build=0; fi
@@ -56,6 +56,9 @@ elif [ "$have_qemu" = 1 ]; then
      g++ -std=gnu++17 -O3 -ffp-contract=off "${sched_flags[@]}" -c native/isa/avx2.cc -mavx2 -mno-fma -o "$out/avx2.o"
      g++ -std=gnu++17 -O3 -ffp-contract=off "${sched_flags[@]}" -c native/isa/avx512.cc -mavx512f -mavx512bw -mavx512vl -mavx512dq -mno-fma \
        -Wno-maybe-uninitialized -Wno-uninitialized -o "$out/avx512.o"
+     # dispatch.cc links the VBMI kernels in (swapped into the avx512 table where the CPU has VBMI)
+     g++ -std=gnu++17 -O3 -ffp-contract=off "${sched_flags[@]}" -c native/isa/avx512vbmi.cc -mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx512vbmi -mno-fma \
+       -Wno-maybe-uninitialized -Wno-uninitialized -o "$out/avx512vbmi.o"
    fi) & pids+=($!)
 fi
 for pid in "${pids[@]}"; do wait "$pid"; done  # set -e: a failed compile stops here
@@ -80,7 +83,7 @@ if [ "$reuse_build" = 1 ]; then
   echo "cross-check-arm64: this machine's digests from the addon's build (build/Release)"
 else
   host_objects=("$out"/{stream_digest,dispatch,scalar}.o)
-  [ "$on_x86" = 1 ] && host_objects+=("$out"/{sse4,avx2,avx512}.o)
+  [ "$on_x86" = 1 ] && host_objects+=("$out"/{sse4,avx2,avx512,avx512vbmi}.o)
 fi
 g++ "${host_objects[@]}" -o "$out/digest-host"
 qemu-aarch64 "$out/digest-arm64" | tee "$out/arm64.txt"

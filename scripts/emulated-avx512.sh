@@ -28,6 +28,8 @@ common=(-std=gnu++17 -O1 -ffp-contract=off -fPIC -fvisibility=hidden -fvisibilit
 compile() { local src=$1; shift; g++ "${common[@]}" "$@" -c "$src" -o "$out/$(basename "$src" .cc).o"; }
 pids=()
 compile native/isa/avx512.cc -mavx2 -mno-fma -Wno-psabi -include native/tools/simde_avx512.h & pids+=($!)
+# the VBMI kernels, which that dispatch swaps into the avx512 table (FASTAUG_VBMI=0 keeps them out)
+compile native/isa/avx512vbmi.cc -mavx2 -mno-fma -Wno-psabi -DFASTAUG_EMULATE_VBMI -include native/tools/simde_avx512.h & pids+=($!)
 compile native/addon.cc -DFASTAUG_VERSION="\"$(node -p "require('./package.json').version")\"" & pids+=($!)
 # the dispatch offers every ISA, whatever the CPU says (the others are ones it has)
 compile native/isa/dispatch.cc "-D__builtin_cpu_supports(feature)=1" & pids+=($!)
@@ -36,7 +38,7 @@ compile native/isa/avx2.cc -mavx2 -mno-fma -O0 & pids+=($!)
 compile native/isa/sse4.cc -msse4.1 -O0 & pids+=($!)
 compile native/isa/scalar.cc -O0 & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid"; done
-g++ -shared -pthread -o "$out/fastaug.node" "$out"/{addon,dispatch,avx512,avx2,sse4,scalar}.o
+g++ -shared -pthread -o "$out/fastaug.node" "$out"/{addon,dispatch,avx512,avx512vbmi,avx2,sse4,scalar}.o
 
 export FASTAUG_NATIVE_PATH="$out/fastaug.node" FASTAUG_ISA=avx512 FASTAUG_BACKEND=native
 export FASTAUG_TEST_SLOW_BUILD=1  # -O1/-O0 and emulated intrinsics (test/helpers/backends.ts)
@@ -46,4 +48,7 @@ node -e "const i = require('./dist/cjs/index.js').backendInfo(); if (i.isa !== '
 # and the emulated avx512 alone: the ordinary pass has run the other ISAs.
 export FASTAUG_TEST_ISAS=avx512
 mapfile -t files < <(grep -l "helpers/backends" test/*.test.ts)
-exec npx vitest run "${files[@]}" "$@"
+npx vitest run "${files[@]}" "$@"
+# That dispatch swaps the VBMI kernels into the avx512 table (flip, colour
+# maps, contrast, gamma); their plain avx512 versions once more, without them.
+FASTAUG_VBMI=0 npx vitest run test/color.test.ts test/flip.test.ts test/gamma.test.ts "$@"

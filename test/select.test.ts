@@ -10,14 +10,14 @@ const saved = { ...process.env };
 
 /** select.ts afresh (it caches its choice), under these variables. */
 async function selectWith(env: Record<string, string>): Promise<typeof import('../src/backends/select.js')> {
-  for (const name of ['FASTAUG_BACKEND', 'FASTAUG_ISA', 'FASTAUG_NATIVE_PATH']) delete process.env[name];
+  for (const name of ['FASTAUG_BACKEND', 'FASTAUG_ISA', 'FASTAUG_NATIVE_PATH', 'FASTAUG_VBMI']) delete process.env[name];
   Object.assign(process.env, env);
   vi.resetModules();
   return import('../src/backends/select.js');
 }
 
 afterEach(() => {
-  for (const name of ['FASTAUG_BACKEND', 'FASTAUG_ISA', 'FASTAUG_NATIVE_PATH']) delete process.env[name];
+  for (const name of ['FASTAUG_BACKEND', 'FASTAUG_ISA', 'FASTAUG_NATIVE_PATH', 'FASTAUG_VBMI']) delete process.env[name];
   Object.assign(process.env, saved);
   vi.resetModules();
 });
@@ -29,9 +29,10 @@ describe('backend selection', () => {
     expect(s.nativeUnavailable).toBe('FASTAUG_BACKEND=js');
   });
 
-  it('a misspelt FASTAUG_BACKEND or FASTAUG_ISA is a RangeError naming the variable', async () => {
+  it('a misspelt FASTAUG_BACKEND, FASTAUG_ISA or FASTAUG_VBMI is a RangeError naming the variable', async () => {
     await expect(selectWith({ FASTAUG_BACKEND: 'gpu' }).then((m) => m.currentSelection())).rejects.toThrow(new RangeError("fastaug: FASTAUG_BACKEND must be 'js' or 'native'; got 'gpu'"));
     await expect(selectWith({ FASTAUG_ISA: 'avx3' }).then((m) => m.currentSelection())).rejects.toThrow("FASTAUG_ISA must be one of avx512, avx2, sse4, neon, scalar; got 'avx3'");
+    await expect(selectWith({ FASTAUG_VBMI: 'off' }).then((m) => m.currentSelection())).rejects.toThrow(new RangeError("fastaug: FASTAUG_VBMI must be '0' or '1'; got 'off'"));
   });
 
   it.skipIf(!addon)('native by default at the widest ISA; FASTAUG_ISA caps it at each level the CPU has', async () => {

@@ -162,13 +162,9 @@ inline int integer_shift(float a, float b) {
   return s;
 }
 
-// A (a·2^S rounded) and B with clamp((x·A + B) >> S, 0, 255) == T[x] =
-// saturate_u8(x·a + b) for every x in 0…255, or false. Each x allows
-// T[x]·2^S ≤ x·A + B < (T[x] + 1)·2^S (only the upper side where T[x] is
-// 0, only the lower where it is 255); B is the largest lower bound if that
-// is within every upper one.
-inline bool fit_integer_map(float a, float b, int shift, int32_t* ia, int32_t* ib) {
-  uint8_t x[256], table[256];
+// One channel's table T[x], x = 0…255, by the float vector step.
+inline void build_table_u8(float a, float b, uint8_t* table) {
+  uint8_t x[256];
   float pa[kMapStep], pb[kMapStep];
   for (int j = 0; j < 256; ++j) x[j] = uint8_t(j);
   for (int64_t j = 0; j < kMapStep; ++j) {
@@ -176,6 +172,16 @@ inline bool fit_integer_map(float a, float b, int shift, int32_t* ia, int32_t* i
     pb[j] = b;
   }
   for (int64_t j = 0; j < 256; j += kMapStep) map_u8_step<MapLanes>(x + j, table + j, pa, pb);
+}
+
+// A (a·2^S rounded) and B with clamp((x·A + B) >> S, 0, 255) == T[x] =
+// saturate_u8(x·a + b) for every x in 0…255, or false. Each x allows
+// T[x]·2^S ≤ x·A + B < (T[x] + 1)·2^S (only the upper side where T[x] is
+// 0, only the lower where it is 255); B is the largest lower bound if that
+// is within every upper one.
+inline bool fit_integer_map(float a, float b, int shift, int32_t* ia, int32_t* ib) {
+  uint8_t table[256];
+  build_table_u8(a, b, table);
   const int32_t one = int32_t(1) << shift;
   const int32_t scale = int32_t(__builtin_lrint(double(a) * double(one)));
   // The missing side of a 0 or 255 is a bound 2^29 away, beyond the line's
@@ -288,8 +294,36 @@ inline void map_run_u8(const uint8_t* src, uint8_t* dst, int64_t count, int64_t 
   for (; k < count; ++k, o = o + 1 < c ? o + 1 : 0) dst[k] = saturate_u8(float(src[k]) * pat.a[o] + pat.b[o]);
 }
 
+#if defined(__AVX512VBMI__)
+// Runs shorter than this keep the arithmetic map: building a table costs
+// about as much as mapping 256 elements with it.
+constexpr int64_t kMinRunForTables = 512;
+
+// The VBMI build (byte_table.h): each channel's table by build_table_u8,
+// then table look-ups; false where the runs are too short or c > 4.
+inline bool map_image_tables_u8(const uint8_t* src, uint8_t* dst, const float* a, const float* b, const ColorParams& p) {
+  const int64_t plane = p.h * p.w;
+  uint8_t tables[4][256];
+  if (p.nchw || p.c == 1) {
+    if (plane < kMinRunForTables) return false;
+    for (int64_t ch = 0; ch < p.c; ++ch) {
+      build_table_u8(a[ch], b[ch], tables[0]);
+      byte_table::map_channels(src + ch * plane, dst + ch * plane, plane, 1, tables);
+    }
+    return true;
+  }
+  if (p.c > 4 || plane * p.c < kMinRunForTables) return false;
+  for (int64_t ch = 0; ch < p.c; ++ch) build_table_u8(a[ch], b[ch], tables[ch]);
+  byte_table::map_channels(src, dst, plane * p.c, p.c, tables);
+  return true;
+}
+#endif
+
 // `ahead`: the next image to prefetch, or nullptr (see map_run_u8).
 inline void map_image_u8(const uint8_t* src, uint8_t* dst, const float* a, const float* b, const ColorParams& p, const uint8_t* ahead) {
+#if defined(__AVX512VBMI__)
+  if (map_image_tables_u8(src, dst, a, b, p)) return;  // no prefetch: see byte_table.h
+#endif
   const int64_t plane = p.h * p.w;
   PatternU8 pat;
   if (p.nchw || p.c == 1) {

@@ -100,3 +100,21 @@ inline void mask_storeu_epi8_128(void* p, uint32_t k, __m128i a) {
 }
 }  // namespace fastaug_emu
 #define _mm_mask_storeu_epi8(p, k, a) fastaug_emu::mask_storeu_epi8_128((p), (k), (a))
+// VBMI (native/isa/avx512vbmi.cc, compiled with -DFASTAUG_EMULATE_VBMI by
+// scripts/emulated-avx512.sh): SIMDe 0.7.4 has the byte permutes
+// (_mm512_permutex2var_epi8) but not the zero-masked 512-bit byte load,
+// which must not touch the bytes whose mask bit is clear (they may lie past
+// the end of the array).
+#if defined(FASTAUG_EMULATE_VBMI)
+namespace fastaug_emu {
+inline simde__m512i maskz_loadu_epi8_512(uint64_t k, const void* p) {
+  uint8_t x[64] = {};
+  const uint8_t* s = static_cast<const uint8_t*>(p);
+  for (int i = 0; i < 64; ++i)
+    if ((k >> i) & 1) x[i] = s[i];
+  return bits<simde__m512i>(x);
+}
+}  // namespace fastaug_emu
+#define _mm512_maskz_loadu_epi8(k, p) fastaug_emu::maskz_loadu_epi8_512((k), (p))
+#define __AVX512VBMI__ 1
+#endif

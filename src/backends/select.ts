@@ -1,6 +1,8 @@
 // Picks the backend once, on first use: FASTAUG_BACKEND=js|native forces
 // one; otherwise native when the addon loads, else js. FASTAUG_ISA caps the
-// native ISA. A misspelt variable is an error, never a silent fallback.
+// native ISA. FASTAUG_VBMI=0 keeps the addon's plain avx512 kernels on a CPU
+// with AVX-512 VBMI (native/isa/dispatch.cc reads it; the bytes are the
+// same either way). A misspelt variable is an error, never a silent fallback.
 import type { Backend } from './backend.js';
 import { jsBackend } from './js/index.js';
 import { loadNative, nativeBackend, type NativeAddon } from './native.js';
@@ -38,6 +40,10 @@ function select(env: NodeJS.ProcessEnv): Selection {
     throw new RangeError(`fastaug: FASTAUG_BACKEND must be 'js' or 'native'; got '${forced}'`);
   }
   const capRank = isaCap(env.FASTAUG_ISA);
+  const vbmi = env.FASTAUG_VBMI;
+  if (vbmi !== undefined && vbmi !== '' && vbmi !== '0' && vbmi !== '1') {
+    throw new RangeError(`fastaug: FASTAUG_VBMI must be '0' or '1'; got '${vbmi}'`);
+  }
   const native = loadNative();
   const isas = native.addon ? native.addon.isas() : [];
   if (forced === 'js') return { backend: jsBackend, nativeUnavailable: 'FASTAUG_BACKEND=js', isas };

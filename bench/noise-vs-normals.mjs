@@ -9,10 +9,19 @@
 //            buffer, 2^18 per call (the generator without memory traffic)
 //   S0:      randomNormal of 1024×28×28 values into its own array
 //   Q1-Q3:   as bench/cases/noise.mjs (NCHW per pixel, NCHW uint8, NHWC uint8 per pixel)
-import { createRequire } from 'node:module';
+// --vs DIST (as bench/affine-cpu.mjs: a copy of another build's dist in this
+// repository, its addon in DIST/addon/fastaug.node): each case also on that
+// build, alternated, on the same buffers (each build's own buffers differ
+// in alignment, which moves the AVX-512 noise cases by up to 30 %), with
+// both builds' bytes compared; prints this / vs per case. Other arguments:
+// the cases to run (default all).
+import { loadBuilds } from './ab.mjs';
 
-const require = createRequire(import.meta.url);
-const fa = require('../dist/cjs/index.js');
+const args = process.argv.slice(2);
+const vs = args.includes('--vs') ? args[args.indexOf('--vs') + 1] : undefined;
+const only = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--vs');
+const builds = loadBuilds(vs);
+let fa = builds[0][1];
 
 const IMAGES = [64, 224, 224, 3];
 const SMALL = [1024, 28, 28, 1];
@@ -47,7 +56,7 @@ const cachedNormals = (count) => () => {
   }
 };
 
-const cases = {
+const allCases = {
   G3: cachedNormals(LENGTH),
   G1: cachedNormals(PIXELS),
   W3: () => fa.gaussianNoise(f32, { std: 0.1, out: f32Out }),
@@ -62,23 +71,39 @@ const cases = {
   S2: () => fa.gaussianNoise(smallF32, { std: 0.1, seed: 1, out: smallF32Out }),
 };
 
-const samples = Object.fromEntries(Object.keys(cases).map((id) => [id, []]));
-for (const run of Object.values(cases)) run();  // warm-up
+const cases = Object.fromEntries(Object.entries(allCases).filter(([id]) => only.length === 0 || only.includes(id)));
+// the output each case writes, to compare the builds' bytes
+const outputs = { G3: cacheBuffer, G1: cacheBuffer, W3: f32Out, W4: u8Out, P1: f32Out, L1: f32Out, Q1: f32Out, Q2: u8Out, Q3: u8Out, S0: normalsOut, S1: smallU8Out, S2: smallF32Out };
+const bytes = (id) => new Uint8Array(outputs[id].buffer, outputs[id].byteOffset, outputs[id].byteLength).slice();
+const samples = builds.map(() => Object.fromEntries(Object.keys(cases).map((id) => [id, []])));
+for (const [id, run] of Object.entries(cases)) {  // warm-up, and the same bytes from each build
+  const seen = builds.map(([, build]) => ((fa = build), run(), bytes(id)));
+  if (seen.some((b) => !b.every((v, i) => v === seen[0][i]))) throw new Error(`${id}: the builds give different bytes`);
+}
 const ROUNDS = Number(process.env.ROUNDS ?? 9);
 for (let round = 0; round < ROUNDS; round += 1) {
   for (const [id, run] of Object.entries(cases)) {
-    const repeats = id.startsWith('S') ? 10 : 1;  // the small cases take well under a millisecond
-    const t0 = process.cpuUsage();
-    for (let i = 0; i < repeats; i += 1) run();
-    const t = process.cpuUsage(t0);
-    samples[id].push((t.user + t.system) / 1e3 / repeats);
+    builds.forEach(([, build], b) => {
+      fa = build;
+      const repeats = id.startsWith('S') ? 10 : 1;  // the small cases take well under a millisecond
+      const t0 = process.cpuUsage();
+      for (let i = 0; i < repeats; i += 1) run();
+      const t = process.cpuUsage(t0);
+      samples[b][id].push((t.user + t.system) / 1e3 / repeats);
+    });
   }
 }
-const ms = Object.fromEntries(Object.entries(samples).map(([id, times]) => [id, times.sort((a, b) => a - b)[times.length >> 1]]));
+const medians = samples.map((s) => Object.fromEntries(Object.entries(s).map(([id, times]) => [id, times.sort((a, b) => a - b)[times.length >> 1]])));
+const ms = medians[0];
 
-const isa = fa.backendInfo().isa;
-const rate = (count, id) => `${(count / ms[id] / 1e6).toFixed(2)} G/s`;
-const ratio = (a, b) => `${a}/${b} ${(ms[a] / ms[b]).toFixed(2)}`;
-console.log(isa, 'median ms:', Object.entries(ms).map(([id, t]) => `${id} ${t.toFixed(3)}`).join(' '));
-console.log(isa, `generator: G3 ${rate(LENGTH, 'G3')}, G1 ${rate(PIXELS, 'G1')}, S0 ${rate(SMALL_LENGTH, 'S0')} |`,
-  [ratio('W3', 'G3'), ratio('W4', 'G3'), ratio('P1', 'G1'), ratio('L1', 'G3'), ratio('Q1', 'G1'), ratio('Q2', 'G3'), ratio('Q3', 'G1'), ratio('S1', 'S0'), ratio('S2', 'S0')].join(' '));
+const isa = builds[0][1].backendInfo().isa;
+const pairs = [['W3', 'G3'], ['W4', 'G3'], ['P1', 'G1'], ['L1', 'G3'], ['Q1', 'G1'], ['Q2', 'G3'], ['Q3', 'G1'], ['S1', 'S0'], ['S2', 'S0']];
+builds.forEach(([name], b) => {
+  const m = medians[b];
+  const rate = (count, id) => (m[id] === undefined ? '' : `${id} ${(count / m[id] / 1e6).toFixed(2)} G/s`);
+  const ratio = ([a, c]) => (m[a] === undefined || m[c] === undefined ? '' : `${a}/${c} ${(m[a] / m[c]).toFixed(2)}`);
+  const tag = builds.length > 1 ? `${isa} ${name}` : isa;
+  console.log(tag, 'median ms:', Object.entries(m).map(([id, t]) => `${id} ${t.toFixed(3)}`).join(' '));
+  console.log(tag, `generator: ${[rate(LENGTH, 'G3'), rate(PIXELS, 'G1'), rate(SMALL_LENGTH, 'S0')].filter(Boolean).join(', ')} |`, pairs.map(ratio).filter(Boolean).join(' '));
+});
+if (builds.length > 1) console.log(isa, 'this / vs:', Object.keys(ms).map((id) => `${id} ${(ms[id] / medians[1][id]).toFixed(3)}`).join(' '));

@@ -11,7 +11,7 @@ import {
 import { splitRange } from '../src/ops/common.js';
 import { noisePositions } from '../src/backends/backend.js';
 import { noisePlan } from '../src/ops/noise.js';
-import { backendName, backends, nativeBackends } from './helpers/backends.js';
+import { backendName, backends, jsReference, nativeBackends } from './helpers/backends.js';
 import { firstDifference, testRng, uniformOfWord } from './helpers/rng.js';
 
 type Op = 'gaussianNoise' | 'uniformNoise' | 'speckleNoise' | 'saltAndPepper';
@@ -688,5 +688,41 @@ describe('one generator pass over consecutive images', () => {
     const sha = (a: ArrayBufferView): string => createHash('sha256').update(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
     expect(sha(u8)).toBe('2427185a88858a0a38a4f04f034f890804e644edacbee2cb542427d2414f95b5');
     expect(sha(f32)).toBe('75c7121020e0ea4befeb82d9daf1c2320111552a59195af158753ec85c02e3d6');
+  });
+});
+
+// The native float32 runs per pixel and in NCHW per channel start where the
+// destination is aligned for the ISA's stores (AVX-512: 64 bytes), the
+// pixels before that chunk by chunk: the noise of every element must not
+// depend on where the buffers lie, nor on where a range is cut.
+describe('float32 noise at every destination alignment', () => {
+  const CASES: Array<{ layout: 'NHWC' | 'NCHW'; perChannel: boolean }> = [
+    { layout: 'NHWC', perChannel: false },
+    { layout: 'NCHW', perChannel: false },
+    { layout: 'NCHW', perChannel: true },
+  ];
+
+  it('same bytes as js with source and destination at every 4-byte offset in a 64-byte line, whole or cut mid-image', () => {
+    const rng = testRng(2022);
+    const shape: [number, number, number, number] = [2, 24, 21, 3];  // 504 pixels per image, not a multiple of 16
+    const size = 2 * 24 * 21 * 3;
+    for (const { layout, perChannel } of CASES) {
+      const b = batchOf(rng, shape, 'float32', layout);
+      const plan = noisePlan('gaussianNoise', b, { std: 0.1, mean: 0.25, perChannel, seed: 9, index: 4 });
+      const total = 2 * noisePositions(plan);
+      const expected = new Float32Array(size);
+      jsReference.noise(b.data, expected, plan, 0, total);
+      for (const backend of nativeBackends) {
+        for (let offset = 0; offset < 16; offset += 1) {
+          const src = new Float32Array(size + 16).subarray(15 - offset, 15 - offset + size);
+          src.set(b.data);
+          const out = new Float32Array(size + 16).subarray(offset, offset + size);
+          const cut = perChannel ? 3 * rng.int(1, total / 3 - 1) : rng.int(1, total - 1);  // NCHW per channel: whole pixels
+          backend.noise(src, out, plan, 0, cut);
+          backend.noise(src, out, plan, cut, total);
+          expect(firstDifference(out, expected), `${backendName(backend)} ${layout} perChannel ${perChannel} offset ${offset} cut ${cut}`).toBe(-1);
+        }
+      }
+    }
   });
 });

@@ -378,8 +378,9 @@ struct ToPlanes {
 
 // NCHW per channel, 3 channels: positions are pixel-major (NHWC order, so
 // that both layouts get the same noise), so every 3 vectors of values split
-// into one vector per plane (Simd::deinterleave3). The run must start on a
-// multiple of 3 · kLanes positions, so that every third vector completes a
+// into one vector per plane (Simd::deinterleave3). The run must start on
+// whole pixels and whole Philox blocks (a multiple of 12 positions), so
+// that the generator's vectors start there and every third one completes a
 // group of whole pixels; the first two wait in `held`. x and out point at
 // the run's first pixel in plane 0. (64×224×224×3 float32 on a Zen 4 host:
 // 12.7 -> 9.0 ms, AVX2 15.7 -> 13.2 ms, against chunks of 504 positions
@@ -746,16 +747,10 @@ void walk_nhwc_elements(const T* src, T* dst, const NoiseParams& p, N& noise, in
   });
 }
 
-// NHWC per pixel (2 <= c <= 4): each draw repeated over its pixel's
-// channels; whole runs for float32 with 3 channels (a generator per channel
-// count for each rule: the others stay chunk by chunk rather than grow the
-// addon further).
+// NHWC per pixel, chunk by chunk.
 template <class T, class N>
-void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
+void walk_nhwc_pixel_chunks(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
   const int64_t c = p.c;
-  if constexpr (N::kWholeRuns && sizeof(T) == 4) {
-    if (c == 3) return noise.generate_apply(src + 3 * jb, dst + 3 * jb, jb, je - jb, ToPixels<3>{});
-  }
   const auto prefetch_from = [&](int64_t j) { prefetch_chunk(src + j * c, (je - j < kChunk ? je - j : kChunk) * c); };
   prefetch_from(jb);
   noise.generate_chunks(jb, je, [&](int64_t j0, int64_t m) {
@@ -765,9 +760,47 @@ void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int6
   });
 }
 
+// Where a whole run of positions from jb on starts: the first position j >=
+// jb, a multiple of `step` (whole Philox blocks, so that the generator
+// visits vectors from j on; NCHW per channel: whole pixels too), whose
+// element dst + j · num / den lies on the ISA's store alignment, so that
+// every vector store of the run does (S::kStoreAlign). The positions
+// before it go chunk by chunk (at most 12 pixels per image). A 64-byte
+// store across a cache line costs more on Zen 4: at malloc's 16-byte offset
+// P1 took 7.0 ms against 5.5 aligned, L1 8.4 against 7.8 (noise_ab.cc,
+// docs/performance.md). The first multiple of step where no such j is near
+// (dst not aligned to its elements' size).
+template <class T>
+inline int64_t aligned_run_start(const T* dst, int64_t jb, int64_t step, int64_t num, int64_t den) {
+  const int64_t first = (jb + step - 1) / step * step;
+  const uintptr_t at = reinterpret_cast<uintptr_t>(dst);  // j may lie past the image: no pointer there
+  for (int64_t j = first; j < first + step * Simd::kStoreAlign; j += step) {
+    if ((at + uintptr_t(j * num / den) * sizeof(T)) % Simd::kStoreAlign == 0) return j;
+  }
+  return first;
+}
+
+// NHWC per pixel (2 <= c <= 4): each draw repeated over its pixel's
+// channels; whole runs for float32 with 3 channels from an aligned start on
+// (a generator per channel count for each rule: the others stay chunk by
+// chunk rather than grow the addon further).
+template <class T, class N>
+void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
+  if constexpr (N::kWholeRuns && sizeof(T) == 4) {
+    if (p.c == 3) {
+      const int64_t start = aligned_run_start(dst, jb, 4, 3, 1), ja = start < je ? start : je;
+      walk_nhwc_pixel_chunks<T>(src, dst, p, noise, jb, ja);  // nothing when jb == ja
+      if (ja < je) noise.generate_apply(src + 3 * ja, dst + 3 * ja, ja, je - ja, ToPixels<3>{});
+      return;
+    }
+  }
+  walk_nhwc_pixel_chunks<T>(src, dst, p, noise, jb, je);
+}
+
 // NCHW per pixel: the same draws for every channel plane; whole runs for
 // float32 up to 4 planes (with more, a fused rule would touch that many
-// pages per vector).
+// pages per vector). Not from an aligned start: 64×224×224×3 took 1.03-1.08
+// of the time with one (Zen 4, noise_ab.cc Q1), aligned buffers or not.
 template <class T, class N>
 void walk_nchw_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
   const int64_t pixels = p.h * p.w;
@@ -795,15 +828,15 @@ void walk_nchw_element_chunks(const T* src, T* dst, const NoiseParams& p, N& noi
   }
 }
 
-// NCHW per channel: float32 with 3 channels in one run from the first
-// multiple of 3 · kLanes positions on (SplitToPlanes), the pixels before it
-// chunk by chunk; anything else chunk by chunk.
+// NCHW per channel: float32 with 3 channels in one run (SplitToPlanes) from
+// whole pixels and whole Philox blocks (a multiple of 12 positions) on whose
+// pixel is aligned in plane 0, the pixels before it chunk by chunk;
+// anything else chunk by chunk.
 template <class T, class N>
 void walk_nchw_elements(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
   if constexpr (N::kWholeRuns && sizeof(T) == 4) {
     if (p.c == 3) {
-      constexpr int64_t kGroup = 3 * Simd::kLanes;
-      const int64_t aligned = (jb + kGroup - 1) / kGroup * kGroup, ja = aligned < je ? aligned : je;
+      const int64_t start = aligned_run_start(dst, jb, 12, 1, 3), ja = start < je ? start : je;
       walk_nchw_element_chunks<T>(src, dst, p, noise, jb, ja);  // nothing when jb == ja
       if (ja < je) noise.generate_apply(src + ja / 3, dst + ja / 3, ja, je - ja, SplitToPlanes{p.h * p.w, {}});
       return;

@@ -6,6 +6,7 @@ struct Simd {
   static constexpr int kBlocks = 2;   // Philox blocks per U64 vector
   static constexpr int kLanes = 4;    // 32-bit lanes per U32 / F32
   static constexpr bool kPackedWords = false;  // Philox words in 64-bit lanes (random.h)
+  static constexpr int kStoreAlign = 4;  // where noise.h starts its whole runs: anywhere (only AVX-512 gained from aligning them)
   struct U64 { uint64_t v[2]; };
   struct U32 { uint32_t v[4]; };
   struct F32 { float v[4]; };

@@ -5,6 +5,7 @@ struct Simd {
   static constexpr int kBlocks = 2;
   static constexpr int kLanes = 4;
   static constexpr bool kPackedWords = false;  // Philox words in 64-bit lanes (random.h)
+  static constexpr int kStoreAlign = 4;  // where noise.h starts its whole runs: anywhere (only AVX-512 gained from aligning them)
   using U64 = __m128i;
   using U32 = __m128i;
   using F32 = __m128;

@@ -6,7 +6,7 @@
 //   G1  the same for 64×224×224 (one per pixel)
 //   W3  gaussian float32 64×224×224×3 NHWC per channel, std 0.1
 //   W4  the same on uint8, std 10
-//   P1  W3 with one draw per pixel; L1  W3 in NCHW
+//   P1  W3 with one draw per pixel; L1  W3 in NCHW; Q1  P1 in NCHW
 //   S0  randomNormal of 1024×28×28 values into its own array; S1  gaussian uint8 1024×28×28×1, std 10
 // Not part of the addon. Build with the flags of binding.gyp's ISA library,
 // e.g. AVX-512 with the main repo as OLD (one line):
@@ -55,12 +55,16 @@ int main(int argc, char** argv) {
   std::vector<std::string> only(argv + (argc > 1 ? 2 : 1), argv + argc);
   const int64_t size = kImages * 224 * 224 * 3, small = kSmall * 28 * 28;
   // the image buffers at MISALIGN bytes past a multiple of 64 (default 16:
-  // what glibc's malloc, and so a large Node ArrayBuffer, gives)
+  // what glibc's malloc, and so a large Node ArrayBuffer, gives); the
+  // destinations at DST_MISALIGN if set (a Node process's two buffers need
+  // not share theirs)
   const char* misalign_env = getenv("MISALIGN");
+  const char* dst_misalign_env = getenv("DST_MISALIGN");
   const size_t misalign = misalign_env ? size_t(atoi(misalign_env)) : 16;
-  const auto buffer = [misalign](size_t bytes) {
+  const size_t dst_misalign = dst_misalign_env ? size_t(atoi(dst_misalign_env)) : misalign;
+  const auto buffer = [](size_t bytes, size_t at) {
     char* p = static_cast<char*>(aligned_alloc(64, bytes + 64));
-    return p + misalign;
+    return p + at;
   };
   struct F32Buf {
     float* p;
@@ -72,15 +76,15 @@ int main(int argc, char** argv) {
     uint8_t& operator[](int64_t i) { return p[i]; }
     uint8_t* data() { return p; }
   };
-  F32Buf f32{reinterpret_cast<float*>(buffer(size * 4))}, f32_out{reinterpret_cast<float*>(buffer(size * 4))};
-  U8Buf u8{reinterpret_cast<uint8_t*>(buffer(size))}, u8_out{reinterpret_cast<uint8_t*>(buffer(size))};
+  F32Buf f32{reinterpret_cast<float*>(buffer(size * 4, misalign))}, f32_out{reinterpret_cast<float*>(buffer(size * 4, dst_misalign))};
+  U8Buf u8{reinterpret_cast<uint8_t*>(buffer(size, misalign))}, u8_out{reinterpret_cast<uint8_t*>(buffer(size, dst_misalign))};
   std::vector<float> cache(1 << 18), normals(small);
   std::vector<uint8_t> small_u8(small), small_out(small);
   for (int64_t i = 0; i < size; ++i) u8[i] = uint8_t(i * 7), f32[i] = float((i * 7) & 255) / 255.0f;
   for (int64_t i = 0; i < small; ++i) small_u8[i] = uint8_t(i * 7);
   const NoiseParams w3 = params(224, 224, 3, false, true, false), w4 = params(224, 224, 3, false, true, true);
   const NoiseParams p1 = params(224, 224, 3, false, false, false), l1 = params(224, 224, 3, true, true, false);
-  const NoiseParams s1 = params(28, 28, 1, false, true, true);
+  const NoiseParams q1 = params(224, 224, 3, true, false, false), s1 = params(28, 28, 1, false, true, true);
   const auto cached = [&](const Tree& t, int64_t count) {
     for (int64_t index = 0; index < count; index += int64_t(cache.size())) {
       const int64_t take = std::min<int64_t>(int64_t(cache.size()), count - index);
@@ -99,6 +103,7 @@ int main(int argc, char** argv) {
       {"W4", [&](const Tree& t) { t.noise_u8(u8.data(), u8_out.data(), w4, 0, uint64_t(size)); }, [&] { return fnv(u8_out.data(), size); }},
       {"P1", [&](const Tree& t) { t.noise_f32(f32.data(), f32_out.data(), p1, 0, uint64_t(size / 3)); }, [&] { return fnv(f32_out.data(), size * 4); }},
       {"L1", [&](const Tree& t) { t.noise_f32(f32.data(), f32_out.data(), l1, 0, uint64_t(size)); }, [&] { return fnv(f32_out.data(), size * 4); }},
+      {"Q1", [&](const Tree& t) { t.noise_f32(f32.data(), f32_out.data(), q1, 0, uint64_t(size / 3)); }, [&] { return fnv(f32_out.data(), size * 4); }},
       {"S0", [&](const Tree& t) { t.normal(normals.data(), size_t(small), StreamParams{1u, 2u, 0, 0u, 5u, 0u}, AffineParams{0.0f, 1.0f}); },
        [&] { return fnv(normals.data(), small * 4); }},
       {"S1", [&](const Tree& t) { t.noise_u8(small_u8.data(), small_out.data(), s1, 0, uint64_t(small)); }, [&] { return fnv(small_out.data(), small); }},
@@ -138,7 +143,7 @@ int main(int argc, char** argv) {
       if (labels[k] == id) return ms[k / 2];
     return -1.0;
   };
-  const char* pairs[][2] = {{"W3", "G3"}, {"W4", "G3"}, {"L1", "G3"}, {"P1", "G3"}, {"P1", "G1"}, {"S1", "S0"}};
+  const char* pairs[][2] = {{"W3", "G3"}, {"W4", "G3"}, {"L1", "G3"}, {"P1", "G3"}, {"P1", "G1"}, {"Q1", "G1"}, {"S1", "S0"}};
   for (const auto& pr : pairs) {
     const double ao = at(pr[0], old_ms), bo = at(pr[1], old_ms), an = at(pr[0], new_ms), bn = at(pr[1], new_ms);
     if (ao > 0 && bo > 0) printf("%s/%s old %.3f new %.3f\n", pr[0], pr[1], ao / bo, an / bn);

@@ -609,6 +609,10 @@ class Addon : public Napi::Addon<Addon> {
       if (n < images) ThrowType(info.Env(), "noise: fewer per-image parameters than images");
     }
     const size_t elements = ElementsOf(info, "noise", images, image);
+    napi_typedarray_type out_type;
+    void* out_data;
+    size_t out_length = 0;
+    if (TypedArrayArg(info, 2, &out_type, &out_data, &out_length)) p.out_elements = int64_t(out_length);
     const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 14, 15, 19, 20});
     auto noise_u8 = kernels.noise_u8;
     auto noise_f32 = kernels.noise_f32;

@@ -725,4 +725,31 @@ describe('float32 noise at every destination alignment', () => {
       }
     }
   });
+
+  // Per-pixel float32 outputs of 16 MiB or more are written with
+  // non-temporal stores on AVX-512, from where the destination is aligned
+  // (NCHW: in every plane), in pieces as threads cut them: same bytes.
+  it('same bytes as js for per-pixel outputs of 16 MiB and more (streamed stores), at several offsets, whole or cut', () => {
+    const rng = testRng(2023);
+    const shape: [number, number, number, number] = [1, 1184, 1184, 3];  // 16.8 MB of float32, planes of whole 64-byte lines
+    const size = 1184 * 1184 * 3;
+    for (const layout of ['NHWC', 'NCHW'] as const) {
+      const b = batchOf(rng, shape, 'float32', layout);
+      const plan = noisePlan('gaussianNoise', b, { std: 0.1, perChannel: false, seed: 11, index: 2 });
+      const total = noisePositions(plan);
+      const expected = new Float32Array(size);
+      jsReference.noise(b.data, expected, plan, 0, total);
+      for (const backend of nativeBackends) {
+        for (const offset of [0, 1, 4, 8]) {
+          const src = new Float32Array(size + 16).subarray(15 - offset, 15 - offset + size);
+          src.set(b.data);
+          const out = new Float32Array(size + 16).subarray(offset, offset + size);
+          const cut = offset === 0 ? total : rng.int(1, total - 1);
+          backend.noise(src, out, plan, 0, cut);
+          if (cut < total) backend.noise(src, out, plan, cut, total);
+          expect(firstDifference(out, expected), `${backendName(backend)} ${layout} offset ${offset} cut ${cut}`).toBe(-1);
+        }
+      }
+    }
+  });
 });

@@ -135,13 +135,15 @@ struct CombineF32 {
   static constexpr int kStep = Simd::kLanes;
   static constexpr int kPrefetchAhead = 256;  // floats
   float lo, hi;
-  void vec(const float* x, float* out, Simd::F32 n) const {
+  // the results for x[0, kLanes), for a placement that stores them itself
+  Simd::F32 value(const float* x, Simd::F32 n) const {
     using S = Simd;
     __builtin_prefetch(x + kPrefetchAhead, 0);
     S::F32 v = kMultiply ? S::mul(S::loadf(x), n) : S::add(S::loadf(x), n);
     if (kClip) v = S::minf(S::setf(hi), S::maxf(S::setf(lo), v));
-    S::storef(out, v);
+    return v;
   }
+  void vec(const float* x, float* out, Simd::F32 n) const { Simd::storef(out, value(x, n)); }
   void block(const float* x, float* out, const float* n) const { vec(x, out, Simd::loadf(n)); }
   float one(float x, float n) const { return clip_f32<kClip>(kMultiply ? x * n : x + n, lo, hi); }
 };
@@ -299,6 +301,30 @@ inline void one_channel(const V* from, V* to, int64_t pixels, int64_t c, int64_t
   for (int64_t q = 0; q < pixels; ++q) to[q] = from[q * c + ch];
 }
 
+// Large per-pixel float32 outputs (ToPixels<3>, ToPlanes) are written with
+// non-temporal stores where the ISA has them (Simd::kStreamStores: AVX-512):
+// their three stores per value vector are what such a run waits for (P1
+// and Q1 are memory bound: 1.9-2.4x the time of their normals with the
+// buffers in memory, 1.3x in cache), and a streamed line skips the read for
+// ownership. Zen 4, noise_ab.cc: P1 0.69-0.76, Q1 0.74 of the time. Not
+// per channel (W3, L1: one store per value, generator bound): there the
+// streamed stores cost 5-17 % more, as on Zen 5 before (docs/performance.md).
+// Outputs from this size on, as the shifts' (shift.h): smaller ones stay in
+// the L3 for the op that reads them next.
+constexpr int64_t kStreamOutMinBytes = int64_t(16) << 20;
+
+template <class T>
+inline bool streams_output(const NoiseParams& p) {
+  return Simd::kStreamStores && sizeof(T) == 4 && p.out_elements * int64_t(sizeof(T)) >= kStreamOutMinBytes;
+}
+
+// out[0, kLanes) = v, streamed (kStream: out 64-byte aligned) or not
+template <bool kStream>
+inline void store_value(float* out, Simd::F32 v) {
+  if constexpr (kStream) Simd::streamf(out, v);
+  else Simd::storef(out, v);
+}
+
 // --- Placements: where ValueNoise::generate_apply puts the value of the
 // k-th position of a run. x and out point at the run's first element; vec
 // applies a fused rule to kLanes values in a register, one a rule to one
@@ -311,10 +337,12 @@ inline void one_channel(const V* from, V* to, int64_t pixels, int64_t c, int64_t
 
 // NHWC: pixels of C interleaved channels, each value repeated over its
 // pixel's channels (C = 3, RGB: in registers, Simd::repeat3). C = 1 is per
-// channel: the positions are the elements.
-template <int C>
+// channel: the positions are the elements. kStream: C = 3 only, the run
+// starting where out is aligned (every store then is).
+template <int C, bool kStream = false>
 struct ToPixels {
   static_assert(C == 1 || C == 3, "a fused rule repeats values over 1 or 3 channels");
+  static_assert(C == 3 || !kStream, "only per-pixel runs stream");
   // the scale-only affine form (W3) only where it was measured to help
   static constexpr bool kScaleForm = C == 1;
   // per channel, the run may go on over the following images (their
@@ -328,7 +356,7 @@ struct ToPixels {
     } else {
       S::F32 repeated[3];
       S::repeat3(v, repeated);
-      for (int i = 0; i < 3; ++i) rule.vec(x + 3 * k + i * S::kLanes, out + 3 * k + i * S::kLanes, repeated[i]);
+      for (int i = 0; i < 3; ++i) store_value<kStream>(out + 3 * k + i * S::kLanes, rule.value(x + 3 * k + i * S::kLanes, repeated[i]));
     }
   }
   template <class Rule, class T>
@@ -359,14 +387,16 @@ struct ToPixels {
   void flush(const Rule&, const T*, T*, size_t) const {}  // holds nothing back
 };
 
-// NCHW, one value per pixel: the same value in each of c planes.
+// NCHW, one value per pixel: the same value in each of c planes. kStream:
+// the run starting where out is aligned in every plane.
+template <bool kStream = false>
 struct ToPlanes {
   static constexpr bool kScaleForm = false;
   static constexpr bool kRunsOverImages = false;
   int64_t c, pixels;
   template <class Rule, class T>
   void vec(const Rule& rule, const T* x, T* out, size_t k, Simd::F32 v) const {
-    for (int64_t ch = 0; ch < c; ++ch) rule.vec(x + ch * pixels + k, out + ch * pixels + k, v);
+    for (int64_t ch = 0; ch < c; ++ch) store_value<kStream>(out + ch * pixels + k, rule.value(x + ch * pixels + k, v));
   }
   template <class Rule, class T>
   void one(const Rule& rule, const T* x, T* out, size_t k, float v) const {
@@ -780,6 +810,11 @@ inline int64_t aligned_run_start(const T* dst, int64_t jb, int64_t step, int64_t
   return first;
 }
 
+template <class T>
+inline bool is_store_aligned(const T* at) {
+  return reinterpret_cast<uintptr_t>(at) % Simd::kStoreAlign == 0;
+}
+
 // NHWC per pixel (2 <= c <= 4): each draw repeated over its pixel's
 // channels; whole runs for float32 with 3 channels from an aligned start on
 // (a generator per channel count for each rule: the others stay chunk by
@@ -790,26 +825,56 @@ void walk_nhwc_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int6
     if (p.c == 3) {
       const int64_t start = aligned_run_start(dst, jb, 4, 3, 1), ja = start < je ? start : je;
       walk_nhwc_pixel_chunks<T>(src, dst, p, noise, jb, ja);  // nothing when jb == ja
-      if (ja < je) noise.generate_apply(src + 3 * ja, dst + 3 * ja, ja, je - ja, ToPixels<3>{});
+      if (ja >= je) return;
+      if constexpr (Simd::kStreamStores) {
+        if (streams_output<T>(p) && is_store_aligned(dst + 3 * ja)) {
+          noise.generate_apply(src + 3 * ja, dst + 3 * ja, ja, je - ja, ToPixels<3, true>{});
+          Simd::stream_fence();
+          return;
+        }
+      }
+      noise.generate_apply(src + 3 * ja, dst + 3 * ja, ja, je - ja, ToPixels<3>{});
       return;
     }
   }
   walk_nhwc_pixel_chunks<T>(src, dst, p, noise, jb, je);
 }
 
+// NCHW per pixel, chunk by chunk.
+template <class T, class N>
+void walk_nchw_pixel_chunks(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
+  const int64_t pixels = p.h * p.w;
+  noise.generate_chunks(jb, je, [&](int64_t j0, int64_t m) {
+    for (int64_t ch = 0; ch < p.c; ++ch) noise.apply(src + ch * pixels + j0, dst + ch * pixels + j0, m, false);
+  });
+}
+
 // NCHW per pixel: the same draws for every channel plane; whole runs for
 // float32 up to 4 planes (with more, a fused rule would touch that many
-// pages per vector). Not from an aligned start: 64×224×224×3 took 1.03-1.08
-// of the time with one (Zen 4, noise_ab.cc Q1), aligned buffers or not.
+// pages per vector). Not from an aligned start with ordinary stores:
+// 64×224×224×3 took 1.03-1.08 of the time with one (Zen 4, noise_ab.cc
+// Q1), aligned buffers or not. Streamed (streams_output), the run starts
+// where plane 0 is aligned, so every plane is where planes are whole lines.
 template <class T, class N>
 void walk_nchw_pixels(const T* src, T* dst, const NoiseParams& p, N& noise, int64_t jb, int64_t je) {
   const int64_t pixels = p.h * p.w;
   if constexpr (N::kWholeRuns && sizeof(T) == 4) {
-    if (p.c <= 4) return noise.generate_apply(src + jb, dst + jb, jb, je - jb, ToPlanes{p.c, pixels});
+    if (p.c <= 4) {
+      if constexpr (Simd::kStreamStores) {
+        if (streams_output<T>(p) && pixels * int64_t(sizeof(T)) % Simd::kStoreAlign == 0) {
+          const int64_t start = aligned_run_start(dst, jb, 4, 1, 1), ja = start < je ? start : je;
+          if (ja == je || is_store_aligned(dst + ja)) {
+            walk_nchw_pixel_chunks<T>(src, dst, p, noise, jb, ja);  // nothing when jb == ja
+            if (ja < je) noise.generate_apply(src + ja, dst + ja, ja, je - ja, ToPlanes<true>{p.c, pixels});
+            Simd::stream_fence();
+            return;
+          }
+        }
+      }
+      return noise.generate_apply(src + jb, dst + jb, jb, je - jb, ToPlanes<>{p.c, pixels});
+    }
   }
-  noise.generate_chunks(jb, je, [&](int64_t j0, int64_t m) {
-    for (int64_t ch = 0; ch < p.c; ++ch) noise.apply(src + ch * pixels + j0, dst + ch * pixels + j0, m, false);
-  });
+  walk_nchw_pixel_chunks<T>(src, dst, p, noise, jb, je);
 }
 
 // NCHW per channel (c <= kChunk): chunks of whole pixels, one plane at a time

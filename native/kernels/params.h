@@ -69,6 +69,10 @@ struct NoiseParams {
   const uint32_t* pepper_below;  // salt and pepper, per image: 16-bit thresholds
   const uint32_t* salt_below;
   float pepper_value, salt_value;
+  // Elements the output array holds: the whole op's output, however the
+  // work is cut into calls (threads). Large float32 per-pixel outputs are
+  // streamed past the caches (noise.h, AVX-512); 0: not known, never.
+  int64_t out_elements = 0;
 };
 
 // Stream positions per image: elements with per_channel, else pixels.

@@ -119,6 +119,12 @@ struct Simd {
   static F32 maxf(F32 a, F32 b) { return _mm512_max_ps(a, b); }
   static F32 loadf(const float* p) { return _mm512_loadu_ps(p); }
   static void storef(float* p, F32 a) { _mm512_storeu_ps(p, a); }
+  // a non-temporal store of one whole 64-byte line (p 64-byte aligned): no
+  // read for ownership (noise.h streams large per-pixel outputs); after
+  // them, stream_fence before another thread may read the output
+  static constexpr bool kStreamStores = true;
+  static void streamf(float* p, F32 a) { _mm512_stream_si512(reinterpret_cast<__m512i*>(p), _mm512_castps_si512(a)); }
+  static void stream_fence() { _mm_sfence(); }
 };
 
 // float64 lanes for gamma's pow64 (native/kernels/gamma.h): eight doubles

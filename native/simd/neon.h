@@ -109,6 +109,10 @@ struct Simd {
   static F32 minf(F32 a, F32 b) { return vbslq_f32(vcltq_f32(a, b), a, b); }
   static F32 maxf(F32 a, F32 b) { return vbslq_f32(vcgtq_f32(a, b), a, b); }
   static F32 loadf(const float* p) { return vld1q_f32(p); }
+  // no non-temporal float stores here (noise.h's large per-pixel outputs stream on AVX-512 only)
+  static constexpr bool kStreamStores = false;
+  static void streamf(float* p, F32 a) { storef(p, a); }
+  static void stream_fence() {}
   static void storef(float* p, F32 a) { vst1q_f32(p, a); }
 };
 

@@ -107,6 +107,10 @@ struct Simd {
     for (int i = 0; i < kLanes; ++i) r.v[i] = p[i];
     return r;
   }
+  // no non-temporal float stores here (noise.h's large per-pixel outputs stream on AVX-512 only)
+  static constexpr bool kStreamStores = false;
+  static void streamf(float* p, F32 a) { storef(p, a); }
+  static void stream_fence() {}
   static void storef(float* p, F32 a) {
     for (int i = 0; i < kLanes; ++i) p[i] = a.v[i];
   }

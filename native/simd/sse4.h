@@ -110,6 +110,10 @@ struct Simd {
   static F32 minf(F32 a, F32 b) { return _mm_min_ps(a, b); }
   static F32 maxf(F32 a, F32 b) { return _mm_max_ps(a, b); }
   static F32 loadf(const float* p) { return _mm_loadu_ps(p); }
+  // no non-temporal float stores here (noise.h's large per-pixel outputs stream on AVX-512 only)
+  static constexpr bool kStreamStores = false;
+  static void streamf(float* p, F32 a) { storef(p, a); }
+  static void stream_fence() {}
   static void storef(float* p, F32 a) { _mm_storeu_ps(p, a); }
 };
 

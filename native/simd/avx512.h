@@ -62,6 +62,24 @@ struct Simd {
   // 16 bits first leaves the result as it is). packs / packus interleave
   // their sources per 128-bit lane, so x is first put in that order (a 4 × 4
   // transpose of dwords, its own inverse) and the bytes put back after.
+  // Whether any lane of v[0..3] is a multiple of 1/2 (a tie, or an
+  // integer): there, and nowhere else, v rounded to one fraction bit is v
+  // (in any rounding mode). noise.h's uint8 rule skips the tie fix-up
+  // (add_odd_ties_u8's t) for 4 vectors without one, nearly all of them.
+  static bool any_half_multiple(const F32 (&v)[4]) {
+    __mmask16 any = 0;
+    for (int i = 0; i < 4; ++i) any |= _mm512_cmp_ps_mask(_mm512_roundscale_ps(v[i], (1 << 4) | _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), v[i], _CMP_EQ_OQ);
+    return any != 0;
+  }
+  // out[i] = saturate(x[i] + m[i]) over 4 · kLanes bytes: add_odd_ties_u8 with t = 0
+  static void add_u8(const uint8_t* x, uint8_t* out, const U32 (&m)[4]) {
+    const __m512i transpose = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+    const __m512i xs = _mm512_permutexvar_epi32(transpose, _mm512_loadu_si512(x));
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i r01 = _mm512_adds_epi16(_mm512_unpacklo_epi8(xs, zero), _mm512_packs_epi32(m[0], m[1]));
+    const __m512i r23 = _mm512_adds_epi16(_mm512_unpackhi_epi8(xs, zero), _mm512_packs_epi32(m[2], m[3]));
+    _mm512_storeu_si512(out, _mm512_permutexvar_epi32(transpose, _mm512_packus_epi16(r01, r23)));
+  }
   static void add_odd_ties_u8(const uint8_t* x, uint8_t* out, const U32 (&m)[4], const U32 (&t)[4]) {
     const __m512i transpose = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
     const __m512i xs = _mm512_permutexvar_epi32(transpose, _mm512_loadu_si512(x));

@@ -81,9 +81,19 @@ inline simde__m512d roundscale_pd(simde__m512d a, int imm) {
   for (double& v : x.v) v = std::isnan(v) ? v + v : std::ldexp(round_mode(std::ldexp(v, m), mode), -m);
   return bits<simde__m512d>(x);
 }
+// float32 lanes: exact in double (2^m v and its rounding fit in 53 bits for m < 16)
+inline simde__m512 roundscale_ps(simde__m512 a, int imm) {
+  auto x = bits<F32x16>(a);
+  const int m = (imm >> 4) & 15;
+  const int mode = (imm & 4) ? 0 : (imm & 3);
+  for (float& v : x.v) v = std::isnan(v) ? v + v : float(std::ldexp(round_mode(std::ldexp(double(v), m), mode), -m));
+  return bits<simde__m512>(x);
+}
 }  // namespace fastaug_emu
 #undef _mm512_roundscale_pd
 #define _mm512_roundscale_pd(a, imm) fastaug_emu::roundscale_pd((a), (imm))
+#undef _mm512_roundscale_ps
+#define _mm512_roundscale_ps(a, imm) fastaug_emu::roundscale_ps((a), (imm))
 // SIMDe 0.7.4 aliases _mm512_madd_epi16 to its 4-argument masked form (a
 // typo for _mm512_mask_madd_epi16): the 2-argument one, as Intel's.
 #undef _mm512_madd_epi16

@@ -169,6 +169,20 @@ struct HasTieTest<S, decltype(void(&S::add_u8))> {
   static constexpr bool value = true;
 };
 
+// saturate(x + m) where no value of v is a tie and the ISA tests for them
+// (a template, so that other ISAs compile no call to what they lack);
+// false: out not written
+template <class S>
+[[gnu::always_inline]] inline bool add_u8_without_ties(const uint8_t* x, uint8_t* out, const typename S::F32 (&v)[4], const typename S::U32 (&m)[4]) {
+  if constexpr (HasTieTest<S>::value) {
+    if (__builtin_expect(!S::any_half_multiple(v), 1)) {
+      S::add_u8(x, out, m);
+      return true;
+    }
+  }
+  return false;
+}
+
 template <bool kClamp>
 struct AddU8 {
   static constexpr bool kFused = false;
@@ -197,9 +211,7 @@ struct AddU8 {
     // most one fraction bit): x + m alone, where the ISA tests for them in
     // few operations (AVX-512: W4 0.95, S1 0.93 of the time on Zen 4,
     // noise_ab.cc; AVX2 0.99-1.03, so it keeps one path)
-    if constexpr (HasTieTest<S>::value) {
-      if (__builtin_expect(!S::any_half_multiple(v), 1)) return S::add_u8(x, out, m);
-    }
+    if (add_u8_without_ties<S>(x, out, v, m)) return;
     for (int i = 0; i < 4; ++i) {
       const S::F32 f = S::sub(v[i], S::cvt_i32(m[i]));
       t[i] = S::cvtt_i32(S::add(f, f));

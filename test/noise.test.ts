@@ -574,7 +574,7 @@ describe('scalar tails and ranges that start mid-image', () => {
       const plan = noisePlan('uniformNoise', b, { low: n, high: n + 2 ** -22, seed: 5 });
       const expected = new Uint8Array(data.length);
       jsReference.noise(data, expected, plan, 0, noisePositions(plan));
-      const ties = expected.filter((v, i) => v === saturateRoundHalfEven(data[i] + n)).length;
+      const ties = expected.filter((v, i) => v === saturateRoundHalfEven(data[i]! + n)).length;
       expect(ties).toBeGreaterThan(data.length / 4);
       expect(ties).toBeLessThan(data.length);
       for (const backend of backends) {

@@ -694,16 +694,100 @@ inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpPa
 // One plane (h × w pixels of c interleaved channels); C = c when known at compile time, else 0.
 // A warp reads its source along slanted lines, which the hardware
 // prefetchers do not follow: reading a plane straight from memory stalls on
-// nearly every new line. So each plane asks for the next plane's source
-// (`next`, the same size, or null), a row's share of it per output row.
+// nearly every new line (T1 without any prefetch: 25.7 against 10.5 ms of
+// CPU, Zen 4, AVX-512). So the plane's source is asked for ahead of the
+// warp, in one of two ways (warp_image chooses):
+// - a small plane asks for the next plane's source (`next`, the same size,
+//   or null), a row's share of it per output row (prefetch_share);
+// - a large plane, and the first plane of a call, asks for its own source
+//   rows just before the warp reaches them (RowBand).
+// Asking for a whole large plane one plane early kept three planes in the
+// core's caches at once (the source being read, the next one and the
+// output), more than its 1 MB L2: every float32 224×224×3 image took 7–8 %
+// longer than with the rows asked for just in time (T1 in one call, 11.9
+// against 11.0 ms of CPU), and a call's first plane, asked for all at once
+// before any pixel was warped, cost ~130 µs more (T1 as 64 one-image calls:
+// 14.3 against 11.1 ms), which a two-thread slice paid on each of its 8
+// pieces. For a small plane (28×28×1, 64×64×3 float32) the next plane
+// arrives in time either way and rows asked for one by one came 5–7 %
+// slower (their misses are not overlapped with the previous plane's work).
 inline void prefetch_share(const void* next, int64_t bytes, int64_t y, int64_t h) {
   if (next == nullptr) return;
   const char* b = static_cast<const char*>(next);
   for (int64_t at = bytes * y / h, end = bytes * (y + 1) / h; at < end; at += 64) __builtin_prefetch(b + at, 0, 2);
 }
 
+// Planes of more bytes than this ask for their own rows (RowBand), each of them.
+constexpr int64_t kShareMaxBytes = 64 * 1024;
+
+// How far ahead RowBand asks: the rows output row y + kRowsAhead reads, before
+// output row y is warped. 0–4 rows were alike and 16–64 slower (T1: 16 rows
+// 4–8 % slower than 2–4, 64 rows 13 %): rows asked for early push out of the
+// L1 the rows a slanted output row is still reading.
+constexpr int64_t kRowsAhead = 4;
+
+// Source rows of one plane asked for so far, [lo_, hi_): Ask(y) extends them
+// to the rows output row y reads, between the sy of its two ends (and one
+// more for the lower tap). Consecutive output rows read overlapping spans,
+// so one interval holds them. Rows a fill rule maps a tap to outside the
+// span are not asked for: prefetches are hints, and no byte depends on them.
+class RowBand {
+ public:
+  RowBand(const void* plane, int64_t row_bytes, int64_t h) : plane_(static_cast<const char*>(plane)), row_bytes_(row_bytes), h_(h) {}
+
+  void Ask(const double* m, int64_t y, int64_t w) {
+    if (plane_ == nullptr || y >= h_) return;
+    const double a = m[4] * double(y) + m[5], b = a + m[3] * double(w - 1);
+    const double low = a < b ? a : b, high = a < b ? b : a;
+    // compared in double first: a huge sy must not overflow the conversion
+    const int64_t lo = low <= 0.0 ? 0 : low >= double(h_) ? h_ : int64_t(low);
+    const int64_t hi = high < 0.0 ? 0 : high >= double(h_ - 2) ? h_ : int64_t(high) + 2;
+    if (lo >= hi) return;
+    if (lo_ >= hi_) {
+      Fetch(lo, hi);
+      lo_ = lo;
+      hi_ = hi;
+      return;
+    }
+    if (lo < lo_) Fetch(lo, lo_), lo_ = lo;
+    if (hi > hi_) Fetch(hi_, hi), hi_ = hi;
+  }
+
+ private:
+  void Fetch(int64_t from, int64_t to) const {
+    for (const char *at = plane_ + from * row_bytes_, *end = plane_ + to * row_bytes_; at < end; at += 64) __builtin_prefetch(at, 0, 2);
+  }
+
+  const char* plane_;  // null: asks for nothing
+  int64_t row_bytes_, h_;
+  int64_t lo_ = 0, hi_ = 0;
+};
+
+// A large warp's output is written with non-temporal stores: each chunk of
+// a row is blended into `staged` (in L1), then its whole 64-byte lines are
+// streamed out (shift_detail::stream_bytes) and the partial ones at its ends
+// stored as usual. Ordinary stores read every line of the output from
+// memory before writing it (read for ownership): for a float32 batch that
+// does not fit in the L3, a third of the warp's memory traffic, and two
+// threads warping at once share the memory's bandwidth (T1, 64×224×224×3
+// float32, CPU ms per call in one process, Zen 4, AVX-512: one call 10.4 →
+// 9.6, in 8 calls 10.4 → 9.1; scratch probe, docs/performance.md round 4).
+// The rule is the shift's (kStreamMinBytes on the whole op's output,
+// p.shift.out_images): the uint8 batch (9.6 MB) stays in the L3 for the op
+// that reads it next, and streaming it measured 1.03–1.06× slower. Nearest
+// warps, and pixels of more than kMaxStreamChannels channels, are not
+// streamed. The bytes are the same either way.
+constexpr int64_t kMaxStreamChannels = 4;
+
+template <class T>
+bool streams_output(const WarpParams& p, size_t count) {
+  const int64_t images = p.shift.out_images > int64_t(count) ? p.shift.out_images : int64_t(count);
+  const int64_t c = p.nchw ? 1 : p.c;
+  return shift_detail::kCanStream && !p.nearest && c <= kMaxStreamChannels && images * p.h * p.w * p.c * int64_t(sizeof(T)) >= shift_detail::kStreamMinBytes;
+}
+
 template <class T, int C>
-void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, const double* m, const T* next) {
+void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, const double* m, const T* next, bool own, bool stream) {
   using W = typename Weight<T>::type;
   const int64_t c = C > 0 ? C : c_runtime;
   const int64_t h = p.h, w = p.w;
@@ -711,8 +795,12 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
   const T fv = T(p.fill_value);
   alignas(64) int32_t ix[kChunk], iy[kChunk];
   alignas(64) W xu[kChunk], xl[kChunk], yu[kChunk], yl[kChunk];
+  alignas(64) T staged[kChunk * kMaxStreamChannels];  // a chunk's pixels, when streamed
   const int64_t plane_bytes = h * w * c * int64_t(sizeof(T));
+  RowBand band(own ? src : nullptr, w * c * int64_t(sizeof(T)), h);
+  for (int64_t y = 0; y < kRowsAhead; ++y) band.Ask(m, y, w);
   for (int64_t y = 0; y < h; ++y) {
+    band.Ask(m, y + kRowsAhead, w);
     prefetch_share(next, plane_bytes, y, h);
     const double rx = m[1] * double(y) + m[2];
     const double ry = m[4] * double(y) + m[5];
@@ -743,54 +831,59 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
       } else {
         coordinates<T, true>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
       }
-      blend_chunk<T, C>(src, out + x0 * c, p, c, n, ix, iy, xu, xl, yu, yl);
+      if (stream && n * c * int64_t(sizeof(T)) >= 64) {  // stream_bytes takes at least a line
+        blend_chunk<T, C>(src, staged, p, c, n, ix, iy, xu, xl, yu, yl);
+        shift_detail::stream_bytes(out + x0 * c, staged, size_t(n * c) * sizeof(T));
+      } else {
+        blend_chunk<T, C>(src, out + x0 * c, p, c, n, ix, iy, xu, xl, yu, yl);
+      }
     }
   }
 }
 
-// Image i; `last` says whether a next image of this call follows (to prefetch).
+// Image i; `first` and `last` say whether it is the first of a call (or
+// follows a translated image: nothing asked for it) and whether a next image
+// of this call follows. Each plane asks for its own rows or has been asked
+// for by the plane before it (warp_plane).
 template <class T, int C>
-void warp_image(const T* src, T* dst, const WarpParams& p, size_t i, bool last) {
+void warp_image(const T* src, T* dst, const WarpParams& p, size_t i, bool first, bool last, bool stream) {
   const int64_t plane = p.h * p.w;
   const double* m = p.matrix + 6 * i;
   if (!p.nchw) {
     const T* s = src + int64_t(i) * plane * p.c;
-    warp_plane<T, C>(s, dst + int64_t(i) * plane * p.c, p, p.c, m, last ? nullptr : s + plane * p.c);
+    const bool large = plane * p.c * int64_t(sizeof(T)) > kShareMaxBytes;
+    warp_plane<T, C>(s, dst + int64_t(i) * plane * p.c, p, p.c, m, last || large ? nullptr : s + plane * p.c, first || large, stream);
   } else {
+    const bool large = plane * int64_t(sizeof(T)) > kShareMaxBytes;
     for (int64_t ch = 0; ch < p.c; ++ch) {
       const int64_t at = (int64_t(i) * p.c + ch) * plane;
-      warp_plane<T, 1>(src + at, dst + at, p, 1, m, last && ch + 1 == p.c ? nullptr : src + at + plane);
+      const bool own = large || (first && ch == 0);
+      warp_plane<T, 1>(src + at, dst + at, p, 1, m, large || (last && ch + 1 == p.c) ? nullptr : src + at + plane, own, stream);
     }
   }
 }
 
 template <class T>
 void warp_images(const T* src, T* dst, const WarpParams& p, size_t first, size_t count) {
-  // Each image prefetches the next one's source (warp_plane), but nothing
-  // prefetched a call's first image: a two-thread slice cuts an op into 8
-  // calls, and T1 (64 float32 images) took 13.8 ms of CPU in 8 calls against
-  // 11.8 in one (Zen 4, AVX-512). So the call asks for its first image's
-  // source up front: streaming 0.6 MB in costs far less than warping it from
-  // memory. (An image done by shift_images reads its rows in order, which the
+  // (An image done by shift_images reads its rows in order, which the
   // hardware prefetchers follow.)
-  if (count > 0 && !p.translate[first]) {
-    const int64_t image_bytes = p.h * p.w * p.c * int64_t(sizeof(T));
-    prefetch_share(src + int64_t(first) * p.h * p.w * p.c, image_bytes, 0, 1);
-  }
+  const bool stream = streams_output<T>(p, count);
   for (size_t i = first; i < first + count; ++i) {
-    const bool last = i + 1 == first + count;
+    // an image after a translated one was not asked for either
+    const bool head = i == first || p.translate[i - 1], last = i + 1 == first + count;
     if (p.translate[i]) {
       shift_detail::shift_images<T>(src, dst, p.shift, i, 1);
     } else if (p.nchw || p.c == 1) {
-      warp_image<T, 1>(src, dst, p, i, last);
+      warp_image<T, 1>(src, dst, p, i, head, last, stream);
     } else if (p.c == 3) {
-      warp_image<T, 3>(src, dst, p, i, last);
+      warp_image<T, 3>(src, dst, p, i, head, last, stream);
     } else if (p.c == 4) {
-      warp_image<T, 4>(src, dst, p, i, last);
+      warp_image<T, 4>(src, dst, p, i, head, last, stream);
     } else {
-      warp_image<T, 0>(src, dst, p, i, last);
+      warp_image<T, 0>(src, dst, p, i, head, last, stream);
     }
   }
+  if (stream) shift_detail::stream_fence();
 }
 
 }  // namespace affine_detail

@@ -17,14 +17,16 @@
 // process's CPU time, and two threads' speed-up (1-thread wall / 2-thread
 // wall). Buffers are touched before timing (no page faults inside).
 //
-// Build (one line; no ISA flags: glibc's memcpy picks its own):
-//   g++ -std=gnu++17 -O2 -pthread -o /tmp/memcpy_threads
+// Build (one line; no ISA flags: glibc's memcpy and memset pick their own):
+//   g++ -std=gnu++17 -O3 -pthread -o /tmp/memcpy_threads
 //     native/tools/memcpy_threads.cc
 //   /tmp/memcpy_threads [ROUNDS=41] [BYTES ...]
 // Say the load (`uptime`) with every figure: a helper that waits for a vCPU
-// makes two threads look slower than they are. On the 2-vCPU Zen 4 host,
-// 2026-12-07, copy of 38.5 MB gained only 1.2–1.3× (docs/performance.md,
-// "Two threads that scale … (round 4)").
+// makes two threads look slower than they are (at load 8 every row came out
+// at 0.5–0.9×). On the 2-vCPU Zen 4 host, 2026-12-07, a copy of 38.5 MB
+// gained 1.21–1.31× at load ~1 (the lead's C probe) and 1.44× here at load
+// 2.3, with the two threads' CPU 1.32× one thread's: they share the memory's
+// bandwidth (docs/performance.md, "Two threads that scale … (round 4)").
 #include <algorithm>
 #include <condition_variable>
 #include <cstdint>

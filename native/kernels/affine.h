@@ -706,9 +706,9 @@ inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpPa
 // output), more than its 1 MB L2: every float32 224×224×3 image took 7–8 %
 // longer than with the rows asked for just in time (T1 in one call, 11.9
 // against 11.0 ms of CPU), and a call's first plane, asked for all at once
-// before any pixel was warped, cost ~130 µs more (T1 as 64 one-image calls:
-// 14.3 against 11.1 ms), which a two-thread slice paid on each of its 8
-// pieces. For a small plane (28×28×1, 64×64×3 float32) the next plane
+// before any pixel was warped, cost 40–140 µs more per call (T1 as 64
+// one-image calls: +2.3 to +8.9 ms over one call in six runs), which a
+// two-thread slice paid on each of its 8 pieces. For a small plane (28×28×1, 64×64×3 float32) the next plane
 // arrives in time either way and rows asked for one by one came 5–7 %
 // slower (their misses are not overlapped with the previous plane's work).
 inline void prefetch_share(const void* next, int64_t bytes, int64_t y, int64_t h) {

@@ -116,8 +116,9 @@ inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64
 // the low 32 bits of one hold it in two's complement), which measured as
 // fast as vcvttpd2dq here and has an emulation in SIMDe 0.7.4 (CI's
 // emulated AVX-512 build), which vcvttpd2dq on 512 bits has not.
+// The lower weights are not stored: every reader takes lower_of(u).
 inline void coordinates_f32_avx512(const double* m, double rx, double ry, int64_t x0, int64_t n, int32_t* __restrict ix, int32_t* __restrict iy,
-                                   float* __restrict xu, float* __restrict xl, float* __restrict yu, float* __restrict yl) {
+                                   float* __restrict xu, float* __restrict yu) {
   const __m512d m0 = _mm512_set1_pd(m[0]), m3 = _mm512_set1_pd(m[3]), vrx = _mm512_set1_pd(rx), vry = _mm512_set1_pd(ry);
   const __m512d magic = _mm512_set1_pd(6755399441055744.0), step = _mm512_set1_pd(16.0);
   const double f = double(x0);
@@ -136,7 +137,6 @@ inline void coordinates_f32_avx512(const double* m, double rx, double ry, int64_
     split(_mm512_add_pd(_mm512_mul_pd(m3, xa), vry), ja, va);
     split(_mm512_add_pd(_mm512_mul_pd(m3, xb), vry), jb, vb);
     // 256-bit stores of each half (one 512-bit insert per array cost more: Zen 4 runs 512-bit shuffles as two halves)
-    const __m256 one = _mm256_set1_ps(1.0f);
     _mm256_store_si256(reinterpret_cast<__m256i*>(ix + k), ia);
     _mm256_store_si256(reinterpret_cast<__m256i*>(ix + k + 8), ib);
     _mm256_store_si256(reinterpret_cast<__m256i*>(iy + k), ja);
@@ -145,10 +145,6 @@ inline void coordinates_f32_avx512(const double* m, double rx, double ry, int64_
     _mm256_store_ps(xu + k + 8, ub);
     _mm256_store_ps(yu + k, va);
     _mm256_store_ps(yu + k + 8, vb);
-    _mm256_store_ps(xl + k, _mm256_sub_ps(one, ua));
-    _mm256_store_ps(xl + k + 8, _mm256_sub_ps(one, ub));
-    _mm256_store_ps(yl + k, _mm256_sub_ps(one, va));
-    _mm256_store_ps(yl + k + 8, _mm256_sub_ps(one, vb));
     xa = _mm512_add_pd(xa, step);
     xb = _mm512_add_pd(xb, step);
   }
@@ -178,6 +174,12 @@ inline void nearest_coordinates(const double* m, double rx, double ry, int64_t x
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
+
+// The lower weight from the upper one, as coordinates computes it (1 − u in
+// float32, 4096 − u in Q12): the same value, so the AVX-512 float32
+// coordinates need not store it.
+inline float lower_of(float u) { return 1.0f - u; }
+inline uint32_t lower_of(uint32_t u) { return 4096u - u; }
 
 // One output element from its four taps, in the documented order.
 inline float blend(float a00, float a01, float a10, float a11, float xu, float xl, float yu, float yl) {
@@ -722,9 +724,9 @@ inline void blend_interior(const T* __restrict src, T* __restrict out, const War
     T* o = out + k * c;
     const T* p00 = src + (int64_t(iy[k]) * p.w + ix[k]) * c;
     if constexpr (C == 3 || C == 4) {
-      blend_pixel<C>(o, p00, p00 + row, C, xu[k], xl[k], yu[k], yl[k], k + 1 < n);
+      blend_pixel<C>(o, p00, p00 + row, C, xu[k], lower_of(xu[k]), yu[k], lower_of(yu[k]), k + 1 < n);
     } else {
-      for (int64_t ch = 0; ch < c; ++ch) o[ch] = blend(p00[ch], p00[c + ch], p00[row + ch], p00[row + c + ch], xu[k], xl[k], yu[k], yl[k]);
+      for (int64_t ch = 0; ch < c; ++ch) o[ch] = blend(p00[ch], p00[c + ch], p00[row + ch], p00[row + c + ch], xu[k], lower_of(xu[k]), yu[k], lower_of(yu[k]));
     }
   }
 }
@@ -763,9 +765,9 @@ inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpPa
   while (b > a && !interior(ix[b - 1], iy[b - 1])) --b;
   const auto edge = [&](int64_t k) {
     if constexpr (C == 3 || C == 4) {
-      edge_pixel_inline<T, C>(src, out + k * C, p, ix[k], iy[k], xu[k], xl[k], yu[k], yl[k], k + 1 < n);
+      edge_pixel_inline<T, C>(src, out + k * C, p, ix[k], iy[k], xu[k], lower_of(xu[k]), yu[k], lower_of(yu[k]), k + 1 < n);
     } else {
-      edge_pixel<T>(src, out + k * c, p, c, ix[k], iy[k], xu[k], xl[k], yu[k], yl[k]);
+      edge_pixel<T>(src, out + k * c, p, c, ix[k], iy[k], xu[k], lower_of(xu[k]), yu[k], lower_of(yu[k]));
     }
   };
   if (edge_groups_apply<C>(p, n)) {
@@ -845,7 +847,7 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
       if (unclamped) {
 #if defined(__AVX512F__)
         if constexpr (sizeof(T) == 4) {
-          coordinates_f32_avx512(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
+          coordinates_f32_avx512(m, rx, ry, x0, n, ix, iy, xu, yu);
         } else {
           coordinates<T, false>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
         }

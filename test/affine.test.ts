@@ -239,6 +239,31 @@ describe('large warps (outputs of 16 MiB or more: native streams them, and every
   }, 120_000);
 });
 
+describe('large float32 outputs (16 MiB or more: native streams them) give the js bytes', () => {
+  // Rows of 583 pixels: three chunks of coordinates per row (256, 256, 71),
+  // so streamed runs start and end inside cache lines; one image per call as
+  // well as the whole batch (the output array's length decides, not the call).
+  it('NHWC 3 and 4 channels, NCHW, reflect and constant, every backend and ISA', () => {
+    const rng = testRng(2031);
+    const cases = [
+      { shape: [2, 1200, 583, 3] as Shape, layout: 'NHWC' as const, fill: 'reflect' as Fill },  // 16.79 MB
+      { shape: [2, 900, 583, 4] as Shape, layout: 'NHWC' as const, fill: 'constant' as Fill },  // 16.79 MB
+      { shape: [2, 1200, 583, 3] as Shape, layout: 'NCHW' as const, fill: 'reflect' as Fill },
+    ];
+    for (const { shape, layout, fill } of cases) {
+      const b = randomBatch(rng, shape, 'float32', layout);
+      const req = affinePlan(b, { rotation: [-15, 15], zoom: [0.9, 1.1], fill, fillValue: -1.5, seed: rng.int(0, 1000) });
+      const expected = run(backends[0]!, b, req);
+      for (const backend of backends.slice(1)) {
+        expect(firstDifference(run(backend, b, req), expected), `${backendName(backend)} ${JSON.stringify({ shape, layout, fill })}`).toBe(-1);
+        const out = new Float32Array(b.data.length);
+        for (let i = 0; i < shape[0]; i += 1) backend.affine(b.data, out, req, i, 1);
+        expect(firstDifference(out, expected), `${backendName(backend)} one image per call`).toBe(-1);
+      }
+    }
+  }, 120_000);
+});
+
 describe('shift equals affine with only a translation (required)', () => {
   const offsets = [[0, 0], [3, -2], [-7, 5], [40, 1], [2.25, -1.75], [-0.5, 0.5], [0.3, 13.6], [-21.1, -0.01], [1.5, 2.5]];
   it('byte for byte: given dx, dy (integer and subpixel), both interpolations, every fill, both dtypes and layouts, on every backend', () => {

@@ -105,6 +105,52 @@ inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64
   }
 }
 
+#if defined(__AVX512F__)
+// coordinates<float, false> on AVX-512 in intrinsics, 16 pixels (two
+// vectors of 8 doubles) a step, writing whole vectors (up to 15 entries past
+// n, inside the kChunk arrays). The same operations on the same values: x
+// as a double is exact either way (an integer below 2^53: GCC's loop
+// converted it from int32 each step, here it is stepped by 16.0); the
+// int32 floor is the low half of floor(s) + 1.5·2^52 (exact: |s| <= 2^30 + 1,
+// so the sum lies in [2^52, 2^53), where the doubles are the integers and
+// the low 32 bits of one hold it in two's complement), which measured as
+// fast as vcvttpd2dq here and has an emulation in SIMDe 0.7.4 (CI's
+// emulated AVX-512 build), which vcvttpd2dq on 512 bits has not.
+// The lower weights are not stored: every reader takes lower_of(u).
+inline void coordinates_f32_avx512(const double* m, double rx, double ry, int64_t x0, int64_t n, int32_t* __restrict ix, int32_t* __restrict iy,
+                                   float* __restrict xu, float* __restrict yu) {
+  const __m512d m0 = _mm512_set1_pd(m[0]), m3 = _mm512_set1_pd(m[3]), vrx = _mm512_set1_pd(rx), vry = _mm512_set1_pd(ry);
+  const __m512d magic = _mm512_set1_pd(6755399441055744.0), step = _mm512_set1_pd(16.0);
+  const double f = double(x0);
+  __m512d xa = _mm512_add_pd(_mm512_set1_pd(f), _mm512_set_pd(7, 6, 5, 4, 3, 2, 1, 0));
+  __m512d xb = _mm512_add_pd(_mm512_set1_pd(f), _mm512_set_pd(15, 14, 13, 12, 11, 10, 9, 8));
+  const auto split = [&](__m512d sv, __m256i& i, __m256& u) {
+    const __m512d fl = _mm512_roundscale_pd(sv, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    i = _mm512_cvtepi64_epi32(_mm512_castpd_si512(_mm512_add_pd(fl, magic)));
+    u = _mm512_cvtpd_ps(_mm512_sub_pd(sv, fl));
+  };
+  for (int64_t k = 0; k < n; k += 16) {
+    __m256i ia, ib, ja, jb;
+    __m256 ua, ub, va, vb;
+    split(_mm512_add_pd(_mm512_mul_pd(m0, xa), vrx), ia, ua);
+    split(_mm512_add_pd(_mm512_mul_pd(m0, xb), vrx), ib, ub);
+    split(_mm512_add_pd(_mm512_mul_pd(m3, xa), vry), ja, va);
+    split(_mm512_add_pd(_mm512_mul_pd(m3, xb), vry), jb, vb);
+    // 256-bit stores of each half (one 512-bit insert per array cost more: Zen 4 runs 512-bit shuffles as two halves)
+    _mm256_store_si256(reinterpret_cast<__m256i*>(ix + k), ia);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(ix + k + 8), ib);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(iy + k), ja);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(iy + k + 8), jb);
+    _mm256_store_ps(xu + k, ua);
+    _mm256_store_ps(xu + k + 8, ub);
+    _mm256_store_ps(yu + k, va);
+    _mm256_store_ps(yu + k + 8, vb);
+    xa = _mm512_add_pd(xa, step);
+    xb = _mm512_add_pd(xb, step);
+  }
+}
+#endif
+
 // Whether every coordinate of a row lies within the clamp: m0·x + rx is
 // monotone in x (so is its rounding), so its ends decide.
 inline bool within_clamp(const double* m, double rx, double ry, int64_t w) {
@@ -128,6 +174,12 @@ inline void nearest_coordinates(const double* m, double rx, double ry, int64_t x
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
+
+// The lower weight from the upper one, as coordinates computes it (1 − u in
+// float32, 4096 − u in Q12): the same value, so the AVX-512 float32
+// coordinates need not store it.
+inline float lower_of(float u) { return 1.0f - u; }
+inline uint32_t lower_of(uint32_t u) { return 4096u - u; }
 
 // One output element from its four taps, in the documented order.
 inline float blend(float a00, float a01, float a10, float a11, float xu, float xl, float yu, float yl) {
@@ -423,6 +475,42 @@ inline void blend_quad(const uint8_t* __restrict tables, int64_t row, __m128i dq
   _mm_mask_storeu_epi8(o, 0x0FFF, _mm512_cvtepi32_epi8(_mm512_permutexvar_epi32(pack, r)));
 }
 
+// AVX-512, float32, 3 or 4 channels: four interior pixels per 512-bit
+// vector, a pixel per 128-bit quarter (lane 4·pixel + ch), each tap's four
+// 16-byte loads put together by inserts (a load each: no table permutes,
+// which measured no faster than the pairs). The same products and sums per
+// lane as blend_pixel, so the same bits; half the instructions per pixel of
+// the 256-bit pairs for the weights, products, sums and the store. 3
+// channels: the 4th lane of each quarter (the next pixel's first channel,
+// unused) is dropped by one permute and the 12 floats stored under a mask,
+// so nothing is written past the quad.
+inline __m512 quad_taps(const float* base, const uint32_t* off, int64_t at) {
+  const __m256 lo = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(base + off[0] + at)), _mm_loadu_ps(base + off[1] + at), 1);
+  const __m256 hi = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(base + off[2] + at)), _mm_loadu_ps(base + off[3] + at), 1);
+  return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(lo)), _mm256_castps_pd(hi), 1));
+}
+// Weights of the quad's pixels, each over its quarter.
+inline __m512 quad_spread(const float* w) {
+  const __m512i idx = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
+  return _mm512_permutexvar_ps(idx, _mm512_castps128_ps512(_mm_loadu_ps(w)));
+}
+// The quad from its four taps' vectors (a00, a01: row j0; a10, a11: row j0 + 1).
+template <int C>
+inline void blend_quad_f32(__m512 a00, __m512 a01, __m512 a10, __m512 a11, const float* xu, const float* yu, float* __restrict o) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512 wxu = quad_spread(xu), wyu = quad_spread(yu);
+  const __m512 wxl = _mm512_sub_ps(one, wxu), wyl = _mm512_sub_ps(one, wyu);
+  const __m512 h0 = _mm512_add_ps(_mm512_mul_ps(wxl, a00), _mm512_mul_ps(wxu, a01));
+  const __m512 h1 = _mm512_add_ps(_mm512_mul_ps(wxl, a10), _mm512_mul_ps(wxu, a11));
+  const __m512 r = _mm512_add_ps(_mm512_mul_ps(wyl, h0), _mm512_mul_ps(wyu, h1));
+  if constexpr (C == 4) {
+    _mm512_storeu_ps(o, r);
+  } else {
+    const __m512i pack = _mm512_set_epi32(15, 15, 15, 15, 14, 13, 12, 10, 9, 8, 6, 5, 4, 2, 1, 0);
+    _mm512_mask_storeu_ps(o, 0x0FFF, _mm512_permutexvar_ps(pack, r));
+  }
+}
+
 // Pixels k … k + 3 (3 channels) as two pairs of blend_pair, where blend_quad
 // does not apply (out of line: the quad loop keeps its registers); the
 // second pair spills onto pixel k + 4 when the chunk has one.
@@ -587,6 +675,17 @@ inline int64_t blend_interior_groups(const T* __restrict src, T* __restrict out,
   // the taps' element offsets, read back as scalars (cheaper than lane extracts)
   alignas(32) uint32_t offsets[kChunk];
   for (int64_t q = a; q < b; ++q) offsets[q] = (uint32_t(iy[q]) * w + uint32_t(ix[q])) * uint32_t(C);
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
+  if constexpr (sizeof(T) == 4) {
+    const float* next_row = src + row;
+    for (; k + 4 <= b; k += 4) {
+      const uint32_t* off = offsets + k;
+      blend_quad_f32<C>(quad_taps(src, off, 0), quad_taps(src, off, C), quad_taps(next_row, off, 0), quad_taps(next_row, off, C), xu + k, yu + k,
+                        out + k * C);
+    }
+    return k;
+  }
+#endif
   for (; k + 8 <= b && k + 8 < n; k += 8) {
     const uint32_t* off = offsets + k;
     const V vxu = load8<V>(xu + k), vyu = load8<V>(yu + k);  // the lower weights follow from these
@@ -625,9 +724,9 @@ inline void blend_interior(const T* __restrict src, T* __restrict out, const War
     T* o = out + k * c;
     const T* p00 = src + (int64_t(iy[k]) * p.w + ix[k]) * c;
     if constexpr (C == 3 || C == 4) {
-      blend_pixel<C>(o, p00, p00 + row, C, xu[k], xl[k], yu[k], yl[k], k + 1 < n);
+      blend_pixel<C>(o, p00, p00 + row, C, xu[k], lower_of(xu[k]), yu[k], lower_of(yu[k]), k + 1 < n);
     } else {
-      for (int64_t ch = 0; ch < c; ++ch) o[ch] = blend(p00[ch], p00[c + ch], p00[row + ch], p00[row + c + ch], xu[k], xl[k], yu[k], yl[k]);
+      for (int64_t ch = 0; ch < c; ++ch) o[ch] = blend(p00[ch], p00[c + ch], p00[row + ch], p00[row + c + ch], xu[k], lower_of(xu[k]), yu[k], lower_of(yu[k]));
     }
   }
 }
@@ -666,9 +765,9 @@ inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpPa
   while (b > a && !interior(ix[b - 1], iy[b - 1])) --b;
   const auto edge = [&](int64_t k) {
     if constexpr (C == 3 || C == 4) {
-      edge_pixel_inline<T, C>(src, out + k * C, p, ix[k], iy[k], xu[k], xl[k], yu[k], yl[k], k + 1 < n);
+      edge_pixel_inline<T, C>(src, out + k * C, p, ix[k], iy[k], xu[k], lower_of(xu[k]), yu[k], lower_of(yu[k]), k + 1 < n);
     } else {
-      edge_pixel<T>(src, out + k * c, p, c, ix[k], iy[k], xu[k], xl[k], yu[k], yl[k]);
+      edge_pixel<T>(src, out + k * c, p, c, ix[k], iy[k], xu[k], lower_of(xu[k]), yu[k], lower_of(yu[k]));
     }
   };
   if (edge_groups_apply<C>(p, n)) {
@@ -827,7 +926,15 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
         continue;
       }
       if (unclamped) {
+#if defined(__AVX512F__)
+        if constexpr (sizeof(T) == 4) {
+          coordinates_f32_avx512(m, rx, ry, x0, n, ix, iy, xu, yu);
+        } else {
+          coordinates<T, false>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
+        }
+#else
         coordinates<T, false>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
+#endif
       } else {
         coordinates<T, true>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
       }

@@ -48,6 +48,7 @@ const ops = {
   cutmix: (fa) => fa.cutmix(batch, labels, { seed: 1, out }),
   'crop-f32': (fa) => fa.crop(floats().batch, { height: 224, width: 224, padding: 16, fill: 'reflect', seed: 1, out: floats().out }),
   'flip-none-f32': (fa) => fa.flip(floats().batch, { horizontal: false, vertical: false, out: floats().out }),
+  'flip-v-f32': (fa) => fa.flip(floats().batch, { vertical: true, out: floats().out }),
 };
 const isFloat = (name) => name.endsWith('-f32');
 const names = args.filter((a) => !a.startsWith('--') && !optionValues.has(a));

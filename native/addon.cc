@@ -566,6 +566,11 @@ class Addon : public Napi::Addon<Addon> {
     if (n_t < images || taps < images) ThrowType(info.Env(), "affine: fewer per-image parameters than images");
     if (p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "affine: bad fill");
     const size_t elements = ElementsOf(info, "affine", images, image);
+    // the op's output decides whether a call streams its output (warp_images, shift_images), not the call's range
+    napi_typedarray_type out_type;
+    void* out_data;
+    size_t out_length = 0;
+    if (image > 0 && TypedArrayArg(info, 2, &out_type, &out_data, &out_length)) s.out_images = int64_t(out_length / image);
     const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 10, 11, 12, 13, 14, 15, 16, 17});
     auto affine_u8 = kernels.affine_u8;
     auto affine_f32 = kernels.affine_f32;

@@ -203,6 +203,67 @@ describe('every backend and ISA', () => {
   });
 });
 
+describe('large warps (outputs of 16 MiB or more: native streams them, and every plane asks for its own rows) give the bytes of js', () => {
+  // Rows that are no multiple of 64 bytes, so streamed chunks start and end
+  // inside cache lines; a pure translation among the matrices (shift_images);
+  // the whole batch in one call and one image per call (a piece streams as
+  // the whole output does). Rotations past 90° read rows upwards.
+  it('float32 NHWC (3 channels) and NCHW, uint8 4 channels, bilinear and nearest, every backend and ISA', () => {
+    const rng = testRng(2033);
+    const cases = [
+      { shape: [2, 1200, 583, 3], dtype: 'float32', layout: 'NHWC', fill: 'reflect', interpolation: 'bilinear' },  // 16.79 MB
+      { shape: [3, 703, 1000, 2], dtype: 'float32', layout: 'NCHW', fill: 'constant', interpolation: 'bilinear' },  // 16.87 MB
+      { shape: [2, 1600, 1311, 4], dtype: 'uint8', layout: 'NHWC', fill: 'wrap', interpolation: 'bilinear' },  // 16.78 MB
+      { shape: [2, 1200, 583, 3], dtype: 'float32', layout: 'NHWC', fill: 'nearest', interpolation: 'nearest' },
+    ] as const;
+    for (const { shape, dtype, layout, fill, interpolation } of cases) {
+      const b = randomBatch(rng, [...shape] as Shape, dtype, layout);
+      const [n, h, w] = shape;
+      const rotation = (degrees: number, zoom: number): number[] => {
+        const t = (degrees * Math.PI) / 180;
+        const [cx, cy] = [(w - 1) / 2, (h - 1) / 2];
+        const [m0, m1, m3, m4] = [Math.cos(t) / zoom, -Math.sin(t) / zoom, Math.sin(t) / zoom, Math.cos(t) / zoom];
+        return [m0, m1, cx - m0 * cx - m1 * cy + 3.7, m3, m4, cy - m3 * cx - m4 * cy - 11.2];
+      };
+      const matrix = [rotation(13, 0.93), [1, 0, -17, 0, 1, 4], rotation(171, 1.08)].slice(0, n);
+      const req = affinePlan(b, { matrix, fill, fillValue: dtype === 'uint8' ? 200 : -0.25, interpolation });
+      const expected = run(backends[0]!, b, req);
+      for (const backend of backends.slice(1)) {
+        const what = `${backendName(backend)} ${JSON.stringify({ shape, dtype, layout, fill })}`;
+        expect(firstDifference(run(backend, b, req), expected), `${what}, one call`).toBe(-1);
+        const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+        for (let i = 0; i < n; i += 1) backend.affine(b.data, out, req, i, 1);
+        expect(firstDifference(out, expected), `${what}, one image per call`).toBe(-1);
+      }
+    }
+  }, 120_000);
+});
+
+describe('large float32 outputs (16 MiB or more: native streams them) give the js bytes', () => {
+  // Rows of 583 pixels: three chunks of coordinates per row (256, 256, 71),
+  // so streamed runs start and end inside cache lines; one image per call as
+  // well as the whole batch (the output array's length decides, not the call).
+  it('NHWC 3 and 4 channels, NCHW, reflect and constant, every backend and ISA', () => {
+    const rng = testRng(2031);
+    const cases = [
+      { shape: [2, 1200, 583, 3] as Shape, layout: 'NHWC' as const, fill: 'reflect' as Fill },  // 16.79 MB
+      { shape: [2, 900, 583, 4] as Shape, layout: 'NHWC' as const, fill: 'constant' as Fill },  // 16.79 MB
+      { shape: [2, 1200, 583, 3] as Shape, layout: 'NCHW' as const, fill: 'reflect' as Fill },
+    ];
+    for (const { shape, layout, fill } of cases) {
+      const b = randomBatch(rng, shape, 'float32', layout);
+      const req = affinePlan(b, { rotation: [-15, 15], zoom: [0.9, 1.1], fill, fillValue: -1.5, seed: rng.int(0, 1000) });
+      const expected = run(backends[0]!, b, req);
+      for (const backend of backends.slice(1)) {
+        expect(firstDifference(run(backend, b, req), expected), `${backendName(backend)} ${JSON.stringify({ shape, layout, fill })}`).toBe(-1);
+        const out = new Float32Array(b.data.length);
+        for (let i = 0; i < shape[0]; i += 1) backend.affine(b.data, out, req, i, 1);
+        expect(firstDifference(out, expected), `${backendName(backend)} one image per call`).toBe(-1);
+      }
+    }
+  }, 120_000);
+});
+
 describe('shift equals affine with only a translation (required)', () => {
   const offsets = [[0, 0], [3, -2], [-7, 5], [40, 1], [2.25, -1.75], [-0.5, 0.5], [0.3, 13.6], [-21.1, -0.01], [1.5, 2.5]];
   it('byte for byte: given dx, dy (integer and subpixel), both interpolations, every fill, both dtypes and layouts, on every backend', () => {

@@ -18,6 +18,7 @@
 namespace fastaug {
 namespace FASTAUG_ISA_NS {
 #include "../simd/avx512.h"
+#include "../kernels/copy.h"
 #include "../kernels/byte_table.h"
 #include "../kernels/flip.h"
 #include "../kernels/color.h"

@@ -11,6 +11,7 @@
 namespace fastaug {
 namespace FASTAUG_ISA_NS {
 #include "../simd/neon.h"
+#include "../kernels/copy.h"
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
 #include "../kernels/noise.h"

@@ -14,6 +14,7 @@
 namespace fastaug {
 namespace FASTAUG_ISA_NS {
 #include "../simd/scalar.h"
+#include "../kernels/copy.h"
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
 #include "../kernels/noise.h"

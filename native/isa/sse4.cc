@@ -13,6 +13,7 @@
 namespace fastaug {
 namespace FASTAUG_ISA_NS {
 #include "../simd/sse4.h"
+#include "../kernels/copy.h"
 #include "../kernels/random.h"
 #include "../kernels/shift.h"
 #include "../kernels/noise.h"

@@ -105,6 +105,52 @@ inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64
   }
 }
 
+#if defined(__AVX512F__)
+// coordinates<float, false> on AVX-512 in intrinsics, 16 pixels (two
+// vectors of 8 doubles) a step, writing whole vectors (up to 15 entries past
+// n, inside the kChunk arrays). The same operations on the same values: x
+// as a double is exact either way (an integer below 2^53: GCC's loop
+// converted it from int32 each step, here it is stepped by 16.0); the
+// int32 floor is the low half of floor(s) + 1.5·2^52 (exact: |s| <= 2^30 + 1,
+// so the sum lies in [2^52, 2^53), where the doubles are the integers and
+// the low 32 bits of one hold it in two's complement), which measured as
+// fast as vcvttpd2dq here and has an emulation in SIMDe 0.7.4 (CI's
+// emulated AVX-512 build), which vcvttpd2dq on 512 bits has not.
+// The lower weights are not stored: every reader takes lower_of(u).
+inline void coordinates_f32_avx512(const double* m, double rx, double ry, int64_t x0, int64_t n, int32_t* __restrict ix, int32_t* __restrict iy,
+                                   float* __restrict xu, float* __restrict yu) {
+  const __m512d m0 = _mm512_set1_pd(m[0]), m3 = _mm512_set1_pd(m[3]), vrx = _mm512_set1_pd(rx), vry = _mm512_set1_pd(ry);
+  const __m512d magic = _mm512_set1_pd(6755399441055744.0), step = _mm512_set1_pd(16.0);
+  const double f = double(x0);
+  __m512d xa = _mm512_add_pd(_mm512_set1_pd(f), _mm512_set_pd(7, 6, 5, 4, 3, 2, 1, 0));
+  __m512d xb = _mm512_add_pd(_mm512_set1_pd(f), _mm512_set_pd(15, 14, 13, 12, 11, 10, 9, 8));
+  const auto split = [&](__m512d sv, __m256i& i, __m256& u) {
+    const __m512d fl = _mm512_roundscale_pd(sv, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    i = _mm512_cvtepi64_epi32(_mm512_castpd_si512(_mm512_add_pd(fl, magic)));
+    u = _mm512_cvtpd_ps(_mm512_sub_pd(sv, fl));
+  };
+  for (int64_t k = 0; k < n; k += 16) {
+    __m256i ia, ib, ja, jb;
+    __m256 ua, ub, va, vb;
+    split(_mm512_add_pd(_mm512_mul_pd(m0, xa), vrx), ia, ua);
+    split(_mm512_add_pd(_mm512_mul_pd(m0, xb), vrx), ib, ub);
+    split(_mm512_add_pd(_mm512_mul_pd(m3, xa), vry), ja, va);
+    split(_mm512_add_pd(_mm512_mul_pd(m3, xb), vry), jb, vb);
+    // 256-bit stores of each half (one 512-bit insert per array cost more: Zen 4 runs 512-bit shuffles as two halves)
+    _mm256_store_si256(reinterpret_cast<__m256i*>(ix + k), ia);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(ix + k + 8), ib);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(iy + k), ja);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(iy + k + 8), jb);
+    _mm256_store_ps(xu + k, ua);
+    _mm256_store_ps(xu + k + 8, ub);
+    _mm256_store_ps(yu + k, va);
+    _mm256_store_ps(yu + k + 8, vb);
+    xa = _mm512_add_pd(xa, step);
+    xb = _mm512_add_pd(xb, step);
+  }
+}
+#endif
+
 // Whether every coordinate of a row lies within the clamp: m0·x + rx is
 // monotone in x (so is its rounding), so its ends decide.
 inline bool within_clamp(const double* m, double rx, double ry, int64_t w) {
@@ -128,6 +174,12 @@ inline void nearest_coordinates(const double* m, double rx, double ry, int64_t x
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
+
+// The lower weight from the upper one, as coordinates computes it (1 − u in
+// float32, 4096 − u in Q12): the same value, so the AVX-512 float32
+// coordinates need not store it.
+inline float lower_of(float u) { return 1.0f - u; }
+inline uint32_t lower_of(uint32_t u) { return 4096u - u; }
 
 // One output element from its four taps, in the documented order.
 inline float blend(float a00, float a01, float a10, float a11, float xu, float xl, float yu, float yl) {
@@ -423,6 +475,42 @@ inline void blend_quad(const uint8_t* __restrict tables, int64_t row, __m128i dq
   _mm_mask_storeu_epi8(o, 0x0FFF, _mm512_cvtepi32_epi8(_mm512_permutexvar_epi32(pack, r)));
 }
 
+// AVX-512, float32, 3 or 4 channels: four interior pixels per 512-bit
+// vector, a pixel per 128-bit quarter (lane 4·pixel + ch), each tap's four
+// 16-byte loads put together by inserts (a load each: no table permutes,
+// which measured no faster than the pairs). The same products and sums per
+// lane as blend_pixel, so the same bits; half the instructions per pixel of
+// the 256-bit pairs for the weights, products, sums and the store. 3
+// channels: the 4th lane of each quarter (the next pixel's first channel,
+// unused) is dropped by one permute and the 12 floats stored under a mask,
+// so nothing is written past the quad.
+inline __m512 quad_taps(const float* base, const uint32_t* off, int64_t at) {
+  const __m256 lo = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(base + off[0] + at)), _mm_loadu_ps(base + off[1] + at), 1);
+  const __m256 hi = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(base + off[2] + at)), _mm_loadu_ps(base + off[3] + at), 1);
+  return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(lo)), _mm256_castps_pd(hi), 1));
+}
+// Weights of the quad's pixels, each over its quarter.
+inline __m512 quad_spread(const float* w) {
+  const __m512i idx = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
+  return _mm512_permutexvar_ps(idx, _mm512_castps128_ps512(_mm_loadu_ps(w)));
+}
+// The quad from its four taps' vectors (a00, a01: row j0; a10, a11: row j0 + 1).
+template <int C>
+inline void blend_quad_f32(__m512 a00, __m512 a01, __m512 a10, __m512 a11, const float* xu, const float* yu, float* __restrict o) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512 wxu = quad_spread(xu), wyu = quad_spread(yu);
+  const __m512 wxl = _mm512_sub_ps(one, wxu), wyl = _mm512_sub_ps(one, wyu);
+  const __m512 h0 = _mm512_add_ps(_mm512_mul_ps(wxl, a00), _mm512_mul_ps(wxu, a01));
+  const __m512 h1 = _mm512_add_ps(_mm512_mul_ps(wxl, a10), _mm512_mul_ps(wxu, a11));
+  const __m512 r = _mm512_add_ps(_mm512_mul_ps(wyl, h0), _mm512_mul_ps(wyu, h1));
+  if constexpr (C == 4) {
+    _mm512_storeu_ps(o, r);
+  } else {
+    const __m512i pack = _mm512_set_epi32(15, 15, 15, 15, 14, 13, 12, 10, 9, 8, 6, 5, 4, 2, 1, 0);
+    _mm512_mask_storeu_ps(o, 0x0FFF, _mm512_permutexvar_ps(pack, r));
+  }
+}
+
 // Pixels k … k + 3 (3 channels) as two pairs of blend_pair, where blend_quad
 // does not apply (out of line: the quad loop keeps its registers); the
 // second pair spills onto pixel k + 4 when the chunk has one.
@@ -587,6 +675,17 @@ inline int64_t blend_interior_groups(const T* __restrict src, T* __restrict out,
   // the taps' element offsets, read back as scalars (cheaper than lane extracts)
   alignas(32) uint32_t offsets[kChunk];
   for (int64_t q = a; q < b; ++q) offsets[q] = (uint32_t(iy[q]) * w + uint32_t(ix[q])) * uint32_t(C);
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
+  if constexpr (sizeof(T) == 4) {
+    const float* next_row = src + row;
+    for (; k + 4 <= b; k += 4) {
+      const uint32_t* off = offsets + k;
+      blend_quad_f32<C>(quad_taps(src, off, 0), quad_taps(src, off, C), quad_taps(next_row, off, 0), quad_taps(next_row, off, C), xu + k, yu + k,
+                        out + k * C);
+    }
+    return k;
+  }
+#endif
   for (; k + 8 <= b && k + 8 < n; k += 8) {
     const uint32_t* off = offsets + k;
     const V vxu = load8<V>(xu + k), vyu = load8<V>(yu + k);  // the lower weights follow from these
@@ -625,9 +724,9 @@ inline void blend_interior(const T* __restrict src, T* __restrict out, const War
     T* o = out + k * c;
     const T* p00 = src + (int64_t(iy[k]) * p.w + ix[k]) * c;
     if constexpr (C == 3 || C == 4) {
-      blend_pixel<C>(o, p00, p00 + row, C, xu[k], xl[k], yu[k], yl[k], k + 1 < n);
+      blend_pixel<C>(o, p00, p00 + row, C, xu[k], lower_of(xu[k]), yu[k], lower_of(yu[k]), k + 1 < n);
     } else {
-      for (int64_t ch = 0; ch < c; ++ch) o[ch] = blend(p00[ch], p00[c + ch], p00[row + ch], p00[row + c + ch], xu[k], xl[k], yu[k], yl[k]);
+      for (int64_t ch = 0; ch < c; ++ch) o[ch] = blend(p00[ch], p00[c + ch], p00[row + ch], p00[row + c + ch], xu[k], lower_of(xu[k]), yu[k], lower_of(yu[k]));
     }
   }
 }
@@ -666,9 +765,9 @@ inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpPa
   while (b > a && !interior(ix[b - 1], iy[b - 1])) --b;
   const auto edge = [&](int64_t k) {
     if constexpr (C == 3 || C == 4) {
-      edge_pixel_inline<T, C>(src, out + k * C, p, ix[k], iy[k], xu[k], xl[k], yu[k], yl[k], k + 1 < n);
+      edge_pixel_inline<T, C>(src, out + k * C, p, ix[k], iy[k], xu[k], lower_of(xu[k]), yu[k], lower_of(yu[k]), k + 1 < n);
     } else {
-      edge_pixel<T>(src, out + k * c, p, c, ix[k], iy[k], xu[k], xl[k], yu[k], yl[k]);
+      edge_pixel<T>(src, out + k * c, p, c, ix[k], iy[k], xu[k], lower_of(xu[k]), yu[k], lower_of(yu[k]));
     }
   };
   if (edge_groups_apply<C>(p, n)) {
@@ -694,16 +793,100 @@ inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpPa
 // One plane (h × w pixels of c interleaved channels); C = c when known at compile time, else 0.
 // A warp reads its source along slanted lines, which the hardware
 // prefetchers do not follow: reading a plane straight from memory stalls on
-// nearly every new line. So each plane asks for the next plane's source
-// (`next`, the same size, or null), a row's share of it per output row.
+// nearly every new line (T1 without any prefetch: 25.7 against 10.5 ms of
+// CPU, Zen 4, AVX-512). So the plane's source is asked for ahead of the
+// warp, in one of two ways (warp_image chooses):
+// - a small plane asks for the next plane's source (`next`, the same size,
+//   or null), a row's share of it per output row (prefetch_share);
+// - a large plane, and the first plane of a call, asks for its own source
+//   rows just before the warp reaches them (RowBand).
+// Asking for a whole large plane one plane early kept three planes in the
+// core's caches at once (the source being read, the next one and the
+// output), more than its 1 MB L2: every float32 224×224×3 image took 7–8 %
+// longer than with the rows asked for just in time (T1 in one call, 11.9
+// against 11.0 ms of CPU), and a call's first plane, asked for all at once
+// before any pixel was warped, cost 40–140 µs more per call (T1 as 64
+// one-image calls: +2.3 to +8.9 ms over one call in six runs), which a
+// two-thread slice paid on each of its 8 pieces. For a small plane (28×28×1, 64×64×3 float32) the next plane
+// arrives in time either way and rows asked for one by one came 5–7 %
+// slower (their misses are not overlapped with the previous plane's work).
 inline void prefetch_share(const void* next, int64_t bytes, int64_t y, int64_t h) {
   if (next == nullptr) return;
   const char* b = static_cast<const char*>(next);
   for (int64_t at = bytes * y / h, end = bytes * (y + 1) / h; at < end; at += 64) __builtin_prefetch(b + at, 0, 2);
 }
 
+// Planes of more bytes than this ask for their own rows (RowBand), each of them.
+constexpr int64_t kShareMaxBytes = 64 * 1024;
+
+// How far ahead RowBand asks: the rows output row y + kRowsAhead reads, before
+// output row y is warped. 0–4 rows were alike and 16–64 slower (T1: 16 rows
+// 4–8 % slower than 2–4, 64 rows 13 %): rows asked for early push out of the
+// L1 the rows a slanted output row is still reading.
+constexpr int64_t kRowsAhead = 4;
+
+// Source rows of one plane asked for so far, [lo_, hi_): Ask(y) extends them
+// to the rows output row y reads, between the sy of its two ends (and one
+// more for the lower tap). Consecutive output rows read overlapping spans,
+// so one interval holds them. Rows a fill rule maps a tap to outside the
+// span are not asked for: prefetches are hints, and no byte depends on them.
+class RowBand {
+ public:
+  RowBand(const void* plane, int64_t row_bytes, int64_t h) : plane_(static_cast<const char*>(plane)), row_bytes_(row_bytes), h_(h) {}
+
+  void Ask(const double* m, int64_t y, int64_t w) {
+    if (plane_ == nullptr || y >= h_) return;
+    const double a = m[4] * double(y) + m[5], b = a + m[3] * double(w - 1);
+    const double low = a < b ? a : b, high = a < b ? b : a;
+    // compared in double first: a huge sy must not overflow the conversion
+    const int64_t lo = low <= 0.0 ? 0 : low >= double(h_) ? h_ : int64_t(low);
+    const int64_t hi = high < 0.0 ? 0 : high >= double(h_ - 2) ? h_ : int64_t(high) + 2;
+    if (lo >= hi) return;
+    if (lo_ >= hi_) {
+      Fetch(lo, hi);
+      lo_ = lo;
+      hi_ = hi;
+      return;
+    }
+    if (lo < lo_) Fetch(lo, lo_), lo_ = lo;
+    if (hi > hi_) Fetch(hi_, hi), hi_ = hi;
+  }
+
+ private:
+  void Fetch(int64_t from, int64_t to) const {
+    for (const char *at = plane_ + from * row_bytes_, *end = plane_ + to * row_bytes_; at < end; at += 64) __builtin_prefetch(at, 0, 2);
+  }
+
+  const char* plane_;  // null: asks for nothing
+  int64_t row_bytes_, h_;
+  int64_t lo_ = 0, hi_ = 0;
+};
+
+// A large warp's output is written with non-temporal stores: each chunk of
+// a row is blended into `staged` (in L1), then its whole 64-byte lines are
+// streamed out (shift_detail::stream_bytes) and the partial ones at its ends
+// stored as usual. Ordinary stores read every line of the output from
+// memory before writing it (read for ownership): for a float32 batch that
+// does not fit in the L3, a third of the warp's memory traffic, and two
+// threads warping at once share the memory's bandwidth (T1, 64×224×224×3
+// float32, CPU ms per call in one process, Zen 4, AVX-512: one call 10.4 →
+// 9.6, in 8 calls 10.4 → 9.1; scratch probe, docs/performance.md round 4).
+// The rule is the shift's (kStreamMinBytes on the whole op's output,
+// p.shift.out_images): the uint8 batch (9.6 MB) stays in the L3 for the op
+// that reads it next, and streaming it measured 1.03–1.06× slower. Nearest
+// warps, and pixels of more than kMaxStreamChannels channels, are not
+// streamed. The bytes are the same either way.
+constexpr int64_t kMaxStreamChannels = 4;
+
+template <class T>
+bool streams_output(const WarpParams& p, size_t count) {
+  const int64_t images = p.shift.out_images > int64_t(count) ? p.shift.out_images : int64_t(count);
+  const int64_t c = p.nchw ? 1 : p.c;
+  return shift_detail::kCanStream && !p.nearest && c <= kMaxStreamChannels && images * p.h * p.w * p.c * int64_t(sizeof(T)) >= shift_detail::kStreamMinBytes;
+}
+
 template <class T, int C>
-void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, const double* m, const T* next) {
+void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, const double* m, const T* next, bool own, bool stream) {
   using W = typename Weight<T>::type;
   const int64_t c = C > 0 ? C : c_runtime;
   const int64_t h = p.h, w = p.w;
@@ -711,8 +894,12 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
   const T fv = T(p.fill_value);
   alignas(64) int32_t ix[kChunk], iy[kChunk];
   alignas(64) W xu[kChunk], xl[kChunk], yu[kChunk], yl[kChunk];
+  alignas(64) T staged[kChunk * kMaxStreamChannels];  // a chunk's pixels, when streamed
   const int64_t plane_bytes = h * w * c * int64_t(sizeof(T));
+  RowBand band(own ? src : nullptr, w * c * int64_t(sizeof(T)), h);
+  for (int64_t y = 0; y < kRowsAhead; ++y) band.Ask(m, y, w);
   for (int64_t y = 0; y < h; ++y) {
+    band.Ask(m, y + kRowsAhead, w);
     prefetch_share(next, plane_bytes, y, h);
     const double rx = m[1] * double(y) + m[2];
     const double ry = m[4] * double(y) + m[5];
@@ -739,58 +926,71 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
         continue;
       }
       if (unclamped) {
+#if defined(__AVX512F__)
+        if constexpr (sizeof(T) == 4) {
+          coordinates_f32_avx512(m, rx, ry, x0, n, ix, iy, xu, yu);
+        } else {
+          coordinates<T, false>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
+        }
+#else
         coordinates<T, false>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
+#endif
       } else {
         coordinates<T, true>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
       }
-      blend_chunk<T, C>(src, out + x0 * c, p, c, n, ix, iy, xu, xl, yu, yl);
+      if (stream && n * c * int64_t(sizeof(T)) >= 64) {  // stream_bytes takes at least a line
+        blend_chunk<T, C>(src, staged, p, c, n, ix, iy, xu, xl, yu, yl);
+        shift_detail::stream_bytes(out + x0 * c, staged, size_t(n * c) * sizeof(T));
+      } else {
+        blend_chunk<T, C>(src, out + x0 * c, p, c, n, ix, iy, xu, xl, yu, yl);
+      }
     }
   }
 }
 
-// Image i; `last` says whether a next image of this call follows (to prefetch).
+// Image i; `first` and `last` say whether it is the first of a call (or
+// follows a translated image: nothing asked for it) and whether a next image
+// of this call follows. Each plane asks for its own rows or has been asked
+// for by the plane before it (warp_plane).
 template <class T, int C>
-void warp_image(const T* src, T* dst, const WarpParams& p, size_t i, bool last) {
+void warp_image(const T* src, T* dst, const WarpParams& p, size_t i, bool first, bool last, bool stream) {
   const int64_t plane = p.h * p.w;
   const double* m = p.matrix + 6 * i;
   if (!p.nchw) {
     const T* s = src + int64_t(i) * plane * p.c;
-    warp_plane<T, C>(s, dst + int64_t(i) * plane * p.c, p, p.c, m, last ? nullptr : s + plane * p.c);
+    const bool large = plane * p.c * int64_t(sizeof(T)) > kShareMaxBytes;
+    warp_plane<T, C>(s, dst + int64_t(i) * plane * p.c, p, p.c, m, last || large ? nullptr : s + plane * p.c, first || large, stream);
   } else {
+    const bool large = plane * int64_t(sizeof(T)) > kShareMaxBytes;
     for (int64_t ch = 0; ch < p.c; ++ch) {
       const int64_t at = (int64_t(i) * p.c + ch) * plane;
-      warp_plane<T, 1>(src + at, dst + at, p, 1, m, last && ch + 1 == p.c ? nullptr : src + at + plane);
+      const bool own = large || (first && ch == 0);
+      warp_plane<T, 1>(src + at, dst + at, p, 1, m, large || (last && ch + 1 == p.c) ? nullptr : src + at + plane, own, stream);
     }
   }
 }
 
 template <class T>
 void warp_images(const T* src, T* dst, const WarpParams& p, size_t first, size_t count) {
-  // Each image prefetches the next one's source (warp_plane), but nothing
-  // prefetched a call's first image: a two-thread slice cuts an op into 8
-  // calls, and T1 (64 float32 images) took 13.8 ms of CPU in 8 calls against
-  // 11.8 in one (Zen 4, AVX-512). So the call asks for its first image's
-  // source up front: streaming 0.6 MB in costs far less than warping it from
-  // memory. (An image done by shift_images reads its rows in order, which the
+  // (An image done by shift_images reads its rows in order, which the
   // hardware prefetchers follow.)
-  if (count > 0 && !p.translate[first]) {
-    const int64_t image_bytes = p.h * p.w * p.c * int64_t(sizeof(T));
-    prefetch_share(src + int64_t(first) * p.h * p.w * p.c, image_bytes, 0, 1);
-  }
+  const bool stream = streams_output<T>(p, count);
   for (size_t i = first; i < first + count; ++i) {
-    const bool last = i + 1 == first + count;
+    // an image after a translated one was not asked for either
+    const bool head = i == first || p.translate[i - 1], last = i + 1 == first + count;
     if (p.translate[i]) {
       shift_detail::shift_images<T>(src, dst, p.shift, i, 1);
     } else if (p.nchw || p.c == 1) {
-      warp_image<T, 1>(src, dst, p, i, last);
+      warp_image<T, 1>(src, dst, p, i, head, last, stream);
     } else if (p.c == 3) {
-      warp_image<T, 3>(src, dst, p, i, last);
+      warp_image<T, 3>(src, dst, p, i, head, last, stream);
     } else if (p.c == 4) {
-      warp_image<T, 4>(src, dst, p, i, last);
+      warp_image<T, 4>(src, dst, p, i, head, last, stream);
     } else {
-      warp_image<T, 0>(src, dst, p, i, last);
+      warp_image<T, 0>(src, dst, p, i, head, last, stream);
     }
   }
+  if (stream) shift_detail::stream_fence();
 }
 
 }  // namespace affine_detail

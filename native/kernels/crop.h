@@ -30,7 +30,7 @@ void crop_plane(const T* src, T* dst, const CropParams& p, int64_t c, int64_t to
       const int64_t s = shift_detail::map_index(x + left, p.w, p.fill);
       for (int64_t ch = 0; ch < c; ++ch) out[x * c + ch] = s < 0 ? fill : row[s * c + ch];
     }
-    if (hi > lo) __builtin_memcpy(out + lo * c, row + (lo + left) * c, size_t((hi - lo) * c) * sizeof(T));
+    if (hi > lo) copy_span(out + lo * c, row + (lo + left) * c, size_t((hi - lo) * c) * sizeof(T));
   }
 }
 

@@ -8,96 +8,14 @@
 // element's NHWC position p = (y·w + x)·c + ch in the image: position p of
 // sample first_sample + i's stream (uint8: the word >>> 24, uniform 0…255;
 // float32: the stream's standard normal). The copy is the bulk of the work:
-// one pass over each image (copy_span).
+// one pass over each image (copy_span, copy.h).
 
 namespace erase_detail {
 
-// --- the copy of an image -------------------------------------------------
-//
-// glibc copies 2 KiB-1 MiB (an image: 150 KB for 224x224x3 uint8) with `rep
-// movsb`, whose speed on Zen 4 depends on where the destination sits against
-// the source modulo 64: at dst - src = +1, +4 or +8 bytes a 64-image batch
-// took 2.8 ms against 0.29 ms for glibc's own 9.6 MB copy, at +16 (two
-// Node buffers can sit so) 0.5-0.7 ms; so did a loop of unaligned 64-byte
-// loads and stores (scratch microbenchmark, 2026-12-07, round 3; likely a
-// load waiting on the store just before it, whose address matches in the
-// low 12 bits). Stores aligned to the destination with the loads kept one
-// block (4 vectors) ahead of them ran 0.27-0.30 ms at every offset tried,
-// 32-byte vectors at least as fast as 64-byte ones (so AVX-512 builds use
-// the AVX2 form). Bytes are bytes: float32 NaN payloads are kept.
-#if defined(__AVX2__)
-struct CopyLane {
-  typedef __m256i V;
-  static constexpr size_t kBytes = 32;
-  static V load(const char* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
-  static void store(char* p, V v) { _mm256_store_si256(reinterpret_cast<__m256i*>(p), v); }
-  static void store_unaligned(char* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
-};
-#elif defined(__SSE4_1__)
-struct CopyLane {
-  typedef __m128i V;
-  static constexpr size_t kBytes = 16;
-  static V load(const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
-  static void store(char* p, V v) { _mm_store_si128(reinterpret_cast<__m128i*>(p), v); }
-  static void store_unaligned(char* p, V v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
-};
-#endif
-
-// n bytes (not overlapping), few: vector moves inline, the last one
-// overlapping the one before. (Through memcpy each row of a box was a call.)
-inline void copy_short(void* to_, const void* from_, size_t n) {
-#if !defined(__AVX2__) && !defined(__SSE4_1__)
-  __builtin_memcpy(to_, from_, n);
-#else
-  typedef CopyLane L;
-  constexpr size_t kV = L::kBytes;
-  char* to = static_cast<char*>(to_);
-  const char* from = static_cast<const char*>(from_);
-  if (n >= kV) {
-    for (size_t i = 0; i + kV < n; i += kV) L::store_unaligned(to + i, L::load(from + i));
-    L::store_unaligned(to + n - kV, L::load(from + n - kV));
-  } else if (n >= 16) {
-    __builtin_memcpy(to, from, 16), __builtin_memcpy(to + n - 16, from + n - 16, 16);
-  } else if (n >= 8) {
-    __builtin_memcpy(to, from, 8), __builtin_memcpy(to + n - 8, from + n - 8, 8);
-  } else if (n >= 4) {
-    __builtin_memcpy(to, from, 4), __builtin_memcpy(to + n - 4, from + n - 4, 4);
-  } else if (n > 0) {  // 1 to 3 bytes: first, middle, last
-    to[0] = from[0], to[n / 2] = from[n / 2], to[n - 1] = from[n - 1];
-  }
-#endif
-}
-
-// n bytes, not overlapping: an image, or a row of a box. Short spans go to
-// copy_short, and builds without vectors to memcpy.
-inline void copy_span(void* to_, const void* from_, size_t n) {
-#if !defined(__AVX2__) && !defined(__SSE4_1__)
-  __builtin_memcpy(to_, from_, n);
-#else
-  {
-    typedef CopyLane L;
-    constexpr size_t kV = L::kBytes, kBlock = 4 * kV;
-    char* to = static_cast<char*>(to_);
-    const char* from = static_cast<const char*>(from_);
-    if (n < 3 * kBlock) {
-      copy_short(to, from, n);
-      return;
-    }
-    L::store_unaligned(to, L::load(from));  // the head, up to the first aligned vector
-    size_t i = kV - (reinterpret_cast<uintptr_t>(to) & (kV - 1));
-    typename L::V a = L::load(from + i), b = L::load(from + i + kV), c = L::load(from + i + 2 * kV), d = L::load(from + i + 3 * kV);
-    for (; i + 2 * kBlock <= n; i += kBlock) {
-      const typename L::V a2 = L::load(from + i + kBlock), b2 = L::load(from + i + kBlock + kV);
-      const typename L::V c2 = L::load(from + i + kBlock + 2 * kV), d2 = L::load(from + i + kBlock + 3 * kV);
-      L::store(to + i, a), L::store(to + i + kV, b), L::store(to + i + 2 * kV, c), L::store(to + i + 3 * kV, d);
-      a = a2, b = b2, c = c2, d = d2;
-    }
-    L::store(to + i, a), L::store(to + i + kV, b), L::store(to + i + 2 * kV, c), L::store(to + i + 3 * kV, d);
-    for (i += kBlock; i + kV <= n; i += kV) L::store(to + i, L::load(from + i));
-    if (i < n) L::store_unaligned(to + n - kV, L::load(from + n - kV));  // the tail, overlapping
-  }
-#endif
-}
+// The copy of an image (the bulk of the work) and the rows of a box:
+// copy_span and copy_bytes (copy.h): through memcpy each row of a box was a
+// call, and whole images through glibc's `rep movsb` ran 2-8x slower at some
+// output offsets.
 
 constexpr int64_t kChunk = 1024;  // noise values generated at a time (on the stack)
 
@@ -134,7 +52,7 @@ inline void fill_row_constant(T* image, const EraseParams& p, int64_t y, int64_t
   for (int64_t ch = 0; ch < p.c; ++ch) d[ch] = T(p.values[ch]);
   for (int64_t filled = p.c; filled < total;) {
     const int64_t take = filled < total - filled ? filled : total - filled;
-    copy_short(d + filled, d, size_t(take) * sizeof(T));
+    copy_bytes(d + filled, d, size_t(take) * sizeof(T));
     filled += take;
   }
 }

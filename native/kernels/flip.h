@@ -7,8 +7,23 @@
 // Rows are handled in mirrored pairs (y, h − 1 − y) and, with a horizontal
 // flip, columns in mirrored pairs (x, w − 1 − x): each step reads all the
 // elements it writes before writing any, so dst may be src (in place).
+// Images left as they are (and unmirrored rows of 2 KiB or more) go through
+// copy_span (copy.h): with memcpy (glibc's `rep movsb`) an unflipped image
+// took 2-5x a memcpy of the same bytes at some output offsets (Zen 4,
+// 2026-12-07, round 4).
 
 namespace flip_detail {
+
+// An unmirrored row of a vertical flip. The source rows are read bottom to
+// top; rows under 2 KiB (glibc copies those with vector loops, not `rep
+// movsb`) ran 1.1-1.3x longer through copy_span than through memcpy at
+// output offsets +1, +4, +16 (224x3 uint8 rows, 672 bytes), while float32
+// rows (2688 bytes) ran 0.78-0.91x memcpy's time through copy_span
+// (bench/ab-ops.mjs flip-v, flip-v-f32; Zen 4, round 4).
+inline void copy_unmirrored_row(void* to, const void* from, size_t n) {
+  if (n < 2048) __builtin_memcpy(to, from, n);
+  else copy_span(to, from, n);
+}
 
 // --- mirrored pixel groups as 16-byte shuffles (x86 with SSSE3 or later) ---
 //
@@ -128,8 +143,8 @@ inline void flip_row_pair(const T* src, T* dst, int64_t ya, int64_t yb, int64_t 
   T* out_b = dst + yb * row;  // takes source row ya
   if (!mirror) {
     if (src != dst) {
-      __builtin_memcpy(out_b, a, size_t(row) * sizeof(T));
-      if (ya != yb) __builtin_memcpy(out_a, b, size_t(row) * sizeof(T));
+      copy_unmirrored_row(out_b, a, size_t(row) * sizeof(T));
+      if (ya != yb) copy_unmirrored_row(out_a, b, size_t(row) * sizeof(T));
     } else if (ya != yb) {
       for (int64_t i = 0; i < row; ++i) {
         const T va = a[i], vb = b[i];
@@ -255,7 +270,7 @@ template <class T, int C>
 inline void flip_row_to(const T* __restrict in, T* __restrict out, int64_t w, int64_t c_runtime, bool mirror) {
   const int64_t c = C > 0 ? C : c_runtime;
   if (!mirror) {
-    __builtin_memcpy(out, in, size_t(w * c) * sizeof(T));
+    copy_unmirrored_row(out, in, size_t(w * c) * sizeof(T));
     return;
   }
 #if defined(__AVX512VBMI__)
@@ -305,7 +320,7 @@ void flip_images(const T* src, T* dst, const FlipParams& p, size_t first, size_t
     for (int64_t k = 0; k < planes; ++k) {
       const int64_t at = (int64_t(i) * planes + k) * plane * c;
       if (!horizontal && !vertical) {
-        if (src != dst) __builtin_memcpy(dst + at, src + at, size_t(plane * c) * sizeof(T));
+        if (src != dst) copy_span(dst + at, src + at, size_t(plane * c) * sizeof(T));
         continue;
       }
       switch (c) {

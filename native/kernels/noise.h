@@ -982,11 +982,11 @@ void copy_positions(const T* src, T* dst, const NoiseParams& p, int64_t jb, int6
   const int64_t pixels = p.h * p.w, c = p.c;
   if (!p.nchw) {  // contiguous
     const int64_t e0 = p.per_channel ? jb : jb * c, e1 = p.per_channel ? je : je * c;
-    __builtin_memcpy(dst + e0, src + e0, size_t(e1 - e0) * sizeof(T));
+    copy_span(dst + e0, src + e0, size_t(e1 - e0) * sizeof(T));
     return;
   }
   const int64_t q0 = p.per_channel ? jb / c : jb, q1 = p.per_channel ? je / c : je;  // whole pixels
-  for (int64_t ch = 0; ch < c; ++ch) __builtin_memcpy(dst + ch * pixels + q0, src + ch * pixels + q0, size_t(q1 - q0) * sizeof(T));
+  for (int64_t ch = 0; ch < c; ++ch) copy_span(dst + ch * pixels + q0, src + ch * pixels + q0, size_t(q1 - q0) * sizeof(T));
 }
 
 template <class T>

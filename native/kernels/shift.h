@@ -243,60 +243,6 @@ inline void pixel_run(T* __restrict out, const T* __restrict row, int64_t row_el
 }
 
 
-// n bytes from `from` to `to` (not overlapping). Rows are short (28 bytes
-// for MNIST, a few hundred for ImageNet crops), where a call to memcpy per
-// run costs as much as the copy: below 64 bytes, two overlapping moves of
-// the largest power of two that fits; above, 64-byte pieces, the last one
-// overlapping the one before. The 32- and 64-byte moves are the target's
-// widest vector loads and stores: GCC's generic tuning lowered the
-// constant-size memcpy to 16-byte moves in the AVX2 build (perf, issue 20
-// round 3), half the width a memcpy of the same rows uses.
-template <size_t N, bool kWide>
-inline void move_bytes(char* to, const char* from) {
-#if defined(__AVX512F__)
-  if constexpr (kWide && N == 64) {
-    _mm512_storeu_si512(to, _mm512_loadu_si512(from));
-    return;
-  }
-#endif
-#if defined(__AVX2__)
-  if constexpr (kWide && (N == 32 || N == 64)) {
-    for (size_t i = 0; i < N; i += 32)
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(to + i), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(from + i)));
-    return;
-  }
-#endif
-  __builtin_memcpy(to, from, N);
-}
-
-template <size_t N, bool kWide>
-inline void copy_two_overlapping(char* to, const char* from, size_t n) {
-  move_bytes<N, kWide>(to, from);
-  move_bytes<N, kWide>(to + n - N, from + n - N);
-}
-
-template <bool kWide = true>
-inline void copy_bytes(void* __restrict to_, const void* __restrict from_, size_t n) {
-  char* to = static_cast<char*>(to_);
-  const char* from = static_cast<const char*>(from_);
-  if (n >= 64) {
-    for (size_t i = 0; i + 64 < n; i += 64) move_bytes<64, kWide>(to + i, from + i);
-    move_bytes<64, kWide>(to + n - 64, from + n - 64);
-  } else if (n >= 32) {
-    copy_two_overlapping<32, kWide>(to, from, n);
-  } else if (n >= 16) {
-    copy_two_overlapping<16, kWide>(to, from, n);
-  } else if (n >= 8) {
-    copy_two_overlapping<8, kWide>(to, from, n);
-  } else if (n >= 4) {
-    copy_two_overlapping<4, kWide>(to, from, n);
-  } else if (n > 0) {  // 1 to 3 bytes: first, middle, last
-    to[0] = from[0];
-    to[n / 2] = from[n / 2];
-    to[n - 1] = from[n - 1];
-  }
-}
-
 template <class T>
 inline void fill_elements(T* __restrict out, int64_t n, T value) {
   for (int64_t i = 0; i < n; ++i) out[i] = value;
@@ -438,53 +384,13 @@ inline void copy_row(const T* row, T* out, const Plane& q, const RowRuns& plan, 
 // output and source rows of an image keep one offset, so some images lose
 // on every row; erase.h saw the same on whole images): uint8 wrap took
 // 1.13-1.25x a memcpy. Here a row's runs are precomputed byte offsets, and
-// a long run is stored aligned to the output with its loads one pair of
-// vectors ahead of the stores (a scratch model of the wrap rows: 1.03-1.04x
-// a memcpy with copy_bytes, 1.01-1.03x so). Bytes as copy_row's.
+// a long run is stored aligned to the output with its loads a block ahead
+// of the stores (copy_span, copy.h; a scratch model of the wrap rows:
+// 1.03-1.04x a memcpy with copy_bytes, 1.01-1.03x so). Bytes as copy_row's.
 #if defined(__AVX512F__) || defined(__AVX2__)
-#if defined(__AVX512F__)
-struct RunLane {
-  typedef __m512i V;
-  static constexpr size_t kBytes = 64;
-  static V load(const char* p) { return _mm512_loadu_si512(p); }
-  static void store(char* p, V v) { _mm512_store_si512(p, v); }
-  static void store_unaligned(char* p, V v) { _mm512_storeu_si512(p, v); }
-};
-#else
-struct RunLane {
-  typedef __m256i V;
-  static constexpr size_t kBytes = 32;
-  static V load(const char* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
-  static void store(char* p, V v) { _mm256_store_si256(reinterpret_cast<__m256i*>(p), v); }
-  static void store_unaligned(char* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
-};
-#endif
 constexpr bool kForwardRows = true;
-
-// n bytes, not overlapping: runs of 4 vectors or more stored aligned, the
-// loads a pair of vectors ahead; shorter ones by copy_bytes.
-[[gnu::always_inline]] inline void copy_run_bytes(char* to, const char* from, size_t n) {
-  typedef RunLane L;
-  constexpr size_t kV = L::kBytes;
-  if (n < 4 * kV) {
-    copy_bytes(to, from, n);
-    return;
-  }
-  L::store_unaligned(to, L::load(from));  // up to the first aligned vector
-  size_t i = kV - (reinterpret_cast<uintptr_t>(to) & (kV - 1));
-  typename L::V a = L::load(from + i), b = L::load(from + i + kV);
-  for (; i + 4 * kV <= n; i += 2 * kV) {
-    const typename L::V a2 = L::load(from + i + 2 * kV), b2 = L::load(from + i + 3 * kV);
-    L::store(to + i, a), L::store(to + i + kV, b);
-    a = a2, b = b2;
-  }
-  L::store(to + i, a), L::store(to + i + kV, b);
-  for (i += 2 * kV; i + kV <= n; i += kV) L::store(to + i, L::load(from + i));
-  if (i < n) L::store_unaligned(to + n - kV, L::load(from + n - kV));  // the tail, overlapping
-}
 #else
 constexpr bool kForwardRows = false;
-inline void copy_run_bytes(char* to, const char* from, size_t n) { copy_bytes(to, from, n); }
 #endif
 
 // A row's forward runs as byte offsets: run i copies bytes[i] bytes from
@@ -513,7 +419,7 @@ template <class T>
 inline void copy_row_forward(const T* row, T* out, const ForwardRow& f) {
   const char* from = reinterpret_cast<const char*>(row);
   char* to = reinterpret_cast<char*>(out);
-  for (int i = 0; i < f.count; ++i) copy_run_bytes(to + f.at[i], from + f.from[i], f.bytes[i]);
+  for (int i = 0; i < f.count; ++i) copy_span(to + f.at[i], from + f.from[i], f.bytes[i]);
 }
 
 // An integer shift of a whole plane, row by row in one pass over the

@@ -39,6 +39,15 @@
 #define AB_EXPANDED_STRING(x) AB_STRING(x)
 #define AB_TREE_FILE(root, file) AB_EXPANDED_STRING(root/native/file)
 
+// The copies the kernels share (kernels/copy.h) come from OLD_COPY_ROOT in
+// the old tree's namespace, OLD_ROOT unless given. A tree from before
+// copy.h (main before 2026-12-07, round 4) has none: build with
+// -DOLD_COPY_ROOT=<the new root>; its kernels' own copies hide the shared
+// ones. (GCC 12 does not expand macros inside __has_include.)
+#ifndef OLD_COPY_ROOT
+#define OLD_COPY_ROOT OLD_ROOT
+#endif
+
 // CPU time of this process, in seconds: the host is shared, so wall-clock
 // time would count the other processes too.
 inline double cpu_now() {

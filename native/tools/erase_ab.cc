@@ -24,15 +24,19 @@
 //     -DISA=avx512 -o /tmp/erase_ab native/tools/erase_ab.cc
 //   OUT_SHIFT=16 /tmp/erase_ab 21 E3 E3-p1     # 21 rounds of the cases named
 // (AVX2: -mavx2 -mno-fma -DISA=avx2; SSE4.1: -msse4.1 -DISA=sse4.)
+// An old tree from before native/kernels/copy.h (main before 2026-12-07,
+// round 4): add -DOLD_COPY_ROOT=$PWD (ab_harness.h).
 #include "ab_harness.h"
 namespace fastaug {
 namespace old_isa {
 #include AB_TREE_FILE(OLD_ROOT, simd/ISA.h)
+#include AB_TREE_FILE(OLD_COPY_ROOT, kernels/copy.h)
 #include AB_TREE_FILE(OLD_ROOT, kernels/random.h)
 #include AB_TREE_FILE(OLD_ROOT, kernels/erase.h)
 }  // namespace old_isa
 namespace new_isa {
 #include AB_TREE_FILE(NEW_ROOT, simd/ISA.h)
+#include AB_TREE_FILE(NEW_ROOT, kernels/copy.h)
 #include AB_TREE_FILE(NEW_ROOT, kernels/random.h)
 #include AB_TREE_FILE(NEW_ROOT, kernels/erase.h)
 }  // namespace new_isa

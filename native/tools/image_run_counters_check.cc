@@ -17,6 +17,7 @@
 #define FASTAUG_ISA_NS scalar
 namespace fastaug { namespace FASTAUG_ISA_NS {
 #include "../simd/scalar.h"
+#include "../kernels/copy.h"
 #include "../kernels/random.h"
 #include "../kernels/noise.h"
 }}

@@ -20,11 +20,13 @@
 namespace fastaug {
 namespace old_isa {
 #include AB_TREE_FILE(OLD_ROOT, simd/ISA.h)
+#include AB_TREE_FILE(OLD_COPY_ROOT, kernels/copy.h)
 #include AB_TREE_FILE(OLD_ROOT, kernels/random.h)
 #include AB_TREE_FILE(OLD_ROOT, kernels/noise.h)
 }  // namespace old_isa
 namespace new_isa {
 #include AB_TREE_FILE(NEW_ROOT, simd/ISA.h)
+#include AB_TREE_FILE(NEW_ROOT, kernels/copy.h)
 #include AB_TREE_FILE(NEW_ROOT, kernels/random.h)
 #include AB_TREE_FILE(NEW_ROOT, kernels/noise.h)
 }  // namespace new_isa

@@ -15,13 +15,17 @@
 // k elements into its buffer, PROFILE=s runs the new kernel
 // alone for s seconds of CPU (for perf record).
 // (SSE4.1: -msse4.1; AVX-512: the avx512 flags of binding.gyp.)
+// An old tree from before native/kernels/copy.h (main before 2026-12-07,
+// round 4): add -DOLD_COPY_ROOT=$PWD (ab_harness.h).
 #include "ab_harness.h"
 #include "../kernels/rounding.h"  // round_half_even, for the uint8 weights as axisTaps rounds them
 namespace fastaug {
 namespace old_isa {
+#include AB_TREE_FILE(OLD_COPY_ROOT, kernels/copy.h)
 #include AB_TREE_FILE(OLD_ROOT, kernels/shift.h)
 }
 namespace new_isa {
+#include AB_TREE_FILE(NEW_ROOT, kernels/copy.h)
 #include AB_TREE_FILE(NEW_ROOT, kernels/shift.h)
 }
 }  // namespace fastaug

@@ -110,6 +110,17 @@ inline void mask_storeu_epi8_128(void* p, uint32_t k, __m128i a) {
 }
 }  // namespace fastaug_emu
 #define _mm_mask_storeu_epi8(p, k, a) fastaug_emu::mask_storeu_epi8_128((p), (k), (a))
+// Nor the 512-bit masked float store (AVX512F): float i of a is stored where
+// bit i of k is set, the others left as they are.
+namespace fastaug_emu {
+inline void mask_storeu_ps_512(void* p, uint32_t k, simde__m512 a) {
+  const auto x = bits<F32x16>(a);
+  float* d = static_cast<float*>(p);
+  for (int i = 0; i < 16; ++i)
+    if ((k >> i) & 1) d[i] = x.v[i];
+}
+}  // namespace fastaug_emu
+#define _mm512_mask_storeu_ps(p, k, a) fastaug_emu::mask_storeu_ps_512((p), (k), (a))
 // VBMI (native/isa/avx512vbmi.cc, compiled with -DFASTAUG_EMULATE_VBMI by
 // scripts/emulated-avx512.sh): SIMDe 0.7.4 has the byte permutes
 // (_mm512_permutex2var_epi8) but not the zero-masked 512-bit byte load,

@@ -487,9 +487,11 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
     // turn), which then runs at most 1.25× its aim. Its own slice cost an
     // event-loop turn with the caches cold (a bare setImmediate hop after
     // 48 MiB written: ~60–70 µs of CPU, against 3 µs warm) and one more
-    // kernel call (an affine warp: 60–190 µs, its first image fetched from
-    // memory), for the last 4 of 64 float32 images of W2 or T1 (threads: 1,
-    // Zen 4, load 6–8: W2's extra CPU over the sync call 168 → 106 µs).
+    // kernel call (an affine warp: 60–190 µs while a call fetched its first
+    // image whole before warping it; ~0 since it asks for the rows as it
+    // goes, docs/performance.md round 4), for the last 4 of 64 float32
+    // images of W2 or T1 (threads: 1, Zen 4, load 6–8: W2's extra CPU over
+    // the sync call 168 → 106 µs).
     if (start > 0 && work.units - start - count < count / 4) count = work.units - start;
     const last = start + count === work.units;
     const began = last ? 0 : performance.now();

@@ -16,14 +16,29 @@
 //     -DISA=avx512 -o /tmp/noise_ab native/tools/noise_ab.cc
 //   /tmp/noise_ab 11 [CASE ...]     # 11 rounds
 // (AVX2: -mavx2 -mno-fma -DISA=avx2.)
+// With -DOBJ_KERNELS=kKernels_<isa>, "old" is one ISA file as the addon's
+// build compiled it (its Kernels table; add the object to the command line,
+// no OLD_ROOT) against the headers of NEW_ROOT compiled alone with that
+// ISA's flags: it shows whether the ISA file as a whole compiles the noise
+// kernels worse than the headers alone (GCC's inlining limits,
+// binding.gyp). E.g. SSE4.1:
+//   g++ -std=gnu++17 -O3 -ffp-contract=off -msse4.1 -fschedule-insns
+//     -fsched-pressure -I. -DNEW_ROOT=$PWD -DISA=sse4
+//     -DOBJ_KERNELS=kKernels_sse4 -o /tmp/noise_ab_obj native/tools/noise_ab.cc
+//     build/Release/obj.target/fastaug_sse4/native/isa/sse4.o
+//   /tmp/noise_ab_obj 7 G3 W3 W4 L1 S1
 #include "ab_harness.h"
 namespace fastaug {
+#ifdef OBJ_KERNELS
+extern const Kernels OBJ_KERNELS;
+#else
 namespace old_isa {
 #include AB_TREE_FILE(OLD_ROOT, simd/ISA.h)
 #include AB_TREE_FILE(OLD_COPY_ROOT, kernels/copy.h)
 #include AB_TREE_FILE(OLD_ROOT, kernels/random.h)
 #include AB_TREE_FILE(OLD_ROOT, kernels/noise.h)
 }  // namespace old_isa
+#endif
 namespace new_isa {
 #include AB_TREE_FILE(NEW_ROOT, simd/ISA.h)
 #include AB_TREE_FILE(NEW_ROOT, kernels/copy.h)
@@ -38,7 +53,11 @@ struct Tree {
   void (*noise_u8)(const uint8_t*, uint8_t*, const NoiseParams&, uint64_t, uint64_t);
   void (*noise_f32)(const float*, float*, const NoiseParams&, uint64_t, uint64_t);
 };
+#ifdef OBJ_KERNELS
+static const Tree kOld{OBJ_KERNELS.random_normal, OBJ_KERNELS.noise_u8, OBJ_KERNELS.noise_f32};
+#else
 static const Tree kOld{&old_isa::random_normal, &old_isa::noise_u8, &old_isa::noise_f32};
+#endif
 static const Tree kNew{&new_isa::random_normal, &new_isa::noise_u8, &new_isa::noise_f32};
 
 static const int64_t kImages = 64, kSmall = 1024;

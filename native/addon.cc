@@ -222,6 +222,16 @@ bool TypedArrayArg(const Napi::CallbackInfo& info, size_t i, napi_typedarray_typ
   return i < info.Length() && napi_get_typedarray_info(info.Env(), info[i], type, length, data, nullptr, nullptr) == napi_ok;
 }
 
+// Elements of the output array (argument 2), or 0 when it is none: the
+// kernels choose whether to stream by the whole op's output, which a
+// threaded op cuts into calls of a few images each.
+size_t OutputLength(const Napi::CallbackInfo& info) {
+  napi_typedarray_type type;
+  void* data;
+  size_t length = 0;
+  return TypedArrayArg(info, 2, &type, &data, &length) ? length : 0;
+}
+
 template <typename T, napi_typedarray_type kType>
 T* TypedData(const Napi::CallbackInfo& info, size_t i, const char* what, const char* name, size_t* length) {
   napi_typedarray_type type;
@@ -526,10 +536,7 @@ class Addon : public Napi::Addon<Addon> {
     if (p.h < 1 || p.w < 1 || p.c < 1 || p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "shift: bad dimensions or fill");
     if (!ImageFits(p.h, p.w, p.c)) ThrowType(info.Env(), "shift: an image larger than any array");
     const size_t elements = ElementsOf(info, "shift", images, uint64_t(p.h * p.w * p.c));
-    napi_typedarray_type out_type;
-    void* out_data;
-    size_t out_length = 0;
-    if (TypedArrayArg(info, 2, &out_type, &out_data, &out_length)) p.out_images = int64_t(out_length / uint64_t(p.h * p.w * p.c));
+    p.out_images = int64_t(OutputLength(info) / uint64_t(p.h * p.w * p.c));
     const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 9, 10, 11, 12, 13, 14});
     auto shift_u8 = kernels.shift_u8;
     auto shift_f32 = kernels.shift_f32;
@@ -566,11 +573,7 @@ class Addon : public Napi::Addon<Addon> {
     if (n_t < images || taps < images) ThrowType(info.Env(), "affine: fewer per-image parameters than images");
     if (p.fill < 0 || p.fill > 4) ThrowType(info.Env(), "affine: bad fill");
     const size_t elements = ElementsOf(info, "affine", images, image);
-    // the op's output decides whether a call streams its output (warp_images, shift_images), not the call's range
-    napi_typedarray_type out_type;
-    void* out_data;
-    size_t out_length = 0;
-    if (image > 0 && TypedArrayArg(info, 2, &out_type, &out_data, &out_length)) s.out_images = int64_t(out_length / image);
+    if (image > 0) s.out_images = int64_t(OutputLength(info) / image);  // streams by the op's output (warp_images, shift_images)
     const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 10, 11, 12, 13, 14, 15, 16, 17});
     auto affine_u8 = kernels.affine_u8;
     auto affine_f32 = kernels.affine_f32;
@@ -614,10 +617,7 @@ class Addon : public Napi::Addon<Addon> {
       if (n < images) ThrowType(info.Env(), "noise: fewer per-image parameters than images");
     }
     const size_t elements = ElementsOf(info, "noise", images, image);
-    napi_typedarray_type out_type;
-    void* out_data;
-    size_t out_length = 0;
-    if (TypedArrayArg(info, 2, &out_type, &out_data, &out_length)) p.out_elements = int64_t(out_length);
+    p.out_elements = int64_t(OutputLength(info));
     const std::vector<Napi::Object> pinned = Pinned(info, {1, 2, 14, 15, 19, 20});
     auto noise_u8 = kernels.noise_u8;
     auto noise_f32 = kernels.noise_f32;

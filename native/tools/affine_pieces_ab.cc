@@ -31,12 +31,14 @@
 namespace fastaug {
 namespace old_isa {
 #include AB_TREE_FILE(OLD_ROOT, simd/ISA.h)
+#include AB_TREE_FILE(OLD_COPY_ROOT, kernels/copy.h)
 #include AB_TREE_FILE(OLD_ROOT, kernels/random.h)
 #include AB_TREE_FILE(OLD_ROOT, kernels/shift.h)
 #include AB_TREE_FILE(OLD_ROOT, kernels/affine.h)
 }
 namespace new_isa {
 #include AB_TREE_FILE(NEW_ROOT, simd/ISA.h)
+#include AB_TREE_FILE(NEW_ROOT, kernels/copy.h)
 #include AB_TREE_FILE(NEW_ROOT, kernels/random.h)
 #include AB_TREE_FILE(NEW_ROOT, kernels/shift.h)
 #include AB_TREE_FILE(NEW_ROOT, kernels/affine.h)

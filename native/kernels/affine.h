@@ -64,13 +64,13 @@ inline int32_t floor_i(double s) {
   return i - int32_t(double(i) > s);
 }
 
-// Tap coordinates and weights of output pixels x0 … x0 + n − 1 of a row (n <= kChunk).
+// Tap coordinates and upper weights of output pixels x0 … x0 + n − 1 of a
+// row (n <= kChunk); every reader takes the lower weight as lower_of(u).
 // Clamped = false when the row's coordinates are known to lie within the
 // clamp (then the clamp would return them unchanged).
 template <class T, bool Clamped>
 inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64_t n, int32_t* __restrict ix, int32_t* __restrict iy,
-                        typename Weight<T>::type* __restrict xu, typename Weight<T>::type* __restrict xl, typename Weight<T>::type* __restrict yu,
-                        typename Weight<T>::type* __restrict yl) {
+                        typename Weight<T>::type* __restrict xu, typename Weight<T>::type* __restrict yu) {
   const double m0 = m[0], m3 = m[3];
   const int32_t first = int32_t(x0), count = int32_t(n);
   for (int32_t k = 0; k < count; ++k) {
@@ -90,15 +90,10 @@ inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64
       ux &= 4095;
       uy &= 4095;
       xu[k] = uint32_t(ux);
-      xl[k] = uint32_t(4096 - ux);
       yu[k] = uint32_t(uy);
-      yl[k] = uint32_t(4096 - uy);
     } else {
-      const float ux = float(tx), uy = float(ty);
-      xu[k] = ux;
-      xl[k] = 1.0f - ux;
-      yu[k] = uy;
-      yl[k] = 1.0f - uy;
+      xu[k] = float(tx);
+      yu[k] = float(ty);
     }
     ix[k] = i;
     iy[k] = j;
@@ -116,7 +111,6 @@ inline void coordinates(const double* m, double rx, double ry, int64_t x0, int64
 // the low 32 bits of one hold it in two's complement), which measured as
 // fast as vcvttpd2dq here and has an emulation in SIMDe 0.7.4 (CI's
 // emulated AVX-512 build), which vcvttpd2dq on 512 bits has not.
-// The lower weights are not stored: every reader takes lower_of(u).
 inline void coordinates_f32_avx512(const double* m, double rx, double ry, int64_t x0, int64_t n, int32_t* __restrict ix, int32_t* __restrict iy,
                                    float* __restrict xu, float* __restrict yu) {
   const __m512d m0 = _mm512_set1_pd(m[0]), m3 = _mm512_set1_pd(m[3]), vrx = _mm512_set1_pd(rx), vry = _mm512_set1_pd(ry);
@@ -175,9 +169,8 @@ inline void nearest_coordinates(const double* m, double rx, double ry, int64_t x
 #pragma GCC pop_options
 #endif
 
-// The lower weight from the upper one, as coordinates computes it (1 − u in
-// float32, 4096 − u in Q12): the same value, so the AVX-512 float32
-// coordinates need not store it.
+// The lower weight from the upper one (1 − u in float32, 4096 − u in Q12),
+// computed where it is used: the coordinate passes store only u.
 inline float lower_of(float u) { return 1.0f - u; }
 inline uint32_t lower_of(uint32_t u) { return 4096u - u; }
 
@@ -613,8 +606,7 @@ inline void blend_pair_taps(const T* src, T* out, const TapOffsets8& t, V xu, V 
 // the chunk follows the group (written after it).
 template <class T, int C>
 inline bool blend_edge_group(const T* __restrict src, T* __restrict out, const WarpParams& p, int64_t k, bool spill, const int32_t* ix,
-                             const int32_t* iy, const typename Weight<T>::type* xu, const typename Weight<T>::type* xl,
-                             const typename Weight<T>::type* yu, const typename Weight<T>::type* yl) {
+                             const int32_t* iy, const typename Weight<T>::type* xu, const typename Weight<T>::type* yu) {
   using V = typename Lanes8<T>::type;
   TapOffsets8 t;
   if (!edge_tap_offsets<C>(p, ix + k, iy + k, t)) return false;
@@ -634,8 +626,7 @@ inline bool blend_edge_group(const T* __restrict src, T* __restrict out, const W
 template <class T, int C>
 inline int64_t blend_interior_groups(const T* __restrict src, T* __restrict out, const WarpParams& p, int64_t a, int64_t b,
                                      int64_t n, const int32_t* ix, const int32_t* iy, const typename Weight<T>::type* xu,
-                                     const typename Weight<T>::type* xl, const typename Weight<T>::type* yu,
-                                     const typename Weight<T>::type* yl) {
+                                     const typename Weight<T>::type* yu) {
   using V = typename Lanes8<T>::type;
   const int64_t row = p.w * C;
   if (uint64_t(p.h) * uint64_t(row) > 0xFFFFFFFFu) return a;  // element offsets in 32 bits
@@ -700,12 +691,11 @@ inline int64_t blend_interior_groups(const T* __restrict src, T* __restrict out,
 #else
 template <class T, int C>
 inline bool blend_edge_group(const T*, T*, const WarpParams&, int64_t, bool, const int32_t*, const int32_t*, const typename Weight<T>::type*,
-                             const typename Weight<T>::type*, const typename Weight<T>::type*, const typename Weight<T>::type*) {
+                             const typename Weight<T>::type*) {
   return false;
 }
 template <class T, int C>
 inline int64_t blend_interior_groups(const T*, T*, const WarpParams&, int64_t a, int64_t, int64_t, const int32_t*, const int32_t*,
-                                     const typename Weight<T>::type*, const typename Weight<T>::type*,
                                      const typename Weight<T>::type*, const typename Weight<T>::type*) {
   return a;
 }
@@ -715,11 +705,10 @@ inline int64_t blend_interior_groups(const T*, T*, const WarpParams&, int64_t a,
 template <class T, int C>
 inline void blend_interior(const T* __restrict src, T* __restrict out, const WarpParams& p, int64_t c_runtime, int64_t a, int64_t b, int64_t n,
                            const int32_t* ix, const int32_t* iy, const typename Weight<T>::type* xu,
-                           const typename Weight<T>::type* xl, const typename Weight<T>::type* yu,
-                           const typename Weight<T>::type* yl) {
+                           const typename Weight<T>::type* yu) {
   const int64_t c = C > 0 ? C : c_runtime;
   const int64_t row = p.w * c;
-  if constexpr (C == 3 || C == 4) a = blend_interior_groups<T, C>(src, out, p, a, b, n, ix, iy, xu, xl, yu, yl);
+  if constexpr (C == 3 || C == 4) a = blend_interior_groups<T, C>(src, out, p, a, b, n, ix, iy, xu, yu);
   for (int64_t k = a; k < b; ++k) {
     T* o = out + k * c;
     const T* p00 = src + (int64_t(iy[k]) * p.w + ix[k]) * c;
@@ -756,8 +745,7 @@ inline bool edge_groups_apply(const WarpParams& p, int64_t n) {
 template <class T, int C>
 inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpParams& p, int64_t c_runtime, int64_t n,
                         const int32_t* ix, const int32_t* iy, const typename Weight<T>::type* xu,
-                        const typename Weight<T>::type* xl, const typename Weight<T>::type* yu,
-                        const typename Weight<T>::type* yl) {
+                        const typename Weight<T>::type* yu) {
   const int64_t c = C > 0 ? C : c_runtime;
   const Interior interior(p, C);
   int64_t a = 0, b = n;
@@ -774,19 +762,19 @@ inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpPa
     // Edge pixels in groups of 8 (blend_edge_group); a group past the
     // chunk's end moves back to n − 8, over pixels it writes with the same bits.
     const auto edge_group = [&](int64_t k) {
-      if (!blend_edge_group<T, C>(src, out, p, k, k + 8 < n, ix, iy, xu, xl, yu, yl)) {
+      if (!blend_edge_group<T, C>(src, out, p, k, k + 8 < n, ix, iy, xu, yu)) {
         for (int64_t q = k; q < k + 8; ++q) edge(q);
       }
     };
     int64_t done = 0;  // pixels 0 … done − 1 written (a pixel after them may hold a spill)
     for (; done < a; done += 8) edge_group(done < n - 8 ? done : n - 8);
     done = done < n ? done : n;
-    if (done < b) blend_interior<T, C>(src, out, p, c, done, b, n, ix, iy, xu, xl, yu, yl);
+    if (done < b) blend_interior<T, C>(src, out, p, c, done, b, n, ix, iy, xu, yu);
     for (int64_t k = b > done ? b : done; k < n; k += 8) edge_group(k < n - 8 ? k : n - 8);
     return;
   }
   for (int64_t k = 0; k < a; ++k) edge(k);
-  blend_interior<T, C>(src, out, p, c, a, b, n, ix, iy, xu, xl, yu, yl);
+  blend_interior<T, C>(src, out, p, c, a, b, n, ix, iy, xu, yu);
   for (int64_t k = b; k < n; ++k) edge(k);
 }
 
@@ -893,7 +881,7 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
   const int fill = p.fill;
   const T fv = T(p.fill_value);
   alignas(64) int32_t ix[kChunk], iy[kChunk];
-  alignas(64) W xu[kChunk], xl[kChunk], yu[kChunk], yl[kChunk];
+  alignas(64) W xu[kChunk], yu[kChunk];
   alignas(64) T staged[kChunk * kMaxStreamChannels];  // a chunk's pixels, when streamed
   const int64_t plane_bytes = h * w * c * int64_t(sizeof(T));
   RowBand band(own ? src : nullptr, w * c * int64_t(sizeof(T)), h);
@@ -930,19 +918,19 @@ void warp_plane(const T* src, T* dst, const WarpParams& p, int64_t c_runtime, co
         if constexpr (sizeof(T) == 4) {
           coordinates_f32_avx512(m, rx, ry, x0, n, ix, iy, xu, yu);
         } else {
-          coordinates<T, false>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
+          coordinates<T, false>(m, rx, ry, x0, n, ix, iy, xu, yu);
         }
 #else
-        coordinates<T, false>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
+        coordinates<T, false>(m, rx, ry, x0, n, ix, iy, xu, yu);
 #endif
       } else {
-        coordinates<T, true>(m, rx, ry, x0, n, ix, iy, xu, xl, yu, yl);
+        coordinates<T, true>(m, rx, ry, x0, n, ix, iy, xu, yu);
       }
       if (stream && n * c * int64_t(sizeof(T)) >= 64) {  // stream_bytes takes at least a line
-        blend_chunk<T, C>(src, staged, p, c, n, ix, iy, xu, xl, yu, yl);
+        blend_chunk<T, C>(src, staged, p, c, n, ix, iy, xu, yu);
         shift_detail::stream_bytes(out + x0 * c, staged, size_t(n * c) * sizeof(T));
       } else {
-        blend_chunk<T, C>(src, out + x0 * c, p, c, n, ix, iy, xu, xl, yu, yl);
+        blend_chunk<T, C>(src, out + x0 * c, p, c, n, ix, iy, xu, yu);
       }
     }
   }
@@ -972,11 +960,11 @@ void warp_image(const T* src, T* dst, const WarpParams& p, size_t i, bool first,
 
 template <class T>
 void warp_images(const T* src, T* dst, const WarpParams& p, size_t first, size_t count) {
-  // (An image done by shift_images reads its rows in order, which the
-  // hardware prefetchers follow.)
   const bool stream = streams_output<T>(p, count);
   for (size_t i = first; i < first + count; ++i) {
-    // an image after a translated one was not asked for either
+    // An image after a translated one was not asked for either: shift_images
+    // reads its rows in order, which the hardware prefetchers follow, and
+    // asks for nothing.
     const bool head = i == first || p.translate[i - 1], last = i + 1 == first + count;
     if (p.translate[i]) {
       shift_detail::shift_images<T>(src, dst, p.shift, i, 1);

@@ -859,7 +859,7 @@ class RowBand {
 // threads warping at once share the memory's bandwidth (T1, 64×224×224×3
 // float32, CPU ms per call in one process, Zen 4, AVX-512: one call 10.4 →
 // 9.6, in 8 calls 10.4 → 9.1; scratch probe, docs/performance.md round 4).
-// The rule is the shift's (kStreamMinBytes on the whole op's output,
+// The rule is the shift's (kStreamMinBytes, copy.h, on the whole op's output,
 // p.shift.out_images): the uint8 batch (9.6 MB) stays in the L3 for the op
 // that reads it next, and streaming it measured 1.03–1.06× slower. Nearest
 // warps, and pixels of more than kMaxStreamChannels channels, are not
@@ -870,7 +870,7 @@ template <class T>
 bool streams_output(const WarpParams& p, size_t count) {
   const int64_t images = p.shift.out_images > int64_t(count) ? p.shift.out_images : int64_t(count);
   const int64_t c = p.nchw ? 1 : p.c;
-  return shift_detail::kCanStream && !p.nearest && c <= kMaxStreamChannels && images * p.h * p.w * p.c * int64_t(sizeof(T)) >= shift_detail::kStreamMinBytes;
+  return shift_detail::kCanStream && !p.nearest && c <= kMaxStreamChannels && images * p.h * p.w * p.c * int64_t(sizeof(T)) >= kStreamMinBytes;
 }
 
 template <class T, int C>

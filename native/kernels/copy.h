@@ -4,6 +4,18 @@
 // kernels that use it (no include guard, no standard headers). Bytes are
 // bytes: float32 NaN payloads are kept.
 
+// Ops whose whole output (every image, however threads cut it into calls)
+// is at least this many bytes write it with non-temporal stores, where a
+// kernel does (shift.h, affine.h, noise.h): input and output together (32
+// MiB and more) then overflow a 32 MB L3, so a memcpy of them runs from
+// memory anyway, while smaller outputs (a 64x224x224x3 uint8 batch is 9.6
+// MB, an MNIST batch 0.8 MB) stay in the L3 for the op that reads them next.
+// The line was 4 MiB (chosen on a busy Zen 5, whose L3 the other tenants
+// filled); on a quiet Zen 4 streaming the 9.6 MB uint8 batch cost 1.2-1.6x
+// the time of ordinary stores (shift_ab, AVX-512 and AVX2, 2026-12-07), and
+// on Zen 3 it was no faster than the in-L3 memcpy.
+constexpr int64_t kStreamMinBytes = int64_t(16) << 20;
+
 namespace copy_detail {
 
 // --- short copies, inline ---------------------------------------------------

@@ -8,14 +8,11 @@
 // element's NHWC position p = (y·w + x)·c + ch in the image: position p of
 // sample first_sample + i's stream (uint8: the word >>> 24, uniform 0…255;
 // float32: the stream's standard normal). The copy is the bulk of the work:
-// one pass over each image (copy_span, copy.h).
+// one pass over each image (copy_span, copy.h; through memcpy, glibc's
+// `rep movsb` ran 2-8x slower at some output offsets), and a box's rows
+// are copy_span / copy_bytes too (through memcpy each row was a call).
 
 namespace erase_detail {
-
-// The copy of an image (the bulk of the work) and the rows of a box:
-// copy_span and copy_bytes (copy.h): through memcpy each row of a box was a
-// call, and whole images through glibc's `rep movsb` ran 2-8x slower at some
-// output offsets.
 
 constexpr int64_t kChunk = 1024;  // noise values generated at a time (on the stack)
 

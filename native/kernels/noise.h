@@ -341,13 +341,11 @@ inline void one_channel(const V* from, V* to, int64_t pixels, int64_t c, int64_t
 // ownership. Zen 4, noise_ab.cc: P1 0.69-0.76, Q1 0.74 of the time. Not
 // per channel (W3, L1: one store per value, generator bound): there the
 // streamed stores cost 5-17 % more, as on Zen 5 before (docs/performance.md).
-// Outputs from this size on, as the shifts' (shift.h): smaller ones stay in
-// the L3 for the op that reads them next.
-constexpr int64_t kStreamOutMinBytes = int64_t(16) << 20;
+// Outputs of kStreamMinBytes or more (copy.h), as the shifts'.
 
 template <class T>
 inline bool streams_output(const NoiseParams& p) {
-  return Simd::kStreamStores && sizeof(T) == 4 && p.out_elements * int64_t(sizeof(T)) >= kStreamOutMinBytes;
+  return Simd::kStreamStores && sizeof(T) == 4 && p.out_elements * int64_t(sizeof(T)) >= kStreamMinBytes;
 }
 
 // out[0, kLanes) = v, streamed (kStream: out 64-byte aligned) or not

@@ -308,15 +308,7 @@ inline void stream_line(char* to, const char* from) { __builtin_memcpy(to, from,
 inline void stream_fence() {}
 #endif
 
-// Calls whose output is at least this many bytes stream it: input and
-// output together (32 MiB and more) then overflow a 32 MB L3, so a memcpy
-// of them runs from memory anyway, while smaller outputs (a 64x224x224x3
-// uint8 batch is 9.6 MB, an MNIST batch 0.8 MB) stay in the L3 for the op
-// that reads them next. The line was 4 MiB (chosen on a busy Zen 5, whose
-// L3 the other tenants filled); on a quiet Zen 4 streaming the 9.6 MB uint8
-// batch cost 1.2-1.6x the time of ordinary stores (shift_ab, AVX-512 and
-// AVX2, 2026-12-07), and on Zen 3 it was no faster than the in-L3 memcpy.
-constexpr int64_t kStreamMinBytes = int64_t(16) << 20;
+// Outputs of kStreamMinBytes or more (copy.h) are streamed.
 // Forward runs at least this long are streamed: shorter ones are mostly
 // partial lines.
 constexpr size_t kStreamMinRun = 256;
@@ -1011,13 +1003,11 @@ constexpr int64_t ext_row_elements() { return kExtRowBytes / int64_t(sizeof(T));
 template <class T>
 inline bool fits_ext_row(const Plane& q) { return (q.w + 1) * q.c <= ext_row_elements<T>(); }
 
-// Bilinear outputs of at least this many bytes are streamed: each row is
-// blended into a row on the stack, then written with non-temporal stores (no
-// read for ownership of the output lines). Zen 3, 64x224x224x3: float32
-// (38.5 MB) took 0.89-0.98x the time unstreamed; uint8 (9.6 MB: its input
-// and output fit the L3, as a memcpy's do) 1.14-1.34x, so smaller outputs
-// are written as usual.
-constexpr int64_t kBlendStreamMinBytes = int64_t(16) << 20;
+// Bilinear outputs of kStreamMinBytes or more (copy.h) are streamed: each
+// row is blended into a row on the stack, then written with non-temporal
+// stores (no read for ownership of the output lines). Zen 3, 64x224x224x3:
+// float32 (38.5 MB) took 0.89-0.98x the time unstreamed; uint8 (9.6 MB: its
+// input and output fit the L3, as a memcpy's do) 1.14-1.34x.
 
 // The runs of the s0 taps of columns [−1, w): the same for every row of a plane.
 inline RowRuns plan_taps(const Plane& q) {
@@ -1276,7 +1266,7 @@ void shift_images(const T* src, T* dst, const ShiftParams& p, size_t first, size
   const int64_t images = p.out_images > int64_t(count) ? p.out_images : int64_t(count);
   const int64_t bytes = images * plane * p.c * int64_t(sizeof(T));
   const bool stream = kCanStream && p.fill != 2 && p.fill != 3 && bytes >= kStreamMinBytes;
-  const bool stream_blend = kCanStream && bytes >= kBlendStreamMinBytes;
+  const bool stream_blend = kCanStream && bytes >= kStreamMinBytes;
   RowShuffleCache shuffles;  // integer shifts of 16-32-byte rows: the shuffles of each kx met
   for (size_t i = first; i < first + count; ++i) {
     Plane q{p.h, p.w, p.nchw ? 1 : p.c, p.kx[i], p.ky[i], p.fill, p.fill_value, p.wx1[i], p.wx0[i], p.wy1[i], p.wy0[i]};

@@ -437,14 +437,21 @@ inline bool build_narrow_u8(const float* a, const float* b, int64_t c, PatternU8
 #endif
 
 // The pattern of channels a[0…c−1], b[0…c−1] for an image of `plane` pixels.
-inline void build_pattern_u8(const float* a, const float* b, int64_t c, [[maybe_unused]] int64_t plane, PatternU8& pat) {
+// `narrow`: the 16-bit form may be used. Not for contrast's batches (a
+// next image to prefetch, see map_run_u8): there the 16-bit map, faster
+// than the 32-bit one, took 1.2-1.3x its time (Zen 4, AVX2, 64 ×
+// 224×224×3 from memory, in bench/color-cache-ab.mjs and a harness; 1.08-
+// 1.12x with one prefetch per 64 bytes): its stores, which miss, leave
+// the next image's prefetches behind, and the next sums wait. With the
+// data in cache it gained (0.78-0.86x), as brightness does.
+inline void build_pattern_u8(const float* a, const float* b, int64_t c, [[maybe_unused]] int64_t plane, PatternU8& pat, [[maybe_unused]] bool narrow = true) {
   repeat_channels(a, c, pat.a, kPattern);
   repeat_channels(b, c, pat.b, kPattern);
   pat.integer = false;
   pat.is_narrow = false;
 #if defined(FASTAUG_COLOR_MAP_LANES)
   if (plane < kMinPlaneForInteger) return;
-  if (build_narrow_u8(a, b, c, pat)) return;
+  if (narrow && build_narrow_u8(a, b, c, pat)) return;
   int shift = kMaxShift;
   for (int64_t ch = 0; ch < c; ++ch) {
     const int s = integer_shift(a[ch], b[ch]);
@@ -488,11 +495,10 @@ inline void map_run_u8(const uint8_t* src, uint8_t* dst, int64_t count, int64_t 
   o = k % c;
   const int64_t advance = kMapStep % c;
   if (pat.is_narrow) {
-    // Without `ahead`, the source kNarrowReadAhead bytes on (see there).
-    const uint8_t* next = ahead != nullptr ? ahead : src + kNarrowReadAhead;
+    // (never with `ahead`: see build_pattern_u8)
     const __m128i shift = _mm_cvtsi32_si128(pat.narrow_shift);
     for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) {
-      __builtin_prefetch(next + k);
+      __builtin_prefetch(src + kNarrowReadAhead + k);
       map_u8_narrow_step<MapLanes>(src + k, dst + k, pat.narrow[o], shift);
     }
   } else if (pat.integer) {
@@ -547,13 +553,13 @@ inline void map_image_u8(const uint8_t* src, uint8_t* dst, const float* a, const
   PatternU8 pat;
   if (p.nchw || p.c == 1) {
     for (int64_t ch = 0; ch < p.c; ++ch) {
-      build_pattern_u8(a + ch, b + ch, 1, plane, pat);
+      build_pattern_u8(a + ch, b + ch, 1, plane, pat, ahead == nullptr);
       map_run_u8(src + ch * plane, dst + ch * plane, plane, 1, pat, ahead == nullptr ? nullptr : ahead + ch * plane);
     }
     return;
   }
   if (p.c <= 4) {
-    build_pattern_u8(a, b, p.c, plane, pat);
+    build_pattern_u8(a, b, p.c, plane, pat, ahead == nullptr);
     map_run_u8(src, dst, plane * p.c, p.c, pat, ahead);
     return;
   }

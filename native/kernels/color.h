@@ -66,6 +66,20 @@ struct MapLanes {
     const I bytes = _mm256_packus_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
     _mm256_storeu_si256(reinterpret_cast<I*>(at), _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
   }
+  // The 16-bit form (map_u8_narrow_step): 16 uint16 lanes per vector.
+  static I load_bytes(const uint8_t* at) { return _mm256_loadu_si256(reinterpret_cast<const I*>(at)); }
+  static I load(const uint16_t* at) { return _mm256_loadu_si256(reinterpret_cast<const I*>(at)); }
+  static I low_words(I v) { return _mm256_unpacklo_epi8(v, _mm256_setzero_si256()); }
+  static I high_words(I v) { return _mm256_unpackhi_epi8(v, _mm256_setzero_si256()); }
+  static I mul_low16(I x, I y) { return _mm256_mullo_epi16(x, y); }
+  static I mul_high16(I x, I y) { return _mm256_mulhi_epu16(x, y); }
+  static I add16(I x, I y) { return _mm256_add_epi16(x, y); }
+  static I adds16(I x, I y) { return _mm256_adds_epu16(x, y); }
+  static I subs16(I x, I y) { return _mm256_subs_epu16(x, y); }
+  static I shift_right16(I x, __m128i count) { return _mm256_srl_epi16(x, count); }
+  // the unpacks and the pack work per 128-bit half, so the pack puts the
+  // bytes back in order: no permute
+  static void store_words(uint8_t* at, I low, I high) { _mm256_storeu_si256(reinterpret_cast<I*>(at), _mm256_packus_epi16(low, high)); }
 };
 #define FASTAUG_COLOR_MAP_LANES 1
 #elif defined(__SSE4_1__)
@@ -92,9 +106,22 @@ struct MapLanes {
   static void store_bytes(uint8_t* at, const I (&q)[4]) {
     _mm_storeu_si128(reinterpret_cast<I*>(at), _mm_packus_epi16(_mm_packs_epi32(q[0], q[1]), _mm_packs_epi32(q[2], q[3])));
   }
+  static I load_bytes(const uint8_t* at) { return _mm_loadu_si128(reinterpret_cast<const I*>(at)); }
+  static I load(const uint16_t* at) { return _mm_loadu_si128(reinterpret_cast<const I*>(at)); }
+  static I low_words(I v) { return _mm_unpacklo_epi8(v, _mm_setzero_si128()); }
+  static I high_words(I v) { return _mm_unpackhi_epi8(v, _mm_setzero_si128()); }
+  static I mul_low16(I x, I y) { return _mm_mullo_epi16(x, y); }
+  static I mul_high16(I x, I y) { return _mm_mulhi_epu16(x, y); }
+  static I add16(I x, I y) { return _mm_add_epi16(x, y); }
+  static I adds16(I x, I y) { return _mm_adds_epu16(x, y); }
+  static I subs16(I x, I y) { return _mm_subs_epu16(x, y); }
+  static I shift_right16(I x, __m128i count) { return _mm_srl_epi16(x, count); }
+  static void store_words(uint8_t* at, I low, I high) { _mm_storeu_si128(reinterpret_cast<I*>(at), _mm_packus_epi16(low, high)); }
 };
 #define FASTAUG_COLOR_MAP_LANES 1
 #endif
+
+constexpr int kNarrowParams = 4;  // Ah, Al, Bp, Bn (the 16-bit form below)
 
 #if defined(FASTAUG_COLOR_MAP_LANES)
 constexpr int64_t kMapStep = 4 * MapLanes::kLanes;
@@ -203,6 +230,119 @@ inline bool fit_integer_map(float a, float b, int shift, int32_t* ia, int32_t* i
   *ib = lo;
   return true;
 }
+
+// --- the same map in 16-bit lanes, where it gives the same bytes ---
+//
+// The 32-bit form above takes four multiplies, four widenings, three
+// packs and a lane permute per 32 elements: on Zen 4 (AVX2) about 10
+// cycles, 4.4x a memcpy with the data in L2. In uint16 lanes a step
+// widens with two unpacks and packs once, in order (no permute), and the
+// product x·A of a 24-bit A = Ah·2^16 + Al (Ah ≤ 255) is exact in two
+// 16-bit multiplies: floor(x·A / 2^16) = x·Ah + mulhi(x, Al) (x·Ah has no
+// low half), at most 255·255 + 254 < 2^16. Then, per element,
+// saturating adds of B ≥ 0 (Bp) and subtractions of −B > 0 (Bn), and a
+// shift by F (8 where every channel's a < 1, else 7):
+//   T[x] = clamp(floor((x·A + B·2^16) / 2^(16 + F)), 0, 255),
+// since floor((floor(u) + B) / 2^F) = floor((u + B) / 2^F) for integer B;
+// a sum past 65535 saturates to ≥ 256 after the shift (packus: 255), one
+// below 0 to 0. The slope's grain is fine (2^-24), the intercept's is
+// 2^-F: about 4 channels in 5 fit at A = rint(a·2^(16+F)), nearly all the
+// rest with another A (fit_narrow_map). Every candidate is run through the
+// step itself on x = 0…255 and compared with T, so the bytes are the
+// float rule's by construction; a channel that does not fit keeps the
+// 32-bit form (the image's channels take one form together).
+
+// One step of kMapStep elements; q holds each parameter's kMapStep values
+// in word-lane order (the low words' lanes, then the high words').
+template <class L>
+inline void map_u8_narrow_step(const uint8_t* src, uint8_t* dst, const uint16_t* q, __m128i shift) {
+  const typename L::I v = L::load_bytes(src);
+  typename L::I w[2] = {L::low_words(v), L::high_words(v)};
+  for (int64_t h = 0; h < 2; ++h) {
+    const uint16_t* at = q + h * (kMapStep / 2);
+    const typename L::I x = w[h];
+    const typename L::I t = L::add16(L::mul_low16(x, L::load(at)), L::mul_high16(x, L::load(at + kMapStep)));
+    w[h] = L::shift_right16(L::subs16(L::adds16(t, L::load(at + 2 * kMapStep)), L::load(at + 3 * kMapStep)), shift);
+  }
+  L::store_words(dst, w[0], w[1]);
+}
+
+// The element of a step held by lane l of the low (h = 0) or high (h = 1)
+// words: the unpacks take bytes 0–7 and 8–15 of each 128-bit half.
+constexpr int64_t word_element(int64_t h, int64_t l) { return (l / 8) * 16 + h * 8 + l % 8; }
+
+struct NarrowMap {
+  int64_t a, b;  // A (24 bits) and B, within the bounds below
+};
+
+// The interval [lo, hi] of B·2^16 within every level's interval for A (as
+// fit_integer_map, in int64: x·A reaches 2^32); empty when lo > hi.
+inline void narrow_bounds(const uint8_t* table, int f, int64_t a, int64_t* lo, int64_t* hi) {
+  // The missing side of a 0 or 255 is a bound 2^40 away (as kAway in
+  // fit_integer_map: arithmetic, not a branch, so that GCC vectorizes).
+  const int64_t one = int64_t(1) << (16 + f);
+  constexpr int64_t kFar = int64_t(1) << 40;
+  int64_t l = -kFar, h = kFar;
+  for (int64_t x = 0; x < 256; ++x) {
+    const int64_t t = table[x], base = (t << (16 + f)) - x * a;
+    const int64_t low = base - (t == 0) * kFar, high = base + one - 1 + (t == 255) * kFar;
+    l = l > low ? l : low;
+    h = h < high ? h : high;
+  }
+  *lo = l, *hi = h;
+}
+
+// floor(v / 2^16)
+inline int64_t floor16(int64_t v) { return v >= 0 ? v >> 16 : -((-v + 65535) >> 16); }
+
+// Where B = k fits no A near a·2^(16+F): the slopes that B allows, from
+// each level's interval divided by x (doubles: a candidate only, checked
+// exactly by the caller).
+struct Reciprocals {
+  double r[256];
+  constexpr Reciprocals() : r() {
+    for (int x = 1; x < 256; ++x) r[x] = 1.0 / x;
+  }
+};
+constexpr Reciprocals kReciprocals;  // 1/x: a multiply instead of a division per level
+
+inline int64_t narrow_slope_for(const uint8_t* table, int f, int64_t k) {
+  const double one = double(int64_t(1) << (16 + f)), bias = double(k) * 65536.0;
+  double lo = 0, hi = 1e30;
+  for (int x = 1; x < 256; ++x) {
+    const double t = table[x];
+    const double low = table[x] != 0 ? (t * one - bias) * kReciprocals.r[x] : 0;
+    const double high = table[x] != 255 ? ((t + 1) * one - 1 - bias) * kReciprocals.r[x] : 1e30;
+    lo = lo > low ? lo : low;
+    hi = hi < high ? hi : high;
+  }
+  const double a = __builtin_ceil(lo);
+  return a <= hi ? int64_t(a) : -1;
+}
+
+// A and B for one channel's table at shift F: B the first multiple of
+// 2^16 in A's interval, A = rint(a·2^(16+F)) first, else the slopes that
+// the two values of B around that interval allow. The caller checks them.
+inline bool fit_narrow_map(const uint8_t* table, float a, int f, NarrowMap* m) {
+  const int64_t a0 = int64_t(__builtin_llrint(double(a) * double(int64_t(1) << (16 + f))));
+  int64_t lo, hi;
+  narrow_bounds(table, f, a0, &lo, &hi);
+  const int64_t k0 = floor16(lo - 1) + 1;  // ceil(lo / 2^16)
+  if (lo <= hi && k0 * 65536 <= hi) {
+    *m = NarrowMap{a0, k0};
+    return true;
+  }
+  for (int64_t k = k0 - 1; k <= k0; ++k) {
+    const int64_t slope = narrow_slope_for(table, f, k);
+    if (slope <= 0) continue;
+    narrow_bounds(table, f, slope, &lo, &hi);
+    if (lo <= k * 65536 && k * 65536 <= hi) {
+      *m = NarrowMap{slope, k};
+      return true;
+    }
+  }
+  return false;
+}
 #else
 constexpr int64_t kMapStep = 0;
 #endif
@@ -214,11 +354,18 @@ constexpr int64_t kMapStep = 0;
 // c, so kPattern ≥ 3 + kMapStep.
 constexpr int64_t kPattern = 64;
 
+constexpr int64_t kNarrowStep = kMapStep > 0 ? kMapStep : 1;
+
 struct PatternU8 {
   float a[kPattern], b[kPattern];
   int32_t ia[kPattern], ib[kPattern];
   int shift;
   bool integer;
+  // the 16-bit form: per phase o (a step's first element in channel o),
+  // Ah, Al, Bp, Bn of its kMapStep elements in word-lane order
+  alignas(32) uint16_t narrow[4][kNarrowParams * kNarrowStep];
+  int narrow_shift;
+  bool is_narrow;
 };
 
 // out[j] = v[j mod c] for j < count: the first c, then doubling copies
@@ -234,13 +381,77 @@ inline void repeat_channels(const T* v, int64_t c, T* out, int64_t count) {
 // CIFAR's 32×32).
 constexpr int64_t kMinPlaneForInteger = 4096;
 
+#if defined(FASTAUG_COLOR_MAP_LANES)
+// Phase o's block of the 16-bit form from each channel's (A, B).
+inline void fill_narrow_phase(const NarrowMap* m, int64_t c, int64_t o, uint16_t* q) {
+  int64_t channel[kMapStep];  // of element e: (o + e) mod c, without a division each
+  for (int64_t e = 0, ch = o; e < kMapStep; ++e, ch = ch + 1 < c ? ch + 1 : 0) channel[e] = ch;
+  for (int64_t h = 0; h < 2; ++h) {
+    for (int64_t l = 0; l < kMapStep / 2; ++l) {
+      const NarrowMap& ch = m[channel[word_element(h, l)]];
+      uint16_t* at = q + h * (kMapStep / 2) + l;
+      at[0] = uint16_t(ch.a >> 16);
+      at[kMapStep] = uint16_t(ch.a & 0xFFFF);
+      at[2 * kMapStep] = uint16_t(ch.b > 0 ? ch.b : 0);
+      at[3 * kMapStep] = uint16_t(ch.b < 0 ? -ch.b : 0);
+    }
+  }
+}
+
+// One channel's (A, B) at shift F, run through the step on x = 0…255 and
+// compared with its table: true only where every byte is the float rule's.
+inline bool narrow_channel(float a, float b, int f, NarrowMap* m) {
+  if (!(a > 0.0f && a < 2.0f) || !__builtin_isfinite(b)) return false;
+  uint8_t table[256];
+  build_table_u8(a, b, table);
+  if (!fit_narrow_map(table, a, f, m)) return false;
+  if (m->a <= 0 || m->a >= (int64_t(1) << 24) || m->b < -65535 || m->b > 65535) return false;
+  alignas(32) uint16_t q[kNarrowParams * kMapStep];
+  fill_narrow_phase(m, 1, 0, q);
+  uint8_t x[256], y[256];
+  for (int j = 0; j < 256; ++j) x[j] = uint8_t(j);
+  const __m128i shift = _mm_cvtsi32_si128(f);
+  for (int64_t j = 0; j < 256; j += kMapStep) map_u8_narrow_step<MapLanes>(x + j, y + j, q, shift);
+  return __builtin_memcmp(y, table, 256) == 0;
+}
+
+// The 16-bit form for channels a[0…c−1], b[0…c−1] (c ≤ 4), one shift for
+// all: 8 where every channel fits at 8, else 7. Equal channels (a
+// brightness factor, a mean shared by the channels) are fitted once.
+inline bool build_narrow_u8(const float* a, const float* b, int64_t c, PatternU8& pat) {
+  NarrowMap m[4];
+  int f = 8;
+  for (int64_t ch = 0; ch < c; ++ch) f = double(a[ch]) * double(1 << 24) < double((1 << 24) - 1) ? f : 7;
+  for (int64_t ch = 0; ch < c; ++ch) {
+    if (ch > 0 && a[ch] == a[ch - 1] && b[ch] == b[ch - 1]) {
+      m[ch] = m[ch - 1];
+    } else if (!narrow_channel(a[ch], b[ch], f, &m[ch])) {
+      return false;
+    }
+  }
+  for (int64_t o = 0; o < c; ++o) fill_narrow_phase(m, c, o, pat.narrow[o]);
+  pat.narrow_shift = f;
+  pat.is_narrow = true;
+  return true;
+}
+#endif
+
 // The pattern of channels a[0…c−1], b[0…c−1] for an image of `plane` pixels.
-inline void build_pattern_u8(const float* a, const float* b, int64_t c, [[maybe_unused]] int64_t plane, PatternU8& pat) {
+// `narrow`: the 16-bit form may be used. Not for contrast's batches (a
+// next image to prefetch, see map_run_u8): there the 16-bit map, faster
+// than the 32-bit one, took 1.2-1.3x its time (Zen 4, AVX2, 64 ×
+// 224×224×3 from memory, in bench/color-cache-ab.mjs and a harness; 1.08-
+// 1.12x with one prefetch per 64 bytes): its stores, which miss, leave
+// the next image's prefetches behind, and the next sums wait. With the
+// data in cache it gained (0.78-0.86x), as brightness does.
+inline void build_pattern_u8(const float* a, const float* b, int64_t c, [[maybe_unused]] int64_t plane, PatternU8& pat, [[maybe_unused]] bool narrow = true) {
   repeat_channels(a, c, pat.a, kPattern);
   repeat_channels(b, c, pat.b, kPattern);
   pat.integer = false;
+  pat.is_narrow = false;
 #if defined(FASTAUG_COLOR_MAP_LANES)
   if (plane < kMinPlaneForInteger) return;
+  if (narrow && build_narrow_u8(a, b, c, pat)) return;
   int shift = kMaxShift;
   for (int64_t ch = 0; ch < c; ++ch) {
     const int s = integer_shift(a[ch], b[ch]);
@@ -257,6 +468,13 @@ inline void build_pattern_u8(const float* a, const float* b, int64_t c, [[maybe_
   pat.integer = true;
 #endif
 }
+
+// The 16-bit form maps a batch from memory faster than the hardware
+// prefetcher brought the source in: without a prefetch it took 1.04-1.22x
+// the 32-bit form's time there (while 0.7-0.8x with the data in L2); one
+// prefetch per step, 1 KiB on, made it 0.82x (Zen 4, AVX2, brightness of
+// 64 × 224×224×3 in a harness, alternated; 2 and 4 KiB: 0.89, 0.94).
+constexpr int64_t kNarrowReadAhead = 1024;
 
 // `count` elements of interleaved channels from a channel-0 element on;
 // dst may be src. Elements one at a time up to a kMapStep boundary of dst,
@@ -276,7 +494,14 @@ inline void map_run_u8(const uint8_t* src, uint8_t* dst, int64_t count, int64_t 
   for (; k < head && k < count; ++k) dst[k] = saturate_u8(float(src[k]) * pat.a[k] + pat.b[k]);
   o = k % c;
   const int64_t advance = kMapStep % c;
-  if (pat.integer) {
+  if (pat.is_narrow) {
+    // (never with `ahead`: see build_pattern_u8)
+    const __m128i shift = _mm_cvtsi32_si128(pat.narrow_shift);
+    for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) {
+      __builtin_prefetch(src + kNarrowReadAhead + k);
+      map_u8_narrow_step<MapLanes>(src + k, dst + k, pat.narrow[o], shift);
+    }
+  } else if (pat.integer) {
     const __m128i shift = _mm_cvtsi32_si128(pat.shift);
     for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) {
       if (ahead != nullptr) __builtin_prefetch(ahead + k);
@@ -328,13 +553,13 @@ inline void map_image_u8(const uint8_t* src, uint8_t* dst, const float* a, const
   PatternU8 pat;
   if (p.nchw || p.c == 1) {
     for (int64_t ch = 0; ch < p.c; ++ch) {
-      build_pattern_u8(a + ch, b + ch, 1, plane, pat);
+      build_pattern_u8(a + ch, b + ch, 1, plane, pat, ahead == nullptr);
       map_run_u8(src + ch * plane, dst + ch * plane, plane, 1, pat, ahead == nullptr ? nullptr : ahead + ch * plane);
     }
     return;
   }
   if (p.c <= 4) {
-    build_pattern_u8(a, b, p.c, plane, pat);
+    build_pattern_u8(a, b, p.c, plane, pat, ahead == nullptr);
     map_run_u8(src, dst, plane * p.c, p.c, pat, ahead);
     return;
   }

@@ -30,6 +30,11 @@ export function loadBuilds(vs) {
   const builds = [['this', loadBuild(path.join(benchDir, '../dist'))]];
   if (vs !== undefined) {
     const addon = path.resolve(vs, 'addon/fastaug.node');
+    // Without its own addon the 'vs' build's native calls run this build's
+    // addon: a native A/B would time one build against itself. Say so.
+    if (!existsSync(addon)) {
+      process.stderr.write(`ab: ${addon} is missing: 'vs' uses this build's addon (js-only A/B). Copy the old build/Release/fastaug.node there for a native A/B.\n`);
+    }
     builds.push(['vs', loadBuild(vs, existsSync(addon) ? addon : undefined)]);
   }
   return builds;

@@ -543,10 +543,10 @@ __attribute__((noinline)) inline void blend_quad_pairs(const uint8_t* __restrict
 
 // Groups of 8 edge pixels (reflect and nearest fills, 3 or 4 channels): the
 // taps' columns and rows mapped lane by lane (map_tap's rules near the
-// image), their four element offsets as vectors, then the pairs of
-// blend_pair. A pixel whose taps lie inside the image maps to itself, so a
-// group may also cover interior pixels: it writes them the bits the
-// interior loop writes.
+// image), their four element offsets as vectors, stored, and blended after
+// the chunk's interior (blend_edge_stored). A pixel whose taps lie inside
+// the image maps to itself, so a group may also cover interior pixels: it
+// writes them the bits the interior loop writes.
 typedef int32_t i32x8 __attribute__((vector_size(32)));
 
 inline bool any_lane(i32x8 mask) {
@@ -604,40 +604,6 @@ inline bool edge_tap_offsets(const WarpParams& p, const int32_t* ix, const int32
   return true;
 }
 
-// Pixels k + Q, k + Q + 1 of a group from their taps' offsets; `spill`: the
-// pair's store may write onto the pixel after it (else an exact store).
-template <class T, int C, int Q, class V>
-inline void blend_pair_taps(const T* src, T* out, const TapOffsets8& t, V xu, V yu, bool spill) {
-  const V wxu = spread_pair<Q>(xu), wxl = lower_weight(wxu);
-  const V wyu = spread_pair<Q>(yu), wyl = lower_weight(wyu);
-  const V h0 = wxl * load_pair(src + t.t00[Q], src + t.t00[Q + 1]) + wxu * load_pair(src + t.t01[Q], src + t.t01[Q + 1]);
-  const V h1 = wxl * load_pair(src + t.t10[Q], src + t.t10[Q + 1]) + wxu * load_pair(src + t.t11[Q], src + t.t11[Q + 1]);
-  const V r = wyl * h0 + wyu * h1;
-  if (C == 4 || spill) {
-    store_pair<C>(out + Q * C, r);
-  } else {
-    store_pair_exact<C>(out + Q * C, r);
-  }
-}
-
-// Pixels k … k + 7 through the edge rules in vectors; false (nothing
-// written) where edge_tap_offsets does not cover them. `spill`: a pixel of
-// the chunk follows the group (written after it).
-template <class T, int C>
-inline bool blend_edge_group(const T* __restrict src, T* __restrict out, const WarpParams& p, int64_t k, bool spill, const int32_t* ix,
-                             const int32_t* iy, const typename Weight<T>::type* xu, const typename Weight<T>::type* yu) {
-  using V = typename Lanes8<T>::type;
-  TapOffsets8 t;
-  if (!edge_tap_offsets<C>(p, ix + k, iy + k, t)) return false;
-  const V vxu = load8<V>(xu + k), vyu = load8<V>(yu + k);  // the lower weights follow from these
-  T* o = out + k * C;
-  blend_pair_taps<T, C, 0>(src, o, t, vxu, vyu, true);
-  blend_pair_taps<T, C, 2>(src, o, t, vxu, vyu, true);
-  blend_pair_taps<T, C, 4>(src, o, t, vxu, vyu, true);
-  blend_pair_taps<T, C, 6>(src, o, t, vxu, vyu, spill);
-  return true;
-}
-
 // A chunk's edge groups, blended after its interior: each group's tap
 // offsets (edge_tap_offsets) are stored per pixel first and read back as
 // scalars once the interior is done, by when the vector stores have long
@@ -652,8 +618,9 @@ inline void store_tap_offsets(ChunkTapOffsets& e, int64_t k, const TapOffsets8& 
   __builtin_memcpy(e.t10 + k, &t.t10, sizeof t.t10);
   __builtin_memcpy(e.t11 + k, &t.t11, sizeof t.t11);
 }
-// Pixels k + Q, k + Q + 1 from stored offsets, as blend_pair_taps; the
-// group's last pair stores exactly (the pixel after the group may be written).
+// Pixels k + Q, k + Q + 1 of a group from its stored offsets (the pairs of
+// blend_pair, each tap its own offset); the group's last pair stores
+// exactly (the pixel after the group may be written already).
 template <class T, int C, int Q, class V>
 inline void blend_pair_stored(const T* src, T* out, const ChunkTapOffsets& e, int64_t k, V xu, V yu) {
   const int64_t a = k + Q, b = k + Q + 1;
@@ -763,11 +730,6 @@ inline int64_t blend_interior_groups(const T* __restrict src, T* __restrict out,
 }
 #else
 template <class T, int C>
-inline bool blend_edge_group(const T*, T*, const WarpParams&, int64_t, bool, const int32_t*, const int32_t*, const typename Weight<T>::type*,
-                             const typename Weight<T>::type*) {
-  return false;
-}
-template <class T, int C>
 inline int64_t blend_interior_groups(const T*, T*, const WarpParams&, int64_t a, int64_t, int64_t, const int32_t*, const int32_t*,
                                      const typename Weight<T>::type*, const typename Weight<T>::type*) {
   return a;
@@ -793,7 +755,7 @@ inline void blend_interior(const T* __restrict src, T* __restrict out, const War
   }
 }
 
-// Whether a chunk's edge pixels go in groups of 8 (blend_edge_group): AVX2
+// Whether a chunk's edge pixels go in groups of 8 (blend_chunk): AVX2
 // or AVX-512 targets, 3 or 4 channels, the reflect and nearest fills, at least
 // 8 pixels, element offsets within int32.
 template <int C>

@@ -468,10 +468,11 @@ inline void blend_quad(const uint8_t* __restrict tables, int64_t row, __m128i dq
   _mm_mask_storeu_epi8(o, 0x0FFF, _mm512_cvtepi32_epi8(_mm512_permutexvar_epi32(pack, r)));
 }
 
-// AVX-512, float32, 3 or 4 channels: four interior pixels per 512-bit
-// vector, a pixel per 128-bit quarter (lane 4·pixel + ch), each tap's four
-// 16-byte loads put together by inserts (a load each: no table permutes,
-// which measured no faster than the pairs). The same products and sums per
+// AVX-512, float32, 3 or 4 channels: four pixels per 512-bit vector, a
+// pixel per 128-bit quarter (lane 4·pixel + ch). Interior pixels take each
+// row's two taps from one 256-bit load per pixel (quad_row_taps); edge
+// pixels, whose taps the fill rule may move apart, each tap's four 16-byte
+// loads put together by inserts (quad_taps). The same products and sums per
 // lane as blend_pixel, so the same bits; half the instructions per pixel of
 // the 256-bit pairs for the weights, products, sums and the store. 3
 // channels: the 4th lane of each quarter (the next pixel's first channel,
@@ -481,6 +482,24 @@ inline __m512 quad_taps(const float* base, const uint32_t* off, int64_t at) {
   const __m256 lo = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(base + off[0] + at)), _mm_loadu_ps(base + off[1] + at), 1);
   const __m256 hi = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(base + off[2] + at)), _mm_loadu_ps(base + off[3] + at), 1);
   return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(lo)), _mm256_castps_pd(hi), 1));
+}
+// Both taps of a row of the quad (a00 and a01 of each pixel, or a10 and
+// a11 one row down) from one 256-bit load per pixel: the pixel's two
+// adjacent taps (C = 3: 6 of the 8 floats; C = 4: all 8), the four loads
+// joined pairwise into two vectors by 256-bit inserts, each tap vector one
+// two-table permute of them (quarter q from pixel q's load, left tap at its
+// lanes 0 … 3, right tap at C … C + 3; lane 3 of a 3-channel quarter is
+// unused). The loads stay inside the image: an interior pixel of 3
+// channels has i0 < w − 2, so 8 floats from it end inside its row.
+template <int C>
+inline void quad_row_taps(const float* base, const uint32_t* off, __m512& left, __m512& right) {
+  const __m512 t01 = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(_mm256_loadu_ps(base + off[0]))),
+                                                         _mm256_castps_pd(_mm256_loadu_ps(base + off[1])), 1));
+  const __m512 t23 = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(_mm256_loadu_ps(base + off[2]))),
+                                                         _mm256_castps_pd(_mm256_loadu_ps(base + off[3])), 1));
+  const __m512i il = _mm512_set_epi32(27, 26, 25, 24, 19, 18, 17, 16, 11, 10, 9, 8, 3, 2, 1, 0);
+  left = _mm512_permutex2var_ps(t01, il, t23);
+  right = _mm512_permutex2var_ps(t01, _mm512_add_epi32(il, _mm512_set1_epi32(C)), t23);
 }
 // Weights of the quad's pixels, each over its quarter.
 inline __m512 quad_spread(const float* w) {
@@ -524,10 +543,10 @@ __attribute__((noinline)) inline void blend_quad_pairs(const uint8_t* __restrict
 
 // Groups of 8 edge pixels (reflect and nearest fills, 3 or 4 channels): the
 // taps' columns and rows mapped lane by lane (map_tap's rules near the
-// image), their four element offsets as vectors, then the pairs of
-// blend_pair. A pixel whose taps lie inside the image maps to itself, so a
-// group may also cover interior pixels: it writes them the bits the
-// interior loop writes.
+// image), their four element offsets as vectors, stored, and blended after
+// the chunk's interior (blend_edge_stored). A pixel whose taps lie inside
+// the image maps to itself, so a group may also cover interior pixels: it
+// writes them the bits the interior loop writes.
 typedef int32_t i32x8 __attribute__((vector_size(32)));
 
 inline bool any_lane(i32x8 mask) {
@@ -585,38 +604,57 @@ inline bool edge_tap_offsets(const WarpParams& p, const int32_t* ix, const int32
   return true;
 }
 
-// Pixels k + Q, k + Q + 1 of a group from their taps' offsets; `spill`: the
-// pair's store may write onto the pixel after it (else an exact store).
+// A chunk's edge groups, blended after its interior: each group's tap
+// offsets (edge_tap_offsets) are stored per pixel first and read back as
+// scalars once the interior is done, by when the vector stores have long
+// left the store queue (read back at once, they cost more than the 32 lane
+// extracts per group they replace: rounds 5 and 7 of docs/performance.md).
+struct ChunkTapOffsets {
+  alignas(32) uint32_t t00[kChunk], t01[kChunk], t10[kChunk], t11[kChunk];
+};
+inline void store_tap_offsets(ChunkTapOffsets& e, int64_t k, const TapOffsets8& t) {
+  __builtin_memcpy(e.t00 + k, &t.t00, sizeof t.t00);
+  __builtin_memcpy(e.t01 + k, &t.t01, sizeof t.t01);
+  __builtin_memcpy(e.t10 + k, &t.t10, sizeof t.t10);
+  __builtin_memcpy(e.t11 + k, &t.t11, sizeof t.t11);
+}
+// Pixels k + Q, k + Q + 1 of a group from its stored offsets (the pairs of
+// blend_pair, each tap its own offset); the group's last pair stores
+// exactly (the pixel after the group may be written already).
 template <class T, int C, int Q, class V>
-inline void blend_pair_taps(const T* src, T* out, const TapOffsets8& t, V xu, V yu, bool spill) {
+inline void blend_pair_stored(const T* src, T* out, const ChunkTapOffsets& e, int64_t k, V xu, V yu) {
+  const int64_t a = k + Q, b = k + Q + 1;
   const V wxu = spread_pair<Q>(xu), wxl = lower_weight(wxu);
   const V wyu = spread_pair<Q>(yu), wyl = lower_weight(wyu);
-  const V h0 = wxl * load_pair(src + t.t00[Q], src + t.t00[Q + 1]) + wxu * load_pair(src + t.t01[Q], src + t.t01[Q + 1]);
-  const V h1 = wxl * load_pair(src + t.t10[Q], src + t.t10[Q + 1]) + wxu * load_pair(src + t.t11[Q], src + t.t11[Q + 1]);
+  const V h0 = wxl * load_pair(src + e.t00[a], src + e.t00[b]) + wxu * load_pair(src + e.t01[a], src + e.t01[b]);
+  const V h1 = wxl * load_pair(src + e.t10[a], src + e.t10[b]) + wxu * load_pair(src + e.t11[a], src + e.t11[b]);
   const V r = wyl * h0 + wyu * h1;
-  if (C == 4 || spill) {
+  if (Q < 6) {
     store_pair<C>(out + Q * C, r);
   } else {
     store_pair_exact<C>(out + Q * C, r);
   }
 }
-
-// Pixels k … k + 7 through the edge rules in vectors; false (nothing
-// written) where edge_tap_offsets does not cover them. `spill`: a pixel of
-// the chunk follows the group (written after it).
+// Pixels k … k + 7 from their stored tap offsets; nothing written past them.
 template <class T, int C>
-inline bool blend_edge_group(const T* __restrict src, T* __restrict out, const WarpParams& p, int64_t k, bool spill, const int32_t* ix,
-                             const int32_t* iy, const typename Weight<T>::type* xu, const typename Weight<T>::type* yu) {
+inline void blend_edge_stored(const T* __restrict src, T* __restrict out, const ChunkTapOffsets& e, int64_t k,
+                              const typename Weight<T>::type* xu, const typename Weight<T>::type* yu) {
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
+  if constexpr (sizeof(T) == 4) {  // two quads of blend_quad_f32 (masked stores: no spill)
+    for (int64_t q = k; q < k + 8; q += 4) {
+      blend_quad_f32<C>(quad_taps(src, e.t00 + q, 0), quad_taps(src, e.t01 + q, 0), quad_taps(src, e.t10 + q, 0), quad_taps(src, e.t11 + q, 0), xu + q,
+                        yu + q, out + q * C);
+    }
+    return;
+  }
+#endif
   using V = typename Lanes8<T>::type;
-  TapOffsets8 t;
-  if (!edge_tap_offsets<C>(p, ix + k, iy + k, t)) return false;
-  const V vxu = load8<V>(xu + k), vyu = load8<V>(yu + k);  // the lower weights follow from these
+  const V vxu = load8<V>(xu + k), vyu = load8<V>(yu + k);
   T* o = out + k * C;
-  blend_pair_taps<T, C, 0>(src, o, t, vxu, vyu, true);
-  blend_pair_taps<T, C, 2>(src, o, t, vxu, vyu, true);
-  blend_pair_taps<T, C, 4>(src, o, t, vxu, vyu, true);
-  blend_pair_taps<T, C, 6>(src, o, t, vxu, vyu, spill);
-  return true;
+  blend_pair_stored<T, C, 0>(src, o, e, k, vxu, vyu);
+  blend_pair_stored<T, C, 2>(src, o, e, k, vxu, vyu);
+  blend_pair_stored<T, C, 4>(src, o, e, k, vxu, vyu);
+  blend_pair_stored<T, C, 6>(src, o, e, k, vxu, vyu);
 }
 
 // Groups of 8 interior pixels from a (while a pixel of the chunk follows
@@ -671,8 +709,10 @@ inline int64_t blend_interior_groups(const T* __restrict src, T* __restrict out,
     const float* next_row = src + row;
     for (; k + 4 <= b; k += 4) {
       const uint32_t* off = offsets + k;
-      blend_quad_f32<C>(quad_taps(src, off, 0), quad_taps(src, off, C), quad_taps(next_row, off, 0), quad_taps(next_row, off, C), xu + k, yu + k,
-                        out + k * C);
+      __m512 a00, a01, a10, a11;
+      quad_row_taps<C>(src, off, a00, a01);
+      quad_row_taps<C>(next_row, off, a10, a11);
+      blend_quad_f32<C>(a00, a01, a10, a11, xu + k, yu + k, out + k * C);
     }
     return k;
   }
@@ -689,11 +729,6 @@ inline int64_t blend_interior_groups(const T* __restrict src, T* __restrict out,
   return k;
 }
 #else
-template <class T, int C>
-inline bool blend_edge_group(const T*, T*, const WarpParams&, int64_t, bool, const int32_t*, const int32_t*, const typename Weight<T>::type*,
-                             const typename Weight<T>::type*) {
-  return false;
-}
 template <class T, int C>
 inline int64_t blend_interior_groups(const T*, T*, const WarpParams&, int64_t a, int64_t, int64_t, const int32_t*, const int32_t*,
                                      const typename Weight<T>::type*, const typename Weight<T>::type*) {
@@ -720,7 +755,7 @@ inline void blend_interior(const T* __restrict src, T* __restrict out, const War
   }
 }
 
-// Whether a chunk's edge pixels go in groups of 8 (blend_edge_group): AVX2
+// Whether a chunk's edge pixels go in groups of 8 (blend_chunk): AVX2
 // or AVX-512 targets, 3 or 4 channels, the reflect and nearest fills, at least
 // 8 pixels, element offsets within int32.
 template <int C>
@@ -758,21 +793,42 @@ inline void blend_chunk(const T* __restrict src, T* __restrict out, const WarpPa
       edge_pixel<T>(src, out + k * c, p, c, ix[k], iy[k], xu[k], lower_of(xu[k]), yu[k], lower_of(yu[k]));
     }
   };
-  if (edge_groups_apply<C>(p, n)) {
-    // Edge pixels in groups of 8 (blend_edge_group); a group past the
-    // chunk's end moves back to n − 8, over pixels it writes with the same bits.
-    const auto edge_group = [&](int64_t k) {
-      if (!blend_edge_group<T, C>(src, out, p, k, k + 8 < n, ix, iy, xu, yu)) {
-        for (int64_t q = k; q < k + 8; ++q) edge(q);
-      }
-    };
-    int64_t done = 0;  // pixels 0 … done − 1 written (a pixel after them may hold a spill)
-    for (; done < a; done += 8) edge_group(done < n - 8 ? done : n - 8);
+#if defined(__AVX2__)
+  if (C >= 3 && edge_groups_apply<C>(p, n)) {  // (C >= 3: only 3 and 4 get here; compiles for the others)
+    // Edge pixels in groups of 8: pixels 0 … done − 1 on the left, done
+    // rounded up from a to a multiple of 8, the rest from b or done on the
+    // right; a group past the chunk's end moves back to n − 8, over pixels
+    // it writes with the same bits. Their taps are mapped first, blended
+    // after the interior (ChunkTapOffsets); a group the vector rules do not
+    // cover goes pixel by pixel then, its spills kept inside the group
+    // (its neighbours may be written already).
+    int64_t starts[kChunk / 8 + 2];
+    bool mapped[kChunk / 8 + 2];
+    int groups = 0;
+    int64_t done = 0;
+    for (; done < a; done += 8) starts[groups++] = done < n - 8 ? done : n - 8;
     done = done < n ? done : n;
+    for (int64_t k = b > done ? b : done; k < n; k += 8) starts[groups++] = k < n - 8 ? k : n - 8;
+    ChunkTapOffsets e;
+    for (int g = 0; g < groups; ++g) {
+      TapOffsets8 t;
+      mapped[g] = edge_tap_offsets<C>(p, ix + starts[g], iy + starts[g], t);
+      if (mapped[g]) store_tap_offsets(e, starts[g], t);
+    }
     if (done < b) blend_interior<T, C>(src, out, p, c, done, b, n, ix, iy, xu, yu);
-    for (int64_t k = b > done ? b : done; k < n; k += 8) edge_group(k < n - 8 ? k : n - 8);
+    for (int g = 0; g < groups; ++g) {
+      const int64_t k = starts[g];
+      if (mapped[g]) {
+        blend_edge_stored<T, C>(src, out, e, k, xu, yu);
+      } else {
+        for (int64_t q = k; q < k + 8; ++q) {
+          edge_pixel_inline<T, C>(src, out + q * C, p, ix[q], iy[q], xu[q], lower_of(xu[q]), yu[q], lower_of(yu[q]), q + 1 < k + 8);
+        }
+      }
+    }
     return;
   }
+#endif
   for (int64_t k = 0; k < a; ++k) edge(k);
   blend_interior<T, C>(src, out, p, c, a, b, n, ix, iy, xu, yu);
   for (int64_t k = b; k < n; ++k) edge(k);

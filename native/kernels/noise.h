@@ -29,7 +29,7 @@ constexpr int64_t kChunk = 512;  // stream positions per chunk: whole generator 
 // per uint8 image and ~180 per float32 one on top of the draws). Block B of
 // the run is block B mod blocks of image B / blocks; a group of S::kBlocks
 // blocks within one image is philox_start's, one that crosses an image end
-// is put together lane by lane. blocks = UINT64_MAX: one image, any length.
+// is put together lane by lane.
 template <class S>
 struct ImageRunCounters {
   using U64 = typename S::U64;
@@ -501,7 +501,7 @@ struct ValueNoise {
   size_t image;
   // Blocks per image where a run goes on over the following images
   // (noise_images, placements with kRunsOverImages), else UINT64_MAX: the
-  // run ends in this image.
+  // run ends in this image (and takes SampleCounters, with_counters).
   uint64_t run_image_blocks = ~uint64_t(0);
   // generate() fills up to kChunk, or 2 · kChunk in NCHW per channel chunks
   // (plane_chunk); a buffered run fills kChunk plus under one generator iteration
@@ -513,16 +513,18 @@ struct ValueNoise {
   StreamParams stream_at(int64_t j0) const {
     return StreamParams{p.key0, p.key1, uint64_t(j0), p.epoch, p.stream, uint32_t(p.first_sample + image)};
   }
-  // f(counters) for a run placed by Place: this image's stream, or the
-  // streams of this image and the following ones (ImageRunCounters; one
-  // image alone where run_image_blocks is UINT64_MAX, so that each
-  // placement compiles one generator per rule)
+  // f(counters) for a run placed by Place: the streams of this image and
+  // the following ones (ImageRunCounters) where run_image_blocks says so,
+  // else this image's stream alone (SampleCounters, whose Philox rounds 0
+  // to 2 fold into constants: random.h's visit_stream)
   template <class Place, class F>
   void with_counters(F f) const {
     using S = Simd;
     const StreamParams sp = stream_at(0);
-    if constexpr (Place::kRunsOverImages) f(ImageRunCounters<S>(run_image_blocks, sp.sample, sp.epoch, sp.stream));
-    else f(SampleCounters<S>{S::set64(sp.sample), S::set64(sp.epoch), S::set64(sp.stream)});
+    if constexpr (Place::kRunsOverImages) {
+      if (run_image_blocks != ~uint64_t(0)) return f(ImageRunCounters<S>(run_image_blocks, sp.sample, sp.epoch, sp.stream));
+    }
+    f(SampleCounters<S>{S::set64(sp.sample), S::set64(sp.epoch), S::set64(sp.stream)});
   }
   void generate(int64_t j0, int64_t m) {
     const AffineParams ap{p.offset[image], p.scale[image]};
@@ -1010,9 +1012,19 @@ void noise_image(const T* src, T* dst, const NoiseParams& p, size_t image, int64
 // image whole Philox blocks (the blocks of consecutive images then line up
 // with their elements), and the same offset and scale for all, hence the
 // same rule and emitter (the bits compared: -0 and NaN too).
+//
+// Not for images of kFoldedImagePositions or more: a run over images starts
+// every block from its counter (Philox rounds 0 to 2 in full), where one
+// image's stream folds them (visit_stream), and per image the generator's
+// pipeline fill and drain (a few hundred ns) are then small against what
+// the folded rounds save (64×224×224×3, 150528 positions an image: W4 0.96,
+// W3 0.97-1.0 of the time on AVX-512, W3 0.94, W4 0.97 on AVX2; Zen 4
+// host, noise_ab.cc).
+constexpr uint64_t kFoldedImagePositions = uint64_t(1) << 16;
 inline bool runs_over_images(const NoiseParams& p, uint64_t begin, uint64_t end) {
   const uint64_t positions = uint64_t(noise_positions(p));
   if (p.kind == 3 || !positions_are_elements(p) || positions % 4 != 0 || positions / 4 >= (uint64_t(1) << 32)) return false;
+  if (positions >= kFoldedImagePositions) return false;
   const uint64_t first = begin / positions, last = (end - 1) / positions;
   if (end <= begin || first == last) return false;
   const auto bits = [](float v) { return __builtin_bit_cast(uint32_t, v); };

@@ -29,7 +29,8 @@ constexpr int64_t kChunk = 512;  // stream positions per chunk: whole generator 
 // per uint8 image and ~180 per float32 one on top of the draws). Block B of
 // the run is block B mod blocks of image B / blocks; a group of S::kBlocks
 // blocks within one image is philox_start's, one that crosses an image end
-// is put together lane by lane.
+// is put together lane by lane. blocks = UINT64_MAX: one image, any length
+// (float32 only: with_counters).
 template <class S>
 struct ImageRunCounters {
   using U64 = typename S::U64;
@@ -501,7 +502,7 @@ struct ValueNoise {
   size_t image;
   // Blocks per image where a run goes on over the following images
   // (noise_images, placements with kRunsOverImages), else UINT64_MAX: the
-  // run ends in this image (and takes SampleCounters, with_counters).
+  // run ends in this image (with_counters).
   uint64_t run_image_blocks = ~uint64_t(0);
   // generate() fills up to kChunk, or 2 · kChunk in NCHW per channel chunks
   // (plane_chunk); a buffered run fills kChunk plus under one generator iteration
@@ -1037,8 +1038,9 @@ inline bool runs_over_images(const NoiseParams& p, uint64_t begin, uint64_t end)
 // positions an image: W4 0.95-0.96 of the time at AVX-512, 0.97 at AVX2 in
 // noise_ab.cc, 0.90-0.95 in the addon; Zen 4 host). float32 (W3) gained
 // 0.93-0.97 in noise_ab.cc but lost 7-20 % in the addon, whose AVX-512
-// object ran it ~7 % slower than the headers alone (GCC's inlining in the
-// larger file?), and the second generator per rule cost 1.1 MB: not done.
+// object ran it ~7 % slower than the headers alone (not for GCC's growth
+// limits: docs/performance.md, round 5), and with float32 the second
+// generators per rule cost 1.1 MB (uint8 alone 0.37 MB): not done.
 constexpr uint64_t kFoldedImagePositions = uint64_t(1) << 16;
 
 template <class T>

@@ -716,6 +716,36 @@ describe('one generator pass over consecutive images', () => {
 // destination is aligned for the ISA's stores (AVX-512: 64 bytes), the
 // pixels before that chunk by chunk: the noise of every element must not
 // depend on where the buffers lie, nor on where a range is cut.
+describe('large images: one generator pass per image', () => {
+  // From 2^16 positions per image (noise.h's kFoldedImagePositions) the
+  // kernels run each image's stream on its own, where smaller images share
+  // one pass: 65536 and 67500 positions, whole and cut anywhere.
+  const SHAPES: Array<{ shape: [number, number, number, number]; perChannel: boolean }> = [
+    { shape: [3, 150, 150, 3], perChannel: true },
+    { shape: [2, 256, 256, 1], perChannel: false },
+  ];
+  it('same bytes as js for gaussian and uniform noise, uint8 and float32, whole or cut mid-image', () => {
+    const rng = testRng(2023);
+    for (const { shape, perChannel } of SHAPES) {
+      for (const dtype of ['uint8', 'float32'] as const) {
+        const b = batchOf(rng, shape, dtype, 'NHWC');
+        for (const [op, extra] of [['gaussianNoise', { std: dtype === 'uint8' ? 10 : 0.1 }], ['uniformNoise', { low: -20, high: 20 }]] as const) {
+          const plan = noisePlan(op, b, { ...extra, perChannel, seed: 31, index: 7 });
+          const total = shape[0] * noisePositions(plan);
+          const expected = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+          jsReference.noise(b.data, expected, plan, 0, total);
+          for (const backend of nativeBackends) {
+            const out = expected.slice().fill(0);
+            const cuts = [0, ...Array.from({ length: 2 }, () => rng.int(0, total)).sort((x, y) => x - y), total];
+            for (let k = 0; k + 1 < cuts.length; k += 1) backend.noise(b.data, out, plan, cuts[k]!, cuts[k + 1]!);
+            expect(firstDifference(out, expected), `${backendName(backend)} ${op} ${dtype} ${JSON.stringify({ shape, cuts })}`).toBe(-1);
+          }
+        }
+      }
+    }
+  });
+});
+
 describe('float32 noise at every destination alignment', () => {
   const CASES: Array<{ layout: 'NHWC' | 'NCHW'; perChannel: boolean }> = [
     { layout: 'NHWC', perChannel: false },

@@ -29,7 +29,8 @@ constexpr int64_t kChunk = 512;  // stream positions per chunk: whole generator 
 // per uint8 image and ~180 per float32 one on top of the draws). Block B of
 // the run is block B mod blocks of image B / blocks; a group of S::kBlocks
 // blocks within one image is philox_start's, one that crosses an image end
-// is put together lane by lane. blocks = UINT64_MAX: one image, any length.
+// is put together lane by lane. blocks = UINT64_MAX: one image, any length
+// (float32 only: with_counters).
 template <class S>
 struct ImageRunCounters {
   using U64 = typename S::U64;
@@ -501,7 +502,7 @@ struct ValueNoise {
   size_t image;
   // Blocks per image where a run goes on over the following images
   // (noise_images, placements with kRunsOverImages), else UINT64_MAX: the
-  // run ends in this image.
+  // run ends in this image (with_counters).
   uint64_t run_image_blocks = ~uint64_t(0);
   // generate() fills up to kChunk, or 2 · kChunk in NCHW per channel chunks
   // (plane_chunk); a buffered run fills kChunk plus under one generator iteration
@@ -513,16 +514,23 @@ struct ValueNoise {
   StreamParams stream_at(int64_t j0) const {
     return StreamParams{p.key0, p.key1, uint64_t(j0), p.epoch, p.stream, uint32_t(p.first_sample + image)};
   }
-  // f(counters) for a run placed by Place: this image's stream, or the
-  // streams of this image and the following ones (ImageRunCounters; one
-  // image alone where run_image_blocks is UINT64_MAX, so that each
-  // placement compiles one generator per rule)
+  // f(counters) for a run placed by Place: the streams of this image and
+  // the following ones (ImageRunCounters) where run_image_blocks says so,
+  // else this image's stream alone: SampleCounters, whose Philox rounds 0
+  // to 2 fold into constants (random.h's visit_stream), except for float32
+  // elements, which keep one generator per rule (noise_images)
   template <class Place, class F>
   void with_counters(F f) const {
     using S = Simd;
     const StreamParams sp = stream_at(0);
-    if constexpr (Place::kRunsOverImages) f(ImageRunCounters<S>(run_image_blocks, sp.sample, sp.epoch, sp.stream));
-    else f(SampleCounters<S>{S::set64(sp.sample), S::set64(sp.epoch), S::set64(sp.stream)});
+    if constexpr (Place::kRunsOverImages && sizeof(T) == 1) {
+      if (run_image_blocks != ~uint64_t(0)) return f(ImageRunCounters<S>(run_image_blocks, sp.sample, sp.epoch, sp.stream));
+      f(SampleCounters<S>{S::set64(sp.sample), S::set64(sp.epoch), S::set64(sp.stream)});
+    } else if constexpr (Place::kRunsOverImages) {
+      f(ImageRunCounters<S>(run_image_blocks, sp.sample, sp.epoch, sp.stream));  // float32: see noise_images
+    } else {
+      f(SampleCounters<S>{S::set64(sp.sample), S::set64(sp.epoch), S::set64(sp.stream)});
+    }
   }
   void generate(int64_t j0, int64_t m) {
     const AffineParams ap{p.offset[image], p.scale[image]};
@@ -1022,10 +1030,24 @@ inline bool runs_over_images(const NoiseParams& p, uint64_t begin, uint64_t end)
   return true;
 }
 
+// uint8 images of kFoldedImagePositions or more go one by one all the same:
+// a run over images starts every block from its counter (Philox rounds 0 to
+// 2 in full), where one image's stream folds them (visit_stream), and per
+// image the generator's pipeline fill and drain (a few hundred ns) are
+// small against what the folded rounds save (64×224×224×3, 150528
+// positions an image: W4 0.95-0.96 of the time at AVX-512, 0.97 at AVX2 in
+// noise_ab.cc, 0.90-0.95 in the addon; Zen 4 host). float32 (W3) gained
+// 0.93-0.97 in noise_ab.cc but lost 7-20 % in the addon, whose AVX-512
+// object ran it ~7 % slower than the headers alone (not for GCC's growth
+// limits: docs/performance.md, round 5), and with float32 the second
+// generators per rule cost 1.1 MB (uint8 alone 0.37 MB): not done.
+constexpr uint64_t kFoldedImagePositions = uint64_t(1) << 16;
+
 template <class T>
 void noise_images(const T* src, T* dst, const NoiseParams& p, uint64_t begin, uint64_t end) {
   const int64_t size = p.h * p.w * p.c, positions = noise_positions(p);
-  if (runs_over_images(p, begin, end)) {
+  const bool folds = sizeof(T) == 1 && uint64_t(positions) >= kFoldedImagePositions;
+  if (!folds && runs_over_images(p, begin, end)) {
     const int64_t first = int64_t(begin) / positions, jb = int64_t(begin) - first * positions;
     ValueNoise<T> noise(p, size_t(first));
     noise.run_image_blocks = uint64_t(positions) / 4;

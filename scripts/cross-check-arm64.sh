@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Compiles every native source for AArch64 with Debian's cross compiler, so
-# the arm64 path (NEON kernels, dispatch, glue) is known to build even on an
-# x86 CI machine. It links nothing and runs nothing: there is no arm64 Node
-# here, except through qemu-user (below). Installs g++-aarch64-linux-gnu and
+# Compiles every native source for AArch64 with Debian's cross compiler (or
+# takes the objects of a fresh arm64 prebuild, below), so the arm64 path
+# (NEON kernels, dispatch, glue) is known to build even on an x86 CI machine,
+# then runs the arm64 random streams and noise under qemu-user and compares
+# their bytes with this machine's. Installs g++-aarch64-linux-gnu and
 # qemu-user when apt is available and they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,14 +28,30 @@ sched_flags=(-fschedule-insns -fsched-pressure)  # as binding.gyp builds the x86
 have_qemu=$(command -v qemu-aarch64 >/dev/null && echo 1 || echo 0)
 on_x86=$([ "$(uname -m)" = x86_64 ] && echo 1 || echo 0)
 
-# Every object once, for the compile check and the digests below, in
-# parallel groups (scalar.cc takes longest; one compile at a time made this
-# the longest CI step).
+# The arm64 side: the objects of the arm64 prebuild (scripts/prebuild.mjs
+# leaves its node-gyp build in build-prebuild/arm64; CI runs it with
+# CXXFLAGS=-Werror) when they are newer than every native source, so the
+# bytes compared are those the arm64 prebuild ships and CI does not compile
+# the same four files twice; otherwise every object once, here, in parallel
+# groups (scalar.cc takes longest).
+a64_build=build-prebuild/arm64/build/Release/obj.target
+a64_prebuilt=("$a64_build/fastaug/native/addon.o" "$a64_build/fastaug/native/isa/dispatch.o"
+  "$a64_build/fastaug_scalar/native/isa/scalar.o" "$a64_build/fastaug_neon/native/isa/neon.o")
+reuse_a64=1
+for object in "${a64_prebuilt[@]}"; do
+  if [ ! -f "$object" ] || [ -n "$(find native binding.gyp -newer "$object" -print -quit)" ]; then reuse_a64=0; fi
+done
 pids=()
-"$cxx" "${flags[@]}" "${scalar_flags[@]}" -c native/isa/scalar.cc -o "$out/scalar.a64.o" & pids+=($!)
-(for src in native/addon.cc native/isa/dispatch.cc native/isa/neon.cc native/tools/stream_digest.cc; do
-  "$cxx" "${flags[@]}" -c "$src" -o "$out/$(basename "$src" .cc).a64.o"
-done) & pids+=($!)
+if [ "$reuse_a64" = 1 ]; then
+  echo "cross-check-arm64: the arm64 objects of the prebuild (build-prebuild/arm64)"
+  for object in "${a64_prebuilt[@]}"; do cp "$object" "$out/$(basename "$object" .o).a64.o"; done
+  "$cxx" "${flags[@]}" -c native/tools/stream_digest.cc -o "$out/stream_digest.a64.o" & pids+=($!)
+else
+  "$cxx" "${flags[@]}" "${scalar_flags[@]}" -c native/isa/scalar.cc -o "$out/scalar.a64.o" & pids+=($!)
+  (for src in native/addon.cc native/isa/dispatch.cc native/isa/neon.cc native/tools/stream_digest.cc; do
+    "$cxx" "${flags[@]}" -c "$src" -o "$out/$(basename "$src" .cc).a64.o"
+  done) & pids+=($!)
+fi
 # This machine's side of the digest comparison: the objects of the addon's
 # node-gyp build (build/Release, as `npm ci` leaves it) when they are newer
 # than every native source, so the bytes compared are those the addon ships

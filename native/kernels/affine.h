@@ -743,8 +743,9 @@ inline void blend_edge_stored(const T* __restrict src, T* __restrict out, const 
 
 // Groups of 8 interior pixels from a (while a pixel of the chunk follows
 // each group, for the spill of store_pair); on AVX-512, uint8 3-channel
-// runs go in quads instead (blend_quad, else blend_quad_pairs); returns
-// where they stop.
+// runs go in quads instead (blend_quad, else blend_quad_pairs), float32 in
+// quads (blend_quad_f32), 3 channels in runs of 16 first
+// (blend_dense16_f32); returns where they stop.
 template <class T, int C>
 inline int64_t blend_interior_groups(const T* __restrict src, T* __restrict out, const WarpParams& p, int64_t a, int64_t b,
                                      int64_t n, const int32_t* ix, const int32_t* iy, const typename Weight<T>::type* xu,

@@ -43,10 +43,7 @@ namespace new_isa {
 using namespace fastaug;
 
 static uint64_t lcg = 88172645463325252ull;
-static double uniform() {
-  lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
-  return double(lcg >> 11) / 9007199254740992.0;
-}
+static double uniform() { return ab_uniform(lcg); }
 
 // Random colour maps on small batches: old and new must agree byte for byte.
 static int check() {

@@ -265,7 +265,7 @@ inline void mirror_row_steps(const uint8_t* __restrict in, uint8_t* __restrict o
 }
 #endif
 
-#if defined(__AVX2__)
+#if defined(__AVX2__) && !defined(__AVX512VBMI__)
 // --- RGB uint8 rows in 30-byte output steps from both ends (AVX2, out of place) ---
 //
 // 10 pixels (30 bytes) from one 32-byte load: its lanes swapped (vpermq),
@@ -281,7 +281,11 @@ inline void mirror_row_steps(const uint8_t* __restrict in, uint8_t* __restrict o
 // row (harness, Zen 4, 2026-12-07 round 6). Both ends: 0.80x in L2, 0.84-
 // 0.92x from memory (harness); F1's op 0.81-0.84x through the addon
 // (bench/ab-ops.mjs flip-h, AVX2; 0.89-0.93x with the output 16 bytes on).
-// The AVX-512 VBMI build keeps its 64-byte steps (mirror_row_steps).
+// Not in the AVX-512 VBMI build, which keeps its 64-byte steps
+// (mirror_row_steps) and the 16-byte shuffles for rows under 64 bytes:
+// with this code beside them (reached only for 21-pixel rows there), its
+// F1 took 1.05-1.2x the time (bench/ab-ops.mjs flip-h, both orders), the
+// same code placed differently.
 struct MirrorRgb32 {
   __m256i same[2], other[2];  // [0]: window at +2, spare bytes last; [1]: window at 0, spare bytes first
   MirrorRgb32() {
@@ -335,7 +339,7 @@ inline void flip_row_to(const T* __restrict in, T* __restrict out, int64_t w, in
     }
   }
 #endif
-#if defined(__AVX2__)
+#if defined(__AVX2__) && !defined(__AVX512VBMI__)
   if constexpr (C * sizeof(T) == 3) {
     static const MirrorRgb32 m;
     if (w >= 21) {

@@ -279,12 +279,13 @@ inline void mirror_row_steps(const uint8_t* __restrict in, uint8_t* __restrict o
 // steps from the left end only (the source read backwards) took 2.1x the
 // 16-byte shuffles' time from memory, 1.16x with a prefetch of the next
 // row (harness, Zen 4, 2026-12-07 round 6). Both ends: 0.80x in L2, 0.84-
-// 0.92x from memory (harness); F1's op 0.81-0.84x through the addon
-// (bench/ab-ops.mjs flip-h, AVX2; 0.89-0.93x with the output 16 bytes on).
+// 0.92x from memory (harness); F1's op 0.77-0.89x through the addon
+// (bench/ab-ops.mjs flip-h, AVX2, either build loaded first; 0.89-0.93x
+// with the output 16 bytes on).
 // Not in the AVX-512 VBMI build, which keeps its 64-byte steps
 // (mirror_row_steps) and the 16-byte shuffles for rows under 64 bytes:
 // with this code beside them (reached only for 21-pixel rows there), its
-// F1 took 1.05-1.2x the time (bench/ab-ops.mjs flip-h, both orders), the
+// F1 took 1.01-1.24x the time (bench/ab-ops.mjs flip-h, both orders), the
 // same code placed differently.
 struct MirrorRgb32 {
   __m256i same[2], other[2];  // [0]: window at +2, spare bytes last; [1]: window at 0, spare bytes first

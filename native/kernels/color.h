@@ -349,23 +349,28 @@ constexpr int64_t kMapStep = 0;
 
 // One uint8 map of interleaved channels (c = 1…4; 1 for a plane): a and b
 // for each element from the first of a pixel on, and, when every channel
-// has one, the integer form, with one shift for all (a vector shifts all
-// lanes alike). A vector step reads kMapStep entries from any offset below
-// c, so kPattern ≥ 3 + kMapStep.
+// has one, an integer form (MapForm) with one shift for all (a vector
+// shifts all lanes alike). A vector step reads kMapStep entries from any
+// offset below c, so kPattern ≥ 3 + kMapStep.
 constexpr int64_t kPattern = 64;
 
 constexpr int64_t kNarrowStep = kMapStep > 0 ? kMapStep : 1;
 
+// Which vector step maps a pattern's elements: the float rule
+// (map_u8_step), the 32-bit integer form (map_u8_integer_step) or the
+// 16-bit one (map_u8_narrow_step). The tails take the float rule always.
+enum class MapForm { kFloat, kInteger32, kNarrow16 };
+
 struct PatternU8 {
   float a[kPattern], b[kPattern];
+  // the 32-bit form
   int32_t ia[kPattern], ib[kPattern];
   int shift;
-  bool integer;
   // the 16-bit form: per phase o (a step's first element in channel o),
   // Ah, Al, Bp, Bn of its kMapStep elements in word-lane order
   alignas(32) uint16_t narrow[4][kNarrowParams * kNarrowStep];
   int narrow_shift;
-  bool is_narrow;
+  MapForm form;
 };
 
 // out[j] = v[j mod c] for j < count: the first c, then doubling copies
@@ -431,7 +436,7 @@ inline bool build_narrow_u8(const float* a, const float* b, int64_t c, PatternU8
   }
   for (int64_t o = 0; o < c; ++o) fill_narrow_phase(m, c, o, pat.narrow[o]);
   pat.narrow_shift = f;
-  pat.is_narrow = true;
+  pat.form = MapForm::kNarrow16;
   return true;
 }
 #endif
@@ -447,8 +452,7 @@ inline bool build_narrow_u8(const float* a, const float* b, int64_t c, PatternU8
 inline void build_pattern_u8(const float* a, const float* b, int64_t c, [[maybe_unused]] int64_t plane, PatternU8& pat, [[maybe_unused]] bool narrow = true) {
   repeat_channels(a, c, pat.a, kPattern);
   repeat_channels(b, c, pat.b, kPattern);
-  pat.integer = false;
-  pat.is_narrow = false;
+  pat.form = MapForm::kFloat;
 #if defined(FASTAUG_COLOR_MAP_LANES)
   if (plane < kMinPlaneForInteger) return;
   if (narrow && build_narrow_u8(a, b, c, pat)) return;
@@ -465,7 +469,7 @@ inline void build_pattern_u8(const float* a, const float* b, int64_t c, [[maybe_
   repeat_channels(ia, c, pat.ia, kPattern);
   repeat_channels(ib, c, pat.ib, kPattern);
   pat.shift = shift;
-  pat.integer = true;
+  pat.form = MapForm::kInteger32;
 #endif
 }
 
@@ -494,14 +498,14 @@ inline void map_run_u8(const uint8_t* src, uint8_t* dst, int64_t count, int64_t 
   for (; k < head && k < count; ++k) dst[k] = saturate_u8(float(src[k]) * pat.a[k] + pat.b[k]);
   o = k % c;
   const int64_t advance = kMapStep % c;
-  if (pat.is_narrow) {
+  if (pat.form == MapForm::kNarrow16) {
     // (never with `ahead`: see build_pattern_u8)
     const __m128i shift = _mm_cvtsi32_si128(pat.narrow_shift);
     for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) {
       __builtin_prefetch(src + kNarrowReadAhead + k);
       map_u8_narrow_step<MapLanes>(src + k, dst + k, pat.narrow[o], shift);
     }
-  } else if (pat.integer) {
+  } else if (pat.form == MapForm::kInteger32) {
     const __m128i shift = _mm_cvtsi32_si128(pat.shift);
     for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) {
       if (ahead != nullptr) __builtin_prefetch(ahead + k);

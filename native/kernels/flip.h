@@ -265,6 +265,63 @@ inline void mirror_row_steps(const uint8_t* __restrict in, uint8_t* __restrict o
 }
 #endif
 
+#if defined(__AVX2__) && !defined(__AVX512VBMI__)
+// --- RGB uint8 rows in 30-byte output steps from both ends (AVX2, out of place) ---
+//
+// 10 pixels (30 bytes) from one 32-byte load: its lanes swapped (vpermq),
+// a byte shuffle of each (vpshufb; bytes from the other lane zeroed by
+// index bit 7), an OR, one 32-byte store with 2 spare bytes: one load and
+// one store per 30 bytes where the 16-byte shuffles take two of each.
+// Steps from the left end of the output take the source's right end with
+// the spare bytes last; steps from the right end take the source's left
+// end with the spare bytes first (a later step, or the element loop in the
+// middle, overwrites them), so that the source is read from both ends:
+// steps from the left end only (the source read backwards) took 2.1x the
+// 16-byte shuffles' time from memory, 1.16x with a prefetch of the next
+// row (harness, Zen 4, 2026-12-07 round 6). Both ends: 0.80x in L2, 0.84-
+// 0.92x from memory (harness); F1's op 0.77-0.89x through the addon
+// (bench/ab-ops.mjs flip-h, AVX2, either build loaded first; 0.89-0.93x
+// with the output 16 bytes on).
+// Not in the AVX-512 VBMI build, which keeps its 64-byte steps
+// (mirror_row_steps) and the 16-byte shuffles for rows under 64 bytes:
+// with this code beside them (reached only for 21-pixel rows there), its
+// F1 took 1.01-1.24x the time (bench/ab-ops.mjs flip-h, both orders), the
+// same code placed differently.
+struct MirrorRgb32 {
+  __m256i same[2], other[2];  // [0]: window at +2, spare bytes last; [1]: window at 0, spare bytes first
+  MirrorRgb32() {
+    for (int form = 0; form < 2; ++form) {
+      alignas(32) uint8_t s[32], o[32];
+      for (int j = 0; j < 32; ++j) {
+        const int e = form == 0 ? j : j - 2;  // output byte of the 10 pixels
+        const int from = e >= 0 && e < 30 ? (form == 0 ? 2 : 0) + (9 - e / 3) * 3 + e % 3 : -1;
+        const bool here = from >= 0 && from / 16 == j / 16;
+        s[j] = here ? uint8_t(from % 16) : 0x80;
+        o[j] = from >= 0 && !here ? uint8_t(from % 16) : 0x80;
+      }
+      same[form] = _mm256_load_si256(reinterpret_cast<const __m256i*>(s));
+      other[form] = _mm256_load_si256(reinterpret_cast<const __m256i*>(o));
+    }
+  }
+};
+
+inline __m256i mirror_rgb_window(const uint8_t* at, __m256i same, __m256i other) {
+  const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at));
+  return _mm256_or_si256(_mm256_shuffle_epi8(v, same), _mm256_shuffle_epi8(_mm256_permute4x64_epi64(v, 0x4E), other));
+}
+
+// Steps from both ends while they leave a pixel between them; returns the
+// first output pixel q not written (q … w − 1 − q are left).
+inline int64_t mirror_rgb_steps(const uint8_t* __restrict in, uint8_t* __restrict out, int64_t w, const MirrorRgb32& m) {
+  int64_t q = 0;
+  for (; 2 * q + 21 <= w; q += 10) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + q * 3), mirror_rgb_window(in + (w - 10 - q) * 3 - 2, m.same[0], m.other[0]));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + (w - 10 - q) * 3 - 2), mirror_rgb_window(in + q * 3, m.same[1], m.other[1]));
+  }
+  return q;
+}
+#endif
+
 // Out of place: one output row from one source row, mirrored or copied.
 template <class T, int C>
 inline void flip_row_to(const T* __restrict in, T* __restrict out, int64_t w, int64_t c_runtime, bool mirror) {
@@ -279,6 +336,20 @@ inline void flip_row_to(const T* __restrict in, T* __restrict out, int64_t w, in
     static const MirrorSteps<P> steps;
     if (w * P >= 64) {
       mirror_row_steps<P>(reinterpret_cast<const uint8_t*>(in), reinterpret_cast<uint8_t*>(out), w, steps);
+      return;
+    }
+  }
+#endif
+#if defined(__AVX2__) && !defined(__AVX512VBMI__)
+  if constexpr (C * sizeof(T) == 3) {
+    static const MirrorRgb32 m;
+    if (w >= 21) {
+      const uint8_t* from = reinterpret_cast<const uint8_t*>(in);
+      uint8_t* to = reinterpret_cast<uint8_t*>(out);
+      const int64_t q = mirror_rgb_steps(from, to, w, m);
+      for (int64_t x = q; x < w - q; ++x) {
+        for (int64_t ch = 0; ch < 3; ++ch) to[x * 3 + ch] = from[(w - 1 - x) * 3 + ch];
+      }
       return;
     }
   }

@@ -71,6 +71,14 @@ inline double median(std::vector<double> v) {
 
 inline double minimum(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
 
+// A uniform draw in [0, 1) from a 64-bit LCG (Knuth's MMIX constants),
+// advancing `state`: the tools' random cases, not the library's Philox
+// stream, so any fixed sequence will do.
+inline double ab_uniform(uint64_t& state) {
+  state = state * 6364136223846793005ull + 1442695040888963407ull;
+  return double(state >> 11) * (1.0 / 9007199254740992.0);
+}
+
 // Runs each of `measures` (one timed measurement each) once per round, in the
 // order given on even rounds and in reverse on odd ones, so that none always
 // runs first or right after the same one; returns each one's times, in the

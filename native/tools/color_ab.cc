@@ -7,7 +7,8 @@
 // Check: random cases of color_affine_u8 (c 1-4, NHWC and NCHW, planes of
 // at least 4096 pixels, factors from several ranges including exact ties
 // and negative ones, offsets ±20 and ±300, source and output offsets, in
-// place) and the timed batches of all three ops must agree byte for byte.
+// place), random flips (check_flip) and the timed batches of all three ops
+// must agree byte for byte.
 // Timing (64 × 224×224×3 uint8 NHWC, buffers 16 bytes past a 64-byte
 // boundary, out of place): brightness (per-image factor [0.8, 1.2] and
 // delta [-20, 20], B1's draw), contrast (per-channel means, factor [0.8,
@@ -43,10 +44,7 @@ namespace new_isa {
 using namespace fastaug;
 
 static uint64_t lcg = 88172645463325252ull;
-static double uniform() {
-  lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
-  return double(lcg >> 11) / 9007199254740992.0;
-}
+static double uniform() { return ab_uniform(lcg); }
 
 // Random colour maps on small batches: old and new must agree byte for byte.
 static int check() {
@@ -87,6 +85,35 @@ static int check() {
   return bad;
 }
 
+// Random flips of small uint8 batches (widths 1-100, c 1-4, horizontal
+// and/or vertical per image, source and output offsets, in place): old and
+// new must agree byte for byte.
+static int check_flip() {
+  int bad = 0, cases = 0;
+  for (int t = 0; t < 3000; ++t) {
+    const int64_t c = 1 + int64_t(uniform() * 4), n = 3, h = 1 + int64_t(uniform() * 6), w = 1 + int64_t(uniform() * 100);
+    const int64_t len = n * h * w * c;
+    std::vector<uint8_t> src(len + 64), a(len + 128, 7), b(len + 128, 7);
+    for (auto& v : src) v = uint8_t(uniform() * 256);
+    std::vector<uint8_t> horizontal(n), vertical(n);
+    for (int64_t i = 0; i < n; ++i) horizontal[i] = uniform() < 0.7, vertical[i] = uniform() < 0.4;
+    FlipParams p{};
+    p.h = h, p.w = w, p.c = c, p.nchw = uniform() < 0.2, p.horizontal = horizontal.data(), p.vertical = vertical.data();
+    const size_t from = size_t(uniform() * 16), to = size_t(uniform() * 40);
+    old_isa::flip_u8(src.data() + from, a.data() + to, p, 0, size_t(n));
+    new_isa::flip_u8(src.data() + from, b.data() + to, p, 0, size_t(n));
+    ++cases;
+    if (a != b && bad++ < 10) printf("DIFF flip case %d c %lld w %lld\n", t, (long long)c, (long long)w);
+    std::vector<uint8_t> ia(src), ib(src);
+    old_isa::flip_u8(ia.data() + from, ia.data() + from, p, 0, size_t(n));
+    new_isa::flip_u8(ib.data() + from, ib.data() + from, p, 0, size_t(n));
+    ++cases;
+    if (ia != ib && bad++ < 10) printf("DIFF flip in place case %d\n", t);
+  }
+  printf("check flip: %d cases, %d differ\n", cases, bad);
+  return bad;
+}
+
 template <class F>
 static double time_calls(F f, int calls) {
   const double t0 = cpu_now();
@@ -100,7 +127,7 @@ int main(int argc, char** argv) {
   const int reps = getenv("REPS") ? atoi(getenv("REPS")) : 1;
   const int64_t shift = getenv("OSH") ? atoi(getenv("OSH")) : 0;
   const char* only = getenv("ONLY");
-  if (!getenv("NOCHECK") && check() != 0) return 1;
+  if (!getenv("NOCHECK") && check() + check_flip() != 0) return 1;
   const int calls = 3;
   const int64_t h = 224, w = 224, c = 3, len = n * h * w * c;
   uint8_t* src = static_cast<uint8_t*>(aligned_alloc(64, size_t(len + 128))) + 16;

@@ -55,10 +55,7 @@ struct Boxes {
 static Boxes draw_boxes(double p, int64_t n, int64_t h, int64_t w, uint32_t seed) {
   Boxes b;
   uint64_t s = seed * 6364136223846793005ull + 1442695040888963407ull;
-  auto uniform = [&s] {
-    s = s * 6364136223846793005ull + 1442695040888963407ull;
-    return double(s >> 11) * (1.0 / 9007199254740992.0);
-  };
+  auto uniform = [&s] { return ab_uniform(s); };
   for (int64_t i = 0; i < n; ++i) {
     int32_t t = 0, l = 0, bh = 0, bw = 0;
     if (uniform() < p) {

@@ -524,7 +524,7 @@ template <class S, class Start, class Emit, class Visit, class VisitTail>
 // (first, second: the out-of-line last iteration takes their addresses)
 // stayed on the stack, copied slot to slot and reloaded every iteration:
 // float32 noise on one image's stream (W3) took 1.03-1.17x the time of the
-// same headers compiled alone in 6 of 7 runs (noise_ab.cc -DOBJ_KERNELS,
+// same headers compiled alone in 7 of 8 runs (noise_ab.cc -DOBJ_KERNELS,
 // Zen 4); out of line 0.94-1.0x. One call per run (an image, or a whole
 // request), so the call itself costs nothing measurable.
 template <class S, class Start, class Emit, class Visit, class VisitTail>

@@ -516,21 +516,16 @@ struct ValueNoise {
   }
   // f(counters) for a run placed by Place: the streams of this image and
   // the following ones (ImageRunCounters) where run_image_blocks says so,
-  // else this image's stream alone: SampleCounters, whose Philox rounds 0
-  // to 2 fold into constants (random.h's visit_stream), except for float32
-  // elements, which keep one generator per rule (noise_images)
+  // else this image's stream alone (SampleCounters, whose Philox rounds 0
+  // to 2 fold into constants: random.h's visit_stream)
   template <class Place, class F>
   void with_counters(F f) const {
     using S = Simd;
     const StreamParams sp = stream_at(0);
-    if constexpr (Place::kRunsOverImages && sizeof(T) == 1) {
+    if constexpr (Place::kRunsOverImages) {
       if (run_image_blocks != ~uint64_t(0)) return f(ImageRunCounters<S>(run_image_blocks, sp.sample, sp.epoch, sp.stream));
-      f(SampleCounters<S>{S::set64(sp.sample), S::set64(sp.epoch), S::set64(sp.stream)});
-    } else if constexpr (Place::kRunsOverImages) {
-      f(ImageRunCounters<S>(run_image_blocks, sp.sample, sp.epoch, sp.stream));  // float32: see noise_images
-    } else {
-      f(SampleCounters<S>{S::set64(sp.sample), S::set64(sp.epoch), S::set64(sp.stream)});
     }
+    f(SampleCounters<S>{S::set64(sp.sample), S::set64(sp.epoch), S::set64(sp.stream)});
   }
   void generate(int64_t j0, int64_t m) {
     const AffineParams ap{p.offset[image], p.scale[image]};
@@ -1030,23 +1025,22 @@ inline bool runs_over_images(const NoiseParams& p, uint64_t begin, uint64_t end)
   return true;
 }
 
-// uint8 images of kFoldedImagePositions or more go one by one all the same:
-// a run over images starts every block from its counter (Philox rounds 0 to
+// Images of kFoldedImagePositions or more go one by one all the same: a
+// run over images starts every block from its counter (Philox rounds 0 to
 // 2 in full), where one image's stream folds them (visit_stream), and per
 // image the generator's pipeline fill and drain (a few hundred ns) are
 // small against what the folded rounds save (64×224×224×3, 150528
 // positions an image: W4 0.95-0.96 of the time at AVX-512, 0.97 at AVX2 in
-// noise_ab.cc, 0.90-0.95 in the addon; Zen 4 host). float32 (W3) gained
-// 0.93-0.97 in noise_ab.cc but lost 7-20 % in the addon, whose AVX-512
-// object ran it ~7 % slower than the headers alone (not for GCC's growth
-// limits: docs/performance.md, round 5), and with float32 the second
-// generators per rule cost 1.1 MB (uint8 alone 0.37 MB): not done.
+// noise_ab.cc, 0.90-0.95 in the addon; W3 0.94-1.0 in the addon; Zen 4
+// host). W3 had lost 7-20 % in the addon until the generator's loops were
+// made noinline (random.h's visit_blocks_wide). The second generator per
+// rule (folded and not) costs ~0.8 MB of addon for float32.
 constexpr uint64_t kFoldedImagePositions = uint64_t(1) << 16;
 
 template <class T>
 void noise_images(const T* src, T* dst, const NoiseParams& p, uint64_t begin, uint64_t end) {
   const int64_t size = p.h * p.w * p.c, positions = noise_positions(p);
-  const bool folds = sizeof(T) == 1 && uint64_t(positions) >= kFoldedImagePositions;
+  const bool folds = uint64_t(positions) >= kFoldedImagePositions;
   if (!folds && runs_over_images(p, begin, end)) {
     const int64_t first = int64_t(begin) / positions, jb = int64_t(begin) - first * positions;
     ValueNoise<T> noise(p, size_t(first));

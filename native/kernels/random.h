@@ -422,8 +422,9 @@ inline QuadVisit<F> quad_visit(F f) {
 // apart. What it changes is register pressure, not the bits.
 [[gnu::always_inline]] inline void scheduling_barrier() { asm volatile(""); }
 
+// noinline: see visit_blocks_wide.
 template <class S, class Start, class Emit, class Visit, class VisitTail>
-inline void visit_blocks_packed(size_t n, const StreamParams& sp, size_t base, Start start, Emit emit, Visit visit, VisitTail visit_tail) {
+[[gnu::noinline]] void visit_blocks_packed(size_t n, const StreamParams& sp, size_t base, Start start, Emit emit, Visit visit, VisitTail visit_tail) {
   constexpr int kGroups = 2;
   constexpr size_t kBlocksPerIter = size_t(kGroups) * 2 * S::kBlocks;
   constexpr size_t kFloatsPerIter = 4 * kBlocksPerIter;
@@ -515,8 +516,19 @@ inline void visit_blocks_packed(size_t n, const StreamParams& sp, size_t base, S
 // (16.7 M normals in L1, AVX-512: 8.3 -> 6.9 ms, min of 5 interleaved runs;
 // the ISA files are also compiled with -fschedule-insns -fsched-pressure,
 // without which GCC keeps the slices apart and the gain mostly vanishes).
+//
+// noinline (here and on visit_blocks_packed): the loop is a function of its
+// own whatever its caller holds, so it compiles alike in every translation
+// unit. With the AVX-512 file's raised inlining limits (binding.gyp) GCC
+// inlined a noise rule's loop into its caller, where the emitters' outputs
+// (first, second: the out-of-line last iteration takes their addresses)
+// stayed on the stack, copied slot to slot and reloaded every iteration:
+// float32 noise on one image's stream (W3) took 1.03-1.17x the time of the
+// same headers compiled alone in 7 of 8 runs (noise_ab.cc -DOBJ_KERNELS,
+// Zen 4); out of line 0.94-1.0x. One call per run (an image, or a whole
+// request), so the call itself costs nothing measurable.
 template <class S, class Start, class Emit, class Visit, class VisitTail>
-inline void visit_blocks_wide(size_t n, const StreamParams& sp, size_t base, Start start, Emit emit, Visit visit, VisitTail visit_tail) {
+[[gnu::noinline]] void visit_blocks_wide(size_t n, const StreamParams& sp, size_t base, Start start, Emit emit, Visit visit, VisitTail visit_tail) {
   constexpr int kGroups = 4;
   constexpr size_t kBlocksPerIter = size_t(kGroups) * S::kBlocks;
   constexpr size_t kFloatsPerIter = 4 * kBlocksPerIter;

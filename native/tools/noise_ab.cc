@@ -27,6 +27,18 @@
 //     -DOBJ_KERNELS=kKernels_sse4 -o /tmp/noise_ab_obj native/tools/noise_ab.cc
 //     build/Release/obj.target/fastaug_sse4/native/isa/sse4.o
 //   /tmp/noise_ab_obj 7 G3 W3 W4 L1 S1
+// With -DNEW_OBJ_KERNELS=<name> too, "new" is a second ISA object (no
+// NEW_ROOT): two addon builds' objects against each other, e.g. main's
+// avx512.o against this tree's, both compiled as binding.gyp does. They
+// define the same symbols (COMDAT groups too, which the linker would merge),
+// so prefix every symbol of each, then name the table and the libc calls
+// back (the libc list is `nm -u` of the object), e.g. for "old":
+//   objcopy --prefix-symbols=old_ avx512.o /tmp/p.o
+//   objcopy --redefine-sym old__ZN7fastaug15kKernels_avx512E=_ZN7fastaug12kKernels_oldE
+//     --redefine-sym old_memcpy=memcpy (… memmove, memset, lrint, llrint) /tmp/p.o old.o
+//   (the same with new_), then
+//   g++ … -DISA=avx512 -DOBJ_KERNELS=kKernels_old -DNEW_OBJ_KERNELS=kKernels_new
+//     -o /tmp/noise_ab_objs native/tools/noise_ab.cc old.o new.o
 #include "ab_harness.h"
 namespace fastaug {
 #ifdef OBJ_KERNELS
@@ -39,12 +51,16 @@ namespace old_isa {
 #include AB_TREE_FILE(OLD_ROOT, kernels/noise.h)
 }  // namespace old_isa
 #endif
+#ifdef NEW_OBJ_KERNELS
+extern const Kernels NEW_OBJ_KERNELS;
+#else
 namespace new_isa {
 #include AB_TREE_FILE(NEW_ROOT, simd/ISA.h)
 #include AB_TREE_FILE(NEW_ROOT, kernels/copy.h)
 #include AB_TREE_FILE(NEW_ROOT, kernels/random.h)
 #include AB_TREE_FILE(NEW_ROOT, kernels/noise.h)
 }  // namespace new_isa
+#endif
 }  // namespace fastaug
 using namespace fastaug;
 
@@ -58,7 +74,11 @@ static const Tree kOld{OBJ_KERNELS.random_normal, OBJ_KERNELS.noise_u8, OBJ_KERN
 #else
 static const Tree kOld{&old_isa::random_normal, &old_isa::noise_u8, &old_isa::noise_f32};
 #endif
+#ifdef NEW_OBJ_KERNELS
+static const Tree kNew{NEW_OBJ_KERNELS.random_normal, NEW_OBJ_KERNELS.noise_u8, NEW_OBJ_KERNELS.noise_f32};
+#else
 static const Tree kNew{&new_isa::random_normal, &new_isa::noise_u8, &new_isa::noise_f32};
+#endif
 
 static const int64_t kImages = 64, kSmall = 1024;
 static std::vector<float> offsets(kSmall, 0.0f), stds_f(kSmall, 0.1f), stds_u(kSmall, 10.0f);

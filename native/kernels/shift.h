@@ -740,20 +740,21 @@ void blend_columns(const Plane& q, const T* r0, const T* r1, T* out, int64_t x0,
 // in one process (round 5); at 256 bits half as many loads cross one. The
 // same products and sums in the same order: the same bytes.
 #if defined(__AVX512F__)
-inline void blend8(const float* p0, const float* p1, float* __restrict out, int64_t n, int64_t c, float x1, float x0, float y1, float y0) {
+// Returns the index its vectors reached; blend_interior's loops finish the
+// row from there (fewer than 8 elements), so each tap pattern's scalar form
+// is written once.
+inline int64_t blend8(const float* p0, const float* p1, float* __restrict out, int64_t n, int64_t c, float x1, float x0, float y1, float y0) {
   const __m256 vx1 = _mm256_set1_ps(x1), vx0 = _mm256_set1_ps(x0), vy1 = _mm256_set1_ps(y1), vy0 = _mm256_set1_ps(y0);
   auto taps = [&](const float* p, int64_t i) { return _mm256_add_ps(_mm256_mul_ps(vx1, _mm256_loadu_ps(p + i - c)), _mm256_mul_ps(vx0, _mm256_loadu_ps(p + i))); };
   int64_t i = 0;
   if (x1 != 0.0f && y1 != 0.0f) {
     for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, _mm256_add_ps(_mm256_mul_ps(vy1, taps(p1, i)), _mm256_mul_ps(vy0, taps(p0, i))));
-    for (; i < n; ++i) out[i] = y1 * (x1 * p1[i - c] + x0 * p1[i]) + y0 * (x1 * p0[i - c] + x0 * p0[i]);
   } else if (x1 != 0.0f) {
     for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, taps(p0, i));
-    for (; i < n; ++i) out[i] = x1 * p0[i - c] + x0 * p0[i];
   } else {
     for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, _mm256_add_ps(_mm256_mul_ps(vy1, _mm256_loadu_ps(p1 + i)), _mm256_mul_ps(vy0, _mm256_loadu_ps(p0 + i))));
-    for (; i < n; ++i) out[i] = y1 * p1[i] + y0 * p0[i];
   }
+  return i;
 }
 #endif
 
@@ -761,20 +762,21 @@ inline void blend_interior(const Plane& q, const float* p0, const float* p1, flo
   const int64_t c = q.c;
   const float x1 = q.wx1, x0 = q.wx0, y1 = q.wy1, y0 = q.wy0;
 #if defined(__AVX512F__)
-  blend8(p0, p1, out, n, c, x1, x0, y1, y0);
+  const int64_t done = blend8(p0, p1, out, n, c, x1, x0, y1, y0);
 #else
+  const int64_t done = 0;
+#endif
   if (x1 != 0.0f && y1 != 0.0f) {
-    for (int64_t i = 0; i < n; ++i) {
+    for (int64_t i = done; i < n; ++i) {
       const float h0 = x1 * p0[i - c] + x0 * p0[i];
       const float h1 = x1 * p1[i - c] + x0 * p1[i];
       out[i] = y1 * h1 + y0 * h0;
     }
   } else if (x1 != 0.0f) {
-    for (int64_t i = 0; i < n; ++i) out[i] = x1 * p0[i - c] + x0 * p0[i];
+    for (int64_t i = done; i < n; ++i) out[i] = x1 * p0[i - c] + x0 * p0[i];
   } else {
-    for (int64_t i = 0; i < n; ++i) out[i] = y1 * p1[i] + y0 * p0[i];
+    for (int64_t i = done; i < n; ++i) out[i] = y1 * p1[i] + y0 * p0[i];
   }
-#endif
 }
 
 // --- uint8 blends, a vector of output bytes per step (SSE4.1 and later) --

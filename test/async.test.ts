@@ -1,6 +1,7 @@
 // …Async ops leave the event loop free: immediates keep running while a
 // large request is in flight, on every backend.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -11,7 +12,7 @@ import * as fa from '../src/index.js';
 import { gaussianNoiseAsync, randomNormal, randomNormalAsync, type Batch } from '../src/index.js';
 import type { Backend } from '../src/backends/backend.js';
 import { activeBackend } from '../src/backends/select.js';
-import { asyncSlices, MIN_PART_NS, pooledStagingBytes, runAsyncWork, runOnLentArrays, STAGING_IDLE_MS, threadSplit, threadsWorth, type LentArray } from '../src/ops/common.js';
+import { asyncSlices, BUSY_MIN_PART_NS, MIN_PART_NS, pooledStagingBytes, runnableTasks, runAsyncWork, runOnLentArrays, STAGING_IDLE_MS, threadSplit, threadsWorth, type LentArray } from '../src/ops/common.js';
 import { shiftPlan } from '../src/ops/shift.js';
 import { SLICE_MS } from '../src/slices.js';
 import { backendName, backends, jsReference, nativeBackends, slowNativeBuild } from './helpers/backends.js';
@@ -293,19 +294,21 @@ describe('runOnLentArrays: which arrays pool threads may use in place', () => {
 
 describe('threads by size: a short op runs on one thread', () => {
   it('threadsWorth gives one thread per threadSplit.minPartNs of estimated work, at least 1, at most those asked for', () => {
-    const testing = threadSplit.minPartNs;
+    const saved = { ...threadSplit };
     try {
-      threadSplit.minPartNs = 500_000;
+      threadSplit.minPartNs = 250_000;
+      threadSplit.idleCpus = () => Infinity;  // every CPU idle (the load is tested below)
       expect(threadsWorth(2, 784, 0.4)).toBe(1);  // one 28×28 image
       expect(threadsWorth(2, 1024 * 784, 0.4)).toBe(1);  // 1024×28×28×1: 0.3 ms
-      expect(threadsWorth(2, 2_500_000, 0.4)).toBe(2);  // 1 ms: two halves of 0.5 ms
-      expect(threadsWorth(8, 2_500_000, 0.4)).toBe(2);
-      expect(threadsWorth(8, 64 * 224 * 224 * 3, 0.4)).toBe(7);
+      expect(threadsWorth(2, 1_250_000, 0.4)).toBe(2);  // 0.5 ms: two halves of 0.25 ms
+      expect(threadsWorth(2, 1_249_999, 0.4)).toBe(1);
+      expect(threadsWorth(8, 1_250_000, 0.4)).toBe(2);
+      expect(threadsWorth(8, 64 * 224 * 224 * 3, 0.4)).toBe(8);  // 3.85 ms: 15 parts' worth
       expect(threadsWorth(1, 1e9, 1)).toBe(1);
       threadSplit.minPartNs = 0;  // what the tests run with (test/setup.ts): as many as asked
       expect(threadsWorth(3, 10, 0.1)).toBe(3);
     } finally {
-      threadSplit.minPartNs = testing;
+      Object.assign(threadSplit, saved);
     }
   });
 
@@ -382,24 +385,81 @@ describe('threads by size: a short op runs on one thread', () => {
   });
 
   it('runAsyncWork runs tiny work on the calling thread alone and splits large work, at the production threshold', async () => {
-    const testing = threadSplit.minPartNs;
+    const saved = { ...threadSplit };
     try {
       threadSplit.minPartNs = MIN_PART_NS;
-      expect(MIN_PART_NS).toBe(500_000);
+      expect(MIN_PART_NS).toBe(250_000);
+      threadSplit.idleCpus = () => Infinity;
       // one 28×28 uint8 image of a shift (784 B × 0.1 ns): 78 ns
       expect(new Set(await helpersFor(1, 78.4, 8))).toEqual(new Set([0]));
-      // W1, 64 images of 224×224×3 uint8 (150 528 B × 0.1 ns = 15.05 µs each): 0.96 ms, under two parts' worth
-      expect(new Set(await helpersFor(64, 15_052.8, 2))).toEqual(new Set([0]));
-      // W2, the same images in float32: 3.85 ms, two parts with threads 2, seven (of 8) with threads 8, none with threads 1
+      // W1, 64 images of 224×224×3 uint8 (150 528 B × 0.1 ns = 15.05 µs each): 0.96 ms, three parts' worth (one on 500 µs parts)
+      expect(new Set(await helpersFor(64, 15_052.8, 2))).toEqual(new Set([1]));
+      expect(new Set(await helpersFor(64, 15_052.8, 8))).toEqual(new Set([2]));
+      // 16 of them: 0.24 ms, under two parts' worth
+      expect(new Set(await helpersFor(16, 15_052.8, 2))).toEqual(new Set([0]));
+      // W2, the same images in float32: 3.85 ms, two parts with threads 2, all 8 with threads 8, none with threads 1
       expect(new Set(await helpersFor(64, 60_211.2, 2))).toEqual(new Set([1]));
-      expect(new Set(await helpersFor(64, 60_211.2, 8))).toEqual(new Set([6]));
+      expect(new Set(await helpersFor(64, 60_211.2, 8))).toEqual(new Set([7]));
       expect(new Set(await helpersFor(64, 60_211.2, 1))).toEqual(new Set([0]));
-      // exactly 1 ms: two parts of 500 µs; just under: one
-      expect(new Set(await helpersFor(1000, 1000, 2))).toEqual(new Set([1]));
-      expect(new Set(await helpersFor(999, 1000, 2))).toEqual(new Set([0]));
+      // exactly 0.5 ms: two parts of 250 µs; just under: one
+      expect(new Set(await helpersFor(500, 1000, 2))).toEqual(new Set([1]));
+      expect(new Set(await helpersFor(499, 1000, 2))).toEqual(new Set([0]));
+      // no CPU idle at the call: the calling thread alone, however large the work
+      threadSplit.idleCpus = () => 0;
+      expect(new Set(await helpersFor(64, 60_211.2, 8))).toEqual(new Set([0]));
     } finally {
-      threadSplit.minPartNs = testing;
+      Object.assign(threadSplit, saved);
     }
+  });
+
+  // Issue 20, round 6: a split's helpers go to CPUs idle at the call (no
+  // runnable task on them), read only when the size would split; beyond
+  // those, one per BUSY_MIN_PART_NS (2 ms) of estimated work.
+  it('threadsWorth gives helpers the CPUs idle at the call, and busy ones only for 2 ms each; it reads the load only when the size would split', () => {
+    const saved = { ...threadSplit };
+    let asked = 0;
+    let idle = 0;
+    try {
+      threadSplit.minPartNs = 250_000;
+      expect(BUSY_MIN_PART_NS).toBe(2_000_000);
+      threadSplit.busyMinPartNs = BUSY_MIN_PART_NS;
+      threadSplit.idleCpus = () => {
+        asked += 1;
+        return idle;
+      };
+      idle = 0;  // every CPU busy
+      expect(threadsWorth(2, 64, 60_211.2)).toBe(1);  // W2: 3.85 ms, under 2 × 2 ms
+      expect(threadsWorth(8, 1000, 1_000)).toBe(1);  // 1 ms
+      expect(threadsWorth(2, 1000, 4_000)).toBe(2);  // 4 ms: two parts of 2 ms
+      expect(threadsWorth(8, 1000, 10_000)).toBe(5);  // 10 ms
+      idle = 1;
+      expect(threadsWorth(2, 64, 60_211.2)).toBe(2);
+      expect(threadsWorth(8, 1000, 1_000)).toBe(2);
+      idle = 3;
+      expect(threadsWorth(8, 1000, 1_000)).toBe(4);  // 1 ms: four parts of 250 µs
+      expect(threadsWorth(8, 2000, 1_000)).toBe(4);  // 2 ms: 8 parts' worth, 4 CPUs
+      idle = Infinity;  // not known (no /proc/loadavg): by size alone
+      expect(threadsWorth(8, 1000, 1_000)).toBe(4);
+      expect(threadsWorth(8, 2000, 1_000)).toBe(8);
+      expect(asked).toBe(10);
+      // under two parts' worth, or one thread asked for: one thread, and no reading of the load
+      expect(threadsWorth(2, 499, 1_000)).toBe(1);
+      expect(threadsWorth(1, 1e9, 1)).toBe(1);
+      expect(asked).toBe(10);
+      // tests split as asked, whatever the load
+      threadSplit.minPartNs = 0;
+      idle = 0;
+      expect(threadsWorth(3, 10, 0.1)).toBe(3);
+    } finally {
+      Object.assign(threadSplit, saved);
+    }
+  });
+
+  it.skipIf(process.platform !== 'linux')('runnableTasks reads the running count of /proc/loadavg (the calling thread among them)', () => {
+    const fields = readFileSync('/proc/loadavg', 'latin1').split(' ');
+    expect(fields[3]).toMatch(/^\d+\/\d+$/);
+    const running = runnableTasks();
+    expect(Number.isInteger(running) && running! >= 1).toBe(true);
   });
 
   // Runs `body` with the ops' real split threshold and the native backend's
@@ -411,7 +471,7 @@ describe('threads by size: a short op runs on one thread', () => {
   const SYNC_KERNELS = ['shift', 'noise', 'flip', 'crop', 'affine', 'colorAffine', 'channelSums', 'contrast', 'blur', 'mix', 'resizedCrop', 'gamma', 'erase'] as const;
   const withHelpersRecorded = async (body: (helpersOf: HelpersOf) => Promise<void>): Promise<void> => {
     const backend = activeBackend();
-    const testing = threadSplit.minPartNs;
+    const testing = { ...threadSplit };
     const original = { ...backend };
     const helpers: number[] = [];
     let together = false;
@@ -433,6 +493,7 @@ describe('threads by size: a short op runs on one thread', () => {
     }
     try {
       threadSplit.minPartNs = MIN_PART_NS;
+      threadSplit.idleCpus = () => Infinity;  // every CPU idle: the split by size alone
       await body(async (call) => {
         helpers.length = 0;
         await call();
@@ -440,21 +501,22 @@ describe('threads by size: a short op runs on one thread', () => {
       });
     } finally {
       Object.assign(backend, original);
-      threadSplit.minPartNs = testing;
+      Object.assign(threadSplit, testing);
     }
   };
 
   // The ops' own estimates (ns per byte or per stream position) on the
   // bench's batches, through the native backend's runTogether: W1 (a 0.96 ms
-  // estimate) stays on one thread whatever `threads` says; W2 (3.85 ms) and
-  // W3-sized noise (9.6 M positions × 0.4 ns = 3.85 ms) split in two.
+  // estimate) splits in three at most (250 µs parts) whatever `threads` says;
+  // W2 (3.85 ms) and W3-sized noise (9.6 M positions × 0.4 ns = 3.85 ms)
+  // split in two; 1024×28×28×1 noise (0.32 ms) stays on one thread.
   it.skipIf(!activeBackend().poolThreads)('shiftAsync and gaussianNoiseAsync choose threads by the batch size', async () => {
     await withHelpersRecorded(async (helpersOf) => {
       const shape: [number, number, number, number] = [64, 224, 224, 3];
       const length = 64 * 224 * 224 * 3;
       const u8 = { data: new Uint8Array(length), shape };
       const f32 = { data: new Float32Array(length), shape };
-      expect(await helpersOf(() => fa.shiftAsync(u8, { dx: 2, dy: -1, fill: 'constant', out: new Uint8Array(length), threads: 8 }))).toEqual(new Set([0]));
+      expect(await helpersOf(() => fa.shiftAsync(u8, { dx: 2, dy: -1, fill: 'constant', out: new Uint8Array(length), threads: 8 }))).toEqual(new Set([2]));
       expect(await helpersOf(() => fa.shiftAsync(f32, { dx: 2, dy: -1, fill: 'constant', out: new Float32Array(length), threads: 2 }))).toEqual(new Set([1]));
       expect(await helpersOf(() => fa.gaussianNoiseAsync(f32, { std: 0.1, out: f32.data, threads: 2 }))).toEqual(new Set([1]));
       const small = { data: new Float32Array(1024 * 28 * 28), shape: [1024, 28, 28, 1] as [number, number, number, number] };
@@ -466,7 +528,7 @@ describe('threads by size: a short op runs on one thread', () => {
   // element type (uint8 kernels cost 3–10× float32's per byte) and, for
   // shift, on whether offsets blend taps; the figures are Zen 3 sync CPU
   // times per byte. Hand-computed for 64 images of 224×224×3 (150 528 B
-  // uint8, 602 112 B float32) against 2 × MIN_PART_NS = 1 ms.
+  // uint8, 602 112 B float32) against 2 × MIN_PART_NS = 0.5 ms.
   it.skipIf(!activeBackend().poolThreads)('image ops choose threads by their element type and kernel, on the bench batches', async () => {
     await withHelpersRecorded(async (helpersOf) => {
       const batch = (Type: typeof Uint8Array | typeof Float32Array, n = 64): Batch => ({ data: new Type(n * 224 * 224 * 3), shape: [n, 224, 224, 3] });
@@ -477,11 +539,11 @@ describe('threads by size: a short op runs on one thread', () => {
       expect(await helpersOf(() => fa.flipAsync(u8, { mode: 'horizontal', out: out(u8), threads: 2 }))).toEqual(new Set([1]));
       const eight = batch(Uint8Array, 8);
       expect(await helpersOf(() => fa.flipAsync(eight, { mode: 'horizontal', out: out(eight), threads: 2 }))).toEqual(new Set([0]));
-      // erase uint8: × 0.1 ns = 0.96 ms, one thread (0.38, before the 2026-12-07 refit, made it 3.7 ms); float32 × 0.11 ns = 4.2 ms
-      expect(await helpersOf(() => fa.eraseAsync(u8, { p: 1, out: out(u8), threads: 2 }))).toEqual(new Set([0]));
+      // erase uint8: × 0.1 ns = 0.96 ms, split; float32 × 0.11 ns = 4.2 ms
+      expect(await helpersOf(() => fa.eraseAsync(u8, { p: 1, out: out(u8), threads: 2 }))).toEqual(new Set([1]));
       expect(await helpersOf(() => fa.eraseAsync(f32, { p: 1, out: out(f32), threads: 2 }))).toEqual(new Set([1]));
-      // shift uint8: whole pixels 0.1 ns (0.96 ms, one thread), subpixel 0.2 ns (1.93 ms)
-      expect(await helpersOf(() => fa.shiftAsync(u8, { dx: 2, dy: -1, out: out(u8), threads: 2 }))).toEqual(new Set([0]));
+      // shift uint8: whole pixels 0.1 ns (0.96 ms), subpixel 0.2 ns (1.93 ms)
+      expect(await helpersOf(() => fa.shiftAsync(u8, { dx: 2, dy: -1, out: out(u8), threads: 2 }))).toEqual(new Set([1]));
       expect(await helpersOf(() => fa.shiftAsync(u8, { dx: 2.5, dy: -1, out: out(u8), threads: 2 }))).toEqual(new Set([1]));
       // 16 images subpixel: 0.48 ms, one thread (0.75 ns, before the row-sums kernel, made it 1.8 ms and split)
       const sixteen = batch(Uint8Array, 16);
@@ -490,40 +552,42 @@ describe('threads by size: a short op runs on one thread', () => {
       expect(await helpersOf(() => fa.gammaAsync(f32, { gamma: 1.5, out: out(f32), threads: 2 }))).toEqual(new Set([1]));
       // contrast: the sums and the map (uint8 × (0.02 + 0.11) ns = 1.25 ms) in slices, split (before: staged on the pool)
       expect(await helpersOf(() => fa.contrastAsync(u8, { factor: 1.5, out: out(u8), threads: 2 }))).toEqual(new Set([1]));
-      // blur uint8 on 4 images: 150 528 B × 1.2 ns × 4 = 0.72 ms, one thread
+      // blur uint8 on 2 images: 150 528 B × 1.2 ns × 2 = 0.36 ms, one thread; 4 images (0.72 ms) split
+      const two = batch(Uint8Array, 2);
+      expect(await helpersOf(() => fa.gaussianBlurAsync(two, { sigma: 1.5, out: out(two), threads: 2 }))).toEqual(new Set([0]));
       const four = batch(Uint8Array, 4);
-      expect(await helpersOf(() => fa.gaussianBlurAsync(four, { sigma: 1.5, out: out(four), threads: 2 }))).toEqual(new Set([0]));
+      expect(await helpersOf(() => fa.gaussianBlurAsync(four, { sigma: 1.5, out: out(four), threads: 2 }))).toEqual(new Set([1]));
     });
   });
 
   // Issue 20, Zen 4 round (2026-12-07): figures refitted where the kernels
   // had become 2–6× faster than their estimates (which then split work of
   // 0.2–0.5 ms), and noise per pixel estimated per element written (c per
-  // position). Hand-computed against 2 × MIN_PART_NS = 1 ms; each "one
-  // thread" line split with the figures before.
-  it.skipIf(!activeBackend().poolThreads)('estimates refitted to the current kernels: work under 1 ms stays on one thread', async () => {
+  // position). Hand-computed against 2 × MIN_PART_NS = 0.5 ms (1 ms before
+  // round 6); each "one thread" line splits with the figures before.
+  it.skipIf(!activeBackend().poolThreads)('estimates refitted to the current kernels: work under 0.5 ms stays on one thread', async () => {
     await withHelpersRecorded(async (helpersOf) => {
       const batch = (Type: typeof Uint8Array | typeof Float32Array, n: number, c = 3): Batch => ({ data: new Type(n * 224 * 224 * c), shape: [n, 224, 224, c] });
       const out = (b: Batch): Uint8Array | Float32Array => (b.data instanceof Uint8Array ? new Uint8Array(b.data.length) : new Float32Array(b.data.length));
       const labels = (n: number): Float32Array => new Float32Array(n * 2).fill(0.5);
-      // mixup uint8: 150 528 B × 0.11 ns = 16.6 µs per image; 64 images 1.06 ms, split; 32 images 0.53 ms (0.66 ns: 3.2 ms)
+      // mixup uint8: 150 528 B × 0.11 ns = 16.6 µs per image; 64 images 1.06 ms, split; 16 images 0.26 ms (0.66 ns: 1.6 ms)
       const u8 = batch(Uint8Array, 64);
-      const u8half = batch(Uint8Array, 32);
+      const u8half = batch(Uint8Array, 16);
       expect(await helpersOf(() => fa.mixupAsync(u8, labels(64), { alpha: 0.2, seed: 1, out: out(u8), threads: 2 }))).toEqual(new Set([1]));
-      expect(await helpersOf(() => fa.mixupAsync(u8half, labels(32), { alpha: 0.2, seed: 1, out: out(u8half), threads: 2 }))).toEqual(new Set([0]));
-      // affine uint8: × 1.5 ns = 0.226 ms per image: 4 images 0.90 ms, 5 images 1.13 ms (3.7 ns: 4 images 2.2 ms)
-      const four = batch(Uint8Array, 4);
-      const five = batch(Uint8Array, 5);
-      expect(await helpersOf(() => fa.affineAsync(four, { rotation: 15, seed: 1, out: out(four), threads: 2 }))).toEqual(new Set([0]));
-      expect(await helpersOf(() => fa.affineAsync(five, { rotation: 15, seed: 1, out: out(five), threads: 2 }))).toEqual(new Set([1]));
-      // affine float32: 602 112 B × 0.3 ns = 0.181 ms per image: 5 images 0.90 ms (0.68 ns: 2.0 ms)
-      const fiveF = batch(Float32Array, 5);
-      expect(await helpersOf(() => fa.affineAsync(fiveF, { rotation: 15, seed: 1, out: out(fiveF), threads: 2 }))).toEqual(new Set([0]));
-      // gamma float32: × 0.5 ns = 0.30 ms per image: 3 images 0.90 ms (0.88 ns: 1.6 ms)
-      const threeF = batch(Float32Array, 3);
-      expect(await helpersOf(() => fa.gammaAsync(threeF, { gamma: 1.5, out: out(threeF), threads: 2 }))).toEqual(new Set([0]));
-      // contrast uint8: (0.02 + 0.11) ns × 150 528 B = 19.6 µs per image: 48 images 0.94 ms ((0.06 + 0.16) ns: 1.6 ms)
-      const u8k = batch(Uint8Array, 48);
+      expect(await helpersOf(() => fa.mixupAsync(u8half, labels(16), { alpha: 0.2, seed: 1, out: out(u8half), threads: 2 }))).toEqual(new Set([0]));
+      // affine uint8: × 1.5 ns = 0.226 ms per image: 2 images 0.45 ms, 3 images 0.68 ms (3.7 ns: 2 images 1.1 ms)
+      const two = batch(Uint8Array, 2);
+      const three = batch(Uint8Array, 3);
+      expect(await helpersOf(() => fa.affineAsync(two, { rotation: 15, seed: 1, out: out(two), threads: 2 }))).toEqual(new Set([0]));
+      expect(await helpersOf(() => fa.affineAsync(three, { rotation: 15, seed: 1, out: out(three), threads: 2 }))).toEqual(new Set([1]));
+      // affine float32: 602 112 B × 0.3 ns = 0.181 ms per image: 2 images 0.36 ms (0.68 ns: 0.82 ms)
+      const twoF = batch(Float32Array, 2);
+      expect(await helpersOf(() => fa.affineAsync(twoF, { rotation: 15, seed: 1, out: out(twoF), threads: 2 }))).toEqual(new Set([0]));
+      // gamma float32: × 0.5 ns = 0.30 ms per image: 1 image (0.88 ns: 0.53 ms)
+      const oneF = batch(Float32Array, 1);
+      expect(await helpersOf(() => fa.gammaAsync(oneF, { gamma: 1.5, out: out(oneF), threads: 2 }))).toEqual(new Set([0]));
+      // contrast uint8: (0.02 + 0.11) ns × 150 528 B = 19.6 µs per image: 24 images 0.47 ms ((0.06 + 0.16) ns: 0.79 ms)
+      const u8k = batch(Uint8Array, 24);
       expect(await helpersOf(() => fa.contrastAsync(u8k, { factor: 1.5, out: out(u8k), threads: 2 }))).toEqual(new Set([0]));
       // gaussian noise, one draw per pixel of 3 channels: 0.4 ns × 3 per position; 32 images 1.6 M positions = 1.93 ms, split (0.4 ns per position: 0.64 ms, one thread)
       const f32 = batch(Float32Array, 32);

@@ -1,6 +1,7 @@
 // Option resolution shared by every op: the random options of DESIGN §3 and
 // the thread count of …Async ops.
-import { availableParallelism } from 'node:os';
+import { openSync, readSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 import type { Backend } from '../backends/backend.js';
@@ -160,33 +161,129 @@ export function splitRange(length: number, parts: number, align: number): Array<
  * vCPU, and the calling thread, asleep at the join, waits to be woken. No
  * threshold fixes that; on a quiet host the hand-off w decides: with two
  * threads an op of T ns takes about T/2 + w, so never slower than one
- * thread needs T ≥ 2w, 1.7× needs T ≥ 11.3w. 500 µs per part (~80 median
- * hand-offs) keeps the hand-off under 2 % of a split op; an op estimated
- * under 1 ms runs on one thread (W1, a 64×224×224×3 uint8 shift, is
- * estimated at 0.96 ms). The estimates are a fast core's (each op's
- * ns-per-byte or per-position figure), so a slower core errs towards fewer
- * threads. Earlier, 1024×28×28×1 float32 gaussian noise (0.5 ms) split in
- * two ran at 0.21× one thread.
+ * thread needs T ≥ 2w, 1.7× needs T ≥ 11.3w. The estimates are a fast
+ * core's (each op's ns-per-byte or per-position figure), so a slower core
+ * errs towards fewer threads. Earlier, 1024×28×28×1 float32 gaussian noise
+ * (0.5 ms) split in two ran at 0.21× one thread.
+ *
+ * Was 500 µs (1 ms to split) while splits ran whatever the load. Ops
+ * estimated just under 1 ms then never split: W1 and the uint8 integer
+ * shifts (0.96 ms estimated, 0.4–0.6 ms of work on Zen 4) ran at
+ * 0.95–0.96× one thread with threads: 2 on a quiet host (the …Async call's
+ * own ~20–30 µs, docs/performance.md round 3). Two threads copy their
+ * 9.6 MB 1.56× faster than one when the other vCPU is free (0.370 →
+ * 0.237 ms, native/tools/memcpy_threads.cc, round 4), a helper woken the
+ * way the addon's Crew wakes one; a 0.13 ms memset lost (0.76×). With
+ * splits only onto idle CPUs (threadsWorth), 250 µs per part splits those
+ * ops and keeps parts above that loss.
  */
-export const MIN_PART_NS = 500_000;
+export const MIN_PART_NS = 250_000;
+
+/** /proc/loadavg, kept open once found (Linux); null where it cannot be opened. */
+let loadavgFd: number | null | undefined;
+const loadavgText = new Uint8Array(128);
 
 /**
- * The least work per thread threadsWorth uses: MIN_PART_NS. (Tests set it
- * to 0, so that every split of the kernels' ranges is exercised on small
- * inputs: test/setup.ts.)
+ * Tasks the system can run at this moment, the calling thread included:
+ * the "running" count of /proc/loadavg's `running/total` field (Linux; it
+ * counts every CPU's run queue), read with one pread on a descriptor kept
+ * open (~2 µs, against ~60 µs for opening it each time at load 9);
+ * undefined where there is no such file.
  */
-export const threadSplit = { minPartNs: MIN_PART_NS };
+export function runnableTasks(): number | undefined {
+  if (loadavgFd === undefined) {
+    try {
+      loadavgFd = openSync('/proc/loadavg', 'r');
+    } catch {
+      loadavgFd = null;
+    }
+  }
+  if (loadavgFd === null) return undefined;
+  let length: number;
+  try {
+    length = readSync(loadavgFd, loadavgText, 0, loadavgText.length, 0);
+  } catch {
+    return undefined;
+  }
+  // "8.84 8.83 8.36 9/243 30416": the number after the third space
+  let at = 0;
+  for (let spaces = 0; at < length && spaces < 3; at += 1) if (loadavgText[at] === 0x20) spaces += 1;
+  let running = 0;
+  let digits = 0;
+  for (; at < length && loadavgText[at]! >= 0x30 && loadavgText[at]! <= 0x39; at += 1, digits += 1) running = running * 10 + loadavgText[at]! - 0x30;
+  return digits > 0 ? running : undefined;
+}
+
+/** CPUs the system has (all of them, as /proc/loadavg counts the tasks of every one). */
+const SYSTEM_CPUS = Math.max(1, cpus().length);
+
+/**
+ * How long an idleCpus reading is reused (ms). Read right after a kernel
+ * that streamed a batch through the caches, the pread cost 40–130 µs of a
+ * 0.5 ms …Async call (W1, I10-u8-wrap, E3 at load 10, against ~8 µs in a
+ * loop of reads); a loop of such calls now reads it once per ~20 calls.
+ */
+const IDLE_READING_MS = 10;
+const idleReading = { at: -Infinity, idle: Infinity };
+
+/**
+ * CPUs with nothing to run at this moment but the calling thread's own:
+ * how many helpers could start at once (a reading at most IDLE_READING_MS
+ * old). Infinity where it is not known.
+ */
+export function idleCpus(): number {
+  const now = performance.now();
+  if (now - idleReading.at >= IDLE_READING_MS) {
+    const runnable = runnableTasks();
+    idleReading.idle = runnable === undefined ? Infinity : Math.max(0, SYSTEM_CPUS - runnable);
+    idleReading.at = now;
+  }
+  return idleReading.idle;
+}
+
+/**
+ * Least estimated work per thread (ns) for a helper that has no idle CPU to
+ * run on. Under contention the scheduler gives each runnable thread a
+ * share: an op shorter than its time slice runs on the calling thread
+ * without a break, and a helper can only make it wait at the join, while a
+ * longer op is preempted anyway, and a helper gets it a second share. On the
+ * 2-vCPU Zen 4 host at load 8–9 (9–10 runnable tasks), threads: 2 against
+ * sync, wall, alternated (issue 20 round 6): W2 (3.0 ms of CPU, its sync
+ * wall = its CPU) 0.55–0.58×; E4 (3.8 ms of CPU, 11.5 ms wall) 1.82–1.97×,
+ * K2, W3, T1 (5.7–8.4 ms) 1.11–1.52×; every op of 0.4–1.5 ms 0.52–0.99×.
+ */
+export const BUSY_MIN_PART_NS = 2_000_000;
+
+/**
+ * How threadsWorth splits: the least work per thread, MIN_PART_NS, and per
+ * thread beyond the CPUs idle at the call (idleCpus), BUSY_MIN_PART_NS.
+ * (Tests set minPartNs to 0, which splits as asked whatever the size and
+ * the load, so that every split of the kernels' ranges is exercised on
+ * small inputs: test/setup.ts.)
+ */
+export const threadSplit = { minPartNs: MIN_PART_NS, busyMinPartNs: BUSY_MIN_PART_NS, idleCpus };
 
 /**
  * How many of the `threads` asked for an op of `units` units of work, each
  * about `nsPerUnit` ns on one thread (a fast core's figure, so that the
  * estimate errs towards fewer threads on slower ones), is worth: at most one
- * per threadSplit.minPartNs of estimated work, at least 1. Results never
- * depend on it.
+ * per threadSplit.minPartNs of estimated work, at least 1; beyond the CPUs
+ * idle at the call (threadSplit.idleCpus, asked only when the size would
+ * split), at most one per threadSplit.busyMinPartNs. A helper that finds no
+ * idle CPU waits for one while the calling thread, done with its share,
+ * waits for it: on the 2-vCPU Zen 4 host at load 8–11, where 9–10 tasks were
+ * runnable at any moment, splits of 0.4–1.5 ms ran at 0.52–0.99× one thread
+ * (issue 20 round 6 in docs/performance.md). (libgomp's OMP_DYNAMIC likewise
+ * gives an OpenMP team the CPUs online less the load average,
+ * config/posix/proc.c; the runnable count is the load at this moment.)
+ * Results never depend on it.
  */
 export function threadsWorth(threads: number, units: number, nsPerUnit: number): number {
-  const parts = threadSplit.minPartNs <= 0 ? threads : Math.floor((units * nsPerUnit) / threadSplit.minPartNs);
-  return Math.max(1, Math.min(threads, parts));
+  if (threadSplit.minPartNs <= 0) return Math.max(1, threads);
+  const ns = units * nsPerUnit;
+  const bySize = Math.max(1, Math.min(threads, Math.floor(ns / threadSplit.minPartNs)));
+  if (bySize <= 1) return 1;
+  return Math.min(bySize, Math.max(1 + threadSplit.idleCpus(), Math.floor(ns / threadSplit.busyMinPartNs)));
 }
 
 /** The typed arrays kernels take. */

@@ -214,8 +214,8 @@ export function runnableTasks(): number | undefined {
   return digits > 0 ? running : undefined;
 }
 
-/** CPUs the system has (all of them, as /proc/loadavg counts the tasks of every one). */
-const SYSTEM_CPUS = Math.max(1, cpus().length);
+/** CPUs the system has (all of them, as /proc/loadavg counts the tasks of every one; os.cpus() is empty where it cannot read them). */
+const SYSTEM_CPUS = cpus().length || availableParallelism();
 
 /**
  * How long an idleCpus reading is reused (ms). Read right after a kernel

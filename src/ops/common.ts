@@ -214,8 +214,18 @@ export function runnableTasks(): number | undefined {
   return digits > 0 ? running : undefined;
 }
 
-/** CPUs the system has (all of them, as /proc/loadavg counts the tasks of every one; os.cpus() is empty where it cannot read them). */
-const SYSTEM_CPUS = cpus().length || availableParallelism();
+/**
+ * CPUs the system has (all of them, as /proc/loadavg counts the tasks of
+ * every one; os.cpus() is empty where it cannot read them). Counted on the
+ * first idleCpus reading rather than at import: os.cpus() reads
+ * /proc/cpuinfo and /proc/stat, which a program that never splits an op
+ * should not pay for at startup.
+ */
+let systemCpus = 0;
+function systemCpuCount(): number {
+  if (systemCpus === 0) systemCpus = cpus().length || availableParallelism();
+  return systemCpus;
+}
 
 /**
  * How long an idleCpus reading is reused (ms). Read right after a kernel
@@ -235,7 +245,7 @@ export function idleCpus(): number {
   const now = performance.now();
   if (now - idleReading.at >= IDLE_READING_MS) {
     const runnable = runnableTasks();
-    idleReading.idle = runnable === undefined ? Infinity : Math.max(0, SYSTEM_CPUS - runnable);
+    idleReading.idle = runnable === undefined ? Infinity : Math.max(0, systemCpuCount() - runnable);
     idleReading.at = now;
   }
   return idleReading.idle;

@@ -15,7 +15,10 @@
 // variable as the addon's Crew does; the halves are 4096-byte aligned), in
 // alternating order, and prints medians and minima of wall time, the
 // process's CPU time, and two threads' speed-up (1-thread wall / 2-thread
-// wall). Buffers are touched before timing (no page faults inside).
+// wall); then the same speed-up over only the rounds that ran as timed (no
+// wait for a CPU: report_clean) and how long after the calling thread the
+// helper started its half (median). Buffers are touched before timing (no
+// page faults inside).
 //
 // Build (one line; no ISA flags: glibc's memcpy and memset pick their own):
 //   g++ -std=gnu++17 -O3 -pthread -o /tmp/memcpy_threads
@@ -28,6 +31,7 @@
 // 2.3, with the two threads' CPU 1.32× one thread's: they share the memory's
 // bandwidth (docs/performance.md, "Two threads that scale … (round 4)").
 #include <algorithm>
+#include <cmath>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -111,6 +115,31 @@ uint64_t sum_words(const unsigned char* p, size_t n) {
 // [from, to) of n bytes on one thread: the whole; on two: a 4096-byte-aligned half each.
 using Range = std::function<void(size_t from, size_t to)>;
 
+// Plain medians on a host where other programs hold a CPU measure the
+// scheduler, not the memory (Zen 5, 2026-12-07, round 7: at load 4-7 the
+// two-thread wall equalled its CPU time, the halves one after the other).
+// So medians are also taken over the rounds that ran as timed: one-thread
+// rounds whose wall is within kUnpreempted of their CPU time, and two-thread
+// rounds whose helper started less than kLate of the calling thread's half
+// before or after it (on a quiet host it starts 20-30 us after, a sixth of
+// a 9.6 MB copy's half; later means it waited for a CPU).
+constexpr double kUnpreempted = 1.1, kLate = 0.5;
+
+// Medians over the rounds that ran as timed (above), with their counts.
+void report_clean(const char* op, size_t bytes, const std::vector<double> (&wall)[2], const std::vector<double> (&cpu)[2], const std::vector<double>& late) {
+  std::vector<double> one, two;
+  for (size_t i = 0; i < wall[0].size(); ++i)
+    if (wall[0][i] <= cpu[0][i] * kUnpreempted) one.push_back(wall[0][i]);
+  for (size_t i = 0; i < wall[1].size(); ++i)
+    if (std::abs(late[i]) < kLate) two.push_back(wall[1][i]);
+  if (one.empty() || two.empty()) {
+    std::printf("%-5s %10zu B  rounds as timed: 1 thread %zu, 2 threads together %zu of %zu: no figure\n", op, bytes, one.size(), two.size(), wall[1].size());
+    return;
+  }
+  std::printf("%-5s %10zu B  rounds as timed: 1 thread %zu, %7.3f ms; 2 threads together %zu of %zu, %7.3f ms; speed-up %.2fx\n", op, bytes,
+              one.size(), median(one), two.size(), wall[1].size(), median(two), median(one) / median(two));
+}
+
 void report(const char* op, size_t bytes, const std::vector<double> (&wall)[2], const std::vector<double> (&cpu)[2]) {
   const double w1 = median(wall[0]), w2 = median(wall[1]);
   std::printf("%-5s %10zu B  1 thread %7.3f ms (min %7.3f, cpu %7.3f)  2 threads %7.3f ms (min %7.3f, cpu %7.3f)  speed-up %.2fx (min/min %.2fx)  1 thread %.1f GB/s\n",
@@ -121,7 +150,7 @@ void report(const char* op, size_t bytes, const std::vector<double> (&wall)[2], 
 
 void probe(Helper& helper, const char* op, size_t bytes, int rounds, const Range& range) {
   const size_t half = (bytes / 2) & ~size_t(4095);
-  std::vector<double> wall[2], cpu[2];
+  std::vector<double> wall[2], cpu[2], late, wake;  // late: the helper's start after the caller's, per caller's half
   for (int r = 0; r < rounds; ++r) {
     for (int k = 0; k < 2; ++k) {
       const int threads = (r + k) % 2;  // alternate which goes first
@@ -129,13 +158,19 @@ void probe(Helper& helper, const char* op, size_t bytes, int rounds, const Range
       if (threads == 0) {
         range(0, bytes);
       } else {
-        helper.Together([&] { range(0, half); }, [&] { range(half, bytes); });
+        double mine[2], theirs[2];  // each half's start and end
+        helper.Together([&] { mine[0] = clock_ms(CLOCK_MONOTONIC), range(0, half), mine[1] = clock_ms(CLOCK_MONOTONIC); },
+                        [&] { theirs[0] = clock_ms(CLOCK_MONOTONIC), range(half, bytes), theirs[1] = clock_ms(CLOCK_MONOTONIC); });
+        wake.push_back(theirs[0] - mine[0]);
+        late.push_back(wake.back() / (mine[1] - mine[0]));
       }
       wall[threads].push_back(clock_ms(CLOCK_MONOTONIC) - w0);
       cpu[threads].push_back(clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0);
     }
   }
   report(op, bytes, wall, cpu);
+  report_clean(op, bytes, wall, cpu, late);
+  std::printf("%-5s %10zu B  the helper started %.1f us after the calling thread (median; min %.1f; negative: the caller waited for a CPU)\n", op, bytes, median(wake) * 1e3, *std::min_element(wake.begin(), wake.end()) * 1e3);
 }
 
 }  // namespace

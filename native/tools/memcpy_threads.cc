@@ -31,7 +31,6 @@
 // 2.3, with the two threads' CPU 1.32× one thread's: they share the memory's
 // bandwidth (docs/performance.md, "Two threads that scale … (round 4)").
 #include <algorithm>
-#include <cmath>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -119,19 +118,19 @@ using Range = std::function<void(size_t from, size_t to)>;
 // scheduler, not the memory (Zen 5, 2026-12-07, round 7: at load 4-7 the
 // two-thread wall equalled its CPU time, the halves one after the other).
 // So medians are also taken over the rounds that ran as timed: one-thread
-// rounds whose wall is within kUnpreempted of their CPU time, and two-thread
-// rounds whose helper started less than kLate of the calling thread's half
-// before or after it (on a quiet host it starts 20-30 us after, a sixth of
-// a 9.6 MB copy's half; later means it waited for a CPU).
-constexpr double kUnpreempted = 1.1, kLate = 0.5;
+// rounds whose wall is at most kUnpreempted times their CPU time, and
+// two-thread rounds whose process CPU time is at least kTogether times their
+// wall (the halves overlapped for most of the round; quiet, a 9.6 MB copy's
+// two halves took 1.36x their wall in CPU, the helper starting ~25 us late).
+constexpr double kUnpreempted = 1.1, kTogether = 1.25;
 
 // Medians over the rounds that ran as timed (above), with their counts.
-void report_clean(const char* op, size_t bytes, const std::vector<double> (&wall)[2], const std::vector<double> (&cpu)[2], const std::vector<double>& late) {
+void report_clean(const char* op, size_t bytes, const std::vector<double> (&wall)[2], const std::vector<double> (&cpu)[2]) {
   std::vector<double> one, two;
   for (size_t i = 0; i < wall[0].size(); ++i)
     if (wall[0][i] <= cpu[0][i] * kUnpreempted) one.push_back(wall[0][i]);
   for (size_t i = 0; i < wall[1].size(); ++i)
-    if (std::abs(late[i]) < kLate) two.push_back(wall[1][i]);
+    if (cpu[1][i] >= wall[1][i] * kTogether) two.push_back(wall[1][i]);
   if (one.empty() || two.empty()) {
     std::printf("%-5s %10zu B  rounds as timed: 1 thread %zu, 2 threads together %zu of %zu: no figure\n", op, bytes, one.size(), two.size(), wall[1].size());
     return;
@@ -150,7 +149,7 @@ void report(const char* op, size_t bytes, const std::vector<double> (&wall)[2], 
 
 void probe(Helper& helper, const char* op, size_t bytes, int rounds, const Range& range) {
   const size_t half = (bytes / 2) & ~size_t(4095);
-  std::vector<double> wall[2], cpu[2], late, wake;  // late: the helper's start after the caller's, per caller's half
+  std::vector<double> wall[2], cpu[2], wake;  // wake: the helper's start after the caller's
   for (int r = 0; r < rounds; ++r) {
     for (int k = 0; k < 2; ++k) {
       const int threads = (r + k) % 2;  // alternate which goes first
@@ -158,18 +157,16 @@ void probe(Helper& helper, const char* op, size_t bytes, int rounds, const Range
       if (threads == 0) {
         range(0, bytes);
       } else {
-        double mine[2], theirs[2];  // each half's start and end
-        helper.Together([&] { mine[0] = clock_ms(CLOCK_MONOTONIC), range(0, half), mine[1] = clock_ms(CLOCK_MONOTONIC); },
-                        [&] { theirs[0] = clock_ms(CLOCK_MONOTONIC), range(half, bytes), theirs[1] = clock_ms(CLOCK_MONOTONIC); });
-        wake.push_back(theirs[0] - mine[0]);
-        late.push_back(wake.back() / (mine[1] - mine[0]));
+        double mine = 0, theirs = 0;  // when each half started
+        helper.Together([&] { mine = clock_ms(CLOCK_MONOTONIC), range(0, half); }, [&] { theirs = clock_ms(CLOCK_MONOTONIC), range(half, bytes); });
+        wake.push_back(theirs - mine);
       }
       wall[threads].push_back(clock_ms(CLOCK_MONOTONIC) - w0);
       cpu[threads].push_back(clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0);
     }
   }
   report(op, bytes, wall, cpu);
-  report_clean(op, bytes, wall, cpu, late);
+  report_clean(op, bytes, wall, cpu);
   std::printf("%-5s %10zu B  the helper started %.1f us after the calling thread (median; min %.1f; negative: the caller waited for a CPU)\n", op, bytes, median(wake) * 1e3, *std::min_element(wake.begin(), wake.end()) * 1e3);
 }
 

@@ -27,16 +27,20 @@ namespace copy_detail {
 // 64-byte moves are the target's widest vector loads and stores: GCC's
 // generic tuning lowered the constant-size memcpy to 16-byte moves in the
 // AVX2 build (perf, issue 20 round 3), half the width a memcpy of the same
-// rows uses.
+// rows uses. A 64-byte piece is two 32-byte moves in the AVX-512 build
+// too: rows start at any byte (offsets of c-byte pixels), so nearly every
+// unaligned 64-byte move crosses a cache line, and on Zen 5 (full-width
+// AVX-512) a 64-byte move that does cost more than two 32-byte ones, of
+// which only one crosses. With 64-byte moves the uint8 integer shifts took
+// 1.16-1.34x the AVX2 build's time (W1, H2; buffers at 0, 8, 16 or 48 mod
+// 64), with 32-byte ones 0.95-1.08x (native/tools/isa_pair_ab.cc, one
+// process, ABBA, CPU time, load 14-16, 2026-12-07, round 7). Zen 4 runs a
+// 64-byte move as two 32-byte halves anyway, and lost on line-crossing
+// 64-byte accesses in round 5 (blend8, copy_span), so this form is no
+// worse there.
 template <size_t N, bool kWide>
 inline void move_bytes(char* to, const char* from) {
-#if defined(__AVX512F__)
-  if constexpr (kWide && N == 64) {
-    _mm512_storeu_si512(to, _mm512_loadu_si512(from));
-    return;
-  }
-#endif
-#if defined(__AVX2__)
+#if defined(__AVX2__)  // and AVX-512 (above)
   if constexpr (kWide && (N == 32 || N == 64)) {
     for (size_t i = 0; i < N; i += 32)
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(to + i), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(from + i)));

@@ -11,18 +11,19 @@
 import { createRequire } from 'node:module';
 
 import { cpuMs, median } from './ab.mjs';
-import { loadCases } from './lib.mjs';
+import { loadCases, takeOption } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const fastaug = require('../dist/cjs/index.js');
 const { currentSelection, availableBackends } = require('../dist/cjs/backends/select.js');
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const rounds = Number(option('--rounds', '11'));
-const isaNames = option('--isas', 'avx512,avx2').split(',');
-const optionValues = new Set([option('--rounds'), option('--isas')]);
-const ids = args.filter((a) => !a.startsWith('--') && !optionValues.has(a));
+const rounds = Number(takeOption(args, 'rounds', '11'));
+const isaNames = takeOption(args, 'isas', 'avx512,avx2').split(',');
+const ids = args; // what is left once the options are taken out: the case ids
+const unknown = ids.find((a) => a.startsWith('--'));
+if (unknown !== undefined) throw new Error(`isa-ab: unknown option ${unknown} (options: --rounds N, --isas a,b)`);
+if (!(Number.isInteger(rounds) && rounds > 0)) throw new Error('isa-ab: --rounds must be a positive integer');
 
 const selection = currentSelection();
 const backends = isaNames.map((isa) => {
@@ -32,7 +33,10 @@ const backends = isaNames.map((isa) => {
 });
 const useIsa = (k) => { selection.backend = backends[k]; };
 
-const cases = (await loadCases()).filter((c) => ids.includes(c.id));
+const allCases = await loadCases();
+const missing = ids.find((id) => !allCases.some((c) => c.id === id));
+if (missing !== undefined) throw new Error(`isa-ab: no bench case ${missing}`);
+const cases = allCases.filter((c) => ids.includes(c.id));
 for (const c of cases) {
   const ctx = c.setup(fastaug);
   const calls = Math.max(2, Math.round(8 / Math.max(1, c.bytes / 4e7)));

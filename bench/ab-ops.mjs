@@ -8,14 +8,14 @@
 // output sits against the input modulo 64 (erase's image copies ran 2-8x
 // slower at some offsets, docs/performance.md, round 3).
 import { cpuMs, loadBuilds, median } from './ab.mjs';
+import { positionalArgs, takeOption } from './lib.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const rounds = Number(option('--rounds', '11'));
-const calls = Number(option('--calls', '4'));
-const outShift = Number(option('--out-shift', '0'));
-const optionValues = new Set([option('--vs'), option('--rounds'), option('--calls'), option('--out-shift')]);
-const builds = loadBuilds(option('--vs'));
+const rounds = Number(takeOption(args, 'rounds', '11'));
+const calls = Number(takeOption(args, 'calls', '4'));
+const outShift = Number(takeOption(args, 'out-shift', '0'));
+const builds = loadBuilds(takeOption(args, 'vs'));
+const names = positionalArgs(args, 'ab-ops');
 const shape = [64, 224, 224, 3];
 const data = new Uint8Array(64 * 224 * 224 * 3).map((_, i) => (i * 7) & 255);
 const out = new Uint8Array(data.length + 64).subarray(outShift, outShift + data.length);
@@ -51,7 +51,6 @@ const ops = {
   'flip-v-f32': (fa) => fa.flip(floats().batch, { vertical: true, out: floats().out }),
 };
 const isFloat = (name) => name.endsWith('-f32');
-const names = args.filter((a) => !a.startsWith('--') && !optionValues.has(a));
 for (const name of names.length > 0 ? names : Object.keys(ops)) {
   const op = ops[name];
   if (op === undefined) throw new Error(`unknown op ${name}; ops: ${Object.keys(ops).join(', ')}`);

@@ -9,15 +9,13 @@
 // DIST/addon/fastaug.node if there is one; both builds must give the same
 // bytes. FASTAUG_ISA picks the ISA of both.
 import { cpuMs, loadBuilds, median } from './ab.mjs';
-import { hostInfo, loadCases } from './lib.mjs';
+import { hostInfo, loadCases, positionalArgs, takeOption } from './lib.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const vs = option('--vs');
-const rounds = Number(option('--rounds', '9'));
-const calls = Number(option('--calls', '2'));
-const optionValues = new Set([vs, option('--rounds'), option('--calls')]);
-const given = args.filter((a) => !a.startsWith('--') && !optionValues.has(a));
+const vs = takeOption(args, 'vs');
+const rounds = Number(takeOption(args, 'rounds', '9'));
+const calls = Number(takeOption(args, 'calls', '2'));
+const given = positionalArgs(args, 'affine-cpu');
 const ids = given.length > 0 ? given : ['T1', 'T2', 'B10-f32', 'B10-u8'];
 
 const builds = loadBuilds(vs);

@@ -8,12 +8,13 @@
 // Here the uint8 map runs at its compute speed, where the batch cases
 // (B1, K1) mostly time the memory.
 import { cpuMs, loadBuilds, median } from './ab.mjs';
+import { positionalArgs, takeOption } from './lib.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const vs = option('--vs');
+const vs = takeOption(args, 'vs');
 if (vs === undefined) throw new Error('usage: node bench/color-cache-ab.mjs --vs DIST [--rounds N]');
-const rounds = Number(option('--rounds', '21'));
+const rounds = Number(takeOption(args, 'rounds', '21'));
+positionalArgs(args, 'color-cache-ab'); // it takes no names: catches a mistyped option
 const builds = loadBuilds(vs);
 const shapes = [[1, 224, 224, 3], [4, 224, 224, 3], [64, 224, 224, 3], [256, 32, 32, 3]];
 for (const shape of shapes) {

@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 
 import { cpuMs, median } from './ab.mjs';
-import { loadCases, takeOption } from './lib.mjs';
+import { loadCases, positionalArgs, takeOption } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const fastaug = require('../dist/cjs/index.js');
@@ -20,9 +20,7 @@ const { currentSelection, availableBackends } = require('../dist/cjs/backends/se
 const args = process.argv.slice(2);
 const rounds = Number(takeOption(args, 'rounds', '11'));
 const isaNames = takeOption(args, 'isas', 'avx512,avx2').split(',');
-const ids = args; // what is left once the options are taken out: the case ids
-const unknown = ids.find((a) => a.startsWith('--'));
-if (unknown !== undefined) throw new Error(`isa-ab: unknown option ${unknown} (options: --rounds N, --isas a,b)`);
+const ids = positionalArgs(args, 'isa-ab');
 if (!(Number.isInteger(rounds) && rounds > 0)) throw new Error('isa-ab: --rounds must be a positive integer');
 
 const selection = currentSelection();

@@ -105,6 +105,17 @@ export function takeOption(args, name, fallback) {
   return value;
 }
 
+/**
+ * What is left of `args` once every option has been taken out (case ids,
+ * op names): throws on a leftover `--option`, which would otherwise be
+ * taken for a name.
+ */
+export function positionalArgs(args, script) {
+  const unknown = args.find((a) => a.startsWith('--'));
+  if (unknown !== undefined) throw new Error(`${script}: unknown option ${unknown}`);
+  return args;
+}
+
 /** Removes `--name` from `args`; whether it was there. */
 export function takeFlag(args, name) {
   const at = args.indexOf(`--${name}`);

@@ -13,18 +13,16 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { cpuMsAsync, median } from './ab.mjs';
-import { benchDir } from './lib.mjs';
+import { benchDir, positionalArgs, takeOption } from './lib.mjs';
 
 process.env.FASTAUG_BACKEND = 'js';
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const vs = option('--vs');
-const spread = Number(option('--spread', '0.2'));
-const rounds = Number(option('--rounds', '7'));
-const threads = option('--threads');
-const optionValues = new Set([vs, option('--spread'), option('--rounds'), threads]);
-const dtypes = args.filter((a) => !a.startsWith('--') && !optionValues.has(a));
+const vs = takeOption(args, 'vs');
+const spread = Number(takeOption(args, 'spread', '0.2'));
+const rounds = Number(takeOption(args, 'rounds', '7'));
+const threads = takeOption(args, 'threads');
+const dtypes = positionalArgs(args, 'shift-js-cpu');
 
 const builds = [['this', require(path.join(benchDir, '../dist/cjs/index.js'))]];
 if (vs !== undefined) builds.push(['vs', require(path.resolve(vs, 'cjs/index.js'))]);

@@ -13,13 +13,12 @@
 // drawn integer offsets, reflect), H4 (the same, given offsets, constant) or
 // C3 (one 28×28 image of W7's kind: the cost of a call).
 import { cpuMs, loadBuilds, median } from './ab.mjs';
+import { positionalArgs, takeOption } from './lib.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const vs = option('--vs');
-const rounds = Number(option('--rounds', '9'));
-const optionValues = new Set([vs, option('--rounds')]);
-const caseIds = args.filter((a) => !a.startsWith('--') && !optionValues.has(a));
+const vs = takeOption(args, 'vs');
+const rounds = Number(takeOption(args, 'rounds', '9'));
+const caseIds = positionalArgs(args, 'shift-native-cpu');
 
 const builds = loadBuilds(vs);
 

@@ -234,8 +234,8 @@ inline void mirror_step(const uint8_t* in, uint8_t* out, int64_t w, int64_t o0, 
 // with one, Zen 4; 1.29x the time, Zen 5, round 7), so the row first
 // prefetches the whole of `next`, the source row the next call reads. One
 // prefetch per step of the same bytes of the next row, as before, took
-// 1.4-1.7x the time of this from L3 on Zen 5 (F1's batch, color_ab.cc,
-// round 8); in L2 the two tie.
+// 1.23-1.33x the time of this from L3 on Zen 5 (F1's batch, color_ab.cc;
+// F1's op through the addon 1.10-1.29x; round 8); in L2 the two tie.
 template <int P>
 inline void mirror_row_steps(const uint8_t* __restrict in, uint8_t* __restrict out, int64_t w, const uint8_t* next, const MirrorSteps<P>& m) {
   const int64_t bytes = w * P;

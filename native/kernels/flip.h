@@ -227,14 +227,20 @@ inline void mirror_step(const uint8_t* in, uint8_t* out, int64_t w, int64_t o0, 
 // step ending at the row's end; steps overlap where they must (out of
 // place, the overlapped bytes are written twice with the same values).
 // The aligned steps go in groups of P (64 pixels), whose indices, masks and
-// window offsets are fixed for the row: no division per step. Each step
-// prefetches the same bytes of the next source row: the row is read
-// backwards, and without it the batch from L3 took 1.6× a memcpy against
-// 1.4× for the 16-byte shuffles (with it 1.25×; Zen 4, harness, buffers
-// 16 bytes past a 64-byte boundary as Node's are).
+// window offsets are fixed for the row: no division per step.
+//
+// The row is read backwards, which the hardware prefetchers do not follow
+// from L3 (without a prefetch the batch took 1.6x a memcpy against 1.25x
+// with one, Zen 4; 1.29x the time, Zen 5, round 7), so the row first
+// prefetches the whole of `next`, the source row the next call reads. One
+// prefetch per step of the same bytes of the next row, as before, took
+// 1.23-1.33x the time of this from L3 on Zen 5 (F1's batch, color_ab.cc;
+// F1's op through the addon 1.10-1.29x; round 8); in L2 the two tie.
 template <int P>
-inline void mirror_row_steps(const uint8_t* __restrict in, uint8_t* __restrict out, int64_t w, const MirrorSteps<P>& m) {
+inline void mirror_row_steps(const uint8_t* __restrict in, uint8_t* __restrict out, int64_t w, const uint8_t* next, const MirrorSteps<P>& m) {
   const int64_t bytes = w * P;
+  for (int64_t j = 0; j < bytes; j += 64) __builtin_prefetch(next + j);
+  __builtin_prefetch(next + bytes - 1);
   mirror_step<P>(in, out, w, 0, m);
   int64_t o0 = int64_t(-reinterpret_cast<uintptr_t>(out) & uintptr_t(63));
   o0 = o0 == 0 ? 64 : o0;
@@ -254,7 +260,6 @@ inline void mirror_row_steps(const uint8_t* __restrict in, uint8_t* __restrict o
     const uint8_t* mirror = in + (w - 1 - q) * P;
 #pragma GCC unroll 4
     for (int k = 0; k < P; ++k) {
-      __builtin_prefetch(mirror - back[k] + bytes);  // the next row's same bytes
       const __m512i low = _mm512_loadu_si512(mirror - back[k]);
       const __m512i top = _mm512_maskz_loadu_epi8(high[k], mirror - back[k] + 64);
       _mm512_storeu_si512(out + o0 + 64 * k, _mm512_permutex2var_epi8(low, idx[k], top));
@@ -262,6 +267,17 @@ inline void mirror_row_steps(const uint8_t* __restrict in, uint8_t* __restrict o
   }
   for (; o0 + 64 <= bytes; o0 += 64) mirror_step<P>(in, out, w, o0, m);
   mirror_step<P>(in, out, w, bytes - 64, m);
+}
+
+// The mirrored rows of a plane, out of place (source rows bottom to top
+// when `vertical`), each prefetching the source row read after it (for the
+// plane's last row, the row past it in memory: a prefetch never faults).
+template <int P>
+[[gnu::noinline]] void mirror_rows_steps(const uint8_t* src, uint8_t* dst, int64_t h, int64_t w, bool vertical) {
+  static const MirrorSteps<P> steps;
+  const int64_t row = w * P, step = vertical ? -row : row;
+  const uint8_t* in = src + (vertical ? h - 1 : 0) * row;
+  for (int64_t y = 0; y < h; ++y, in += step) mirror_row_steps<P>(in, dst + y * row, w, in + step, steps);
 }
 #endif
 
@@ -320,6 +336,28 @@ inline int64_t mirror_rgb_steps(const uint8_t* __restrict in, uint8_t* __restric
   }
   return q;
 }
+
+// A mirrored row: the steps, then the pixels they leave in the middle (at
+// most 20; 4 for w = 224).
+inline void mirror_rgb_row(const uint8_t* __restrict in, uint8_t* __restrict out, int64_t w, const MirrorRgb32& m) {
+  const int64_t q = mirror_rgb_steps(in, out, w, m);
+  for (int64_t x = q; x < w - q; ++x) {
+    for (int64_t ch = 0; ch < 3; ++ch) out[x * 3 + ch] = in[(w - 1 - x) * 3 + ch];
+  }
+}
+
+// The mirrored RGB rows (w ≥ 21) of a plane, out of place (source rows
+// bottom to top when `vertical`), in one non-inlined loop: through
+// flip_row_to, inlined into flip_images with every other path, F1's batch
+// took 1.12-1.30x the time (color_ab.cc, Zen 5, round 8: new/old 0.77-0.89
+// from L3 in five runs, 0.93 in L2). Prefetching the next source row at
+// each row's start, as the VBMI rows do, did not help here (new/old 1.12
+// and 0.96 against the loop without it): the rows are read from both ends.
+[[gnu::noinline]] inline void mirror_rgb_rows(const uint8_t* src, uint8_t* dst, int64_t h, int64_t w, bool vertical) {
+  static const MirrorRgb32 m;
+  const int64_t row = w * 3;
+  for (int64_t y = 0; y < h; ++y) mirror_rgb_row(src + (vertical ? h - 1 - y : y) * row, dst + y * row, w, m);
+}
 #endif
 
 // Out of place: one output row from one source row, mirrored or copied.
@@ -330,30 +368,6 @@ inline void flip_row_to(const T* __restrict in, T* __restrict out, int64_t w, in
     copy_unmirrored_row(out, in, size_t(w * c) * sizeof(T));
     return;
   }
-#if defined(__AVX512VBMI__)
-  if constexpr (C > 0 && C * sizeof(T) <= 4) {
-    constexpr int P = C * int(sizeof(T));
-    static const MirrorSteps<P> steps;
-    if (w * P >= 64) {
-      mirror_row_steps<P>(reinterpret_cast<const uint8_t*>(in), reinterpret_cast<uint8_t*>(out), w, steps);
-      return;
-    }
-  }
-#endif
-#if defined(__AVX2__) && !defined(__AVX512VBMI__)
-  if constexpr (C * sizeof(T) == 3) {
-    static const MirrorRgb32 m;
-    if (w >= 21) {
-      const uint8_t* from = reinterpret_cast<const uint8_t*>(in);
-      uint8_t* to = reinterpret_cast<uint8_t*>(out);
-      const int64_t q = mirror_rgb_steps(from, to, w, m);
-      for (int64_t x = q; x < w - q; ++x) {
-        for (int64_t ch = 0; ch < 3; ++ch) to[x * 3 + ch] = from[(w - 1 - x) * 3 + ch];
-      }
-      return;
-    }
-  }
-#endif
   int64_t x0 = 0;
   if constexpr (kShuffleMirror && C > 0 && C * sizeof(T) <= 16) {
     x0 = mirror_groups_to<C * int(sizeof(T))>(reinterpret_cast<const uint8_t*>(in), reinterpret_cast<uint8_t*>(out), w);
@@ -372,6 +386,23 @@ void flip_plane(const T* src, T* dst, int64_t h, int64_t w, int64_t c, bool hori
   // Out of place, the output is written top to bottom, one stream: the
   // mirrored pairs (below, which in place needs) wrote from both ends at
   // once, and a vertical flip cost ~2x a memcpy that way (Zen 4, uint8).
+#if defined(__AVX512VBMI__)
+  if constexpr (C > 0 && C * sizeof(T) <= 4) {
+    constexpr int P = C * int(sizeof(T));
+    if (src != dst && horizontal && w * P >= 64) {
+      mirror_rows_steps<P>(reinterpret_cast<const uint8_t*>(src), reinterpret_cast<uint8_t*>(dst), h, w, vertical);
+      return;
+    }
+  }
+#endif
+#if defined(__AVX2__) && !defined(__AVX512VBMI__)
+  if constexpr (C * sizeof(T) == 3) {
+    if (src != dst && horizontal && w >= 21) {
+      mirror_rgb_rows(reinterpret_cast<const uint8_t*>(src), reinterpret_cast<uint8_t*>(dst), h, w, vertical);
+      return;
+    }
+  }
+#endif
   if (src != dst) {
     const int64_t row = w * c;
     for (int64_t y = 0; y < h; ++y) flip_row_to<T, C>(src + (vertical ? h - 1 - y : y) * row, dst + y * row, w, c, horizontal);

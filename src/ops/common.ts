@@ -125,9 +125,18 @@ export function readOptions<T extends object>(op: string, options: unknown, allo
   return copy as Readonly<Partial<T>>;
 }
 
+/** Each op's option names with ASYNC_OPTION_NAMES added, made once per list rather than on every …Async call. */
+const asyncNames = new WeakMap<readonly string[], readonly string[]>();
+
 /** An op's options, read once (readOptions); its …Async twin also takes `threads`. */
 export function opOptions<T extends object>(op: string, options: unknown, names: readonly string[], isAsync: boolean): Readonly<Partial<T>> {
-  return readOptions<T>(isAsync ? `${op}Async` : op, options, isAsync ? [...names, ...ASYNC_OPTION_NAMES] : names);
+  if (!isAsync) return readOptions<T>(op, options, names);
+  let withThreads = asyncNames.get(names);
+  if (withThreads === undefined) {
+    withThreads = [...names, ...ASYNC_OPTION_NAMES];
+    asyncNames.set(names, withThreads);
+  }
+  return readOptions<T>(`${op}Async`, options, withThreads);
 }
 
 /**
@@ -624,6 +633,15 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
 }
 
 /**
+ * What runAsyncWork returns when the work ran inside the call (runInCall): a
+ * settled promise, which an op may return its result after without awaiting
+ * it. Each await of a settled promise is a microtask hop, and in a loop of
+ * calls the few µs each such step costs with the caches cold after a kernel
+ * add up (round 7: the …Async steps cost several times their warm time).
+ */
+export const RAN_IN_CALL: Promise<void> = Promise.resolve();
+
+/**
  * Runs an …Async op's work (DESIGN §7; README, "Threads and …Async calls").
  * threadsWorth decides how many of the threads asked for the work is worth.
  * On the native backend:
@@ -635,7 +653,13 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
  *   addon's helper threads (slicedWork), in place: no copies; unless one
  *   unit of it (an image) would take longer than MAX_SLICE_NS, or the call
  *   creates its output, which run on the pool, ordinary arrays on staged
- *   copies (runOnLentArrays).
+ *   copies (runOnLentArrays). Work on one thread that fits in the first
+ *   slice runs inside the call instead, while the early budget of
+ *   src/slices.ts lasts (runInCall): the event loop waits for it no longer
+ *   than for the same slice run from a microtask right after the call, and
+ *   the call skips the hop (issue 20 round 8: threads: 2 on 1024 28×28
+ *   images, which stays on one thread, cost 1.24× the sync call's CPU time,
+ *   1.08× with this and the reused shift arrays).
  * The js backend runs its …Async kernels (main-thread slices of its own).
  * Results never depend on the path or the split.
  */
@@ -655,7 +679,7 @@ export function runAsyncWork(op: string, backend: Backend, lent: readonly LentAr
       return runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(async ([start, count]) => work.run(views, start, count, true)));
     }
     refuseResizable(op, lent);
-    if (threads === 1 && firstSliceUnits(work, 1) === work.units && runInCall(() => work.run(lent.map((l) => l.array), 0, work.units, false))) return Promise.resolve();
+    if (threads === 1 && firstSliceUnits(work, 1) === work.units && runInCall(() => work.run(lent.map((l) => l.array), 0, work.units, false))) return RAN_IN_CALL;
     // the lengths at the call: the generator's body first runs a turn later, when an array may already be gone
     const lengths = lent.map((l) => elementLength(l.array));
     return runInSlices(slicedWork(op, backend, lent, lengths, work, threads));

@@ -11,7 +11,7 @@ import { invalidParameterError, isInteger } from '../validate.js';
 import {
   batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, SMALL_DRAW, type Batch, type CheckedBatch, type Range,
 } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RAN_IN_CALL, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
 
 export type Fill = 'constant' | 'nearest' | 'reflect' | 'mirror' | 'wrap';
@@ -414,8 +414,9 @@ function anyNonZero(weights: Float32Array): boolean {
 export async function shiftAsync(batch: Batch, options?: ShiftOptions & AsyncOptions): Promise<Batch> {
   const arrays = new AsyncArrays();
   const r = resolveShift(batch, options, true, arrays.take);
-  await runImagesAsync('shiftAsync', r, nsPerImage(r.batch.data, r.batch.n, blendsTaps(r.request) ? SHIFT_NS_PER_BYTE.subpixel : SHIFT_NS_PER_BYTE.whole), (b, src, dst, first, count, async) =>
+  const done = runImagesAsync('shiftAsync', r, nsPerImage(r.batch.data, r.batch.n, blendsTaps(r.request) ? SHIFT_NS_PER_BYTE.subpixel : SHIFT_NS_PER_BYTE.whole), (b, src, dst, first, count, async) =>
     (async ? b.shiftAsync(src, dst, r.request, first, count) : b.shift(src, dst, r.request, first, count)));
+  if (done !== RAN_IN_CALL) await done;
   // only once every kernel is done: after a rejection a pool thread may still read them, and they are left to GC
   arrays.giveBack();
   return batchResult(r.batch, r.result);

@@ -49,6 +49,15 @@ function resetEarly(): void {
   early.resetQueued = false;
 }
 
+/** Charges `ms` of early work to the budget; the budget comes back once the event loop has run an immediate. */
+function chargeEarly(ms: number): void {
+  early.spentMs += ms;
+  if (!early.resetQueued) {
+    early.resetQueued = true;
+    setImmediate(resetEarly);
+  }
+}
+
 /** Runs pending units round-robin until `budgetMs` has passed (at least one unit). */
 function runUnits(budgetMs: number): void {
   const start = performance.now();
@@ -76,11 +85,7 @@ function turn(): void {
 function earlyTurn(): void {
   const start = performance.now();
   if (pending.length > 0) runUnits(EARLY_MS - early.spentMs);
-  early.spentMs += performance.now() - start;
-  if (!early.resetQueued) {
-    early.resetQueued = true;
-    setImmediate(resetEarly);
-  }
+  chargeEarly(performance.now() - start);
   scheduled = pending.length > 0;
   if (scheduled) setImmediate(turn);
 }
@@ -109,4 +114,26 @@ export function runInSlices(units: Iterator<void>): Promise<void> {
       else setImmediate(turn);
     }
   });
+}
+
+/**
+ * Runs `work` now, inside the caller's call, when it would otherwise be the
+ * next early turn's only work: nothing is pending and the early budget
+ * (EARLY_MS) is not spent. Its time is charged to that budget, so a loop of
+ * awaited calls that run this way still gives the event loop a turn once
+ * EARLY_MS has run, as one of early turns does. The event loop waits no
+ * longer than it would have for the same work from a microtask (which runs
+ * before the loop's next turn too); what changes is only that the work runs
+ * before the call returns rather than right after the caller's code. Returns
+ * whether it ran; what `work` throws propagates.
+ */
+export function runInCall(work: () => void): boolean {
+  if (scheduled || early.spentMs >= EARLY_MS) return false;
+  const start = performance.now();
+  try {
+    work();
+  } finally {
+    chargeEarly(performance.now() - start);
+  }
+  return true;
 }

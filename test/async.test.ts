@@ -155,7 +155,9 @@ describe('event-loop lag of …Async calls on one large image', () => {
 // rejects, naming the array, instead of resolving with an empty one. The
 // transferred buffer is kept alive (`moved`) until the call settles: the
 // pool threads still touch its memory, which is why README tells callers
-// not to do this at all.
+// not to do this at all. The calls on `out` and `x` are estimated over the
+// first slice (~1 ms), so that none runs inside the call (runInCall in
+// src/slices.ts), which would settle it before the transfer.
 describe('arrays lent to an …Async call', () => {
   const script = `
     const fa = require(${JSON.stringify(path.resolve(__dirname, '../dist/cjs/index.js'))});
@@ -168,13 +170,13 @@ describe('arrays lent to an …Async call', () => {
         try { await p; lines.push(what + ': resolved'); } catch (e) { lines.push(what + ': ' + e.constructor.name + ': ' + e.message); }
         lines.push(what + ' kept ' + moved[0].byteLength);
       };
-      const out = new Float32Array(1 << 21);
+      const out = new Float32Array(1 << 23);
       await expect('randomNormalAsync', () => fa.randomNormalAsync(out.length, { out, threads: 2 }), () => out);
       const data = new Uint8Array(8 * 64 * 64 * 3);
       await expect('gaussianNoiseAsync', () => fa.gaussianNoiseAsync({ data, shape: [8, 64, 64, 3] }, { std: 5, threads: 2 }), () => data);
       const img = new Float32Array(8 * 64 * 64);
       await expect('shiftAsync', () => fa.shiftAsync({ data: img, shape: [8, 64, 64, 1] }, { dx: 1.5, threads: 2 }), () => img);
-      const x = new Float32Array(1 << 20);
+      const x = new Float32Array(1 << 22);
       await expect('gaussianDropoutAsync', () => fa.gaussianDropoutAsync(x, { rate: 0.2, out: x, threads: 2 }), () => x);
       console.log(JSON.stringify({ backend: fa.backendInfo().backend, lines }));
     })();`;
@@ -184,13 +186,13 @@ describe('arrays lent to an …Async call', () => {
       expect(backend).toBe(forced);
       expect(lines).toEqual([
         'randomNormalAsync: TypeError: Expected an array that stays attached until randomNormalAsync settles (it was transferred or detached while the call ran, and the result is lost) for out but received Float32Array(0) of type Float32Array',
-        `randomNormalAsync kept ${4 << 21}`,
+        `randomNormalAsync kept ${4 << 23}`,
         'gaussianNoiseAsync: TypeError: Expected an array that stays attached until gaussianNoiseAsync settles (it was transferred or detached while the call ran, and the result is lost) for batch.data but received Uint8Array(0) of type Uint8Array',
         `gaussianNoiseAsync kept ${8 * 64 * 64 * 3}`,
         'shiftAsync: TypeError: Expected an array that stays attached until shiftAsync settles (it was transferred or detached while the call ran, and the result is lost) for batch.data but received Float32Array(0) of type Float32Array',
         `shiftAsync kept ${4 * 8 * 64 * 64}`,
         'gaussianDropoutAsync: TypeError: Expected an array that stays attached until gaussianDropoutAsync settles (it was transferred or detached while the call ran, and the result is lost) for x but received Float32Array(0) of type Float32Array',
-        `gaussianDropoutAsync kept ${4 << 20}`,
+        `gaussianDropoutAsync kept ${4 << 22}`,
       ]);
     }, 60_000);
   }
@@ -633,6 +635,52 @@ describe('staging memory is reused between calls, never shared by two pending on
     expect(pooledStagingBytes()).toBeGreaterThanOrEqual(4000);
     await new Promise((resolve) => setTimeout(resolve, STAGING_IDLE_MS + 200));
     expect(pooledStagingBytes()).toBe(0);
+  });
+
+  // Issue 20, round 8: work that stays on one thread and fits in the first
+  // slice runs inside the …Async call (runInCall), from the early budget.
+  it.skipIf(nativeBackends.length === 0)('small work on one thread runs inside the …Async call, on native; larger work and splits run after the call', async () => {
+    const saved = { ...threadSplit };
+    const savedTarget = asyncSlices.targetNs;
+    const backend = activeBackend();
+    try {
+      threadSplit.minPartNs = MIN_PART_NS;
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      const data = Uint8Array.from({ length: 16 * 28 * 28 }, (_, i) => (i * 7) & 255);
+      const shape: [number, number, number, number] = [16, 28, 28, 1];
+      const expected = fa.shift({ data, shape }, { x: 0.1, y: 0.1, subpixel: false, seed: 3 }).data;
+      const writtenInCall = (opts: object): { written: boolean; pending: Promise<Batch> } => {
+        const out = new Uint8Array(data.length);
+        const pending = fa.shiftAsync({ data, shape }, { x: 0.1, y: 0.1, subpixel: false, seed: 3, out, ...opts });
+        return { written: firstDifference(out, expected) === -1, pending };
+      };
+      const small = writtenInCall({ threads: 2 });
+      expect(small.written).toBe(backend.poolThreads);
+      expect(firstDifference((await small.pending).data, expected)).toBe(-1);
+      // the same work in slices smaller than it (asyncSlices.targetNs): after the call
+      asyncSlices.targetNs = 1;
+      const sliced = writtenInCall({ threads: 1 });
+      expect(sliced.written).toBe(false);
+      expect(firstDifference((await sliced.pending).data, expected)).toBe(-1);
+      asyncSlices.targetNs = savedTarget;
+      // split over two threads (minPartNs 0 splits any size): after the call
+      threadSplit.minPartNs = 0;
+      const split = writtenInCall({ threads: 2 });
+      expect(split.written).toBe(false);
+      expect(firstDifference((await split.pending).data, expected)).toBe(-1);
+    } finally {
+      Object.assign(threadSplit, saved);
+      asyncSlices.targetNs = savedTarget;
+    }
+  });
+
+  it('shiftAsync calls pending together each keep their own offsets (reused arrays are not shared)', async () => {
+    const data = Uint8Array.from({ length: 8 * 20 * 20 }, (_, i) => (i * 13) & 255);
+    const shape: [number, number, number, number] = [8, 20, 20, 1];
+    const opts = (seed: number) => ({ x: 0.2, y: 0.2, subpixel: false, fill: 'reflect' as const, seed });
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((seed) => fa.shiftAsync({ data, shape }, { ...opts(seed), threads: 1 + (seed % 2) })));
+    results.forEach((r, k) => expect(firstDifference(r.data, fa.shift({ data, shape }, opts(k + 1)).data), `seed ${k + 1}`).toBe(-1));
   });
 
   it('back-to-back and concurrent calls on ordinary arrays give the sync bytes', async () => {

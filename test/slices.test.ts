@@ -1,11 +1,12 @@
 // The main-thread scheduler of src/slices.ts: work starts right after the
 // caller's code (a microtask) while the early budget lasts, never inside
-// the call, and a loop of awaited calls still gives the event loop turns.
+// the call, and a loop of awaited calls still gives the event loop turns;
+// runInCall runs work inside the call from the same budget.
 import { performance } from 'node:perf_hooks';
 
 import { describe, expect, it } from 'vitest';
 
-import { EARLY_MS, runInSlices } from '../src/slices.js';
+import { EARLY_MS, runInCall, runInSlices } from '../src/slices.js';
 
 /** A job of one unit that keeps the thread busy for `ms`. */
 function* busyFor(ms: number): Generator<void> {
@@ -52,5 +53,27 @@ describe('runInSlices', () => {
   it('rejects with what a unit throws', async () => {
     const failing = (function* () { yield; throw new RangeError('unit'); })();
     await expect(runInSlices(failing)).rejects.toThrow('unit');
+  });
+});
+
+describe('runInCall', () => {
+  it('runs work inside the call while the early budget lasts and nothing is pending', async () => {
+    await afterTwoTurns();
+    let ran = false;
+    expect(runInCall(() => { ran = true; })).toBe(true);
+    expect(ran).toBe(true);
+    // a job waiting for its early turn: later work must not overtake it
+    const done = runInSlices((function* () {})());
+    expect(runInCall(() => { throw new Error('not run'); })).toBe(false);
+    await done;
+    expect(() => runInCall(() => { throw new RangeError('work'); })).toThrow('work');
+  });
+
+  it('charges the early budget, so that a loop of in-call work gives the event loop a turn', async () => {
+    await afterTwoTurns();
+    expect(runInCall(() => busyFor(EARLY_MS).next())).toBe(true);
+    expect(runInCall(() => {})).toBe(false);  // spent: the work would wait for a turn of the event loop
+    await afterTwoTurns();
+    expect(runInCall(() => {})).toBe(true);
   });
 });

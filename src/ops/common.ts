@@ -5,7 +5,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 import type { Backend } from '../backends/backend.js';
-import { runInSlices, SLICE_MS } from '../slices.js';
+import { runInCall, runInSlices, SLICE_MS } from '../slices.js';
 import { bufferOf, checkKnownNames, elementLength, integerInRange, invalidParameterError, isPlainObject, memoryOf, optionKeys } from '../validate.js';
 
 /** Random options shared by every op (DESIGN §3). */
@@ -125,9 +125,18 @@ export function readOptions<T extends object>(op: string, options: unknown, allo
   return copy as Readonly<Partial<T>>;
 }
 
+/** Each op's option names with ASYNC_OPTION_NAMES added, made once per list rather than on every …Async call. */
+const asyncNames = new WeakMap<readonly string[], readonly string[]>();
+
 /** An op's options, read once (readOptions); its …Async twin also takes `threads`. */
 export function opOptions<T extends object>(op: string, options: unknown, names: readonly string[], isAsync: boolean): Readonly<Partial<T>> {
-  return readOptions<T>(isAsync ? `${op}Async` : op, options, isAsync ? [...names, ...ASYNC_OPTION_NAMES] : names);
+  if (!isAsync) return readOptions<T>(op, options, names);
+  let withThreads = asyncNames.get(names);
+  if (withThreads === undefined) {
+    withThreads = [...names, ...ASYNC_OPTION_NAMES];
+    asyncNames.set(names, withThreads);
+  }
+  return readOptions<T>(`${op}Async`, options, withThreads);
 }
 
 /**
@@ -573,20 +582,30 @@ function checkAttached(op: string, lent: readonly LentArray[], lengths: readonly
  * (no staging copies). Before each slice every lent array is checked to be
  * still attached. A slice's size follows the time the last one took.
  */
+/** `units` rounded up to whole `align` units, at least one. */
+function alignUp(units: number, align: number): number {
+  return Math.max(align, Math.ceil(units / align) * align);
+}
+
+/**
+ * Units of slicedWork's first slice. It is a quarter of the target: memory
+ * never touched yet (a fresh `out`) costs a page fault per 4 KiB on first
+ * touch, which on the project's VMs made slices take up to 100× their
+ * estimate. Growing 4× per slice, an op of a few ms still fits in one turn
+ * (each extra turn cost ~0.3 ms of CPU: W3, threads 1). A tail shorter than
+ * half the first slice gets no slice of its own: it cost a second slice's
+ * scheduling and kernel call (~25–50 µs of CPU on a 1.3 ms flip of 64
+ * 224×224×3 uint8 images, threads: 1, Zen 3) to keep the first slice at its
+ * aim rather than at most 1.5× it.
+ */
+function firstSliceUnits(work: AsyncWork, threads: number): number {
+  const size = alignUp((asyncSlices.targetNs * threads) / FIRST_SLICE_SHARE / Math.max(work.nsPerUnit, 1e-3), work.align);
+  return work.units - size < size / 2 ? work.units : size;
+}
+
 function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], lengths: readonly number[], work: AsyncWork, threads: number): Generator<void> {
   const views = lent.map((l) => l.array);
-  const alignUp = (units: number): number => Math.max(work.align, Math.ceil(units / work.align) * work.align);
-  // The first slice is a quarter of the target: memory never touched yet (a
-  // fresh `out`) costs a page fault per 4 KiB on first touch, which on the
-  // project's VMs made slices take up to 100× their estimate. Growing 4× per
-  // slice, an op of a few ms still fits in one turn (each extra turn cost
-  // ~0.3 ms of CPU: W3, threads 1).
-  let size = alignUp((asyncSlices.targetNs * threads) / FIRST_SLICE_SHARE / Math.max(work.nsPerUnit, 1e-3));
-  // A tail shorter than half the first slice gets no slice of its own: it
-  // cost a second slice's scheduling and kernel call (~25–50 µs of CPU on a
-  // 1.3 ms flip of 64 224×224×3 uint8 images, threads: 1, Zen 3) to keep the
-  // first slice at its aim rather than at most 1.5× it.
-  if (work.units - size < size / 2) size = work.units;
+  let size = firstSliceUnits(work, threads);
   for (let start = 0; start < work.units;) {
     checkAttached(op, lent, lengths);
     let count = Math.min(size, work.units - start);
@@ -608,10 +627,19 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
     if (last) return;
     const tookNs = (performance.now() - began) * 1e6;
     start += count;
-    if (count === size) size = alignUp(size * Math.min(4, Math.max(0.25, asyncSlices.targetNs / Math.max(tookNs, 1e3))));
+    if (count === size) size = alignUp(size * Math.min(4, Math.max(0.25, asyncSlices.targetNs / Math.max(tookNs, 1e3))), work.align);
     yield;
   }
 }
+
+/**
+ * What runAsyncWork returns when the work ran inside the call (runInCall): a
+ * settled promise, which an op may return its result after without awaiting
+ * it. Each await of a settled promise is a microtask hop, and in a loop of
+ * calls the few µs each such step costs with the caches cold after a kernel
+ * add up (round 7: the …Async steps cost several times their warm time).
+ */
+export const RAN_IN_CALL: Promise<void> = Promise.resolve();
 
 /**
  * Runs an …Async op's work (DESIGN §7; README, "Threads and …Async calls").
@@ -625,7 +653,13 @@ function* slicedWork(op: string, backend: Backend, lent: readonly LentArray[], l
  *   addon's helper threads (slicedWork), in place: no copies; unless one
  *   unit of it (an image) would take longer than MAX_SLICE_NS, or the call
  *   creates its output, which run on the pool, ordinary arrays on staged
- *   copies (runOnLentArrays).
+ *   copies (runOnLentArrays). Work on one thread that fits in the first
+ *   slice runs inside the call instead, while the early budget of
+ *   src/slices.ts lasts (runInCall): the event loop waits for it no longer
+ *   than for the same slice run from a microtask right after the call, and
+ *   the call skips the hop (issue 20 round 8: threads: 2 on 1024 28×28
+ *   images, which stays on one thread, cost 1.24× the sync call's CPU time,
+ *   1.08× with this and the reused shift arrays).
  * The js backend runs its …Async kernels (main-thread slices of its own).
  * Results never depend on the path or the split.
  */
@@ -645,6 +679,7 @@ export function runAsyncWork(op: string, backend: Backend, lent: readonly LentAr
       return runOnLentArrays(op, backend.poolThreads, lent, (views) => splitRange(work.units, threads, work.align).map(async ([start, count]) => work.run(views, start, count, true)));
     }
     refuseResizable(op, lent);
+    if (threads === 1 && firstSliceUnits(work, 1) === work.units && runInCall(() => work.run(lent.map((l) => l.array), 0, work.units, false))) return RAN_IN_CALL;
     // the lengths at the call: the generator's body first runs a turn later, when an array may already be gone
     const lengths = lent.map((l) => elementLength(l.array));
     return runInSlices(slicedWork(op, backend, lent, lengths, work, threads));

@@ -8,7 +8,7 @@ import { activeBackend } from '../backends/select.js';
 import { STREAM } from '../streams.js';
 import { finiteNumber, invalidParameterError, numberInRange } from '../validate.js';
 import { batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, type Batch, type CheckedBatch, type Range } from './batch.js';
-import { epochOption, runAsyncWork, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, RAN_IN_CALL, runAsyncWork, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { roundHalfEven } from './shift.js';
 
 interface NoiseCommon extends RandomOptions {
@@ -204,10 +204,11 @@ async function runAsync(op: Op, batch: unknown, options: unknown): Promise<Batch
   const total = r.batch.n * noisePositions(r.request);
   const align = r.request.perChannel ? SPLIT_POSITIONS * r.request.c : SPLIT_POSITIONS;
   const lent = [{ name: 'batch.data', array: r.batch.data, read: true, write: false }, { name: 'out', array: r.out, read: false, write: true, created: r.created }];
-  await runAsyncWork(`${op}Async`, backend, lent, {
+  const done = runAsyncWork(`${op}Async`, backend, lent, {
     units: total, align, nsPerUnit: noiseNsPerPosition(op, r.request), threads: r.threads,
     run: ([src, dst], start, count, async) => (async ? backend.noiseAsync(src!, dst!, r.request, start, start + count) : backend.noise(src!, dst!, r.request, start, start + count)),
   });
+  if (done !== RAN_IN_CALL) await done;
   return batchResult(r.batch, r.result);
 }
 

@@ -7,7 +7,7 @@ import {
   finiteNumber, float32Out, integerInRange, invalidParameterError, MAX_TYPED_ARRAY_LENGTH, numberInRange, plainView,
 } from '../validate.js';
 import {
-  epochOption, runAsyncWork, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption,
+  epochOption, RAN_IN_CALL, runAsyncWork, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption,
   type AsyncOptions, type RandomOptions,
 } from './common.js';
 
@@ -108,10 +108,11 @@ async function runAsync(op: StreamKernel, length: unknown, options: unknown): Pr
   const { out, result, created, request, threads } = resolveStream(op, length, options, true);
   const backend: Backend = activeBackend();
   const [kernel, asyncKernel] = op === 'randomUniform' ? [backend.randomUniform, backend.randomUniformAsync] : [backend.randomNormal, backend.randomNormalAsync];
-  await runAsyncWork(`${op}Async`, backend, [{ name: 'out', array: out, read: false, write: true, created }], {
+  const done = runAsyncWork(`${op}Async`, backend, [{ name: 'out', array: out, read: false, write: true, created }], {
     units: out.length, align: THREAD_ALIGN, nsPerUnit: NS_PER_ELEMENT[op], threads,
     run: ([view], start, count, async) => (async ? asyncKernel : kernel)((view as Float32Array).subarray(start, start + count), { ...request, first: request.first + start }),
   });
+  if (done !== RAN_IN_CALL) await done;
   return result;
 }
 

@@ -11,7 +11,7 @@ import { invalidParameterError, isInteger } from '../validate.js';
 import {
   batchResult, checkBatchFields, outputArray, readBatch, perSampleWords, rangeOption, sampleIndex, SMALL_DRAW, type Batch, type CheckedBatch, type Range,
 } from './batch.js';
-import { epochOption, opOptions, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
+import { epochOption, opOptions, RAN_IN_CALL, RANDOM_OPTION_NAMES, seedKey, threadsOption, type AsyncOptions, type RandomOptions } from './common.js';
 import { nsPerImage, runImagesAsync, type ResolvedImageOp } from './image-op.js';
 
 export type Fill = 'constant' | 'nearest' | 'reflect' | 'mirror' | 'wrap';
@@ -219,49 +219,87 @@ function shiftTaps(o: ShiftOffsets, uint8: boolean): ShiftTaps {
 const REUSE_MAX_IMAGES = 4096;
 
 /**
- * Arrays a synchronous shift() of up to REUSE_MAX_IMAGES images uses again
- * on every call instead of new ones: on a batch of 28×28 images each new
- * typed array costs ~1 ns per image (issue 20). This is safe because the
- * kernels have run when shift() returns. …Async calls (whose kernels run
- * later) and shiftPlan (whose caller keeps the request) get arrays of their
- * own. The kernels read the first n elements of kx … wy0, so these keep
- * their full length; perSampleWords writes 4·n words, so `words` is a view.
+ * Arrays a shift of up to REUSE_MAX_IMAGES images uses again instead of new
+ * ones: on a batch of 28×28 images each new typed array costs ~1 ns per
+ * image (issue 20). A synchronous shift() uses one set on every call (its
+ * kernels have run when it returns); a shiftAsync() call takes a set of its
+ * own from a free list and gives it back once its kernels are done
+ * (asyncArrays); shiftPlan (whose caller keeps the request) gets new arrays.
+ * The kernels read the first n elements of kx … wy0, so these keep their
+ * full length; perSampleWords writes 4·n words, so `words` is a view.
  */
 class ReusedArrays {
   private readonly wordBuffer = new Uint32Array(4 * REUSE_MAX_IMAGES);
   private wordView = this.wordBuffer.subarray(0, 0);
   readonly kx = new Int32Array(REUSE_MAX_IMAGES);
   readonly ky = new Int32Array(REUSE_MAX_IMAGES);
-  private readonly weights = { uint8: wholePixelWeights(REUSE_MAX_IMAGES, true), float32: wholePixelWeights(REUSE_MAX_IMAGES, false) };
 
   /** A view of the first 4·n words (the last one made, when n is the same). */
   words(n: number): Uint32Array {
     if (this.wordView.length !== 4 * n) this.wordView = this.wordBuffer.subarray(0, 4 * n);
     return this.wordView;
   }
-
-  /** wholePixelWeights for up to REUSE_MAX_IMAGES images (nothing writes them). */
-  wholePixelWeights(uint8: boolean): Pick<ShiftTaps, 'wx1' | 'wx0' | 'wy1' | 'wy0'> {
-    return uint8 ? this.weights.uint8 : this.weights.float32;
-  }
 }
 
 let reusedArrays: ReusedArrays | undefined;
+
+/** The set of ReusedArrays every synchronous shift() uses. */
+const syncArrays = (): ReusedArrays => (reusedArrays ??= new ReusedArrays());
+
+/**
+ * ReusedArrays no pending shiftAsync() call holds, at most
+ * FREE_ASYNC_ARRAYS_MAX of them. Two new Int32Arrays per call were ~5 % of
+ * a shiftAsync on 1024 28×28 images (W7, threads: 2, which stays on one
+ * thread; Zen 5, CPU time alternated with the sync call, docs/performance.md
+ * round 8).
+ */
+const freeAsyncArrays: ReusedArrays[] = [];
+const FREE_ASYNC_ARRAYS_MAX = 4;
+
+/** A shiftAsync() call's arrays: taken from the free list when the call first needs them, given back once its kernels are done. */
+class AsyncArrays {
+  taken: ReusedArrays | undefined;
+  readonly take = (): ReusedArrays => (this.taken ??= freeAsyncArrays.pop() ?? new ReusedArrays());
+  giveBack(): void {
+    if (this.taken !== undefined && freeAsyncArrays.length < FREE_ASYNC_ARRAYS_MAX) freeAsyncArrays.push(this.taken);
+    this.taken = undefined;
+  }
+}
+
+/**
+ * wholePixelWeights for up to REUSE_MAX_IMAGES images, made once and shared
+ * by every shift() and shiftAsync() call: nothing writes them, so calls
+ * pending together may share them too. For shiftAsync on 1024 28×28 images
+ * (W7) the two new weight arrays, their fill and blendsTaps' scan of them
+ * were ~10 µs of a ~100 µs call (Zen 5, CPU profile).
+ */
+let sharedWeights: { uint8: ReturnType<typeof wholePixelWeights>; float32: ReturnType<typeof wholePixelWeights> } | undefined;
+
+function sharedWholePixelWeights(uint8: boolean): Pick<ShiftTaps, 'wx1' | 'wx0' | 'wy1' | 'wy0'> {
+  sharedWeights ??= { uint8: wholePixelWeights(REUSE_MAX_IMAGES, true), float32: wholePixelWeights(REUSE_MAX_IMAGES, false) };
+  return uint8 ? sharedWeights.uint8 : sharedWeights.float32;
+}
+
+/** Whether `w1` is the shared whole-pixel w1 (all zero). */
+function isSharedWholeW1(w1: Float32Array): boolean {
+  return sharedWeights !== undefined && (w1 === sharedWeights.uint8.wx1 || w1 === sharedWeights.float32.wx1);
+}
 
 /**
  * The taps of offsets drawn as whole pixels (subpixel: false, or
  * interpolation 'nearest'): each axis drawn and rounded straight into its
  * Int32Array (the same integers as shiftTaps(resolveOffsets(…))), no float64
- * offsets in between. Into ReusedArrays when `reuse` (see there).
+ * offsets in between. Into the ReusedArrays `arrays` gives, when there is
+ * such a function (see ReusedArrays).
  */
-function drawnWholePixelTaps(b: CheckedBatch, o: Partial<ShiftOptions>, ranges: NonNullable<DrawnRanges>, reuse: boolean): ShiftTaps {
+function drawnWholePixelTaps(b: CheckedBatch, o: Partial<ShiftOptions>, ranges: NonNullable<DrawnRanges>, arrays: (() => ReusedArrays) | undefined): ShiftTaps {
   const uint8 = b.dtype === 'uint8';
-  const reused = reuse && b.n <= REUSE_MAX_IMAGES ? (reusedArrays ??= new ReusedArrays()) : undefined;
+  const reused = arrays !== undefined && b.n <= REUSE_MAX_IMAGES ? arrays() : undefined;
   const kx = reused?.kx ?? new Int32Array(b.n);
   const ky = reused?.ky ?? new Int32Array(b.n);
   const outOfRange = drawWholePixels(b, o, ranges, kx, ky, reused);
   checkDrawnRange(o, (outOfRange & 1) === 0, (outOfRange & 2) === 0);
-  return { kx, ky, ...(reused?.wholePixelWeights(uint8) ?? wholePixelWeights(b.n, uint8)) };
+  return { kx, ky, ...(reused !== undefined ? sharedWholePixelWeights(uint8) : wholePixelWeights(b.n, uint8)) };
 }
 
 /**
@@ -325,17 +363,17 @@ function checkShift(batch: unknown, options: unknown, isAsync: boolean): Checked
 }
 
 /** The request's taps: drawn whole pixels straight into integers (drawnWholePixelTaps), else through float64 offsets. */
-function resolveTaps({ b, o, nearest }: CheckedShift, reuse: boolean): ShiftTaps {
+function resolveTaps({ b, o, nearest }: CheckedShift, arrays: (() => ReusedArrays) | undefined): ShiftTaps {
   const ranges = drawnRanges(o);
-  if (ranges !== undefined && (o.subpixel === false || nearest)) return drawnWholePixelTaps(b, o, ranges, reuse);
+  if (ranges !== undefined && (o.subpixel === false || nearest)) return drawnWholePixelTaps(b, o, ranges, arrays);
   return shiftTaps(resolveOffsets(b, o, ranges, nearest), b.dtype === 'uint8');
 }
 
-/** `reuse`: a synchronous shift() may resolve into ReusedArrays (its kernels run before it returns). */
-function resolveShift(batch: unknown, options: unknown, isAsync: boolean, reuse = false): ResolvedImageOp<ShiftRequest> {
+/** `arrays`: where a shift() or shiftAsync() call may resolve into ReusedArrays (see there). */
+function resolveShift(batch: unknown, options: unknown, isAsync: boolean, arrays?: () => ReusedArrays): ResolvedImageOp<ShiftRequest> {
   const checked = checkShift(batch, options, isAsync);
   const { b, o, fill, fillValue } = checked;
-  const taps = resolveTaps(checked, reuse);
+  const taps = resolveTaps(checked, arrays);
   const { view: out, result, created } = outputArray(b, o.out, false);
   const threads = isAsync ? threadsOption(o.threads) : 1;
   return {
@@ -346,7 +384,7 @@ function resolveShift(batch: unknown, options: unknown, isAsync: boolean, reuse 
 
 /** Translates every image of the batch by its own offset (DESIGN §4). */
 export function shift(batch: Batch, options?: ShiftOptions): Batch {
-  const r = resolveShift(batch, options, false, true);
+  const r = resolveShift(batch, options, false, syncArrays);
   activeBackend().shift(r.batch.data, r.out, r.request, 0, r.batch.n);
   return batchResult(r.batch, r.result);
 }
@@ -362,6 +400,7 @@ const SHIFT_NS_PER_BYTE = { whole: 0.1, subpixel: { uint8: 0.2, float32: 0.15 } 
 
 /** Whether any image has a fractional offset (a weight on the tap one pixel further back). */
 function blendsTaps(r: ShiftRequest): boolean {
+  if (r.wx1 === r.wy1 && isSharedWholeW1(r.wx1)) return false;
   return anyNonZero(r.wx1) || anyNonZero(r.wy1);
 }
 
@@ -373,9 +412,13 @@ function anyNonZero(weights: Float32Array): boolean {
 
 /** shift on the libuv thread pool, images split over `threads`; the same bytes. */
 export async function shiftAsync(batch: Batch, options?: ShiftOptions & AsyncOptions): Promise<Batch> {
-  const r = resolveShift(batch, options, true);
-  await runImagesAsync('shiftAsync', r, nsPerImage(r.batch.data, r.batch.n, blendsTaps(r.request) ? SHIFT_NS_PER_BYTE.subpixel : SHIFT_NS_PER_BYTE.whole), (b, src, dst, first, count, async) =>
+  const arrays = new AsyncArrays();
+  const r = resolveShift(batch, options, true, arrays.take);
+  const done = runImagesAsync('shiftAsync', r, nsPerImage(r.batch.data, r.batch.n, blendsTaps(r.request) ? SHIFT_NS_PER_BYTE.subpixel : SHIFT_NS_PER_BYTE.whole), (b, src, dst, first, count, async) =>
     (async ? b.shiftAsync(src, dst, r.request, first, count) : b.shift(src, dst, r.request, first, count)));
+  if (done !== RAN_IN_CALL) await done;
+  // only once every kernel is done: after a rejection a pool thread may still read them, and they are left to GC
+  arrays.giveBack();
   return batchResult(r.batch, r.result);
 }
 

@@ -282,10 +282,10 @@ inline void map_u8_narrow_step(const uint8_t* src, uint8_t* dst, const uint16_t*
 // channel's a < 1, else 7) give, as in the form above with 2^8 for 2^16,
 //   T[x] = clamp(floor((x·A + B·2^8) / 2^(8 + S)), 0, 255):
 // three operations per 16 lanes where the form above takes six. The
-// grains are coarser (slope 2^-16 or 2^-15, intercept 2^-S), but as many
-// channels fit (B1- and K1-like draws, 20 000 images each: 99.4 % and
-// 97.4 % of images, against 99.8-100 % for the two-multiply form). One
-// vector step either adds or subtracts, so an image whose channels' B
+// grains are coarser (slope 2^-16 or 2^-15, intercept 2^-S), but nearly
+// as many images fit (B1- and K1-like draws, 20 000 images each: 99.2 %
+// and 96.7 % take this form, against 99.8-100 % for the two-multiply one).
+// One vector step either adds or subtracts, so an image whose channels' B
 // differ in sign keeps the two-multiply form (about 1 contrast image in
 // 100; brightness has one B per image). As for the other integer forms,
 // every candidate is run through the step on x = 0…255 and compared with
@@ -377,8 +377,8 @@ inline int64_t narrow_slope_for(const uint8_t* table, NarrowGrain g, int64_t k) 
 // interval, A = rint(a·2^bits) first, else the slopes that the four
 // values of B around that interval allow. The caller checks them. (Four
 // rather than two: with the one-multiply form's coarse grains, 99.1 % of
-// K1-like channels fit against 97.8 %; eight: 99.4 %, but the fit took
-// 1.4 µs per K1-like image against 1.0.)
+// K1-like channels fit against 97.8 %; eight: 99.4 %, but the fit of a
+// K1-like image took 1.38 µs against 0.97, Zen 5.)
 inline bool fit_narrow_map(const uint8_t* table, float a, NarrowGrain g, NarrowMap* m) {
   const int64_t a0 = int64_t(__builtin_llrint(double(a) * double(int64_t(1) << g.bits)));
   const int64_t unit = int64_t(1) << g.low;
@@ -565,14 +565,17 @@ inline bool build_narrow_u8(const float* a, const float* b, int64_t c, PatternU8
 }
 #endif
 
-// The pattern of channels a[0…c−1], b[0…c−1] for an image of `plane` pixels.
-// `narrow`: the 16-bit form may be used. Not for contrast's batches (a
-// next image to prefetch, see map_run_u8): there the 16-bit map, faster
-// than the 32-bit one, took 1.2-1.3x its time (Zen 4, AVX2, 64 ×
-// 224×224×3 from memory, in bench/color-cache-ab.mjs and a harness; 1.08-
-// 1.12x with one prefetch per 64 bytes): its stores, which miss, leave
-// the next image's prefetches behind, and the next sums wait. With the
-// data in cache it gained (0.78-0.86x), as brightness does.
+// The pattern of channels a[0…c−1], b[0…c−1] for an image of `plane` pixels:
+// the one-multiply 16-bit form where it fits, else the two-multiply one
+// (if `narrow`), else the 32-bit one, else the float rule.
+// `narrow`: the two-multiply form may be used. Not for contrast's batches
+// (a next image to prefetch, see map_run_u8): there it took 1.2-1.3x the
+// 32-bit form's time (Zen 4, AVX2, 64 × 224×224×3 from memory, in
+// bench/color-cache-ab.mjs and a harness; 1.08-1.12x with one prefetch
+// per 64 bytes; Zen 5: 1.075x): its stores, which miss, leave the next
+// image's prefetches behind, and the next sums wait. The one-multiply
+// form, with half its operations, is faster there too (Zen 5, K1's batch
+// in color_ab: 0.78-0.86x main's time), so contrast takes it.
 inline void build_pattern_u8(const float* a, const float* b, int64_t c, [[maybe_unused]] int64_t plane, PatternU8& pat, [[maybe_unused]] bool narrow = true) {
   repeat_channels(a, c, pat.a, kPattern);
   repeat_channels(b, c, pat.b, kPattern);

@@ -159,11 +159,11 @@ inline void tap_run(Tap tap, int64_t n, const float* wt, int64_t r, D* out, cons
 }
 
 // The columns outside the image of the vertical pass's row (mid[−r·c, 0)
-// and mid[w·c, (w + r)·c)) from the fill rule's columns (border_from, one
-// entry per column, −1: constant, vfill). The rule is mapped once per image
-// (map_border_columns) for radii up to kMaxBorder: map_index's modulo for
-// every border column of every row took 7 % of G10 (mirror). Larger radii
-// (σ > ~21) map it per row, as before (fill_border_columns_unmapped).
+// and mid[w·c, (w + r)·c)) from the fill rule's columns: source_column(x)
+// is the column that border column x copies (−1: constant, vfill). The rule
+// is mapped once per image into a table (map_border_columns) for radii up to
+// kMaxBorder: map_index's modulo for every border column of every row took
+// 7 % of G10 (mirror). Larger radii (σ > ~21) call map_index per row.
 constexpr int64_t kMaxBorder = 64;
 
 inline void map_border_columns(int64_t w, int64_t r, int fill, int64_t* border_from) {
@@ -171,26 +171,13 @@ inline void map_border_columns(int64_t w, int64_t r, int fill, int64_t* border_f
   for (int64_t x = w; x < w + r; ++x) border_from[x - w + r] = shift_detail::map_index(x, w, fill);
 }
 
-inline void fill_border_columns(float* mid, int64_t w, int64_t c, int64_t r, const int64_t* border_from, float vfill) {
-  for (int64_t x = -r; x < 0; ++x) {
-    const int64_t m = border_from[x + r];
+template <class SourceColumn>
+inline void fill_border_columns(float* mid, int64_t w, int64_t c, int64_t r, SourceColumn source_column, float vfill) {
+  const auto fill_column = [mid, c, vfill](int64_t x, int64_t m) {
     for (int64_t ch = 0; ch < c; ++ch) mid[x * c + ch] = m < 0 ? vfill : mid[m * c + ch];
-  }
-  for (int64_t x = w; x < w + r; ++x) {
-    const int64_t m = border_from[x - w + r];
-    for (int64_t ch = 0; ch < c; ++ch) mid[x * c + ch] = m < 0 ? vfill : mid[m * c + ch];
-  }
-}
-
-inline void fill_border_columns_unmapped(float* mid, int64_t w, int64_t c, int64_t r, int fill, float vfill) {
-  for (int64_t x = -r; x < 0; ++x) {
-    const int64_t m = shift_detail::map_index(x, w, fill);
-    for (int64_t ch = 0; ch < c; ++ch) mid[x * c + ch] = m < 0 ? vfill : mid[m * c + ch];
-  }
-  for (int64_t x = w; x < w + r; ++x) {
-    const int64_t m = shift_detail::map_index(x, w, fill);
-    for (int64_t ch = 0; ch < c; ++ch) mid[x * c + ch] = m < 0 ? vfill : mid[m * c + ch];
-  }
+  };
+  for (int64_t x = -r; x < 0; ++x) fill_column(x, source_column(x));
+  for (int64_t x = w; x < w + r; ++x) fill_column(x, source_column(x));
 }
 
 // One plane (c interleaved channels) of one image, row by row: the vertical
@@ -216,9 +203,11 @@ void blur_plane(const T* src, T* dst, const BlurParams& p, int64_t c, int64_t r,
     }
     tap_run<T, float>([taps](int64_t k) { return taps[k]; }, row, wt, r, mid, src + y * row, sizeof(T));
     if (mapped) {
-      fill_border_columns(mid, w, c, r, border_from, vfill);
+      const int64_t* from = border_from;
+      fill_border_columns(mid, w, c, r, [from, w, r](int64_t x) { return from[x < 0 ? x + r : x - w + r]; }, vfill);
     } else {
-      fill_border_columns_unmapped(mid, w, c, r, p.fill, vfill);
+      const int fill = p.fill;
+      fill_border_columns(mid, w, c, r, [w, fill](int64_t x) { return shift_detail::map_index(x, w, fill); }, vfill);
     }
     // horizontal pass: columns x − r … x + r in tap order
     const float* e = ext;

@@ -129,33 +129,135 @@ inline int64_t tap_vectors_from(Tap tap, int64_t j, int64_t end, const float* wt
   return j;
 }
 
-// out[0, n) from the taps. The blocks start where `aligned` + j (a tap row,
-// or out) sits on a boundary of one vector's load or store, so none of them
-// splits a cache line: the source of a typed array of Node is 16 bytes past
-// a 64-byte boundary (glibc's mmap'd chunks), which split every 512-bit load
-// of the vertical pass and took 20 % of G10's time on Zen 5 (blur_ab,
-// OFF=16 against OFF=0). The elements before the first block and after the
-// last are one vector each, overlapping the blocks (each element's value
-// does not depend on which vector computes it); rows shorter than a vector
-// go element by element.
-template <class S, class D, class Tap>
-inline void tap_run(Tap tap, int64_t n, const float* wt, int64_t r, D* out, const void* aligned, int64_t aligned_size) {
+// Elements [0, n) of a run: vectors_from(j, end) computes the vectors of
+// elements [j, end) and returns where it stopped; element(j) computes one.
+// The vector blocks start where `aligned` + j (a tap row, or out) sits on a
+// boundary of one vector's load or store, so none of them splits a cache
+// line: the source of a typed array of Node is 16 bytes past a 64-byte
+// boundary (glibc's mmap'd chunks), which split every 512-bit load of the
+// vertical pass and took 20 % of G10's time on Zen 5 (blur_ab, OFF=16
+// against OFF=0). The elements before the first block and after the last
+// are one vector each, overlapping the blocks (each element's value does
+// not depend on which vector computes it); rows shorter than a vector go
+// element by element.
+template <class VectorsFrom, class Element>
+inline void run_aligned(int64_t n, const void* aligned, int64_t aligned_size, VectorsFrom vectors_from, Element element) {
   int64_t j = 0;
   if (n >= kLanes) {
     const int64_t head = elements_to_boundary(aligned, aligned_size, kLanes * aligned_size);
-    if (head > 0) tap_vectors_from<S>(tap, 0, kLanes, wt, r, out);
-    j = tap_vectors_from<S>(tap, head, n, wt, r, out);
-    if (j < n) j = tap_vectors_from<S>(tap, n - kLanes, n, wt, r, out);
+    if (head > 0) vectors_from(0, kLanes);
+    j = vectors_from(head, n);
+    if (j < n) j = vectors_from(n - kLanes, n);
   }
-  for (; j < n; ++j) {
-    float acc = wt[r] * float(tap(r)[j]);
-    for (int64_t d = 1; d <= r; ++d) acc = acc + wt[r + d] * (float(tap(r - d)[j]) + float(tap(r + d)[j]));
-    if constexpr (sizeof(D) == 1) {
-      out[j] = saturate_u8(acc);
-    } else {
-      out[j] = acc;
-    }
+  for (; j < n; ++j) element(j);
+}
+
+// One element of a run, in the order of tap_vectors.
+template <class D, class Tap>
+inline void tap_element(Tap tap, int64_t j, const float* wt, int64_t r, D* out) {
+  float acc = wt[r] * float(tap(r)[j]);
+  for (int64_t d = 1; d <= r; ++d) acc = acc + wt[r + d] * (float(tap(r - d)[j]) + float(tap(r + d)[j]));
+  if constexpr (sizeof(D) == 1) {
+    out[j] = saturate_u8(acc);
+  } else {
+    out[j] = acc;
   }
+}
+
+// out[0, n) from the taps, in vector blocks aligned to `aligned` (run_aligned).
+template <class S, class D, class Tap>
+inline void tap_run(Tap tap, int64_t n, const float* wt, int64_t r, D* out, const void* aligned, int64_t aligned_size) {
+  run_aligned(
+      n, aligned, aligned_size, [&](int64_t j, int64_t end) { return tap_vectors_from<S>(tap, j, end, wt, r, out); },
+      [&](int64_t j) { tap_element<D>(tap, j, wt, r, out); });
+}
+
+#if defined(__AVX512F__)
+// The horizontal pass at AVX-512 for c 1, 3, 4 and radii 1 … kMaxWindowRadius
+// (σ up to ~2.3): the taps of a vector are loads at offsets 0, c, …, 2r·c
+// floats from its start, so all but those at a multiple of 16 floats split a
+// cache line, wherever the run is aligned; with the loads forced aligned
+// (wrong bytes) G10 took 0.83–0.85 of the time (blur_ab, Zen 5). Here the
+// taps of kWindowUnroll vectors come from one window of consecutive loads
+// (kWindowUnroll + ⌈2rc / 16⌉ vectors), each tap the window's vector at its
+// offset or one valignd of two neighbours (offsets known at compile time);
+// the operations on the taps and their order are tap_vectors' exactly.
+constexpr int64_t kMaxWindowRadius = 7;
+constexpr int kWindowUnroll = 4;
+
+// Lanes [O, O + 16) of the window from its vector u on.
+template <int O>
+inline VecF window_tap(const VecF* window, int u) {
+  constexpr int q = O / 16, shift = O % 16;
+  if constexpr (shift == 0) {
+    return window[u + q];
+  } else {
+    const __m512i lo = _mm512_castps_si512(__m512(window[u + q])), hi = _mm512_castps_si512(__m512(window[u + q + 1]));
+    return VecF(_mm512_castsi512_ps(_mm512_alignr_epi32(hi, lo, shift)));
+  }
+}
+
+// acc = acc + wt[R + d]·(tap(R − d) + tap(R + d)) for d = D … R in turn.
+template <int C, int R, int D>
+inline void window_pairs(const VecF* window, const float* wt, VecF* acc) {
+  if constexpr (D <= R) {
+    const VecF wd = VecF{} + wt[R + D];
+    for (int u = 0; u < kWindowUnroll; ++u) acc[u] = acc[u] + wd * (window_tap<(R - D) * C>(window, u) + window_tap<(R + D) * C>(window, u));
+    window_pairs<C, R, D + 1>(window, wt, acc);
+  }
+}
+
+// The vectors of elements [j, end) of the run from ext row e: blocks of
+// kWindowUnroll whose window lies inside the row (end + 2rc floats), then
+// tap_vectors_from's loads for the rest.
+template <int C, int R, class D>
+inline int64_t window_vectors_from(const float* e, int64_t j, int64_t end, const float* wt, D* out) {
+  constexpr int kWindow = kWindowUnroll + (2 * R * C + 15) / 16;
+  for (; j + kWindow * kLanes <= end + 2 * R * C; j += kWindowUnroll * kLanes) {
+    VecF window[kWindow], acc[kWindowUnroll];
+    for (int m = 0; m < kWindow; ++m) window[m] = load_vec(e + j + m * kLanes);
+    const VecF wc = VecF{} + wt[R];
+    for (int u = 0; u < kWindowUnroll; ++u) acc[u] = wc * window_tap<R * C>(window, u);
+    window_pairs<C, R, 1>(window, wt, acc);
+    for (int u = 0; u < kWindowUnroll; ++u) store_vec(out + j + u * kLanes, acc[u]);
+  }
+  return tap_vectors_from<float>([e](int64_t k) { return e + k * C; }, j, end, wt, R, out);
+}
+
+template <int C, int R, class D>
+inline void window_run(const float* e, int64_t n, const float* wt, D* out) {
+  run_aligned(
+      n, out, sizeof(D), [&](int64_t j, int64_t end) { return window_vectors_from<C, R>(e, j, end, wt, out); },
+      [&](int64_t j) { tap_element<D>([e](int64_t k) { return e + k * C; }, j, wt, R, out); });
+}
+
+// window_run for radius r; false (nothing done) beyond kMaxWindowRadius.
+template <int C, class D>
+inline bool window_run_radius(const float* e, int64_t n, const float* wt, int64_t r, D* out) {
+  static_assert(kMaxWindowRadius == 7, "one case per radius below");
+  switch (r) {
+    case 1: window_run<C, 1>(e, n, wt, out); return true;
+    case 2: window_run<C, 2>(e, n, wt, out); return true;
+    case 3: window_run<C, 3>(e, n, wt, out); return true;
+    case 4: window_run<C, 4>(e, n, wt, out); return true;
+    case 5: window_run<C, 5>(e, n, wt, out); return true;
+    case 6: window_run<C, 6>(e, n, wt, out); return true;
+    case 7: window_run<C, 7>(e, n, wt, out); return true;
+    default: return false;
+  }
+}
+#endif
+
+// The horizontal pass of one row: out[0, n) from ext row e (columns x − r …
+// x + r in tap order, c floats apart), blocks aligned to out.
+template <class D>
+inline void horizontal_run(const float* e, int64_t c, int64_t n, const float* wt, int64_t r, D* out) {
+#if defined(__AVX512F__)
+  if (c == 1 && window_run_radius<1>(e, n, wt, r, out)) return;
+  if (c == 3 && window_run_radius<3>(e, n, wt, r, out)) return;
+  if (c == 4 && window_run_radius<4>(e, n, wt, r, out)) return;
+#endif
+  tap_run<float, D>([e, c](int64_t k) { return e + k * c; }, n, wt, r, out, out, sizeof(D));
 }
 
 // The columns outside the image of the vertical pass's row (mid[−r·c, 0)
@@ -209,9 +311,7 @@ void blur_plane(const T* src, T* dst, const BlurParams& p, int64_t c, int64_t r,
       const int fill = p.fill;
       fill_border_columns(mid, w, c, r, [w, fill](int64_t x) { return shift_detail::map_index(x, w, fill); }, vfill);
     }
-    // horizontal pass: columns x − r … x + r in tap order
-    const float* e = ext;
-    tap_run<float, T>([e, c](int64_t k) { return e + k * c; }, row, wt, r, dst + y * row, dst + y * row, sizeof(T));
+    horizontal_run<T>(ext, c, row, wt, r, dst + y * row);
   }
 }
 

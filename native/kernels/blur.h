@@ -172,6 +172,71 @@ inline void tap_run(Tap tap, int64_t n, const float* wt, int64_t r, D* out, cons
       [&](int64_t j) { tap_element<D>(tap, j, wt, r, out); });
 }
 
+// Two adjacent output rows of the vertical pass in one sweep: rows[0 … 2r+1]
+// are the source rows y − r … y + 1 + r, out0 gets row y (taps rows[0 … 2r])
+// and out1 row y + 1 (taps rows[1 … 2r + 1]). Each source vector is loaded
+// once for both: at step d, out0 pairs rows[r − d] (new) with rows[r + d]
+// (loaded at step d − 1 for out1) and out1 pairs rows[r + 1 − d] (loaded at
+// step d − 1 for out0) with rows[r + 1 + d] (new), so 2r + 2 loads give two
+// output vectors instead of 2(2r + 1). Each output's operations and their
+// order are tap_vectors' exactly (the lower tap first in each pair).
+// Used at AVX-512 only, in blocks of 4 vectors: G10 new/old 0.91–0.97 after
+// the windowed horizontal pass (blocks of 2: 0.95–1.00; before that pass, a
+// tie). Narrower vectors keep one row per sweep: with blocks of 1, AVX2 tied
+// on G10 (0.99–1.01; G11 0.93–0.98) and SSE4.1 lost (G10 1.31), blocks of 2
+// and 4 spill at AVX2.
+constexpr bool kPairRows = kLanes == 16;
+constexpr int kPairUnroll = 4;
+
+template <int NV, class S>
+inline void tap_vector_pairs(const S* const* rows, int64_t j, const float* wt, int64_t r, VecF* acc0, VecF* acc1) {
+  const VecF wc = VecF{} + wt[r];
+  VecF lo[NV], hi[NV];
+  for (int u = 0; u < NV; ++u) {
+    lo[u] = load_vec(rows[r] + j + u * kLanes);
+    hi[u] = load_vec(rows[r + 1] + j + u * kLanes);
+    acc0[u] = wc * lo[u];
+    acc1[u] = wc * hi[u];
+  }
+  for (int64_t d = 1; d <= r; ++d) {
+    const S* lo_row = rows[r - d] + j;
+    const S* hi_row = rows[r + 1 + d] + j;
+    const VecF wd = VecF{} + wt[r + d];
+    for (int u = 0; u < NV; ++u) {
+      const VecF lo_new = load_vec(lo_row + u * kLanes), hi_new = load_vec(hi_row + u * kLanes);
+      acc0[u] = acc0[u] + wd * (lo_new + hi[u]);
+      acc1[u] = acc1[u] + wd * (lo[u] + hi_new);
+      lo[u] = lo_new, hi[u] = hi_new;
+    }
+  }
+}
+// Blocks of kPairUnroll vectors, then one at a time, as tap_vectors_from.
+template <class S>
+inline int64_t tap_pair_vectors_from(const S* const* rows, int64_t j, int64_t end, const float* wt, int64_t r, float* out0, float* out1) {
+  for (; j + kPairUnroll * kLanes <= end; j += kPairUnroll * kLanes) {
+    VecF acc0[kPairUnroll], acc1[kPairUnroll];
+    tap_vector_pairs<kPairUnroll>(rows, j, wt, r, acc0, acc1);
+    for (int u = 0; u < kPairUnroll; ++u) store_vec(out0 + j + u * kLanes, acc0[u]), store_vec(out1 + j + u * kLanes, acc1[u]);
+  }
+  for (; j + kLanes <= end; j += kLanes) {
+    VecF acc0[1], acc1[1];
+    tap_vector_pairs<1>(rows, j, wt, r, acc0, acc1);
+    store_vec(out0 + j, acc0[0]), store_vec(out1 + j, acc1[0]);
+  }
+  return j;
+}
+// Rows y and y + 1 of the vertical pass (tap_vector_pairs) into out0 and
+// out1, in blocks aligned to the source row (run_aligned).
+template <class S>
+inline void vertical_pair_run(const S* const* rows, int64_t n, const float* wt, int64_t r, float* out0, float* out1, const void* aligned) {
+  run_aligned(
+      n, aligned, sizeof(S), [&](int64_t j, int64_t end) { return tap_pair_vectors_from(rows, j, end, wt, r, out0, out1); },
+      [&](int64_t j) {
+        tap_element<float>([rows](int64_t k) { return rows[k]; }, j, wt, r, out0);
+        tap_element<float>([rows](int64_t k) { return rows[k + 1]; }, j, wt, r, out1);
+      });
+}
+
 #if defined(__AVX512F__)
 // The horizontal pass at AVX-512 for c 1, 3, 4 and radii 1 … kMaxWindowRadius
 // (σ up to ~2.3): the taps of a vector are loads at offsets 0, c, …, 2r·c
@@ -282,28 +347,33 @@ inline void fill_border_columns(float* mid, int64_t w, int64_t c, int64_t r, Sou
   for (int64_t x = w; x < w + r; ++x) fill_column(x, source_column(x));
 }
 
-// One plane (c interleaved channels) of one image, row by row: the vertical
-// pass of row y into ext (one row with r·c floats of border either side, so
-// the intermediate stays in L1), its border columns, then the horizontal
-// pass from ext into dst. Scratch: taps (2r + 1 row pointers), fill_row
-// (w·c elements of T, each the fill value) and ext ((w + 2r)·c floats).
+// One plane (c interleaved channels) of one image, at AVX-512 two rows at a
+// time: the vertical pass of rows y and y + 1 into ext0 and ext1
+// (vertical_pair_run; each a row with r·c floats of border either side, so
+// the intermediate stays in L1), then for each its border columns and the
+// horizontal pass into dst (finish_row); an odd last row, and every row at
+// narrower ISAs, alone (tap_run into ext0). Scratch: rows
+// (2r + 2 row pointers), fill_row (w·c elements of T, each the fill value),
+// ext0 and ext1 ((w + 2r)·c floats each).
 template <class T>
-void blur_plane(const T* src, T* dst, const BlurParams& p, int64_t c, int64_t r, const float* wt, const T** taps, const T* fill_row, float* ext) {
+void blur_plane(const T* src, T* dst, const BlurParams& p, int64_t c, int64_t r, const float* wt, const T** rows, const T* fill_row, float* ext0, float* ext1) {
   const int64_t h = p.h, w = p.w, row = w * c, n_taps = 2 * r + 1;
   int64_t border_from[2 * kMaxBorder];
   const bool mapped = r <= kMaxBorder;
   if (mapped) map_border_columns(w, r, p.fill, border_from);
   const float fv = p.fill_value;
-  float* mid = ext + r * c;
   float vfill = wt[r] * fv;
   for (int64_t d = 1; d <= r; ++d) vfill = vfill + wt[r + d] * (fv + fv);
-  for (int64_t y = 0; y < h; ++y) {
-    // vertical pass: rows y − r … y + r in tap order (outside: the fill value)
-    for (int64_t k = 0; k < n_taps; ++k) {
+  // rows[k] = source row y − r + k for k in [0, count) (outside: the fill value)
+  const auto map_rows = [&](int64_t y, int64_t count) {
+    for (int64_t k = 0; k < count; ++k) {
       const int64_t m = shift_detail::map_index(y + k - r, h, p.fill);
-      taps[k] = m < 0 ? fill_row : src + m * row;
+      rows[k] = m < 0 ? fill_row : src + m * row;
     }
-    tap_run<T, float>([taps](int64_t k) { return taps[k]; }, row, wt, r, mid, src + y * row, sizeof(T));
+  };
+  // ext's border columns, then the horizontal pass into row y of dst
+  const auto finish_row = [&](float* ext, int64_t y) {
+    float* mid = ext + r * c;
     if (mapped) {
       const int64_t* from = border_from;
       fill_border_columns(mid, w, c, r, [from, w, r](int64_t x) { return from[x < 0 ? x + r : x - w + r]; }, vfill);
@@ -312,6 +382,19 @@ void blur_plane(const T* src, T* dst, const BlurParams& p, int64_t c, int64_t r,
       fill_border_columns(mid, w, c, r, [w, fill](int64_t x) { return shift_detail::map_index(x, w, fill); }, vfill);
     }
     horizontal_run<T>(ext, c, row, wt, r, dst + y * row);
+  };
+  int64_t y = 0;
+  for (; kPairRows && y + 2 <= h; y += 2) {
+    map_rows(y, n_taps + 1);
+    vertical_pair_run<T>(rows, row, wt, r, ext0 + r * c, ext1 + r * c, src + y * row);
+    finish_row(ext0, y);
+    finish_row(ext1, y + 1);
+  }
+  for (; y < h; ++y) {
+    map_rows(y, n_taps);
+    const T* const* taps = rows;
+    tap_run<T, float>([taps](int64_t k) { return taps[k]; }, row, wt, r, ext0 + r * c, src + y * row, sizeof(T));
+    finish_row(ext0, y);
   }
 }
 
@@ -321,17 +404,18 @@ void blur_images(const T* src, T* dst, const BlurParams& p, size_t first, size_t
   const int64_t planes = p.nchw ? p.c : 1;
   const int64_t plane = p.h * p.w * c;
   const int64_t row = p.w * c;
-  // scratch layout (blur_scratch_floats): row pointers, fill row, ext
+  // scratch layout (blur_scratch_floats): row pointers, fill row, ext0, ext1
   const T** rows = reinterpret_cast<const T**>(scratch);
-  T* fill_row = reinterpret_cast<T*>(scratch + 2 * p.stride);
-  float* ext = scratch + 2 * p.stride + row;
+  T* fill_row = reinterpret_cast<T*>(scratch + 2 * (p.stride + 1));
+  float* ext0 = scratch + 2 * (p.stride + 1) + row;
+  float* ext1 = ext0 + (p.w + p.stride - 1) * c;
   for (int64_t j = 0; j < row; ++j) fill_row[j] = T(p.fill_value);
   for (size_t i = first; i < first + count; ++i) {
     const int64_t r = p.radius[i];
     const float* wt = p.weights + int64_t(i) * p.stride;
     for (int64_t k = 0; k < planes; ++k) {
       const int64_t at = (int64_t(i) * planes + k) * plane;
-      blur_plane<T>(src + at, dst + at, p, c, r, wt, rows, fill_row, ext);
+      blur_plane<T>(src + at, dst + at, p, c, r, wt, rows, fill_row, ext0, ext1);
     }
   }
 }

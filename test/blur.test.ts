@@ -187,6 +187,26 @@ describe('every backend and ISA: the float32 definition, bit for bit', () => {
       }
     }
   });
+
+  it('rows of 1, 3 and 4 channels at radii 1–8 (the AVX-512 horizontal windows, and past them), every fill', () => {
+    const rng = testRng(11);
+    for (let r = 1; r <= 8; r += 1) {
+      for (const [shape, layout] of [[[1, 3, 150, 1], 'NHWC'], [[1, 3, 97, 3], 'NHWC'], [[1, 2, 131, 4], 'NHWC'], [[1, 2, 140, 2], 'NCHW']] as Array<[Shape, 'NHWC' | 'NCHW']>) {
+        for (const dtype of ['uint8', 'float32'] as const) {
+          const b = randomBatch(rng, shape, dtype, layout);
+          const opts: GaussianBlurOptions = { sigma: r / 3 + 0.1, radius: r, fill: rng.pick(FILLS), fillValue: 3 };
+          const { sigma, radius } = gaussianBlurParams(b, opts);
+          const expected = referenceF32(b, Array.from(sigma, (s, i) => blurWeights(s, radius[i]!)), opts.fill!, 3);
+          const plan = gaussianBlurPlan(b, opts);
+          for (const backend of backends) {
+            const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+            backend.blur(b.data, out, plan, 0, shape[0]);
+            expect(firstDifference(out, expected), `${backendName(backend)} ${JSON.stringify({ r, shape, layout, dtype, fill: opts.fill })}`).toBe(-1);
+          }
+        }
+      }
+    }
+  });
 });
 
 describe('close to the float64 2D convolution', () => {

@@ -129,41 +129,208 @@ inline int64_t tap_vectors_from(Tap tap, int64_t j, int64_t end, const float* wt
   return j;
 }
 
-// out[0, n) from the taps. The blocks start where `aligned` + j (a tap row,
-// or out) sits on a boundary of one vector's load or store, so none of them
-// splits a cache line: the source of a typed array of Node is 16 bytes past
-// a 64-byte boundary (glibc's mmap'd chunks), which split every 512-bit load
-// of the vertical pass and took 20 % of G10's time on Zen 5 (blur_ab,
-// OFF=16 against OFF=0). The elements before the first block and after the
-// last are one vector each, overlapping the blocks (each element's value
-// does not depend on which vector computes it); rows shorter than a vector
-// go element by element.
-template <class S, class D, class Tap>
-inline void tap_run(Tap tap, int64_t n, const float* wt, int64_t r, D* out, const void* aligned, int64_t aligned_size) {
+// Elements [0, n) of a run: vectors_from(j, end) computes the vectors of
+// elements [j, end) and returns where it stopped; element(j) computes one.
+// The vector blocks start where `aligned` + j (a tap row, or out) sits on a
+// boundary of one vector's load or store, so none of them splits a cache
+// line: the source of a typed array of Node is 16 bytes past a 64-byte
+// boundary (glibc's mmap'd chunks), which split every 512-bit load of the
+// vertical pass and took 20 % of G10's time on Zen 5 (blur_ab, OFF=16
+// against OFF=0). The elements before the first block and after the last
+// are one vector each, overlapping the blocks (each element's value does
+// not depend on which vector computes it); rows shorter than a vector go
+// element by element.
+template <class VectorsFrom, class Element>
+inline void run_aligned(int64_t n, const void* aligned, int64_t aligned_size, VectorsFrom vectors_from, Element element) {
   int64_t j = 0;
   if (n >= kLanes) {
     const int64_t head = elements_to_boundary(aligned, aligned_size, kLanes * aligned_size);
-    if (head > 0) tap_vectors_from<S>(tap, 0, kLanes, wt, r, out);
-    j = tap_vectors_from<S>(tap, head, n, wt, r, out);
-    if (j < n) j = tap_vectors_from<S>(tap, n - kLanes, n, wt, r, out);
+    if (head > 0) vectors_from(0, kLanes);
+    j = vectors_from(head, n);
+    if (j < n) j = vectors_from(n - kLanes, n);
   }
-  for (; j < n; ++j) {
-    float acc = wt[r] * float(tap(r)[j]);
-    for (int64_t d = 1; d <= r; ++d) acc = acc + wt[r + d] * (float(tap(r - d)[j]) + float(tap(r + d)[j]));
-    if constexpr (sizeof(D) == 1) {
-      out[j] = saturate_u8(acc);
-    } else {
-      out[j] = acc;
-    }
+  for (; j < n; ++j) element(j);
+}
+
+// One element of a run, in the order of tap_vectors.
+template <class D, class Tap>
+inline void tap_element(Tap tap, int64_t j, const float* wt, int64_t r, D* out) {
+  float acc = wt[r] * float(tap(r)[j]);
+  for (int64_t d = 1; d <= r; ++d) acc = acc + wt[r + d] * (float(tap(r - d)[j]) + float(tap(r + d)[j]));
+  if constexpr (sizeof(D) == 1) {
+    out[j] = saturate_u8(acc);
+  } else {
+    out[j] = acc;
   }
 }
 
+// out[0, n) from the taps, in vector blocks aligned to `aligned` (run_aligned).
+template <class S, class D, class Tap>
+inline void tap_run(Tap tap, int64_t n, const float* wt, int64_t r, D* out, const void* aligned, int64_t aligned_size) {
+  run_aligned(
+      n, aligned, aligned_size, [&](int64_t j, int64_t end) { return tap_vectors_from<S>(tap, j, end, wt, r, out); },
+      [&](int64_t j) { tap_element<D>(tap, j, wt, r, out); });
+}
+
+// Two adjacent output rows of the vertical pass in one sweep: rows[0 … 2r+1]
+// are the source rows y − r … y + 1 + r, out0 gets row y (taps rows[0 … 2r])
+// and out1 row y + 1 (taps rows[1 … 2r + 1]). Each source vector is loaded
+// once for both: at step d, out0 pairs rows[r − d] (new) with rows[r + d]
+// (loaded at step d − 1 for out1) and out1 pairs rows[r + 1 − d] (loaded at
+// step d − 1 for out0) with rows[r + 1 + d] (new), so 2r + 2 loads give two
+// output vectors instead of 2(2r + 1). Each output's operations and their
+// order are tap_vectors' exactly (the lower tap first in each pair).
+// Used at AVX-512 only, in blocks of 4 vectors: G10 new/old 0.91–0.97 after
+// the windowed horizontal pass (blocks of 2: 0.95–1.00; before that pass, a
+// tie). Narrower vectors keep one row per sweep: with blocks of 1, AVX2 tied
+// on G10 (0.99–1.01; G11 0.93–0.98) and SSE4.1 lost (G10 1.31), blocks of 2
+// and 4 spill at AVX2.
+constexpr bool kPairRows = kLanes == 16;
+constexpr int kPairUnroll = 4;
+
+template <int NV, class S>
+inline void tap_vector_pairs(const S* const* rows, int64_t j, const float* wt, int64_t r, VecF* acc0, VecF* acc1) {
+  const VecF wc = VecF{} + wt[r];
+  VecF lo[NV], hi[NV];
+  for (int u = 0; u < NV; ++u) {
+    lo[u] = load_vec(rows[r] + j + u * kLanes);
+    hi[u] = load_vec(rows[r + 1] + j + u * kLanes);
+    acc0[u] = wc * lo[u];
+    acc1[u] = wc * hi[u];
+  }
+  for (int64_t d = 1; d <= r; ++d) {
+    const S* lo_row = rows[r - d] + j;
+    const S* hi_row = rows[r + 1 + d] + j;
+    const VecF wd = VecF{} + wt[r + d];
+    for (int u = 0; u < NV; ++u) {
+      const VecF lo_new = load_vec(lo_row + u * kLanes), hi_new = load_vec(hi_row + u * kLanes);
+      acc0[u] = acc0[u] + wd * (lo_new + hi[u]);
+      acc1[u] = acc1[u] + wd * (lo[u] + hi_new);
+      lo[u] = lo_new, hi[u] = hi_new;
+    }
+  }
+}
+// Blocks of kPairUnroll vectors, then one at a time, as tap_vectors_from.
+template <class S>
+inline int64_t tap_pair_vectors_from(const S* const* rows, int64_t j, int64_t end, const float* wt, int64_t r, float* out0, float* out1) {
+  for (; j + kPairUnroll * kLanes <= end; j += kPairUnroll * kLanes) {
+    VecF acc0[kPairUnroll], acc1[kPairUnroll];
+    tap_vector_pairs<kPairUnroll>(rows, j, wt, r, acc0, acc1);
+    for (int u = 0; u < kPairUnroll; ++u) store_vec(out0 + j + u * kLanes, acc0[u]), store_vec(out1 + j + u * kLanes, acc1[u]);
+  }
+  for (; j + kLanes <= end; j += kLanes) {
+    VecF acc0[1], acc1[1];
+    tap_vector_pairs<1>(rows, j, wt, r, acc0, acc1);
+    store_vec(out0 + j, acc0[0]), store_vec(out1 + j, acc1[0]);
+  }
+  return j;
+}
+// Rows y and y + 1 of the vertical pass (tap_vector_pairs) into out0 and
+// out1, in blocks aligned to the source row (run_aligned).
+template <class S>
+inline void vertical_pair_run(const S* const* rows, int64_t n, const float* wt, int64_t r, float* out0, float* out1, const void* aligned) {
+  run_aligned(
+      n, aligned, sizeof(S), [&](int64_t j, int64_t end) { return tap_pair_vectors_from(rows, j, end, wt, r, out0, out1); },
+      [&](int64_t j) {
+        tap_element<float>([rows](int64_t k) { return rows[k]; }, j, wt, r, out0);
+        tap_element<float>([rows](int64_t k) { return rows[k + 1]; }, j, wt, r, out1);
+      });
+}
+
+#if defined(__AVX512F__)
+// The horizontal pass at AVX-512 for c 1, 3, 4 and radii 1 … kMaxWindowRadius
+// (σ up to ~2.3): the taps of a vector are loads at offsets 0, c, …, 2r·c
+// floats from its start, so all but those at a multiple of 16 floats split a
+// cache line, wherever the run is aligned; with the loads forced aligned
+// (wrong bytes) G10 took 0.83–0.85 of the time (blur_ab, Zen 5). Here the
+// taps of kWindowUnroll vectors come from one window of consecutive loads
+// (kWindowUnroll + ⌈2rc / 16⌉ vectors), each tap the window's vector at its
+// offset or one valignd of two neighbours (offsets known at compile time);
+// the operations on the taps and their order are tap_vectors' exactly.
+constexpr int64_t kMaxWindowRadius = 7;
+constexpr int kWindowUnroll = 4;
+
+// Lanes [O, O + 16) of the window from its vector u on.
+template <int O>
+inline VecF window_tap(const VecF* window, int u) {
+  constexpr int q = O / 16, shift = O % 16;
+  if constexpr (shift == 0) {
+    return window[u + q];
+  } else {
+    const __m512i lo = _mm512_castps_si512(__m512(window[u + q])), hi = _mm512_castps_si512(__m512(window[u + q + 1]));
+    return VecF(_mm512_castsi512_ps(_mm512_alignr_epi32(hi, lo, shift)));
+  }
+}
+
+// acc = acc + wt[R + d]·(tap(R − d) + tap(R + d)) for d = D … R in turn.
+template <int C, int R, int D>
+inline void window_pairs(const VecF* window, const float* wt, VecF* acc) {
+  if constexpr (D <= R) {
+    const VecF wd = VecF{} + wt[R + D];
+    for (int u = 0; u < kWindowUnroll; ++u) acc[u] = acc[u] + wd * (window_tap<(R - D) * C>(window, u) + window_tap<(R + D) * C>(window, u));
+    window_pairs<C, R, D + 1>(window, wt, acc);
+  }
+}
+
+// The vectors of elements [j, end) of the run from ext row e: blocks of
+// kWindowUnroll whose window lies inside the row (end + 2rc floats), then
+// tap_vectors_from's loads for the rest.
+template <int C, int R, class D>
+inline int64_t window_vectors_from(const float* e, int64_t j, int64_t end, const float* wt, D* out) {
+  constexpr int kWindow = kWindowUnroll + (2 * R * C + 15) / 16;
+  for (; j + kWindow * kLanes <= end + 2 * R * C; j += kWindowUnroll * kLanes) {
+    VecF window[kWindow], acc[kWindowUnroll];
+    for (int m = 0; m < kWindow; ++m) window[m] = load_vec(e + j + m * kLanes);
+    const VecF wc = VecF{} + wt[R];
+    for (int u = 0; u < kWindowUnroll; ++u) acc[u] = wc * window_tap<R * C>(window, u);
+    window_pairs<C, R, 1>(window, wt, acc);
+    for (int u = 0; u < kWindowUnroll; ++u) store_vec(out + j + u * kLanes, acc[u]);
+  }
+  return tap_vectors_from<float>([e](int64_t k) { return e + k * C; }, j, end, wt, R, out);
+}
+
+template <int C, int R, class D>
+inline void window_run(const float* e, int64_t n, const float* wt, D* out) {
+  run_aligned(
+      n, out, sizeof(D), [&](int64_t j, int64_t end) { return window_vectors_from<C, R>(e, j, end, wt, out); },
+      [&](int64_t j) { tap_element<D>([e](int64_t k) { return e + k * C; }, j, wt, R, out); });
+}
+
+// window_run for radius r; false (nothing done) beyond kMaxWindowRadius.
+template <int C, class D>
+inline bool window_run_radius(const float* e, int64_t n, const float* wt, int64_t r, D* out) {
+  static_assert(kMaxWindowRadius == 7, "one case per radius below");
+  switch (r) {
+    case 1: window_run<C, 1>(e, n, wt, out); return true;
+    case 2: window_run<C, 2>(e, n, wt, out); return true;
+    case 3: window_run<C, 3>(e, n, wt, out); return true;
+    case 4: window_run<C, 4>(e, n, wt, out); return true;
+    case 5: window_run<C, 5>(e, n, wt, out); return true;
+    case 6: window_run<C, 6>(e, n, wt, out); return true;
+    case 7: window_run<C, 7>(e, n, wt, out); return true;
+    default: return false;
+  }
+}
+#endif
+
+// The horizontal pass of one row: out[0, n) from ext row e (columns x − r …
+// x + r in tap order, c floats apart), blocks aligned to out.
+template <class D>
+inline void horizontal_run(const float* e, int64_t c, int64_t n, const float* wt, int64_t r, D* out) {
+#if defined(__AVX512F__)
+  if (c == 1 && window_run_radius<1>(e, n, wt, r, out)) return;
+  if (c == 3 && window_run_radius<3>(e, n, wt, r, out)) return;
+  if (c == 4 && window_run_radius<4>(e, n, wt, r, out)) return;
+#endif
+  tap_run<float, D>([e, c](int64_t k) { return e + k * c; }, n, wt, r, out, out, sizeof(D));
+}
+
 // The columns outside the image of the vertical pass's row (mid[−r·c, 0)
-// and mid[w·c, (w + r)·c)) from the fill rule's columns (border_from, one
-// entry per column, −1: constant, vfill). The rule is mapped once per image
-// (map_border_columns) for radii up to kMaxBorder: map_index's modulo for
-// every border column of every row took 7 % of G10 (mirror). Larger radii
-// (σ > ~21) map it per row, as before (fill_border_columns_unmapped).
+// and mid[w·c, (w + r)·c)) from the fill rule's columns: source_column(x)
+// is the column that border column x copies (−1: constant, vfill). The rule
+// is mapped once per image into a table (map_border_columns) for radii up to
+// kMaxBorder: map_index's modulo for every border column of every row took
+// 7 % of G10 (mirror). Larger radii (σ > ~21) call map_index per row.
 constexpr int64_t kMaxBorder = 64;
 
 inline void map_border_columns(int64_t w, int64_t r, int fill, int64_t* border_from) {
@@ -171,58 +338,63 @@ inline void map_border_columns(int64_t w, int64_t r, int fill, int64_t* border_f
   for (int64_t x = w; x < w + r; ++x) border_from[x - w + r] = shift_detail::map_index(x, w, fill);
 }
 
-inline void fill_border_columns(float* mid, int64_t w, int64_t c, int64_t r, const int64_t* border_from, float vfill) {
-  for (int64_t x = -r; x < 0; ++x) {
-    const int64_t m = border_from[x + r];
+template <class SourceColumn>
+inline void fill_border_columns(float* mid, int64_t w, int64_t c, int64_t r, SourceColumn source_column, float vfill) {
+  const auto fill_column = [mid, c, vfill](int64_t x, int64_t m) {
     for (int64_t ch = 0; ch < c; ++ch) mid[x * c + ch] = m < 0 ? vfill : mid[m * c + ch];
-  }
-  for (int64_t x = w; x < w + r; ++x) {
-    const int64_t m = border_from[x - w + r];
-    for (int64_t ch = 0; ch < c; ++ch) mid[x * c + ch] = m < 0 ? vfill : mid[m * c + ch];
-  }
+  };
+  for (int64_t x = -r; x < 0; ++x) fill_column(x, source_column(x));
+  for (int64_t x = w; x < w + r; ++x) fill_column(x, source_column(x));
 }
 
-inline void fill_border_columns_unmapped(float* mid, int64_t w, int64_t c, int64_t r, int fill, float vfill) {
-  for (int64_t x = -r; x < 0; ++x) {
-    const int64_t m = shift_detail::map_index(x, w, fill);
-    for (int64_t ch = 0; ch < c; ++ch) mid[x * c + ch] = m < 0 ? vfill : mid[m * c + ch];
-  }
-  for (int64_t x = w; x < w + r; ++x) {
-    const int64_t m = shift_detail::map_index(x, w, fill);
-    for (int64_t ch = 0; ch < c; ++ch) mid[x * c + ch] = m < 0 ? vfill : mid[m * c + ch];
-  }
-}
-
-// One plane (c interleaved channels) of one image, row by row: the vertical
-// pass of row y into ext (one row with r·c floats of border either side, so
-// the intermediate stays in L1), its border columns, then the horizontal
-// pass from ext into dst. Scratch: taps (2r + 1 row pointers), fill_row
-// (w·c elements of T, each the fill value) and ext ((w + 2r)·c floats).
+// One plane (c interleaved channels) of one image, at AVX-512 two rows at a
+// time: the vertical pass of rows y and y + 1 into ext0 and ext1
+// (vertical_pair_run; each a row with r·c floats of border either side, so
+// the intermediate stays in L1), then for each its border columns and the
+// horizontal pass into dst (finish_row); an odd last row, and every row at
+// narrower ISAs, alone (tap_run into ext0). Scratch: rows
+// (2r + 2 row pointers), fill_row (w·c elements of T, each the fill value),
+// ext0 and ext1 ((w + 2r)·c floats each).
 template <class T>
-void blur_plane(const T* src, T* dst, const BlurParams& p, int64_t c, int64_t r, const float* wt, const T** taps, const T* fill_row, float* ext) {
+void blur_plane(const T* src, T* dst, const BlurParams& p, int64_t c, int64_t r, const float* wt, const T** rows, const T* fill_row, float* ext0, float* ext1) {
   const int64_t h = p.h, w = p.w, row = w * c, n_taps = 2 * r + 1;
   int64_t border_from[2 * kMaxBorder];
   const bool mapped = r <= kMaxBorder;
   if (mapped) map_border_columns(w, r, p.fill, border_from);
   const float fv = p.fill_value;
-  float* mid = ext + r * c;
   float vfill = wt[r] * fv;
   for (int64_t d = 1; d <= r; ++d) vfill = vfill + wt[r + d] * (fv + fv);
-  for (int64_t y = 0; y < h; ++y) {
-    // vertical pass: rows y − r … y + r in tap order (outside: the fill value)
-    for (int64_t k = 0; k < n_taps; ++k) {
+  // rows[k] = source row y − r + k for k in [0, count) (outside: the fill value)
+  const auto map_rows = [&](int64_t y, int64_t count) {
+    for (int64_t k = 0; k < count; ++k) {
       const int64_t m = shift_detail::map_index(y + k - r, h, p.fill);
-      taps[k] = m < 0 ? fill_row : src + m * row;
+      rows[k] = m < 0 ? fill_row : src + m * row;
     }
-    tap_run<T, float>([taps](int64_t k) { return taps[k]; }, row, wt, r, mid, src + y * row, sizeof(T));
+  };
+  // ext's border columns, then the horizontal pass into row y of dst
+  const auto finish_row = [&](float* ext, int64_t y) {
+    float* mid = ext + r * c;
     if (mapped) {
-      fill_border_columns(mid, w, c, r, border_from, vfill);
+      const int64_t* from = border_from;
+      fill_border_columns(mid, w, c, r, [from, w, r](int64_t x) { return from[x < 0 ? x + r : x - w + r]; }, vfill);
     } else {
-      fill_border_columns_unmapped(mid, w, c, r, p.fill, vfill);
+      const int fill = p.fill;
+      fill_border_columns(mid, w, c, r, [w, fill](int64_t x) { return shift_detail::map_index(x, w, fill); }, vfill);
     }
-    // horizontal pass: columns x − r … x + r in tap order
-    const float* e = ext;
-    tap_run<float, T>([e, c](int64_t k) { return e + k * c; }, row, wt, r, dst + y * row, dst + y * row, sizeof(T));
+    horizontal_run<T>(ext, c, row, wt, r, dst + y * row);
+  };
+  int64_t y = 0;
+  for (; kPairRows && y + 2 <= h; y += 2) {
+    map_rows(y, n_taps + 1);
+    vertical_pair_run<T>(rows, row, wt, r, ext0 + r * c, ext1 + r * c, src + y * row);
+    finish_row(ext0, y);
+    finish_row(ext1, y + 1);
+  }
+  for (; y < h; ++y) {
+    map_rows(y, n_taps);
+    const T* const* taps = rows;
+    tap_run<T, float>([taps](int64_t k) { return taps[k]; }, row, wt, r, ext0 + r * c, src + y * row, sizeof(T));
+    finish_row(ext0, y);
   }
 }
 
@@ -232,17 +404,18 @@ void blur_images(const T* src, T* dst, const BlurParams& p, size_t first, size_t
   const int64_t planes = p.nchw ? p.c : 1;
   const int64_t plane = p.h * p.w * c;
   const int64_t row = p.w * c;
-  // scratch layout (blur_scratch_floats): row pointers, fill row, ext
+  // scratch layout (blur_scratch_floats): row pointers, fill row, ext0, ext1
   const T** rows = reinterpret_cast<const T**>(scratch);
-  T* fill_row = reinterpret_cast<T*>(scratch + 2 * p.stride);
-  float* ext = scratch + 2 * p.stride + row;
+  T* fill_row = reinterpret_cast<T*>(scratch + 2 * (p.stride + 1));
+  float* ext0 = scratch + 2 * (p.stride + 1) + row;
+  float* ext1 = ext0 + (p.w + p.stride - 1) * c;
   for (int64_t j = 0; j < row; ++j) fill_row[j] = T(p.fill_value);
   for (size_t i = first; i < first + count; ++i) {
     const int64_t r = p.radius[i];
     const float* wt = p.weights + int64_t(i) * p.stride;
     for (int64_t k = 0; k < planes; ++k) {
       const int64_t at = (int64_t(i) * planes + k) * plane;
-      blur_plane<T>(src + at, dst + at, p, c, r, wt, rows, fill_row, ext);
+      blur_plane<T>(src + at, dst + at, p, c, r, wt, rows, fill_row, ext0, ext1);
     }
   }
 }

@@ -155,11 +155,12 @@ struct BlurParams {
   int64_t stride;
 };
 
-// Per job: 2·stride floats (stride row pointers of 8 bytes), a fill row of
-// w·c elements (w·c floats, enough for uint8 or float32), ext ((w + 2R)·c).
+// Per job: 2·(stride + 1) floats (stride + 1 row pointers of 8 bytes: the
+// taps of two output rows), a fill row of w·c elements (w·c floats, enough
+// for uint8 or float32), two ext rows ((w + 2R)·c floats each).
 static inline int64_t blur_scratch_floats(const BlurParams& p) {
   const int64_t c = p.nchw ? 1 : p.c;
-  return 2 * p.stride + p.w * c + (p.w + (p.stride - 1)) * c;
+  return 2 * (p.stride + 1) + p.w * c + 2 * (p.w + (p.stride - 1)) * c;
 }
 
 // MixUp / CutMix pixels (src/ops/mix.ts): image i of dst from image i (a) and

@@ -138,6 +138,18 @@ describe('hand-computed', () => {
   });
 });
 
+/** Every backend (each ISA and js) blurs `b` as referenceF32 defines it, bit for bit. */
+function expectEveryBackendMatchesReference(b: Batch, opts: GaussianBlurOptions, what: string): void {
+  const { sigma, radius } = gaussianBlurParams(b, opts);
+  const expected = referenceF32(b, Array.from(sigma, (s, i) => blurWeights(s, radius[i]!)), opts.fill ?? 'mirror', opts.fillValue ?? 0); // gaussianBlur's default fill
+  const plan = gaussianBlurPlan(b, opts);
+  for (const backend of backends) {
+    const out = b.data instanceof Uint8Array ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
+    backend.blur(b.data, out, plan, 0, b.shape[0]);
+    expect(firstDifference(out, expected), `${backendName(backend)} ${what}`).toBe(-1);
+  }
+}
+
 describe('every backend and ISA: the float32 definition, bit for bit', () => {
   it('randomized cases: both dtypes and layouts, any channels, every fill, drawn, given and fixed sigmas, radii beyond the image', () => {
     const rng = testRng(19);
@@ -154,15 +166,7 @@ describe('every backend and ISA: the float32 definition, bit for bit', () => {
       if (rng.next() < 0.3) opts.radius = rng.int(0, 14);
       if (fill === 'constant') opts.fillValue = dtype === 'uint8' ? rng.int(0, 255) : (rng.next() - 0.5) * 80;
       const what = `case ${t} ${JSON.stringify({ shape, dtype, layout: b.layout, ...opts })}`;
-      const { sigma, radius } = gaussianBlurParams(b, opts);
-      const wts = Array.from(sigma, (s, i) => blurWeights(s, radius[i]!));
-      const expected = referenceF32(b, wts, fill, opts.fillValue ?? 0);
-      const plan = gaussianBlurPlan(b, opts);
-      for (const backend of backends) {
-        const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
-        backend.blur(b.data, out, plan, 0, shape[0]);
-        expect(firstDifference(out, expected), `${backendName(backend)} ${what}`).toBe(-1);
-      }
+      expectEveryBackendMatchesReference(b, opts, what);
     }
   });
 
@@ -176,14 +180,7 @@ describe('every backend and ISA: the float32 definition, bit for bit', () => {
           b.data[b.data.length - 7] = Number.POSITIVE_INFINITY;
         }
         const opts: GaussianBlurOptions = { sigma: [1, 2], seed: 4, fill: rng.pick(FILLS) };
-        const { sigma, radius } = gaussianBlurParams(b, opts);
-        const expected = referenceF32(b, Array.from(sigma, (s, i) => blurWeights(s, radius[i]!)), opts.fill!, 0);
-        const plan = gaussianBlurPlan(b, opts);
-        for (const backend of backends) {
-          const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
-          backend.blur(b.data, out, plan, 0, shape[0]);
-          expect(firstDifference(out, expected), `${backendName(backend)} ${JSON.stringify({ shape, layout, dtype, fill: opts.fill })}`).toBe(-1);
-        }
+        expectEveryBackendMatchesReference(b, opts, JSON.stringify({ shape, layout, dtype, fill: opts.fill }));
       }
     }
   });
@@ -195,14 +192,7 @@ describe('every backend and ISA: the float32 definition, bit for bit', () => {
         for (const dtype of ['uint8', 'float32'] as const) {
           const b = randomBatch(rng, shape, dtype, layout);
           const opts: GaussianBlurOptions = { sigma: r / 3 + 0.1, radius: r, fill: rng.pick(FILLS), fillValue: 3 };
-          const { sigma, radius } = gaussianBlurParams(b, opts);
-          const expected = referenceF32(b, Array.from(sigma, (s, i) => blurWeights(s, radius[i]!)), opts.fill!, 3);
-          const plan = gaussianBlurPlan(b, opts);
-          for (const backend of backends) {
-            const out = dtype === 'uint8' ? new Uint8Array(b.data.length) : new Float32Array(b.data.length);
-            backend.blur(b.data, out, plan, 0, shape[0]);
-            expect(firstDifference(out, expected), `${backendName(backend)} ${JSON.stringify({ r, shape, layout, dtype, fill: opts.fill })}`).toBe(-1);
-          }
+          expectEveryBackendMatchesReference(b, opts, JSON.stringify({ r, shape, layout, dtype, fill: opts.fill }));
         }
       }
     }

@@ -493,47 +493,67 @@ inline bool step_gives_table(NarrowStep step, const uint16_t* q, int shift, cons
   return __builtin_memcmp(y, table, 256) == 0;
 }
 
-// One channel's (A, B) at shift F for the 16-bit form, checked by the step.
-inline bool narrow_channel(float a, float b, int f, NarrowMap* m) {
+// How one channel's (A, B) is fitted and checked for one of the 16-bit
+// forms: the grain of A, the largest A its multiply takes, how its
+// parameters are laid out, and the step that runs them.
+struct NarrowForm {
+  NarrowGrain grain;
+  int64_t max_a;
+  void (*fill_phase)(const NarrowMap*, int64_t, int64_t, uint16_t*);
+  NarrowStep (*step_for)(const NarrowMap&);
+};
+
+// One channel's (A, B) at `shift` for `form`: fitted to the float rule's
+// table, then checked by running the form's step over x = 0…255.
+inline bool fit_channel(float a, float b, int shift, const NarrowForm& form, NarrowMap* m) {
   if (!(a > 0.0f && a < 2.0f) || !__builtin_isfinite(b)) return false;
   uint8_t table[256];
   build_table_u8(a, b, table);
-  if (!fit_narrow_map(table, a, NarrowGrain{16, 16 + f}, m)) return false;
-  if (m->a <= 0 || m->a >= (int64_t(1) << 24) || m->b < -65535 || m->b > 65535) return false;
+  if (!fit_narrow_map(table, a, form.grain, m)) return false;
+  if (m->a <= 0 || m->a > form.max_a || m->b < -65535 || m->b > 65535) return false;
   alignas(32) uint16_t q[kNarrowParams * kMapStep];
-  fill_narrow_phase(m, 1, 0, q);
-  return step_gives_table(map_u8_narrow_step<MapLanes>, q, f, table);
+  form.fill_phase(m, 1, 0, q);
+  return step_gives_table(form.step_for(*m), q, shift, table);
 }
 
-// One channel's (A, B) at shift S for the one-multiply form, checked by
-// the step (the adding one for B ≥ 0, else the subtracting one).
-inline bool one_multiply_channel(float a, float b, int s, NarrowMap* m) {
-  if (!(a > 0.0f && a < 2.0f) || !__builtin_isfinite(b)) return false;
-  uint8_t table[256];
-  build_table_u8(a, b, table);
-  if (!fit_narrow_map(table, a, NarrowGrain{8, 8 + s}, m)) return false;
-  if (m->a <= 0 || m->a > 65535 || m->b < -65535 || m->b > 65535) return false;
-  alignas(32) uint16_t q[kNarrowParams * kMapStep];
-  fill_one_multiply_phase(m, 1, 0, q);
-  const NarrowStep step = m->b < 0 ? map_u8_one_multiply_step<MapLanes, true> : map_u8_one_multiply_step<MapLanes, false>;
-  return step_gives_table(step, q, s, table);
+// The two-multiply form at shift F: A below 2^24.
+inline NarrowForm narrow_form(int f) {
+  return {NarrowGrain{16, 16 + f}, (int64_t(1) << 24) - 1, fill_narrow_phase,
+          [](const NarrowMap&) -> NarrowStep { return map_u8_narrow_step<MapLanes>; }};
+}
+
+// The one-multiply form at shift S: A in 16 bits; the adding step for
+// B ≥ 0, else the subtracting one.
+inline NarrowForm one_multiply_form(int s) {
+  return {NarrowGrain{8, 8 + s}, 65535, fill_one_multiply_phase, [](const NarrowMap& m) -> NarrowStep {
+            return m.b < 0 ? map_u8_one_multiply_step<MapLanes, true> : map_u8_one_multiply_step<MapLanes, false>;
+          }};
+}
+
+// Each of channels a[0…c−1], b[0…c−1] (c ≤ 4) fitted by `form` at `shift`
+// into m; equal channels (a brightness factor, a mean shared by the
+// channels) are fitted once. False where one does not fit.
+inline bool fit_channels(const float* a, const float* b, int64_t c, int shift, const NarrowForm& form, NarrowMap* m) {
+  for (int64_t ch = 0; ch < c; ++ch) {
+    if (ch > 0 && a[ch] == a[ch - 1] && b[ch] == b[ch - 1]) {
+      m[ch] = m[ch - 1];
+    } else if (!fit_channel(a[ch], b[ch], shift, form, &m[ch])) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // The one-multiply form for channels a[0…c−1], b[0…c−1] (c ≤ 4), one shift
 // for all (8 where every channel's a·2^16 < 65535, else 7) and one sign of
-// B for all (a vector step adds or subtracts). Equal channels are fitted
-// once.
+// B for all (a vector step adds or subtracts).
 inline bool build_one_multiply_u8(const float* a, const float* b, int64_t c, PatternU8& pat) {
   NarrowMap m[4];
   int s = 8;
   for (int64_t ch = 0; ch < c; ++ch) s = double(a[ch]) * 65536.0 < 65535.0 ? s : 7;
+  if (!fit_channels(a, b, c, s, one_multiply_form(s), m)) return false;
   bool adds = false, subtracts = false;
   for (int64_t ch = 0; ch < c; ++ch) {
-    if (ch > 0 && a[ch] == a[ch - 1] && b[ch] == b[ch - 1]) {
-      m[ch] = m[ch - 1];
-    } else if (!one_multiply_channel(a[ch], b[ch], s, &m[ch])) {
-      return false;
-    }
     adds = adds || m[ch].b > 0;
     subtracts = subtracts || m[ch].b < 0;
   }
@@ -545,19 +565,12 @@ inline bool build_one_multiply_u8(const float* a, const float* b, int64_t c, Pat
 }
 
 // The 16-bit form for channels a[0…c−1], b[0…c−1] (c ≤ 4), one shift for
-// all: 8 where every channel fits at 8, else 7. Equal channels (a
-// brightness factor, a mean shared by the channels) are fitted once.
+// all: 8 where every channel fits at 8, else 7.
 inline bool build_narrow_u8(const float* a, const float* b, int64_t c, PatternU8& pat) {
   NarrowMap m[4];
   int f = 8;
   for (int64_t ch = 0; ch < c; ++ch) f = double(a[ch]) * double(1 << 24) < double((1 << 24) - 1) ? f : 7;
-  for (int64_t ch = 0; ch < c; ++ch) {
-    if (ch > 0 && a[ch] == a[ch - 1] && b[ch] == b[ch - 1]) {
-      m[ch] = m[ch - 1];
-    } else if (!narrow_channel(a[ch], b[ch], f, &m[ch])) {
-      return false;
-    }
-  }
+  if (!fit_channels(a, b, c, f, narrow_form(f), m)) return false;
   for (int64_t o = 0; o < c; ++o) fill_narrow_phase(m, c, o, pat.narrow[o]);
   pat.narrow_shift = f;
   pat.form = MapForm::kNarrow16;
@@ -608,18 +621,24 @@ inline void build_pattern_u8(const float* a, const float* b, int64_t c, [[maybe_
 constexpr int64_t kNarrowReadAhead = 1024;
 
 #if defined(FASTAUG_COLOR_MAP_LANES)
-// The one-multiply form's vector steps from element k (pattern offset o)
-// on, prefetching as the 16-bit form; returns the first element not mapped
-// and leaves o at its pattern offset.
+// The vector steps from element k (pattern offset o) on: step(j, q) maps
+// the kMapStep elements from j, whose pattern offset is q. Returns the
+// first element not mapped and leaves o at its pattern offset.
+template <typename Step>
+inline int64_t map_steps(int64_t k, int64_t count, int64_t c, int64_t& o, Step step) {
+  const int64_t advance = kMapStep % c;
+  for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) step(k, o);
+  return k;
+}
+
+// The one-multiply form's vector steps, prefetching as the 16-bit form.
 template <bool kSubtract>
 inline int64_t map_one_multiply_steps(const uint8_t* src, uint8_t* dst, int64_t k, int64_t count, int64_t c, int64_t& o, const PatternU8& pat, const uint8_t* ahead) {
   const __m128i shift = _mm_cvtsi32_si128(pat.narrow_shift);
-  const int64_t advance = kMapStep % c;
-  for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) {
-    __builtin_prefetch(ahead != nullptr ? ahead + k : src + kNarrowReadAhead + k);
-    map_u8_one_multiply_step<MapLanes, kSubtract>(src + k, dst + k, pat.narrow[o], shift);
-  }
-  return k;
+  return map_steps(k, count, c, o, [&](int64_t j, int64_t q) {
+    __builtin_prefetch(ahead != nullptr ? ahead + j : src + kNarrowReadAhead + j);
+    map_u8_one_multiply_step<MapLanes, kSubtract>(src + j, dst + j, pat.narrow[q], shift);
+  });
 }
 #endif
 
@@ -640,7 +659,6 @@ inline void map_run_u8(const uint8_t* src, uint8_t* dst, int64_t count, int64_t 
   const int64_t head = int64_t(-reinterpret_cast<uintptr_t>(dst) & uintptr_t(kMapStep - 1));
   for (; k < head && k < count; ++k) dst[k] = saturate_u8(float(src[k]) * pat.a[k] + pat.b[k]);
   o = k % c;
-  const int64_t advance = kMapStep % c;
   if (pat.form == MapForm::kOneMultiplyAdd16) {
     k = map_one_multiply_steps<false>(src, dst, k, count, c, o, pat, ahead);
   } else if (pat.form == MapForm::kOneMultiplySubtract16) {
@@ -648,21 +666,21 @@ inline void map_run_u8(const uint8_t* src, uint8_t* dst, int64_t count, int64_t 
   } else if (pat.form == MapForm::kNarrow16) {
     // (never with `ahead`: see build_pattern_u8)
     const __m128i shift = _mm_cvtsi32_si128(pat.narrow_shift);
-    for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) {
-      __builtin_prefetch(src + kNarrowReadAhead + k);
-      map_u8_narrow_step<MapLanes>(src + k, dst + k, pat.narrow[o], shift);
-    }
+    k = map_steps(k, count, c, o, [&](int64_t j, int64_t q) {
+      __builtin_prefetch(src + kNarrowReadAhead + j);
+      map_u8_narrow_step<MapLanes>(src + j, dst + j, pat.narrow[q], shift);
+    });
   } else if (pat.form == MapForm::kInteger32) {
     const __m128i shift = _mm_cvtsi32_si128(pat.shift);
-    for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) {
-      if (ahead != nullptr) __builtin_prefetch(ahead + k);
-      map_u8_integer_step<MapLanes>(src + k, dst + k, pat.ia + o, pat.ib + o, shift);
-    }
+    k = map_steps(k, count, c, o, [&](int64_t j, int64_t q) {
+      if (ahead != nullptr) __builtin_prefetch(ahead + j);
+      map_u8_integer_step<MapLanes>(src + j, dst + j, pat.ia + q, pat.ib + q, shift);
+    });
   } else {
-    for (; k + kMapStep <= count; k += kMapStep, o = o + advance < c ? o + advance : o + advance - c) {
-      if (ahead != nullptr) __builtin_prefetch(ahead + k);
-      map_u8_step<MapLanes>(src + k, dst + k, pat.a + o, pat.b + o);
-    }
+    k = map_steps(k, count, c, o, [&](int64_t j, int64_t q) {
+      if (ahead != nullptr) __builtin_prefetch(ahead + j);
+      map_u8_step<MapLanes>(src + j, dst + j, pat.a + q, pat.b + q);
+    });
   }
 #else
   (void)ahead;

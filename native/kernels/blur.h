@@ -354,7 +354,9 @@ inline void fill_border_columns(float* mid, int64_t w, int64_t c, int64_t r, Sou
 // horizontal pass into dst (finish_row); an odd last row, and every row at
 // narrower ISAs, alone (tap_run into ext0). Scratch: rows
 // (2r + 2 row pointers), fill_row (w·c elements of T, each the fill value),
-// ext0 and ext1 ((w + 2r)·c floats each).
+// ext0 and ext1 ((w + 2r)·c floats each; ext1 and the last row pointer
+// untouched without kPairRows: blur_scratch_floats says why they are sized
+// at every ISA).
 template <class T>
 void blur_plane(const T* src, T* dst, const BlurParams& p, int64_t c, int64_t r, const float* wt, const T** rows, const T* fill_row, float* ext0, float* ext1) {
   const int64_t h = p.h, w = p.w, row = w * c, n_taps = 2 * r + 1;

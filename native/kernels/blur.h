@@ -180,13 +180,18 @@ inline void tap_run(Tap tap, int64_t n, const float* wt, int64_t r, D* out, cons
 // step d − 1 for out0) with rows[r + 1 + d] (new), so 2r + 2 loads give two
 // output vectors instead of 2(2r + 1). Each output's operations and their
 // order are tap_vectors' exactly (the lower tap first in each pair).
-// Used at AVX-512 only, in blocks of 4 vectors: G10 new/old 0.91–0.97 after
-// the windowed horizontal pass (blocks of 2: 0.95–1.00; before that pass, a
-// tie). Narrower vectors keep one row per sweep: with blocks of 1, AVX2 tied
-// on G10 (0.99–1.01; G11 0.93–0.98) and SSE4.1 lost (G10 1.31), blocks of 2
-// and 4 spill at AVX2.
-constexpr bool kPairRows = kLanes == 16;
-constexpr int kPairUnroll = 4;
+// Used at AVX-512 and AVX2 (Zen 5, blur_ab, new/old against one row per
+// sweep, control 0.99–1.00). AVX-512: blocks of 4 vectors, G10 0.91–0.97
+// after the windowed horizontal pass (blocks of 2: 0.95–1.00; before that
+// pass, a tie). AVX2 (round 9): float32 rows in blocks of 2, G10 0.97–0.99
+// (blocks of 1: 1.01, of 3 or 4: 1.14–1.15, they spill: 4·NV vectors of
+// 16 ymm live), uint8 rows in blocks of 4, G11 0.89 (blocks of 2: 0.91–0.93,
+// of 1: 0.96), where reusing a loaded vector also saves its widening
+// conversion. SSE4.1 and scalar keep one row per sweep (SSE4.1 blocks of 1:
+// G10 1.31, round 8).
+constexpr bool kPairRows = kLanes >= 8;
+template <class S>
+constexpr int kPairUnroll = kLanes == 16 || sizeof(S) == 1 ? 4 : 2;
 
 template <int NV, class S>
 inline void tap_vector_pairs(const S* const* rows, int64_t j, const float* wt, int64_t r, VecF* acc0, VecF* acc1) {
@@ -210,13 +215,14 @@ inline void tap_vector_pairs(const S* const* rows, int64_t j, const float* wt, i
     }
   }
 }
-// Blocks of kPairUnroll vectors, then one at a time, as tap_vectors_from.
+// Blocks of kPairUnroll<S> vectors, then one at a time, as tap_vectors_from.
 template <class S>
 inline int64_t tap_pair_vectors_from(const S* const* rows, int64_t j, int64_t end, const float* wt, int64_t r, float* out0, float* out1) {
-  for (; j + kPairUnroll * kLanes <= end; j += kPairUnroll * kLanes) {
-    VecF acc0[kPairUnroll], acc1[kPairUnroll];
-    tap_vector_pairs<kPairUnroll>(rows, j, wt, r, acc0, acc1);
-    for (int u = 0; u < kPairUnroll; ++u) store_vec(out0 + j + u * kLanes, acc0[u]), store_vec(out1 + j + u * kLanes, acc1[u]);
+  constexpr int kUnroll = kPairUnroll<S>;
+  for (; j + kUnroll * kLanes <= end; j += kUnroll * kLanes) {
+    VecF acc0[kUnroll], acc1[kUnroll];
+    tap_vector_pairs<kUnroll>(rows, j, wt, r, acc0, acc1);
+    for (int u = 0; u < kUnroll; ++u) store_vec(out0 + j + u * kLanes, acc0[u]), store_vec(out1 + j + u * kLanes, acc1[u]);
   }
   for (; j + kLanes <= end; j += kLanes) {
     VecF acc0[1], acc1[1];
@@ -347,14 +353,16 @@ inline void fill_border_columns(float* mid, int64_t w, int64_t c, int64_t r, Sou
   for (int64_t x = w; x < w + r; ++x) fill_column(x, source_column(x));
 }
 
-// One plane (c interleaved channels) of one image, at AVX-512 two rows at a
-// time: the vertical pass of rows y and y + 1 into ext0 and ext1
+// One plane (c interleaved channels) of one image, at AVX-512 and AVX2 two
+// rows at a time (kPairRows): the vertical pass of rows y and y + 1 into ext0 and ext1
 // (vertical_pair_run; each a row with r·c floats of border either side, so
 // the intermediate stays in L1), then for each its border columns and the
 // horizontal pass into dst (finish_row); an odd last row, and every row at
-// narrower ISAs, alone (tap_run into ext0). Scratch: rows
+// SSE4.1 and scalar, alone (tap_run into ext0). Scratch: rows
 // (2r + 2 row pointers), fill_row (w·c elements of T, each the fill value),
-// ext0 and ext1 ((w + 2r)·c floats each).
+// ext0 and ext1 ((w + 2r)·c floats each; ext1 and the last row pointer
+// untouched without kPairRows: blur_scratch_floats says why they are sized
+// at every ISA).
 template <class T>
 void blur_plane(const T* src, T* dst, const BlurParams& p, int64_t c, int64_t r, const float* wt, const T** rows, const T* fill_row, float* ext0, float* ext1) {
   const int64_t h = p.h, w = p.w, row = w * c, n_taps = 2 * r + 1;

@@ -157,7 +157,13 @@ struct BlurParams {
 
 // Per job: 2·(stride + 1) floats (stride + 1 row pointers of 8 bytes: the
 // taps of two output rows), a fill row of w·c elements (w·c floats, enough
-// for uint8 or float32), two ext rows ((w + 2R)·c floats each).
+// for uint8 or float32), two ext rows ((w + 2R)·c floats each). The second
+// ext row (ext1 in blur.h) and the last row pointer are used only by the
+// ISAs that sweep two rows at a time (blur.h's kPairRows); they are sized at
+// every ISA because this one formula serves the addon, which sizes the
+// scratch without knowing which ISA's kernel will run, and the A/B tools,
+// which hand one scratch to two trees. They cost (w + 2R)·c + 2 floats per
+// job (2.8 KB for G10's 224×3, radius 5), against a job of whole images.
 static inline int64_t blur_scratch_floats(const BlurParams& p) {
   const int64_t c = p.nchw ? 1 : p.c;
   return 2 * (p.stride + 1) + p.w * c + 2 * (p.w + (p.stride - 1)) * c;

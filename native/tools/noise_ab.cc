@@ -9,6 +9,8 @@
 //   P1  W3 with one draw per pixel; L1  W3 in NCHW; Q1  P1 in NCHW
 //   S0  randomNormal of 1024×28×28 values into its own array; S1  gaussian uint8 1024×28×28×1, std 10
 //   S2  gaussian float32 1024×28×28×1, std 0.1
+//   S1one, S2one  S1, S2 as one image of the same length (28·1024 × 28): the
+//       per-image share of S1 and S2 is their time over these
 // Each line also gives the median and quartiles of the per-round new / old.
 // Not part of the addon. Build with the flags of binding.gyp's ISA library,
 // e.g. AVX-512 with the main repo as OLD (one line):
@@ -131,6 +133,8 @@ int main(int argc, char** argv) {
   const NoiseParams p1 = params(224, 224, 3, false, false, false), l1 = params(224, 224, 3, true, true, false);
   const NoiseParams q1 = params(224, 224, 3, true, false, false), s1 = params(28, 28, 1, false, true, true);
   const NoiseParams s2 = params(28, 28, 1, false, true, false);
+  NoiseParams s1one = params(28 * kSmall, 28, 1, false, true, true), s2one = params(28 * kSmall, 28, 1, false, true, false);
+  s1one.out_elements = s2one.out_elements = small;
   const auto cached = [&](const Tree& t, int64_t count) {
     for (int64_t index = 0; index < count; index += int64_t(cache.size())) {
       const int64_t take = std::min<int64_t>(int64_t(cache.size()), count - index);
@@ -154,6 +158,9 @@ int main(int argc, char** argv) {
        [&] { return fnv(normals.data(), small * 4); }},
       {"S1", [&](const Tree& t) { t.noise_u8(small_u8.data(), small_out.data(), s1, 0, uint64_t(small)); }, [&] { return fnv(small_out.data(), small); }},
       {"S2", [&](const Tree& t) { t.noise_f32(small_f32.data(), small_f32_out.data(), s2, 0, uint64_t(small)); },
+       [&] { return fnv(small_f32_out.data(), small * 4); }},
+      {"S1one", [&](const Tree& t) { t.noise_u8(small_u8.data(), small_out.data(), s1one, 0, uint64_t(small)); }, [&] { return fnv(small_out.data(), small); }},
+      {"S2one", [&](const Tree& t) { t.noise_f32(small_f32.data(), small_f32_out.data(), s2one, 0, uint64_t(small)); },
        [&] { return fnv(small_f32_out.data(), small * 4); }},
   };
   std::vector<std::function<double()>> measures;
@@ -195,7 +202,7 @@ int main(int argc, char** argv) {
       if (labels[k] == id) return ms[k / 2];
     return -1.0;
   };
-  const char* pairs[][2] = {{"W3", "G3"}, {"W4", "G3"}, {"L1", "G3"}, {"P1", "G3"}, {"P1", "G1"}, {"Q1", "G1"}, {"S1", "S0"}, {"S2", "S0"}};
+  const char* pairs[][2] = {{"W3", "G3"}, {"W4", "G3"}, {"L1", "G3"}, {"P1", "G3"}, {"P1", "G1"}, {"Q1", "G1"}, {"S1", "S0"}, {"S2", "S0"}, {"S1one", "S0"}, {"S2one", "S0"}, {"S1", "S1one"}, {"S2", "S2one"}};
   for (const auto& pr : pairs) {
     const double ao = at(pr[0], old_ms), bo = at(pr[1], old_ms), an = at(pr[0], new_ms), bn = at(pr[1], new_ms);
     if (ao > 0 && bo > 0) printf("%s/%s old %.3f new %.3f\n", pr[0], pr[1], ao / bo, an / bn);

@@ -8,6 +8,10 @@
 //   W4  the same on uint8, std 10
 //   P1  W3 with one draw per pixel; L1  W3 in NCHW; Q1  P1 in NCHW
 //   S0  randomNormal of 1024×28×28 values into its own array; S1  gaussian uint8 1024×28×28×1, std 10
+//   S2  gaussian float32 1024×28×28×1, std 0.1
+//   S1one, S2one  S1, S2 as one image of the same length (28·1024 × 28): the
+//       per-image share of S1 and S2 is their time over these
+// Each line also gives the median and quartiles of the per-round new / old.
 // Not part of the addon. Build with the flags of binding.gyp's ISA library,
 // e.g. AVX-512 with the main repo as OLD (one line):
 //   g++ -std=gnu++17 -O3 -ffp-contract=off -mavx512f -mavx512bw -mavx512vl
@@ -122,11 +126,15 @@ int main(int argc, char** argv) {
   U8Buf u8{reinterpret_cast<uint8_t*>(buffer(size, misalign))}, u8_out{reinterpret_cast<uint8_t*>(buffer(size, dst_misalign))};
   std::vector<float> cache(1 << 18), normals(small);
   std::vector<uint8_t> small_u8(small), small_out(small);
+  std::vector<float> small_f32(small), small_f32_out(small);
   for (int64_t i = 0; i < size; ++i) u8[i] = uint8_t(i * 7), f32[i] = float((i * 7) & 255) / 255.0f;
-  for (int64_t i = 0; i < small; ++i) small_u8[i] = uint8_t(i * 7);
+  for (int64_t i = 0; i < small; ++i) small_u8[i] = uint8_t(i * 7), small_f32[i] = float((i * 7) & 255) / 255.0f;
   const NoiseParams w3 = params(224, 224, 3, false, true, false), w4 = params(224, 224, 3, false, true, true);
   const NoiseParams p1 = params(224, 224, 3, false, false, false), l1 = params(224, 224, 3, true, true, false);
   const NoiseParams q1 = params(224, 224, 3, true, false, false), s1 = params(28, 28, 1, false, true, true);
+  const NoiseParams s2 = params(28, 28, 1, false, true, false);
+  NoiseParams s1one = params(28 * kSmall, 28, 1, false, true, true), s2one = params(28 * kSmall, 28, 1, false, true, false);
+  s1one.out_elements = s2one.out_elements = small;
   const auto cached = [&](const Tree& t, int64_t count) {
     for (int64_t index = 0; index < count; index += int64_t(cache.size())) {
       const int64_t take = std::min<int64_t>(int64_t(cache.size()), count - index);
@@ -149,6 +157,11 @@ int main(int argc, char** argv) {
       {"S0", [&](const Tree& t) { t.normal(normals.data(), size_t(small), StreamParams{1u, 2u, 0, 0u, 5u, 0u}, AffineParams{0.0f, 1.0f}); },
        [&] { return fnv(normals.data(), small * 4); }},
       {"S1", [&](const Tree& t) { t.noise_u8(small_u8.data(), small_out.data(), s1, 0, uint64_t(small)); }, [&] { return fnv(small_out.data(), small); }},
+      {"S2", [&](const Tree& t) { t.noise_f32(small_f32.data(), small_f32_out.data(), s2, 0, uint64_t(small)); },
+       [&] { return fnv(small_f32_out.data(), small * 4); }},
+      {"S1one", [&](const Tree& t) { t.noise_u8(small_u8.data(), small_out.data(), s1one, 0, uint64_t(small)); }, [&] { return fnv(small_out.data(), small); }},
+      {"S2one", [&](const Tree& t) { t.noise_f32(small_f32.data(), small_f32_out.data(), s2one, 0, uint64_t(small)); },
+       [&] { return fnv(small_f32_out.data(), small * 4); }},
   };
   std::vector<std::function<double()>> measures;
   std::vector<std::string> labels;
@@ -177,7 +190,11 @@ int main(int argc, char** argv) {
   for (size_t k = 0; k < times.size(); k += 2) {
     const double o = median(times[k]), n = median(times[k + 1]);
     old_ms.push_back(o), new_ms.push_back(n);
-    printf("%s old %7.3f ms (min %7.3f)  new %7.3f ms (min %7.3f)  new/old %.3f\n", labels[k].c_str(), o, minimum(times[k]), n, minimum(times[k + 1]), n / o);
+    std::vector<double> ratios;
+    for (size_t r = 0; r < times[k].size(); ++r) ratios.push_back(times[k + 1][r] / times[k][r]);
+    std::sort(ratios.begin(), ratios.end());
+    printf("%s old %7.3f ms (min %7.3f)  new %7.3f ms (min %7.3f)  new/old %.3f, per round %.3f [%.3f-%.3f]\n", labels[k].c_str(), o, minimum(times[k]), n,
+           minimum(times[k + 1]), n / o, median(ratios), ratios[ratios.size() / 4], ratios[ratios.size() * 3 / 4]);
   }
   // the ratios, where both cases ran
   const auto at = [&](const char* id, const std::vector<double>& ms) {
@@ -185,7 +202,7 @@ int main(int argc, char** argv) {
       if (labels[k] == id) return ms[k / 2];
     return -1.0;
   };
-  const char* pairs[][2] = {{"W3", "G3"}, {"W4", "G3"}, {"L1", "G3"}, {"P1", "G3"}, {"P1", "G1"}, {"Q1", "G1"}, {"S1", "S0"}};
+  const char* pairs[][2] = {{"W3", "G3"}, {"W4", "G3"}, {"L1", "G3"}, {"P1", "G3"}, {"P1", "G1"}, {"Q1", "G1"}, {"S1", "S0"}, {"S2", "S0"}, {"S1one", "S0"}, {"S2one", "S0"}, {"S1", "S1one"}, {"S2", "S2one"}};
   for (const auto& pr : pairs) {
     const double ao = at(pr[0], old_ms), bo = at(pr[1], old_ms), an = at(pr[0], new_ms), bn = at(pr[1], new_ms);
     if (ao > 0 && bo > 0) printf("%s/%s old %.3f new %.3f\n", pr[0], pr[1], ao / bo, an / bn);

@@ -833,6 +833,28 @@ inline void channel_sums_interleaved_u8(const uint8_t* image, int64_t pixels, in
 
 constexpr int64_t kPartials = 8;
 
+// The whole blocks of kPartials pixels of `lanes` interleaved channels, into
+// acc (zero on entry; partial j of lane l at acc[j·lanes + l]); returns the
+// pixels summed. Element j of every block adds to acc[j] in block order, as
+// in the plain loop below, but with acc in vector registers: GCC kept that
+// loop's acc in memory (its length is not a constant), a load and a store
+// per vector per block, which put a store-to-load forward in every chain.
+template <int64_t lanes>
+inline int64_t partial_sums_f32(const float* at, int64_t plane, double* acc) {
+  using V = SimdF64;
+  constexpr int64_t kBlock = kPartials * lanes, kVectors = kBlock / V::kLanes;
+  static_assert(kBlock % V::kLanes == 0, "a block is whole vectors");
+  V::F64 sum[kVectors];
+  for (int64_t v = 0; v < kVectors; ++v) sum[v] = V::set(0.0);
+  int64_t p = 0;
+  for (; p + kPartials <= plane; p += kPartials) {
+    const float* block = at + p * lanes;
+    for (int64_t v = 0; v < kVectors; ++v) sum[v] = V::add(sum[v], V::load_f32(block + v * V::kLanes));
+  }
+  for (int64_t v = 0; v < kVectors; ++v) V::store(acc + v * V::kLanes, sum[v]);
+  return p;
+}
+
 // float32: the eight partial sums of each channel (partial j of channel ch
 // at acc[j·c + ch]); blocks of eight pixels are contiguous in NHWC, so
 // element j of a block adds to acc[j].
@@ -853,9 +875,16 @@ inline void channel_sums_f32_image(const float* image, int64_t plane, int64_t c,
       return;
     }
     int64_t p = 0;
-    for (; p + kPartials <= plane; p += kPartials) {
-      const float* block = at + p * lanes;
-      for (int64_t j = 0; j < kPartials * lanes; ++j) acc[j] += double(block[j]);
+    switch (lanes) {
+      case 1: p = partial_sums_f32<1>(at, plane, acc); break;
+      case 2: p = partial_sums_f32<2>(at, plane, acc); break;
+      case 3: p = partial_sums_f32<3>(at, plane, acc); break;
+      case 4: p = partial_sums_f32<4>(at, plane, acc); break;
+      default:
+        for (; p + kPartials <= plane; p += kPartials) {
+          const float* block = at + p * lanes;
+          for (int64_t j = 0; j < kPartials * lanes; ++j) acc[j] += double(block[j]);
+        }
     }
     for (int64_t j = 0; j < (plane - p) * lanes; ++j) acc[j] += double(at[p * lanes + j]);
     for (int64_t l = 0; l < lanes; ++l) {

@@ -754,6 +754,50 @@ inline void map_pattern_f32(const float* src, float* dst, int64_t count, const f
 // of the channels' a and b.
 constexpr int64_t kPixels = 64;
 
+// AVX-512 builds only (color_ab F32=1, 15-21 rounds, load 9-12, new/old:
+// B2 0.904-0.912, K2 0.932-0.948, control 1.020 / 0.980): the split 64-byte
+// stores of the compiler's loop on buffers 16 bytes into a line cost there;
+// the AVX2 build gained nothing (0.986 / 0.993) and keeps its loop.
+#if defined(__AVX512F__)
+// Outside the no-trapping-math region: GCC does not inline the Simd
+// wrappers (other optimize options) into functions inside it.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
+// An image of c ≤ 4 interleaved channels as one run: elements one at a time
+// until dst sits on a Simd::F32 boundary, then whole periods of c vectors
+// (c · kLanes elements hold whole pixels) against the pattern held in
+// registers, then the rest one at a time. The same a·x + b and clip per
+// element as map_f32 (min(hi, y) then max(lo, ·) is clip_value when
+// lo ≤ hi, NaN kept); the caller keeps lo > hi on map_f32.
+template <int64_t c, bool kClip>
+inline void map_run_f32(const float* src, float* dst, int64_t count, const float* a, const float* b, const ColorParams& p) {
+  using S = Simd;
+  constexpr int64_t kLanes = S::kLanes;
+  const int64_t misaligned = (reinterpret_cast<uintptr_t>(dst) / sizeof(float)) % kLanes;
+  int64_t k = reinterpret_cast<uintptr_t>(dst) % sizeof(float) != 0 || misaligned == 0 ? 0 : kLanes - misaligned;
+  if (k > count) k = count;
+  for (int64_t j = 0; j < k; ++j) dst[j] = map_f32(src[j], a[j % c], b[j % c], p);
+  float pa[kLanes * 4], pb[kLanes * 4];
+  for (int64_t j = 0; j < kLanes * c; ++j) pa[j] = a[(k + j) % c], pb[j] = b[(k + j) % c];
+  S::F32 va[c], vb[c];
+  for (int64_t v = 0; v < c; ++v) va[v] = S::loadf(pa + v * kLanes), vb[v] = S::loadf(pb + v * kLanes);
+  const S::F32 lo = S::setf(p.clip_lo), hi = S::setf(p.clip_hi);
+  for (; k + kLanes * c <= count; k += kLanes * c) {
+    for (int64_t v = 0; v < c; ++v) {
+      S::F32 y = S::add(S::mul(S::loadf(src + k + v * kLanes), va[v]), vb[v]);
+      if (kClip) y = S::maxf(lo, S::minf(hi, y));
+      S::storef(dst + k + v * kLanes, y);
+    }
+  }
+  for (; k < count; ++k) dst[k] = map_f32(src[k], a[k % c], b[k % c], p);
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math")
+#endif
+#endif
+
 inline void map_image_f32(const float* src, float* dst, const float* a, const float* b, const ColorParams& p) {
   const int64_t plane = p.h * p.w;
   if (p.nchw || p.c == 1) {
@@ -764,6 +808,22 @@ inline void map_image_f32(const float* src, float* dst, const float* a, const fl
     }
     return;
   }
+#if defined(__AVX512F__)
+  if (p.c <= 4 && !(p.clip && !(p.clip_lo <= p.clip_hi))) {
+    const int64_t n = plane * p.c;
+    switch (p.c * 2 + (p.clip ? 1 : 0)) {
+      case 2: map_run_f32<1, false>(src, dst, n, a, b, p); break;
+      case 3: map_run_f32<1, true>(src, dst, n, a, b, p); break;
+      case 4: map_run_f32<2, false>(src, dst, n, a, b, p); break;
+      case 5: map_run_f32<2, true>(src, dst, n, a, b, p); break;
+      case 6: map_run_f32<3, false>(src, dst, n, a, b, p); break;
+      case 7: map_run_f32<3, true>(src, dst, n, a, b, p); break;
+      case 8: map_run_f32<4, false>(src, dst, n, a, b, p); break;
+      default: map_run_f32<4, true>(src, dst, n, a, b, p); break;
+    }
+    return;
+  }
+#endif
   if (p.c <= 4) {
     float pa[kPixels * 4], pb[kPixels * 4];
     repeat_channels(a, p.c, pa, kPixels * p.c);
@@ -851,6 +911,28 @@ inline void channel_sums_interleaved_u8(const uint8_t* image, int64_t pixels, in
 
 constexpr int64_t kPartials = 8;
 
+// The whole blocks of kPartials pixels of `lanes` interleaved channels, into
+// acc (zero on entry; partial j of lane l at acc[j·lanes + l]); returns the
+// pixels summed. Element j of every block adds to acc[j] in block order, as
+// in the plain loop below, but with acc in vector registers: GCC kept that
+// loop's acc in memory (its length is not a constant), a load and a store
+// per vector per block, which put a store-to-load forward in every chain.
+template <int64_t lanes>
+inline int64_t partial_sums_f32(const float* at, int64_t plane, double* acc) {
+  using V = SimdF64;
+  constexpr int64_t kBlock = kPartials * lanes, kVectors = kBlock / V::kLanes;
+  static_assert(kBlock % V::kLanes == 0, "a block is whole vectors");
+  V::F64 sum[kVectors];
+  for (int64_t v = 0; v < kVectors; ++v) sum[v] = V::set(0.0);
+  int64_t p = 0;
+  for (; p + kPartials <= plane; p += kPartials) {
+    const float* block = at + p * lanes;
+    for (int64_t v = 0; v < kVectors; ++v) sum[v] = V::add(sum[v], V::load_f32(block + v * V::kLanes));
+  }
+  for (int64_t v = 0; v < kVectors; ++v) V::store(acc + v * V::kLanes, sum[v]);
+  return p;
+}
+
 // float32: the eight partial sums of each channel (partial j of channel ch
 // at acc[j·c + ch]); blocks of eight pixels are contiguous in NHWC, so
 // element j of a block adds to acc[j].
@@ -871,9 +953,16 @@ inline void channel_sums_f32_image(const float* image, int64_t plane, int64_t c,
       return;
     }
     int64_t p = 0;
-    for (; p + kPartials <= plane; p += kPartials) {
-      const float* block = at + p * lanes;
-      for (int64_t j = 0; j < kPartials * lanes; ++j) acc[j] += double(block[j]);
+    switch (lanes) {
+      case 1: p = partial_sums_f32<1>(at, plane, acc); break;
+      case 2: p = partial_sums_f32<2>(at, plane, acc); break;
+      case 3: p = partial_sums_f32<3>(at, plane, acc); break;
+      case 4: p = partial_sums_f32<4>(at, plane, acc); break;
+      default:
+        for (; p + kPartials <= plane; p += kPartials) {
+          const float* block = at + p * lanes;
+          for (int64_t j = 0; j < kPartials * lanes; ++j) acc[j] += double(block[j]);
+        }
     }
     for (int64_t j = 0; j < (plane - p) * lanes; ++j) acc[j] += double(at[p * lanes + j]);
     for (int64_t l = 0; l < lanes; ++l) {

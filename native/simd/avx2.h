@@ -157,6 +157,7 @@ struct SimdF64 {
 
   static F64 set(double x) { return _mm256_set1_pd(x); }
   static F64 load_f32(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
+  static void store(double* p, F64 a) { _mm256_storeu_pd(p, a); }
   // nearest-even float32 (NaN quieted), as the scalar float(double)
   static void store_f32(float* p, F64 a) { _mm_storeu_ps(p, _mm256_cvtpd_ps(a)); }
   static F64 round_f32(F64 a) { return _mm256_cvtps_pd(_mm256_cvtpd_ps(a)); }

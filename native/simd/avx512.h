@@ -156,6 +156,7 @@ struct SimdF64 {
 
   static F64 set(double x) { return _mm512_set1_pd(x); }
   static F64 load_f32(const float* p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }
+  static void store(double* p, F64 a) { _mm512_storeu_pd(p, a); }
   // nearest-even float32 (NaN quieted), as the scalar float(double)
   static void store_f32(float* p, F64 a) { _mm256_storeu_ps(p, _mm512_cvtpd_ps(a)); }
   static F64 round_f32(F64 a) { return _mm512_cvtps_pd(_mm512_cvtpd_ps(a)); }

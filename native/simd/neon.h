@@ -127,6 +127,7 @@ struct SimdF64 {
 
   static F64 set(double x) { return vdupq_n_f64(x); }
   static F64 load_f32(const float* p) { return vcvt_f64_f32(vld1_f32(p)); }
+  static void store(double* p, F64 a) { vst1q_f64(p, a); }
   // nearest-even float32 (NaN quieted), as the scalar float(double)
   static void store_f32(float* p, F64 a) { vst1_f32(p, vcvt_f32_f64(a)); }
   static F64 round_f32(F64 a) { return vcvt_f64_f32(vcvt_f32_f64(a)); }

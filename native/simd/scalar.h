@@ -126,6 +126,7 @@ struct SimdF64 {
 #define FASTAUG_LANEWISE64(T, expr) T r; for (int i = 0; i < kLanes; ++i) r.v[i] = (expr); return r
   static F64 set(double x) { FASTAUG_LANEWISE64(F64, x); }
   static F64 load_f32(const float* p) { FASTAUG_LANEWISE64(F64, double(p[i])); }
+  static void store(double* p, F64 a) { for (int i = 0; i < kLanes; ++i) p[i] = a.v[i]; }
   static void store_f32(float* p, F64 a) { for (int i = 0; i < kLanes; ++i) p[i] = float(a.v[i]); }
   static F64 round_f32(F64 a) { FASTAUG_LANEWISE64(F64, double(float(a.v[i]))); }
   static F64 add(F64 a, F64 b) { FASTAUG_LANEWISE64(F64, a.v[i] + b.v[i]); }

@@ -127,6 +127,7 @@ struct SimdF64 {
 
   static F64 set(double x) { return _mm_set1_pd(x); }
   static F64 load_f32(const float* p) { return _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))); }
+  static void store(double* p, F64 a) { _mm_storeu_pd(p, a); }
   // nearest-even float32 (NaN quieted), as the scalar float(double)
   static void store_f32(float* p, F64 a) { _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_castps_si128(_mm_cvtpd_ps(a))); }
   static F64 round_f32(F64 a) { return _mm_cvtps_pd(_mm_cvtpd_ps(a)); }

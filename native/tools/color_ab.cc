@@ -16,6 +16,9 @@
 // (each call repeated, default 1): IMAGES=2 REPS=32 maps the same 9.6 MB
 // over two images kept in L2, the kernels' own work. ONLY=1|3|5 times
 // brightness, contrast or flip alone; OSH=n moves the outputs n bytes on.
+// F32=1 times the float32 ops instead (K2's and B2's batches: 64 ×
+// 224×224×3 float32, the same draws) and checks random float32 cases
+// (check_f32); ONLY=1|3 then times brightness or contrast alone.
 // Build with the flags of binding.gyp's ISA library, e.g. AVX2 (one line):
 //   g++ -std=gnu++17 -O3 -ffp-contract=off -mavx2 -mno-fma -fschedule-insns
 //     -fsched-pressure -Wno-uninitialized -Wno-maybe-uninitialized -I.
@@ -121,12 +124,113 @@ static double time_calls(F f, int calls) {
   return (cpu_now() - t0) * 1e3 / calls;
 }
 
+// Times the measures in turn (`alternate`), memcpy first, or only memcpy
+// and the pair ONLY=k names; prints medians, × memcpy and new/old per round.
+static void report(int rounds, const std::vector<std::function<double()>>& all, std::vector<std::string> names, const char* only) {
+  std::vector<std::function<double()>> measures = all;
+  if (only != nullptr) {
+    const int k = atoi(only);
+    measures = {all[0], all[size_t(k)], all[size_t(k) + 1]};
+    names = {names[0], names[size_t(k)], names[size_t(k) + 1]};
+  }
+  const auto times = alternate(rounds, measures);
+  for (size_t i = 0; i < times.size(); ++i) {
+    std::vector<double> r;
+    for (int k = 0; k < rounds; ++k) r.push_back(times[i][k] / times[0][k]);
+    printf("%-15s %.3f ms (min %.3f)  x memcpy %.2f\n", names[i].c_str(), median(times[i]), minimum(times[i]), median(r));
+  }
+  for (size_t i = 2; i < times.size(); i += 2) {
+    std::vector<double> r;
+    for (int k = 0; k < rounds; ++k) r.push_back(times[i][k] / times[i - 1][k]);
+    printf("%s new/old per round %.3f\n", names[i].c_str(), median(r));
+  }
+}
+
+// Random float32 brightness and contrast maps on small batches (c 1-5, NHWC
+// and NCHW, clipping or not, per-channel or global means, odd planes, source
+// and output offsets): old and new must agree bit for bit.
+static int check_f32() {
+  int bad = 0, cases = 0;
+  for (int t = 0; t < 2000; ++t) {
+    const int64_t c = 1 + int64_t(uniform() * 5), n = 2, h = 1 + int64_t(uniform() * 40), w = 1 + int64_t(uniform() * 41);
+    const int64_t len = n * h * w * c;
+    std::vector<float> src(len + 64), a(len + 64, 7), b(len + 64, 7);
+    for (auto& v : src) v = float(uniform() * 300 - 20);
+    std::vector<float> scale(n * c), offset(n * c), o1(n * c), o2(n * c);
+    std::vector<double> s1(n * c), s2(n * c);
+    for (int64_t i = 0; i < n * c; ++i) scale[i] = float(-0.5 + 2 * uniform()), offset[i] = float(-30 + 60 * uniform());
+    ColorParams p{};
+    p.h = h, p.w = w, p.c = c, p.nchw = uniform() < 0.3, p.scale = scale.data(), p.offset = offset.data();
+    p.clip = uniform() < 0.5, p.clip_lo = 0, p.clip_hi = 255;
+    const size_t from = size_t(uniform() * 16), to = size_t(uniform() * 40);
+    old_isa::color_affine_f32(src.data() + from, a.data() + to, p, 0, size_t(n));
+    new_isa::color_affine_f32(src.data() + from, b.data() + to, p, 0, size_t(n));
+    ++cases;
+    if (memcmp(a.data(), b.data(), a.size() * 4) != 0 && bad++ < 10) printf("DIFF f32 brightness case %d\n", t);
+    ContrastParams k1{};
+    k1.color = p, k1.per_channel = uniform() < 0.7, k1.sums = s1.data(), k1.offset = o1.data(), k1.images = n;
+    ContrastParams k2 = k1;
+    k2.sums = s2.data(), k2.offset = o2.data();
+    old_isa::contrast_f32(src.data() + from, a.data() + to, k1, 0, size_t(n));
+    new_isa::contrast_f32(src.data() + from, b.data() + to, k2, 0, size_t(n));
+    ++cases;
+    if ((memcmp(a.data(), b.data(), a.size() * 4) != 0 || s1 != s2) && bad++ < 10) printf("DIFF f32 contrast case %d c %lld nchw %d\n", t, (long long)c, p.nchw);
+  }
+  printf("check f32: %d cases, %d differ\n", cases, bad);
+  return bad;
+}
+
+// F32=1: K2's and B2's batches (float32), timed as main() times the uint8 ones.
+static void time_f32(int rounds, int64_t n, int reps, int64_t shift, const char* only) {
+  const int calls = 3;
+  const int64_t h = 224, w = 224, c = 3, len = n * h * w * c;
+  float* src = reinterpret_cast<float*>(static_cast<uint8_t*>(aligned_alloc(64, size_t(len * 4 + 128))) + 16);
+  float* out1 = reinterpret_cast<float*>(static_cast<uint8_t*>(aligned_alloc(64, size_t(len * 4 + 8192))) + 16 + shift);
+  float* out2 = reinterpret_cast<float*>(static_cast<uint8_t*>(aligned_alloc(64, size_t(len * 4 + 8192))) + 16 + shift);
+  for (int64_t i = 0; i < len; ++i) src[i] = float(uint8_t((i * 7) ^ (i >> 9))) / 255.0f;
+  std::vector<float> scale(n * c), offset(n * c), cscale(n * c), coff1(n * c), coff2(n * c);
+  std::vector<double> sums1(n * c), sums2(n * c);
+  for (int64_t i = 0; i < n; ++i) {
+    const float f = float(0.8 + 0.4 * uniform()), d = float(-0.1 + 0.2 * uniform()), g = float(0.8 + 0.4 * uniform());
+    for (int64_t ch = 0; ch < c; ++ch) scale[i * c + ch] = f, offset[i * c + ch] = d, cscale[i * c + ch] = g;
+  }
+  ColorParams cp{};
+  cp.h = h, cp.w = w, cp.c = c, cp.nchw = false, cp.scale = scale.data(), cp.offset = offset.data();
+  ContrastParams k1{};
+  k1.color = cp, k1.color.scale = cscale.data(), k1.per_channel = true, k1.sums = sums1.data(), k1.offset = coff1.data(), k1.images = n;
+  ContrastParams k2 = k1;
+  k2.sums = sums2.data(), k2.offset = coff2.data();
+  int differ = 0;
+  old_isa::color_affine_f32(src, out1, cp, 0, size_t(n)), new_isa::color_affine_f32(src, out2, cp, 0, size_t(n));
+  differ += memcmp(out1, out2, size_t(len) * 4) != 0;
+  old_isa::contrast_f32(src, out1, k1, 0, size_t(n)), new_isa::contrast_f32(src, out2, k2, 0, size_t(n));
+  differ += memcmp(out1, out2, size_t(len) * 4) != 0 || sums1 != sums2;
+  printf("timed f32 batches: %d of 2 ops differ\n", differ);
+  if (differ != 0) exit(1);
+  auto repeated = [reps](auto f) { return [=] { for (int r = 0; r < reps; ++r) f(); }; };
+  std::vector<std::function<double()>> all = {
+      [&] { return time_calls(repeated([&] { memcpy(out1, src, size_t(len) * 4); }), calls); },
+      [&] { return time_calls(repeated([&] { old_isa::color_affine_f32(src, out1, cp, 0, size_t(n)); }), calls); },
+      [&] { return time_calls(repeated([&] { new_isa::color_affine_f32(src, out2, cp, 0, size_t(n)); }), calls); },
+      [&] { return time_calls(repeated([&] { old_isa::contrast_f32(src, out1, k1, 0, size_t(n)); }), calls); },
+      [&] { return time_calls(repeated([&] { new_isa::contrast_f32(src, out2, k2, 0, size_t(n)); }), calls); },
+  };
+  std::vector<std::string> names = {"memcpy", "B2 old", "B2 new", "K2 old", "K2 new"};
+  report(rounds, all, names, only);
+}
+
+
 int main(int argc, char** argv) {
   const int rounds = argc > 1 ? atoi(argv[1]) : 21;
   const int64_t n = getenv("IMAGES") ? atoi(getenv("IMAGES")) : 64;
   const int reps = getenv("REPS") ? atoi(getenv("REPS")) : 1;
   const int64_t shift = getenv("OSH") ? atoi(getenv("OSH")) : 0;
   const char* only = getenv("ONLY");
+  if (getenv("F32")) {
+    if (!getenv("NOCHECK") && check_f32() != 0) return 1;
+    time_f32(rounds, n, reps, shift, only);
+    return 0;
+  }
   if (!getenv("NOCHECK") && check() + check_flip() != 0) return 1;
   const int calls = 3;
   const int64_t h = 224, w = 224, c = 3, len = n * h * w * c;
@@ -169,21 +273,5 @@ int main(int argc, char** argv) {
       [&] { return time_calls(repeated([&] { new_isa::flip_u8(src, out2, fp, 0, size_t(n)); }), calls); },
   };
   std::vector<std::string> names = {"memcpy", "brightness old", "brightness new", "contrast old", "contrast new", "flip old", "flip new"};
-  std::vector<std::function<double()>> measures = all;
-  if (only != nullptr) {
-    const int k = atoi(only);
-    measures = {all[0], all[size_t(k)], all[size_t(k) + 1]};
-    names = {names[0], names[size_t(k)], names[size_t(k) + 1]};
-  }
-  const auto times = alternate(rounds, measures);
-  for (size_t i = 0; i < times.size(); ++i) {
-    std::vector<double> r;
-    for (int k = 0; k < rounds; ++k) r.push_back(times[i][k] / times[0][k]);
-    printf("%-15s %.3f ms (min %.3f)  x memcpy %.2f\n", names[i].c_str(), median(times[i]), minimum(times[i]), median(r));
-  }
-  for (size_t i = 2; i < times.size(); i += 2) {
-    std::vector<double> r;
-    for (int k = 0; k < rounds; ++k) r.push_back(times[i][k] / times[i - 1][k]);
-    printf("%s new/old per round %.3f\n", names[i].c_str(), median(r));
-  }
+  report(rounds, all, names, only);
 }

@@ -180,6 +180,31 @@ static int check_f32() {
   return bad;
 }
 
+// The timed batches' draws, per image and the same for every channel: a
+// brightness factor in [0.8, 1.2] and delta in [delta_lo, delta_lo +
+// delta_span] (B1's or B2's), a contrast factor in [0.8, 1.2] (K1's, K2's);
+// k1 and k2 are the contrast calls of the old and new trees, each with its
+// own sums and offsets. Points into its own vectors, so not copied.
+struct TimedDraws {
+  std::vector<float> scale, offset, cscale, coff1, coff2;
+  std::vector<double> sums1, sums2;
+  ColorParams cp{};
+  ContrastParams k1{}, k2{};
+  TimedDraws(int64_t n, int64_t h, int64_t w, int64_t c, double delta_lo, double delta_span)
+      : scale(n * c), offset(n * c), cscale(n * c), coff1(n * c), coff2(n * c), sums1(n * c), sums2(n * c) {
+    for (int64_t i = 0; i < n; ++i) {
+      const float f = float(0.8 + 0.4 * uniform()), d = float(delta_lo + delta_span * uniform()), g = float(0.8 + 0.4 * uniform());
+      for (int64_t ch = 0; ch < c; ++ch) scale[i * c + ch] = f, offset[i * c + ch] = d, cscale[i * c + ch] = g;
+    }
+    cp.h = h, cp.w = w, cp.c = c, cp.nchw = false, cp.scale = scale.data(), cp.offset = offset.data();
+    k1.color = cp, k1.color.scale = cscale.data(), k1.per_channel = true, k1.sums = sums1.data(), k1.offset = coff1.data(), k1.images = n;
+    k2 = k1;
+    k2.sums = sums2.data(), k2.offset = coff2.data();
+  }
+  TimedDraws(const TimedDraws&) = delete;
+  TimedDraws& operator=(const TimedDraws&) = delete;
+};
+
 // F32=1: K2's and B2's batches (float32), timed as main() times the uint8 ones.
 static void time_f32(int rounds, int64_t n, int reps, int64_t shift, const char* only) {
   const int calls = 3;
@@ -188,18 +213,10 @@ static void time_f32(int rounds, int64_t n, int reps, int64_t shift, const char*
   float* out1 = reinterpret_cast<float*>(static_cast<uint8_t*>(aligned_alloc(64, size_t(len * 4 + 8192))) + 16 + shift);
   float* out2 = reinterpret_cast<float*>(static_cast<uint8_t*>(aligned_alloc(64, size_t(len * 4 + 8192))) + 16 + shift);
   for (int64_t i = 0; i < len; ++i) src[i] = float(uint8_t((i * 7) ^ (i >> 9))) / 255.0f;
-  std::vector<float> scale(n * c), offset(n * c), cscale(n * c), coff1(n * c), coff2(n * c);
-  std::vector<double> sums1(n * c), sums2(n * c);
-  for (int64_t i = 0; i < n; ++i) {
-    const float f = float(0.8 + 0.4 * uniform()), d = float(-0.1 + 0.2 * uniform()), g = float(0.8 + 0.4 * uniform());
-    for (int64_t ch = 0; ch < c; ++ch) scale[i * c + ch] = f, offset[i * c + ch] = d, cscale[i * c + ch] = g;
-  }
-  ColorParams cp{};
-  cp.h = h, cp.w = w, cp.c = c, cp.nchw = false, cp.scale = scale.data(), cp.offset = offset.data();
-  ContrastParams k1{};
-  k1.color = cp, k1.color.scale = cscale.data(), k1.per_channel = true, k1.sums = sums1.data(), k1.offset = coff1.data(), k1.images = n;
-  ContrastParams k2 = k1;
-  k2.sums = sums2.data(), k2.offset = coff2.data();
+  const TimedDraws draws(n, h, w, c, -0.1, 0.2);
+  const ColorParams& cp = draws.cp;
+  const ContrastParams &k1 = draws.k1, &k2 = draws.k2;
+  const std::vector<double>&sums1 = draws.sums1, &sums2 = draws.sums2;
   int differ = 0;
   old_isa::color_affine_f32(src, out1, cp, 0, size_t(n)), new_isa::color_affine_f32(src, out2, cp, 0, size_t(n));
   differ += memcmp(out1, out2, size_t(len) * 4) != 0;
@@ -238,18 +255,9 @@ int main(int argc, char** argv) {
   uint8_t* out1 = static_cast<uint8_t*>(aligned_alloc(64, size_t(len + 8192))) + 16 + shift;
   uint8_t* out2 = static_cast<uint8_t*>(aligned_alloc(64, size_t(len + 8192))) + 16 + shift;
   for (int64_t i = 0; i < len; ++i) src[i] = uint8_t((i * 7) ^ (i >> 9));
-  std::vector<float> scale(n * c), offset(n * c), cscale(n * c), coff1(n * c), coff2(n * c);
-  std::vector<double> sums1(n * c), sums2(n * c);
-  for (int64_t i = 0; i < n; ++i) {
-    const float f = float(0.8 + 0.4 * uniform()), d = float(-20 + 40 * uniform()), g = float(0.8 + 0.4 * uniform());
-    for (int64_t ch = 0; ch < c; ++ch) scale[i * c + ch] = f, offset[i * c + ch] = d, cscale[i * c + ch] = g;
-  }
-  ColorParams cp{};
-  cp.h = h, cp.w = w, cp.c = c, cp.nchw = false, cp.scale = scale.data(), cp.offset = offset.data();
-  ContrastParams k1{};
-  k1.color = cp, k1.color.scale = cscale.data(), k1.per_channel = true, k1.sums = sums1.data(), k1.offset = coff1.data(), k1.images = n;
-  ContrastParams k2 = k1;
-  k2.sums = sums2.data(), k2.offset = coff2.data();
+  const TimedDraws draws(n, h, w, c, -20, 40);
+  const ColorParams& cp = draws.cp;
+  const ContrastParams &k1 = draws.k1, &k2 = draws.k2;
   std::vector<uint8_t> horizontal(size_t(n), 1), vertical(size_t(n), 0);
   FlipParams fp{};
   fp.h = h, fp.w = w, fp.c = c, fp.nchw = false, fp.horizontal = horizontal.data(), fp.vertical = vertical.data();
